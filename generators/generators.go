@@ -1,0 +1,62 @@
+// Package generators turns a wizard.Plan into files. Each output has one
+// small renderer; Registry lists them and Render runs the ones that apply.
+package generators
+
+import (
+	"fmt"
+	"io/fs"
+	"sort"
+
+	"github.com/ftpswiz/ftpswiz/wizard"
+)
+
+// File is one generated file.
+type File struct {
+	// Path is slash-separated and relative to the output directory
+	// ("server/vsftpd.conf").
+	Path string
+	// Mode is the file's permission bits (0o644, or 0o755 for scripts).
+	Mode    fs.FileMode
+	Content []byte
+}
+
+// Renderer writes one output.
+type Renderer struct {
+	// Name identifies the renderer ("vsftpd", "nftables", "lftp", "report").
+	Name string
+	// Applies reports whether the plan wants this output.
+	Applies func(*wizard.Plan) bool
+	// Render writes the output's files.
+	Render func(*wizard.Plan) ([]File, error)
+}
+
+// Render runs every renderer of the registry that applies to the plan and
+// returns their files sorted by path. Two renderers writing the same path is
+// a bug and an error.
+func Render(p *wizard.Plan) ([]File, error) {
+	return RenderWith(Registry(), p)
+}
+
+// RenderWith is Render with an explicit list of renderers.
+func RenderWith(renderers []Renderer, p *wizard.Plan) ([]File, error) {
+	var out []File
+	seen := map[string]string{}
+	for _, r := range renderers {
+		if r.Applies != nil && !r.Applies(p) {
+			continue
+		}
+		files, err := r.Render(p)
+		if err != nil {
+			return nil, fmt.Errorf("render %s: %w", r.Name, err)
+		}
+		for _, f := range files {
+			if prev, dup := seen[f.Path]; dup {
+				return nil, fmt.Errorf("renderers %s and %s both write %s", prev, r.Name, f.Path)
+			}
+			seen[f.Path] = r.Name
+			out = append(out, f)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out, nil
+}

@@ -1,0 +1,273 @@
+// Package wizard is ftpswiz's pure domain: the answers a user gives, the
+// questions that ask for them, and Decide, which turns answers into a Plan of
+// explained decisions. It imports no UI code; the TUI, the answers-file
+// decoder and the generators all go through it.
+package wizard
+
+// SchemaVersion is the version of the answers file format this build reads
+// and writes. It only changes when a field changes meaning.
+const SchemaVersion = 1
+
+// Answers is everything ftpswiz needs to know about a deployment. It is the
+// public answers-file schema (YAML, see the README): field names and meanings
+// are stable within a SchemaVersion.
+type Answers struct {
+	Version int  `yaml:"version"`
+	Role    Role `yaml:"role"`
+	FTPS    FTPS `yaml:"ftps"`
+	// Server is required for role server and both, and must be absent for
+	// role client.
+	Server *Server `yaml:"server,omitempty"`
+	// Client is required for role client and both, and must be absent for
+	// role server.
+	Client    *Client    `yaml:"client,omitempty"`
+	Firewalls []Firewall `yaml:"firewalls,flow"`
+}
+
+// Role says which ends of the connection the user is planning.
+type Role string
+
+// Roles.
+const (
+	RoleServer Role = "server" // I run vsftpd
+	RoleClient Role = "client" // I connect to someone's FTPS server through my own firewall
+	RoleBoth   Role = "both"   // I plan both ends (vendor's server, customer's client)
+)
+
+// Roles lists the valid roles in the order the wizard offers them.
+func Roles() []Role { return []Role{RoleServer, RoleClient, RoleBoth} }
+
+// HasServer reports whether the role includes the server end.
+func (r Role) HasServer() bool { return r == RoleServer || r == RoleBoth }
+
+// HasClient reports whether the role includes the client end.
+func (r Role) HasClient() bool { return r == RoleClient || r == RoleBoth }
+
+// FTPS holds the protocol choices both ends must agree on.
+type FTPS struct {
+	Mode Mode `yaml:"mode"`
+	// ExplicitPort is the control port for explicit FTPS (AUTH TLS). Default 21.
+	ExplicitPort int `yaml:"explicit_port"`
+	// ImplicitPort is the control port for implicit FTPS. Default 990.
+	ImplicitPort int `yaml:"implicit_port"`
+	// ActiveMode allows PORT/EPRT data connections from the server to the
+	// client. Off by default: under TLS no NAT can follow it.
+	ActiveMode bool `yaml:"active_mode"`
+}
+
+// Mode is explicit FTPS, implicit FTPS, or both (two vsftpd instances).
+type Mode string
+
+// FTPS modes.
+const (
+	ModeExplicit Mode = "explicit"
+	ModeImplicit Mode = "implicit"
+	ModeBoth     Mode = "both"
+)
+
+// Modes lists the valid FTPS modes.
+func Modes() []Mode { return []Mode{ModeExplicit, ModeImplicit, ModeBoth} }
+
+// Explicit reports whether the mode serves explicit FTPS.
+func (m Mode) Explicit() bool { return m == ModeExplicit || m == ModeBoth }
+
+// Implicit reports whether the mode serves implicit FTPS.
+func (m Mode) Implicit() bool { return m == ModeImplicit || m == ModeBoth }
+
+// Server describes the vsftpd end.
+type Server struct {
+	// PublicAddress is the address clients dial: an IPv4 address or a DNS
+	// name. With NAT it is the router's (or cloud's) public address.
+	PublicAddress string `yaml:"public_address"`
+	// HostAddress is the vsftpd host's own IPv4 address. With NAT none it
+	// defaults to PublicAddress.
+	HostAddress string    `yaml:"host_address"`
+	NAT         ServerNAT `yaml:"nat"`
+	// Router names the NAT router's interfaces. Required for port-forward;
+	// optional for one-to-one and dynamic-dns (give it when a Linux box you
+	// manage does the NAT); unused for none.
+	Router *Router `yaml:"router,omitempty"`
+	// AllowedClients are the networks (CIDRs) allowed to reach the FTPS
+	// ports. Default: anywhere (0.0.0.0/0).
+	AllowedClients []string `yaml:"allowed_clients,flow"`
+	// AdminNetwork is the network (CIDR) allowed to reach SSH on the server
+	// host, so the generated host firewall never locks the admin out.
+	AdminNetwork string `yaml:"admin_network"`
+	// SSHPort is the server host's SSH port. Default 22.
+	SSHPort int `yaml:"ssh_port"`
+	// PassiveStart is the first port of the passive range. Default 50000.
+	// The range's size comes from Capacity.
+	PassiveStart int      `yaml:"passive_start"`
+	Capacity     Capacity `yaml:"capacity"`
+	TLS          TLS      `yaml:"tls"`
+	Vsftpd       Vsftpd   `yaml:"vsftpd"`
+}
+
+// ServerNAT is how the vsftpd host is reached from the internet.
+type ServerNAT string
+
+// Server NAT types.
+const (
+	NATNone        ServerNAT = "none"         // public IP on the host itself
+	NATOneToOne    ServerNAT = "one-to-one"   // static 1:1 NAT, e.g. a cloud elastic IP on a private VM
+	NATPortForward ServerNAT = "port-forward" // a router DNATs chosen ports to the host
+	NATDynamicDNS  ServerNAT = "dynamic-dns"  // the public address changes; clients dial a DNS name
+)
+
+// ServerNATs lists the valid server NAT types.
+func ServerNATs() []ServerNAT {
+	return []ServerNAT{NATNone, NATOneToOne, NATPortForward, NATDynamicDNS}
+}
+
+// Behind reports whether the server host sits behind NAT (its own address
+// differs from the one clients dial).
+func (n ServerNAT) Behind() bool { return n != NATNone }
+
+// Router names a Linux NAT router's interfaces.
+type Router struct {
+	WANInterface string `yaml:"wan_interface"`
+	LANInterface string `yaml:"lan_interface"`
+}
+
+// Capacity sizes the passive range and vsftpd's connection limits.
+type Capacity struct {
+	// Transfers is the number of data transfers expected at the same time
+	// across all clients (each needs one passive port while it runs).
+	Transfers int `yaml:"concurrent_transfers"`
+	// Clients is the number of sessions allowed at once (vsftpd max_clients).
+	// Default: Transfers. Must be at least Transfers.
+	Clients int `yaml:"concurrent_clients"`
+	// PerClient is the number of sessions allowed from one IP address
+	// (vsftpd max_per_ip). Default: Clients, because everyone behind one NAT
+	// shares one address.
+	PerClient int `yaml:"per_client_limit"`
+	// TargetFailureRate is the accepted probability that a PASV finds no free
+	// port at full load. Default 1e-6 (one in a million).
+	TargetFailureRate float64 `yaml:"target_failure_rate"`
+}
+
+// TLS holds the server's certificate and protocol policy.
+type TLS struct {
+	CertFile string     `yaml:"cert_file"`
+	KeyFile  string     `yaml:"key_file"`
+	Profile  TLSProfile `yaml:"profile"`
+	// RequireSSLReuse makes vsftpd demand TLS session resumption on data
+	// connections, which proves the data connection comes from the same
+	// client as the control connection. Default true.
+	RequireSSLReuse *bool `yaml:"require_ssl_reuse"`
+}
+
+// TLSProfile follows Mozilla's server-side TLS recommendations.
+type TLSProfile string
+
+// TLS profiles.
+const (
+	ProfileModern       TLSProfile = "modern"       // TLS 1.3 only
+	ProfileIntermediate TLSProfile = "intermediate" // TLS 1.2 with AEAD ciphers, and TLS 1.3
+)
+
+// TLSProfiles lists the valid TLS profiles.
+func TLSProfiles() []TLSProfile { return []TLSProfile{ProfileIntermediate, ProfileModern} }
+
+// Vsftpd holds the vsftpd build and its local users.
+type Vsftpd struct {
+	// Flavour picks the option names of the vsftpd build that will read the
+	// config. "auto" is resolved by the CLI (detecting the installed binary)
+	// before Decide; Decide treats an unresolved auto as debian-3.0.3.
+	Flavour Flavour `yaml:"flavour"`
+	// Users are the local accounts allowed to log in (an allow-list). Empty:
+	// every local user with a valid shell that /etc/ftpusers does not deny.
+	Users []string `yaml:"users,flow"`
+	// LocalRoot is the directory under which each user gets a chroot,
+	// LocalRoot/<user>. Default /srv/ftps.
+	LocalRoot string `yaml:"local_root"`
+	// UploadDir is the writable directory inside each user's non-writable
+	// chroot root. Default "upload".
+	UploadDir string `yaml:"upload_dir"`
+	// WriteEnable allows uploads. Default true.
+	WriteEnable *bool `yaml:"write_enable"`
+}
+
+// Client describes the end that connects to the FTPS server.
+type Client struct {
+	NAT ClientNAT `yaml:"nat"`
+	// Router names the client's masquerading router's interfaces (nat
+	// masquerade).
+	Router *Router `yaml:"router,omitempty"`
+	// LANCIDR is the client network behind the masquerading router.
+	LANCIDR string `yaml:"lan_cidr"`
+	// ServerAddress is the FTPS server's public address (IPv4 or DNS name).
+	// Role client only: with role both it is server.public_address.
+	ServerAddress string `yaml:"server_address"`
+	// PassivePorts is the server's passive range as "first-last" (ask the
+	// server's operator). Role client only: with role both ftpswiz sizes it.
+	PassivePorts string           `yaml:"passive_ports"`
+	Software     []ClientSoftware `yaml:"software,flow"`
+	// User is the login name written into client configs. Default "ftpuser".
+	User string `yaml:"user"`
+}
+
+// ClientNAT is how the client network reaches the internet.
+type ClientNAT string
+
+// Client NAT types.
+const (
+	ClientNATNone       ClientNAT = "none"       // the client host has a public address
+	ClientNATMasquerade ClientNAT = "masquerade" // a router you manage masquerades the LAN
+	ClientNATCGNAT      ClientNAT = "cgnat"      // carrier-grade NAT you do not control
+)
+
+// ClientNATs lists the valid client NAT types.
+func ClientNATs() []ClientNAT {
+	return []ClientNAT{ClientNATNone, ClientNATMasquerade, ClientNATCGNAT}
+}
+
+// ClientSoftware is an FTPS client ftpswiz writes a config for.
+type ClientSoftware string
+
+// Client software.
+const (
+	ClientLFTP      ClientSoftware = "lftp"
+	ClientCurl      ClientSoftware = "curl"
+	ClientFileZilla ClientSoftware = "filezilla"
+	ClientWinSCP    ClientSoftware = "winscp"
+	ClientRclone    ClientSoftware = "rclone"
+	ClientPython    ClientSoftware = "python"
+)
+
+// ClientSoftwares lists the valid client software.
+func ClientSoftwares() []ClientSoftware {
+	return []ClientSoftware{ClientLFTP, ClientCurl, ClientFileZilla, ClientWinSCP, ClientRclone, ClientPython}
+}
+
+// Firewall is a firewall backend ftpswiz writes rules for.
+type Firewall string
+
+// Firewall backends.
+const (
+	FirewallNftables  Firewall = "nftables"
+	FirewallIptables  Firewall = "iptables"
+	FirewallUFW       Firewall = "ufw"
+	FirewallFirewalld Firewall = "firewalld"
+	FirewallAWS       Firewall = "aws"
+)
+
+// Firewalls lists the valid firewall backends.
+func Firewalls() []Firewall {
+	return []Firewall{FirewallNftables, FirewallIptables, FirewallUFW, FirewallFirewalld, FirewallAWS}
+}
+
+// Flavour is a vsftpd build; option names differ between builds and an
+// unknown option stops vsftpd from starting.
+type Flavour string
+
+// vsftpd flavours.
+const (
+	FlavourAuto     Flavour = "auto"           // detect the installed binary (CLI), else debian-3.0.3
+	FlavourDebian   Flavour = "debian-3.0.3"   // Debian 12, Ubuntu 22.04/24.04
+	FlavourUpstream Flavour = "upstream-3.0.5" // vsftpd 3.0.5 built from source, Debian 13
+	FlavourRHEL     Flavour = "rhel"           // RHEL, Rocky, Alma, Fedora, openSUSE
+)
+
+// Flavours lists the valid flavours.
+func Flavours() []Flavour { return []Flavour{FlavourAuto, FlavourDebian, FlavourUpstream, FlavourRHEL} }
