@@ -1,6 +1,12 @@
 package generators
 
-// Registry returns every renderer ftpswiz has, in a fresh slice.
+// Registry returns every renderer ftpswiz has, in a fresh slice, in the
+// order their files are described in the README.
 func Registry() []Renderer {
-	return []Renderer{}
+	var out []Renderer
+	out = append(out, serverRenderers()...)
+	out = append(out, firewallRenderers()...)
+	out = append(out, clientRenderers()...)
+	out = append(out, reportRenderers()...)
+	return out
 }

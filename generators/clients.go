@@ -1,0 +1,4 @@
+package generators
+
+// clientRenderers returns the renderers of this group.
+func clientRenderers() []Renderer { return nil }

@@ -1,0 +1,4 @@
+package generators
+
+// firewallRenderers returns the renderers of this group.
+func firewallRenderers() []Renderer { return nil }
