@@ -1,0 +1,459 @@
+package wizard
+
+// The questions the wizard asks, as plain text: what each answer is, and for
+// each choice what it is and how it changes the generated files. The TUI, the
+// accessible prompt mode and the docs all read them from here, so an option
+// is explained the same way everywhere.
+
+// QuestionKind says what sort of answer a question takes.
+type QuestionKind string
+
+// Question kinds.
+const (
+	KindChoice QuestionKind = "choice" // exactly one of Choices
+	KindMulti  QuestionKind = "multi"  // one or more of Choices
+	KindText   QuestionKind = "text"   // free text (an address, a name, a path)
+	KindNumber QuestionKind = "number" // a whole number
+	KindYesNo  QuestionKind = "yes-no" // Choices "yes" and "no"
+)
+
+// Question is one answer the wizard asks for.
+type Question struct {
+	// Key is the answers-file path of the field ("server.nat"); it matches
+	// FieldError.Field, so validation messages land on the right question.
+	Key   string
+	Kind  QuestionKind
+	Title string
+	// Description says what the answer is and where to find it.
+	Description string
+	// Example is a typical value, for placeholders ("" for choices).
+	Example string
+	// Choices are the valid values of choice, multi and yes-no questions, in
+	// the order the wizard offers them.
+	Choices []Choice
+}
+
+// Choice is one value of a choice question.
+type Choice struct {
+	// Value is the answers-file value ("port-forward", "yes").
+	Value string
+	// Label is the short text in the option list.
+	Label string
+	// Picture is an optional one-line sketch of the setup (at most 34
+	// columns).
+	Picture string
+	// What says in one line what the choice is.
+	What string
+	// Effect says in one line how it changes the generated files.
+	Effect string
+}
+
+// Choice returns the choice with the given value.
+func (q Question) Choice(value string) (Choice, bool) {
+	for _, c := range q.Choices {
+		if c.Value == value {
+			return c, true
+		}
+	}
+	return Choice{}, false
+}
+
+// Question keys, in the order the wizard asks them.
+const (
+	QRole               = "role"
+	QServerNAT          = "server.nat"
+	QServerPublic       = "server.public_address"
+	QServerHost         = "server.host_address"
+	QServerRouterWAN    = "server.router.wan_interface"
+	QServerRouterLAN    = "server.router.lan_interface"
+	QMode               = "ftps.mode"
+	QTransfers          = "server.capacity.concurrent_transfers"
+	QClientNAT          = "client.nat"
+	QClientServer       = "client.server_address"
+	QClientPassivePorts = "client.passive_ports"
+	QClientRouterWAN    = "client.router.wan_interface"
+	QClientRouterLAN    = "client.router.lan_interface"
+	QClientLAN          = "client.lan_cidr"
+	QClientSoftware     = "client.software"
+	QFirewalls          = "firewalls"
+	QTLSProfile         = "server.tls.profile"
+	QTLSCert            = "server.tls.cert_file"
+	QTLSKey             = "server.tls.key_file"
+	QSSLReuse           = "server.tls.require_ssl_reuse"
+	QFlavour            = "server.vsftpd.flavour"
+	QUsers              = "server.vsftpd.users"
+	QAdminNetwork       = "server.admin_network"
+	QAllowedClients     = "server.allowed_clients"
+	QPassiveStart       = "server.passive_start"
+	QActiveMode         = "ftps.active_mode"
+	QClientUser         = "client.user"
+)
+
+// Questions returns every question the wizard can ask, in the order it asks
+// them, in a fresh slice.
+func Questions() []Question {
+	return []Question{
+		{
+			Key: QRole, Kind: KindChoice,
+			Title:       "Which end of the FTPS connection are you planning?",
+			Description: "FTPS data connections use ports negotiated inside the encrypted control channel, so every firewall on the way must be told about them. ftpswiz writes the configuration for the ends you plan.",
+			Choices: []Choice{
+				{
+					Value: string(RoleServer), Label: "Server: I run vsftpd",
+					Picture: "clients ─▶ firewall ─▶ vsftpd",
+					What:    "You operate the FTPS server; other people's clients connect to it.",
+					Effect:  "Writes vsftpd.conf, rules for the server host (and its NAT router) and a HANDOUT.md for the people who connect.",
+				},
+				{
+					Value: string(RoleClient), Label: "Client: I connect to someone's server",
+					Picture: "you ─▶ your firewall ─▶ vsftpd",
+					What:    "You connect to someone else's FTPS server through your own firewall.",
+					Effect:  "Writes client configs and egress rules for your host or router; no vsftpd.conf.",
+				},
+				{
+					Value: string(RoleBoth), Label: "Both ends (vendor and customer)",
+					Picture: "client─▶fw ═ internet ═ fw─▶vsftpd",
+					What:    "You plan the vendor's vsftpd behind its firewall and the customer's client behind theirs.",
+					Effect:  "Writes everything, with one port map both sides agree on: vsftpd.conf, rules for every side, client configs.",
+				},
+			},
+		},
+		{
+			Key: QServerNAT, Kind: KindChoice,
+			Title:       "How do clients on the internet reach the vsftpd host?",
+			Description: "vsftpd tells each client which address to open the data connection to (the PASV reply). Behind NAT it must announce the public address, not its own.",
+			Choices: []Choice{
+				{
+					Value: string(NATNone), Label: "Directly: the host has the public address",
+					Picture: "internet ─▶ vsftpd (public IP)",
+					What:    "The public address is configured on the vsftpd host itself; no router translates it.",
+					Effect:  "No pasv_address needed; rules only for the host's own firewall.",
+				},
+				{
+					Value: string(NATOneToOne), Label: "One-to-one NAT (cloud public/elastic IP)",
+					Picture: "internet ─▶ 1:1 NAT ─▶ private VM",
+					What:    "A fixed public address maps every port onto a private host, as clouds do with elastic IPs.",
+					Effect:  "Sets pasv_address to the public address; opens the control port and passive range on the host (or security group).",
+				},
+				{
+					Value: string(NATPortForward), Label: "Port forwarding on a router",
+					Picture: "internet ─▶ router DNAT ─▶ vsftpd",
+					What:    "A router you manage forwards chosen ports (DNAT) to the vsftpd host on its LAN.",
+					Effect:  "Sets pasv_address, and writes router rules forwarding the control port and the whole passive range, port numbers unchanged.",
+				},
+				{
+					Value: string(NATDynamicDNS), Label: "Changing address with dynamic DNS",
+					Picture: "name ─▶ changing IP ─▶ vsftpd",
+					What:    "The public address changes (home or small-office line); clients dial a DNS name kept up to date.",
+					Effect:  "Sets pasv_address to the name with pasv_addr_resolve=YES; vsftpd resolves it at start, so restart it after a change.",
+				},
+			},
+		},
+		{
+			Key: QServerPublic, Kind: KindText,
+			Title:       "Address clients dial",
+			Description: "The public IPv4 address or DNS name clients connect to. Behind NAT this is the router's or cloud's public address, not the host's own; with dynamic DNS it is the name.",
+			Example:     "203.0.113.10",
+		},
+		{
+			Key: QServerHost, Kind: KindText,
+			Title:       "The vsftpd host's own address",
+			Description: "The IPv4 address configured on the vsftpd host (ip -4 addr shows it): the one the router or cloud forwards to.",
+			Example:     "10.20.0.2",
+		},
+		{
+			Key: QServerRouterWAN, Kind: KindText,
+			Title:       "Router interface facing the internet",
+			Description: "On the router that forwards the ports: the interface with the public address (ip -br link on the router lists them).",
+			Example:     "eth0",
+		},
+		{
+			Key: QServerRouterLAN, Kind: KindText,
+			Title:       "Router interface facing the vsftpd host",
+			Description: "On the same router: the interface on the vsftpd host's network.",
+			Example:     "eth1",
+		},
+		{
+			Key: QMode, Kind: KindChoice,
+			Title:       "Which kind of FTPS?",
+			Description: "Explicit and implicit FTPS encrypt the same way; they differ in when TLS starts and on which port. Clients must use the same kind as the server.",
+			Choices: []Choice{
+				{
+					Value: string(ModeExplicit), Label: "Explicit (AUTH TLS on port 21)",
+					What:   "Standard FTPS: the session starts in clear text on port 21 and switches to TLS before login; FTP-aware middleboxes that latch onto the clear-text start can break it.",
+					Effect: "One vsftpd instance on port 21 that refuses logins and transfers without TLS; clients use ftp:// with TLS required (ftpes).",
+				},
+				{
+					Value: string(ModeImplicit), Label: "Implicit (TLS from the first byte, port 990)",
+					What:   "Encrypted from the first byte, so FTP-aware middleboxes (ALGs, helpers) pass it untouched; some clients and appliances do not offer it.",
+					Effect: "One vsftpd instance with implicit_ssl=YES on port 990; clients use ftps://host:990.",
+				},
+				{
+					Value: string(ModeBoth), Label: "Both (two vsftpd instances)",
+					What:   "Serve explicit on 21 and implicit on 990 for mixed clients; vsftpd's implicit_ssl applies to a whole instance, so it takes two.",
+					Effect: "Adds server/vsftpd-implicit.conf and a systemd unit for the second instance; rules open both control ports.",
+				},
+			},
+		},
+		{
+			Key: QTransfers, Kind: KindNumber,
+			Title:       "Transfers at the same time (at peak)",
+			Description: "Uploads and downloads running at once across all clients. Each holds one passive port; vsftpd tries 9 random ports per PASV and drops the session when all 9 are busy, so the passive range is sized from this number.",
+			Example:     "20",
+		},
+		{
+			Key: QClientNAT, Kind: KindChoice,
+			Title:       "How does the client network reach the internet?",
+			Description: "In passive mode the client opens every connection, so its firewall only needs outbound rules, to the server's control port and passive range.",
+			Choices: []Choice{
+				{
+					Value: string(ClientNATNone), Label: "Directly (firewall on the client host)",
+					Picture: "client host (fw) ─▶ internet",
+					What:    "The client host has its own public address, or only its own firewall filters.",
+					Effect:  "Egress rules for the client host's own firewall.",
+				},
+				{
+					Value: string(ClientNATMasquerade), Label: "Through a Linux router you manage (masquerade)",
+					Picture: "LAN ─▶ router (masq) ─▶ internet",
+					What:    "A router you manage masquerades the client LAN to the internet.",
+					Effect:  "Egress rules for that router: LAN to the server's control port and passive range, replies back, nothing inbound.",
+				},
+				{
+					Value: string(ClientNATCGNAT), Label: "Carrier-grade NAT you don't control",
+					Picture: "client ─▶ ISP's CGNAT ─▶ internet",
+					What:    "Mobile or some ISP lines: a provider's NAT shares one public address among many customers.",
+					Effect:  "Nothing to configure on a router; passive mode is the only option, since nothing can connect in to you.",
+				},
+			},
+		},
+		{
+			Key: QClientServer, Kind: KindText,
+			Title:       "The FTPS server's address",
+			Description: "The public IPv4 address or DNS name you connect to (the server's operator tells you).",
+			Example:     "ftp.vendor.example",
+		},
+		{
+			Key: QClientPassivePorts, Kind: KindText,
+			Title:       "The server's passive port range",
+			Description: "The data ports the server hands out, as first-last: ask the server's operator. Your firewall must allow them outbound.",
+			Example:     "50000-50099",
+		},
+		{
+			Key: QClientRouterWAN, Kind: KindText,
+			Title:       "Your router's interface facing the internet",
+			Description: "On the masquerading router: the interface with the public address (ip -br link lists them).",
+			Example:     "eth0",
+		},
+		{
+			Key: QClientRouterLAN, Kind: KindText,
+			Title:       "Your router's interface facing the LAN",
+			Description: "On the same router: the interface on the clients' network.",
+			Example:     "eth1",
+		},
+		{
+			Key: QClientLAN, Kind: KindText,
+			Title:       "The client network behind the router",
+			Description: "The LAN the clients sit on, in CIDR form: only it may open FTPS connections through the router.",
+			Example:     "192.168.1.0/24",
+		},
+		{
+			Key: QClientSoftware, Kind: KindMulti,
+			Title:       "Which clients should get a ready-made config?",
+			Description: "Each chosen client gets a config that uses TLS for login and data, passive mode, and the right port.",
+			Choices: []Choice{
+				{
+					Value: string(ClientLFTP), Label: "lftp",
+					What:   "Scriptable command-line client.",
+					Effect: "client/lftp.rc forcing TLS on the control and data connections.",
+				},
+				{
+					Value: string(ClientCurl), Label: "curl",
+					What:   "Command-line transfers for scripts.",
+					Effect: "client/curl.sh with TLS required (--ssl-reqd, or ftps:// for implicit).",
+				},
+				{
+					Value: string(ClientFileZilla), Label: "FileZilla",
+					What:   "Desktop client with a graphical interface.",
+					Effect: "client/filezilla-sitemanager.xml, importable in the Site Manager.",
+				},
+				{
+					Value: string(ClientWinSCP), Label: "WinSCP",
+					What:   "Windows client with a GUI and scripting.",
+					Effect: "client/winscp.txt with the session URL (ftpes:// or ftps://) and passive mode.",
+				},
+				{
+					Value: string(ClientRclone), Label: "rclone",
+					What:   "Sync and backup tool.",
+					Effect: "client/rclone.conf with an FTPS remote using explicit or implicit TLS.",
+				},
+				{
+					Value: string(ClientPython), Label: "Python (ftplib)",
+					What:   "A snippet for your own scripts.",
+					Effect: "client/ftps_client.py, which reuses the TLS session on data connections (stock ftplib does not, and fails with require_ssl_reuse).",
+				},
+			},
+		},
+		{
+			Key: QFirewalls, Kind: KindMulti,
+			Title:       "Which firewalls should get rules?",
+			Description: "Rules are written for every side that needs them (server host, its router, client router or host) in each chosen format. Installed tools are preselected.",
+			Choices: []Choice{
+				{
+					Value: string(FirewallNftables), Label: "nftables",
+					What:   "The Linux packet filter (Debian 10+ default).",
+					Effect: "firewall/<side>.nft, in a table of its own, safe to re-apply; never flushes the ruleset.",
+				},
+				{
+					Value: string(FirewallIptables), Label: "iptables",
+					What:   "The older Linux packet filter.",
+					Effect: "firewall/<side>.iptables in iptables-restore format.",
+				},
+				{
+					Value: string(FirewallUFW), Label: "ufw",
+					What:   "Ubuntu's firewall front-end.",
+					Effect: "firewall/<side>.ufw.sh for the host sides.",
+				},
+				{
+					Value: string(FirewallFirewalld), Label: "firewalld",
+					What:   "The firewall daemon of RHEL and Fedora.",
+					Effect: "firewall/<side>.firewalld.sh for the host sides.",
+				},
+				{
+					Value: string(FirewallAWS), Label: "AWS security group",
+					What:   "The cloud firewall in front of an EC2 instance.",
+					Effect: "firewall/aws-security-group.sh (AWS CLI) and .tf (Terraform).",
+				},
+			},
+		},
+		{
+			Key: QTLSProfile, Kind: KindChoice,
+			Title:       "TLS profile",
+			Description: "Which TLS versions and ciphers vsftpd accepts, after Mozilla's server-side TLS recommendations.",
+			Choices: []Choice{
+				{
+					Value: string(ProfileIntermediate), Label: "Intermediate (TLS 1.2 and 1.3)",
+					What:   "Works with every maintained client.",
+					Effect: "Older protocol versions off; TLS 1.2 limited to strong AEAD ciphers.",
+				},
+				{
+					Value: string(ProfileModern), Label: "Modern (TLS 1.3 only)",
+					What:   "The strictest setting; old clients cannot connect.",
+					Effect: "TLS 1.2 off too; not possible with Debian's vsftpd 3.0.3, which cannot switch TLS 1.2 off.",
+				},
+			},
+		},
+		{
+			Key: QTLSCert, Kind: KindText,
+			Title:       "Certificate file (on the server)",
+			Description: "The PEM certificate vsftpd presents; the default is the distribution's self-signed one. Use your real certificate so clients can verify the server.",
+			Example:     "/etc/ssl/certs/ftp.example.com.pem",
+		},
+		{
+			Key: QTLSKey, Kind: KindText,
+			Title:       "Private key file (on the server)",
+			Description: "The certificate's private key, readable by root only.",
+			Example:     "/etc/ssl/private/ftp.example.com.key",
+		},
+		{
+			Key: QSSLReuse, Kind: KindYesNo,
+			Title:       "Require TLS session reuse on data connections?",
+			Description: "With it, vsftpd accepts a data connection only if it resumes the TLS session of the logged-in control connection.",
+			Choices: []Choice{
+				{
+					Value: "yes", Label: "Yes (recommended)",
+					What:   "Proves the data connection comes from the client that logged in.",
+					Effect: "require_ssl_reuse=YES; a client that cannot resume sessions gets \"522 SSL connection failed: session reuse required\".",
+				},
+				{
+					Value: "no", Label: "No",
+					What:   "For clients that cannot resume TLS sessions.",
+					Effect: "require_ssl_reuse=NO; another host that guesses a passive port could take over a data connection.",
+				},
+			},
+		},
+		{
+			Key: QFlavour, Kind: KindChoice,
+			Title:       "Which vsftpd build will read the config?",
+			Description: "Option names differ between builds, and an unknown option stops vsftpd from starting (500 OOPS: unrecognised variable).",
+			Choices: []Choice{
+				{
+					Value: string(FlavourAuto), Label: "Detect the installed vsftpd",
+					What:   "Read the option names from the vsftpd binary on this machine.",
+					Effect: "Uses the detected build's names; Debian 12's when none is installed.",
+				},
+				{
+					Value: string(FlavourDebian), Label: "Debian 12 / Ubuntu (vsftpd 3.0.3)",
+					What:   "Knows only ssl_sslv2, ssl_sslv3 and ssl_tlsv1.",
+					Effect: "Leaves out the TLS 1.1-1.3 switches this build does not know.",
+				},
+				{
+					Value: string(FlavourUpstream), Label: "Upstream vsftpd 3.0.5 (Debian 13)",
+					What:   "Spells the version switches ssl_tlsv11, ssl_tlsv12, ssl_tlsv13.",
+					Effect: "Uses those names to switch old TLS versions off.",
+				},
+				{
+					Value: string(FlavourRHEL), Label: "RHEL / Fedora / openSUSE",
+					What:   "Spells the version switches ssl_tlsv1_1, ssl_tlsv1_2, ssl_tlsv1_3.",
+					Effect: "Uses those names and the /etc/vsftpd/ paths.",
+				},
+			},
+		},
+		{
+			Key: QUsers, Kind: KindText,
+			Title:       "Users allowed to log in (comma-separated)",
+			Description: "Local accounts allowed to use FTPS; each is chrooted to its own directory with a writable upload folder. Empty: every local user with a login shell.",
+			Example:     "alice, bob",
+		},
+		{
+			Key: QAdminNetwork, Kind: KindText,
+			Title:       "Network allowed to reach SSH on the server",
+			Description: "The generated host firewall keeps SSH open from this network (CIDR), so applying it never locks you out.",
+			Example:     "198.51.100.0/24",
+		},
+		{
+			Key: QAllowedClients, Kind: KindText,
+			Title:       "Networks allowed to use FTPS (comma-separated CIDRs)",
+			Description: "Only these networks reach the control port and passive range. 0.0.0.0/0 means anywhere.",
+			Example:     "0.0.0.0/0",
+		},
+		{
+			Key: QPassiveStart, Kind: KindNumber,
+			Title:       "First port of the passive range",
+			Description: "The range starts here and its size comes from the expected transfers. Ports below 1024 are refused.",
+			Example:     "50000",
+		},
+		{
+			Key: QActiveMode, Kind: KindYesNo,
+			Title:       "Allow active mode (PORT)?",
+			Description: "In active mode the server connects back to the client for data. Under TLS no NAT or firewall helper can follow it.",
+			Choices: []Choice{
+				{
+					Value: "no", Label: "No (recommended)",
+					What:   "Passive mode only: the client opens every connection.",
+					Effect: "No inbound rules on the client side.",
+				},
+				{
+					Value: "yes", Label: "Yes",
+					What:   "Allow PORT for clients that cannot use passive mode.",
+					Effect: "Adds rules for connections from the server's port 20 to the clients, marked with a warning; behind NAT they will still fail.",
+				},
+			},
+		},
+		{
+			Key: QClientUser, Kind: KindText,
+			Title:       "Login name in the client configs",
+			Description: "The user the client configs log in as (the server's operator gives it to you).",
+			Example:     "ftpuser",
+		},
+	}
+}
+
+// QuestionByKey returns the question for an answers-file field path.
+func QuestionByKey(key string) (Question, bool) {
+	for _, q := range Questions() {
+		if q.Key == key {
+			return q, true
+		}
+	}
+	return Question{}, false
+}
