@@ -195,13 +195,13 @@ type Client struct {
 	// masquerade).
 	Router *Router `yaml:"router,omitempty"`
 	// LANCIDR is the client network behind the masquerading router.
-	LANCIDR string `yaml:"lan_cidr"`
+	LANCIDR string `yaml:"lan_cidr,omitempty"`
 	// ServerAddress is the FTPS server's public address (IPv4 or DNS name).
 	// Role client only: with role both it is server.public_address.
-	ServerAddress string `yaml:"server_address"`
+	ServerAddress string `yaml:"server_address,omitempty"`
 	// PassivePorts is the server's passive range as "first-last" (ask the
 	// server's operator). Role client only: with role both ftpswiz sizes it.
-	PassivePorts string           `yaml:"passive_ports"`
+	PassivePorts string           `yaml:"passive_ports,omitempty"`
 	Software     []ClientSoftware `yaml:"software,flow"`
 	// User is the login name written into client configs. Default "ftpuser".
 	User string `yaml:"user"`

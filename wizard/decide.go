@@ -1,10 +1,754 @@
 package wizard
 
-import "errors"
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// IntermediateCiphers is Mozilla's "intermediate" TLS 1.2 cipher list
+// without the DHE suites (vsftpd configures no DH parameters). It has ECDSA
+// and RSA suites, so either kind of certificate works; vsftpd 3.0.3's
+// built-in default allows only ECDHE-RSA-AES256-GCM-SHA384.
+const IntermediateCiphers = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:" +
+	"ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:" +
+	"ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305"
 
 // Decide validates the answers and turns them into an explained Plan. It is
-// pure: same answers, same plan. Invalid answers return a *ValidationError
-// listing every problem.
+// pure: the same answers always give the same plan. Invalid answers return a
+// *ValidationError listing every problem.
+//
+// A vsftpd flavour of "auto" must be resolved by the caller (which can look
+// at the installed binary); Decide treats it as debian-3.0.3, the most common
+// build, and records the flavour it used in Plan.Answers.
 func Decide(a Answers) (*Plan, error) {
-	return nil, errors.New("Decide: being written")
+	if a.Server != nil && (a.Server.Vsftpd.Flavour == FlavourAuto || a.Server.Vsftpd.Flavour == "") {
+		s := *a.Server
+		s.Vsftpd.Flavour = FlavourDebian
+		a.Server = &s
+	}
+	a = Normalize(a)
+	if err := Validate(a); err != nil {
+		return nil, err
+	}
+	d := &decider{a: a, p: &Plan{Answers: a}}
+	d.role()
+	if a.Server != nil {
+		d.server()
+	}
+	if a.Client != nil {
+		d.client()
+	}
+	d.firewalls()
+	d.pitfalls()
+	return d.p, nil
+}
+
+type decider struct {
+	a Answers
+	p *Plan
+}
+
+func (d *decider) decide(key, title, value, why string) {
+	d.p.Decisions = append(d.p.Decisions, Decision{Key: key, Title: title, Value: value, Why: why})
+}
+
+func (d *decider) warn(key, title, value, why string) {
+	d.p.Decisions = append(d.p.Decisions, Decision{Key: key, Title: title, Value: value, Why: why, Warning: true})
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "YES"
+	}
+	return "NO"
+}
+
+func (d *decider) role() {
+	var why string
+	switch d.a.Role {
+	case RoleServer:
+		why = "You run the vsftpd server. ftpswiz writes its config, the firewall rules of the server host " +
+			"and of its NAT router where there is one, and a handout telling the people who connect what " +
+			"their own firewall must allow."
+	case RoleClient:
+		why = "You connect to someone else's FTPS server through your own firewall. ftpswiz writes the " +
+			"egress rules your firewall needs and the settings of your client software; the server's " +
+			"operator must open the same ports on their side."
+	case RoleBoth:
+		why = "You plan both ends: the server behind its firewall and the client behind its own. ftpswiz " +
+			"writes both sides so they agree on every port: the server side opens them inbound, the " +
+			"client side allows them outbound."
+	}
+	d.decide("role", "Role", string(d.a.Role), why)
+}
+
+// ---- server ----------------------------------------------------------------
+
+func (d *decider) server() {
+	a := d.a
+	s := a.Server
+	fl := flavourOf(s.Vsftpd.Flavour)
+	sp := &ServerPlan{
+		PublicAddress:  s.PublicAddress,
+		PublicIsIP:     isIPv4(s.PublicAddress),
+		HostAddress:    s.HostAddress,
+		NAT:            s.NAT,
+		Router:         s.Router,
+		Flavour:        s.Vsftpd.Flavour,
+		AllowedClients: s.AllowedClients,
+		AdminNetwork:   s.AdminNetwork,
+		SSHPort:        s.SSHPort,
+		Users:          s.Vsftpd.Users,
+		LocalRoot:      s.Vsftpd.LocalRoot,
+		UploadDir:      s.Vsftpd.UploadDir,
+		WriteEnable:    IsTrue(s.Vsftpd.WriteEnable, true),
+		CertFile:       s.TLS.CertFile,
+		KeyFile:        s.TLS.KeyFile,
+	}
+	if len(sp.Users) > 0 {
+		sp.UserListPath = fl.UserListPath
+	}
+	sp.Sizing = SizePassive(s.Capacity.Transfers, s.Capacity.TargetFailureRate)
+	sp.Passive = PortRange{First: s.PassiveStart, Last: s.PassiveStart + sp.Sizing.Ports - 1}
+	d.p.Server = sp
+
+	d.decide("vsftpd.flavour", "vsftpd build", string(sp.Flavour),
+		fmt.Sprintf("The config uses the option names of %s. Builds spell the TLS options differently, and "+
+			"vsftpd refuses to start on an option it does not know (\"500 OOPS: unrecognised variable in "+
+			"config file\", exit status 2, printed to standard input, so under systemd it can look like a "+
+			"silent failure). Check what your binary knows with: strings \"$(command -v vsftpd)\" | grep '^ssl_'.",
+			fl.Description))
+
+	d.decideMode()
+	d.decideListen()
+	d.decidePasvAddress()
+	d.decidePassive()
+	d.decideLimits()
+	d.decideActive()
+	d.decideTLS(fl)
+	d.decideUsers(fl)
+
+	explicitFirst := []bool{}
+	if a.FTPS.Mode.Explicit() {
+		explicitFirst = append(explicitFirst, false)
+	}
+	if a.FTPS.Mode.Implicit() {
+		explicitFirst = append(explicitFirst, true)
+	}
+	for i, implicit := range explicitFirst {
+		in := Instance{Implicit: implicit, Name: "explicit", Port: a.FTPS.ExplicitPort}
+		if implicit {
+			in.Name, in.Port = "implicit", a.FTPS.ImplicitPort
+		}
+		if i == 0 {
+			in.File, in.InstallPath, in.Unit = "server/vsftpd.conf", fl.ConfigPath, "vsftpd.service"
+		} else {
+			in.File = "server/vsftpd-implicit.conf"
+			in.InstallPath = strings.TrimSuffix(fl.ConfigPath, ".conf") + "-implicit.conf"
+			in.Unit, in.UnitFile = "vsftpd-implicit.service", "server/vsftpd-implicit.service"
+		}
+		in.Options = d.options(in, fl)
+		sp.Instances = append(sp.Instances, in)
+	}
+}
+
+func (d *decider) decideMode() {
+	f := d.a.FTPS
+	switch f.Mode {
+	case ModeExplicit:
+		d.decide("ftps.mode", "FTPS mode", fmt.Sprintf("explicit (AUTH TLS) on port %d", f.ExplicitPort),
+			fmt.Sprintf("Explicit FTPS is the standard (RFC 4217): the client connects to port %d, reads a "+
+				"plain-text greeting, sends AUTH TLS and continues encrypted; vsftpd refuses to log anyone in "+
+				"before that. Every current client supports it. Its weakness is the clear-text start: a "+
+				"firewall or middlebox with an FTP helper can latch onto it and interfere; if a customer's "+
+				"network does that, offer implicit FTPS as well (mode both).", f.ExplicitPort))
+	case ModeImplicit:
+		d.decide("ftps.mode", "FTPS mode", fmt.Sprintf("implicit on port %d", f.ImplicitPort),
+			fmt.Sprintf("Implicit FTPS starts TLS with the first byte on port %d (ftps:// URLs), so "+
+				"FTP-aware middleboxes see nothing to interfere with. It is not in the FTP standards but "+
+				"widely supported; clients must be set to implicit mode, or they hang in the handshake "+
+				"waiting for a plain-text greeting that never comes.", f.ImplicitPort))
+	case ModeBoth:
+		d.decide("ftps.mode", "FTPS mode", fmt.Sprintf("explicit on %d and implicit on %d", f.ExplicitPort, f.ImplicitPort),
+			fmt.Sprintf("Both modes are offered: explicit FTPS (AUTH TLS) on port %d, the standard, and "+
+				"implicit FTPS on port %d for clients or networks that need TLS from the first byte. "+
+				"vsftpd's implicit_ssl applies to a whole process, so this takes two vsftpd instances "+
+				"with two configs; ftpswiz writes a systemd unit for the second one. Both share one "+
+				"passive range, sized for the transfers of both together.", f.ExplicitPort, f.ImplicitPort))
+	}
+}
+
+func (d *decider) decideListen() {
+	d.decide("vsftpd.listen", "Listen on IPv4", "listen=YES, listen_ipv6=NO",
+		"vsftpd runs as a standalone IPv4 listener. Debian ships listen_ipv6=YES, and in that mode vsftpd "+
+			"ignores pasv_address and announces 0,0,0,0 in its PASV replies; setting both listen options to "+
+			"YES makes vsftpd refuse to start. For IPv6 as well, run a second instance with listen_ipv6=YES "+
+			"(IPv6 needs no NAT and no pasv_address).")
+}
+
+func (d *decider) decidePasvAddress() {
+	s := d.a.Server
+	switch {
+	case !s.NAT.Behind():
+		d.decide("vsftpd.pasv_address", "Address in PASV replies", "not set (the address the client dialled)",
+			fmt.Sprintf("The host has the public address itself (nat none), so vsftpd's default is right: a PASV "+
+				"reply carries the address the client connected to. Setting pasv_address here would only "+
+				"break clients that reach the host by another address."))
+	case s.NAT == NATDynamicDNS:
+		d.warn("vsftpd.pasv_address", "Address in PASV replies", s.PublicAddress+" (pasv_addr_resolve=YES)",
+			fmt.Sprintf("The public address changes, so vsftpd resolves %s and announces the result in PASV "+
+				"replies; without it, clients are told to connect to %s, the host's private address, and every "+
+				"listing times out (stock lftp, curl and FileZilla hide this by replacing the address; strict "+
+				"clients do not). vsftpd resolves the name once, at start-up: when the address changes, "+
+				"restart vsftpd (have your dynamic-DNS client run systemctl restart vsftpd after each update), "+
+				"or PASV replies carry the old address.", s.PublicAddress, s.HostAddress))
+	case isIPv4(s.PublicAddress):
+		d.decide("vsftpd.pasv_address", "Address in PASV replies", s.PublicAddress,
+			fmt.Sprintf("vsftpd sits behind NAT (%s) and only knows its own address %s. Without pasv_address, "+
+				"clients behind NAT are told to connect to %s, an address they cannot reach, and every listing "+
+				"and transfer times out after a successful login. Stock lftp, curl and FileZilla hide the "+
+				"mistake by replacing the address; strict clients, appliances and libraries do not. The value "+
+				"must be a bare IPv4 address (quotes give \"500 OOPS: invalid pasv_address\" at the first PASV).",
+				s.NAT, s.HostAddress, s.HostAddress))
+	default:
+		d.decide("vsftpd.pasv_address", "Address in PASV replies", s.PublicAddress+" (pasv_addr_resolve=YES)",
+			fmt.Sprintf("vsftpd sits behind NAT (%s) and only knows its own address %s; clients dial the name "+
+				"%s, so vsftpd resolves it (pasv_addr_resolve=YES, once at start-up: restart vsftpd if the "+
+				"name's address changes) and announces the public address in PASV replies. Without it, clients "+
+				"are told to connect to %s and every listing times out after a successful login.",
+				s.NAT, s.HostAddress, s.PublicAddress, s.HostAddress))
+	}
+}
+
+func (d *decider) decidePassive() {
+	sp := d.p.Server
+	sz := sp.Sizing
+	d.decide("passive.range", "Passive port range",
+		fmt.Sprintf("%s (%d ports)", sp.Passive, sz.Ports),
+		fmt.Sprintf("Every listing, download and upload opens a new data connection to a port vsftpd picks "+
+			"from this range and announces inside the encrypted control channel, so no firewall can "+
+			"guess it: the whole range must be open (and forwarded, with port numbers unchanged, on a NAT "+
+			"router) — but only this range, not every port above 1024. Sizing: %s", sz.Arithmetic()))
+}
+
+func (d *decider) decideLimits() {
+	c := d.a.Server.Capacity
+	d.decide("vsftpd.max_clients", "Sessions at once", strconv.Itoa(c.Clients),
+		fmt.Sprintf("max_clients=%d caps the sessions vsftpd serves at once (each session transfers one file "+
+			"at a time), so the passive range keeps its failure rate: with more transfers than the %d it "+
+			"was sized for, PASVs start to fail with \"500 OOPS: vsf_sysutil_bind\". A client turned away "+
+			"gets \"421 There are too many connected users\" and can retry.", c.Clients, c.Transfers))
+	d.decide("vsftpd.max_per_ip", "Sessions per client address", strconv.Itoa(c.PerClient),
+		fmt.Sprintf("max_per_ip=%d. Everyone behind one NAT router (a customer's whole office) arrives from "+
+			"one address, so a low per-address limit turns away a whole site once a few of its users "+
+			"connect; parallel transfers in lftp, rclone or FileZilla also open several sessions each.",
+			c.PerClient))
+}
+
+func (d *decider) decideActive() {
+	f := d.a.FTPS
+	if !f.ActiveMode {
+		d.decide("ftps.active_mode", "Active mode", "off (port_enable=NO)",
+			"Active mode (PORT/EPRT) makes the server connect back to the client on a port the client names "+
+				"inside the encrypted control channel. No NAT router or firewall on the client side can "+
+				"follow that under TLS, so it fails for nearly every client. Passive mode only: the client "+
+				"opens every connection, and the client side needs nothing inbound.")
+		return
+	}
+	d.warn("ftps.active_mode", "Active mode", "on (port_enable=YES, connect_from_port_20=YES)",
+		"Active mode is on because you asked for it. The server connects from port 20 to a port the client "+
+			"names inside the encrypted control channel, so the client's firewall must accept inbound "+
+			"connections from the server on ports 1024-65535, and it cannot work at all for a client behind "+
+			"NAT (no router can read the encrypted PORT command). Use it only for clients with a public "+
+			"address that cannot do passive mode.")
+}
+
+func (d *decider) decideTLS(fl flavourInfo) {
+	s := d.a.Server
+	d.decide("tls.required", "TLS required", "ssl_enable=YES, force_local_logins_ssl=YES, force_local_data_ssl=YES",
+		"Passwords and files are only ever sent encrypted: vsftpd refuses a login before TLS (\"530 "+
+			"Non-anonymous sessions must use encryption\") and a data connection without PROT P (\"522 Data "+
+			"connections must be encrypted\"). Anonymous FTP is off, so allow_anon_ssl is too.")
+	var vers []string
+	switch {
+	case s.TLS.Profile == ProfileModern:
+		vers = []string{"TLS 1.3"}
+	default:
+		vers = []string{"TLS 1.2", "TLS 1.3"}
+	}
+	why := fmt.Sprintf("The %s profile (after Mozilla's server-side TLS guidelines) allows %s. SSLv2, SSLv3 "+
+		"and TLS 1.0 are switched off with ssl_sslv2/ssl_sslv3/ssl_tlsv1=NO.", s.TLS.Profile, strings.Join(vers, " and "))
+	if fl.TLSVersionKeys[3] == "" {
+		why += " vsftpd 3.0.3 has no option for TLS 1.1; OpenSSL 3's default security level refuses it (do " +
+			"not add @SECLEVEL=0 to ssl_ciphers, which would bring it back). TLS 1.3 is always on in this build."
+	} else {
+		why += fmt.Sprintf(" This build also has %s, %s and %s, set explicitly.", fl.TLSVersionKeys[3], fl.TLSVersionKeys[4], fl.TLSVersionKeys[5])
+	}
+	d.decide("tls.protocols", "TLS versions", strings.Join(vers, ", "), why)
+	d.decide("tls.ciphers", "TLS 1.2 ciphers", "Mozilla intermediate (ECDHE with AES-GCM or ChaCha20)",
+		"ssl_ciphers lists forward-secret AEAD suites for both ECDSA and RSA certificates. vsftpd's built-in "+
+			"default allows only ECDHE-RSA-AES256-GCM-SHA384, so an ECDSA certificate would fail every "+
+			"handshake. TLS 1.3 suites are not affected by ssl_ciphers (all of them are strong).")
+	reuse := IsTrue(s.TLS.RequireSSLReuse, true)
+	if reuse {
+		d.decide("tls.require_ssl_reuse", "TLS session reuse on data connections", "required (require_ssl_reuse=YES)",
+			"vsftpd demands that each data connection resumes the control connection's TLS session. That "+
+				"proves the data connection comes from the logged-in client, not from someone who raced to the "+
+				"announced passive port. lftp, curl, FileZilla, WinSCP and rclone (with tls_cache_size) do "+
+				"this; Python's stock ftplib does not and gets \"522 SSL connection failed: session reuse "+
+				"required\" (the generated Python script handles it).")
+	} else {
+		d.warn("tls.require_ssl_reuse", "TLS session reuse on data connections", "not required (require_ssl_reuse=NO)",
+			"You switched session reuse off, so vsftpd accepts a data connection that does not resume the "+
+				"control connection's TLS session. That lets clients without session resumption work, but "+
+				"anyone who connects to the announced passive port first (from the same address, as "+
+				"pasv_promiscuous is off) can take over the transfer. Prefer fixing the client.")
+	}
+	d.decide("tls.certificate", "Certificate", s.TLS.CertFile,
+		fmt.Sprintf("vsftpd reads the certificate from %s and the key from %s at start-up (a missing or "+
+			"unreadable file stops it). Use a certificate whose name matches the address clients dial (%s), "+
+			"e.g. from Let's Encrypt, so clients can verify it instead of being told to skip verification; "+
+			"reload vsftpd after renewing.", s.TLS.CertFile, s.TLS.KeyFile, s.PublicAddress))
+}
+
+func (d *decider) decideUsers(fl flavourInfo) {
+	sp := d.p.Server
+	d.decide("vsftpd.anonymous", "Anonymous FTP", "off (anonymous_enable=NO)",
+		"Only local accounts log in. Anonymous FTP over TLS makes little sense and is a common source of "+
+			"leaks and abuse.")
+	d.decide("vsftpd.local_users", "Local accounts", "local_enable=YES, pam_service_name=vsftpd",
+		"Users log in with local system accounts through PAM. Debian's PAM stack checks pam_shells (an "+
+			"account whose shell is not in /etc/shells, such as /usr/sbin/nologin, gets \"530 Login "+
+			"incorrect\") and the /etc/ftpusers deny list.")
+	if len(sp.Users) > 0 {
+		d.decide("vsftpd.userlist", "Who may log in", strings.Join(sp.Users, ", "),
+			fmt.Sprintf("Only the accounts listed in %s may log in (userlist_enable=YES, userlist_deny=NO): "+
+				"other system accounts are refused before a password is even asked. Add a line there for "+
+				"each new FTPS user.", sp.UserListPath))
+	} else {
+		d.warn("vsftpd.userlist", "Who may log in", "every local account not in /etc/ftpusers",
+			"No user list was given, so every local account with a valid shell may log in over FTPS. "+
+				"List the FTPS accounts (server.vsftpd.users) to turn this into an allow-list.")
+	}
+	d.decide("vsftpd.chroot", "Users locked into their directory",
+		fmt.Sprintf("%s/<user>, writable %s/", sp.LocalRoot, sp.UploadDir),
+		fmt.Sprintf("Each user is locked (chroot_local_user=YES) into %s/<user>, which must be owned by root "+
+			"and not writable by the user, with a writable %s/ inside it; vsftpd refuses a writable chroot "+
+			"root (\"500 OOPS: vsftpd: refusing to run with writable root inside chroot()\"). "+
+			"allow_writeable_chroot=YES would silence that, but lets a user plant files such as "+
+			"etc/passwd in their own root, the attack the check exists for.", sp.LocalRoot, sp.UploadDir))
+	if sp.WriteEnable {
+		d.decide("vsftpd.write", "Uploads", "allowed (write_enable=YES, local_umask=022)",
+			"Users may upload, rename and delete inside their upload directory. Debian ships write_enable "+
+				"off, which shows up as \"550 Permission denied\" on every upload.")
+	} else {
+		d.decide("vsftpd.write", "Uploads", "refused (write_enable=NO)",
+			"Users may only download: every upload gets \"550 Permission denied\".")
+	}
+	d.decide("vsftpd.hardening", "Session hygiene", "idle and data timeouts, hidden ids, logging",
+		"Idle sessions are closed after 5 minutes and stalled data connections after 2, so dead clients do "+
+			"not hold sessions (and passive ports) forever; listings show ftp instead of real user and group "+
+			"names; transfers are logged to /var/log/vsftpd.log.")
+	if fl.SeccompOff {
+		d.decide("vsftpd.seccomp", "seccomp sandbox", "off (seccomp_sandbox=NO)",
+			"vsftpd 3.0.5's seccomp filter predates newer C libraries' system calls, which kills sessions "+
+				"with \"500 OOPS: priv_sock_get_cmd\" or a child died error on current distributions; "+
+				"Debian switches it off for the same reason. The other sandboxing (privilege separation, "+
+				"chroot, isolation) stays on.")
+	}
+}
+
+// options lays out one instance's vsftpd.conf, grouped by decision.
+func (d *decider) options(in Instance, fl flavourInfo) []Option {
+	a := d.a
+	s := a.Server
+	sp := d.p.Server
+	var out []Option
+	add := func(decision string, kv ...string) {
+		for i := 0; i+1 < len(kv); i += 2 {
+			out = append(out, Option{Key: kv[i], Value: kv[i+1], Decision: decision})
+		}
+	}
+	add("vsftpd.listen", "listen", "YES", "listen_ipv6", "NO")
+	add("ftps.mode", "listen_port", strconv.Itoa(in.Port))
+	add("tls.required", "ssl_enable", "YES")
+	if in.Implicit {
+		add("ftps.mode", "implicit_ssl", "YES")
+	}
+	add("tls.required", "allow_anon_ssl", "NO", "force_local_logins_ssl", "YES", "force_local_data_ssl", "YES")
+	modern := s.TLS.Profile == ProfileModern
+	keys := fl.TLSVersionKeys
+	vals := [6]string{"NO", "NO", "NO", "NO", yesNo(!modern), "YES"}
+	for i, k := range keys {
+		if k != "" {
+			add("tls.protocols", k, vals[i])
+		}
+	}
+	add("tls.ciphers", "ssl_ciphers", IntermediateCiphers)
+	add("tls.require_ssl_reuse", "require_ssl_reuse", yesNo(IsTrue(s.TLS.RequireSSLReuse, true)))
+	add("tls.certificate", "rsa_cert_file", s.TLS.CertFile, "rsa_private_key_file", s.TLS.KeyFile)
+	add("passive.range", "pasv_enable", "YES",
+		"pasv_min_port", strconv.Itoa(sp.Passive.First), "pasv_max_port", strconv.Itoa(sp.Passive.Last))
+	if s.NAT.Behind() {
+		add("vsftpd.pasv_address", "pasv_address", s.PublicAddress)
+		if !sp.PublicIsIP {
+			add("vsftpd.pasv_address", "pasv_addr_resolve", "YES")
+		}
+	}
+	if a.FTPS.ActiveMode {
+		add("ftps.active_mode", "port_enable", "YES", "connect_from_port_20", "YES")
+	} else {
+		add("ftps.active_mode", "port_enable", "NO", "connect_from_port_20", "NO")
+	}
+	add("vsftpd.max_clients", "max_clients", strconv.Itoa(s.Capacity.Clients))
+	add("vsftpd.max_per_ip", "max_per_ip", strconv.Itoa(s.Capacity.PerClient))
+	add("vsftpd.anonymous", "anonymous_enable", "NO")
+	add("vsftpd.local_users", "local_enable", "YES", "pam_service_name", "vsftpd")
+	if sp.UserListPath != "" {
+		add("vsftpd.userlist", "userlist_enable", "YES", "userlist_deny", "NO", "userlist_file", sp.UserListPath)
+	}
+	add("vsftpd.chroot", "chroot_local_user", "YES", "user_sub_token", "$USER",
+		"local_root", sp.LocalRoot+"/$USER")
+	if fl.SecureChroot != "" {
+		add("vsftpd.chroot", "secure_chroot_dir", fl.SecureChroot)
+	}
+	if sp.WriteEnable {
+		add("vsftpd.write", "write_enable", "YES", "local_umask", "022")
+	} else {
+		add("vsftpd.write", "write_enable", "NO")
+	}
+	add("vsftpd.hardening", "idle_session_timeout", "300", "data_connection_timeout", "120",
+		"hide_ids", "YES", "xferlog_enable", "YES", "vsftpd_log_file", "/var/log/vsftpd.log")
+	if fl.SeccompOff {
+		add("vsftpd.seccomp", "seccomp_sandbox", "NO")
+	}
+	return out
+}
+
+// ---- client ----------------------------------------------------------------
+
+func (d *decider) client() {
+	a := d.a
+	c := a.Client
+	cp := &ClientPlan{
+		NAT:        c.NAT,
+		Router:     c.Router,
+		LANCIDR:    c.LANCIDR,
+		Software:   c.Software,
+		User:       c.User,
+		ActiveMode: a.FTPS.ActiveMode,
+	}
+	if a.Server != nil {
+		cp.ServerAddress = a.Server.PublicAddress
+		cp.Passive = d.p.Server.Passive
+		cp.RequireSSLReuse = IsTrue(a.Server.TLS.RequireSSLReuse, true)
+	} else {
+		cp.ServerAddress = c.ServerAddress
+		cp.Passive, _ = ParsePortRange(c.PassivePorts) // validated
+		cp.RequireSSLReuse = true                      // vsftpd's default; assume the strict case
+	}
+	cp.ServerIsIP = isIPv4(cp.ServerAddress)
+	if a.FTPS.Mode.Explicit() {
+		cp.Endpoints = append(cp.Endpoints, Endpoint{Port: a.FTPS.ExplicitPort})
+	}
+	if a.FTPS.Mode.Implicit() {
+		cp.Endpoints = append(cp.Endpoints, Endpoint{Implicit: true, Port: a.FTPS.ImplicitPort})
+	}
+	d.p.Client = cp
+
+	switch c.NAT {
+	case ClientNATNone:
+		d.decide("client.nat", "Client network", "public address, no NAT",
+			"The client host has its own public address. Its firewall only needs to let the FTPS connections "+
+				"out and their replies back in; passive mode needs nothing inbound.")
+	case ClientNATMasquerade:
+		d.decide("client.nat", "Client network", fmt.Sprintf("%s masqueraded by your router (%s)", c.LANCIDR, c.Router.WANInterface),
+			fmt.Sprintf("Your router masquerades %s. In passive mode every connection, control and data, is "+
+				"opened from the inside, so masquerading handles it and the router needs no port forward and "+
+				"no FTP helper (which could not read the encrypted control channel anyway).", c.LANCIDR))
+	case ClientNATCGNAT:
+		d.decide("client.nat", "Client network", "carrier-grade NAT (nothing to configure there)",
+			"Your provider's carrier-grade NAT sits between you and the internet and you cannot configure it. "+
+				"Passive mode is the only option: every connection is opened from your side, which any NAT "+
+				"lets out. Active mode would need inbound connections no CGNAT can forward. Some CGNATs use "+
+				"several public addresses; if your data connection leaves from another address than your "+
+				"control connection, the server answers \"425 Security: Bad IP connecting\".")
+	}
+	if a.Server == nil {
+		d.decide("client.server", "Server", fmt.Sprintf("%s, passive ports %s", cp.ServerAddress, cp.Passive),
+			fmt.Sprintf("The server's operator told you its address (%s) and passive range (%s); your firewall "+
+				"allows exactly those outbound. If they enlarge the range, regenerate with the new one, or "+
+				"transfers to the new ports will time out.", cp.ServerAddress, cp.Passive))
+	}
+	var notes []string
+	for _, sw := range c.Software {
+		switch sw {
+		case ClientLFTP:
+			notes = append(notes, "lftp: forces TLS on control and data (ftp:ssl-force, ftp:ssl-protect-data)")
+		case ClientCurl:
+			notes = append(notes, "curl: --ssl-reqd for explicit, ftps:// for implicit")
+		case ClientFileZilla:
+			notes = append(notes, "FileZilla: an importable site (Site Manager, File > Import)")
+		case ClientWinSCP:
+			notes = append(notes, "WinSCP: a script for winscp.com")
+		case ClientRclone:
+			notes = append(notes, "rclone: a remote with tls_cache_size so data connections resume the TLS session")
+		case ClientPython:
+			notes = append(notes, "Python: an ftplib script that resumes the TLS session on data connections (stock FTP_TLS does not)")
+		}
+	}
+	d.decide("client.software", "Client software", strings.Join(strs(c.Software), ", "),
+		"Each client gets a config that forces TLS on the control and the data channel and uses passive mode. "+
+			strings.Join(notes, "; ")+".")
+}
+
+// ---- firewalls and the port map ---------------------------------------------
+
+func (d *decider) firewalls() {
+	a := d.a
+	names := strs(a.Firewalls)
+	d.decide("firewall.backends", "Firewall rules written for", strings.Join(names, ", "),
+		"Rules are written for each chosen backend and each side that needs them. nftables and iptables "+
+			"files use their own tables/chains and never flush the whole ruleset, so re-applying them is "+
+			"safe; on a box with an existing firewall, merge the accept rules into your own chains (an "+
+			"accept in one table does not override a drop in another). The conntrack FTP helper is not "+
+			"used: it reads PASV replies from the control channel, which TLS encrypts, so it sees nothing; "+
+			"the fixed passive range replaces it.")
+	if a.Server != nil {
+		d.serverFlows()
+	}
+	if a.Client != nil {
+		d.clientFlows()
+	}
+}
+
+func (d *decider) flow(f Flow) { d.p.Flows = append(d.p.Flows, f) }
+
+func (d *decider) controlFlows(f Flow) {
+	ftps := d.a.FTPS
+	if ftps.Mode.Explicit() {
+		g := f
+		g.Purpose, g.Ports, g.Decision = PurposeControlExplicit, Port(ftps.ExplicitPort), "ftps.mode"
+		g.Why = fmt.Sprintf("explicit FTPS control channel (AUTH TLS) on %d", ftps.ExplicitPort)
+		d.flow(g)
+	}
+	if ftps.Mode.Implicit() {
+		g := f
+		g.Purpose, g.Ports, g.Decision = PurposeControlImplicit, Port(ftps.ImplicitPort), "ftps.mode"
+		g.Why = fmt.Sprintf("implicit FTPS control channel (TLS from the first byte) on %d", ftps.ImplicitPort)
+		d.flow(g)
+	}
+	g := f
+	g.Purpose, g.Ports, g.Decision = PurposePassive, d.passiveRange(), "passive.range"
+	g.Why = fmt.Sprintf("passive data connections: one port per running transfer, announced inside TLS, so "+
+		"the whole range %s is needed", d.passiveRange())
+	d.flow(g)
+}
+
+func (d *decider) passiveRange() PortRange {
+	if d.p.Server != nil {
+		return d.p.Server.Passive
+	}
+	return d.p.Client.Passive
+}
+
+func (d *decider) serverFlows() {
+	s := d.a.Server
+	sp := d.p.Server
+	allowed := "anywhere"
+	if !(len(s.AllowedClients) == 1 && s.AllowedClients[0] == AnyIPv4) {
+		allowed = strings.Join(s.AllowedClients, ", ")
+	}
+	open := []string{}
+	for _, p := range sp.ControlPorts() {
+		open = append(open, strconv.Itoa(p))
+	}
+	open = append(open, sp.Passive.String())
+	d.decide("firewall.server_host", "Server host firewall",
+		fmt.Sprintf("inbound tcp %s from %s; SSH %d from %s; everything else dropped", strings.Join(open, ", "), allowed, s.SSHPort, s.AdminNetwork),
+		fmt.Sprintf("The vsftpd host accepts new connections only on the control port(s) and the passive range, "+
+			"from %s, plus SSH for the administrator; replies to its own connections, loopback and the ICMP "+
+			"messages TCP needs (path-MTU discovery: TLS handshakes stall without it) pass; everything else "+
+			"is dropped.", allowed))
+	if s.AdminNetwork == AnyIPv4 {
+		d.warn("firewall.admin_ssh", "SSH access", fmt.Sprintf("port %d from anywhere", s.SSHPort),
+			fmt.Sprintf("The host firewall keeps SSH (port %d) open so applying it cannot lock you out, but "+
+				"from anywhere, because no admin network was given. Set server.admin_network to the network "+
+				"you administer from (e.g. 192.0.2.0/24) to close it to everyone else.", s.SSHPort))
+	} else {
+		d.decide("firewall.admin_ssh", "SSH access", fmt.Sprintf("port %d from %s", s.SSHPort, s.AdminNetwork),
+			fmt.Sprintf("SSH (port %d) stays open from your admin network %s, so applying the host firewall "+
+				"never locks you out; make sure the address you are connected from is inside it before you "+
+				"apply the rules.", s.SSHPort, s.AdminNetwork))
+	}
+	d.controlFlows(Flow{Side: SideServerHost, Direction: Inbound, From: s.AllowedClients})
+	d.flow(Flow{Side: SideServerHost, Direction: Inbound, Purpose: PurposeAdmin, Ports: Port(s.SSHPort),
+		From: []string{s.AdminNetwork}, Decision: "firewall.admin_ssh",
+		Why: "the administrator's SSH, so the firewall never locks you out"})
+	if d.a.FTPS.ActiveMode {
+		d.flow(Flow{Side: SideServerHost, Direction: Outbound, Purpose: PurposeActive,
+			Ports: PortRange{First: 1024, Last: 65535}, SourcePorts: Port(20),
+			Decision: "ftps.active_mode", Warning: true,
+			Why: "active mode: the server connects from port 20 to the port the client names"})
+	}
+
+	switch {
+	case s.Router != nil:
+		to := ""
+		if sp.PublicIsIP && s.NAT == NATOneToOne {
+			to = s.PublicAddress + "/32"
+		}
+		kind := "forwards"
+		if s.NAT == NATOneToOne {
+			kind = "maps the public address one-to-one and forwards"
+		}
+		d.decide("firewall.server_router", "Server's NAT router",
+			fmt.Sprintf("DNAT tcp %s on %s to %s, ports unchanged", strings.Join(open, ", "), s.Router.WANInterface, s.HostAddress),
+			fmt.Sprintf("The router %s the control port(s) and the whole passive range arriving on %s to %s with "+
+				"the same port numbers (vsftpd announces its own port numbers; a forward that changes them "+
+				"sends data connections nowhere), and its forward filter lets exactly these through. Without "+
+				"the passive range forwarded, login works but every listing times out.",
+				kind, s.Router.WANInterface, s.HostAddress))
+		d.controlFlows(Flow{Side: SideServerRouter, Direction: Forward, From: s.AllowedClients, To: to, DNATTo: s.HostAddress})
+		if d.a.FTPS.ActiveMode {
+			d.flow(Flow{Side: SideServerRouter, Direction: Forward, Purpose: PurposeActive,
+				Ports: PortRange{First: 1024, Last: 65535}, SourcePorts: Port(20), From: []string{s.HostAddress + "/32"},
+				Decision: "ftps.active_mode", Warning: true,
+				Why: "active mode: the server's connections from port 20 out to clients"})
+		}
+	case s.NAT == NATOneToOne:
+		d.decide("firewall.server_router", "Cloud NAT and security group",
+			fmt.Sprintf("allow tcp %s inbound to the instance", strings.Join(open, ", ")),
+			"The provider maps the public address one-to-one onto the instance and keeps port numbers, so "+
+				"there is no router of yours to configure; its security group (or cloud firewall) is a second "+
+				"filter in front of the host and must allow the same ports as the host firewall: the control "+
+				"port(s) and the whole passive range. The aws backend writes it.")
+	case s.NAT == NATPortForward || s.NAT == NATDynamicDNS:
+		d.decide("firewall.server_router", "Server's NAT router", "configure its port forwards by hand",
+			fmt.Sprintf("No router interfaces were given, so ftpswiz writes no router rules: in your router's "+
+				"port-forwarding page forward tcp %s to %s with the port numbers unchanged. Without the "+
+				"passive range forwarded, login works but every listing times out.", strings.Join(open, ", "), s.HostAddress))
+	}
+}
+
+func (d *decider) clientFlows() {
+	c := d.p.Client
+	to, toWhy := "", ""
+	switch {
+	case d.a.Server != nil && d.a.Server.NAT == NATDynamicDNS:
+		toWhy = fmt.Sprintf("any address, because %s changes address", c.ServerAddress)
+	case c.ServerIsIP:
+		to = c.ServerAddress + "/32"
+	default:
+		toWhy = fmt.Sprintf("any address, because %s is a name; pin its address here if it is stable", c.ServerAddress)
+	}
+	dest := c.ServerAddress
+	if toWhy != "" {
+		dest = toWhy
+	}
+	ports := []string{}
+	for _, e := range c.Endpoints {
+		ports = append(ports, strconv.Itoa(e.Port))
+	}
+	ports = append(ports, c.Passive.String())
+	switch c.NAT {
+	case ClientNATMasquerade:
+		d.decide("firewall.client_egress", "Client's router",
+			fmt.Sprintf("forward tcp %s from %s to %s; nothing inbound", strings.Join(ports, ", "), c.LANCIDR, dest),
+			fmt.Sprintf("Your router lets %s open connections to the server's control port(s) and passive range "+
+				"and lets the replies back; nothing new comes in (passive mode needs no inbound rule and no port "+
+				"forward on your side). A strict egress filter that allows only the control port lets you log "+
+				"in, then hangs on the first listing.", c.LANCIDR))
+		d.controlFlows(Flow{Side: SideClientRouter, Direction: Forward, From: []string{c.LANCIDR}, To: to})
+	default:
+		d.decide("firewall.client_egress", "Client host firewall",
+			fmt.Sprintf("outbound tcp %s to %s; nothing inbound", strings.Join(ports, ", "), dest),
+			"The client host may open connections to the server's control port(s) and passive range and gets "+
+				"the replies back; nothing new comes in (passive mode needs no inbound rule). A strict egress "+
+				"filter that allows only the control port lets you log in, then hangs on the first listing.")
+		d.controlFlows(Flow{Side: SideClientHost, Direction: Outbound, To: to})
+		if c.ActiveMode && c.NAT == ClientNATNone {
+			d.flow(Flow{Side: SideClientHost, Direction: Inbound, Purpose: PurposeActive,
+				Ports: PortRange{First: 1024, Last: 65535}, SourcePorts: Port(20), From: []string{orAny(to)},
+				Decision: "ftps.active_mode", Warning: true,
+				Why: "active mode: the server connects back from port 20"})
+		}
+	}
+	if c.ActiveMode && c.NAT != ClientNATNone {
+		d.warn("client.active_mode", "Active mode on the client side", "cannot work behind this NAT",
+			fmt.Sprintf("Active mode is on, but the client is behind %s: the server's connection back to the "+
+				"client would need a port forward to a port named inside the encrypted control channel, which no "+
+				"router can follow. Clients here must use passive mode.", c.NAT))
+	}
+}
+
+func orAny(cidr string) string {
+	if cidr == "" {
+		return AnyIPv4
+	}
+	return cidr
+}
+
+// ---- pitfalls ---------------------------------------------------------------
+
+func (d *decider) pitfalls() {
+	a := d.a
+	add := func(symptom, cause, fix string) {
+		d.p.Pitfalls = append(d.p.Pitfalls, Pitfall{Symptom: symptom, Cause: cause, Fix: fix})
+	}
+	pr := d.passiveRange()
+	add("Login works, but the first listing or transfer hangs and times out.",
+		fmt.Sprintf("The passive range %s is not open (or not forwarded) somewhere on the path: the server "+
+			"host, its NAT router or cloud security group, or the client's egress filter.", pr),
+		"Apply the generated rules on every side; check each hop with `nft list ruleset` and the port map.")
+	if a.Server != nil {
+		s := a.Server
+		if s.NAT.Behind() {
+			add("A strict client reports an unroutable or private address in the \"227 Entering Passive Mode\" reply (or PASV 0,0,0,0).",
+				"vsftpd announces its own address: pasv_address is missing, or listen_ipv6=YES makes vsftpd ignore it.",
+				"Keep pasv_address, listen=YES and listen_ipv6=NO from the generated config.")
+		}
+		add("vsftpd does not start, with no message under systemd; run by hand it prints \"500 OOPS: unrecognised variable in config file\" and exits 2.",
+			"An option the installed vsftpd build does not know (TLS option names differ between builds), spaces around `=`, or listen and listen_ipv6 both YES.",
+			"Generate for the right build (vsftpd.flavour), and test with `vsftpd CONFIG` in the foreground before restarting the service.")
+		add("Every PASV now and then fails with \"500 OOPS: vsf_sysutil_bind\"; lftp shows \"An unexpected TLS packet was received\", curl \"(56) wrong version number\".",
+			fmt.Sprintf("More transfers at once than the passive range was sized for (%d transfers, %d ports): vsftpd found no free port in 9 tries.", s.Capacity.Transfers, d.p.Server.Sizing.Ports),
+			"Regenerate with the real concurrency, or lower max_clients.")
+		add("\"500 OOPS: vsftpd: refusing to run with writable root inside chroot()\" right after login.",
+			"The user's chroot root is writable by the user.",
+			fmt.Sprintf("`chown root:root %s/USER && chmod 755 %s/USER`; uploads go to the %s/ directory inside it.", s.Vsftpd.LocalRoot, s.Vsftpd.LocalRoot, s.Vsftpd.UploadDir))
+		add("\"530 Login incorrect\" with the right password.",
+			"PAM refuses the account: its shell is not in /etc/shells (pam_shells), the name is in /etc/ftpusers, or it is missing from the user list.",
+			"Give the account a shell listed in /etc/shells, and add it to the user list.")
+		if IsTrue(s.Vsftpd.WriteEnable, true) {
+			add("\"550 Permission denied\" on upload.",
+				"The upload goes to the non-writable chroot root, or the upload directory is not owned by the user.",
+				fmt.Sprintf("Upload into %s/; `chown USER %s/USER/%s`.", s.Vsftpd.UploadDir, s.Vsftpd.LocalRoot, s.Vsftpd.UploadDir))
+		}
+		if IsTrue(s.TLS.RequireSSLReuse, true) {
+			add("\"522 SSL connection failed: session reuse required\" (curl shows only error 18 or 55).",
+				"The client does not resume the TLS session on the data connection (Python's stock ftplib, some libraries and appliances).",
+				"Use a client that does (the generated configs do); switching require_ssl_reuse off is the last resort.")
+		}
+		add("\"425 Security: Bad IP connecting.\"",
+			"The data connection arrives from another address than the control connection: a load balancer, or a carrier-grade NAT with several public addresses.",
+			"Route the client's FTPS traffic through one address; pasv_promiscuous=YES is the last resort and weakens security.")
+	}
+	add("The connection hangs during the TLS handshake.",
+		"Implicit and explicit mixed up: a client speaking implicit TLS to the explicit port (or the reverse).",
+		"explicit: ftp:// on port 21 with TLS forced; implicit: ftps:// on port 990.")
+	add("\"530 Non-anonymous sessions must use encryption\" or \"522 Data connections must be encrypted\".",
+		"The client logs in without TLS, or does not protect the data channel (PROT P).",
+		"Force TLS on control and data in the client (the generated client configs do).")
+	if a.Client != nil {
+		for _, sw := range a.Client.Software {
+			if sw == ClientFileZilla || sw == ClientWinSCP {
+				add("On Windows, the control connection works but data connections are reset.",
+					"Windows Firewall's stateful FTP filter inspects port 21 and breaks FTPS.",
+					"`netsh advfirewall set global StatefulFTP disable` (as administrator).")
+				break
+			}
+		}
+	}
 }

@@ -12,7 +12,7 @@ type flavourInfo struct {
 	// build has no such option.
 	TLSVersionKeys [6]string
 	// SeccompOff says whether to set seccomp_sandbox=NO explicitly.
-	SeccompOff bool
+	SeccompOff  bool
 	Description string
 }
 

@@ -159,10 +159,13 @@ type Flow struct {
 	Ports PortRange
 	// SourcePorts limits the source port (active mode's port 20); zero: any.
 	SourcePorts PortRange
-	// From are the source networks (CIDRs); AnyIPv4 for anywhere.
+	// From are the source networks (CIDRs); AnyIPv4 for anywhere. Empty for
+	// outbound flows: the side's box itself opens the connection.
 	From []string
-	// To is the destination address (IPv4 or CIDR); "" means any address
-	// (used when the server's address is a DNS name or changes).
+	// To is the destination (an IPv4 CIDR). "" means: for inbound flows, this
+	// box; for a router's DNAT flows, whatever arrives on its WAN interface;
+	// for outbound and forwarded flows, any address (used when the server's
+	// address is a DNS name or changes).
 	To string
 	// DNATTo is set on server-router flows: the router forwards the ports,
 	// unchanged, to this host address.

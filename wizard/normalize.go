@@ -1,0 +1,149 @@
+package wizard
+
+import "slices"
+
+// Defaults for optional answers.
+const (
+	DefaultExplicitPort = 21
+	DefaultImplicitPort = 990
+	DefaultSSHPort      = 22
+	DefaultPassiveStart = 50000
+	DefaultLocalRoot    = "/srv/ftps"
+	DefaultUploadDir    = "upload"
+	DefaultClientUser   = "ftpuser"
+)
+
+// Normalize returns a copy of the answers with every optional field that was
+// left empty set to its default. It does not validate; fields it cannot
+// default (the public address, the concurrency) stay as given. Normalizing
+// twice gives the same result.
+func Normalize(a Answers) Answers {
+	n := a
+	if n.Version == 0 {
+		n.Version = SchemaVersion
+	}
+	if n.FTPS.Mode == "" {
+		n.FTPS.Mode = ModeExplicit
+	}
+	if n.FTPS.ExplicitPort == 0 {
+		n.FTPS.ExplicitPort = DefaultExplicitPort
+	}
+	if n.FTPS.ImplicitPort == 0 {
+		n.FTPS.ImplicitPort = DefaultImplicitPort
+	}
+	if len(n.Firewalls) == 0 {
+		n.Firewalls = []Firewall{FirewallNftables}
+	} else {
+		n.Firewalls = slices.Clone(n.Firewalls)
+	}
+	if a.Server != nil {
+		s := *a.Server
+		normalizeServer(&s)
+		n.Server = &s
+	}
+	if a.Client != nil {
+		c := *a.Client
+		normalizeClient(&c, n.Server)
+		n.Client = &c
+	}
+	return n
+}
+
+func normalizeServer(s *Server) {
+	if s.NAT == "" {
+		s.NAT = NATNone
+	}
+	if s.HostAddress == "" && s.NAT == NATNone && isIPv4(s.PublicAddress) {
+		s.HostAddress = s.PublicAddress
+	}
+	if s.Router != nil {
+		r := *s.Router
+		s.Router = &r
+	}
+	if len(s.AllowedClients) == 0 {
+		s.AllowedClients = []string{AnyIPv4}
+	} else {
+		s.AllowedClients = slices.Clone(s.AllowedClients)
+	}
+	if s.AdminNetwork == "" {
+		s.AdminNetwork = AnyIPv4
+	}
+	if s.SSHPort == 0 {
+		s.SSHPort = DefaultSSHPort
+	}
+	if s.PassiveStart == 0 {
+		s.PassiveStart = DefaultPassiveStart
+	}
+	c := &s.Capacity
+	if c.Clients == 0 {
+		c.Clients = c.Transfers
+	}
+	if c.PerClient == 0 {
+		c.PerClient = c.Clients
+	}
+	if c.TargetFailureRate == 0 {
+		c.TargetFailureRate = DefaultTargetFailureRate
+	}
+	v := &s.Vsftpd
+	if v.Flavour == "" {
+		v.Flavour = FlavourAuto
+	}
+	fl := flavourOf(v.Flavour)
+	if s.TLS.Profile == "" {
+		s.TLS.Profile = ProfileIntermediate
+	}
+	if s.TLS.CertFile == "" {
+		s.TLS.CertFile = fl.CertFile
+	}
+	if s.TLS.KeyFile == "" {
+		s.TLS.KeyFile = fl.KeyFile
+	}
+	if s.TLS.RequireSSLReuse == nil {
+		s.TLS.RequireSSLReuse = ptr(true)
+	} else {
+		s.TLS.RequireSSLReuse = ptr(*s.TLS.RequireSSLReuse)
+	}
+	v.Users = slices.Clone(v.Users)
+	if v.LocalRoot == "" {
+		v.LocalRoot = DefaultLocalRoot
+	}
+	if v.UploadDir == "" {
+		v.UploadDir = DefaultUploadDir
+	}
+	if v.WriteEnable == nil {
+		v.WriteEnable = ptr(true)
+	} else {
+		v.WriteEnable = ptr(*v.WriteEnable)
+	}
+}
+
+func normalizeClient(c *Client, server *Server) {
+	if c.NAT == "" {
+		c.NAT = ClientNATNone
+	}
+	if c.Router != nil {
+		r := *c.Router
+		c.Router = &r
+	}
+	if len(c.Software) == 0 {
+		c.Software = []ClientSoftware{ClientLFTP, ClientCurl}
+	} else {
+		c.Software = slices.Clone(c.Software)
+	}
+	if c.User == "" {
+		c.User = DefaultClientUser
+		if server != nil && len(server.Vsftpd.Users) > 0 {
+			c.User = server.Vsftpd.Users[0]
+		}
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// IsTrue reads an optional boolean answer, nil meaning def.
+func IsTrue(b *bool, def bool) bool {
+	if b == nil {
+		return def
+	}
+	return *b
+}

@@ -1,0 +1,476 @@
+package wizard
+
+import (
+	"fmt"
+	"net/netip"
+	"path"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Validate checks normalised answers and returns a *ValidationError listing
+// every problem, or nil.
+func Validate(a Answers) error {
+	v := &validator{}
+	v.answers(a)
+	if len(v.errs) == 0 {
+		return nil
+	}
+	return &ValidationError{Fields: v.errs}
+}
+
+type validator struct{ errs []*FieldError }
+
+func (v *validator) add(field, fix, format string, args ...any) {
+	v.errs = append(v.errs, &FieldError{Field: field, Problem: fmt.Sprintf(format, args...), Fix: fix})
+}
+
+func (v *validator) enum(field string, got string, valid []string) bool {
+	if slices.Contains(valid, got) {
+		return true
+	}
+	if got == "" {
+		v.add(field, "use one of: "+strings.Join(valid, ", "), "is missing")
+		return false
+	}
+	v.add(field, "use one of: "+strings.Join(valid, ", "), "%q is not a valid value", got)
+	return false
+}
+
+func strs[T ~string](xs []T) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = string(x)
+	}
+	return out
+}
+
+func (v *validator) answers(a Answers) {
+	if a.Version != SchemaVersion {
+		v.add("version", fmt.Sprintf("set version: %d", SchemaVersion),
+			"version %d is not supported by this ftpswiz (it reads version %d)", a.Version, SchemaVersion)
+	}
+	roleOK := v.enum("role", string(a.Role), strs(Roles()))
+	v.ftps(a.FTPS)
+	if roleOK {
+		switch {
+		case a.Role.HasServer() && a.Server == nil:
+			v.add("server", "add a server: section (public_address, nat, capacity.concurrent_transfers)",
+				"is required for role %s", a.Role)
+		case !a.Role.HasServer() && a.Server != nil:
+			v.add("server", "remove the server: section, or set role: both to plan the server too",
+				"is given, but role %s plans only the client", a.Role)
+		}
+		switch {
+		case a.Role.HasClient() && a.Client == nil:
+			v.add("client", "add a client: section (nat, software; with role client also server_address and passive_ports)",
+				"is required for role %s", a.Role)
+		case !a.Role.HasClient() && a.Client != nil:
+			v.add("client", "remove the client: section, or set role: both to plan the client too",
+				"is given, but role %s plans only the server", a.Role)
+		}
+	}
+	if a.Server != nil {
+		v.server(a.Server, a.FTPS)
+	}
+	if a.Client != nil {
+		v.client(a.Client, a.Role, a.FTPS)
+	}
+	for i, f := range a.Firewalls {
+		field := fmt.Sprintf("firewalls[%d]", i)
+		if v.enum(field, string(f), strs(Firewalls())) && slices.Index(a.Firewalls, f) < i {
+			v.add(field, "list each firewall once", "%s is listed twice", f)
+		}
+	}
+}
+
+func (v *validator) ftps(f FTPS) {
+	modeOK := v.enum("ftps.mode", string(f.Mode), strs(Modes()))
+	eOK := v.port("ftps.explicit_port", f.ExplicitPort)
+	iOK := v.port("ftps.implicit_port", f.ImplicitPort)
+	if !modeOK || !eOK || !iOK {
+		return
+	}
+	if f.Mode == ModeBoth && f.ExplicitPort == f.ImplicitPort {
+		v.add("ftps.implicit_port", "use 990 for implicit and 21 for explicit",
+			"is %d, the same as explicit_port: two vsftpd instances cannot listen on one port", f.ImplicitPort)
+	}
+	if f.Mode.Implicit() && f.ImplicitPort == DefaultExplicitPort {
+		v.add("ftps.implicit_port", "use 990, the port clients expect for implicit FTPS (ftps://)",
+			"is 21, but implicit FTPS starts TLS at once and clients dialling port 21 speak plain FTP first: every login hangs in the handshake")
+	}
+	if f.Mode.Explicit() && f.ExplicitPort == DefaultImplicitPort {
+		v.add("ftps.explicit_port", "use 21 for explicit FTPS (AUTH TLS)",
+			"is 990, but clients dialling 990 start TLS at once (implicit) while explicit FTPS expects a plain-text greeting first")
+	}
+}
+
+func (v *validator) port(field string, p int) bool {
+	if p < 1 || p > 65535 {
+		v.add(field, "use a TCP port from 1 to 65535", "%d is not a TCP port", p)
+		return false
+	}
+	return true
+}
+
+var (
+	ifnameRE   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$`)
+	usernameRE = regexp.MustCompile(`^[a-z_][a-z0-9_-]{0,31}$`)
+	labelRE    = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
+)
+
+func isIPv4(s string) bool {
+	a, err := netip.ParseAddr(s)
+	return err == nil && a.Is4()
+}
+
+// IsHostname reports whether s is a syntactically valid DNS name with at
+// least two labels (a bare word is more likely a typo than a name clients
+// can resolve).
+func IsHostname(s string) bool {
+	s = strings.TrimSuffix(s, ".")
+	if len(s) == 0 || len(s) > 253 {
+		return false
+	}
+	labels := strings.Split(s, ".")
+	if len(labels) < 2 {
+		return false
+	}
+	for _, l := range labels {
+		if !labelRE.MatchString(l) {
+			return false
+		}
+	}
+	// The last label of a name is never all digits: "10.0.0.300" is a bad
+	// address, not a name.
+	_, err := strconv.Atoi(labels[len(labels)-1])
+	return err != nil
+}
+
+// IsNonPublic reports whether an IPv4 address cannot be reached from the
+// internet: RFC 1918, carrier-grade NAT (100.64.0.0/10), loopback,
+// link-local, unspecified, multicast. The documentation ranges count as
+// public, so examples and labs can use them.
+func IsNonPublic(a netip.Addr) bool {
+	cgnat := netip.MustParsePrefix("100.64.0.0/10")
+	return a.IsPrivate() || a.IsLoopback() || a.IsLinkLocalUnicast() || a.IsUnspecified() ||
+		a.IsMulticast() || cgnat.Contains(a)
+}
+
+// checkAddress validates an "IPv4 or DNS name" answer; it returns the parsed
+// address when it is one.
+func (v *validator) address(field, s, what string) (netip.Addr, bool) {
+	if s == "" {
+		v.add(field, "give "+what+": an IPv4 address like 198.51.100.10 or a DNS name like ftp.example.com", "is missing")
+		return netip.Addr{}, false
+	}
+	if a, err := netip.ParseAddr(s); err == nil {
+		if !a.Is4() {
+			v.add(field, "give an IPv4 address or a DNS name with an A record (ftpswiz plans IPv4 FTPS; vsftpd's pasv_address is IPv4 only)",
+				"%s is an IPv6 address", s)
+			return netip.Addr{}, false
+		}
+		return a, true
+	}
+	if !IsHostname(s) {
+		v.add(field, "give an IPv4 address like 198.51.100.10 or a DNS name like ftp.example.com (no scheme, port or path)",
+			"%q is neither an IPv4 address nor a DNS name", s)
+	}
+	return netip.Addr{}, false
+}
+
+func (v *validator) ipv4(field, s, what string) (netip.Addr, bool) {
+	a, err := netip.ParseAddr(s)
+	if s == "" {
+		v.add(field, "give "+what, "is missing")
+		return netip.Addr{}, false
+	}
+	if err != nil || !a.Is4() {
+		v.add(field, "give "+what+" as a numeric IPv4 address like 10.20.0.2", "%q is not an IPv4 address", s)
+		return netip.Addr{}, false
+	}
+	return a, true
+}
+
+func (v *validator) cidr(field, s string) bool {
+	p, err := netip.ParsePrefix(s)
+	if err != nil || !p.Addr().Is4() {
+		if a, aerr := netip.ParseAddr(s); aerr == nil && a.Is4() {
+			v.add(field, fmt.Sprintf("write a single address as %s/32", s), "%q has no prefix length", s)
+			return false
+		}
+		v.add(field, "give an IPv4 network in CIDR form, like 192.0.2.0/24 (0.0.0.0/0 for anywhere)", "%q is not an IPv4 CIDR", s)
+		return false
+	}
+	if p.Masked() != p {
+		v.add(field, fmt.Sprintf("write the network address: %s", p.Masked()),
+			"%s has host bits set", s)
+		return false
+	}
+	return true
+}
+
+func (v *validator) router(field string, r *Router) {
+	wanOK := v.ifname(field+".wan_interface", r.WANInterface, "the interface facing the internet")
+	lanOK := v.ifname(field+".lan_interface", r.LANInterface, "the interface facing the LAN")
+	if wanOK && lanOK && r.WANInterface == r.LANInterface {
+		v.add(field+".lan_interface", "give the router's two different interfaces (ip -br link on the router lists them)",
+			"is %q, the same as wan_interface", r.LANInterface)
+	}
+}
+
+func (v *validator) ifname(field, s, what string) bool {
+	if s == "" {
+		v.add(field, "give "+what+", e.g. eth0 (ip -br link on the router lists them)", "is missing")
+		return false
+	}
+	if !ifnameRE.MatchString(s) {
+		v.add(field, "give a Linux interface name of at most 15 characters, e.g. eth0 or enp1s0", "%q is not an interface name", s)
+		return false
+	}
+	return true
+}
+
+func (v *validator) server(s *Server, f FTPS) {
+	natOK := v.enum("server.nat", string(s.NAT), strs(ServerNATs()))
+	pub, pubIsIP := v.address("server.public_address", s.PublicAddress, "the address clients dial")
+	if natOK && s.NAT.Behind() && pubIsIP && IsNonPublic(pub) {
+		v.add("server.public_address",
+			fmt.Sprintf("set public_address to the router's (or cloud's) public address or DNS name, and put %s in host_address", s.PublicAddress),
+			"%s is a private address, but with nat %s clients on the internet cannot reach it: the PASV reply would send them to it and every listing would time out",
+			s.PublicAddress, s.NAT)
+	}
+	if natOK && s.NAT == NATDynamicDNS && pubIsIP {
+		v.add("server.public_address", "give the DNS name your dynamic-DNS client updates, e.g. ftp.example.net",
+			"is the address %s, but with nat dynamic-dns the address changes: clients (and vsftpd's pasv_address) must use a DNS name", s.PublicAddress)
+	}
+	if natOK && s.NAT.Behind() {
+		if s.HostAddress == "" {
+			v.add("server.host_address", "give the vsftpd host's own (private) IPv4 address, the one the router forwards to",
+				"is required with nat %s", s.NAT)
+		} else if host, ok := v.ipv4("server.host_address", s.HostAddress, "the vsftpd host's own address"); ok && pubIsIP && host == pub {
+			v.add("server.host_address", "give the host's own private address (ip -4 addr on the server), or set nat: none if the host really has the public address",
+				"is the same as public_address (%s), but with nat %s the host's own address differs from the public one", s.HostAddress, s.NAT)
+		}
+	} else if s.HostAddress != "" {
+		v.ipv4("server.host_address", s.HostAddress, "the vsftpd host's own address")
+	}
+	if natOK {
+		switch {
+		case s.NAT == NATPortForward && s.Router == nil:
+			v.add("server.router", "add router: {wan_interface: eth0, lan_interface: eth1} with your router's interface names",
+				"is required with nat port-forward: ftpswiz writes the router's port-forward rules")
+		case s.NAT == NATNone && s.Router != nil:
+			v.add("server.router", "remove router:, or choose the nat type that matches your router (port-forward, one-to-one, dynamic-dns)",
+				"is given, but nat none means no router translates addresses")
+		}
+	}
+	if s.Router != nil {
+		v.router("server.router", s.Router)
+	}
+	for i, c := range s.AllowedClients {
+		v.cidr(fmt.Sprintf("server.allowed_clients[%d]", i), c)
+	}
+	v.cidr("server.admin_network", s.AdminNetwork)
+	sshOK := v.port("server.ssh_port", s.SSHPort)
+	v.capacity(&s.Capacity)
+	v.passive(s, f, sshOK)
+	v.tls(&s.TLS, s.Vsftpd.Flavour)
+	v.vsftpd(&s.Vsftpd)
+}
+
+func (v *validator) capacity(c *Capacity) {
+	switch {
+	case c.Transfers < 1:
+		v.add("server.capacity.concurrent_transfers", "give the number of uploads and downloads you expect at the same time, e.g. 10",
+			"must be at least 1 (got %d)", c.Transfers)
+	case c.Transfers > MaxTransfers:
+		v.add("server.capacity.concurrent_transfers",
+			fmt.Sprintf("plan at most %d concurrent transfers per vsftpd host; spread more over several servers", MaxTransfers),
+			"%d is more than one vsftpd host can serve from one passive range", c.Transfers)
+	}
+	switch {
+	case c.Clients < 0:
+		v.add("server.capacity.concurrent_clients", "give a positive number, or leave it out to use concurrent_transfers", "must not be negative (got %d)", c.Clients)
+	case c.Transfers >= 1 && c.Clients < c.Transfers:
+		v.add("server.capacity.concurrent_clients",
+			fmt.Sprintf("raise concurrent_clients to at least %d, or leave it out", c.Transfers),
+			"is %d, fewer than concurrent_transfers (%d): every transfer needs its own session", c.Clients, c.Transfers)
+	}
+	switch {
+	case c.PerClient < 0:
+		v.add("server.capacity.per_client_limit", "give a positive number, or leave it out", "must not be negative (got %d)", c.PerClient)
+	case c.Clients >= 1 && c.PerClient > c.Clients:
+		v.add("server.capacity.per_client_limit",
+			fmt.Sprintf("lower it to at most concurrent_clients (%d)", c.Clients),
+			"is %d, more than concurrent_clients (%d)", c.PerClient, c.Clients)
+	}
+	if c.TargetFailureRate <= 0 || c.TargetFailureRate >= 0.5 {
+		v.add("server.capacity.target_failure_rate", "give a small probability such as 1.0e-6 (one PASV in a million may fail at full load)",
+			"%g is not a probability between 0 and 0.5", c.TargetFailureRate)
+	}
+}
+
+func (v *validator) passive(s *Server, f FTPS, sshOK bool) {
+	start := s.PassiveStart
+	if start < 1024 || start > 65535 {
+		v.add("server.passive_start", "use a port from 1024 to 65535; 50000 is the usual choice",
+			"%d is outside 1024-65535: ports below 1024 are for system services and vsftpd's passive ports must not collide with them", start)
+		return
+	}
+	c := s.Capacity
+	if c.Transfers < 1 || c.Transfers > MaxTransfers || c.TargetFailureRate <= 0 || c.TargetFailureRate >= 0.5 {
+		return // the capacity errors already explain it
+	}
+	size := PassivePortsFor(c.Transfers, c.TargetFailureRate)
+	r := PortRange{First: start, Last: start + size - 1}
+	if r.Last > 65535 {
+		v.add("server.passive_start",
+			fmt.Sprintf("lower passive_start to %d or less (or lower concurrent_transfers)", 65536-size),
+			"%d plus the %d ports needed for %d concurrent transfers runs past 65535", start, size, c.Transfers)
+		return
+	}
+	for _, cp := range controlPorts(f) {
+		if r.Contains(cp) {
+			v.add("server.passive_start", "move the passive range away from the control ports",
+				"the passive range %s contains control port %d", r, cp)
+		}
+	}
+	if sshOK && r.Contains(s.SSHPort) {
+		v.add("server.passive_start", "move the passive range away from the SSH port",
+			"the passive range %s contains the SSH port %d", r, s.SSHPort)
+	}
+}
+
+func controlPorts(f FTPS) []int {
+	var out []int
+	if f.Mode.Explicit() {
+		out = append(out, f.ExplicitPort)
+	}
+	if f.Mode.Implicit() {
+		out = append(out, f.ImplicitPort)
+	}
+	return out
+}
+
+func (v *validator) tls(t *TLS, fl Flavour) {
+	if v.enum("server.tls.profile", string(t.Profile), strs(TLSProfiles())) &&
+		t.Profile == ProfileModern && (fl == FlavourDebian) {
+		v.add("server.tls.profile", "use profile: intermediate with vsftpd 3.0.3 (TLS 1.2 and 1.3), or set vsftpd.flavour to a build that has ssl_tlsv12 / ssl_tlsv1_2",
+			"modern means TLS 1.3 only, but %s cannot switch TLS 1.2 off", fl)
+	}
+	for _, p := range []struct{ field, val string }{{"server.tls.cert_file", t.CertFile}, {"server.tls.key_file", t.KeyFile}} {
+		if !path.IsAbs(p.val) {
+			v.add(p.field, "give an absolute path on the server, e.g. /etc/ssl/certs/ftp.example.com.pem",
+				"%q is not an absolute path (vsftpd reads it at start-up, relative to nothing)", p.val)
+		}
+	}
+}
+
+func (v *validator) vsftpd(x *Vsftpd) {
+	v.enum("server.vsftpd.flavour", string(x.Flavour), strs(Flavours()))
+	for i, u := range x.Users {
+		field := fmt.Sprintf("server.vsftpd.users[%d]", i)
+		switch {
+		case !usernameRE.MatchString(u):
+			v.add(field, "use a Linux login name: lower-case letters, digits, _ and -, starting with a letter",
+				"%q is not a valid user name", u)
+		case u == "root":
+			v.add(field, "create an unprivileged user for FTPS", "root must never log in over FTP (Debian's /etc/ftpusers denies it anyway)")
+		case slices.Index(x.Users, u) < i:
+			v.add(field, "list each user once", "%s is listed twice", u)
+		}
+	}
+	if !path.IsAbs(x.LocalRoot) || path.Clean(x.LocalRoot) == "/" {
+		v.add("server.vsftpd.local_root", "give an absolute directory such as /srv/ftps (each user gets /srv/ftps/<user>)",
+			"%q must be an absolute directory other than /", x.LocalRoot)
+	}
+	if path.IsAbs(x.UploadDir) || strings.Contains(x.UploadDir, "/") || x.UploadDir == "." || x.UploadDir == ".." {
+		v.add("server.vsftpd.upload_dir", "give a single directory name such as upload",
+			"%q must be one directory name inside the user's chroot", x.UploadDir)
+	}
+}
+
+func (v *validator) client(c *Client, role Role, f FTPS) {
+	natOK := v.enum("client.nat", string(c.NAT), strs(ClientNATs()))
+	if natOK {
+		switch {
+		case c.NAT == ClientNATMasquerade:
+			if c.Router == nil {
+				v.add("client.router", "add router: {wan_interface: eth0, lan_interface: eth1} with your router's interface names",
+					"is required with nat masquerade: ftpswiz writes the router's egress rules")
+			}
+			if c.LANCIDR == "" {
+				v.add("client.lan_cidr", "give the client network behind the router, e.g. 192.168.1.0/24",
+					"is required with nat masquerade")
+			}
+		case c.Router != nil:
+			v.add("client.router", "remove router:, or set nat: masquerade if you manage the router",
+				"is given, but with nat %s there is no router of yours to configure", c.NAT)
+		}
+	}
+	if c.Router != nil {
+		v.router("client.router", c.Router)
+	}
+	if c.LANCIDR != "" {
+		v.cidr("client.lan_cidr", c.LANCIDR)
+	}
+	if role == RoleBoth {
+		if c.ServerAddress != "" {
+			v.add("client.server_address", "remove it: with role both the client dials server.public_address",
+				"is given, but with role both ftpswiz takes it from server.public_address")
+		}
+		if c.PassivePorts != "" {
+			v.add("client.passive_ports", "remove it: with role both ftpswiz sizes the passive range on the server side",
+				"is given, but with role both the range comes from the server's sizing")
+		}
+	} else if role == RoleClient {
+		v.address("client.server_address", c.ServerAddress, "the FTPS server's public address")
+		if c.PassivePorts == "" {
+			v.add("client.passive_ports", "ask the server's operator for the passive range and write it as first-last, e.g. 50000-50099",
+				"is required with role client: the egress firewall must allow the server's data ports")
+		} else if r, err := ParsePortRange(c.PassivePorts); err != nil {
+			v.add("client.passive_ports", "write the range as first-last with ports from 1024 to 65535, e.g. 50000-50099", "%v", err)
+		} else {
+			for _, cp := range controlPorts(f) {
+				if r.Contains(cp) {
+					v.add("client.passive_ports", "check the range with the server's operator",
+						"the range %s contains the control port %d", r, cp)
+				}
+			}
+		}
+	}
+	for i, s := range c.Software {
+		field := fmt.Sprintf("client.software[%d]", i)
+		if v.enum(field, string(s), strs(ClientSoftwares())) && slices.Index(c.Software, s) < i {
+			v.add(field, "list each client once", "%s is listed twice", s)
+		}
+	}
+	if !usernameRE.MatchString(c.User) {
+		v.add("client.user", "use the login name the server's operator gave you (lower-case letters, digits, _ and -)",
+			"%q is not a valid user name", c.User)
+	}
+}
+
+// ParsePortRange parses "first-last" (or a single port) with both ends in
+// 1024-65535 and first <= last.
+func ParsePortRange(s string) (PortRange, error) {
+	first, last, found := strings.Cut(strings.TrimSpace(s), "-")
+	if !found {
+		last = first
+	}
+	a, err1 := strconv.Atoi(strings.TrimSpace(first))
+	b, err2 := strconv.Atoi(strings.TrimSpace(last))
+	if err1 != nil || err2 != nil {
+		return PortRange{}, fmt.Errorf("%q is not a port range like 50000-50099", s)
+	}
+	if a > b {
+		return PortRange{}, fmt.Errorf("%q is reversed: the first port is above the last", s)
+	}
+	if a < 1024 || b > 65535 {
+		return PortRange{}, fmt.Errorf("%q must lie within 1024-65535", s)
+	}
+	return PortRange{First: a, Last: b}, nil
+}
