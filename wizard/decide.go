@@ -33,6 +33,7 @@ func Decide(a Answers) (*Plan, error) {
 	}
 	d := &decider{a: a, p: &Plan{Answers: a}}
 	d.role()
+	d.decideMode()
 	if a.Server != nil {
 		d.server()
 	}
@@ -120,7 +121,6 @@ func (d *decider) server() {
 			"silent failure). Check what your binary knows with: strings \"$(command -v vsftpd)\" | grep '^ssl_'.",
 			fl.Description))
 
-	d.decideMode()
 	d.decideListen()
 	d.decidePasvAddress()
 	d.decidePassive()
@@ -541,6 +541,9 @@ func (d *decider) controlFlows(f Flow) {
 	}
 	g := f
 	g.Purpose, g.Ports, g.Decision = PurposePassive, d.passiveRange(), "passive.range"
+	if d.p.Server == nil {
+		g.Decision = "client.server"
+	}
 	g.Why = fmt.Sprintf("passive data connections: one port per running transfer, announced inside TLS, so "+
 		"the whole range %s is needed", d.passiveRange())
 	d.flow(g)

@@ -1,0 +1,165 @@
+package wizard
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+// TestBadInputs feeds answers files with one mistake each through the same
+// path the CLI uses (DecodeAnswers, Decide, AnnotateLines) and checks that the
+// error names the field, says what is wrong, carries the line number and a fix.
+func TestBadInputs(t *testing.T) {
+	base, err := os.ReadFile("testdata/classic.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type edit struct{ old, new string }
+	tests := []struct {
+		name  string
+		edits []edit
+		field string // the field the error must name ("" for decode errors)
+		want  string // a substring of the message
+		line  int    // the expected line (0: don't check)
+	}{
+		// decoding
+		{"unknown top-level key", []edit{{"role: both", "role: both\ncolour: blue"}}, "", `line 5: unknown key "colour"`, 0},
+		{"unknown nested key", []edit{{"  nat: port-forward", "  nat: port-forward\n  natt: x"}}, "", `unknown key "natt" (valid keys here: public_address`, 0},
+		{"typo in capacity", []edit{{"concurrent_transfers: 16", "concurrent_transfer: 16"}}, "", `line 16: unknown key "concurrent_transfer"`, 0},
+		{"string for a number", []edit{{"concurrent_transfers: 16", "concurrent_transfers: many"}}, "", `"many" is not a whole number`, 0},
+		{"scalar for a list", []edit{{"firewalls: [nftables, iptables]", "firewalls: nftables"}}, "", `"nftables" is not a list`, 0},
+		{"bad yaml", []edit{{"ftps:\n  mode: explicit", "ftps:\n  mode: [explicit"}}, "", "not valid YAML", 0},
+		// version and role
+		{"version too new", []edit{{"version: 1", "version: 2"}}, "version", "version 2 is not supported", 3},
+		{"unknown role", []edit{{"role: both", "role: vendor"}}, "role", `"vendor" is not a valid value`, 4},
+		{"role server with client section", []edit{{"role: both", "role: server"}}, "client", "role server plans only the server", 20},
+		{"role client with server section", []edit{{"role: both", "role: client"}}, "server", "role client plans only the client", 7},
+		{"role both without client", []edit{{"client:\n  nat: masquerade\n  router:\n    wan_interface: wan0\n    lan_interface: lan0\n  lan_cidr: 192.168.50.0/24\n  software: [lftp, curl, filezilla]\n", ""}}, "client", "is required for role both", 0},
+		// ftps
+		{"unknown mode", []edit{{"mode: explicit", "mode: tls"}}, "ftps.mode", `"tls" is not a valid value`, 6},
+		{"implicit on 21", []edit{{"mode: explicit", "mode: implicit\n  implicit_port: 21"}}, "ftps.implicit_port", "is 21", 7},
+		{"explicit on 990", []edit{{"mode: explicit", "mode: explicit\n  explicit_port: 990"}}, "ftps.explicit_port", "is 990", 7},
+		{"both on one port", []edit{{"mode: explicit", "mode: both\n  explicit_port: 2121\n  implicit_port: 2121"}}, "ftps.implicit_port", "the same as explicit_port", 0},
+		{"control port out of range", []edit{{"mode: explicit", "mode: explicit\n  explicit_port: 70000"}}, "ftps.explicit_port", "70000 is not a TCP port", 0},
+		{"negative control port", []edit{{"mode: explicit", "mode: explicit\n  explicit_port: -21"}}, "ftps.explicit_port", "-21 is not a TCP port", 0},
+		// server addresses and NAT
+		{"private public address with NAT", []edit{{"public_address: 198.51.100.10", "public_address: 10.20.0.5"}}, "server.public_address", "10.20.0.5 is a private address", 8},
+		{"CGNAT public address with NAT", []edit{{"public_address: 198.51.100.10", "public_address: 100.64.1.1"}}, "server.public_address", "private address", 8},
+		{"bad public address", []edit{{"public_address: 198.51.100.10", "public_address: 198.51.100.300"}}, "server.public_address", "neither an IPv4 address nor a DNS name", 8},
+		{"url as public address", []edit{{"public_address: 198.51.100.10", "public_address: ftp://ftp.example.com"}}, "server.public_address", "neither an IPv4 address nor a DNS name", 8},
+		{"IPv6 public address", []edit{{"public_address: 198.51.100.10", "public_address: 2001:db8::1"}}, "server.public_address", "IPv6", 8},
+		{"missing public address", []edit{{"  public_address: 198.51.100.10\n", ""}}, "server.public_address", "is missing", 7},
+		{"unknown nat", []edit{{"nat: port-forward", "nat: pat"}}, "server.nat", "use one of: none, one-to-one, port-forward, dynamic-dns", 10},
+		{"host address missing behind NAT", []edit{{"  host_address: 10.20.0.2\n", ""}}, "server.host_address", "required with nat port-forward", 7},
+		{"host address not an IP", []edit{{"host_address: 10.20.0.2", "host_address: vsftpd.lan"}}, "server.host_address", "not an IPv4 address", 9},
+		{"host address equals public", []edit{{"host_address: 10.20.0.2", "host_address: 198.51.100.10"}}, "server.host_address", "the same as public_address", 9},
+		{"dynamic dns with an IP", []edit{{"nat: port-forward", "nat: dynamic-dns"}}, "server.public_address", "must use a DNS name", 8},
+		{"port-forward without router", []edit{{"  router:\n    wan_interface: wan0\n    lan_interface: lan0\n  admin", "  admin"}}, "server.router", "required with nat port-forward", 7},
+		{"router with nat none", []edit{{"nat: port-forward", "nat: none"}, {"host_address: 10.20.0.2", "host_address: 198.51.100.10"}}, "server.router", "nat none", 11},
+		{"same router interfaces", []edit{{"    wan_interface: wan0\n    lan_interface: lan0\n  admin", "    wan_interface: eth0\n    lan_interface: eth0\n  admin"}}, "server.router.lan_interface", "the same as wan_interface", 13},
+		{"bad interface name", []edit{{"    wan_interface: wan0\n    lan_interface: lan0\n  admin", "    wan_interface: this-name-is-far-too-long\n    lan_interface: lan0\n  admin"}}, "server.router.wan_interface", "not an interface name", 12},
+		{"bad allowed CIDR", []edit{{"admin_network: 10.20.0.0/24", "admin_network: 10.20.0.0/24\n  allowed_clients: [192.0.2.0/33]"}}, "server.allowed_clients[0]", "not an IPv4 CIDR", 15},
+		{"CIDR with host bits", []edit{{"admin_network: 10.20.0.0/24", "admin_network: 10.20.0.1/24"}}, "server.admin_network", "host bits set", 14},
+		{"address instead of CIDR", []edit{{"admin_network: 10.20.0.0/24", "admin_network: 10.20.0.7"}}, "server.admin_network", "10.20.0.7/32", 14},
+		{"ssh port out of range", []edit{{"admin_network: 10.20.0.0/24", "admin_network: 10.20.0.0/24\n  ssh_port: 0\n  passive_start: 2"}}, "server.passive_start", "outside 1024-65535", 0},
+		// passive range and capacity
+		{"passive start below 1024", []edit{{"admin_network: 10.20.0.0/24", "admin_network: 10.20.0.0/24\n  passive_start: 990"}}, "server.passive_start", "990 is outside 1024-65535", 15},
+		{"passive range past 65535", []edit{{"admin_network: 10.20.0.0/24", "admin_network: 10.20.0.0/24\n  passive_start: 65500"}}, "server.passive_start", "lower passive_start to 65461", 15},
+		{"passive range over control port", []edit{{"mode: explicit", "mode: explicit\n  explicit_port: 50010"}}, "server.passive_start", "contains control port 50010", 0},
+		{"passive range over ssh", []edit{{"admin_network: 10.20.0.0/24", "admin_network: 10.20.0.0/24\n  ssh_port: 50020"}}, "server.passive_start", "contains the SSH port 50020", 0},
+		{"zero transfers", []edit{{"concurrent_transfers: 16", "concurrent_transfers: 0"}}, "server.capacity.concurrent_transfers", "must be at least 1", 16},
+		{"negative transfers", []edit{{"concurrent_transfers: 16", "concurrent_transfers: -4"}}, "server.capacity.concurrent_transfers", "must be at least 1", 16},
+		{"absurd transfers", []edit{{"concurrent_transfers: 16", "concurrent_transfers: 1000000"}}, "server.capacity.concurrent_transfers", "more than one vsftpd host", 16},
+		{"fewer clients than transfers", []edit{{"concurrent_transfers: 16", "concurrent_transfers: 16\n    concurrent_clients: 4"}}, "server.capacity.concurrent_clients", "fewer than concurrent_transfers", 17},
+		{"per client above clients", []edit{{"concurrent_transfers: 16", "concurrent_transfers: 16\n    per_client_limit: 40"}}, "server.capacity.per_client_limit", "more than concurrent_clients", 17},
+		{"target not a probability", []edit{{"concurrent_transfers: 16", "concurrent_transfers: 16\n    target_failure_rate: 2"}}, "server.capacity.target_failure_rate", "not a probability", 17},
+		// TLS and vsftpd
+		{"unknown tls profile", []edit{{"  vsftpd:", "  tls:\n    profile: old\n  vsftpd:"}}, "server.tls.profile", `"old" is not a valid value`, 18},
+		{"modern on 3.0.3", []edit{{"  vsftpd:", "  tls:\n    profile: modern\n  vsftpd:"}}, "server.tls.profile", "cannot switch TLS 1.2 off", 18},
+		{"relative cert path", []edit{{"  vsftpd:", "  tls:\n    cert_file: certs/ftp.pem\n  vsftpd:"}}, "server.tls.cert_file", "not an absolute path", 18},
+		{"unknown flavour", []edit{{"flavour: debian-3.0.3", "flavour: debian-13"}}, "server.vsftpd.flavour", "use one of: auto, debian-3.0.3, upstream-3.0.5, rhel", 18},
+		{"root user", []edit{{"users: [alice]", "users: [root]"}}, "server.vsftpd.users[0]", "root must never log in", 19},
+		{"bad user name", []edit{{"users: [alice]", "users: [Alice Smith]"}}, "server.vsftpd.users[0]", "not a valid user name", 19},
+		{"duplicate user", []edit{{"users: [alice]", "users: [alice, alice]"}}, "server.vsftpd.users[1]", "listed twice", 19},
+		{"relative local root", []edit{{"users: [alice]", "users: [alice]\n    local_root: srv/ftp"}}, "server.vsftpd.local_root", "absolute directory", 20},
+		{"upload dir with slash", []edit{{"users: [alice]", "users: [alice]\n    upload_dir: a/b"}}, "server.vsftpd.upload_dir", "one directory name", 20},
+		// client
+		{"unknown client nat", []edit{{"nat: masquerade", "nat: snat"}}, "client.nat", "use one of: none, masquerade, cgnat", 21},
+		{"masquerade without lan", []edit{{"  lan_cidr: 192.168.50.0/24\n", ""}}, "client.lan_cidr", "required with nat masquerade", 20},
+		{"client router with cgnat", []edit{{"nat: masquerade", "nat: cgnat"}, {"  lan_cidr: 192.168.50.0/24\n", ""}}, "client.router", "no router of yours", 22},
+		{"server address with role both", []edit{{"nat: masquerade", "nat: masquerade\n  server_address: 198.51.100.10"}}, "client.server_address", "role both", 22},
+		{"passive ports with role both", []edit{{"nat: masquerade", "nat: masquerade\n  passive_ports: 50000-50074"}}, "client.passive_ports", "role both", 22},
+		{"unknown client software", []edit{{"software: [lftp, curl, filezilla]", "software: [lftp, cyberduck]"}}, "client.software[1]", "use one of: lftp, curl, filezilla, winscp, rclone, python", 26},
+		{"duplicate client software", []edit{{"software: [lftp, curl, filezilla]", "software: [lftp, lftp]"}}, "client.software[1]", "listed twice", 26},
+		{"bad client user", []edit{{"software: [lftp, curl, filezilla]", "software: [lftp]\n  user: bob@example.com"}}, "client.user", "not a valid user name", 27},
+		// firewalls
+		{"unknown firewall", []edit{{"firewalls: [nftables, iptables]", "firewalls: [nftables, pf]"}}, "firewalls[1]", "use one of: nftables, iptables, ufw, firewalld, aws", 27},
+		{"duplicate firewall", []edit{{"firewalls: [nftables, iptables]", "firewalls: [nftables, nftables]"}}, "firewalls[1]", "listed twice", 27},
+	}
+	if len(tests) < 40 {
+		t.Fatalf("only %d bad inputs", len(tests))
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := string(base)
+			for _, e := range tt.edits {
+				if !strings.Contains(doc, e.old) {
+					t.Fatalf("test bug: %q not in the base file", e.old)
+				}
+				doc = strings.Replace(doc, e.old, e.new, 1)
+			}
+			a, err := DecodeAnswers([]byte(doc))
+			if err == nil {
+				var plan *Plan
+				plan, err = Decide(a)
+				if err == nil {
+					t.Fatalf("accepted; plan has %d decisions\n%s", len(plan.Decisions), doc)
+				}
+				err = AnnotateLines([]byte(doc), err)
+			}
+			msg := err.Error()
+			if !strings.Contains(msg, tt.want) {
+				t.Errorf("error %q\ndoes not contain %q", msg, tt.want)
+			}
+			if tt.field == "" {
+				if FieldErrors(err) != nil {
+					t.Errorf("want a decode error, got field errors: %v", err)
+				}
+				return
+			}
+			var found *FieldError
+			for _, f := range FieldErrors(err) {
+				if f.Field == tt.field && strings.Contains(f.Error(), tt.want) {
+					found = f
+				}
+			}
+			if found == nil {
+				t.Fatalf("no error on field %s containing %q; got:\n%v", tt.field, tt.want, err)
+			}
+			if found.Fix == "" {
+				t.Errorf("%s: no fix given", tt.field)
+			}
+			if tt.line != 0 && found.Line != tt.line {
+				t.Errorf("%s: line %d, want %d", tt.field, found.Line, tt.line)
+			}
+		})
+	}
+}
+
+func TestValidationErrorListsEveryProblem(t *testing.T) {
+	a := Answers{Version: 1, Role: "vendor", FTPS: FTPS{Mode: "tls"}, Firewalls: []Firewall{"pf"}}
+	_, err := Decide(a)
+	fields := FieldErrors(err)
+	got := map[string]bool{}
+	for _, f := range fields {
+		got[f.Field] = true
+	}
+	for _, want := range []string{"role", "ftps.mode", "firewalls[0]"} {
+		if !got[want] {
+			t.Errorf("missing error for %s in %v", want, err)
+		}
+	}
+	if !strings.HasPrefix(err.Error(), "invalid answers (3 problems):") {
+		t.Errorf("message = %q", err.Error())
+	}
+}

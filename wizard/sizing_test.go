@@ -1,0 +1,79 @@
+package wizard
+
+import (
+	"math"
+	"testing"
+)
+
+func TestPassivePortsFor(t *testing.T) {
+	tests := []struct {
+		transfers int
+		target    float64
+		want      int
+	}{
+		{1, 1e-6, 5},
+		{16, 1e-6, 75},
+		{50, 1e-6, 233},
+		{500, 1e-6, 2321},
+		{16, 1e-3, 35},
+	}
+	for _, tt := range tests {
+		got := PassivePortsFor(tt.transfers, tt.target)
+		if got != tt.want {
+			t.Errorf("PassivePortsFor(%d, %g) = %d, want %d", tt.transfers, tt.target, got, tt.want)
+		}
+		// The defining property: the smallest R that meets the target.
+		if p := FailureProbability(tt.transfers, got); p > tt.target {
+			t.Errorf("R=%d gives %g > target %g", got, p, tt.target)
+		}
+		if p := FailureProbability(tt.transfers, got-1); p <= tt.target {
+			t.Errorf("R-1=%d already meets the target (%g)", got-1, p)
+		}
+	}
+}
+
+func TestFailureProbability(t *testing.T) {
+	tests := []struct {
+		busy, ports int
+		want        float64
+	}{
+		{0, 10, 0},
+		{10, 10, 1},
+		{11, 10, 1},
+		{5, 10, math.Pow(0.5, 9)},
+		{16, 75, math.Pow(16.0/75, 9)},
+		{1, 0, 1},
+	}
+	for _, tt := range tests {
+		if got := FailureProbability(tt.busy, tt.ports); math.Abs(got-tt.want) > 1e-15 {
+			t.Errorf("FailureProbability(%d, %d) = %g, want %g", tt.busy, tt.ports, got, tt.want)
+		}
+	}
+}
+
+func TestSizePassiveLoads(t *testing.T) {
+	s := SizePassive(16, 1e-6)
+	if len(s.Loads) != 4 || s.Loads[1].Transfers != 16 || s.Loads[1].Failure != s.Failure {
+		t.Fatalf("loads = %+v, want 4 points with 100%% = the design point", s.Loads)
+	}
+	for i := 1; i < len(s.Loads); i++ {
+		if s.Loads[i].Failure <= s.Loads[i-1].Failure {
+			t.Errorf("failure must grow with load: %+v", s.Loads)
+		}
+	}
+}
+
+func TestFormatProbability(t *testing.T) {
+	tests := map[float64]string{
+		0:       "0",
+		1:       "1 (every PASV fails)",
+		0.5:     "0.50 (50%)",
+		1e-6:    "1.0e-06 (about 1 in 1,000,000)",
+		9.2e-07: "9.2e-07 (about 1 in 1,086,957)",
+	}
+	for p, want := range tests {
+		if got := FormatProbability(p); got != want {
+			t.Errorf("FormatProbability(%g) = %q, want %q", p, got, want)
+		}
+	}
+}

@@ -1,0 +1,236 @@
+package tui
+
+import (
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/ftpswiz/ftpswiz/internal/detect"
+	"github.com/ftpswiz/ftpswiz/wizard"
+)
+
+// draft holds the answers while the user fills them in. The form fields bind
+// straight into it; answers() maps it onto the answers schema, leaving out
+// the sections and fields the role and NAT types do not use. It makes no
+// decisions: wizard.Decide does, on the result.
+type draft struct {
+	Role wizard.Role
+
+	ServerNAT      wizard.ServerNAT
+	Public         string
+	Host           string
+	ServerWAN      string
+	ServerLAN      string
+	Mode           wizard.Mode
+	Transfers      string
+	PassiveStart   string
+	AdminNetwork   string
+	AllowedClients string
+	Profile        wizard.TLSProfile
+	CertFile       string
+	KeyFile        string
+	SSLReuse       string // "yes" or "no"
+	Flavour        wizard.Flavour
+	Users          string
+	ActiveMode     string // "yes" or "no"
+
+	ClientNAT     wizard.ClientNAT
+	ClientServer  string
+	ClientPassive string
+	ClientWAN     string
+	ClientLAN     string
+	ClientLANCIDR string
+	Software      []wizard.ClientSoftware
+	ClientUser    string
+
+	Firewalls []wizard.Firewall
+
+	// Advanced is set when the user asked for the optional settings (TLS,
+	// vsftpd build and users, SSH network, passive start, active mode).
+	Advanced bool
+}
+
+// newDraft starts a draft with the defaults of the common case and the
+// values detected on this machine.
+func newDraft(def defaults) *draft {
+	d := &draft{
+		Role:         wizard.RoleBoth,
+		ServerNAT:    wizard.NATPortForward,
+		Public:       def.Public,
+		Host:         def.Host,
+		ServerWAN:    def.WAN,
+		ServerLAN:    def.LAN,
+		Mode:         wizard.ModeExplicit,
+		Transfers:    "20",
+		PassiveStart: strconv.Itoa(wizard.DefaultPassiveStart),
+		Profile:      wizard.ProfileIntermediate,
+		SSLReuse:     "yes",
+		Flavour:      def.Flavour,
+		ActiveMode:   "no",
+		ClientNAT:    wizard.ClientNATMasquerade,
+		Software:     []wizard.ClientSoftware{wizard.ClientLFTP, wizard.ClientCurl},
+		ClientUser:   wizard.DefaultClientUser,
+		Firewalls:    slices.Clone(def.Firewalls),
+	}
+	if d.Flavour == "" {
+		d.Flavour = wizard.FlavourAuto
+	}
+	if len(d.Firewalls) == 0 {
+		d.Firewalls = []wizard.Firewall{wizard.FirewallNftables}
+	}
+	return d
+}
+
+// answers maps the draft onto the answers schema.
+func (d *draft) answers() wizard.Answers {
+	a := wizard.Answers{
+		Version: wizard.SchemaVersion,
+		Role:    d.Role,
+		FTPS: wizard.FTPS{
+			Mode:       d.Mode,
+			ActiveMode: d.ActiveMode == "yes",
+		},
+		Firewalls: slices.Clone(d.Firewalls),
+	}
+	if d.Role.HasServer() {
+		s := &wizard.Server{
+			PublicAddress:  strings.TrimSpace(d.Public),
+			NAT:            d.ServerNAT,
+			AllowedClients: splitList(d.AllowedClients),
+			AdminNetwork:   strings.TrimSpace(d.AdminNetwork),
+			PassiveStart:   atoi(d.PassiveStart),
+			Capacity:       wizard.Capacity{Transfers: atoi(d.Transfers)},
+			TLS: wizard.TLS{
+				CertFile:        strings.TrimSpace(d.CertFile),
+				KeyFile:         strings.TrimSpace(d.KeyFile),
+				Profile:         d.Profile,
+				RequireSSLReuse: new(d.SSLReuse != "no"),
+			},
+			Vsftpd: wizard.Vsftpd{Flavour: d.Flavour, Users: splitList(d.Users)},
+		}
+		if d.ServerNAT.Behind() {
+			s.HostAddress = strings.TrimSpace(d.Host)
+		}
+		if d.ServerNAT == wizard.NATPortForward {
+			s.Router = &wizard.Router{
+				WANInterface: strings.TrimSpace(d.ServerWAN),
+				LANInterface: strings.TrimSpace(d.ServerLAN),
+			}
+		}
+		a.Server = s
+	}
+	if d.Role.HasClient() {
+		c := &wizard.Client{
+			NAT:      d.ClientNAT,
+			Software: slices.Clone(d.Software),
+			User:     strings.TrimSpace(d.ClientUser),
+		}
+		if d.ClientNAT == wizard.ClientNATMasquerade {
+			c.Router = &wizard.Router{
+				WANInterface: strings.TrimSpace(d.ClientWAN),
+				LANInterface: strings.TrimSpace(d.ClientLAN),
+			}
+			c.LANCIDR = strings.TrimSpace(d.ClientLANCIDR)
+		}
+		if d.Role == wizard.RoleClient {
+			c.ServerAddress = strings.TrimSpace(d.ClientServer)
+			c.PassivePorts = strings.TrimSpace(d.ClientPassive)
+		}
+		a.Client = c
+	}
+	return a
+}
+
+// atoi reads a number field; anything that is not a whole number is 0 (the
+// form's own check explains it before the answers are used).
+func atoi(s string) int {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
+// splitList reads a comma- or space-separated list.
+func splitList(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })
+}
+
+// defaults are the values detected on this machine that the wizard offers.
+type defaults struct {
+	// Public is the first public-looking address of an interface that is up.
+	Public string
+	// Host is the first private address of an interface that is up, and
+	// HostNet its network.
+	Host    string
+	HostNet string
+	// WAN and LAN name this machine's interfaces when it looks like a
+	// router (one interface with a public address, another with a private
+	// one).
+	WAN, LAN string
+	// Interfaces describes the interfaces for the side panel
+	// ("eth0 192.0.2.10/24").
+	Interfaces []string
+	Firewalls  []wizard.Firewall
+	// Flavour is the installed vsftpd's build ("" when none or unknown).
+	Flavour wizard.Flavour
+}
+
+// detectDefaults asks the detector (which never reaches the network) for
+// the machine's addresses, interfaces, firewall tools and vsftpd build.
+// Detection is best effort: what cannot be read is simply not offered.
+func detectDefaults(det detect.Detector) defaults {
+	var def defaults
+	if det == nil {
+		return def
+	}
+	if v, err := det.Vsftpd(); err == nil && v.Installed && v.Known {
+		def.Flavour = v.Flavour
+	}
+	if tools, err := det.Firewalls(); err == nil {
+		for _, t := range tools {
+			if !slices.Contains(def.Firewalls, t.Firewall) {
+				def.Firewalls = append(def.Firewalls, t.Firewall)
+			}
+		}
+	}
+	ifaces, err := det.Interfaces()
+	if err != nil {
+		return def
+	}
+	var wan, lan string
+	for _, in := range ifaces {
+		if !in.Up || in.Loopback {
+			continue
+		}
+		var addrs []string
+		for _, a := range in.Addrs {
+			addrs = append(addrs, a.Prefix.String())
+			switch {
+			case a.Public:
+				if def.Public == "" {
+					def.Public = a.IP().String()
+				}
+				if wan == "" {
+					wan = in.Name
+				}
+			case a.IP().IsPrivate():
+				if def.Host == "" {
+					def.Host = a.IP().String()
+					def.HostNet = netip.PrefixFrom(a.IP(), a.Prefix.Bits()).Masked().String()
+				}
+				if lan == "" && in.Name != wan {
+					lan = in.Name
+				}
+			}
+		}
+		if len(addrs) > 0 {
+			def.Interfaces = append(def.Interfaces, in.Name+" "+strings.Join(addrs, " "))
+		}
+	}
+	if wan != "" && lan != "" && wan != lan {
+		def.WAN, def.LAN = wan, lan
+	}
+	return def
+}
