@@ -1,4 +1,98 @@
 package generators
 
-// serverRenderers returns the renderers of this group.
-func serverRenderers() []Renderer { return nil }
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ftpswiz/ftpswiz/templates"
+	"github.com/ftpswiz/ftpswiz/wizard"
+)
+
+// serverRenderers returns the renderers of the vsftpd side.
+func serverRenderers() []Renderer {
+	hasServer := func(p *wizard.Plan) bool { return p.Server != nil }
+	return []Renderer{
+		{Name: "vsftpd", Applies: hasServer, Render: renderVsftpd},
+		{Name: "vsftpd-unit", Applies: hasServer, Render: renderVsftpdUnits},
+		{Name: "vsftpd-userlist", Applies: func(p *wizard.Plan) bool { return p.Server != nil && p.Server.UserListPath != "" },
+			Render: renderUserList},
+	}
+}
+
+// optionGroup is a run of vsftpd options explained by one decision.
+type optionGroup struct {
+	wizard.Decision
+	Options []wizard.Option
+}
+
+// groupOptions groups an instance's options by decision, in file order;
+// the plan guarantees every option's decision exists.
+func groupOptions(p *wizard.Plan, opts []wizard.Option) ([]optionGroup, error) {
+	var groups []optionGroup
+	index := map[string]int{}
+	for _, o := range opts {
+		i, ok := index[o.Decision]
+		if !ok {
+			d, found := p.Decision(o.Decision)
+			if !found {
+				return nil, fmt.Errorf("option %s refers to unknown decision %q", o.Key, o.Decision)
+			}
+			i = len(groups)
+			index[o.Decision] = i
+			groups = append(groups, optionGroup{Decision: d})
+		}
+		groups[i].Options = append(groups[i].Options, o)
+	}
+	return groups, nil
+}
+
+func renderVsftpd(p *wizard.Plan) ([]File, error) {
+	var out []File
+	for _, in := range p.Server.Instances {
+		groups, err := groupOptions(p, in.Options)
+		if err != nil {
+			return nil, err
+		}
+		title := fmt.Sprintf("vsftpd.conf: %s FTPS on port %d, for %s", in.Name, in.Port, p.Server.Flavour)
+		b, err := templates.Render("vsftpd.conf.tmpl", map[string]any{
+			"Title": title, "Command": RegenerateCommand, "Instance": in, "Groups": groups,
+		})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, File{Path: in.File, Mode: 0o644, Content: b})
+	}
+	return out, nil
+}
+
+func renderVsftpdUnits(p *wizard.Plan) ([]File, error) {
+	var out []File
+	mode, _ := p.Decision("ftps.mode")
+	for _, in := range p.Server.Instances {
+		if in.UnitFile == "" {
+			continue
+		}
+		secure := ""
+		if p.Server.Flavour == wizard.FlavourDebian {
+			secure = "/var/run/vsftpd/empty"
+		}
+		b, err := templates.Render("vsftpd.service.tmpl", map[string]any{
+			"Title":   fmt.Sprintf("systemd unit for the second vsftpd instance (%s FTPS, port %d)", in.Name, in.Port),
+			"Command": RegenerateCommand, "Instance": in, "Why": mode.Why, "SecureChroot": secure,
+		})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, File{Path: in.UnitFile, Mode: 0o644, Content: b})
+	}
+	return out, nil
+}
+
+func renderUserList(p *wizard.Plan) ([]File, error) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Install as %s: the accounts allowed to log in, one per line.\n", p.Server.UserListPath)
+	for _, u := range p.Server.Users {
+		b.WriteString(u + "\n")
+	}
+	return []File{{Path: "server/vsftpd.user_list", Mode: 0o644, Content: []byte(b.String())}}, nil
+}
