@@ -1,0 +1,110 @@
+package generators
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ftpswiz/ftpswiz/wizard"
+)
+
+// fwScenarios are the answers files under testdata/firewall.
+var fwScenarios = []string{
+	"port-forward-classic",
+	"one-to-one-router",
+	"one-to-one-cloud",
+	"dynamic-dns",
+	"nat-none",
+	"client-masquerade",
+	"client-host",
+	"mode-both",
+	"active-mode",
+}
+
+// fwPlan decodes testdata/firewall/NAME.yaml and runs Decide on it.
+func fwPlan(t testing.TB, name string) *wizard.Plan {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "testdata", "firewall", name+".yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := wizard.DecodeAnswers(data)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	p, err := wizard.Decide(a)
+	if err != nil {
+		t.Fatalf("%s: Decide: %v", name, err)
+	}
+	return p
+}
+
+// fwRender renders the plan with the firewall renderers only.
+func fwRender(t testing.TB, p *wizard.Plan) []File {
+	t.Helper()
+	files, err := RenderWith(firewallRenderers(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// fwWrite writes files into a fresh directory and returns it.
+func fwWrite(t testing.TB, files []File) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, f := range files {
+		path := filepath.Join(dir, filepath.FromSlash(f.Path))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, f.Content, f.Mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// fwFile returns the file with the given path.
+func fwFile(t testing.TB, files []File, path string) File {
+	t.Helper()
+	for _, f := range files {
+		if f.Path == path {
+			return f
+		}
+	}
+	t.Fatalf("no file %s", path)
+	return File{}
+}
+
+// fwRequire fails the test when a tool is missing and CI=true, and skips it
+// otherwise (the semantics of lab.Require).
+func fwRequire(t testing.TB, tools ...string) {
+	t.Helper()
+	for _, tool := range tools {
+		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("CI") == "true" {
+				t.Fatalf("%s is required in CI: %v", tool, err)
+			}
+			t.Skipf("%s not installed: %v", tool, err)
+		}
+	}
+	if os.Geteuid() != 0 {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("network namespaces need root in CI")
+		}
+		t.Skip("needs root for network namespaces")
+	}
+}
+
+// fwHasLine reports whether text has a line equal to line (after trimming).
+func fwHasLine(text, line string) bool {
+	for _, l := range strings.Split(text, "\n") {
+		if strings.TrimSpace(l) == line {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,244 @@
+package generators
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/ftpswiz/ftpswiz/templates"
+	"github.com/ftpswiz/ftpswiz/wizard"
+)
+
+// iptables: one file per side, firewall/<side>.iptables, in
+// iptables-restore format. It declares only ftpswiz's own chains
+// (FTPSWIZ-INPUT, ...): `iptables-restore --noflush` flushes a declared user
+// chain and reloads it, and leaves every other chain alone. The jump from the
+// built-in chain is added by a separate check-then-insert command (a jump in
+// the restore file would be appended again on every run), so applying twice
+// gives the same rules.
+
+func iptablesRenderer() Renderer {
+	return Renderer{
+		Name:    "iptables",
+		Applies: fwWants(wizard.FirewallIptables, nil),
+		Render:  renderIptables,
+	}
+}
+
+type iptView struct {
+	Title   string
+	Command string
+	Intro   []string
+	Tables  []iptTableView
+}
+
+type iptTableView struct {
+	Name   string
+	Chains []iptChainView
+}
+
+type iptChainView struct {
+	Name    string
+	Comment []string
+	Rules   []fwRuleView
+}
+
+func renderIptables(p *wizard.Plan) ([]File, error) {
+	var out []File
+	for _, side := range p.Sides() {
+		rs, err := buildRuleset(p, side)
+		if err != nil {
+			return nil, fmt.Errorf("iptables %s: %w", side, err)
+		}
+		b, err := templates.Render("firewall-iptables.tmpl", iptViewOf(rs))
+		if err != nil {
+			return nil, fmt.Errorf("iptables %s: %w", side, err)
+		}
+		out = append(out, File{Path: iptablesPath(side), Mode: 0o644, Content: b})
+	}
+	return out, nil
+}
+
+func iptablesPath(side wizard.Side) string { return "firewall/" + string(side) + ".iptables" }
+
+// iptChainName is ftpswiz's own chain for a hook ("FTPSWIZ-INPUT").
+func iptChainName(hook string) string { return "FTPSWIZ-" + strings.ToUpper(hook) }
+
+// iptablesHook is one jump from a built-in chain into ftpswiz's chain.
+type iptablesHook struct {
+	Table   string // "filter" or "nat"
+	BuiltIn string // "INPUT"
+	Chain   string // "FTPSWIZ-INPUT"
+}
+
+func (h iptablesHook) table() string {
+	if h.Table == "filter" {
+		return ""
+	}
+	return "-t " + h.Table + " "
+}
+
+// Apply is the idempotent shell command that adds the jump once, as the
+// first rule of the built-in chain.
+func (h iptablesHook) Apply() string {
+	return fmt.Sprintf("iptables %s-C %s -j %s 2>/dev/null || iptables %s-I %s 1 -j %s",
+		h.table(), h.BuiltIn, h.Chain, h.table(), h.BuiltIn, h.Chain)
+}
+
+// Remove is the shell command that undoes the hook and the chain.
+func (h iptablesHook) Remove() string {
+	return fmt.Sprintf("iptables %s-D %s -j %s; iptables %s-F %s; iptables %s-X %s",
+		h.table(), h.BuiltIn, h.Chain, h.table(), h.Chain, h.table(), h.Chain)
+}
+
+// iptablesHooks lists the jumps a ruleset needs, filter table first.
+func iptablesHooks(rs fwRuleset) []iptablesHook {
+	var out []iptablesHook
+	for _, c := range rs.Filter {
+		out = append(out, iptablesHook{Table: "filter", BuiltIn: strings.ToUpper(c.Hook), Chain: iptChainName(c.Hook)})
+	}
+	for _, c := range rs.NAT {
+		out = append(out, iptablesHook{Table: "nat", BuiltIn: strings.ToUpper(c.Hook), Chain: iptChainName(c.Hook)})
+	}
+	return out
+}
+
+func iptViewOf(rs fwRuleset) iptView {
+	file := string(rs.Side) + ".iptables"
+	hooks := iptablesHooks(rs)
+	intro := []string{
+		"# Apply (as root, in this order; re-running gives the same rules, other rules stay):",
+		"#   iptables-restore --noflush < " + file,
+	}
+	for _, h := range hooks {
+		intro = append(intro, "#   "+h.Apply())
+	}
+	intro = append(intro, "# Check:  iptables-restore --test < "+file, "# Remove:")
+	for _, h := range hooks {
+		intro = append(intro, "#   "+h.Remove())
+	}
+	intro = append(intro, "# Persist: after applying, netfilter-persistent save (package iptables-persistent).", "#")
+	intro = append(intro, fwCommentLines("# ",
+		"How it fits into an existing firewall: --noflush keeps every other chain; this file declares only ftpswiz's own chains, which iptables-restore empties and refills on every run. The jump into each one is inserted as the first rule of the built-in chain, and a chain with policy drop ends in DROP: what it does not accept is dropped, whatever rules follow in the built-in chain (as with an nftables drop). On a box with its own firewall rules, you may instead merge the ACCEPT rules below into your own chains.")...)
+	intro = append(intro, "#")
+	intro = append(intro, fwCommentLines("# ", "IPv4 only: ip6tables is not touched; ftpswiz plans IPv4.")...)
+	for _, n := range rs.Notes {
+		intro = append(intro, "#")
+		intro = append(intro, fwCommentLines("# ", n)...)
+	}
+	v := iptView{Title: fwTitle(rs.Side, "iptables rules (iptables-restore format)"), Command: fwRegenerate, Intro: intro}
+	if len(rs.Filter) > 0 {
+		v.Tables = append(v.Tables, iptTableView{Name: "filter", Chains: iptChains(rs.Filter)})
+	}
+	if len(rs.NAT) > 0 {
+		v.Tables = append(v.Tables, iptTableView{Name: "nat", Chains: iptChains(rs.NAT)})
+	}
+	return v
+}
+
+func iptChains(chains []fwChain) []iptChainView {
+	var out []iptChainView
+	for _, c := range chains {
+		name := iptChainName(c.Hook)
+		cv := iptChainView{Name: name, Comment: fwCommentLines("# ", name+": "+c.Why)}
+		for _, r := range c.Rules {
+			lines := iptRuleLines(name, r)
+			if len(lines) == 0 {
+				continue // IPv6-only rule
+			}
+			cv.Rules = append(cv.Rules, fwRuleView{Comment: fwRuleComment("# ", r), Text: strings.Join(lines, "\n")})
+		}
+		if c.Policy == "drop" {
+			cv.Rules = append(cv.Rules, fwRuleView{
+				Comment: []string{"# The chain's policy: drop everything not accepted above."},
+				Text:    "-A " + name + " -m comment --comment \"ftpswiz policy drop\" -j DROP",
+			})
+		}
+		out = append(out, cv)
+	}
+	return out
+}
+
+// iptPorts formats a range the iptables way: "21" or "50000:50074".
+func iptPorts(r wizard.PortRange) string {
+	if r.Single() {
+		return strconv.Itoa(r.First)
+	}
+	return fmt.Sprintf("%d:%d", r.First, r.Last)
+}
+
+// iptRuleLines is the rule as iptables-restore lines: one per source
+// address and ICMP type. IPv6-only rules give none.
+func iptRuleLines(chain string, r fwRule) []string {
+	if r.Family == "ip6" || r.Proto == "icmpv6" {
+		return nil
+	}
+	srcs := r.Src
+	if len(srcs) == 0 {
+		srcs = []string{""}
+	}
+	icmps := r.ICMP
+	if len(icmps) == 0 {
+		icmps = []string{""}
+	}
+	var out []string
+	for _, src := range srcs {
+		for _, icmp := range icmps {
+			out = append(out, iptRuleLine(chain, r, src, icmp))
+		}
+	}
+	return out
+}
+
+func iptRuleLine(chain string, r fwRule, src, icmp string) string {
+	m := []string{"-A", chain}
+	if r.InIf != "" {
+		if r.InIfNot {
+			m = append(m, "!")
+		}
+		m = append(m, "-i", r.InIf)
+	}
+	if r.OutIf != "" {
+		m = append(m, "-o", r.OutIf)
+	}
+	if src != "" {
+		m = append(m, "-s", src)
+	}
+	if r.Dst != "" {
+		m = append(m, "-d", r.Dst)
+	}
+	switch r.Proto {
+	case "tcp":
+		m = append(m, "-p", "tcp", "-m", "tcp")
+		if !r.SPorts.IsZero() {
+			m = append(m, "--sport", iptPorts(r.SPorts))
+		}
+		if !r.DPorts.IsZero() {
+			m = append(m, "--dport", iptPorts(r.DPorts))
+		}
+	case "icmp":
+		m = append(m, "-p", "icmp", "-m", "icmp", "--icmp-type", icmp)
+	}
+	if r.CtDNAT {
+		m = append(m, "-m", "conntrack", "--ctstate", "DNAT")
+	}
+	if len(r.CtState) > 0 {
+		m = append(m, "-m", "conntrack", "--ctstate", strings.ToUpper(strings.Join(r.CtState, ",")))
+	}
+	if r.Tag != "" {
+		m = append(m, "-m", "comment", "--comment", strconv.Quote(r.Tag))
+	}
+	switch r.Verdict {
+	case "accept":
+		m = append(m, "-j", "ACCEPT")
+	case "drop":
+		m = append(m, "-j", "DROP")
+	case "dnat":
+		m = append(m, "-j", "DNAT", "--to-destination", r.NATTo)
+	case "snat":
+		m = append(m, "-j", "SNAT", "--to-source", r.NATTo)
+	case "masquerade":
+		m = append(m, "-j", "MASQUERADE")
+	}
+	return strings.Join(m, " ")
+}

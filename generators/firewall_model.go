@@ -1,0 +1,341 @@
+package generators
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/ftpswiz/ftpswiz/wizard"
+)
+
+// The nftables and iptables renderers share one backend-neutral model of a
+// side's rules: fwRuleset, built from the plan by buildRuleset. Each backend
+// only translates it into its own syntax, so both backends always allow the
+// same flows.
+
+// fwRegenerate is the command the file headers print.
+const fwRegenerate = "ftpswiz generate --answers answers.yaml --out . --force"
+
+// fwRuleset is everything one side's filter and NAT tables contain.
+type fwRuleset struct {
+	Side wizard.Side
+	// Filter are the filter chains (input, forward, output), in hook order.
+	Filter []fwChain
+	// NAT are the NAT chains (prerouting, postrouting); empty for host sides.
+	NAT []fwChain
+	// Notes are side-specific usage notes for the file header.
+	Notes []string
+}
+
+// fwChain is one base chain.
+type fwChain struct {
+	// Hook is the netfilter hook and the nft chain name: input, forward,
+	// output, prerouting or postrouting.
+	Hook string
+	// Policy is "drop" or "accept" (NAT chains always accept).
+	Policy string
+	// Why is the chain's comment.
+	Why   string
+	Rules []fwRule
+}
+
+// fwRule is one rule, backend-neutral. Zero fields do not match.
+type fwRule struct {
+	// Why is the comment above the rule: the plan's Flow.Why for flows,
+	// a short boilerplate text for the base rules.
+	Why string
+	// Tag is the short rule comment (nft comment, iptables -m comment).
+	Tag string
+	// Family limits the rule to "ip" or "ip6"; "" is both (nft inet).
+	Family   string
+	InIf     string
+	InIfNot  bool // match every input interface except InIf
+	OutIf    string
+	Src      []string
+	Dst      string
+	Proto    string // "tcp", "icmp", "icmpv6"
+	ICMP     []string
+	DPorts   wizard.PortRange
+	SPorts   wizard.PortRange
+	CtState  []string // "established", "related", "invalid", "new"
+	CtDNAT   bool     // the connection was DNATed on this box
+	Verdict  string   // "accept", "drop", "dnat", "snat", "masquerade"
+	NATTo    string   // address for dnat/snat
+	Warning  bool     // the flow is marked as a risk (active mode)
+	FromFlow bool     // the rule allows a plan flow (not a base rule)
+}
+
+// fwICMPErrors are the ICMP errors TCP needs; destination-unreachable
+// includes "fragmentation needed", which path-MTU discovery relies on.
+var fwICMPErrors = []string{"destination-unreachable", "time-exceeded", "parameter-problem"}
+
+// fwICMPv6Errors are the ICMPv6 errors; packet-too-big is IPv6's path-MTU
+// discovery.
+var fwICMPv6Errors = []string{"destination-unreachable", "packet-too-big", "time-exceeded", "parameter-problem"}
+
+const (
+	whyLoopback    = "loopback: local processes talk to each other"
+	whyEstablished = "replies to connections allowed below (established) and their ICMP errors (related): every flow relies on this"
+	whyInvalid     = "packets that belong to no connection"
+	whyICMPIn      = "ICMP that TCP needs: destination unreachable (including fragmentation needed, for path-MTU discovery: TLS handshakes stall without it), time exceeded, parameter problem; and ping"
+	whyICMPv6In    = "ICMPv6 that IPv6 needs to work at all: errors, packet too big (path MTU), ping, neighbour and router discovery"
+	whyICMPOut     = "ICMP this host sends: errors, and ping for diagnosis"
+	whyICMPv6Out   = "ICMPv6 this host sends: errors, ping, neighbour and router discovery"
+	whyICMPFwd     = "ICMP errors for forwarded connections (fragmentation needed keeps path-MTU discovery, and so TLS, working)"
+)
+
+// fwTag is the short comment of a flow's rule: purpose and decision key, so
+// `ftpswiz explain KEY` finds the whole story. Only characters every backend
+// accepts in a comment are kept.
+func fwTag(f wizard.Flow) string {
+	s := "ftpswiz " + string(f.Purpose)
+	if f.Decision != "" {
+		s += " (" + f.Decision + ")"
+	}
+	return fwSafe(s)
+}
+
+// fwSafe keeps the characters that are valid in every backend's comment or
+// description (AWS allows the fewest).
+func fwSafe(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9',
+			strings.ContainsRune(" ._-:/()#,@[]+=&;{}!$*", r):
+			b.WriteRune(r)
+		default:
+			b.WriteRune('_')
+		}
+	}
+	return b.String()
+}
+
+// fwSources is the source match of a flow: nil when it is empty.
+func fwSources(from []string) []string {
+	if len(from) == 0 {
+		return nil
+	}
+	return slices.Clone(from)
+}
+
+func fwIsAny(cidrs []string) bool {
+	return len(cidrs) == 0 || (len(cidrs) == 1 && cidrs[0] == wizard.AnyIPv4)
+}
+
+// fwHostSide reports whether the side is a host (not a router).
+func fwHostSide(s wizard.Side) bool {
+	return s == wizard.SideServerHost || s == wizard.SideClientHost
+}
+
+// fwRouter returns the router of a router side.
+func fwRouter(p *wizard.Plan, side wizard.Side) (*wizard.Router, error) {
+	var r *wizard.Router
+	switch side {
+	case wizard.SideServerRouter:
+		if p.Server != nil {
+			r = p.Server.Router
+		}
+	case wizard.SideClientRouter:
+		if p.Client != nil {
+			r = p.Client.Router
+		}
+	}
+	if r == nil || r.WANInterface == "" {
+		return nil, fmt.Errorf("side %s has flows but the plan names no router WAN interface", side)
+	}
+	return r, nil
+}
+
+func inputBase() []fwRule {
+	return []fwRule{
+		{Why: whyLoopback, InIf: "lo", Verdict: "accept"},
+		{Why: whyEstablished, CtState: []string{"established", "related"}, Verdict: "accept"},
+		{Why: whyInvalid, CtState: []string{"invalid"}, Verdict: "drop"},
+		{Why: whyICMPIn, Family: "ip", Proto: "icmp", ICMP: append(slices.Clone(fwICMPErrors), "echo-request"), Verdict: "accept"},
+		{Why: whyICMPv6In, Family: "ip6", Proto: "icmpv6", ICMP: append(slices.Clone(fwICMPv6Errors),
+			"echo-request", "nd-router-advert", "nd-neighbor-solicit", "nd-neighbor-advert"), Verdict: "accept"},
+	}
+}
+
+func outputBase() []fwRule {
+	return []fwRule{
+		{Why: whyLoopback, OutIf: "lo", Verdict: "accept"},
+		{Why: whyEstablished, CtState: []string{"established", "related"}, Verdict: "accept"},
+		{Why: whyInvalid, CtState: []string{"invalid"}, Verdict: "drop"},
+		{Why: whyICMPOut, Family: "ip", Proto: "icmp", ICMP: append(slices.Clone(fwICMPErrors), "echo-request"), Verdict: "accept"},
+		{Why: whyICMPv6Out, Family: "ip6", Proto: "icmpv6", ICMP: append(slices.Clone(fwICMPv6Errors),
+			"echo-request", "nd-router-solicit", "nd-neighbor-solicit", "nd-neighbor-advert", "mld2-listener-report"), Verdict: "accept"},
+	}
+}
+
+func forwardBase() []fwRule {
+	return []fwRule{
+		{Why: whyEstablished, CtState: []string{"established", "related"}, Verdict: "accept"},
+		{Why: whyInvalid, CtState: []string{"invalid"}, Verdict: "drop"},
+		{Why: whyICMPFwd, Family: "ip", Proto: "icmp", ICMP: slices.Clone(fwICMPErrors), Verdict: "accept"},
+		{Why: whyICMPFwd, Family: "ip6", Proto: "icmpv6", ICMP: slices.Clone(fwICMPv6Errors), Verdict: "accept"},
+	}
+}
+
+// flowRule is the filter rule of a flow on a host side.
+func hostFlowRule(f wizard.Flow) fwRule {
+	r := fwRule{Why: f.Why, Tag: fwTag(f), Proto: "tcp", DPorts: f.Ports, SPorts: f.SourcePorts,
+		CtState: []string{"new"}, Verdict: "accept", Warning: f.Warning, FromFlow: true}
+	switch f.Direction {
+	case wizard.Inbound:
+		// The destination is this host, whatever address the flow was
+		// dialled at (NAT may have rewritten it), so only the source matters.
+		r.Src = fwSources(f.From)
+	default:
+		// The source is this host; only the destination matters.
+		r.Dst = f.To
+	}
+	if r.Src == nil && r.Dst == "" {
+		r.Family = "ip" // the plan is IPv4; keep the rule to IPv4 in an inet table
+	}
+	return r
+}
+
+// buildRuleset turns the side's flows into chains.
+func buildRuleset(p *wizard.Plan, side wizard.Side) (fwRuleset, error) {
+	flows := p.FlowsFor(side)
+	rs := fwRuleset{Side: side}
+	switch side {
+	case wizard.SideServerHost:
+		in := fwChain{Hook: "input", Policy: "drop", Why: "New connections to this host: only the flows below; everything else is dropped.", Rules: inputBase()}
+		out := fwChain{Hook: "output", Policy: "accept", Why: "Connections this host opens: not filtered (policy accept); the rules below document the flows the plan needs, for a box whose own output policy is drop."}
+		for _, f := range flows {
+			if f.Direction == wizard.Inbound {
+				in.Rules = append(in.Rules, hostFlowRule(f))
+			} else {
+				out.Rules = append(out.Rules, hostFlowRule(f))
+			}
+		}
+		rs.Filter = append(rs.Filter, in)
+		if len(out.Rules) > 0 {
+			rs.Filter = append(rs.Filter, out)
+		}
+	case wizard.SideClientHost:
+		in := fwChain{Hook: "input", Policy: "drop", Why: "New connections to this host: nothing new comes in (passive mode needs no inbound rule) unless listed below.", Rules: inputBase()}
+		out := fwChain{Hook: "output", Policy: "drop", Why: "Connections this host opens: only the flows below (an egress filter).", Rules: outputBase()}
+		for _, f := range flows {
+			if f.Direction == wizard.Inbound {
+				in.Rules = append(in.Rules, hostFlowRule(f))
+			} else {
+				out.Rules = append(out.Rules, hostFlowRule(f))
+			}
+		}
+		rs.Filter = append(rs.Filter, in, out)
+		rs.Notes = append(rs.Notes,
+			"This is an egress filter: the output chain drops every new connection this host opens except the FTPS flows below, so DNS to outside resolvers, package updates, NTP and everything else stop until you add them. The input chain drops every new inbound connection, SSH included: if you manage this host remotely, add your SSH rule before applying.")
+	case wizard.SideServerRouter:
+		return serverRouterRuleset(p, flows, rs)
+	case wizard.SideClientRouter:
+		return clientRouterRuleset(p, flows, rs)
+	default:
+		return rs, fmt.Errorf("unknown side %q", side)
+	}
+	return rs, nil
+}
+
+func serverRouterRuleset(p *wizard.Plan, flows []wizard.Flow, rs fwRuleset) (fwRuleset, error) {
+	r, err := fwRouter(p, wizard.SideServerRouter)
+	if err != nil {
+		return rs, err
+	}
+	wan := r.WANInterface
+	fwd := fwChain{Hook: "forward", Policy: "drop", Why: "Connections through this router: the forwarded FTPS flows below, the LAN's own outbound connections and replies; everything else is dropped.", Rules: forwardBase()}
+	lanOut := fwRule{Why: "the LAN's own outbound connections (the FTPS host's included): without this rule the drop policy would cut every host behind this router off the internet",
+		Tag: "ftpswiz lan-outbound", OutIf: wan, Verdict: "accept"}
+	if r.LANInterface != "" {
+		lanOut.InIf = r.LANInterface
+	} else {
+		lanOut.InIf, lanOut.InIfNot = wan, true
+	}
+	fwd.Rules = append(fwd.Rules, lanOut)
+	pre := fwChain{Hook: "prerouting", Policy: "accept", Why: "Destination NAT: the ports below, arriving on the WAN interface, go to the FTPS host with their port numbers unchanged (no port in the dnat target keeps the port)."}
+	post := fwChain{Hook: "postrouting", Policy: "accept", Why: "Source NAT of the FTPS host's own connections to the public address."}
+	for _, f := range flows {
+		if f.DNATTo == "" {
+			// A connection the host opens (active mode): out of the WAN.
+			fwd.Rules = append(fwd.Rules, forwardOutRule(f, r, fwSources(f.From)))
+			continue
+		}
+		pre.Rules = append(pre.Rules, fwRule{Why: f.Why, Tag: fwTag(f), InIf: wan, Dst: f.To,
+			Proto: "tcp", DPorts: f.Ports, SPorts: f.SourcePorts, Verdict: "dnat", NATTo: f.DNATTo,
+			Warning: f.Warning, FromFlow: true})
+		fr := fwRule{Why: f.Why, Tag: fwTag(f), InIf: wan, OutIf: r.LANInterface, Src: fwSources(f.From),
+			Dst: f.DNATTo, Proto: "tcp", DPorts: f.Ports, SPorts: f.SourcePorts, CtDNAT: true,
+			CtState: []string{"new"}, Verdict: "accept", Warning: f.Warning, FromFlow: true}
+		fwd.Rules = append(fwd.Rules, fr)
+	}
+	s := p.Server
+	if s != nil && s.NAT == wizard.NATOneToOne && s.PublicIsIP && s.HostAddress != "" {
+		why := "one-to-one NAT: the FTPS host's own connections leave with the public address, so the mapping works both ways"
+		if d, ok := p.Decision("firewall.server_router"); ok && d.Why != "" {
+			why = d.Why
+		}
+		post.Rules = append(post.Rules, fwRule{Why: why, Tag: "ftpswiz one-to-one snat (firewall.server_router)",
+			OutIf: wan, Src: []string{s.HostAddress}, Verdict: "snat", NATTo: s.PublicAddress})
+	}
+	rs.Filter = append(rs.Filter, fwd)
+	if len(pre.Rules) > 0 {
+		rs.NAT = append(rs.NAT, pre)
+	}
+	if len(post.Rules) > 0 {
+		rs.NAT = append(rs.NAT, post)
+	}
+	rs.Notes = append(rs.Notes,
+		"A router forwards only with IP forwarding on: sysctl -w net.ipv4.ip_forward=1 (persist it in /etc/sysctl.d/).",
+		"The forward chain drops what it does not allow: other port forwards this router does need their own accept rules (merge, as above).")
+	return rs, nil
+}
+
+// forwardOutRule is the forward rule of a connection from behind the router
+// out of its WAN interface.
+func forwardOutRule(f wizard.Flow, r *wizard.Router, src []string) fwRule {
+	fr := fwRule{Why: f.Why, Tag: fwTag(f), InIf: r.LANInterface, OutIf: r.WANInterface, Src: src, Dst: f.To,
+		Proto: "tcp", DPorts: f.Ports, SPorts: f.SourcePorts, CtState: []string{"new"}, Verdict: "accept",
+		Warning: f.Warning, FromFlow: true}
+	if fr.Src == nil && fr.Dst == "" {
+		fr.Family = "ip"
+	}
+	return fr
+}
+
+func clientRouterRuleset(p *wizard.Plan, flows []wizard.Flow, rs fwRuleset) (fwRuleset, error) {
+	r, err := fwRouter(p, wizard.SideClientRouter)
+	if err != nil {
+		return rs, err
+	}
+	lan := ""
+	if p.Client != nil {
+		lan = p.Client.LANCIDR
+	}
+	var lanSrc []string
+	if lan != "" {
+		lanSrc = []string{lan}
+	}
+	fwd := fwChain{Hook: "forward", Policy: "drop", Why: "Connections through this router: the LAN may open only the FTPS flows below (an egress filter); replies come back; nothing new comes in.", Rules: forwardBase()}
+	ping := fwRule{Why: "ping from the LAN, for diagnosis", InIf: r.LANInterface, OutIf: r.WANInterface, Src: lanSrc,
+		Family: "ip", Proto: "icmp", ICMP: []string{"echo-request"}, Verdict: "accept"}
+	fwd.Rules = append(fwd.Rules, ping)
+	for _, f := range flows {
+		src := fwSources(f.From)
+		if fwIsAny(src) && lanSrc != nil {
+			src = lanSrc
+		}
+		fwd.Rules = append(fwd.Rules, forwardOutRule(f, r, src))
+	}
+	rs.Filter = append(rs.Filter, fwd)
+	if p.Client != nil && p.Client.NAT == wizard.ClientNATMasquerade {
+		why := "masquerade the LAN behind the router's WAN address. Harmless if the router already masquerades: a connection is NATed once, by the first NAT rule that matches it."
+		m := fwRule{Why: why, Tag: "ftpswiz masquerade", OutIf: r.WANInterface, Src: lanSrc, Verdict: "masquerade"}
+		rs.NAT = append(rs.NAT, fwChain{Hook: "postrouting", Policy: "accept", Why: "Source NAT of the LAN.", Rules: []fwRule{m}})
+	}
+	rs.Notes = append(rs.Notes,
+		"This is an egress filter: hosts behind this router may open new connections only to the FTPS flows below; web, DNS to outside resolvers and everything else forwarded are dropped. On a router that must keep routing other traffic, merge the accept rules into your own forward chain instead.",
+		"A router forwards only with IP forwarding on: sysctl -w net.ipv4.ip_forward=1 (persist it in /etc/sysctl.d/).")
+	return rs, nil
+}

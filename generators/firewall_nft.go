@@ -1,0 +1,218 @@
+package generators
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/ftpswiz/ftpswiz/templates"
+	"github.com/ftpswiz/ftpswiz/wizard"
+)
+
+// nftables: one file per side, firewall/<side>.nft, with ftpswiz's own
+// tables (inet ftpswiz for filtering, ip ftpswiz_nat for NAT), each written
+// as declare / delete / define so that `nft -f` can be re-run and replaces
+// only ftpswiz's tables.
+
+const (
+	nftFilterTable = "ftpswiz"
+	nftNATTable    = "ftpswiz_nat"
+)
+
+func nftRenderer() Renderer {
+	return Renderer{
+		Name:    "nftables",
+		Applies: fwWants(wizard.FirewallNftables, nil),
+		Render:  renderNft,
+	}
+}
+
+type nftView struct {
+	Title   string
+	Command string
+	Intro   []string
+	Tables  []nftTableView
+}
+
+type nftTableView struct {
+	Family  string
+	Name    string
+	Comment []string
+	Chains  []nftChainView
+}
+
+type nftChainView struct {
+	Hook     string
+	Type     string
+	Priority string
+	Policy   string
+	Comment  []string
+	Rules    []fwRuleView
+}
+
+// fwRuleView is one rendered rule: comment lines and the rule itself.
+type fwRuleView struct {
+	Comment []string
+	Text    string
+}
+
+func renderNft(p *wizard.Plan) ([]File, error) {
+	var out []File
+	for _, side := range p.Sides() {
+		rs, err := buildRuleset(p, side)
+		if err != nil {
+			return nil, fmt.Errorf("nftables %s: %w", side, err)
+		}
+		b, err := templates.Render("firewall-nft.tmpl", nftViewOf(rs))
+		if err != nil {
+			return nil, fmt.Errorf("nftables %s: %w", side, err)
+		}
+		out = append(out, File{Path: nftPath(side), Mode: 0o644, Content: b})
+	}
+	return out, nil
+}
+
+func nftPath(side wizard.Side) string { return "firewall/" + string(side) + ".nft" }
+
+func nftViewOf(rs fwRuleset) nftView {
+	file := string(rs.Side) + ".nft"
+	remove := []string{"nft delete table inet " + nftFilterTable}
+	if len(rs.NAT) > 0 {
+		remove = append(remove, "nft delete table ip "+nftNATTable)
+	}
+	intro := []string{
+		"# Apply:   nft -f " + file,
+		"#          (re-running it replaces ftpswiz's own tables and nothing else; it never flushes the ruleset)",
+		"# Check:   nft -c -f " + file,
+		"# Remove:  " + strings.Join(remove, "; "),
+		"# Persist: copy it to /etc/nftables.d/ftpswiz.nft and add include \"/etc/nftables.d/ftpswiz.nft\" to /etc/nftables.conf",
+		"#",
+	}
+	intro = append(intro, fwCommentLines("# ",
+		"How it fits into an existing firewall: this file touches only its own tables. nftables runs the base chains of every table on a hook one after the other: an accept here does not override a drop in another table, and a drop anywhere is final. So on a box without another nftables firewall, apply it as is; on a box with its own nftables firewall, merge the accept rules below into your own chains instead of loading this file (otherwise your drop still drops the FTPS flows, and this file's drop policy drops what yours allows).")...)
+	intro = append(intro, "#")
+	intro = append(intro, fwCommentLines("# ", "IPv6: the filter table is inet, so it covers IPv6 too: only the ICMPv6 that IPv6 needs passes; ftpswiz plans IPv4.")...)
+	for _, n := range rs.Notes {
+		intro = append(intro, "#")
+		intro = append(intro, fwCommentLines("# ", n)...)
+	}
+	v := nftView{Title: fwTitle(rs.Side, "nftables rules"), Command: fwRegenerate, Intro: intro}
+	filter := nftTableView{Family: "inet", Name: nftFilterTable,
+		Comment: []string{"# Filter rules (IPv4 and IPv6)."}}
+	for _, c := range rs.Filter {
+		filter.Chains = append(filter.Chains, nftChain(c, "filter", "filter"))
+	}
+	v.Tables = append(v.Tables, filter)
+	if len(rs.NAT) > 0 {
+		nat := nftTableView{Family: "ip", Name: nftNATTable, Comment: []string{"# NAT rules (IPv4)."}}
+		for _, c := range rs.NAT {
+			prio := "dstnat"
+			if c.Hook == "postrouting" {
+				prio = "srcnat"
+			}
+			nat.Chains = append(nat.Chains, nftChain(c, "nat", prio))
+		}
+		v.Tables = append(v.Tables, nat)
+	}
+	return v
+}
+
+func nftChain(c fwChain, typ, prio string) nftChainView {
+	v := nftChainView{Hook: c.Hook, Type: typ, Priority: prio, Policy: c.Policy,
+		Comment: fwCommentLines("# ", c.Why)}
+	for _, r := range c.Rules {
+		v.Rules = append(v.Rules, fwRuleView{Comment: fwRuleComment("# ", r), Text: nftRuleText(r)})
+	}
+	return v
+}
+
+// fwRuleComment is the comment block above a rule.
+func fwRuleComment(prefix string, r fwRule) []string {
+	why := r.Why
+	if r.Warning {
+		why = "WARNING: " + why
+	}
+	return fwCommentLines(prefix, why)
+}
+
+// fwCommentLines wraps text into comment lines.
+func fwCommentLines(prefix, text string) []string {
+	if text == "" {
+		return nil
+	}
+	return strings.Split(templates.Comment(prefix, text), "\n")
+}
+
+func fwTitle(side wizard.Side, what string) string {
+	return fmt.Sprintf("%s (%s): %s", side.Title(), side, what)
+}
+
+// nftPorts formats a range the nft way: "21" or "50000-50074".
+func nftPorts(r wizard.PortRange) string { return r.String() }
+
+func nftSet(items []string) string {
+	if len(items) == 1 {
+		return items[0]
+	}
+	return "{ " + strings.Join(items, ", ") + " }"
+}
+
+func nftRuleText(r fwRule) string {
+	var m []string
+	if r.InIf != "" {
+		op := ""
+		if r.InIfNot {
+			op = "!= "
+		}
+		m = append(m, "iifname "+op+strconv.Quote(r.InIf))
+	}
+	if r.OutIf != "" {
+		m = append(m, "oifname "+strconv.Quote(r.OutIf))
+	}
+	ipMatch := false
+	if len(r.Src) > 0 {
+		m = append(m, "ip saddr "+nftSet(r.Src))
+		ipMatch = true
+	}
+	if r.Dst != "" {
+		m = append(m, "ip daddr "+r.Dst)
+		ipMatch = true
+	}
+	switch r.Proto {
+	case "tcp":
+		if r.Family == "ip" && !ipMatch {
+			m = append(m, "meta nfproto ipv4")
+		}
+		if r.SPorts.IsZero() && r.DPorts.IsZero() {
+			m = append(m, "meta l4proto tcp")
+		}
+		if !r.SPorts.IsZero() {
+			m = append(m, "tcp sport "+nftPorts(r.SPorts))
+		}
+		if !r.DPorts.IsZero() {
+			m = append(m, "tcp dport "+nftPorts(r.DPorts))
+		}
+	case "icmp", "icmpv6":
+		m = append(m, r.Proto+" type "+nftSet(r.ICMP))
+	default:
+		if r.Family == "ip" && !ipMatch {
+			m = append(m, "meta nfproto ipv4")
+		}
+	}
+	if r.CtDNAT {
+		m = append(m, "ct status dnat")
+	}
+	if len(r.CtState) > 0 {
+		m = append(m, "ct state "+strings.Join(r.CtState, ","))
+	}
+	switch r.Verdict {
+	case "dnat", "snat":
+		m = append(m, r.Verdict+" to "+r.NATTo)
+	default:
+		m = append(m, r.Verdict)
+	}
+	if r.Tag != "" {
+		m = append(m, "comment "+strconv.Quote(r.Tag))
+	}
+	return strings.Join(m, " ")
+}

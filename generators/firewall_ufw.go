@@ -1,0 +1,100 @@
+package generators
+
+import (
+	"fmt"
+
+	"github.com/ftpswiz/ftpswiz/wizard"
+)
+
+// ufw: host sides only (firewall/<side>.ufw.sh), a bash script of ufw
+// commands. ufw manages one host's own INPUT/OUTPUT; it is not a tool for
+// a router's DNAT and forward filter (REPORT explains), so router sides get
+// no ufw file.
+
+func ufwRenderer() Renderer {
+	return Renderer{
+		Name:    "ufw",
+		Applies: fwWants(wizard.FirewallUFW, fwHostSide),
+		Render:  renderUFW,
+	}
+}
+
+func ufwPath(side wizard.Side) string { return "firewall/" + string(side) + ".ufw.sh" }
+
+func renderUFW(p *wizard.Plan) ([]File, error) {
+	var out []File
+	for _, side := range fwHostSides(p) {
+		b, err := renderScript(ufwView(p, side))
+		if err != nil {
+			return nil, fmt.Errorf("ufw %s: %w", side, err)
+		}
+		out = append(out, File{Path: ufwPath(side), Mode: 0o755, Content: b})
+	}
+	return out, nil
+}
+
+// ufwPorts formats a range the ufw way: "21" or "50000:50074".
+func ufwPorts(r wizard.PortRange) string { return iptPorts(r) }
+
+// ufwRules are the ufw commands of one flow: one per source network.
+func ufwRules(f wizard.Flow) []string {
+	var out []string
+	tail := " comment " + shQuote(fwTag(f))
+	if f.Direction == wizard.Inbound {
+		from := f.From
+		if len(from) == 0 {
+			from = []string{"any"}
+		}
+		for _, src := range from {
+			if src == wizard.AnyIPv4 {
+				src = "any"
+			}
+			s := "ufw allow in proto tcp from " + src
+			if !f.SourcePorts.IsZero() {
+				s += " port " + ufwPorts(f.SourcePorts)
+			}
+			out = append(out, s+" to any port "+ufwPorts(f.Ports)+tail)
+		}
+		return out
+	}
+	s := "ufw allow out proto tcp from any"
+	if !f.SourcePorts.IsZero() {
+		s += " port " + ufwPorts(f.SourcePorts)
+	}
+	return append(out, s+" to "+fwDest(f.To)+" port "+ufwPorts(f.Ports)+tail)
+}
+
+func ufwView(p *wizard.Plan, side wizard.Side) scriptView {
+	file := string(side) + ".ufw.sh"
+	v := scriptView{Title: fwTitle(side, "ufw commands"), Command: fwRegenerate}
+	v.Intro = []string{
+		"# Apply:  sudo bash " + file,
+		"#         (re-running is safe: ufw skips a rule it already has)",
+		"# Undo:   ufw status numbered, then ufw delete N for each rule commented \"ftpswiz ...\"",
+		"#",
+	}
+	v.Intro = append(v.Intro, fwCommentLines("# ",
+		"ufw's own before.rules already accept loopback, replies to allowed connections (established/related) and the ICMP TCP needs (destination unreachable including fragmentation needed, for path-MTU discovery: TLS stalls without it; time exceeded; echo request), and drop invalid packets: nothing to add for those. The allow rules come first and the defaults last, so an enabled ufw never runs with the defaults but without the rules.")...)
+	egress := side == wizard.SideClientHost
+	if egress {
+		v.Intro = append(v.Intro, "#")
+		v.Intro = append(v.Intro, fwCommentLines("# ",
+			"WARNING: this script makes ufw an egress filter (default deny outgoing): this host can then open only the FTPS connections below; DNS to outside resolvers, package updates, NTP and everything else stop until you allow them (ufw allow out 53, ...).")...)
+	}
+	v.Prelude = "command -v ufw >/dev/null || { echo \"ufw is not installed (apt-get install ufw)\" >&2; exit 1; }"
+	for _, f := range p.FlowsFor(side) {
+		v.Steps = append(v.Steps, flowStep(f, ufwRules(f)))
+	}
+	defaults := scriptStep{Comment: []string{"# Defaults: nothing new comes in unless allowed above."},
+		Commands: []string{"ufw default deny incoming"}}
+	if egress {
+		defaults.Comment = append(defaults.Comment, fwCommentLines("# ",
+			"WARNING: and nothing new goes out unless allowed above (egress filter, see the header).")...)
+		defaults.Commands = append(defaults.Commands, "ufw default deny outgoing")
+	}
+	v.Steps = append(v.Steps, defaults, scriptStep{
+		Comment:  []string{"# Turn ufw on (a no-op reload if it is on already) and show the result."},
+		Commands: []string{"ufw --force enable", "ufw status verbose"},
+	})
+	return v
+}
