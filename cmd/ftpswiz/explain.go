@@ -1,0 +1,262 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ftpswiz/ftpswiz/templates"
+	"github.com/ftpswiz/ftpswiz/wizard"
+)
+
+// explainOptions are the flags of `ftpswiz explain`.
+type explainOptions struct {
+	root    *rootOptions
+	Answers string
+	Key     string
+}
+
+// explainWidth is the width explanations are wrapped at.
+const explainWidth = 78
+
+func newExplainCmd(root *rootOptions) *cobra.Command {
+	opts := &explainOptions{root: root}
+	cmd := &cobra.Command{
+		Use:   "explain [KEY] [--answers FILE]",
+		Short: "Explain FTPS concepts, and with --answers the decisions of a plan",
+		Long: `Explain teaches the concepts behind the generated files. Without KEY it lists
+the topics; with KEY it explains one.
+
+With --answers FILE it also lists the decisions of that plan (the settings
+ftpswiz chose, each with its reason, the same text as in the generated files
+and REPORT.md), and KEY may name a decision, e.g. passive.range.
+
+` + exitStatusHelp,
+		Example: `  ftpswiz explain
+  ftpswiz explain passive-vs-active
+  ftpswiz explain --answers answers.yaml passive.range`,
+		Args: maxArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Key = args[0]
+			}
+			return runExplain(opts)
+		},
+		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			var keys []string
+			for _, t := range wizard.Topics() {
+				keys = append(keys, t.Key+"\t"+t.Title)
+			}
+			if opts.Answers != "" && opts.Answers != "-" {
+				if p, _, err := loadPlan(root, opts.Answers); err == nil {
+					for _, d := range p.Decisions {
+						keys = append(keys, d.Key+"\t"+d.Title)
+					}
+				}
+			}
+			return keys, cobra.ShellCompDirectiveNoFileComp
+		},
+	}
+	cmd.Flags().StringVarP(&opts.Answers, "answers", "a", "", "answers file (YAML) whose decisions to explain; - reads standard input")
+	_ = cmd.MarkFlagFilename("answers", "yaml", "yml")
+	return cmd
+}
+
+func runExplain(opts *explainOptions) error {
+	var plan *wizard.Plan
+	if opts.Answers != "" {
+		p, _, err := loadPlan(opts.root, opts.Answers)
+		if err != nil {
+			return err
+		}
+		plan = p
+	}
+	w := bufio.NewWriter(opts.root.Out)
+	var err error
+	if opts.Key == "" {
+		err = listExplanations(w, plan)
+	} else {
+		err = explainKey(w, opts.Key, plan)
+	}
+	if err != nil {
+		return err
+	}
+	if err := w.Flush(); err != nil {
+		return fmt.Errorf("write explanation: %w", err)
+	}
+	return nil
+}
+
+func listExplanations(w io.Writer, plan *wizard.Plan) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "Topics (ftpswiz explain TOPIC):")
+	for _, t := range wizard.Topics() {
+		fmt.Fprintf(tw, "  %s\t%s\n", t.Key, t.Title)
+	}
+	if err := tw.Flush(); err != nil {
+		return fmt.Errorf("write topics: %w", err)
+	}
+	fmt.Fprintln(w)
+	if plan == nil {
+		fmt.Fprintln(w, "Add --answers FILE to list the decisions of your plan, each with its reason.")
+		return nil
+	}
+	fmt.Fprintln(tw, "Decisions of this plan (ftpswiz explain --answers FILE KEY):")
+	for _, d := range plan.Decisions {
+		warn := ""
+		if d.Warning {
+			warn = "  [warning]"
+		}
+		fmt.Fprintf(tw, "  %s\t%s: %s%s\n", d.Key, d.Title, d.Value, warn)
+	}
+	if err := tw.Flush(); err != nil {
+		return fmt.Errorf("write decisions: %w", err)
+	}
+	return nil
+}
+
+func explainKey(w io.Writer, key string, plan *wizard.Plan) error {
+	found := false
+	if t, ok := wizard.FindTopic(key); ok {
+		fmt.Fprintf(w, "%s (%s)\n\n%s\n", t.Title, t.Key, templates.Wrap(explainWidth, t.Text))
+		found = true
+	}
+	if plan != nil {
+		for _, d := range plan.Decisions {
+			if !strings.EqualFold(d.Key, key) {
+				continue
+			}
+			if found {
+				fmt.Fprintln(w)
+			}
+			found = true
+			fmt.Fprintf(w, "%s (%s): %s\n\n", d.Title, d.Key, d.Value)
+			why := d.Why
+			if d.Warning {
+				why = "WARNING: " + why
+			}
+			fmt.Fprintln(w, templates.Wrap(explainWidth, why))
+			writeDecisionFlows(w, plan, d.Key)
+		}
+	}
+	if found {
+		return nil
+	}
+	return unknownKeyError(key, plan)
+}
+
+// writeDecisionFlows lists the port-map rows a decision explains.
+func writeDecisionFlows(w io.Writer, plan *wizard.Plan, key string) {
+	var rows []portRow
+	for _, r := range portRows(plan) {
+		if r.Decision == key {
+			rows = append(rows, r)
+		}
+	}
+	if len(rows) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nFirewall rules that follow from it:")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, r := range rows {
+		fmt.Fprintf(tw, "  %s\t%s\t%s %s\tfrom %s\tto %s\n", r.Side, r.Direction, r.Protocol, r.ports(), r.From, r.to())
+	}
+	tw.Flush()
+}
+
+// unknownKeyError is a usage error listing the keys nearest to key.
+func unknownKeyError(key string, plan *wizard.Plan) error {
+	var keys []string
+	for _, t := range wizard.Topics() {
+		keys = append(keys, t.Key)
+	}
+	if plan != nil {
+		for _, d := range plan.Decisions {
+			keys = append(keys, d.Key)
+		}
+	}
+	msg := fmt.Sprintf("no topic or decision %q", key)
+	if plan == nil {
+		msg = fmt.Sprintf("no topic %q (decision keys need --answers FILE)", key)
+	}
+	if near := nearest(key, keys, 3); len(near) > 0 {
+		msg += "; did you mean " + strings.Join(near, ", ") + "?"
+	} else {
+		msg += "."
+	}
+	msg += " Run 'ftpswiz explain' for the list."
+	return withCode(codeUsage, fmt.Errorf("%s", msg))
+}
+
+// nearest returns up to n keys close to key: those containing it or
+// contained in it first, then by the smallest edit distance to the key or
+// to one of its words ("pasive" finds passive-vs-active), at most a third of
+// the length and at least 2.
+func nearest(key string, keys []string, n int) []string {
+	key = strings.ToLower(key)
+	type cand struct {
+		key  string
+		dist int
+	}
+	var cands []cand
+	limit := max(2, len(key)/3)
+	for _, k := range keys {
+		lk := strings.ToLower(k)
+		switch {
+		case strings.Contains(lk, key) || (len(key) >= 4 && strings.Contains(key, lk)):
+			cands = append(cands, cand{k, 0})
+		default:
+			d := editDistance(key, lk)
+			for _, word := range strings.FieldsFunc(lk, func(r rune) bool { return r == '-' || r == '.' || r == '_' }) {
+				d = min(d, editDistance(key, word))
+			}
+			if d <= limit {
+				cands = append(cands, cand{k, d})
+			}
+		}
+	}
+	sort.SliceStable(cands, func(i, j int) bool {
+		if cands[i].dist != cands[j].dist {
+			return cands[i].dist < cands[j].dist
+		}
+		return cands[i].key < cands[j].key
+	})
+	var out []string
+	seen := map[string]bool{}
+	for _, c := range cands {
+		if !seen[c.key] && len(out) < n {
+			seen[c.key] = true
+			out = append(out, c.key)
+		}
+	}
+	return out
+}
+
+// editDistance is the Levenshtein distance between a and b (bytes).
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

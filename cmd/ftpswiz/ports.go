@@ -1,0 +1,203 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ftpswiz/ftpswiz/wizard"
+)
+
+// portsOptions are the flags of `ftpswiz ports`.
+type portsOptions struct {
+	root    *rootOptions
+	Answers string
+	Format  string
+}
+
+// portFormats are the output formats of `ftpswiz ports`.
+func portFormats() []string { return []string{"table", "markdown", "tsv", "json"} }
+
+func newPortsCmd(root *rootOptions) *cobra.Command {
+	opts := &portsOptions{root: root}
+	cmd := &cobra.Command{
+		Use:   "ports --answers FILE [--format table|markdown|tsv|json]",
+		Short: "Print the port map: which side opens which ports, in which direction, and why",
+		Long: `Ports prints the port map of the plan on standard output: for every side
+that needs firewall rules (server host, server's NAT router, client's router,
+client host), the connections it must allow, their direction, ports, source
+and destination, and why. Replies to allowed connections (established/related)
+are implied on every side.
+
+Formats: table (aligned columns, the default), markdown, tsv (tab-separated,
+with a header line) and json (an array of objects).
+
+` + exitStatusHelp,
+		Example: `  ftpswiz ports --answers answers.yaml
+  ftpswiz ports --answers answers.yaml --format markdown >> NOTES.md`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runPorts(opts)
+		},
+	}
+	cmd.Flags().StringVarP(&opts.Answers, "answers", "a", "", "answers file (YAML); - reads standard input")
+	cmd.Flags().StringVar(&opts.Format, "format", "table", "output format: "+strings.Join(portFormats(), ", "))
+	_ = cmd.MarkFlagFilename("answers", "yaml", "yml")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(portFormats(), cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+func runPorts(opts *portsOptions) error {
+	write, ok := map[string]func(io.Writer, []portRow) error{
+		"table": writePortsTable, "markdown": writePortsMarkdown, "tsv": writePortsTSV, "json": writePortsJSON,
+	}[opts.Format]
+	if !ok {
+		return argsError("unknown --format %q (valid: %s)", opts.Format, strings.Join(portFormats(), ", "))
+	}
+	p, _, err := loadPlan(opts.root, opts.Answers)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(opts.root.Out)
+	if err := write(bw, portRows(p)); err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write port map: %w", err)
+	}
+	return nil
+}
+
+// portRow is one line of the port map, formatted.
+type portRow struct {
+	Side      string `json:"side"`
+	Direction string `json:"direction"`
+	Purpose   string `json:"purpose"`
+	Protocol  string `json:"protocol"`
+	Ports     string `json:"ports"`
+	// SourcePorts is set for active mode's port 20.
+	SourcePorts string `json:"source_ports,omitempty"`
+	From        string `json:"from"`
+	To          string `json:"to"`
+	// DNATTo is where a router forwards the ports (unchanged).
+	DNATTo   string `json:"dnat_to,omitempty"`
+	Decision string `json:"decision"`
+	Why      string `json:"why"`
+	Warning  bool   `json:"warning,omitempty"`
+}
+
+func portRows(p *wizard.Plan) []portRow {
+	rows := make([]portRow, 0, len(p.Flows))
+	for _, f := range p.Flows {
+		r := portRow{
+			Side:      string(f.Side),
+			Direction: string(f.Direction),
+			Purpose:   string(f.Purpose),
+			Protocol:  "tcp",
+			Ports:     f.Ports.String(),
+			From:      "anywhere",
+			To:        "any",
+			DNATTo:    f.DNATTo,
+			Decision:  f.Decision,
+			Why:       f.Why,
+			Warning:   f.Warning,
+		}
+		if !f.SourcePorts.IsZero() {
+			r.SourcePorts = f.SourcePorts.String()
+		}
+		if len(f.From) > 0 && !(len(f.From) == 1 && f.From[0] == wizard.AnyIPv4) {
+			r.From = strings.Join(f.From, ",")
+		}
+		if f.To != "" {
+			r.To = f.To
+		}
+		rows = append(rows, r)
+	}
+	return rows
+}
+
+// to is the destination column of the text formats: "198.51.100.10/32 -> 10.20.0.2"
+// when a router forwards.
+func (r portRow) to() string {
+	if r.DNATTo != "" {
+		return r.To + " -> " + r.DNATTo
+	}
+	return r.To
+}
+
+func (r portRow) ports() string {
+	if r.SourcePorts != "" {
+		return r.Ports + " (from port " + r.SourcePorts + ")"
+	}
+	return r.Ports
+}
+
+func (r portRow) why() string {
+	if r.Warning {
+		return "WARNING: " + r.Why
+	}
+	return r.Why
+}
+
+func writePortsTable(w io.Writer, rows []portRow) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "SIDE\tDIRECTION\tPROTO\tPORTS\tFROM\tTO\tWHY")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Side, r.Direction, r.Protocol, r.ports(), r.From, r.to(), r.why())
+	}
+	if err := tw.Flush(); err != nil {
+		return fmt.Errorf("write port map: %w", err)
+	}
+	return nil
+}
+
+func writePortsTSV(w io.Writer, rows []portRow) error {
+	clean := strings.NewReplacer("\t", " ", "\n", " ")
+	fmt.Fprintln(w, "side\tdirection\tpurpose\tprotocol\tports\tsource_ports\tfrom\tto\tdnat_to\tdecision\twarning\twhy")
+	for _, r := range rows {
+		fields := []string{r.Side, r.Direction, r.Purpose, r.Protocol, r.Ports, r.SourcePorts, r.From, r.To,
+			r.DNATTo, r.Decision, fmt.Sprint(r.Warning), r.Why}
+		for i := range fields {
+			fields[i] = clean.Replace(fields[i])
+		}
+		if _, err := fmt.Fprintln(w, strings.Join(fields, "\t")); err != nil {
+			return fmt.Errorf("write port map: %w", err)
+		}
+	}
+	return nil
+}
+
+func writePortsMarkdown(w io.Writer, rows []portRow) error {
+	cell := strings.NewReplacer("|", `\|`, "\n", " ")
+	fmt.Fprintln(w, "| Side | Direction | Protocol | Ports | From | To | Why |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
+	for _, r := range rows {
+		to := r.to()
+		if r.DNATTo != "" {
+			to = r.To + " → " + r.DNATTo
+		}
+		why := r.Why
+		if r.Warning {
+			why = "**Warning:** " + why
+		}
+		if _, err := fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s |\n", cell.Replace(r.Side), r.Direction,
+			r.Protocol, cell.Replace(r.ports()), cell.Replace(r.From), cell.Replace(to), cell.Replace(why)); err != nil {
+			return fmt.Errorf("write port map: %w", err)
+		}
+	}
+	return nil
+}
+
+func writePortsJSON(w io.Writer, rows []portRow) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(rows); err != nil {
+		return fmt.Errorf("write port map: %w", err)
+	}
+	return nil
+}
