@@ -8,5 +8,6 @@ func Registry() []Renderer {
 	out = append(out, firewallRenderers()...)
 	out = append(out, clientRenderers()...)
 	out = append(out, reportRenderers()...)
+	out = append(out, answersRenderers()...)
 	return out
 }

@@ -1,0 +1,24 @@
+package generators
+
+import (
+	"fmt"
+
+	"github.com/ftpswiz/ftpswiz/wizard"
+)
+
+// answersRenderers returns the renderer of answers.yaml: the normalised
+// answers (every default filled in, an automatic vsftpd flavour resolved),
+// so the outputs can be reproduced exactly with
+// `ftpswiz generate --answers answers.yaml`.
+func answersRenderers() []Renderer {
+	return []Renderer{{
+		Name: "answers",
+		Render: func(p *wizard.Plan) ([]File, error) {
+			data, err := wizard.EncodeAnswers(p.Answers)
+			if err != nil {
+				return nil, fmt.Errorf("answers.yaml: %w", err)
+			}
+			return []File{{Path: "answers.yaml", Mode: 0o644, Content: data}}, nil
+		},
+	}}
+}
