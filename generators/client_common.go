@@ -1,0 +1,240 @@
+package generators
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"net/netip"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/ftpswiz/ftpswiz/templates"
+	"github.com/ftpswiz/ftpswiz/wizard"
+)
+
+// clientView is what every client renderer needs from the plan, checked
+// and flattened once.
+type clientView struct {
+	Title   string
+	Command string // the regenerate command for file headers
+	Host    string // the address clients dial (IPv4 or DNS name)
+	// HostIsIP is true when Host is an IPv4 address: certificates must then
+	// carry it as an IP subjectAltName for verification to pass.
+	HostIsIP bool
+	User     string
+	// Passive is the server's passive range ("50000-50074"), "" when unknown.
+	Passive string
+	// ActiveMode reports whether the server allows active (PORT) transfers.
+	ActiveMode      bool
+	RequireSSLReuse bool
+	// UploadDir is the writable directory inside the user's chroot when the
+	// plan knows it (role both), else "".
+	UploadDir string
+	Endpoints []clientEndpoint
+	Reasons   clientReasons
+}
+
+// clientEndpoint is one way to reach the server, as client configs name it.
+type clientEndpoint struct {
+	Name     string // "explicit" or "implicit"
+	Implicit bool
+	Port     int
+	Scheme   string // "ftp" (explicit, AUTH TLS forced) or "ftps" (implicit)
+	// Label names the bookmark/site/remote: "ftps-explicit", "ftps-implicit".
+	Label string
+	// URL is scheme://host:port (no user, no trailing slash).
+	URL string
+}
+
+// clientReason is a decision's explanation from the plan; Why is empty when
+// the plan has no such decision (then the files say nothing about it).
+type clientReason struct {
+	Key   string
+	Title string
+	Value string
+	Why   string
+}
+
+// Comment renders the reason as a comment block with the given line prefix,
+// or "" when the plan has no such decision.
+func (r clientReason) Comment(prefix string) string {
+	if r.Why == "" {
+		return ""
+	}
+	return templates.Comment(prefix, fmt.Sprintf("Why (%s, %s): %s", r.Key, r.Value, r.Why))
+}
+
+// clientReasons are the plan decisions client files quote.
+type clientReasons struct {
+	Mode     clientReason // ftps.mode
+	Passive  clientReason // passive.range, or client.server for role client
+	SSLReuse clientReason // tls.require_ssl_reuse
+	Active   clientReason // ftps.active_mode
+}
+
+// Decision keys client files quote.
+const (
+	clientKeyMode     = "ftps.mode"
+	clientKeyPassive  = "passive.range"
+	clientKeyServer   = "client.server"
+	clientKeySSLReuse = "tls.require_ssl_reuse"
+	clientKeyActive   = "ftps.active_mode"
+)
+
+var (
+	// clientUserRE is the user names client files accept: they end up in
+	// shell scripts, URLs and lftp commands unquoted.
+	clientUserRE = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$`)
+	// clientHostRE is a DNS name.
+	clientHostRE = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$`)
+)
+
+// newClientView checks the plan's client part and flattens it for the
+// client renderers.
+func newClientView(p *wizard.Plan, title string) (clientView, error) {
+	if p == nil || p.Client == nil {
+		return clientView{}, fmt.Errorf("plan has no client part")
+	}
+	c := p.Client
+	v := clientView{
+		Title:           title,
+		Command:         RegenerateCommand,
+		Host:            c.ServerAddress,
+		User:            c.User,
+		ActiveMode:      c.ActiveMode,
+		RequireSSLReuse: c.RequireSSLReuse,
+	}
+	if a, err := netip.ParseAddr(c.ServerAddress); err == nil {
+		if !a.Is4() {
+			return clientView{}, fmt.Errorf("server address %q: only IPv4 addresses or DNS names are supported", c.ServerAddress)
+		}
+		v.HostIsIP = true
+	} else if !clientHostRE.MatchString(c.ServerAddress) {
+		return clientView{}, fmt.Errorf("server address %q is neither an IPv4 address nor a DNS name", c.ServerAddress)
+	}
+	if !clientUserRE.MatchString(c.User) {
+		return clientView{}, fmt.Errorf("user name %q: client files need letters, digits, '.', '_' or '-'", c.User)
+	}
+	if !c.Passive.IsZero() {
+		v.Passive = c.Passive.String()
+	}
+	if p.Server != nil && p.Server.WriteEnable && clientSafeDir(p.Server.UploadDir) {
+		v.UploadDir = strings.Trim(p.Server.UploadDir, "/")
+	}
+	if len(c.Endpoints) == 0 {
+		return clientView{}, fmt.Errorf("plan has no server endpoint for the client")
+	}
+	seen := map[string]bool{}
+	for _, e := range c.Endpoints {
+		if e.Port < 1 || e.Port > 65535 {
+			return clientView{}, fmt.Errorf("%s endpoint: port %d out of range", e.Name(), e.Port)
+		}
+		if seen[e.Name()] {
+			return clientView{}, fmt.Errorf("two %s endpoints", e.Name())
+		}
+		seen[e.Name()] = true
+		v.Endpoints = append(v.Endpoints, clientEndpoint{
+			Name:     e.Name(),
+			Implicit: e.Implicit,
+			Port:     e.Port,
+			Scheme:   e.Scheme(),
+			Label:    "ftps-" + e.Name(),
+			URL:      fmt.Sprintf("%s://%s:%d", e.Scheme(), c.ServerAddress, e.Port),
+		})
+	}
+	v.Reasons = clientReasons{
+		Mode:     clientReasonOf(p, clientKeyMode),
+		Passive:  clientReasonOf(p, clientKeyPassive, clientKeyServer),
+		SSLReuse: clientReasonOf(p, clientKeySSLReuse),
+		Active:   clientReasonOf(p, clientKeyActive),
+	}
+	return v, nil
+}
+
+// clientReasonOf returns the first of the given decisions the plan has.
+func clientReasonOf(p *wizard.Plan, keys ...string) clientReason {
+	for _, k := range keys {
+		if d, ok := p.Decision(k); ok {
+			return clientReason{Key: d.Key, Title: d.Title, Value: d.Value, Why: d.Why}
+		}
+	}
+	return clientReason{Key: keys[0]}
+}
+
+// clientSafeDir reports whether dir is a plain relative directory name that
+// can go into scripts and URLs unquoted.
+func clientSafeDir(dir string) bool {
+	dir = strings.Trim(dir, "/")
+	if dir == "" {
+		return false
+	}
+	for _, part := range strings.Split(dir, "/") {
+		if part == "." || part == ".." || !clientUserRE.MatchString(part) {
+			return false
+		}
+	}
+	return true
+}
+
+// Explicit returns the explicit endpoint, if the plan has one.
+func (v clientView) Explicit() (clientEndpoint, bool) {
+	for _, e := range v.Endpoints {
+		if !e.Implicit {
+			return e, true
+		}
+	}
+	return clientEndpoint{}, false
+}
+
+// Implicit returns the implicit endpoint, if the plan has one.
+func (v clientView) Implicit() (clientEndpoint, bool) {
+	for _, e := range v.Endpoints {
+		if e.Implicit {
+			return e, true
+		}
+	}
+	return clientEndpoint{}, false
+}
+
+// First is the endpoint client files use by default (explicit first).
+func (v clientView) First() clientEndpoint { return v.Endpoints[0] }
+
+// UploadPath is the remote directory the examples upload to: the upload
+// directory when known, else the login directory.
+func (v clientView) UploadPath() string {
+	if v.UploadDir != "" {
+		return v.UploadDir + "/"
+	}
+	return ""
+}
+
+// clientRenderer builds the renderer of one client software: it applies
+// when the plan has a client part that lists the software.
+func clientRenderer(sw wizard.ClientSoftware, render func(*wizard.Plan) ([]File, error)) Renderer {
+	return Renderer{
+		Name: "client-" + string(sw),
+		Applies: func(p *wizard.Plan) bool {
+			return p != nil && p.Client != nil && slices.Contains(p.Client.Software, sw)
+		},
+		Render: render,
+	}
+}
+
+// clientTemplate renders one client file from templates/client-*.tmpl.
+func clientTemplate(p *wizard.Plan, path, tmpl, title string, mode fs.FileMode) ([]File, error) {
+	v, err := newClientView(p, title)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	b, err := templates.Render(tmpl, v)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return []File{{Path: path, Mode: mode, Content: clientEOL(b)}}, nil
+}
+
+// clientEOL trims trailing blank lines and ends the file with one newline.
+func clientEOL(b []byte) []byte {
+	return append(bytes.TrimRight(b, "\n"), '\n')
+}
