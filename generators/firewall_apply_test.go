@@ -1,0 +1,186 @@
+package generators
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// fwHeaderApply returns the apply commands an iptables file documents in
+// its header (the "#   " lines between "# Apply" and "# Check").
+func fwHeaderApply(t testing.TB, text string) []string {
+	t.Helper()
+	var out []string
+	in := false
+	for _, l := range strings.Split(text, "\n") {
+		switch {
+		case strings.HasPrefix(l, "# Apply"):
+			in = true
+		case strings.HasPrefix(l, "# Check"):
+			in = false
+		case in && strings.HasPrefix(l, "#   "):
+			out = append(out, strings.TrimPrefix(l, "#   "))
+		}
+	}
+	if len(out) < 2 {
+		t.Fatalf("no apply commands in the header:\n%s", text)
+	}
+	return out
+}
+
+// fwIptablesVariants are the iptables builds the apply commands are run
+// with: a directory to put first in PATH ("" for the default) and a name.
+func fwIptablesVariants(t testing.TB) map[string]string {
+	t.Helper()
+	legacy := t.TempDir()
+	for _, tool := range []string{"iptables", "iptables-restore", "iptables-save"} {
+		target, err := exec.LookPath(strings.Replace(tool, "iptables", "iptables-legacy", 1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(target, filepath.Join(legacy, tool)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return map[string]string{"default": "", "legacy": legacy}
+}
+
+// fwPathPrefix is a shell line that puts dir first in PATH ("" for none).
+func fwPathPrefix(dir string) string {
+	if dir == "" {
+		return ""
+	}
+	return "export PATH=" + shQuote(dir) + ":$PATH\n"
+}
+
+// TestFirewallNftIdempotent applies every .nft twice in a fresh namespace
+// that already has another table: the ruleset after the second run is the
+// one after the first, and the other table is untouched.
+func TestFirewallNftIdempotent(t *testing.T) {
+	fwRequire(t, "nft", "unshare", "bash")
+	for _, name := range fwScenarios {
+		t.Run(name, func(t *testing.T) {
+			files := fwRender(t, fwPlan(t, name))
+			dir := fwWrite(t, files)
+			for _, f := range files {
+				if !strings.HasSuffix(f.Path, ".nft") {
+					continue
+				}
+				script := `set -e
+nft add table inet other
+nft add chain inet other input '{ type filter hook input priority 10; policy accept; }'
+nft add rule inet other input tcp dport 1 accept
+nft -f "$1"
+nft list ruleset
+echo =====
+nft -f "$1"
+nft list ruleset
+`
+				out, err := fwExec("unshare", "--net", "bash", "-c", script, "x", filepath.Join(dir, f.Path))
+				if err != nil {
+					t.Fatalf("%s: %v\n%s", f.Path, err, out)
+				}
+				first, second, _ := strings.Cut(out, "=====\n")
+				if first != second {
+					t.Errorf("%s: ruleset changed on re-apply:\n--- first\n%s\n--- second\n%s", f.Path, first, second)
+				}
+				if !strings.Contains(second, "table inet other") || !strings.Contains(second, "tcp dport 1 accept") {
+					t.Errorf("%s: the other table was touched:\n%s", f.Path, second)
+				}
+				if !strings.Contains(second, "table inet ftpswiz") {
+					t.Errorf("%s: ftpswiz's table missing:\n%s", f.Path, second)
+				}
+			}
+		})
+	}
+}
+
+// TestFirewallIptablesIdempotent runs the apply commands of every
+// .iptables header twice, with the nft and the legacy iptables, in a fresh
+// namespace that already has rules: the rules after the second run are the
+// ones after the first, the other rules stay, and each jump into ftpswiz's
+// chains is there once, as the first rule of its built-in chain.
+func TestFirewallIptablesIdempotent(t *testing.T) {
+	fwRequire(t, "iptables", "iptables-restore", "iptables-legacy", "iptables-legacy-restore", "unshare", "bash")
+	variants := fwIptablesVariants(t)
+	for _, name := range fwScenarios {
+		t.Run(name, func(t *testing.T) {
+			files := fwRender(t, fwPlan(t, name))
+			dir := fwWrite(t, files)
+			for _, f := range files {
+				if !strings.HasSuffix(f.Path, ".iptables") {
+					continue
+				}
+				apply := strings.Join(fwHeaderApply(t, string(f.Content)), "\n")
+				for variant, bin := range variants {
+					script := "set -e\n" + fwPathPrefix(bin) + "cd " + shQuote(filepath.Join(dir, "firewall")) + `
+iptables -A INPUT -p tcp --dport 1 -j ACCEPT
+iptables -A FORWARD -p tcp --dport 2 -j ACCEPT
+iptables -t nat -A POSTROUTING -o nowhere0 -j MASQUERADE
+` + apply + `
+iptables-save | grep -v '^#'
+echo =====
+` + apply + `
+iptables-save | grep -v '^#'
+`
+					out, err := fwExec("unshare", "--net", "bash", "-c", script)
+					if err != nil {
+						t.Fatalf("%s (%s): %v\n%s", f.Path, variant, err, out)
+					}
+					first, second, _ := strings.Cut(out, "=====\n")
+					if first != second {
+						t.Errorf("%s (%s): rules changed on re-apply:\n--- first\n%s\n--- second\n%s", f.Path, variant, first, second)
+					}
+					for _, keep := range []string{"-A INPUT -p tcp -m tcp --dport 1 -j ACCEPT", "-A FORWARD -p tcp -m tcp --dport 2 -j ACCEPT", "-A POSTROUTING -o nowhere0 -j MASQUERADE"} {
+						if !strings.Contains(second, keep) {
+							t.Errorf("%s (%s): lost the other rule %q:\n%s", f.Path, variant, keep, second)
+						}
+					}
+					fwCheckJumps(t, f.Path+" ("+variant+")", second)
+				}
+			}
+		})
+	}
+}
+
+// fwCheckJumps checks that every FTPSWIZ chain in an iptables-save dump is
+// jumped to exactly once, from the first rule of its built-in chain.
+func fwCheckJumps(t *testing.T, what, save string) {
+	t.Helper()
+	firstRule := map[string]string{}
+	count := map[string]int{}
+	chains := 0
+	for _, l := range strings.Split(save, "\n") {
+		if strings.HasPrefix(l, "*") {
+			firstRule = map[string]string{}
+		}
+		if strings.HasPrefix(l, ":FTPSWIZ-") {
+			chains++
+		}
+		f := strings.Fields(l)
+		if len(f) < 2 || f[0] != "-A" {
+			continue
+		}
+		if _, ok := firstRule[f[1]]; !ok {
+			firstRule[f[1]] = l
+		}
+		if strings.HasSuffix(l, " -j FTPSWIZ-"+f[1]) {
+			count[f[1]]++
+			if firstRule[f[1]] != l {
+				t.Errorf("%s: the jump %q is not the first rule of %s", what, l, f[1])
+			}
+		}
+	}
+	n := 0
+	for chain, c := range count {
+		if c != 1 {
+			t.Errorf("%s: %d jumps from %s", what, c, chain)
+		}
+		n++
+	}
+	if n != chains || chains == 0 {
+		t.Errorf("%s: %d FTPSWIZ chains but %d hooked:\n%s", what, chains, n, save)
+	}
+}
