@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs the Debian packages ftpswiz's tests drive for real (vsftpd, the
+# clients, the firewall tools). Idempotent: does nothing when all are present.
+set -euo pipefail
+
+# tool -> Debian package
+declare -A pkgs=(
+  [vsftpd]=vsftpd [lftp]=lftp [curl]=curl [nft]=nftables [iptables-restore]=iptables
+  [openssl]=openssl [ip]=iproute2 [ss]=iproute2 [tmux]=tmux [xmllint]=libxml2-utils
+  [ufw]=ufw [firewall-offline-cmd]=firewalld [python3]=python3 [sshd]=openssh-server
+  [sftp]=openssh-client [strings]=binutils [unshare]=util-linux [modprobe]=kmod
+)
+missing=()
+for tool in "${!pkgs[@]}"; do
+  # sbin tools may be off a non-root PATH
+  if ! command -v "$tool" >/dev/null 2>&1 && ! [ -x "/usr/sbin/$tool" ] && ! [ -x "/sbin/$tool" ]; then
+    missing+=("${pkgs[$tool]}")
+  fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "test dependencies: all present" >&2
+  exit 0
+fi
+mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+echo "test dependencies: installing ${missing[*]}" >&2
+if [ "$(id -u)" -ne 0 ]; then
+  echo "need root to apt-get install ${missing[*]} (the lab tests need root anyway)" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# Installing a daemon's package must not start it: the tests start their own
+# copies inside network namespaces.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+  trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
