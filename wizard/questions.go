@@ -28,6 +28,9 @@ type Question struct {
 	Description string
 	// Example is a typical value, for placeholders ("" for choices).
 	Example string
+	// Effect says in one line how the answer changes the generated files
+	// (free-text and number questions; choices carry their own).
+	Effect string
 	// Choices are the valid values of choice, multi and yes-no questions, in
 	// the order the wizard offers them.
 	Choices []Choice
@@ -39,7 +42,7 @@ type Choice struct {
 	Value string
 	// Label is the short text in the option list.
 	Label string
-	// Picture is an optional one-line sketch of the setup (at most 34
+	// Picture is an optional one-line sketch of the setup (at most 30
 	// columns).
 	Picture string
 	// What says in one line what the choice is.
@@ -112,7 +115,7 @@ func Questions() []Question {
 				},
 				{
 					Value: string(RoleBoth), Label: "Both ends (vendor and customer)",
-					Picture: "client─▶fw ═ internet ═ fw─▶vsftpd",
+					Picture: "client─▶fw═internet═fw─▶vsftpd",
 					What:    "You plan the vendor's vsftpd behind its firewall and the customer's client behind theirs.",
 					Effect:  "Writes everything, with one port map both sides agree on: vsftpd.conf, rules for every side, client configs.",
 				},
@@ -131,13 +134,13 @@ func Questions() []Question {
 				},
 				{
 					Value: string(NATOneToOne), Label: "One-to-one NAT (cloud public/elastic IP)",
-					Picture: "internet ─▶ 1:1 NAT ─▶ private VM",
+					Picture: "internet ─▶ 1:1 NAT ─▶ VM",
 					What:    "A fixed public address maps every port onto a private host, as clouds do with elastic IPs.",
 					Effect:  "Sets pasv_address to the public address; opens the control port and passive range on the host (or security group).",
 				},
 				{
 					Value: string(NATPortForward), Label: "Port forwarding on a router",
-					Picture: "internet ─▶ router DNAT ─▶ vsftpd",
+					Picture: "net ─▶ router (DNAT) ─▶ vsftpd",
 					What:    "A router you manage forwards chosen ports (DNAT) to the vsftpd host on its LAN.",
 					Effect:  "Sets pasv_address, and writes router rules forwarding the control port and the whole passive range, port numbers unchanged.",
 				},
@@ -154,24 +157,28 @@ func Questions() []Question {
 			Title:       "Address clients dial",
 			Description: "The public IPv4 address or DNS name clients connect to. Behind NAT this is the router's or cloud's public address, not the host's own; with dynamic DNS it is the name.",
 			Example:     "203.0.113.10",
+			Effect:      "Becomes vsftpd's pasv_address behind NAT, the destination of the client-side rules and the host in the client configs.",
 		},
 		{
 			Key: QServerHost, Kind: KindText,
 			Title:       "The vsftpd host's own address",
 			Description: "The IPv4 address configured on the vsftpd host (ip -4 addr shows it): the one the router or cloud forwards to.",
 			Example:     "10.20.0.2",
+			Effect:      "The address the server host's rules protect and the router's port forwards point to.",
 		},
 		{
 			Key: QServerRouterWAN, Kind: KindText,
 			Title:       "Router interface facing the internet",
 			Description: "On the router that forwards the ports: the interface with the public address (ip -br link on the router lists them).",
 			Example:     "eth0",
+			Effect:      "The router rules forward the FTPS ports that arrive on this interface.",
 		},
 		{
 			Key: QServerRouterLAN, Kind: KindText,
 			Title:       "Router interface facing the vsftpd host",
 			Description: "On the same router: the interface on the vsftpd host's network.",
 			Example:     "eth1",
+			Effect:      "The router rules pass the forwarded FTPS ports out of this interface to the vsftpd host.",
 		},
 		{
 			Key: QMode, Kind: KindChoice,
@@ -200,6 +207,7 @@ func Questions() []Question {
 			Title:       "Transfers at the same time (at peak)",
 			Description: "Uploads and downloads running at once across all clients. Each holds one passive port; vsftpd tries 9 random ports per PASV and drops the session when all 9 are busy, so the passive range is sized from this number.",
 			Example:     "20",
+			Effect:      "Sizes the passive range (pasv_min_port, pasv_max_port) and sets max_clients and max_per_ip to match.",
 		},
 		{
 			Key: QClientNAT, Kind: KindChoice,
@@ -214,13 +222,13 @@ func Questions() []Question {
 				},
 				{
 					Value: string(ClientNATMasquerade), Label: "Through a Linux router you manage (masquerade)",
-					Picture: "LAN ─▶ router (masq) ─▶ internet",
+					Picture: "LAN ─▶ router (masq) ─▶ net",
 					What:    "A router you manage masquerades the client LAN to the internet.",
 					Effect:  "Egress rules for that router: LAN to the server's control port and passive range, replies back, nothing inbound.",
 				},
 				{
 					Value: string(ClientNATCGNAT), Label: "Carrier-grade NAT you don't control",
-					Picture: "client ─▶ ISP's CGNAT ─▶ internet",
+					Picture: "client ─▶ ISP CGNAT ─▶ net",
 					What:    "Mobile or some ISP lines: a provider's NAT shares one public address among many customers.",
 					Effect:  "Nothing to configure on a router; passive mode is the only option, since nothing can connect in to you.",
 				},
@@ -231,30 +239,35 @@ func Questions() []Question {
 			Title:       "The FTPS server's address",
 			Description: "The public IPv4 address or DNS name you connect to (the server's operator tells you).",
 			Example:     "ftp.vendor.example",
+			Effect:      "The destination of the egress rules and the host in every client config.",
 		},
 		{
 			Key: QClientPassivePorts, Kind: KindText,
 			Title:       "The server's passive port range",
 			Description: "The data ports the server hands out, as first-last: ask the server's operator. Your firewall must allow them outbound.",
 			Example:     "50000-50099",
+			Effect:      "The data ports the egress rules allow to the server.",
 		},
 		{
 			Key: QClientRouterWAN, Kind: KindText,
 			Title:       "Your router's interface facing the internet",
 			Description: "On the masquerading router: the interface with the public address (ip -br link lists them).",
 			Example:     "eth0",
+			Effect:      "The egress rules let FTPS out of this interface and its replies back in.",
 		},
 		{
 			Key: QClientRouterLAN, Kind: KindText,
 			Title:       "Your router's interface facing the LAN",
 			Description: "On the same router: the interface on the clients' network.",
 			Example:     "eth1",
+			Effect:      "The egress rules accept FTPS connections from the clients on this interface.",
 		},
 		{
 			Key: QClientLAN, Kind: KindText,
 			Title:       "The client network behind the router",
 			Description: "The LAN the clients sit on, in CIDR form: only it may open FTPS connections through the router.",
 			Example:     "192.168.1.0/24",
+			Effect:      "Only this network may open FTPS connections through the router.",
 		},
 		{
 			Key: QClientSoftware, Kind: KindMulti,
@@ -347,12 +360,14 @@ func Questions() []Question {
 			Title:       "Certificate file (on the server)",
 			Description: "The PEM certificate vsftpd presents; the default is the distribution's self-signed one. Use your real certificate so clients can verify the server.",
 			Example:     "/etc/ssl/certs/ftp.example.com.pem",
+			Effect:      "The certificate vsftpd.conf points to (rsa_cert_file).",
 		},
 		{
 			Key: QTLSKey, Kind: KindText,
 			Title:       "Private key file (on the server)",
 			Description: "The certificate's private key, readable by root only.",
 			Example:     "/etc/ssl/private/ftp.example.com.key",
+			Effect:      "The key vsftpd.conf points to (rsa_private_key_file).",
 		},
 		{
 			Key: QSSLReuse, Kind: KindYesNo,
@@ -403,24 +418,28 @@ func Questions() []Question {
 			Title:       "Users allowed to log in (comma-separated)",
 			Description: "Local accounts allowed to use FTPS; each is chrooted to its own directory with a writable upload folder. Empty: every local user with a login shell.",
 			Example:     "alice, bob",
+			Effect:      "Writes server/vsftpd.user_list, the allow-list vsftpd checks before login.",
 		},
 		{
 			Key: QAdminNetwork, Kind: KindText,
 			Title:       "Network allowed to reach SSH on the server",
 			Description: "The generated host firewall keeps SSH open from this network (CIDR), so applying it never locks you out.",
 			Example:     "198.51.100.0/24",
+			Effect:      "The server host's rules keep SSH open from this network.",
 		},
 		{
 			Key: QAllowedClients, Kind: KindText,
 			Title:       "Networks allowed to use FTPS (comma-separated CIDRs)",
 			Description: "Only these networks reach the control port and passive range. 0.0.0.0/0 means anywhere.",
 			Example:     "0.0.0.0/0",
+			Effect:      "The source networks of the FTPS rules on the server side.",
 		},
 		{
 			Key: QPassiveStart, Kind: KindNumber,
 			Title:       "First port of the passive range",
 			Description: "The range starts here and its size comes from the expected transfers. Ports below 1024 are refused.",
 			Example:     "50000",
+			Effect:      "pasv_min_port; pasv_max_port follows from the size of the range.",
 		},
 		{
 			Key: QActiveMode, Kind: KindYesNo,
@@ -444,6 +463,7 @@ func Questions() []Question {
 			Title:       "Login name in the client configs",
 			Description: "The user the client configs log in as (the server's operator gives it to you).",
 			Example:     "ftpuser",
+			Effect:      "The login name in every client config.",
 		},
 	}
 }

@@ -81,15 +81,15 @@ func TestQuestionsMatchAnswersSchema(t *testing.T) {
 			if hasChoices != (len(q.Choices) > 0) {
 				t.Errorf("kind %s with %d choices", q.Kind, len(q.Choices))
 			}
-			if !hasChoices && q.Example == "" {
-				t.Errorf("free-text question without an example")
+			if !hasChoices && (q.Example == "" || q.Effect == "") {
+				t.Errorf("free-text question needs an example and an effect: %q, %q", q.Example, q.Effect)
 			}
 			for _, c := range q.Choices {
 				if c.Label == "" || c.What == "" || c.Effect == "" {
 					t.Errorf("choice %q: label, what and effect must be set: %+v", c.Value, c)
 				}
-				if n := utf8.RuneCountInString(c.Picture); n > 34 {
-					t.Errorf("choice %q: picture is %d columns, more than 34", c.Value, n)
+				if n := utf8.RuneCountInString(c.Picture); n > 30 {
+					t.Errorf("choice %q: picture is %d columns, more than 30", c.Value, n)
 				}
 				if got, ok := q.Choice(c.Value); !ok || got != c {
 					t.Errorf("Choice(%q) = %+v, %v", c.Value, got, ok)
