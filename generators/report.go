@@ -1,4 +1,122 @@
 package generators
 
-// reportRenderers returns the renderers of this group.
-func reportRenderers() []Renderer { return nil }
+import (
+	"fmt"
+
+	"github.com/ftpswiz/ftpswiz/templates"
+	"github.com/ftpswiz/ftpswiz/wizard"
+)
+
+// Output paths of the documentation group, and of the answers file the CLI
+// writes next to them.
+const (
+	ReportPath  = "REPORT.md"
+	HandoutPath = "HANDOUT.md"
+	AnswersPath = "answers.yaml"
+)
+
+// RegenerateCommand is the command, run in the output directory, that
+// writes every file again from answers.yaml.
+const RegenerateCommand = "ftpswiz generate --answers answers.yaml --out . --force"
+
+// Renderer names of this group.
+const (
+	reportRendererName  = "report"
+	handoutRendererName = "handout"
+)
+
+// reportRenderers returns the renderers of this group: REPORT.md (always)
+// and HANDOUT.md (when the plan has a server).
+func reportRenderers() []Renderer {
+	return []Renderer{
+		{
+			Name: reportRendererName,
+			Render: func(p *wizard.Plan) ([]File, error) {
+				outputs, err := reportOutputs(p)
+				if err != nil {
+					return nil, err
+				}
+				b, err := Report(p, outputs)
+				if err != nil {
+					return nil, err
+				}
+				return []File{{Path: ReportPath, Mode: 0o644, Content: b}}, nil
+			},
+		},
+		{
+			Name:    handoutRendererName,
+			Applies: handoutApplies,
+			Render: func(p *wizard.Plan) ([]File, error) {
+				b, err := Handout(p)
+				if err != nil {
+					return nil, err
+				}
+				return []File{{Path: HandoutPath, Mode: 0o644, Content: b}}, nil
+			},
+		},
+	}
+}
+
+func handoutApplies(p *wizard.Plan) bool { return p.Server != nil }
+
+// reportOutputs returns the files the rest of the registry writes for p, so
+// REPORT.md lists (and its apply steps use) exactly what was generated. It
+// runs every registered renderer except this group's own two, which avoids
+// the recursion, and cannot drift from the registry the way a second list of
+// "which plan writes which file" would. The documents themselves and the
+// answers file are added as placeholders without content.
+func reportOutputs(p *wizard.Plan) ([]File, error) {
+	var others []Renderer
+	for _, r := range Registry() {
+		if r.Name == reportRendererName || r.Name == handoutRendererName {
+			continue
+		}
+		others = append(others, r)
+	}
+	files, err := RenderWith(others, p)
+	if err != nil {
+		return nil, fmt.Errorf("list outputs for %s: %w", ReportPath, err)
+	}
+	own := []File{{Path: ReportPath}, {Path: AnswersPath}}
+	if handoutApplies(p) {
+		own = append(own, File{Path: HandoutPath})
+	}
+	return append(own, files...), nil
+}
+
+// Report renders REPORT.md for the plan. outputs are the files written with
+// it (their paths are listed; firewall files are read to say how loading
+// them affects an existing ruleset).
+func Report(p *wizard.Plan, outputs []File) ([]byte, error) {
+	if p == nil {
+		return nil, fmt.Errorf("render %s: no plan", ReportPath)
+	}
+	v, err := newReportView(p, outputs)
+	if err != nil {
+		return nil, fmt.Errorf("render %s: %w", ReportPath, err)
+	}
+	b, err := templates.Render("report.md.tmpl", v)
+	if err != nil {
+		return nil, fmt.Errorf("render %s: %w", ReportPath, err)
+	}
+	return []byte(mdTidy(string(b))), nil
+}
+
+// Handout renders HANDOUT.md, the page the server's operator sends to the
+// people who connect. It refuses to render a document that would reveal the
+// server's internal address or the admin network.
+func Handout(p *wizard.Plan) ([]byte, error) {
+	if p == nil || p.Server == nil {
+		return nil, fmt.Errorf("render %s: the plan has no server", HandoutPath)
+	}
+	v := newHandoutView(p)
+	b, err := templates.Render("handout.md.tmpl", v)
+	if err != nil {
+		return nil, fmt.Errorf("render %s: %w", HandoutPath, err)
+	}
+	doc := mdTidy(string(b))
+	if err := handoutLeaks(p, doc); err != nil {
+		return nil, fmt.Errorf("render %s: %w", HandoutPath, err)
+	}
+	return []byte(doc), nil
+}

@@ -1,0 +1,192 @@
+package generators
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Markdown helpers for REPORT.md and HANDOUT.md. The documents are read in a
+// terminal as often as in a renderer, so prose is wrapped at reportWidth
+// columns and plan texts are escaped only where Markdown would otherwise eat
+// them (HTML-looking "<user>", table pipes).
+
+// reportWidth is the column at which prose is wrapped.
+const reportWidth = 100
+
+// mdRiskyLineStart matches a word that Markdown would read as block syntax if
+// a wrapped line started with it: a list marker, heading, block quote,
+// thematic break, setext underline, fence, table pipe or HTML block.
+var mdRiskyLineStart = regexp.MustCompile("^([-+*]|#{1,6}|[0-9]{1,9}[.)]|=+|-+|_+|\\*+|>.*|\\|.*|```.*|~~~.*|<.*)$")
+
+// mdWrap wraps prose at width columns, keeping the text's own line breaks
+// and never starting a line with a word Markdown would read as block syntax.
+// A word longer than width stays whole.
+func mdWrap(width int, text string) string {
+	var out []string
+	for _, para := range strings.Split(text, "\n") {
+		out = append(out, mdWrapLines(width, strings.Fields(para))...)
+	}
+	return strings.Join(out, "\n")
+}
+
+func mdWrapLines(width int, words []string) []string {
+	if len(words) == 0 {
+		return []string{""}
+	}
+	var lines [][]string
+	cur := []string{words[0]}
+	curLen := len(words[0])
+	for _, w := range words[1:] {
+		if curLen+1+len(w) <= width {
+			cur = append(cur, w)
+			curLen += 1 + len(w)
+			continue
+		}
+		if mdRiskyLineStart.MatchString(w) {
+			// Carry the previous word along so the new line starts safely;
+			// if that is not possible either, let the line run long.
+			if len(cur) > 1 && !mdRiskyLineStart.MatchString(cur[len(cur)-1]) {
+				prev := cur[len(cur)-1]
+				lines = append(lines, cur[:len(cur)-1])
+				cur = []string{prev, w}
+				curLen = len(prev) + 1 + len(w)
+				continue
+			}
+			cur = append(cur, w)
+			curLen += 1 + len(w)
+			continue
+		}
+		lines = append(lines, cur)
+		cur = []string{w}
+		curLen = len(w)
+	}
+	lines = append(lines, cur)
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = strings.Join(l, " ")
+	}
+	return out
+}
+
+// mdItem formats one list item: marker ("-" or "1.") then the text wrapped
+// with a hanging indent, so continuation lines stay inside the item.
+func mdItem(marker, text string) string {
+	indent := strings.Repeat(" ", len(marker)+1)
+	wrapped := mdWrap(reportWidth-len(indent), text)
+	lines := strings.Split(wrapped, "\n")
+	for i := range lines {
+		switch {
+		case i == 0:
+			lines[i] = marker + " " + lines[i]
+		case lines[i] == "":
+			// keep blank lines blank (no trailing spaces)
+		default:
+			lines[i] = indent + lines[i]
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// mdList formats items as a bullet list.
+func mdList(items []string) string {
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i] = mdItem("-", it)
+	}
+	return strings.Join(out, "\n")
+}
+
+// mdText makes a plan text (a Why, a pitfall) safe to print as Markdown: a
+// "<" that would open an HTML tag outside a code span is escaped, so
+// "LocalRoot/<user>" stays visible when rendered. Everything else is kept
+// as written, so the text reads the same in a terminal.
+func mdText(s string) string {
+	var b strings.Builder
+	inCode := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '`':
+			inCode = !inCode
+		case c == '<' && !inCode && i+1 < len(s) && mdTagStart(s[i+1]):
+			b.WriteByte('\\')
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+func mdTagStart(c byte) bool {
+	return c == '/' || c == '!' || c == '?' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+}
+
+// mdCell makes text fit in one table cell: one line, pipes escaped (GitHub
+// Flavored Markdown needs the escape even inside code spans).
+func mdCell(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	s = mdText(s)
+	return strings.ReplaceAll(s, "|", `\|`)
+}
+
+// mdTable renders a table; cells are escaped with mdCell. Every row gets as
+// many cells as the header.
+func mdTable(header []string, rows [][]string) string {
+	var b strings.Builder
+	row := func(cells []string) {
+		b.WriteString("|")
+		for i := range header {
+			c := ""
+			if i < len(cells) {
+				c = mdCell(cells[i])
+			}
+			b.WriteString(" " + c + " |")
+		}
+		b.WriteString("\n")
+	}
+	row(header)
+	b.WriteString("|")
+	for range header {
+		b.WriteString(" --- |")
+	}
+	b.WriteString("\n")
+	for _, r := range rows {
+		row(r)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// mdCode formats commands as a fenced shell block.
+func mdCode(lines ...string) string { return mdCodeIn("sh", lines...) }
+
+// mdCodeIn formats lines as a fenced block in the given language ("text"
+// for a Windows command prompt).
+func mdCodeIn(lang string, lines ...string) string {
+	return "```" + lang + "\n" + strings.Join(lines, "\n") + "\n```"
+}
+
+// mdTidy normalises a rendered document: no trailing spaces, at most one
+// blank line in a row outside code blocks, exactly one final newline.
+func mdTidy(doc string) string {
+	var out []string
+	inFence := false
+	blank := false
+	for _, l := range strings.Split(doc, "\n") {
+		l = strings.TrimRight(l, " \t")
+		if strings.HasPrefix(l, "```") {
+			inFence = !inFence
+		}
+		if l == "" && !inFence {
+			if blank || len(out) == 0 {
+				continue
+			}
+			blank = true
+		} else {
+			blank = false
+		}
+		out = append(out, l)
+	}
+	for len(out) > 0 && out[len(out)-1] == "" {
+		out = out[:len(out)-1]
+	}
+	return strings.Join(out, "\n") + "\n"
+}

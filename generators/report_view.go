@@ -1,0 +1,625 @@
+package generators
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/ftpswiz/ftpswiz/wizard"
+)
+
+// reportView is what templates/report.md.tmpl lays out. Every text in it is
+// already Markdown: wrapped, escaped, lists and tables formatted.
+type reportView struct {
+	Title      string
+	Intro      string
+	Summary    string
+	Warnings   string
+	Files      string
+	Background string
+	PortMap    string
+	Legend     string
+	Questions  []reportQA
+	// Sizing is empty when the plan has no server (role client).
+	Sizing      string
+	SizingTable string
+	Decisions   []reportDecision
+	Pitfalls    []reportPitfall
+	ServerSteps []reportStep
+	ClientSteps []reportStep
+	Existing    string
+	Regenerate  string
+	// RegenerateCommand is RegenerateCommand, for the template.
+	RegenerateCommand string
+}
+
+type reportQA struct {
+	Question string
+	Answer   string
+}
+
+type reportDecision struct {
+	Title   string
+	Meta    string
+	Warning string
+	Why     string
+}
+
+type reportPitfall struct {
+	// Heading is "**N. symptom**", wrapped.
+	Heading string
+	Body    string
+}
+
+type reportStep struct {
+	Title string
+	Text  string
+	Code  string
+}
+
+func newReportView(p *wizard.Plan, outputs []File) (*reportView, error) {
+	if !p.Answers.Role.HasServer() && !p.Answers.Role.HasClient() {
+		return nil, fmt.Errorf("unknown role %q", p.Answers.Role)
+	}
+	if p.Answers.Role.HasServer() && p.Server == nil {
+		return nil, fmt.Errorf("role %s but the plan has no server", p.Answers.Role)
+	}
+	if p.Answers.Role.HasClient() && p.Client == nil {
+		return nil, fmt.Errorf("role %s but the plan has no client", p.Answers.Role)
+	}
+	v := &reportView{
+		Title: reportTitle(p),
+		Intro: mdWrap(reportWidth, "This report explains every file ftpswiz generated for this plan: "+
+			"which connections each firewall must allow and why, how the passive port range was sized, "+
+			"each decision with its reason, what can go wrong, and the exact steps to apply it. "+
+			"Regenerate everything from the output directory with `"+RegenerateCommand+"`."),
+		Summary:           mdList(reportSummary(p)),
+		Files:             mdList(reportFileItems(p, outputs)),
+		Background:        mdWrap(reportWidth, reportBackground(p)),
+		PortMap:           reportPortMap(p),
+		Legend:            mdList(reportLegend(p)),
+		Questions:         reportQuestions(p),
+		Existing:          reportExisting(p),
+		RegenerateCommand: RegenerateCommand,
+		Regenerate: mdWrap(reportWidth, "Change answers.yaml (or run the wizard again), then run this in the "+
+			"output directory; it rewrites every file, this report included:"),
+	}
+	if w := reportWarningTitles(p); len(w) > 0 {
+		v.Warnings = mdWrap(reportWidth, fmt.Sprintf("**Read first:** %d decision(s) carry a warning: %s. "+
+			"They are marked WARNING under Decisions.", len(w), strings.Join(w, "; ")))
+	}
+	if s := p.Server; s != nil {
+		v.Sizing = mdWrap(reportWidth, mdText(s.Sizing.Arithmetic()))
+		v.SizingTable = reportSizingTable(s)
+	}
+	for _, d := range p.Decisions {
+		rd := reportDecision{
+			Title: mdText(d.Title),
+			Meta:  mdWrap(reportWidth, fmt.Sprintf("Setting: `%s` (key `%s`; `ftpswiz explain %s` prints it)", d.Value, d.Key, d.Key)),
+			Why:   mdWrap(reportWidth, mdText(d.Why)),
+		}
+		if d.Warning {
+			rd.Title += " (WARNING)"
+			rd.Warning = "> **WARNING:** this decision carries a risk you accepted. Read the reason below."
+		}
+		v.Decisions = append(v.Decisions, rd)
+	}
+	for i, pf := range p.Pitfalls {
+		v.Pitfalls = append(v.Pitfalls, reportPitfallOf(i+1, pf.Symptom, mdText(pf.Cause), mdText(pf.Fix)))
+	}
+	if p.Server != nil {
+		v.ServerSteps = reportServerSteps(p, outputs)
+	}
+	if p.Client != nil {
+		v.ClientSteps = reportClientSteps(p, outputs)
+	}
+	return v, nil
+}
+
+// reportPitfallOf formats one failure: the symptom in bold (a paragraph, so
+// it wraps like prose), cause and fix below it. cause and fix are Markdown
+// already.
+func reportPitfallOf(n int, symptom, cause, fix string) reportPitfall {
+	return reportPitfall{
+		Heading: mdWrap(reportWidth, fmt.Sprintf("**%d. %s**", n, mdText(strings.Join(strings.Fields(symptom), " ")))),
+		Body:    mdList([]string{"**Cause:** " + cause, "**Fix:** " + fix}),
+	}
+}
+
+func reportTitle(p *wizard.Plan) string {
+	switch {
+	case p.Answers.Role == wizard.RoleBoth:
+		return "FTPS plan: server " + p.Server.PublicAddress + " and its clients"
+	case p.Server != nil:
+		return "FTPS plan: server " + p.Server.PublicAddress
+	default:
+		return "FTPS plan: client of " + p.Client.ServerAddress
+	}
+}
+
+func reportRoleText(r wizard.Role) string {
+	switch r {
+	case wizard.RoleServer:
+		return "server: you run the FTPS server (vsftpd)"
+	case wizard.RoleClient:
+		return "client: you connect to someone else's FTPS server through your own firewall"
+	case wizard.RoleBoth:
+		return "both: you plan the server (vsftpd) and the clients that connect to it"
+	}
+	return string(r)
+}
+
+func reportServerNATText(n wizard.ServerNAT) string {
+	switch n {
+	case wizard.NATNone:
+		return "none (the server host has the public address itself)"
+	case wizard.NATOneToOne:
+		return "one-to-one NAT (a public address mapped to the host, e.g. a cloud's public IP)"
+	case wizard.NATPortForward:
+		return "port forwarding (a router forwards the FTPS ports to the host)"
+	case wizard.NATDynamicDNS:
+		return "dynamic DNS (the public address changes; clients dial a DNS name)"
+	}
+	return string(n)
+}
+
+func reportClientNATText(n wizard.ClientNAT) string {
+	switch n {
+	case wizard.ClientNATNone:
+		return "none (the client host has a public address)"
+	case wizard.ClientNATMasquerade:
+		return "masquerading router you manage"
+	case wizard.ClientNATCGNAT:
+		return "carrier-grade NAT you do not control"
+	}
+	return string(n)
+}
+
+// reportEndpoints returns the server's control ports as explicit/implicit
+// endpoints, from whichever end of the plan there is.
+func reportEndpoints(p *wizard.Plan) []wizard.Endpoint {
+	if p.Server != nil {
+		out := make([]wizard.Endpoint, 0, len(p.Server.Instances))
+		for _, in := range p.Server.Instances {
+			out = append(out, wizard.Endpoint{Implicit: in.Implicit, Port: in.Port})
+		}
+		return out
+	}
+	if p.Client != nil {
+		return p.Client.Endpoints
+	}
+	return nil
+}
+
+// reportServerAddress is the address clients dial.
+func reportServerAddress(p *wizard.Plan) string {
+	if p.Server != nil {
+		return p.Server.PublicAddress
+	}
+	if p.Client != nil {
+		return p.Client.ServerAddress
+	}
+	return ""
+}
+
+func reportPassive(p *wizard.Plan) wizard.PortRange {
+	if p.Server != nil {
+		return p.Server.Passive
+	}
+	if p.Client != nil {
+		return p.Client.Passive
+	}
+	return wizard.PortRange{}
+}
+
+func reportModeText(p *wizard.Plan) string {
+	var parts []string
+	for _, e := range reportEndpoints(p) {
+		if e.Implicit {
+			parts = append(parts, fmt.Sprintf("implicit FTPS (TLS from the first byte) on port %d", e.Port))
+		} else {
+			parts = append(parts, fmt.Sprintf("explicit FTPS (AUTH TLS) on port %d", e.Port))
+		}
+	}
+	s := strings.Join(parts, " and ")
+	if p.Answers.FTPS.Mode == wizard.ModeBoth && p.Server != nil {
+		s += " (two vsftpd instances)"
+	}
+	return s
+}
+
+func reportSummary(p *wizard.Plan) []string {
+	items := []string{
+		"**Role:** " + reportRoleText(p.Answers.Role),
+		"**FTPS mode:** " + reportModeText(p),
+	}
+	if s := p.Server; s != nil {
+		addr := s.PublicAddress
+		if !s.PublicIsIP {
+			addr += " (a DNS name)"
+		}
+		items = append(items, "**Server address clients dial:** "+addr)
+		if s.HostAddress != "" && s.HostAddress != s.PublicAddress {
+			items = append(items, "**Server host's own address:** "+s.HostAddress)
+		}
+		items = append(items, "**Server NAT:** "+reportServerNATText(s.NAT))
+		items = append(items, fmt.Sprintf("**Passive port range:** %s (%d ports, sized for %d transfers at the same time)",
+			s.Passive, s.Passive.Count(), s.Sizing.Transfers))
+		items = append(items, fmt.Sprintf("**vsftpd build (flavour):** `%s`", s.Flavour))
+	}
+	if c := p.Client; c != nil {
+		if p.Server == nil {
+			items = append(items, "**Server address:** "+c.ServerAddress,
+				fmt.Sprintf("**Server's passive port range:** %s (%d ports)", c.Passive, c.Passive.Count()))
+		}
+		nat := reportClientNATText(c.NAT)
+		if c.LANCIDR != "" {
+			nat += ", client network " + c.LANCIDR
+		}
+		items = append(items, "**Client NAT:** "+nat)
+		if len(c.Software) > 0 {
+			sw := make([]string, len(c.Software))
+			for i, s := range c.Software {
+				sw[i] = string(s)
+			}
+			items = append(items, "**Client software:** "+strings.Join(sw, ", "))
+		}
+	}
+	if len(p.Answers.Firewalls) > 0 {
+		fw := make([]string, len(p.Answers.Firewalls))
+		for i, f := range p.Answers.Firewalls {
+			fw[i] = string(f)
+		}
+		items = append(items, "**Firewall rule formats:** "+strings.Join(fw, ", "))
+	}
+	return items
+}
+
+func reportWarningTitles(p *wizard.Plan) []string {
+	var out []string
+	for _, d := range p.Decisions {
+		if d.Warning {
+			out = append(out, mdText(d.Title))
+		}
+	}
+	return out
+}
+
+func reportBackground(p *wizard.Plan) string {
+	mode := "In passive mode, which this plan uses,"
+	if p.Answers.FTPS.ActiveMode {
+		mode = "In passive mode (this plan also allows active mode, see its warning)"
+	}
+	return "FTPS is FTP with TLS. A session has one control connection (login and commands) and opens a " +
+		"new data connection for every listing, upload and download. " + mode + " the server picks a port " +
+		"from its passive range and tells the client which one inside the encrypted control connection; " +
+		"the client then connects to it. Because that message is encrypted, a firewall or NAT router " +
+		"cannot read it (an FTP helper or ALG, which works for plain FTP, sees only ciphertext), so the " +
+		"passive range is opened by number. Explicit FTPS starts as plain FTP and switches to TLS with " +
+		"AUTH TLS (usually port 21); implicit FTPS speaks TLS from the first byte (usually port 990). " +
+		"SFTP is a different protocol (file transfer over SSH, one connection, port 22): nothing in " +
+		"this report applies to it."
+}
+
+// reportFileItems describes every output, in path order.
+func reportFileItems(p *wizard.Plan, outputs []File) []string {
+	paths := make([]string, 0, len(outputs))
+	for _, f := range outputs {
+		paths = append(paths, f.Path)
+	}
+	slices.Sort(paths)
+	paths = slices.Compact(paths)
+	items := make([]string, 0, len(paths))
+	for _, path := range paths {
+		items = append(items, "`"+path+"`: "+reportDescribe(p, path))
+	}
+	return items
+}
+
+// reportBackends maps a firewall file's suffix to the tool that reads it.
+var reportBackends = []struct{ suffix, name string }{
+	{".ufw.sh", "ufw script"},
+	{".firewalld.sh", "firewalld script"},
+	{".nft", "nftables ruleset"},
+	{".iptables", "iptables-restore ruleset"},
+}
+
+// reportFirewallFile splits "firewall/server-host.nft" into its side and
+// backend description; ok is false for other paths.
+func reportFirewallFile(path string) (side wizard.Side, backend string, ok bool) {
+	name, found := strings.CutPrefix(path, "firewall/")
+	if !found {
+		return "", "", false
+	}
+	for _, b := range reportBackends {
+		if s, cut := strings.CutSuffix(name, b.suffix); cut {
+			return wizard.Side(s), b.name, true
+		}
+	}
+	return "", "", false
+}
+
+func reportDescribe(p *wizard.Plan, path string) string {
+	switch path {
+	case ReportPath:
+		return "this report"
+	case HandoutPath:
+		return "for the people who connect: address, ports, what their firewall must allow, client settings"
+	case AnswersPath:
+		return "your answers, normalised; the regenerate command reads it"
+	case "firewall/aws-security-group.sh":
+		return "AWS security group rules (AWS CLI script)"
+	case "firewall/aws-security-group.tf":
+		return "AWS security group rules (Terraform)"
+	}
+	if s := p.Server; s != nil {
+		for _, in := range s.Instances {
+			switch path {
+			case in.File:
+				return fmt.Sprintf("vsftpd configuration of the %s FTPS instance (port %d); install as %s",
+					in.Name, in.Port, in.InstallPath)
+			case in.UnitFile:
+				return fmt.Sprintf("systemd unit %s that runs the %s instance", in.Unit, in.Name)
+			}
+		}
+		if path == "server/vsftpd.user_list" {
+			return "the users allowed to log in; install as " + s.UserListPath
+		}
+	}
+	if side, backend, ok := reportFirewallFile(path); ok {
+		return backend + " for the " + strings.ToLower(side.Title()[:1]) + side.Title()[1:]
+	}
+	if name, ok := strings.CutPrefix(path, "client/"); ok {
+		if d, ok := reportClientFiles[name]; ok {
+			return d + "; its header says how to use it"
+		}
+		return "client settings; its header says how to use it"
+	}
+	return "generated file"
+}
+
+// reportClientFiles describes the client outputs by file name.
+var reportClientFiles = map[string]string{
+	"lftp.rc":                   "lftp settings and bookmarks",
+	"curl.sh":                   "curl commands",
+	"filezilla-sitemanager.xml": "FileZilla site, to import in the Site Manager",
+	"winscp.txt":                "WinSCP session and script",
+	"rclone.conf":               "rclone remote",
+	"ftps_client.py":            "Python client (TLS session reuse included)",
+}
+
+func reportPurposeText(pu wizard.Purpose) string {
+	switch pu {
+	case wizard.PurposeControlExplicit:
+		return "control, explicit FTPS"
+	case wizard.PurposeControlImplicit:
+		return "control, implicit FTPS"
+	case wizard.PurposePassive:
+		return "data, passive mode"
+	case wizard.PurposeActive:
+		return "data, active mode"
+	case wizard.PurposeAdmin:
+		return "administrator's SSH"
+	}
+	return string(pu)
+}
+
+func reportFromText(from []string) string {
+	if len(from) == 0 {
+		return "anywhere"
+	}
+	out := make([]string, len(from))
+	for i, f := range from {
+		if f == wizard.AnyIPv4 {
+			out[i] = "anywhere (" + f + ")"
+		} else {
+			out[i] = f
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+func reportToText(f wizard.Flow) string {
+	to := f.To
+	if to == "" {
+		to = "any address"
+	}
+	if f.DNATTo != "" {
+		to += ", forwarded to " + f.DNATTo
+	}
+	return to
+}
+
+func reportPortsText(f wizard.Flow) string {
+	s := f.Ports.String()
+	if !f.SourcePorts.IsZero() {
+		s += " (from source port " + f.SourcePorts.String() + ")"
+	}
+	return s
+}
+
+func reportPortMap(p *wizard.Plan) string {
+	if len(p.Flows) == 0 {
+		return mdWrap(reportWidth, "This plan has no firewall flows.")
+	}
+	header := []string{"Side", "Direction", "Protocol", "Ports", "Carries", "From", "To", "Why"}
+	rows := make([][]string, 0, len(p.Flows))
+	for _, f := range p.Flows {
+		why := f.Why
+		if f.Warning {
+			why = "WARNING: " + why
+		}
+		rows = append(rows, []string{
+			f.Side.Title(), string(f.Direction), "TCP", reportPortsText(f), reportPurposeText(f.Purpose),
+			reportFromText(f.From), reportToText(f), why,
+		})
+	}
+	return mdTable(header, rows)
+}
+
+func reportLegend(p *wizard.Plan) []string {
+	items := []string{
+		"**inbound**: new connections arrive at that box; **outbound**: that box opens them; " +
+			"**forward**: a router passes them through (with DNAT when \"forwarded to\" is shown, port numbers unchanged).",
+		"Only new connections are listed. Replies and the rest of each connection are allowed as " +
+			"established/related traffic by every generated rule set.",
+	}
+	if p.Server != nil && p.Server.Passive.Count() > 0 {
+		items = append(items, fmt.Sprintf("Every data connection uses one port of the passive range %s; "+
+			"the range must reach the server with the port numbers unchanged.", p.Server.Passive))
+	}
+	return items
+}
+
+func reportSizingTable(s *wizard.ServerPlan) string {
+	rows := make([][]string, 0, len(s.Sizing.Loads))
+	for _, l := range s.Sizing.Loads {
+		share := "-"
+		if s.Sizing.Transfers > 0 {
+			share = fmt.Sprintf("%d%%", (l.Transfers*100+s.Sizing.Transfers/2)/s.Sizing.Transfers)
+		}
+		rows = append(rows, []string{
+			fmt.Sprint(l.Transfers), share, fmt.Sprint(s.Sizing.Ports), wizard.FormatProbability(l.Failure),
+		})
+	}
+	return mdTable([]string{"Transfers at the same time", "Share of planned load", "Passive ports", "Chance one PASV fails"}, rows)
+}
+
+// reportFlows returns the flows on the given sides with one of the purposes.
+func reportFlows(p *wizard.Plan, sides []wizard.Side, purposes ...wizard.Purpose) []wizard.Flow {
+	var out []wizard.Flow
+	for _, f := range p.Flows {
+		if slices.Contains(sides, f.Side) && slices.Contains(purposes, f.Purpose) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+var (
+	reportServerSides = []wizard.Side{wizard.SideServerHost, wizard.SideServerRouter}
+	reportClientSides = []wizard.Side{wizard.SideClientRouter, wizard.SideClientHost}
+)
+
+// reportFlowSentence says in words what one flow allows.
+func reportFlowSentence(f wizard.Flow) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s TCP %s (%s)", f.Side.Title(), f.Direction, reportPortsText(f), reportPurposeText(f.Purpose))
+	if f.Direction == wizard.Inbound || f.Direction == wizard.Forward {
+		fmt.Fprintf(&b, " from %s", reportFromText(f.From))
+	} else if len(f.From) > 0 && !slices.Equal(f.From, []string{wizard.AnyIPv4}) {
+		fmt.Fprintf(&b, " from %s", reportFromText(f.From))
+	}
+	if f.To != "" {
+		fmt.Fprintf(&b, " to %s", f.To)
+	}
+	if f.DNATTo != "" {
+		fmt.Fprintf(&b, ", forwarded to %s with the port unchanged", f.DNATTo)
+	}
+	b.WriteString(".")
+	if f.Warning {
+		b.WriteString(" WARNING: see its decision.")
+	}
+	return b.String()
+}
+
+func reportFlowItems(flows []wizard.Flow) []string {
+	out := make([]string, len(flows))
+	for i, f := range flows {
+		out[i] = reportFlowSentence(f)
+	}
+	return out
+}
+
+// reportPortsPhrase joins the control ports and the passive range: "21 and
+// 50000-50074".
+func reportPortsPhrase(p *wizard.Plan) string {
+	var parts []string
+	for _, e := range reportEndpoints(p) {
+		parts = append(parts, fmt.Sprintf("%d (%s control)", e.Port, e.Name()))
+	}
+	if pr := reportPassive(p); pr.Count() > 0 && !pr.IsZero() {
+		parts = append(parts, pr.String()+" (passive data)")
+	}
+	switch len(parts) {
+	case 0:
+		return ""
+	case 1:
+		return parts[0]
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+}
+
+func reportQuestions(p *wizard.Plan) []reportQA {
+	addr := reportServerAddress(p)
+	passive := reportPassive(p)
+	var qs []reportQA
+
+	// 1. Control ports on the server side.
+	var a []string
+	if flows := reportFlows(p, reportServerSides, wizard.PurposeControlExplicit, wizard.PurposeControlImplicit); len(flows) > 0 {
+		a = append(a, mdWrap(reportWidth, "Inbound only. New control connections come from the clients:"),
+			"", mdList(reportFlowItems(flows)), "",
+			mdWrap(reportWidth, "No outbound rule is needed for them: the server's replies belong to "+
+				"connections the clients opened (established traffic)."))
+	} else {
+		var ports []string
+		for _, e := range reportEndpoints(p) {
+			ports = append(ports, fmt.Sprintf("TCP %d (%s FTPS)", e.Port, e.Name()))
+		}
+		a = append(a, mdWrap(reportWidth, "That is the server operator's side: their firewall opens "+
+			strings.Join(ports, " and ")+" inbound on "+addr+". Your side needs the same ports outbound (below)."))
+	}
+	qs = append(qs, reportQA{Question: "Which control ports must the server's firewall open, inbound or outbound?", Answer: strings.Join(a, "\n")})
+
+	// 2. The data channel.
+	a = nil
+	a = append(a, mdWrap(reportWidth, fmt.Sprintf("The passive range %s (%d ports). In passive mode every "+
+		"listing, upload and download opens a new TCP connection from the client to one port of that "+
+		"range on %s: inbound on the server side, outbound on the client side, the same direction as "+
+		"the control connection. The server names the port inside the encrypted control channel, so no "+
+		"firewall can open it on demand: the whole range is opened.", passive, passive.Count(), addr)))
+	if flows := reportFlows(p, wizard.AllSides(), wizard.PurposePassive); len(flows) > 0 {
+		a = append(a, "", mdList(reportFlowItems(flows)))
+	}
+	if flows := reportFlows(p, wizard.AllSides(), wizard.PurposeActive); len(flows) > 0 {
+		a = append(a, "", mdWrap(reportWidth, "WARNING: this plan also allows active mode, where the server "+
+			"opens the data connection back to the client:"), "", mdList(reportFlowItems(flows)))
+	}
+	qs = append(qs, reportQA{Question: "Which ports does the data channel need?", Answer: strings.Join(a, "\n")})
+
+	// 3. All ports above 1024?
+	var ans string
+	if s := p.Server; s != nil {
+		ans = fmt.Sprintf("No. Only the passive range %s: %d ports, sized for %d transfers at the same time "+
+			"(at that load one PASV fails with probability %s; see \"Passive range sizing\"). Every other "+
+			"port above 1024 stays closed.", s.Passive, s.Passive.Count(), s.Sizing.Transfers,
+			wizard.FormatProbability(s.Sizing.Failure))
+	} else {
+		ans = fmt.Sprintf("No. Only the server's passive range %s (%d ports), and only outbound to %s. "+
+			"Every other port above 1024 stays closed.", passive, passive.Count(), addr)
+	}
+	qs = append(qs, reportQA{Question: "Must all ports above 1024 be opened?", Answer: mdWrap(reportWidth, ans)})
+
+	// 4. The client side.
+	a = nil
+	if flows := reportFlows(p, reportClientSides, wizard.PurposeControlExplicit, wizard.PurposeControlImplicit, wizard.PurposePassive); len(flows) > 0 {
+		a = append(a, mdWrap(reportWidth, "Outbound only, to the server's address "+addr+":"), "",
+			mdList(reportFlowItems(flows)), "")
+	} else {
+		a = append(a, mdWrap(reportWidth, fmt.Sprintf("Outbound TCP to %s on ports %s.", addr, reportPortsPhrase(p))), "")
+	}
+	back := "Replies come back on those connections (allow established/related traffic). Nothing inbound: " +
+		"in passive mode the client opens every connection."
+	if flows := reportFlows(p, reportClientSides, wizard.PurposeActive); len(flows) > 0 {
+		back = "Replies come back on those connections (allow established/related traffic). Inbound only for " +
+			"active mode (WARNING): " + strings.Join(reportFlowItems(flows), " ")
+	}
+	a = append(a, mdWrap(reportWidth, back))
+	if p.Server != nil {
+		a = append(a, "", mdWrap(reportWidth, "HANDOUT.md tells the people who connect exactly this, "+
+			"without the server's internal details."))
+	}
+	qs = append(qs, reportQA{Question: "What must the client's firewall allow, in which direction?", Answer: strings.Join(a, "\n")})
+	return qs
+}
