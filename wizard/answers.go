@@ -12,9 +12,15 @@ const SchemaVersion = 1
 // public answers-file schema (YAML, see the README): field names and meanings
 // are stable within a SchemaVersion.
 type Answers struct {
-	Version int  `yaml:"version"`
-	Role    Role `yaml:"role"`
-	FTPS    FTPS `yaml:"ftps"`
+	Version int `yaml:"version"`
+	// Protocol is ftps (the default) or sftp, SSH's file transfer, which
+	// needs one port and no passive range (see `ftpswiz compare`).
+	Protocol Protocol `yaml:"protocol,omitempty"`
+	Role     Role     `yaml:"role"`
+	// FTPS holds the FTPS choices (protocol ftps only).
+	FTPS FTPS `yaml:"ftps,omitempty"`
+	// SFTP holds the SFTP choices (protocol sftp only).
+	SFTP *SFTP `yaml:"sftp,omitempty"`
 	// Server is required for role server and both, and must be absent for
 	// role client.
 	Server *Server `yaml:"server,omitempty"`
@@ -22,6 +28,38 @@ type Answers struct {
 	// role server.
 	Client    *Client    `yaml:"client,omitempty"`
 	Firewalls []Firewall `yaml:"firewalls,flow"`
+}
+
+// Protocol is the file-transfer protocol being planned.
+type Protocol string
+
+// Protocols.
+const (
+	ProtocolFTPS Protocol = "ftps" // FTP over TLS: vsftpd, a control port and a passive range
+	ProtocolSFTP Protocol = "sftp" // SSH file transfer: sshd, one port
+)
+
+// Protocols lists the valid protocols.
+func Protocols() []Protocol { return []Protocol{ProtocolFTPS, ProtocolSFTP} }
+
+// SFTP describes an SFTP-only service run by OpenSSH's sshd.
+type SFTP struct {
+	// Port is the port sshd serves SFTP on. Default: server.ssh_port (22),
+	// the same sshd the administrator uses.
+	Port int `yaml:"port"`
+	// Group is the system group whose members get SFTP only, locked into
+	// their chroot. Default "sftponly".
+	Group string `yaml:"group"`
+	// Users are the SFTP accounts (members of Group).
+	Users []string `yaml:"users,flow"`
+	// ChrootRoot is the directory under which each user gets a root-owned
+	// chroot, ChrootRoot/<user>. Default /srv/sftp.
+	ChrootRoot string `yaml:"chroot_root"`
+	// UploadDir is the writable directory inside each chroot. Default "upload".
+	UploadDir string `yaml:"upload_dir"`
+	// PasswordAuthentication lets SFTP users log in with a password instead
+	// of an SSH key. Default false (keys only).
+	PasswordAuthentication *bool `yaml:"password_authentication"`
 }
 
 // Role says which ends of the connection the user is planning.
@@ -200,7 +238,8 @@ type Client struct {
 	// Role client only: with role both it is server.public_address.
 	ServerAddress string `yaml:"server_address,omitempty"`
 	// PassivePorts is the server's passive range as "first-last" (ask the
-	// server's operator). Role client only: with role both ftpswiz sizes it.
+	// server's operator). Role client and protocol ftps only: with role both
+	// ftpswiz sizes it.
 	PassivePorts string           `yaml:"passive_ports,omitempty"`
 	Software     []ClientSoftware `yaml:"software,flow"`
 	// User is the login name written into client configs. Default "ftpuser".
@@ -233,11 +272,17 @@ const (
 	ClientWinSCP    ClientSoftware = "winscp"
 	ClientRclone    ClientSoftware = "rclone"
 	ClientPython    ClientSoftware = "python"
+	ClientOpenSSH   ClientSoftware = "openssh" // sftp only: sftp(1) and ~/.ssh/config
 )
 
-// ClientSoftwares lists the valid client software.
+// ClientSoftwares lists the valid client software for FTPS.
 func ClientSoftwares() []ClientSoftware {
 	return []ClientSoftware{ClientLFTP, ClientCurl, ClientFileZilla, ClientWinSCP, ClientRclone, ClientPython}
+}
+
+// SFTPClientSoftwares lists the valid client software for SFTP.
+func SFTPClientSoftwares() []ClientSoftware {
+	return []ClientSoftware{ClientOpenSSH, ClientLFTP, ClientFileZilla, ClientWinSCP, ClientRclone}
 }
 
 // Firewall is a firewall backend ftpswiz writes rules for.

@@ -22,7 +22,7 @@ const IntermediateCiphers = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-
 // at the installed binary); Decide treats it as debian-3.0.3, the most common
 // build, and records the flavour it used in Plan.Answers.
 func Decide(a Answers) (*Plan, error) {
-	if a.Server != nil && (a.Server.Vsftpd.Flavour == FlavourAuto || a.Server.Vsftpd.Flavour == "") {
+	if a.Server != nil && a.Protocol != ProtocolSFTP && (a.Server.Vsftpd.Flavour == FlavourAuto || a.Server.Vsftpd.Flavour == "") {
 		s := *a.Server
 		s.Vsftpd.Flavour = FlavourDebian
 		a.Server = &s
@@ -33,9 +33,16 @@ func Decide(a Answers) (*Plan, error) {
 	}
 	d := &decider{a: a, p: &Plan{Answers: a}}
 	d.role()
-	d.decideMode()
-	if a.Server != nil {
-		d.server()
+	if a.Protocol == ProtocolSFTP {
+		d.decideSFTPProtocol()
+		if a.Server != nil {
+			d.sftpServer()
+		}
+	} else {
+		d.decideMode()
+		if a.Server != nil {
+			d.server()
+		}
 	}
 	if a.Client != nil {
 		d.client()
@@ -439,16 +446,25 @@ func (d *decider) client() {
 		User:       c.User,
 		ActiveMode: a.FTPS.ActiveMode,
 	}
-	if a.Server != nil {
+	switch {
+	case a.Protocol == ProtocolSFTP:
+		cp.ServerAddress = c.ServerAddress
+		if a.Server != nil {
+			cp.ServerAddress = a.Server.PublicAddress
+		}
+	case a.Server != nil:
 		cp.ServerAddress = a.Server.PublicAddress
 		cp.Passive = d.p.Server.Passive
 		cp.RequireSSLReuse = IsTrue(a.Server.TLS.RequireSSLReuse, true)
-	} else {
+	default:
 		cp.ServerAddress = c.ServerAddress
 		cp.Passive, _ = ParsePortRange(c.PassivePorts) // validated
 		cp.RequireSSLReuse = true                      // vsftpd's default; assume the strict case
 	}
 	cp.ServerIsIP = isIPv4(cp.ServerAddress)
+	if a.Protocol == ProtocolSFTP {
+		cp.Endpoints = append(cp.Endpoints, Endpoint{SFTP: true, Port: a.SFTP.Port})
+	}
 	if a.FTPS.Mode.Explicit() {
 		cp.Endpoints = append(cp.Endpoints, Endpoint{Port: a.FTPS.ExplicitPort})
 	}
@@ -475,7 +491,11 @@ func (d *decider) client() {
 				"several public addresses; if your data connection leaves from another address than your "+
 				"control connection, the server answers \"425 Security: Bad IP connecting\".")
 	}
-	if a.Server == nil {
+	if a.Server == nil && a.Protocol == ProtocolSFTP {
+		d.decide("client.server", "Server", fmt.Sprintf("%s, port %d", cp.ServerAddress, a.SFTP.Port),
+			fmt.Sprintf("The server's operator told you its address (%s) and SFTP port (%d); your firewall "+
+				"allows exactly that outbound.", cp.ServerAddress, a.SFTP.Port))
+	} else if a.Server == nil {
 		d.decide("client.server", "Server", fmt.Sprintf("%s, passive ports %s", cp.ServerAddress, cp.Passive),
 			fmt.Sprintf("The server's operator told you its address (%s) and passive range (%s); your firewall "+
 				"allows exactly those outbound. If they enlarge the range, regenerate with the new one, or "+
@@ -496,11 +516,19 @@ func (d *decider) client() {
 			notes = append(notes, "rclone: a remote with tls_cache_size so data connections resume the TLS session")
 		case ClientPython:
 			notes = append(notes, "Python: an ftplib script that resumes the TLS session on data connections (stock FTP_TLS does not)")
+		case ClientOpenSSH:
+			notes = append(notes, "OpenSSH: a ~/.ssh/config host entry for sftp(1)")
 		}
 	}
-	d.decide("client.software", "Client software", strings.Join(strs(c.Software), ", "),
-		"Each client gets a config that forces TLS on the control and the data channel and uses passive mode. "+
-			strings.Join(notes, "; ")+".")
+	if a.Protocol == ProtocolSFTP {
+		d.decide("client.software", "Client software", strings.Join(strs(c.Software), ", "),
+			"Each client gets an SFTP (not FTP or FTPS) configuration for the server: "+strings.Join(notes, "; ")+
+				". Verify the server's host key fingerprint with its operator on the first connection.")
+	} else {
+		d.decide("client.software", "Client software", strings.Join(strs(c.Software), ", "),
+			"Each client gets a config that forces TLS on the control and the data channel and uses passive mode. "+
+				strings.Join(notes, "; ")+".")
+	}
 }
 
 // ---- firewalls and the port map ---------------------------------------------
@@ -508,14 +536,19 @@ func (d *decider) client() {
 func (d *decider) firewalls() {
 	a := d.a
 	names := strs(a.Firewalls)
-	d.decide("firewall.backends", "Firewall rules written for", strings.Join(names, ", "),
-		"Rules are written for each chosen backend and each side that needs them. nftables and iptables "+
-			"files use their own tables/chains and never flush the whole ruleset, so re-applying them is "+
-			"safe; on a box with an existing firewall, merge the accept rules into your own chains (an "+
-			"accept in one table does not override a drop in another). The conntrack FTP helper is not "+
-			"used: it reads PASV replies from the control channel, which TLS encrypts, so it sees nothing; "+
-			"the fixed passive range replaces it.")
-	if a.Server != nil {
+	why := "Rules are written for each chosen backend and each side that needs them. nftables and iptables " +
+		"files use their own tables/chains and never flush the whole ruleset, so re-applying them is " +
+		"safe; on a box with an existing firewall, merge the accept rules into your own chains (an " +
+		"accept in one table does not override a drop in another)."
+	if a.Protocol != ProtocolSFTP {
+		why += " The conntrack FTP helper is not used: it reads PASV replies from the control channel, which " +
+			"TLS encrypts, so it sees nothing; the fixed passive range replaces it."
+	}
+	d.decide("firewall.backends", "Firewall rules written for", strings.Join(names, ", "), why)
+	switch {
+	case a.Server != nil && a.Protocol == ProtocolSFTP:
+		d.sftpServerFlows()
+	case a.Server != nil:
 		d.serverFlows()
 	}
 	if a.Client != nil {
@@ -526,6 +559,17 @@ func (d *decider) firewalls() {
 func (d *decider) flow(f Flow) { d.p.Flows = append(d.p.Flows, f) }
 
 func (d *decider) controlFlows(f Flow) {
+	if d.a.Protocol == ProtocolSFTP {
+		f.Purpose, f.Ports, f.Decision = PurposeSFTP, Port(d.a.SFTP.Port), "client.software"
+		if d.p.SFTP != nil {
+			f.Decision = "sftp.port"
+		} else if d.a.Server == nil {
+			f.Decision = "client.server"
+		}
+		f.Why = "SFTP sessions: login, commands and data in one SSH connection"
+		d.flow(f)
+		return
+	}
 	ftps := d.a.FTPS
 	if ftps.Mode.Explicit() {
 		g := f
@@ -556,6 +600,21 @@ func (d *decider) passiveRange() PortRange {
 	return d.p.Client.Passive
 }
 
+func (d *decider) adminSSH() {
+	s := d.a.Server
+	if s.AdminNetwork == AnyIPv4 {
+		d.warn("firewall.admin_ssh", "SSH access", fmt.Sprintf("port %d from anywhere", s.SSHPort),
+			fmt.Sprintf("The host firewall keeps SSH (port %d) open so applying it cannot lock you out, but "+
+				"from anywhere, because no admin network was given. Set server.admin_network to the network "+
+				"you administer from (e.g. 192.0.2.0/24) to close it to everyone else.", s.SSHPort))
+	} else {
+		d.decide("firewall.admin_ssh", "SSH access", fmt.Sprintf("port %d from %s", s.SSHPort, s.AdminNetwork),
+			fmt.Sprintf("SSH (port %d) stays open from your admin network %s, so applying the host firewall "+
+				"never locks you out; make sure the address you are connected from is inside it before you "+
+				"apply the rules.", s.SSHPort, s.AdminNetwork))
+	}
+}
+
 func (d *decider) serverFlows() {
 	s := d.a.Server
 	sp := d.p.Server
@@ -574,17 +633,7 @@ func (d *decider) serverFlows() {
 			"from %s, plus SSH for the administrator; replies to its own connections, loopback and the ICMP "+
 			"messages TCP needs (path-MTU discovery: TLS handshakes stall without it) pass; everything else "+
 			"is dropped.", allowed))
-	if s.AdminNetwork == AnyIPv4 {
-		d.warn("firewall.admin_ssh", "SSH access", fmt.Sprintf("port %d from anywhere", s.SSHPort),
-			fmt.Sprintf("The host firewall keeps SSH (port %d) open so applying it cannot lock you out, but "+
-				"from anywhere, because no admin network was given. Set server.admin_network to the network "+
-				"you administer from (e.g. 192.0.2.0/24) to close it to everyone else.", s.SSHPort))
-	} else {
-		d.decide("firewall.admin_ssh", "SSH access", fmt.Sprintf("port %d from %s", s.SSHPort, s.AdminNetwork),
-			fmt.Sprintf("SSH (port %d) stays open from your admin network %s, so applying the host firewall "+
-				"never locks you out; make sure the address you are connected from is inside it before you "+
-				"apply the rules.", s.SSHPort, s.AdminNetwork))
-	}
+	d.adminSSH()
 	d.controlFlows(Flow{Side: SideServerHost, Direction: Inbound, From: s.AllowedClients})
 	d.flow(Flow{Side: SideServerHost, Direction: Inbound, Purpose: PurposeAdmin, Ports: Port(s.SSHPort),
 		From: []string{s.AdminNetwork}, Decision: "firewall.admin_ssh",
@@ -654,22 +703,26 @@ func (d *decider) clientFlows() {
 	for _, e := range c.Endpoints {
 		ports = append(ports, strconv.Itoa(e.Port))
 	}
-	ports = append(ports, c.Passive.String())
+	what := "the server's SFTP port"
+	tail := " SFTP needs no other port in either direction."
+	if !c.Passive.IsZero() {
+		ports = append(ports, c.Passive.String())
+		what = "the server's control port(s) and passive range"
+		tail = " Passive mode needs no inbound rule and no port forward on your side. A strict egress " +
+			"filter that allows only the control port lets you log in, then hangs on the first listing."
+	}
 	switch c.NAT {
 	case ClientNATMasquerade:
 		d.decide("firewall.client_egress", "Client's router",
 			fmt.Sprintf("forward tcp %s from %s to %s; nothing inbound", strings.Join(ports, ", "), c.LANCIDR, dest),
-			fmt.Sprintf("Your router lets %s open connections to the server's control port(s) and passive range "+
-				"and lets the replies back; nothing new comes in (passive mode needs no inbound rule and no port "+
-				"forward on your side). A strict egress filter that allows only the control port lets you log "+
-				"in, then hangs on the first listing.", c.LANCIDR))
+			fmt.Sprintf("Your router lets %s open connections to %s and lets the replies back; nothing new "+
+				"comes in.%s", c.LANCIDR, what, tail))
 		d.controlFlows(Flow{Side: SideClientRouter, Direction: Forward, From: []string{c.LANCIDR}, To: to})
 	default:
 		d.decide("firewall.client_egress", "Client host firewall",
 			fmt.Sprintf("outbound tcp %s to %s; nothing inbound", strings.Join(ports, ", "), dest),
-			"The client host may open connections to the server's control port(s) and passive range and gets "+
-				"the replies back; nothing new comes in (passive mode needs no inbound rule). A strict egress "+
-				"filter that allows only the control port lets you log in, then hangs on the first listing.")
+			fmt.Sprintf("The client host may open connections to %s and gets the replies back; nothing new "+
+				"comes in.%s", what, tail))
 		d.controlFlows(Flow{Side: SideClientHost, Direction: Outbound, To: to})
 		if c.ActiveMode && c.NAT == ClientNATNone {
 			d.flow(Flow{Side: SideClientHost, Direction: Inbound, Purpose: PurposeActive,
@@ -699,6 +752,10 @@ func (d *decider) pitfalls() {
 	a := d.a
 	add := func(symptom, cause, fix string) {
 		d.p.Pitfalls = append(d.p.Pitfalls, Pitfall{Symptom: symptom, Cause: cause, Fix: fix})
+	}
+	if a.Protocol == ProtocolSFTP {
+		d.sftpPitfalls(add)
+		return
 	}
 	pr := d.passiveRange()
 	add("Login works, but the first listing or transfer hangs and times out.",

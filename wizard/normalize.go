@@ -22,14 +22,20 @@ func Normalize(a Answers) Answers {
 	if n.Version == 0 {
 		n.Version = SchemaVersion
 	}
-	if n.FTPS.Mode == "" {
-		n.FTPS.Mode = ModeExplicit
+	if n.Protocol == "" {
+		n.Protocol = ProtocolFTPS
 	}
-	if n.FTPS.ExplicitPort == 0 {
-		n.FTPS.ExplicitPort = DefaultExplicitPort
-	}
-	if n.FTPS.ImplicitPort == 0 {
-		n.FTPS.ImplicitPort = DefaultImplicitPort
+	sftp := n.Protocol == ProtocolSFTP
+	if !sftp {
+		if n.FTPS.Mode == "" {
+			n.FTPS.Mode = ModeExplicit
+		}
+		if n.FTPS.ExplicitPort == 0 {
+			n.FTPS.ExplicitPort = DefaultExplicitPort
+		}
+		if n.FTPS.ImplicitPort == 0 {
+			n.FTPS.ImplicitPort = DefaultImplicitPort
+		}
 	}
 	if len(n.Firewalls) == 0 {
 		n.Firewalls = []Firewall{FirewallNftables}
@@ -38,18 +44,49 @@ func Normalize(a Answers) Answers {
 	}
 	if a.Server != nil {
 		s := *a.Server
-		normalizeServer(&s)
+		normalizeServerNetwork(&s)
+		if !sftp {
+			normalizeServerFTPS(&s)
+		}
 		n.Server = &s
+	}
+	if sftp {
+		x := SFTP{}
+		if a.SFTP != nil {
+			x = *a.SFTP
+		}
+		normalizeSFTP(&x, n.Server)
+		n.SFTP = &x
 	}
 	if a.Client != nil {
 		c := *a.Client
-		normalizeClient(&c, n.Server)
+		normalizeClient(&c, n)
 		n.Client = &c
 	}
 	return n
 }
 
-func normalizeServer(s *Server) {
+func normalizeSFTP(x *SFTP, server *Server) {
+	if x.Port == 0 {
+		x.Port = DefaultSSHPort
+		if server != nil {
+			x.Port = server.SSHPort
+		}
+	}
+	if x.Group == "" {
+		x.Group = "sftponly"
+	}
+	x.Users = slices.Clone(x.Users)
+	if x.ChrootRoot == "" {
+		x.ChrootRoot = "/srv/sftp"
+	}
+	if x.UploadDir == "" {
+		x.UploadDir = DefaultUploadDir
+	}
+	x.PasswordAuthentication = ptr(IsTrue(x.PasswordAuthentication, false))
+}
+
+func normalizeServerNetwork(s *Server) {
 	if s.NAT == "" {
 		s.NAT = NATNone
 	}
@@ -71,6 +108,9 @@ func normalizeServer(s *Server) {
 	if s.SSHPort == 0 {
 		s.SSHPort = DefaultSSHPort
 	}
+}
+
+func normalizeServerFTPS(s *Server) {
 	if s.PassiveStart == 0 {
 		s.PassiveStart = DefaultPassiveStart
 	}
@@ -117,7 +157,7 @@ func normalizeServer(s *Server) {
 	}
 }
 
-func normalizeClient(c *Client, server *Server) {
+func normalizeClient(c *Client, a Answers) {
 	if c.NAT == "" {
 		c.NAT = ClientNATNone
 	}
@@ -125,15 +165,21 @@ func normalizeClient(c *Client, server *Server) {
 		r := *c.Router
 		c.Router = &r
 	}
-	if len(c.Software) == 0 {
-		c.Software = []ClientSoftware{ClientLFTP, ClientCurl}
-	} else {
+	switch {
+	case len(c.Software) > 0:
 		c.Software = slices.Clone(c.Software)
+	case a.Protocol == ProtocolSFTP:
+		c.Software = []ClientSoftware{ClientOpenSSH}
+	default:
+		c.Software = []ClientSoftware{ClientLFTP, ClientCurl}
 	}
 	if c.User == "" {
 		c.User = DefaultClientUser
-		if server != nil && len(server.Vsftpd.Users) > 0 {
-			c.User = server.Vsftpd.Users[0]
+		switch {
+		case a.Protocol == ProtocolSFTP && a.SFTP != nil && len(a.SFTP.Users) > 0:
+			c.User = a.SFTP.Users[0]
+		case a.Protocol != ProtocolSFTP && a.Server != nil && len(a.Server.Vsftpd.Users) > 0:
+			c.User = a.Server.Vsftpd.Users[0]
 		}
 	}
 }

@@ -15,8 +15,13 @@ type Plan struct {
 	Decisions []Decision
 	// Flows is the port map: every connection a firewall must allow, on
 	// every side that needs rules, in a stable order.
-	Flows    []Flow
-	Server   *ServerPlan // nil for role client
+	Flows []Flow
+	// Server holds the server end's network and, for FTPS, vsftpd; nil for
+	// role client.
+	Server *ServerPlan
+	// SFTP holds the sshd side of an SFTP plan (protocol sftp with a
+	// server end); nil otherwise.
+	SFTP     *SFTPPlan
 	Client   *ClientPlan // nil for role server
 	Pitfalls []Pitfall
 }
@@ -118,6 +123,7 @@ const (
 	PurposePassive         Purpose = "passive-data"     // passive-mode data connections
 	PurposeActive          Purpose = "active-data"      // active-mode data connections (server to client)
 	PurposeAdmin           Purpose = "admin-ssh"        // the administrator's SSH
+	PurposeSFTP            Purpose = "sftp"             // SFTP (SSH) sessions
 )
 
 // PortRange is an inclusive TCP port range; a single port has First == Last.
@@ -274,24 +280,53 @@ type ClientPlan struct {
 // Endpoint is one way to reach the server.
 type Endpoint struct {
 	Implicit bool
-	Port     int
+	// SFTP marks the endpoint of an SFTP plan (Implicit is then false).
+	SFTP bool
+	Port int
 }
 
 // Scheme is the URL scheme clients use for this endpoint: ftps:// for
-// implicit, ftp:// (with AUTH TLS forced) for explicit.
+// implicit, ftp:// (with AUTH TLS forced) for explicit, sftp:// for SFTP.
 func (e Endpoint) Scheme() string {
-	if e.Implicit {
+	switch {
+	case e.SFTP:
+		return "sftp"
+	case e.Implicit:
 		return "ftps"
 	}
 	return "ftp"
 }
 
-// Name is "explicit" or "implicit".
+// Name is "explicit", "implicit" or "sftp".
 func (e Endpoint) Name() string {
-	if e.Implicit {
+	switch {
+	case e.SFTP:
+		return "sftp"
+	case e.Implicit:
 		return "implicit"
 	}
 	return "explicit"
+}
+
+// SFTPPlan is the sshd side of an SFTP plan.
+type SFTPPlan struct {
+	Port       int
+	Group      string
+	Users      []string
+	ChrootRoot string
+	UploadDir  string
+	// PasswordAuth says whether SFTP users may log in with a password.
+	PasswordAuth bool
+	// File is the output path of the sshd drop-in ("server/sshd_config.d/ftpswiz-sftp.conf").
+	File string
+	// InstallPath is where the drop-in goes on the server.
+	InstallPath string
+	// Global are the drop-in's settings outside the Match block.
+	Global []Option
+	// Match is the Match block's criteria ("Group sftponly").
+	Match string
+	// MatchOptions are the settings inside the Match block.
+	MatchOptions []Option
 }
 
 // Pitfall is a failure that can happen in this deployment, as the user will

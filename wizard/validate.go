@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"path"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -21,7 +22,10 @@ func Validate(a Answers) error {
 	return &ValidationError{Fields: v.errs}
 }
 
-type validator struct{ errs []*FieldError }
+type validator struct {
+	errs []*FieldError
+	sftp bool // protocol sftp
+}
 
 func (v *validator) add(field, fix, format string, args ...any) {
 	v.errs = append(v.errs, &FieldError{Field: field, Problem: fmt.Sprintf(format, args...), Fix: fix})
@@ -52,8 +56,21 @@ func (v *validator) answers(a Answers) {
 		v.add("version", fmt.Sprintf("set version: %d", SchemaVersion),
 			"version %d is not supported by this ftpswiz (it reads version %d)", a.Version, SchemaVersion)
 	}
+	if v.enum("protocol", string(a.Protocol), strs(Protocols())) && a.Protocol == ProtocolSFTP {
+		v.sftp = true
+	}
 	roleOK := v.enum("role", string(a.Role), strs(Roles()))
-	v.ftps(a.FTPS)
+	switch {
+	case v.sftp && a.FTPS != (FTPS{}):
+		v.add("ftps", "remove the ftps: section, or set protocol: ftps", "is given, but protocol is sftp")
+	case v.sftp:
+		v.sftpSection(a.SFTP, a.Server)
+	case a.SFTP != nil:
+		v.add("sftp", "remove the sftp: section, or set protocol: sftp", "is given, but protocol is ftps")
+		v.ftps(a.FTPS)
+	default:
+		v.ftps(a.FTPS)
+	}
 	if roleOK {
 		switch {
 		case a.Role.HasServer() && a.Server == nil:
@@ -275,6 +292,23 @@ func (v *validator) server(s *Server, f FTPS) {
 	}
 	v.cidr("server.admin_network", s.AdminNetwork)
 	sshOK := v.port("server.ssh_port", s.SSHPort)
+	if v.sftp {
+		for _, x := range []struct {
+			field string
+			zero  bool
+		}{
+			{"server.passive_start", s.PassiveStart == 0},
+			{"server.capacity", s.Capacity == (Capacity{})},
+			{"server.tls", s.TLS == (TLS{})},
+			{"server.vsftpd", reflect.ValueOf(s.Vsftpd).IsZero()},
+		} {
+			if !x.zero {
+				v.add(x.field, "remove it (SFTP users and chroot go in the sftp: section), or set protocol: ftps",
+					"is for FTPS, but protocol is sftp")
+			}
+		}
+		return
+	}
 	v.capacity(&s.Capacity)
 	v.passive(s, f, sshOK)
 	v.tls(&s.TLS, s.Vsftpd.Flavour)
@@ -427,8 +461,12 @@ func (v *validator) client(c *Client, role Role, f FTPS) {
 				"is given, but with role both the range comes from the server's sizing")
 		}
 	} else if role == RoleClient {
-		v.address("client.server_address", c.ServerAddress, "the FTPS server's public address")
-		if c.PassivePorts == "" {
+		v.address("client.server_address", c.ServerAddress, "the server's public address")
+		if v.sftp {
+			if c.PassivePorts != "" {
+				v.add("client.passive_ports", "remove it: SFTP needs no passive range", "is given, but protocol is sftp")
+			}
+		} else if c.PassivePorts == "" {
 			v.add("client.passive_ports", "ask the server's operator for the passive range and write it as first-last, e.g. 50000-50099",
 				"is required with role client: the egress firewall must allow the server's data ports")
 		} else if r, err := ParsePortRange(c.PassivePorts); err != nil {
@@ -442,15 +480,49 @@ func (v *validator) client(c *Client, role Role, f FTPS) {
 			}
 		}
 	}
+	valid := ClientSoftwares()
+	if v.sftp {
+		valid = SFTPClientSoftwares()
+	}
 	for i, s := range c.Software {
 		field := fmt.Sprintf("client.software[%d]", i)
-		if v.enum(field, string(s), strs(ClientSoftwares())) && slices.Index(c.Software, s) < i {
+		if v.enum(field, string(s), strs(valid)) && slices.Index(c.Software, s) < i {
 			v.add(field, "list each client once", "%s is listed twice", s)
 		}
 	}
 	if !usernameRE.MatchString(c.User) {
 		v.add("client.user", "use the login name the server's operator gave you (lower-case letters, digits, _ and -)",
 			"%q is not a valid user name", c.User)
+	}
+}
+
+func (v *validator) sftpSection(x *SFTP, server *Server) {
+	if x == nil {
+		return // Normalize always fills it for protocol sftp
+	}
+	v.port("sftp.port", x.Port)
+	if !usernameRE.MatchString(x.Group) {
+		v.add("sftp.group", "use a Linux group name such as sftponly", "%q is not a valid group name", x.Group)
+	}
+	for i, u := range x.Users {
+		field := fmt.Sprintf("sftp.users[%d]", i)
+		switch {
+		case !usernameRE.MatchString(u):
+			v.add(field, "use a Linux login name: lower-case letters, digits, _ and -, starting with a letter",
+				"%q is not a valid user name", u)
+		case u == "root":
+			v.add(field, "create an unprivileged user for SFTP", "root must never be an SFTP-only account")
+		case slices.Index(x.Users, u) < i:
+			v.add(field, "list each user once", "%s is listed twice", u)
+		}
+	}
+	if !path.IsAbs(x.ChrootRoot) || path.Clean(x.ChrootRoot) == "/" {
+		v.add("sftp.chroot_root", "give an absolute directory such as /srv/sftp (each user gets /srv/sftp/<user>)",
+			"%q must be an absolute directory other than /", x.ChrootRoot)
+	}
+	if path.IsAbs(x.UploadDir) || strings.Contains(x.UploadDir, "/") || x.UploadDir == "." || x.UploadDir == ".." {
+		v.add("sftp.upload_dir", "give a single directory name such as upload",
+			"%q must be one directory name inside the user's chroot", x.UploadDir)
 	}
 }
 

@@ -1,0 +1,108 @@
+package wizard
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+func sftpAnswers() Answers {
+	return Answers{Version: 1, Protocol: ProtocolSFTP, Role: RoleBoth,
+		SFTP: &SFTP{Users: []string{"alice"}},
+		Server: &Server{PublicAddress: "198.51.100.10", HostAddress: "10.20.0.2", NAT: NATPortForward,
+			Router: &Router{WANInterface: "wan0", LANInterface: "lan0"}, AdminNetwork: "10.20.0.0/24"},
+		Client:    &Client{NAT: ClientNATMasquerade, Router: &Router{WANInterface: "wan0", LANInterface: "lan0"}, LANCIDR: "192.168.50.0/24"},
+		Firewalls: []Firewall{FirewallNftables},
+	}
+}
+
+func TestDecideSFTP(t *testing.T) {
+	p := decide(t, sftpAnswers())
+	checkPlan(t, p)
+	if p.SFTP == nil || p.SFTP.Port != 22 || p.SFTP.Match != "Group sftponly" || p.SFTP.PasswordAuth {
+		t.Fatalf("sftp plan %+v", p.SFTP)
+	}
+	if len(p.Server.Instances) != 0 || p.Server.Passive != (PortRange{}) {
+		t.Error("an SFTP plan has no vsftpd and no passive range")
+	}
+	if p.Answers.FTPS != (FTPS{}) || p.Answers.Server.Vsftpd.Flavour != "" {
+		t.Error("normalised SFTP answers must not grow FTPS defaults")
+	}
+	for _, f := range p.Flows {
+		if f.Purpose == PurposePassive || f.Ports.Count() != 1 {
+			t.Errorf("SFTP flow %+v", f)
+		}
+	}
+	var routerPorts []int
+	for _, f := range p.FlowsFor(SideServerRouter) {
+		routerPorts = append(routerPorts, f.Ports.First)
+	}
+	if !slices.Equal(routerPorts, []int{22}) {
+		t.Errorf("router forwards %v", routerPorts)
+	}
+	if e := p.Client.Endpoints; len(e) != 1 || e[0].Scheme() != "sftp" || e[0].Port != 22 {
+		t.Errorf("endpoints %+v", e)
+	}
+	if p.Client.User != "alice" || !slices.Equal(p.Client.Software, []ClientSoftware{ClientOpenSSH}) {
+		t.Errorf("client %+v", p.Client)
+	}
+	keys := map[string]bool{}
+	for _, o := range p.SFTP.MatchOptions {
+		keys[o.Key] = true
+	}
+	for _, k := range []string{"ForceCommand", "ChrootDirectory", "AllowTcpForwarding", "PermitTunnel", "X11Forwarding", "PasswordAuthentication"} {
+		if !keys[k] {
+			t.Errorf("Match block lacks %s", k)
+		}
+	}
+}
+
+func TestDecideSFTPSeparatePort(t *testing.T) {
+	a := sftpAnswers()
+	a.SFTP.Port = 2222
+	p := decide(t, a)
+	if len(p.SFTP.Global) != 2 || p.SFTP.Global[0].Value != "22" || p.SFTP.Global[1].Value != "2222" {
+		t.Errorf("global %+v", p.SFTP.Global)
+	}
+	for _, f := range p.FlowsFor(SideServerRouter) {
+		if f.Ports.First != 2222 {
+			t.Errorf("router must forward only the SFTP port, not admin SSH: %+v", f)
+		}
+	}
+}
+
+func TestSFTPBadInputs(t *testing.T) {
+	tests := []struct {
+		name  string
+		edit  func(a *Answers)
+		field string
+		want  string
+	}{
+		{"ftps section with sftp", func(a *Answers) { a.FTPS.Mode = ModeExplicit }, "ftps", "protocol is sftp"},
+		{"sftp section with ftps", func(a *Answers) { a.Protocol = ProtocolFTPS }, "sftp", "protocol is ftps"},
+		{"vsftpd users with sftp", func(a *Answers) { a.Server.Vsftpd.Users = []string{"bob"} }, "server.vsftpd", "is for FTPS"},
+		{"capacity with sftp", func(a *Answers) { a.Server.Capacity.Transfers = 5 }, "server.capacity", "is for FTPS"},
+		{"ftps client software", func(a *Answers) { a.Client.Software = []ClientSoftware{ClientCurl} }, "client.software[0]", "use one of: openssh"},
+		{"passive ports with sftp", func(a *Answers) {
+			a.Role, a.Server = RoleClient, nil
+			a.Client.ServerAddress, a.Client.PassivePorts = "sftp.example.com", "50000-50010"
+		}, "client.passive_ports", "SFTP needs no passive range"},
+		{"bad group", func(a *Answers) { a.SFTP.Group = "SFTP Users" }, "sftp.group", "not a valid group name"},
+		{"root sftp user", func(a *Answers) { a.SFTP.Users = []string{"root"} }, "sftp.users[0]", "root"},
+		{"relative chroot", func(a *Answers) { a.SFTP.ChrootRoot = "srv" }, "sftp.chroot_root", "absolute"},
+		{"unknown protocol", func(a *Answers) { a.Protocol = "scp" }, "protocol", "use one of: ftps, sftp"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := sftpAnswers()
+			tt.edit(&a)
+			_, err := Decide(a)
+			for _, f := range FieldErrors(err) {
+				if f.Field == tt.field && strings.Contains(f.Error(), tt.want) {
+					return
+				}
+			}
+			t.Fatalf("want %s: %q, got %v", tt.field, tt.want, err)
+		})
+	}
+}
