@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"sort"
@@ -45,7 +46,7 @@ and REPORT.md), and KEY may name a decision, e.g. passive.range.
 			if len(args) == 1 {
 				opts.Key = args[0]
 			}
-			return runExplain(opts)
+			return runExplain(cmd.Context(), opts)
 		},
 		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 			if len(args) > 0 {
@@ -56,7 +57,7 @@ and REPORT.md), and KEY may name a decision, e.g. passive.range.
 				keys = append(keys, t.Key+"\t"+t.Title)
 			}
 			if opts.Answers != "" && opts.Answers != "-" {
-				if p, _, err := loadPlan(root, opts.Answers); err == nil {
+				if p, _, err := loadPlan(cmd.Context(), root, opts.Answers); err == nil {
 					for _, d := range p.Decisions {
 						keys = append(keys, d.Key+"\t"+d.Title)
 					}
@@ -70,10 +71,10 @@ and REPORT.md), and KEY may name a decision, e.g. passive.range.
 	return cmd
 }
 
-func runExplain(opts *explainOptions) error {
+func runExplain(ctx context.Context, opts *explainOptions) error {
 	var plan *wizard.Plan
 	if opts.Answers != "" {
-		p, _, err := loadPlan(opts.root, opts.Answers)
+		p, _, err := loadPlan(ctx, opts.root, opts.Answers)
 		if err != nil {
 			return err
 		}

@@ -72,7 +72,7 @@ machine (Debian 12's 3.0.3 when there is none).
 
 func runGenerate(cmd *cobra.Command, opts *generateOptions) error {
 	ro := opts.root
-	p, note, err := loadPlan(ro, opts.Answers)
+	p, note, err := loadPlan(cmd.Context(), ro, opts.Answers)
 	if err != nil {
 		return err
 	}

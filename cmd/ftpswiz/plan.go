@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -16,17 +17,32 @@ type answersFile struct {
 	Data []byte
 }
 
-// readAnswers reads the answers file at path ("-": standard input).
-func readAnswers(opts *rootOptions, path string) (answersFile, error) {
+// readAnswers reads the answers file at path ("-": standard input). Reading
+// standard input stops when ctx is cancelled (Ctrl-C while a terminal waits
+// for input).
+func readAnswers(ctx context.Context, opts *rootOptions, path string) (answersFile, error) {
 	if path == "" {
 		return answersFile{}, argsError("--answers FILE is required (use --answers - to read standard input)")
 	}
 	if path == "-" {
-		data, err := io.ReadAll(opts.In)
-		if err != nil {
-			return answersFile{}, fmt.Errorf("read answers from stdin: %w", err)
+		type result struct {
+			data []byte
+			err  error
 		}
-		return answersFile{Name: "stdin", Data: data}, nil
+		done := make(chan result, 1)
+		go func() {
+			data, err := io.ReadAll(opts.In)
+			done <- result{data, err}
+		}()
+		select {
+		case r := <-done:
+			if r.err != nil {
+				return answersFile{}, fmt.Errorf("read answers from stdin: %w", r.err)
+			}
+			return answersFile{Name: "stdin", Data: r.data}, nil
+		case <-ctx.Done():
+			return answersFile{}, withCode(codeInterrupted, fmt.Errorf("interrupted while reading answers from stdin: %w", ctx.Err()))
+		}
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -95,8 +111,8 @@ func resolveFlavour(opts *rootOptions, a *wizard.Answers) string {
 
 // loadPlan reads, decodes and decides an answers file. note (may be "")
 // says how an automatic vsftpd flavour was resolved.
-func loadPlan(opts *rootOptions, path string) (p *wizard.Plan, note string, err error) {
-	f, err := readAnswers(opts, path)
+func loadPlan(ctx context.Context, opts *rootOptions, path string) (p *wizard.Plan, note string, err error) {
+	f, err := readAnswers(ctx, opts, path)
 	if err != nil {
 		return nil, "", err
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -42,7 +43,7 @@ with a header line) and json (an array of objects).
   ftpswiz ports --answers answers.yaml --format markdown >> NOTES.md`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runPorts(opts)
+			return runPorts(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().StringVarP(&opts.Answers, "answers", "a", "", "answers file (YAML); - reads standard input")
@@ -52,14 +53,14 @@ with a header line) and json (an array of objects).
 	return cmd
 }
 
-func runPorts(opts *portsOptions) error {
+func runPorts(ctx context.Context, opts *portsOptions) error {
 	write, ok := map[string]func(io.Writer, []portRow) error{
 		"table": writePortsTable, "markdown": writePortsMarkdown, "tsv": writePortsTSV, "json": writePortsJSON,
 	}[opts.Format]
 	if !ok {
 		return argsError("unknown --format %q (valid: %s)", opts.Format, strings.Join(portFormats(), ", "))
 	}
-	p, _, err := loadPlan(opts.root, opts.Answers)
+	p, _, err := loadPlan(ctx, opts.root, opts.Answers)
 	if err != nil {
 		return err
 	}
