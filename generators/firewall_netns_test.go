@@ -29,6 +29,7 @@ const fwCmdTimeout = 30 * time.Second
 type fwNS struct {
 	t    testing.TB
 	Name string
+	conf string // private tool configuration (see fwNSConfDir)
 }
 
 // fwNewNS creates a uniquely named namespace with lo up.
@@ -208,4 +209,56 @@ func fwCheckProbes(t *testing.T, ns *fwNS, probes []fwProbe) {
 			t.Errorf("connect %s -> %s: established=%v, want %v", r.p.From, r.p.To, r.ok, r.p.Want)
 		}
 	}
+}
+
+// Ping sends one ICMP echo request from the namespace (from src, "" for
+// any) and reports whether the echo reply came back within timeout.
+func (ns *fwNS) Ping(src, dst string, timeout time.Duration) (bool, error) {
+	var ok bool
+	err := ns.Do(func() error {
+		var laddr *net.IPAddr
+		if src != "" {
+			laddr = &net.IPAddr{IP: net.ParseIP(src)}
+		}
+		c, err := net.DialIP("ip4:icmp", laddr, &net.IPAddr{IP: net.ParseIP(dst)})
+		if err != nil {
+			return fmt.Errorf("icmp socket: %w", err)
+		}
+		defer c.Close()
+		const id, seq = 0x4654, 1
+		msg := []byte{8, 0, 0, 0, id >> 8, id & 0xff, 0, seq, 'f', 't', 'p', 's', 'w', 'i', 'z'}
+		sum := 0
+		for i := 0; i+1 < len(msg); i += 2 {
+			sum += int(msg[i])<<8 | int(msg[i+1])
+		}
+		if len(msg)%2 == 1 {
+			sum += int(msg[len(msg)-1]) << 8
+		}
+		for sum > 0xffff {
+			sum = sum>>16 + sum&0xffff
+		}
+		msg[2], msg[3] = byte(^sum>>8), byte(^sum)
+		if _, err := c.Write(msg); err != nil {
+			return fmt.Errorf("icmp write: %w", err)
+		}
+		if err := c.SetReadDeadline(time.Now().Add(timeout)); err != nil {
+			return err
+		}
+		buf := make([]byte, 1500)
+		for {
+			n, _, err := c.ReadFrom(buf) // ReadFrom strips the IPv4 header, Read does not
+			if err != nil {
+				var ne net.Error
+				if errors.As(err, &ne) && ne.Timeout() {
+					return nil
+				}
+				return fmt.Errorf("icmp read: %w", err)
+			}
+			if n >= 8 && buf[0] == 0 && buf[4] == id>>8 && buf[5] == id&0xff {
+				ok = true
+				return nil
+			}
+		}
+	})
+	return ok, err
 }
