@@ -20,7 +20,7 @@ type LftpOptions struct {
 	FixPasvAddress bool   // lftp's default: replace a private PASV address by the control address
 	PreferEPSV     bool   // ftp:prefer-epsv yes
 	LimitRate      int    // net:limit-rate in bytes/s, 0 = unlimited
-	Debug          bool   // `debug 3`: protocol trace in the output
+	Debug          bool   // `debug 5`: protocol trace in the output
 	Extra          []string
 }
 
@@ -59,7 +59,7 @@ func LftpSettings(o LftpOptions) []string {
 		s = append(s, fmt.Sprintf("set net:limit-rate %d", o.LimitRate))
 	}
 	if o.Debug {
-		s = append(s, "debug 3")
+		s = append(s, "debug 5")
 	}
 	return append(s, o.Extra...)
 }

@@ -147,13 +147,24 @@ const VsftpdStartTimeout = 10 * time.Second
 func (ns *Namespace) StartVsftpd(confPath string) *Process {
 	ns.t.Helper()
 	Require(ns.t, "vsftpd")
-	conf, err := os.ReadFile(confPath)
+	p, err := ns.TryStartVsftpd(confPath)
 	if err != nil {
 		ns.t.Fatalf("lab: %v", err)
 	}
+	return p
+}
+
+// TryStartVsftpd is StartVsftpd returning an error instead of failing the
+// test: use it to check that vsftpd refuses a config. The error contains
+// vsftpd's output and the numbered config.
+func (ns *Namespace) TryStartVsftpd(confPath string) (*Process, error) {
+	conf, err := os.ReadFile(confPath)
+	if err != nil {
+		return nil, err
+	}
 	opts := ParseVsftpdConf(string(conf))
 	if strings.EqualFold(opts["background"], "YES") {
-		ns.t.Fatalf("lab: %s sets background=YES; the lab needs vsftpd in the foreground", confPath)
+		return nil, fmt.Errorf("%s sets background=YES; the lab needs vsftpd in the foreground", confPath)
 	}
 	port := opts["listen_port"]
 	if port == "" {
@@ -172,17 +183,17 @@ func (ns *Namespace) StartVsftpd(confPath string) *Process {
 			if !strings.EqualFold(opts["listen"], "YES") && !strings.EqualFold(opts["listen_ipv6"], "YES") {
 				hint = "\nhint: neither listen=YES nor listen_ipv6=YES: vsftpd ran in inetd mode on stdin"
 			}
-			ns.t.Fatalf("lab: [%s] vsftpd %s exited during start-up (%v); output (fd 0/1/2):\n%s%s\nconfig:\n%s",
+			return p, fmt.Errorf("[%s] vsftpd %s exited during start-up (%v); output (fd 0/1/2):\n%s%s\nconfig:\n%s",
 				ns.Role, confPath, werr, p.Output(), hint, numbered(string(conf)))
 		}
 		c, err := ns.Dial("tcp", addr, 200*time.Millisecond)
 		if err == nil {
 			c.Close()
-			return p
+			return p, nil
 		}
 		if time.Now().After(deadline) {
 			p.Stop()
-			ns.t.Fatalf("lab: [%s] vsftpd %s: %s not accepting after %v: %v; output:\n%s\nconfig:\n%s",
+			return p, fmt.Errorf("[%s] vsftpd %s: %s not accepting after %v: %v; output:\n%s\nconfig:\n%s",
 				ns.Role, confPath, addr, VsftpdStartTimeout, err, p.Output(), numbered(string(conf)))
 		}
 		time.Sleep(50 * time.Millisecond)
