@@ -1,0 +1,295 @@
+package vsftpdconf
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"flag"
+	"fmt"
+	"io/fs"
+	"math/big"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/ftpswiz/ftpswiz/wizard"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/vsftpdconf")
+
+func flavour(s string) wizard.Flavour { return wizard.Flavour(s) }
+
+func ptr[T any](v T) *T { return &v }
+
+// corpusDir holds real-world-style configs and their expected findings.
+const corpusDir = "../testdata/vsftpdconf"
+
+// corpus says how each config of the corpus is linted. Every *.conf file
+// must be listed.
+var corpus = []struct {
+	file string
+	opts Options
+}{
+	{"debian-12-shipped.conf", Options{Flavour: wizard.FlavourDebian}},
+	{"windows-edited.conf", Options{Flavour: wizard.FlavourDebian}},
+	{"tutorial-behind-nat.conf", Options{Flavour: wizard.FlavourDebian, BehindNAT: ptr(true), PublicAddress: "198.51.100.23",
+		Transfers: 20}},
+	{"container-entrypoint.conf", Options{Flavour: wizard.FlavourDebian, BehindNAT: ptr(true), PublicAddress: "203.0.113.7",
+		Transfers: 10}},
+	{"rhel-shipped-ftps.conf", Options{Flavour: wizard.FlavourRHEL, Transfers: 100}},
+	{"upstream-modern.conf", Options{Flavour: wizard.FlavourUpstream}},
+	{"hand-typed-mistakes.conf", Options{Flavour: wizard.FlavourDebian, Uploads: ptr(true)}},
+	{"ftpswiz-like-good.conf", Options{Flavour: wizard.FlavourDebian, BehindNAT: ptr(true), PublicAddress: "203.0.113.10",
+		Transfers: 16, Uploads: ptr(true), Implicit: ptr(false)}},
+}
+
+func formatFindings(fs []Finding) string {
+	var b strings.Builder
+	for _, f := range fs {
+		fmt.Fprintf(&b, "%-7s line %-3d %-26s %s\n", f.Severity, f.Line, f.Code, f.Option)
+	}
+	return b.String()
+}
+
+func golden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./vsftpdconf -update)", err)
+	}
+	if string(want) != string(got) {
+		t.Errorf("%s differs (run go test ./vsftpdconf -update to accept):\n%s", path, Diff("want", "got", want, got))
+	}
+}
+
+func TestCorpus(t *testing.T) {
+	listed := map[string]bool{}
+	for _, c := range corpus {
+		listed[c.file] = true
+		t.Run(c.file, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join(corpusDir, c.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.opts.Now = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+			fs := Lint(Parse(data), c.opts)
+			base := strings.TrimSuffix(c.file, ".conf")
+			golden(t, filepath.Join(corpusDir, base+".findings"), []byte(formatFindings(fs)))
+			for _, f := range fs {
+				if f.Why == "" || f.Fix == "" || f.Code == "" {
+					t.Errorf("incomplete finding %+v", f)
+				}
+			}
+			fixed, _ := FixConfig(data, c.opts)
+			golden(t, filepath.Join(corpusDir, base+".fixed"), fixed)
+
+			// Nothing is left to fix automatically.
+			again := Lint(Parse(fixed), c.opts)
+			for _, f := range again {
+				if len(f.Edits) > 0 {
+					t.Errorf("after --fix, still fixable: %s line %d %s: %s", f.Severity, f.Line, f.Code, f.Why)
+				}
+			}
+		})
+	}
+	entries, err := os.ReadDir(corpusDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".conf") && !listed[e.Name()] {
+			t.Errorf("%s is not listed in the corpus table", e.Name())
+		}
+	}
+}
+
+// has reports whether the findings contain code on line (line -1: any).
+func has(fs []Finding, code string, line int) bool {
+	for _, f := range fs {
+		if f.Code == code && (line < 0 || f.Line == line) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestLintRules(t *testing.T) {
+	tests := []struct {
+		name string
+		conf string
+		opts Options
+		code string
+		line int
+		sev  Severity
+	}{
+		{"space around equals", "listen = YES\n", Options{}, "space-around-equals", 1, Error},
+		{"unknown on debian", "ssl_tlsv12=YES\n", Options{}, "unknown-option", 1, Error},
+		{"rhel spelling on upstream", "ssl_tlsv1_2=YES\n", Options{Flavour: wizard.FlavourUpstream}, "unknown-option", 1, Error},
+		{"typo", "pasv_max_prot=5\n", Options{}, "unknown-option", 1, Error},
+		{"bad bool", "listen=maybe\n", Options{}, "bad-bool", 1, Error},
+		{"trailing space bool", "listen=YES \n", Options{}, "bad-bool", 1, Error},
+		{"missing value", "listen\n", Options{}, "missing-value", 1, Error},
+		{"indented comment", "  # hi\n", Options{}, "indented-comment", 1, Error},
+		{"crlf", "listen=YES\r\n", Options{}, "crlf", 1, Error},
+		{"inline comment bool", "listen=YES # on\n", Options{}, "inline-comment", 1, Error},
+		{"inline comment number", "pasv_min_port=50000 # first\n", Options{}, "inline-comment", 1, Warning},
+		{"octal", "pasv_min_port=050000\npasv_max_port=50100\n", Options{}, "octal-number", 1, Warning},
+		{"both listen", "listen=YES\nlisten_ipv6=YES\n", Options{}, "listen-both", 2, Error},
+		{"none listen", "listen=NO\nlisten_ipv6=NO\n", Options{}, "listen-none", 2, Warning},
+		{"ipv6 with pasv_address", "listen=NO\nlisten_ipv6=YES\npasv_address=203.0.113.1\n", Options{},
+			"listen-ipv6-pasv-address", 2, Error},
+		{"quoted pasv_address", "pasv_address=\"203.0.113.1\"\n", Options{}, "pasv-address-quoted", 1, Error},
+		{"name without resolve", "pasv_address=ftp.example.com\n", Options{}, "pasv-address-name", 1, Error},
+		{"name with resolve", "pasv_address=ftp.example.com\npasv_addr_resolve=YES\n", Options{}, "pasv-addr-resolve", 1, Info},
+		{"private behind NAT", "pasv_address=192.168.1.5\n", Options{BehindNAT: ptr(true)}, "pasv-address-private", 1, Error},
+		{"mismatch", "pasv_address=203.0.113.1\n", Options{PublicAddress: "203.0.113.2"}, "pasv-address-mismatch", 1, Error},
+		{"missing behind NAT", "listen=YES\n", Options{BehindNAT: ptr(true), PublicAddress: "203.0.113.2"},
+			"pasv-address-missing", 0, Error},
+		{"missing, NAT unknown", "listen=YES\n", Options{}, "pasv-address-missing", 0, Info},
+		{"no range", "listen=YES\n", Options{}, "pasv-range-missing", 0, Warning},
+		{"inverted range", "pasv_min_port=50100\npasv_max_port=50000\n", Options{}, "pasv-range-inverted", 2, Error},
+		{"small range", "pasv_min_port=50000\npasv_max_port=50019\n", Options{Transfers: 16}, "pasv-range-small", 2, Error},
+		{"slightly small range", "pasv_min_port=50000\npasv_max_port=50049\n", Options{Transfers: 16},
+			"pasv-range-small", 2, Warning},
+		{"range capacity", "pasv_min_port=50000\npasv_max_port=50099\n", Options{}, "pasv-range-capacity", 2, Info},
+		{"pasv off", "pasv_enable=NO\n", Options{}, "pasv-disabled", 1, Error},
+		{"ssl off", "ssl_enable=NO\n", Options{}, "ssl-off", 1, Error},
+		{"ssl unset", "listen=YES\n", Options{}, "ssl-off", 0, Error},
+		{"not forced", "ssl_enable=YES\nrsa_cert_file=/c\nforce_local_data_ssl=NO\n", Options{}, "ssl-not-forced", 3, Warning},
+		{"tls 1.0 explicit", "ssl_enable=YES\nrsa_cert_file=/c\nssl_tlsv1=YES\n", Options{}, "tls-old", 3, Warning},
+		{"tls 1.0 default on 3.0.3", "ssl_enable=YES\nrsa_cert_file=/c\n", Options{}, "tls-old", 0, Info},
+		{"tls 1.1 on rhel", "ssl_enable=YES\nrsa_cert_file=/c\nssl_tlsv1_1=YES\n", Options{Flavour: wizard.FlavourRHEL},
+			"tls-old", 3, Warning},
+		{"seclevel 0", "ssl_enable=YES\nrsa_cert_file=/c\nssl_ciphers=DEFAULT@SECLEVEL=0\n", Options{}, "seclevel-0", 3, Warning},
+		{"implicit on 21", "ssl_enable=YES\nrsa_cert_file=/c\nimplicit_ssl=YES\n", Options{}, "implicit-port-21", 3, Warning},
+		{"implicit expected", "ssl_enable=YES\nrsa_cert_file=/c\n", Options{Implicit: ptr(true)}, "implicit-mismatch", 0, Error},
+		{"cert unset", "ssl_enable=YES\n", Options{}, "cert-missing", 0, Error},
+		{"pam unset", "local_enable=YES\n", Options{}, "pam-service", 0, Error},
+		{"local off", "local_enable=NO\nanonymous_enable=NO\n", Options{}, "local-disabled", 1, Error},
+		{"anonymous default", "local_enable=YES\n", Options{}, "anonymous", 0, Warning},
+		{"writable chroot", "local_enable=YES\nchroot_local_user=YES\nwrite_enable=YES\n", Options{}, "writable-chroot", 2, Warning},
+		{"write off", "write_enable=NO\n", Options{Uploads: ptr(true)}, "write-disabled", 1, Warning},
+		{"seccomp upstream default", "listen=YES\n", Options{Flavour: wizard.FlavourUpstream}, "seccomp", 0, Warning},
+		{"max_per_ip", "pasv_min_port=50000\npasv_max_port=50999\nmax_per_ip=5\n", Options{Transfers: 20}, "max-per-ip", 3, Warning},
+		{"duplicate", "listen=YES\nlisten=NO\n", Options{}, "duplicate", 1, Info},
+		{"promiscuous", "pasv_promiscuous=YES\n", Options{}, "pasv-promiscuous", 1, Warning},
+		{"rhel bind_retries", "pasv_min_port=50000\npasv_max_port=50099\nbind_retries=2\n",
+			Options{Flavour: wizard.FlavourRHEL, Transfers: 10}, "pasv-range-small", 2, Error},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fs := Lint(Parse([]byte(tt.conf)), tt.opts)
+			for _, f := range fs {
+				if f.Code == tt.code && f.Line == tt.line {
+					if f.Severity != tt.sev {
+						t.Errorf("severity %s, want %s: %s", f.Severity, tt.sev, f.Why)
+					}
+					return
+				}
+			}
+			t.Errorf("no %s on line %d; got:\n%s", tt.code, tt.line, formatFindings(fs))
+		})
+	}
+}
+
+func TestLintQuietOnGood(t *testing.T) {
+	conf := "listen=YES\nlisten_ipv6=NO\nanonymous_enable=NO\nlocal_enable=YES\nwrite_enable=YES\npam_service_name=vsftpd\n" +
+		"ssl_enable=YES\nrsa_cert_file=/c\nssl_tlsv1=NO\npasv_min_port=50000\npasv_max_port=50074\npasv_address=203.0.113.10\n"
+	fs := Lint(Parse([]byte(conf)), Options{Flavour: wizard.FlavourDebian, BehindNAT: ptr(true), PublicAddress: "203.0.113.10",
+		Transfers: 16, Uploads: ptr(true)})
+	if w := Worst(fs); w == Error || w == Warning {
+		t.Errorf("findings on a good config:\n%s", formatFindings(fs))
+	}
+}
+
+// hostFS is a Host over an in-memory file system.
+type hostFS struct{ fstest.MapFS }
+
+func (h hostFS) ReadFile(name string) ([]byte, error) {
+	return h.MapFS.ReadFile(strings.TrimPrefix(name, "/"))
+}
+
+func (h hostFS) Stat(name string) (fs.FileInfo, error) {
+	return h.MapFS.Stat(strings.TrimPrefix(name, "/"))
+}
+
+func ecdsaCert(t *testing.T, notAfter time.Time) []byte {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "ftp.example.net"},
+		NotBefore: notAfter.Add(-365 * 24 * time.Hour), NotAfter: notAfter}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+}
+
+func TestLintHostFiles(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	host := hostFS{fstest.MapFS{
+		"etc/ftp/ec.pem":        {Data: ecdsaCert(t, now.Add(300*24*time.Hour))},
+		"etc/ftp/old.pem":       {Data: ecdsaCert(t, now.Add(-24*time.Hour))},
+		"etc/ftp/soon.pem":      {Data: ecdsaCert(t, now.Add(10*24*time.Hour))},
+		"etc/pam.d/vsftpd":      {Data: []byte("auth required pam_unix.so\n")},
+		"srv/ftps":              {Mode: fs.ModeDir | 0o777},
+		"srv/locked":            {Mode: fs.ModeDir | 0o555},
+		"usr/share/ssl/certs/x": {Data: nil},
+	}}
+	base := "listen=YES\nlocal_enable=YES\nssl_enable=YES\n"
+	tests := []struct {
+		name, conf, code string
+		want             bool
+	}{
+		{"ecdsa with default ciphers", "rsa_cert_file=/etc/ftp/ec.pem\n", "ecdsa-ciphers", true},
+		{"ecdsa with ECDSA ciphers", "rsa_cert_file=/etc/ftp/ec.pem\nssl_ciphers=" + wizard.IntermediateCiphers + "\n", "ecdsa-ciphers", false},
+		{"expired", "rsa_cert_file=/etc/ftp/old.pem\n", "cert-expired", true},
+		{"expiring", "rsa_cert_file=/etc/ftp/soon.pem\n", "cert-expiring", true},
+		{"missing cert file", "rsa_cert_file=/etc/ftp/none.pem\n", "cert-missing", true},
+		{"pam service missing", "rsa_cert_file=/etc/ftp/ec.pem\npam_service_name=ftp\n", "pam-service", true},
+		{"pam service present", "rsa_cert_file=/etc/ftp/ec.pem\npam_service_name=vsftpd\n", "pam-service", false},
+		{"writable chroot root", "chroot_local_user=YES\nlocal_root=/srv/ftps\n", "writable-chroot", true},
+		{"locked chroot root", "chroot_local_user=YES\nlocal_root=/srv/locked\n", "writable-chroot", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fs := Lint(Parse([]byte(base+tt.conf)), Options{Host: host, Now: now})
+			if got := has(fs, tt.code, -1); got != tt.want {
+				t.Errorf("%s: got %v, want %v:\n%s", tt.code, got, tt.want, formatFindings(fs))
+			}
+		})
+	}
+}
+
+func TestFixDiff(t *testing.T) {
+	in := []byte("listen = YES\nlisten_ipv6=YES\npasv_address=\"203.0.113.9\"\n")
+	fs := Lint(Parse(in), Options{})
+	out := Fix(in, fs)
+	for _, want := range []string{"listen=YES\n", "listen_ipv6=NO\n", "pasv_address=203.0.113.9\n"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("fixed config lacks %q:\n%s", want, out)
+		}
+	}
+	d := Diff("a/vsftpd.conf", "b/vsftpd.conf", in, out)
+	if !strings.Contains(d, "-listen = YES") || !strings.Contains(d, "+listen=YES") {
+		t.Errorf("diff:\n%s", d)
+	}
+	if Diff("a", "b", in, in) != "" {
+		t.Error("diff of equal texts is not empty")
+	}
+}
