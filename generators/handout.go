@@ -234,7 +234,7 @@ func handoutClients(p *wizard.Plan, addr, user string, eps []wizard.Endpoint) []
 				"Advanced, Connection: \"Passive mode\" ticked (the default).",
 				"In WinSCP scripts:",
 			}),
-			Code: mdCode(winscp...),
+			Code: mdCodeIn("text", winscp...),
 		},
 		{
 			Title: "Check the certificate",
@@ -255,7 +255,7 @@ func handoutTroubles(p *wizard.Plan, addr string, eps []wizard.Endpoint) []repor
 		fmt.Sprintf("the data connection to a port of %s is blocked on your side (firewall, proxy or "+
 			"security software)", s.Passive),
 		fmt.Sprintf("allow outbound TCP to %s, ports %s, as in the table above", addr, s.Passive)))
-	out = append(out, t("On Windows, the connection is reset or hangs after login",
+	out = append(out, t("On Windows, login works but data connections are reset or hang",
 		"Windows Firewall's stateful FTP filter interferes with encrypted FTP",
 		"in an administrator's command prompt: `netsh advfirewall set global StatefulFTP disable`"))
 	out = append(out, t("Connections fail only from your network, or only through a proxy",
