@@ -70,7 +70,6 @@ func newDraft(def defaults) *draft {
 		ActiveMode:   "no",
 		ClientNAT:    wizard.ClientNATMasquerade,
 		Software:     []wizard.ClientSoftware{wizard.ClientLFTP, wizard.ClientCurl},
-		ClientUser:   wizard.DefaultClientUser,
 		Firewalls:    slices.Clone(def.Firewalls),
 	}
 	if d.Flavour == "" {

@@ -1,0 +1,320 @@
+package tui
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+
+	"charm.land/huh/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/colorprofile"
+
+	"github.com/ftpswiz/ftpswiz/internal/outdir"
+	"github.com/ftpswiz/ftpswiz/wizard"
+)
+
+// runAccessible asks the same steps as the TUI as plain prompts, one field
+// at a time: each field runs as a one-field huh form in accessible mode, so
+// no hidden group is ever asked and every select has static options. The
+// step loop re-asks a field the domain refuses, and stops with ErrAborted
+// when the input ends.
+func runAccessible(ctx context.Context, cfg *config, in io.Reader, out io.Writer) (*Result, error) {
+	a := &accessible{
+		ctx: ctx,
+		in:  newLineReader(ctx, in),
+		// Plain text: no colours or cursor movement for screen readers.
+		out: &colorprofile.Writer{Forward: out, Profile: colorprofile.NoTTY},
+		cfg: cfg,
+		d:   newDraft(cfg.defaults),
+	}
+	a.outDir = cfg.outDir
+	a.b = &builder{d: a.d, def: cfg.defaults, accessible: true, outDir: &a.outDir, checkOut: a.checkOutDir}
+	return a.run()
+}
+
+type accessible struct {
+	ctx    context.Context
+	in     *lineReader
+	out    io.Writer
+	cfg    *config
+	d      *draft
+	b      *builder
+	outDir string
+	plan   *wizard.Plan
+}
+
+func (a *accessible) printf(format string, args ...any) {
+	fmt.Fprintf(a.out, format, args...)
+}
+
+func (a *accessible) run() (*Result, error) {
+	a.printf("ftpswiz: FTPS deployment wizard, accessible mode.\n" +
+		"Answer each question and press Enter; an empty answer keeps the value in brackets or the choice shown as default. " +
+		"End the input (Ctrl-D) or press Ctrl-C to quit without writing anything.\n")
+	s := stepRole
+	for {
+		if err := a.ctx.Err(); err != nil {
+			return nil, ErrAborted
+		}
+		switch {
+		case s < stepReview:
+			if !a.d.applies(s) {
+				s++
+				continue
+			}
+			if err := a.askStep(s); err != nil {
+				return nil, err
+			}
+			s = a.d.nextStep(s)
+		case s == stepReview:
+			next, err := a.review()
+			if err != nil {
+				return nil, err
+			}
+			s = next
+		default:
+			return a.output()
+		}
+	}
+}
+
+func (a *accessible) askStep(s step) error {
+	a.printf("\n%s\n", s.title())
+	// Each field is built just before it is asked, so its default reflects
+	// the answers given a moment ago (the fields of a step never depend on
+	// each other's presence, only on their defaults).
+	for i := range len(a.b.fields(s)) {
+		if err := a.ask(a.b.fields(s)[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ask runs one field until the domain accepts its value.
+func (a *accessible) ask(sp spec) error {
+	for {
+		a.printf("\n%s\n", sp.q.Description)
+		form := huh.NewForm(huh.NewGroup(sp.field)).
+			WithAccessible(true).
+			WithShowHelp(false).
+			WithInput(a.in).
+			WithOutput(a.out)
+		if err := form.RunWithContext(a.ctx); err != nil {
+			return fmt.Errorf("ask %s: %w", sp.q.Key, err)
+		}
+		if a.in.done() {
+			return ErrAborted
+		}
+		if sp.hovered != nil && sp.selected == nil {
+			if c, ok := sp.q.Choice(fmt.Sprint(sp.field.GetValue())); ok {
+				a.printf("Chosen: %s. In the output: %s\n", c.Label, c.Effect)
+			}
+		}
+		if sp.q.Key == wizard.QTransfers {
+			for _, l := range sizingPreview(a.d).Lines {
+				if l != "" {
+					a.printf("%s\n", l)
+				}
+			}
+		}
+		if sp.check == nil {
+			return nil
+		}
+		err := sp.check()
+		if err == nil {
+			return nil
+		}
+		a.printf("Problem: %s\nPlease answer again.\n", err)
+	}
+}
+
+// review prints the plan and returns the next step: the step of the first
+// problem, the optional settings, or the output directory.
+func (a *accessible) review() (step, error) {
+	plan, err := wizard.Decide(a.d.answers())
+	if fes := wizard.FieldErrors(err); len(fes) > 0 {
+		a.printf("\nSome answers need fixing before ftpswiz can plan:\n")
+		for _, fe := range fes {
+			a.printf("- %s: %s\n", fe.Field, fieldError(fe))
+		}
+		s := a.b.stepFor(fes[0].Field)
+		if s == stepAdvanced {
+			a.d.Advanced = true
+		}
+		if s == stepReview {
+			return 0, fmt.Errorf("plan: %w", err)
+		}
+		return s, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("plan: %w", err)
+	}
+	a.plan = plan
+	a.printf("\nReview\n\nPort map: who opens which connections. Return traffic is allowed on every side.\n")
+	for _, l := range portMapSentences(plan) {
+		a.printf("%s\n", l)
+	}
+	a.printf("\n")
+	for _, d := range plan.Decisions {
+		warn := ""
+		if d.Warning {
+			warn = "Warning: "
+		}
+		a.printf("%s%s: %s. Why: %s\n", warn, d.Title, d.Value, d.Why)
+	}
+	if a.d.Advanced {
+		return stepOutput, nil
+	}
+	more := false
+	c := huh.NewConfirm().
+		Title("Change the TLS and server settings (certificate, TLS profile, vsftpd build, users, SSH network, passive start, active mode)?").
+		Value(&more)
+	if err := a.runField(c); err != nil {
+		return 0, err
+	}
+	if more {
+		a.d.Advanced = true
+		return stepAdvanced, nil
+	}
+	return stepOutput, nil
+}
+
+func (a *accessible) runField(f huh.Field) error {
+	form := huh.NewForm(huh.NewGroup(f)).
+		WithAccessible(true).
+		WithShowHelp(false).
+		WithInput(a.in).
+		WithOutput(a.out)
+	if err := form.RunWithContext(a.ctx); err != nil {
+		return fmt.Errorf("prompt: %w", err)
+	}
+	if a.in.done() {
+		return ErrAborted
+	}
+	return nil
+}
+
+func (a *accessible) checkOutDir(dir string) error {
+	dir = strings.TrimSpace(dir)
+	if dir == "" {
+		return errors.New("give a directory, e.g. " + outputQuestion.Example)
+	}
+	files, err := a.cfg.files(a.plan)
+	if err != nil {
+		return err
+	}
+	_, err = outdir.Preview(dir, files)
+	return err
+}
+
+// output asks for the directory, shows what would change and writes.
+func (a *accessible) output() (*Result, error) {
+	files, err := a.cfg.files(a.plan)
+	if err != nil {
+		return nil, fmt.Errorf("render: %w", err)
+	}
+	for {
+		if err := a.askStep(stepOutput); err != nil {
+			return nil, err
+		}
+		dir := strings.TrimSpace(a.outDir)
+		changes, err := outdir.Preview(dir, files)
+		if err != nil {
+			a.printf("Problem: %s\n", err)
+			continue
+		}
+		force := false
+		if n := changed(changes); n > 0 {
+			plain := styles{Heading: lipgloss.NewStyle(), Label: lipgloss.NewStyle(), Warning: lipgloss.NewStyle(),
+				Good: lipgloss.NewStyle(), Dim: lipgloss.NewStyle()}
+			a.printf("\n%s\n", changesText(dir, changes, 1000, plain))
+			c := huh.NewConfirm().
+				Title(fmt.Sprintf("Replace the %d changed files in %s? A backup of each is kept.", n, dir)).
+				Value(&force)
+			if err := a.runField(c); err != nil {
+				return nil, err
+			}
+			if !force {
+				continue
+			}
+		}
+		written, err := outdir.Write(dir, files, outdir.Options{Force: force, Now: a.cfg.now})
+		if err != nil {
+			a.printf("Writing failed: %s\n", err)
+			continue
+		}
+		return &Result{Answers: a.plan.Answers, Plan: a.plan, Dir: dir, Changes: written}, nil
+	}
+}
+
+// lineReader hands huh's accessible prompts one line per Read. huh starts a
+// new bufio.Scanner for every prompt, and a scanner reads ahead: given the
+// whole input at once (a pipe, a test), the first prompt would swallow the
+// answers of the next ones. It also ends the input when ctx is cancelled
+// (Ctrl-C), since a read from a terminal cannot be interrupted.
+type lineReader struct {
+	ctx   context.Context
+	lines chan string
+	mu    sync.Mutex
+	eof   bool
+	rest  string
+}
+
+func newLineReader(ctx context.Context, r io.Reader) *lineReader {
+	lr := &lineReader{ctx: ctx, lines: make(chan string)}
+	go func() {
+		defer close(lr.lines)
+		br := bufio.NewReader(r)
+		for {
+			line, err := br.ReadString('\n')
+			if line != "" {
+				select {
+				case lr.lines <- line:
+				case <-ctx.Done():
+					return
+				}
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return lr
+}
+
+// Read returns at most one line.
+func (lr *lineReader) Read(p []byte) (int, error) {
+	lr.mu.Lock()
+	defer lr.mu.Unlock()
+	if lr.rest == "" {
+		if lr.eof {
+			return 0, io.EOF
+		}
+		select {
+		case line, ok := <-lr.lines:
+			if !ok {
+				lr.eof = true
+				return 0, io.EOF
+			}
+			lr.rest = line
+		case <-lr.ctx.Done():
+			lr.eof = true
+			return 0, io.EOF
+		}
+	}
+	n := copy(p, lr.rest)
+	lr.rest = lr.rest[n:]
+	return n, nil
+}
+
+// done reports whether the input has ended.
+func (lr *lineReader) done() bool {
+	lr.mu.Lock()
+	defer lr.mu.Unlock()
+	return lr.eof
+}

@@ -1,0 +1,167 @@
+package tui
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ftpswiz/ftpswiz/wizard"
+)
+
+// script joins answer lines, one per prompt ("" presses Enter).
+func script(lines ...string) string { return strings.Join(lines, "\n") + "\n" }
+
+func TestAccessibleClientOnly(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	in := script(
+		"2",                  // role: client
+		"",                   // mode: explicit (the default)
+		"3",                  // client network: carrier-grade NAT
+		"ftp://vendor",       // server address: refused ...
+		"ftp.vendor.example", // ... asked again
+		"50000-50099",        // passive range
+		"3", "0",             // software: add FileZilla, confirm
+		"0",                  // firewalls: nftables (preselected)
+		"",                   // review: no optional settings
+		"",                   // output directory: the offered one
+	)
+	var ui bytes.Buffer
+	res, err := Run(context.Background(), Options{
+		Accessible: true, In: strings.NewReader(in), Out: &ui,
+		Detector: fixtureDetector(), OutDir: out,
+	})
+	if err != nil {
+		t.Fatalf("Run: %v\n%s", err, ui.String())
+	}
+	text := ui.String()
+	if strings.Contains(text, "\x1b[") {
+		t.Errorf("accessible output has escape sequences:\n%q", text)
+	}
+	for _, want := range []string{
+		"Which end of the FTPS connection are you planning?",
+		"1. Server: I run vsftpd: You operate the FTPS server",
+		"Chosen: Client: I connect to someone's server.",
+		"\"ftp://vendor\" is neither an IPv4 address nor a DNS name. Fix:",
+		"Port map: who opens which connections",
+		"Client host: outbound control (explicit) tcp/21 from anywhere to any.",
+		"Why:",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("accessible output lacks %q:\n%s", want, text)
+		}
+	}
+	for _, never := range []string{"How do clients on the internet reach the vsftpd host?", "Transfers at the same time"} {
+		if strings.Contains(text, never) {
+			t.Errorf("client-only run asked a server question: %q", never)
+		}
+	}
+	a := res.Answers
+	if a.Role != wizard.RoleClient || a.Server != nil || a.Client.NAT != wizard.ClientNATCGNAT ||
+		a.Client.ServerAddress != "ftp.vendor.example" || a.Client.PassivePorts != "50000-50099" {
+		t.Errorf("answers %+v client %+v", a, a.Client)
+	}
+	if got := a.Client.Software; len(got) != 3 || got[2] != wizard.ClientFileZilla {
+		t.Errorf("software %v", got)
+	}
+	if _, err := os.Stat(filepath.Join(out, "client", "filezilla-sitemanager.xml")); err != nil {
+		t.Errorf("files not written: %v", err)
+	}
+}
+
+func TestAccessibleClassicWithOptionalSettings(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	in := script(
+		"",              // role: both
+		"",              // nat: port-forward
+		"10.0.0.1",      // public address: private, refused
+		"198.51.100.10", // public address
+		"10.20.0.2", "wan0", "lan0",
+		"",   // mode
+		"16", // transfers
+		"",   // client nat: masquerade
+		"wan0", "lan0", "192.168.50.0/24",
+		"3", "0", // software: + FileZilla
+		"2", "0", // firewalls: + iptables
+		"y",                                 // review: optional settings
+		"", "", "", "", "",                  // flavour, profile, certificate, key, session reuse
+		"acme", "10.20.0.0/24", "192.0.2.20/32", // users, admin network, allowed clients
+		"", "", "", // passive start, active mode, client user
+		"", // output directory
+	)
+	var ui bytes.Buffer
+	res, err := Run(context.Background(), Options{
+		Accessible: true, In: strings.NewReader(in), Out: &ui,
+		Detector: fixtureDetector(), OutDir: out,
+	})
+	if err != nil {
+		t.Fatalf("Run: %v\n%s", err, ui.String())
+	}
+	if !strings.Contains(ui.String(), "10.0.0.1 is a private address") {
+		t.Errorf("no validation message for a private public address:\n%s", ui.String())
+	}
+	data, err := os.ReadFile(filepath.Join(scenarios, "classic", "answers.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := wizard.DecodeAnswers(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantPlan, err := wizard.Decide(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := wizard.EncodeAnswers(res.Answers)
+	exp, _ := wizard.EncodeAnswers(wantPlan.Answers)
+	if !bytes.Equal(got, exp) {
+		t.Errorf("accessible answers differ from the classic scenario:\n%s\nwant\n%s", got, exp)
+	}
+}
+
+func TestAccessibleEndOfInputWritesNothing(t *testing.T) {
+	for _, n := range []int{0, 1, 5, 12} {
+		lines := strings.Split(strings.TrimSuffix(script("", "", "198.51.100.10", "10.20.0.2", "wan0", "lan0", "", "16", "", "wan0", "lan0", "192.168.50.0/24", "0", "0", "", ""), "\n"), "\n")
+		in := strings.Join(lines[:n], "\n")
+		if n > 0 {
+			in += "\n"
+		}
+		out := filepath.Join(t.TempDir(), "out")
+		_, err := Run(context.Background(), Options{
+			Accessible: true, In: strings.NewReader(in), Out: io.Discard,
+			Detector: fixtureDetector(), OutDir: out,
+		})
+		if !errors.Is(err, ErrAborted) {
+			t.Errorf("after %d lines: err %v, want ErrAborted", n, err)
+		}
+		if _, err := os.Stat(out); !os.IsNotExist(err) {
+			t.Errorf("after %d lines: output directory exists (%v)", n, err)
+		}
+	}
+}
+
+func TestAccessibleCancelWhileWaiting(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe() // a terminal nobody types into
+	defer pw.Close()
+	done := make(chan error, 1)
+	go func() {
+		_, err := Run(ctx, Options{Accessible: true, In: pr, Out: io.Discard, Detector: fixtureDetector(), OutDir: t.TempDir()})
+		done <- err
+	}()
+	time.Sleep(50 * time.Millisecond)
+	cancel() // Ctrl-C: the CLI's signal context
+	select {
+	case err := <-done:
+		if !errors.Is(err, ErrAborted) {
+			t.Errorf("err %v, want ErrAborted", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run did not return after the context was cancelled")
+	}
+}

@@ -1,0 +1,592 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/ftpswiz/ftpswiz/generators"
+	"github.com/ftpswiz/ftpswiz/internal/outdir"
+	"github.com/ftpswiz/ftpswiz/wizard"
+)
+
+// Layout.
+const (
+	sideBySideMin = 72 // narrower terminals stack the panel under the form
+	panelMin      = 34
+	panelMax      = 46
+	headerLines   = 2 // title line and notice line
+	footerLines   = 2 // blank line and help line
+)
+
+// Model is the wizard as a Bubble Tea model: one huh form per step, a side
+// panel explaining the focused choice, a scrollable review and a confirm
+// page before anything is overwritten.
+type Model struct {
+	cfg *config
+	d   *draft
+	b   *builder
+
+	step  step
+	specs []spec
+	form  *huh.Form
+
+	width, height int
+	bg            *tea.BackgroundColorMsg
+	st            styles
+
+	// notice is shown under the title (why the user was sent to a step, a
+	// write error).
+	notice string
+	page   scroller
+
+	plan     *wizard.Plan
+	problems []*wizard.FieldError
+	files    []generators.File
+	outDir   string
+	changes  []outdir.Change
+	writing  bool
+
+	result  *Result
+	aborted bool
+}
+
+// writtenMsg reports the end of writing the files.
+type writtenMsg struct {
+	changes []outdir.Change
+	err     error
+}
+
+func newModel(cfg *config) *Model {
+	d := newDraft(cfg.defaults)
+	m := &Model{
+		cfg:    cfg,
+		d:      d,
+		width:  80,
+		height: 24,
+		st:     newStyles(true),
+		outDir: cfg.outDir,
+	}
+	m.b = &builder{d: d, def: cfg.defaults, outDir: &m.outDir, checkOut: m.checkOutDir}
+	return m
+}
+
+// Init starts at the first step and asks the terminal for its background
+// colour and size.
+func (m *Model) Init() tea.Cmd {
+	return tea.Batch(m.enter(stepRole), tea.RequestBackgroundColor, tea.RequestWindowSize)
+}
+
+// Update handles a message.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		switch msg.String() {
+		case "ctrl+c", "esc":
+			m.aborted = true
+			return m, tea.Quit
+		}
+	case tea.WindowSizeMsg:
+		m.width, m.height = max(msg.Width, 20), max(msg.Height, 8)
+		m.layout()
+		return m, nil
+	case tea.BackgroundColorMsg:
+		m.bg = &msg
+		m.st = newStyles(msg.IsDark())
+		if m.form != nil {
+			m.form.Update(msg)
+		}
+		m.refreshPage()
+		return m, nil
+	case writtenMsg:
+		return m.written(msg)
+	}
+	if m.writing {
+		return m, nil
+	}
+	switch m.step {
+	case stepReview:
+		return m.updateReview(msg)
+	case stepConfirm:
+		return m.updateConfirm(msg)
+	}
+	return m.updateForm(msg)
+}
+
+func (m *Model) updateForm(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if k, ok := msg.(tea.KeyPressMsg); ok && k.String() == "shift+tab" &&
+		len(m.specs) > 0 && m.form.GetFocusedField() == m.specs[0].field {
+		return m, m.back()
+	}
+	f, cmd := m.form.Update(msg)
+	if ff, ok := f.(*huh.Form); ok {
+		m.form = ff
+	}
+	if _, ok := msg.(tea.KeyPressMsg); ok {
+		m.notice = ""
+	}
+	switch m.form.State {
+	case huh.StateCompleted:
+		return m, tea.Batch(cmd, m.completeStep())
+	case huh.StateAborted:
+		m.aborted = true
+		return m, tea.Quit
+	}
+	return m, cmd
+}
+
+// completeStep moves on after the user finished a form step.
+func (m *Model) completeStep() tea.Cmd {
+	// Re-check every field: huh validates only the fields the user left
+	// with enter.
+	for _, sp := range m.specs {
+		if sp.check == nil {
+			continue
+		}
+		if err := sp.check(); err != nil {
+			cmd := m.enter(m.step)
+			m.notice = sp.q.Title + ": " + err.Error()
+			return cmd
+		}
+	}
+	if m.step == stepOutput {
+		return m.prepareWrite()
+	}
+	return m.enter(m.d.nextStep(m.step))
+}
+
+// back goes to the previous step, landing on its last question.
+func (m *Model) back() tea.Cmd {
+	m.notice = ""
+	switch m.step {
+	case stepConfirm:
+		return m.enterAtEnd(stepOutput)
+	case stepOutput:
+		return m.enter(stepReview)
+	}
+	p := m.d.prevStep(m.step)
+	if p == m.step {
+		return nil
+	}
+	return m.enterAtEnd(p)
+}
+
+// enter shows a step with its first question focused.
+func (m *Model) enter(s step) tea.Cmd {
+	m.step = s
+	m.form, m.specs = nil, nil
+	switch s {
+	case stepReview:
+		m.prepareReview()
+		return nil
+	case stepConfirm:
+		m.refreshPage()
+		return nil
+	}
+	m.specs = m.b.fields(s)
+	if len(m.specs) == 0 {
+		return m.enter(m.d.nextStep(s))
+	}
+	groups := make([]*huh.Group, len(m.specs))
+	for i, sp := range m.specs {
+		groups[i] = huh.NewGroup(sp.field)
+	}
+	m.form = huh.NewForm(groups...).
+		WithShowHelp(false).
+		WithTheme(formTheme()).
+		WithKeyMap(keyMap())
+	cmd := m.form.Init()
+	if m.bg != nil {
+		m.form.Update(*m.bg)
+	}
+	m.layout()
+	return cmd
+}
+
+// enterAtEnd shows a step with its last question focused (going back).
+func (m *Model) enterAtEnd(s step) tea.Cmd {
+	cmd := m.enter(s)
+	if m.form == nil {
+		return cmd
+	}
+	cmds := []tea.Cmd{cmd}
+	for range len(m.specs) - 1 {
+		cmds = append(cmds, m.form.NextGroup())
+	}
+	return tea.Sequence(cmds...)
+}
+
+// keyMap is huh's default without filtering (Esc belongs to quitting).
+func keyMap() *huh.KeyMap {
+	km := huh.NewDefaultKeyMap()
+	km.Select.Filter = key.NewBinding(key.WithDisabled())
+	km.MultiSelect.Filter = key.NewBinding(key.WithDisabled())
+	km.Quit = key.NewBinding(key.WithKeys("ctrl+c"))
+	return km
+}
+
+// prepareReview decides the plan from the answers and renders the files it
+// implies.
+func (m *Model) prepareReview() {
+	m.plan, m.problems, m.files = nil, nil, nil
+	plan, err := wizard.Decide(m.d.answers())
+	switch {
+	case err != nil && len(wizard.FieldErrors(err)) > 0:
+		m.problems = wizard.FieldErrors(err)
+	case err != nil:
+		m.notice = "Cannot plan: " + err.Error()
+	default:
+		files, ferr := m.cfg.files(plan)
+		if ferr != nil {
+			m.notice = "Cannot render the files: " + ferr.Error()
+		} else {
+			m.plan, m.files = plan, files
+		}
+	}
+	m.refreshPage()
+	m.page.top()
+}
+
+func (m *Model) updateReview(msg tea.Msg) (tea.Model, tea.Cmd) {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return m, nil
+	}
+	switch k.String() {
+	case "enter", "right":
+		if len(m.problems) > 0 {
+			fe := m.problems[0]
+			s := m.b.stepFor(fe.Field)
+			if s == stepAdvanced {
+				m.d.Advanced = true
+			}
+			cmd := m.enter(s)
+			m.notice = fe.Field + ": " + fieldError(fe).Error()
+			return m, cmd
+		}
+		if m.plan == nil {
+			return m, nil
+		}
+		return m, m.enter(stepOutput)
+	case "a":
+		m.d.Advanced = true
+		return m, m.enter(stepAdvanced)
+	case "shift+tab", "left":
+		return m, m.back()
+	}
+	m.page.key(k.String())
+	return m, nil
+}
+
+// checkOutDir validates the output directory (the output step's field).
+func (m *Model) checkOutDir(dir string) error {
+	dir = strings.TrimSpace(dir)
+	if dir == "" {
+		return errors.New("give a directory, e.g. " + outputQuestion.Example)
+	}
+	if _, err := outdir.Preview(dir, m.files); err != nil {
+		return err
+	}
+	return nil
+}
+
+// prepareWrite compares the files with the output directory: new files are
+// written at once, changes are shown for confirmation first.
+func (m *Model) prepareWrite() tea.Cmd {
+	m.outDir = strings.TrimSpace(m.outDir)
+	changes, err := outdir.Preview(m.outDir, m.files)
+	if err != nil {
+		cmd := m.enterAtEnd(stepOutput)
+		m.notice = err.Error()
+		return cmd
+	}
+	m.changes = changes
+	if changed(changes) > 0 {
+		return m.enter(stepConfirm)
+	}
+	return m.write(false)
+}
+
+func (m *Model) updateConfirm(msg tea.Msg) (tea.Model, tea.Cmd) {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return m, nil
+	}
+	switch k.String() {
+	case "y", "Y":
+		return m, m.write(true)
+	case "n", "N", "shift+tab", "left":
+		return m, m.back()
+	}
+	m.page.key(k.String())
+	return m, nil
+}
+
+// write writes the files; force replaces the changed files the user saw
+// (a backup of each is kept).
+func (m *Model) write(force bool) tea.Cmd {
+	m.writing = true
+	dir, files, now := m.outDir, m.files, m.cfg.now
+	return func() tea.Msg {
+		changes, err := outdir.Write(dir, files, outdir.Options{Force: force, Now: now})
+		return writtenMsg{changes: changes, err: err}
+	}
+}
+
+func (m *Model) written(msg writtenMsg) (tea.Model, tea.Cmd) {
+	m.writing = false
+	var exists *outdir.ExistsError
+	switch {
+	case errors.As(msg.err, &exists):
+		// Something changed on disk since the preview: show it.
+		return m, m.prepareWrite()
+	case msg.err != nil:
+		cmd := m.enterAtEnd(stepOutput)
+		m.notice = "Writing failed: " + msg.err.Error()
+		return m, cmd
+	}
+	m.result = &Result{Answers: m.plan.Answers, Plan: m.plan, Dir: m.outDir, Changes: msg.changes}
+	return m, tea.Quit
+}
+
+// layout sizes the form and the pages for the terminal.
+func (m *Model) layout() {
+	formW, formH, _, _ := m.areas()
+	if m.form != nil {
+		m.form.WithWidth(formW)
+		for _, sp := range m.specs {
+			if sp.selected != nil {
+				sp.field.WithHeight(multiHeight(sp.q, formW))
+			}
+		}
+		m.form.Update(tea.WindowSizeMsg{Width: formW, Height: formH})
+	}
+	m.page.height = m.bodyHeight()
+	m.refreshPage()
+}
+
+func (m *Model) bodyHeight() int { return max(m.height-headerLines-footerLines, 3) }
+
+// multiHeight is the height a multi-select needs to show all its options.
+// huh sizes an unset multi-select's option list as its options minus its
+// title and description, which hides options, so the height is set.
+func multiHeight(q wizard.Question, width int) int {
+	w := max(width-4, 10) // the field's border and padding
+	return lineCount(wrap(w, q.Title)) + lineCount(wrap(w, q.Description)) + len(q.Choices) + 1
+}
+
+// areas returns the form's and the panel's sizes (panel height 0 when the
+// panel sits beside the form and takes the body's height).
+func (m *Model) areas() (formW, formH, panelW, panelH int) {
+	body := m.bodyHeight()
+	if m.width >= sideBySideMin {
+		panelW = min(max(m.width*2/5, panelMin), panelMax)
+		return m.width - panelW - 1, body, panelW, body
+	}
+	panelH = min(max(body/3, 5), 10)
+	return m.width, max(body-panelH, 3), m.width, panelH
+}
+
+// refreshPage renders the review or confirm page for the current width.
+func (m *Model) refreshPage() {
+	w := max(m.width-1, 20)
+	switch m.step {
+	case stepReview:
+		switch {
+		case len(m.problems) > 0:
+			m.page.set(problemsText(m.problems, m.b, w, m.st))
+		case m.plan != nil:
+			m.page.set(reviewText(m.plan, w, m.st))
+		default:
+			m.page.set("")
+		}
+	case stepConfirm:
+		m.page.set(changesText(m.outDir, m.changes, w, m.st) + "\n\n" +
+			wrap(w, fmt.Sprintf("Press y to write (%d changed files are replaced; a backup of each is kept), n to choose another directory.", changed(m.changes))))
+	}
+}
+
+// View renders the wizard.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.WindowTitle = "ftpswiz"
+	return v
+}
+
+func (m *Model) render() string {
+	if m.result != nil || m.aborted {
+		return ""
+	}
+	var body, keys string
+	switch {
+	case m.writing:
+		body, keys = "Writing files to "+m.outDir+" …", ""
+	case m.step == stepReview:
+		body = m.page.view()
+		if len(m.problems) > 0 {
+			keys = "enter go to the problem • shift+tab back • ↑↓ scroll • esc quit"
+		} else {
+			keys = "enter continue • a more settings • shift+tab back • ↑↓ scroll • esc quit"
+		}
+	case m.step == stepConfirm:
+		body = m.page.view()
+		keys = "y write • n back • ↑↓ scroll • esc quit"
+	default:
+		body = m.formBody()
+		keys = m.formHelp()
+	}
+	out := m.header() + "\n" + clipLines(body, m.bodyHeight()) + "\n\n" + m.st.Help.Render(truncate(keys, m.width))
+	return clipLines(out, m.height)
+}
+
+// formHelp lists the focused field's keys, the step-level back key and
+// quitting, cut to the terminal's width.
+func (m *Model) formHelp() string {
+	var binds []key.Binding
+	for _, b := range m.form.KeyBinds() {
+		if b.Enabled() && b.Help().Key != "ctrl+a" {
+			binds = append(binds, b)
+		}
+	}
+	if len(m.specs) > 0 && m.form.GetFocusedField() == m.specs[0].field && m.step > stepRole {
+		binds = append(binds, key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "back")))
+	}
+	binds = append(binds, key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "quit")))
+	h := help.New()
+	h.SetWidth(m.width)
+	return h.ShortHelpView(binds)
+}
+
+func (m *Model) header() string {
+	idx, total := m.progress()
+	left := m.st.Header.Render("ftpswiz") + " " + m.st.StepInfo.Render("FTPS wizard")
+	right := m.st.StepInfo.Render(fmt.Sprintf("%d/%d %s", idx, total, m.step.title()))
+	gap := max(m.width-lipgloss.Width(left)-lipgloss.Width(right), 1)
+	line := left + strings.Repeat(" ", gap) + right
+	notice := ""
+	if m.notice != "" {
+		notice = m.st.Notice.Render(truncate(m.notice, m.width))
+	}
+	return line + "\n" + notice
+}
+
+// progress returns the position of the current step among the steps that
+// apply, and their number.
+func (m *Model) progress() (int, int) {
+	idx, total := 0, 0
+	for s := stepRole; s < stepCount; s++ {
+		if s == stepConfirm && m.step != stepConfirm {
+			continue
+		}
+		if !m.d.applies(s) {
+			continue
+		}
+		total++
+		if s <= m.step {
+			idx = total
+		}
+	}
+	return idx, total
+}
+
+// formBody lays out the form and the side panel.
+func (m *Model) formBody() string {
+	formW, formH, panelW, panelH := m.areas()
+	form := clipLines(strings.TrimRight(m.form.View(), "\n"), formH)
+	inner := panelW - m.st.Panel.GetHorizontalFrameSize()
+	innerH := panelH - m.st.Panel.GetVerticalFrameSize()
+	secs := m.panelSections()
+	panel := m.st.Panel.Width(panelW).Render(renderSections(secs, inner, innerH, m.st))
+	if m.width >= sideBySideMin {
+		form = lipgloss.NewStyle().Width(formW).Render(form)
+		return lipgloss.JoinHorizontal(lipgloss.Top, form, " ", panel)
+	}
+	return form + "\n" + panel
+}
+
+// panelSections explains the focused question and summarises the answers
+// so far.
+func (m *Model) panelSections() []panelSection {
+	var secs []panelSection
+	focused := m.form.GetFocusedField()
+	for _, sp := range m.specs {
+		if sp.field == focused {
+			secs = append(secs, explain(sp, m.d, m.cfg.defaults)...)
+			break
+		}
+	}
+	return append(secs, summary(m.d, m.step))
+}
+
+// truncate cuts a line to width columns.
+func truncate(s string, width int) string {
+	if lipgloss.Width(s) <= width {
+		return s
+	}
+	return lipgloss.NewStyle().MaxWidth(width).Render(s)
+}
+
+// scroller is a scrollable page of text.
+type scroller struct {
+	lines  []string
+	offset int
+	height int
+}
+
+func (s *scroller) set(text string) {
+	s.lines = strings.Split(text, "\n")
+	s.clamp()
+}
+
+func (s *scroller) top() { s.offset = 0 }
+
+// visible is the number of content lines shown: one line less than the
+// height when the text scrolls, for the position indicator.
+func (s *scroller) visible() int {
+	if len(s.lines) > s.height {
+		return max(s.height-1, 1)
+	}
+	return max(s.height, 1)
+}
+
+func (s *scroller) clamp() {
+	s.offset = min(s.offset, max(len(s.lines)-s.visible(), 0))
+	s.offset = max(s.offset, 0)
+}
+
+func (s *scroller) key(k string) {
+	switch k {
+	case "up", "k":
+		s.offset--
+	case "down", "j":
+		s.offset++
+	case "pgup", "b":
+		s.offset -= s.visible()
+	case "pgdown", "space", "f":
+		s.offset += s.visible()
+	case "home", "g":
+		s.offset = 0
+	case "end", "G":
+		s.offset = len(s.lines)
+	}
+	s.clamp()
+}
+
+func (s *scroller) view() string {
+	if len(s.lines) == 0 {
+		return ""
+	}
+	end := min(s.offset+s.visible(), len(s.lines))
+	view := append([]string{}, s.lines[s.offset:end]...)
+	if len(s.lines) > s.height {
+		view = append(view, fmt.Sprintf("— lines %d-%d of %d —", s.offset+1, end, len(s.lines)))
+	}
+	return strings.Join(view, "\n")
+}

@@ -1,0 +1,187 @@
+package tui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/ftpswiz/ftpswiz/wizard"
+)
+
+// panelSection is a titled block of the side panel.
+type panelSection struct {
+	Title string
+	Lines []string
+	Warn  bool
+}
+
+// explain returns the panel's explanation of the focused question: the
+// choice under the cursor (what it is, what it changes), or a live preview
+// for the questions that size something.
+func explain(sp spec, d *draft, def defaults) []panelSection {
+	q := sp.q
+	if sp.hovered != nil {
+		v := sp.hovered()
+		c, ok := q.Choice(v)
+		if !ok {
+			return nil
+		}
+		var lines []string
+		if c.Picture != "" {
+			lines = append(lines, c.Picture, "")
+		}
+		lines = append(lines, c.What, "", "In the output: "+c.Effect)
+		title := c.Label
+		if sp.selected != nil {
+			if sp.selected(v) {
+				title = "✓ " + title
+			} else {
+				title = "· " + title + " (not chosen)"
+			}
+		}
+		return []panelSection{{Title: title, Lines: lines}}
+	}
+	var secs []panelSection
+	if q.Key == wizard.QTransfers || q.Key == wizard.QPassiveStart {
+		secs = append(secs, sizingPreview(d))
+	}
+	lines := []string{q.Effect}
+	if q.Example != "" {
+		lines = append(lines, "", "Example: "+q.Example)
+	}
+	secs = append(secs, panelSection{Title: "What it changes", Lines: lines})
+	switch q.Key {
+	case wizard.QServerPublic, wizard.QServerHost, wizard.QServerRouterWAN, wizard.QServerRouterLAN,
+		wizard.QClientRouterWAN, wizard.QClientRouterLAN, wizard.QClientLAN, wizard.QAdminNetwork:
+		if len(def.Interfaces) > 0 {
+			secs = append(secs, panelSection{Title: "On this machine", Lines: def.Interfaces})
+		}
+	}
+	return secs
+}
+
+// sizingPreview shows the passive range the concurrency implies, with the
+// failure probability of vsftpd's random port choice.
+func sizingPreview(d *draft) panelSection {
+	n, err := strconv.Atoi(strings.TrimSpace(d.Transfers))
+	sec := panelSection{Title: "Passive range"}
+	if err != nil || n < 1 {
+		sec.Lines = []string{"Type the number of transfers running at once to see the range it needs."}
+		return sec
+	}
+	if n > wizard.MaxTransfers {
+		sec.Warn = true
+		sec.Lines = []string{fmt.Sprintf("More than %d transfers is beyond one vsftpd host: spread them over several servers.", wizard.MaxTransfers)}
+		return sec
+	}
+	start := atoi(d.PassiveStart)
+	if start == 0 {
+		start = wizard.DefaultPassiveStart
+	}
+	sz := wizard.SizePassive(n, wizard.DefaultTargetFailureRate)
+	r := wizard.PortRange{First: start, Last: start + sz.Ports - 1}
+	sec.Lines = []string{
+		fmt.Sprintf("%s (%d ports)", r, sz.Ports),
+		"",
+		fmt.Sprintf("At %d transfers a PASV fails with probability %s.", n, wizard.FormatProbability(sz.Failure)),
+	}
+	for _, l := range sz.Loads {
+		if l.Transfers > n {
+			sec.Lines = append(sec.Lines, fmt.Sprintf("At %d: %s", l.Transfers, wizard.FormatProbability(l.Failure)))
+		}
+	}
+	sec.Lines = append(sec.Lines, "",
+		fmt.Sprintf("Why: vsftpd tries %d random ports of the range per PASV and drops the session if all are busy, so P(fail) = (N/R)^%d.",
+			wizard.BindAttempts, wizard.BindAttempts))
+	if r.Last > 65535 {
+		sec.Warn = true
+		sec.Lines = append(sec.Lines, "", "The range runs past 65535: lower the first port (TLS and server settings).")
+	}
+	return sec
+}
+
+// summary is the "your setup so far" block: the answers of the steps before
+// the current one, in a few lines.
+func summary(d *draft, upTo step) panelSection {
+	sec := panelSection{Title: "Your setup so far"}
+	add := func(s step, line string) {
+		if s < upTo && d.applies(s) {
+			sec.Lines = append(sec.Lines, line)
+		}
+	}
+	add(stepRole, "Role: "+string(d.Role))
+	add(stepServerNAT, "Server NAT: "+string(d.ServerNAT))
+	if d.ServerNAT.Behind() {
+		add(stepServerAddress, "Server: "+d.Public+" → "+d.Host)
+	} else {
+		add(stepServerAddress, "Server: "+d.Public)
+	}
+	add(stepMode, "Mode: "+string(d.Mode))
+	if n := atoi(d.Transfers); n > 0 && n <= wizard.MaxTransfers {
+		start := atoi(d.PassiveStart)
+		if start == 0 {
+			start = wizard.DefaultPassiveStart
+		}
+		ports := wizard.PassivePortsFor(n, wizard.DefaultTargetFailureRate)
+		add(stepCapacity, fmt.Sprintf("Passive: %s", wizard.PortRange{First: start, Last: start + ports - 1}))
+	}
+	add(stepClientNAT, "Client NAT: "+string(d.ClientNAT))
+	add(stepSoftware, "Clients: "+joinValues(d.Software))
+	add(stepFirewalls, "Firewalls: "+joinValues(d.Firewalls))
+	return sec
+}
+
+func joinValues[T ~string](xs []T) string {
+	s := make([]string, len(xs))
+	for i, x := range xs {
+		s[i] = string(x)
+	}
+	return strings.Join(s, ", ")
+}
+
+// renderSections lays the sections out in width columns and at most height
+// lines (0: no limit), dropping whole trailing sections first and cutting
+// the last one if it still does not fit.
+func renderSections(secs []panelSection, width, height int, st styles) string {
+	var blocks []string
+	for _, s := range secs {
+		if len(s.Lines) == 0 {
+			continue
+		}
+		var b strings.Builder
+		title := st.PanelTitle
+		if s.Warn {
+			title = st.Warning
+		}
+		b.WriteString(title.Render(wrap(width, s.Title)))
+		for _, l := range s.Lines {
+			b.WriteString("\n")
+			if l != "" {
+				b.WriteString(wrap(width, l))
+			}
+		}
+		blocks = append(blocks, b.String())
+	}
+	out := strings.Join(blocks, "\n\n")
+	if height <= 0 {
+		return out
+	}
+	for len(blocks) > 1 && lineCount(out) > height {
+		blocks = blocks[:len(blocks)-1]
+		out = strings.Join(blocks, "\n\n")
+	}
+	return clipLines(out, height)
+}
+
+func lineCount(s string) int { return strings.Count(s, "\n") + 1 }
+
+// clipLines keeps the first n lines of s, marking the cut.
+func clipLines(s string, n int) string {
+	lines := strings.Split(s, "\n")
+	if n <= 0 || len(lines) <= n {
+		return s
+	}
+	lines = lines[:n]
+	lines[n-1] = "…"
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,243 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"charm.land/lipgloss/v2/table"
+
+	"github.com/ftpswiz/ftpswiz/internal/outdir"
+	"github.com/ftpswiz/ftpswiz/wizard"
+)
+
+// purposeShort names what a flow carries in the port map table.
+func purposeShort(p wizard.Purpose) string {
+	switch p {
+	case wizard.PurposeControlExplicit, wizard.PurposeControlImplicit:
+		return "control"
+	case wizard.PurposePassive:
+		return "data"
+	case wizard.PurposeActive:
+		return "active"
+	case wizard.PurposeAdmin:
+		return "ssh"
+	}
+	return string(p)
+}
+
+// purposeLabel names what a flow carries, for the port map.
+func purposeLabel(p wizard.Purpose) string {
+	switch p {
+	case wizard.PurposeControlExplicit:
+		return "control (explicit)"
+	case wizard.PurposeControlImplicit:
+		return "control (implicit)"
+	case wizard.PurposePassive:
+		return "passive data"
+	case wizard.PurposeActive:
+		return "active data"
+	case wizard.PurposeAdmin:
+		return "admin SSH"
+	}
+	return string(p)
+}
+
+func flowFrom(f wizard.Flow) string {
+	from := strings.Join(f.From, ", ")
+	if from == "" || from == wizard.AnyIPv4 {
+		return "anywhere"
+	}
+	return from
+}
+
+func flowTo(f wizard.Flow) string {
+	switch {
+	case f.DNATTo != "" && f.To == "":
+		return "→ " + f.DNATTo
+	case f.DNATTo != "":
+		return f.To + " → " + f.DNATTo
+	case f.To == "":
+		return "any"
+	}
+	return f.To
+}
+
+func flowPorts(f wizard.Flow) string {
+	s := "tcp/" + f.Ports.String()
+	if !f.SourcePorts.IsZero() {
+		s += " (from port " + f.SourcePorts.String() + ")"
+	}
+	return s
+}
+
+// portMapTable renders the port map as a table of the given width.
+func portMapTable(p *wizard.Plan, width int, st styles) string {
+	t := table.New().
+		Border(lipgloss.NormalBorder()).
+		BorderStyle(lipgloss.NewStyle().Foreground(st.Subtle)).
+		Headers("Side", "New conn", "TCP port", "From", "To", "For").
+		Width(width).
+		Wrap(true).
+		StyleFunc(func(row, _ int) lipgloss.Style {
+			if row == table.HeaderRow {
+				return st.Label
+			}
+			if row >= 0 && row < len(p.Flows) && p.Flows[row].Warning {
+				return lipgloss.NewStyle().Foreground(st.Warn)
+			}
+			return lipgloss.NewStyle()
+		})
+	for _, f := range p.Flows {
+		ports := f.Ports.String()
+		if !f.SourcePorts.IsZero() {
+			ports += " (src " + f.SourcePorts.String() + ")"
+		}
+		t.Row(string(f.Side), string(f.Direction), ports, flowFrom(f), flowTo(f), purposeShort(f.Purpose))
+	}
+	return t.Render()
+}
+
+// portMapSentences renders the port map as one sentence per flow, for
+// screen readers.
+func portMapSentences(p *wizard.Plan) []string {
+	var out []string
+	for _, f := range p.Flows {
+		s := fmt.Sprintf("%s: %s %s %s from %s to %s.", f.Side.Title(), f.Direction, purposeLabel(f.Purpose),
+			flowPorts(f), flowFrom(f), flowTo(f))
+		if f.Warning {
+			s = "Warning: " + s
+		}
+		if f.Why != "" {
+			s += " Why: " + f.Why
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// reviewText is the review page: the port map and every decision with its
+// reason, wrapped to width.
+func reviewText(p *wizard.Plan, width int, st styles) string {
+	var b strings.Builder
+	b.WriteString(st.Heading.Render("Port map: who opens which connections"))
+	b.WriteString("\n")
+	b.WriteString(wrap(width, "Return traffic (established/related) is allowed on every side; nothing else needs opening."))
+	b.WriteString("\n")
+	b.WriteString(portMapTable(p, width, st))
+	b.WriteString("\n\n")
+	b.WriteString(st.Heading.Render("Decisions and why"))
+	b.WriteString("\n")
+	for _, d := range p.Decisions {
+		mark, style := "▸ ", st.Label
+		if d.Warning {
+			mark, style = "⚠ ", st.Warning
+		}
+		b.WriteString(style.Render(wrap(width, mark+d.Title+": "+d.Value)))
+		b.WriteString("\n")
+		b.WriteString(indent(wrap(width-2, d.Why), "  "))
+		b.WriteString("\n")
+	}
+	if len(p.Pitfalls) > 0 {
+		b.WriteString("\n")
+		b.WriteString(st.Heading.Render("If something goes wrong"))
+		b.WriteString("\n")
+		for _, pf := range p.Pitfalls {
+			b.WriteString(st.Label.Render(wrap(width, "• "+pf.Symptom)))
+			b.WriteString("\n")
+			b.WriteString(indent(wrap(width-2, pf.Cause+" Fix: "+pf.Fix), "  "))
+			b.WriteString("\n")
+		}
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// problemsText lists the answers the domain refused, with the step that
+// asks each one.
+func problemsText(fields []*wizard.FieldError, b *builder, width int, st styles) string {
+	var out strings.Builder
+	out.WriteString(st.Warning.Render("Some answers need fixing before ftpswiz can plan:"))
+	out.WriteString("\n\n")
+	for _, fe := range fields {
+		where := b.stepFor(fe.Field).title()
+		out.WriteString(st.Label.Render(wrap(width, "• "+fe.Field+" ("+where+")")))
+		out.WriteString("\n")
+		out.WriteString(indent(wrap(width-2, fieldError(fe).Error()), "  "))
+		out.WriteString("\n")
+	}
+	out.WriteString("\n")
+	out.WriteString(wrap(width, "Press enter to go to the first one."))
+	return out.String()
+}
+
+// changesText lists what writing would do to the output directory, with
+// the diff of every changed file.
+func changesText(dir string, changes []outdir.Change, width int, st styles) string {
+	var b strings.Builder
+	var counts [4]int
+	for _, c := range changes {
+		if int(c.Kind) < len(counts) {
+			counts[c.Kind]++
+		}
+	}
+	b.WriteString(st.Heading.Render(wrap(width, fmt.Sprintf("%s: %d new, %d changed, %d unchanged",
+		dir, counts[outdir.New], counts[outdir.Changed]+counts[outdir.ModeChanged], counts[outdir.Unchanged]))))
+	b.WriteString("\n")
+	for _, c := range changes {
+		line := fmt.Sprintf("%-10s %s", c.Kind, c.Path)
+		switch c.Kind {
+		case outdir.Changed, outdir.ModeChanged:
+			b.WriteString(st.Warning.Render(line))
+		case outdir.New:
+			b.WriteString(st.Good.Render(line))
+		default:
+			b.WriteString(st.Dim.Render(line))
+		}
+		b.WriteString("\n")
+	}
+	for _, c := range changes {
+		if c.Kind == outdir.ModeChanged {
+			fmt.Fprintf(&b, "\n%s: mode %o → %o\n", c.Path, c.OldMode, c.Mode)
+		}
+		if c.Diff == "" {
+			continue
+		}
+		b.WriteString("\n")
+		for _, l := range strings.Split(strings.TrimRight(c.Diff, "\n"), "\n") {
+			switch {
+			case strings.HasPrefix(l, "+") && !strings.HasPrefix(l, "+++"):
+				b.WriteString(st.Good.Render(l))
+			case strings.HasPrefix(l, "-") && !strings.HasPrefix(l, "---"):
+				b.WriteString(st.Warning.Render(l))
+			default:
+				b.WriteString(l)
+			}
+			b.WriteString("\n")
+		}
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// changed reports whether writing would replace existing files.
+func changed(changes []outdir.Change) int {
+	n := 0
+	for _, c := range changes {
+		if c.Kind == outdir.Changed || c.Kind == outdir.ModeChanged {
+			n++
+		}
+	}
+	return n
+}
+
+// wrap breaks text at spaces to the width (at least 10 columns).
+func wrap(width int, s string) string {
+	return lipgloss.Wrap(s, max(width, 10), " ")
+}
+
+func indent(s, prefix string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = prefix + l
+	}
+	return strings.Join(lines, "\n")
+}

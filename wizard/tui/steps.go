@@ -1,0 +1,429 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"charm.land/huh/v2"
+
+	"github.com/ftpswiz/ftpswiz/wizard"
+)
+
+// step is one page of the wizard. Each form step is its own huh form, built
+// from the answers given so far: no hidden groups and no dynamic options,
+// so huh's accessible mode asks exactly what the TUI shows.
+type step int
+
+const (
+	stepRole step = iota
+	stepServerNAT
+	stepServerAddress
+	stepMode
+	stepCapacity
+	stepClientNAT
+	stepClientNetwork
+	stepSoftware
+	stepFirewalls
+	stepAdvanced
+	stepReview
+	stepOutput
+	stepConfirm
+	stepCount
+)
+
+// title names the step in the header.
+func (s step) title() string {
+	switch s {
+	case stepRole:
+		return "Role"
+	case stepServerNAT:
+		return "Server network"
+	case stepServerAddress:
+		return "Server addresses"
+	case stepMode:
+		return "FTPS mode"
+	case stepCapacity:
+		return "Concurrency"
+	case stepClientNAT:
+		return "Client network"
+	case stepClientNetwork:
+		return "Client details"
+	case stepSoftware:
+		return "Client software"
+	case stepFirewalls:
+		return "Firewalls"
+	case stepAdvanced:
+		return "TLS and server settings"
+	case stepReview:
+		return "Review"
+	case stepOutput:
+		return "Output directory"
+	case stepConfirm:
+		return "Confirm"
+	}
+	return fmt.Sprintf("step %d", int(s))
+}
+
+// isForm reports whether the step is a huh form (review and confirm are
+// scrollable pages of their own).
+func (s step) isForm() bool { return s != stepReview && s != stepConfirm }
+
+// applies reports whether the step is asked with the answers so far; the
+// output and confirm steps are handled by the model.
+func (d *draft) applies(s step) bool {
+	switch s {
+	case stepServerNAT, stepServerAddress, stepCapacity:
+		return d.Role.HasServer()
+	case stepClientNAT, stepSoftware:
+		return d.Role.HasClient()
+	case stepClientNetwork:
+		return d.Role == wizard.RoleClient || (d.Role.HasClient() && d.ClientNAT == wizard.ClientNATMasquerade)
+	case stepAdvanced:
+		return d.Advanced
+	}
+	return s >= 0 && s < stepCount
+}
+
+// nextStep returns the first step after s that applies (stepReview at the
+// latest).
+func (d *draft) nextStep(s step) step {
+	for n := s + 1; n < stepReview; n++ {
+		if d.applies(n) {
+			return n
+		}
+	}
+	return max(s+1, stepReview)
+}
+
+// prevStep returns the last step before s that applies (s itself when
+// there is none).
+func (d *draft) prevStep(s step) step {
+	for p := min(s-1, stepReview); p >= 0; p-- {
+		if d.applies(p) {
+			return p
+		}
+	}
+	return s
+}
+
+// spec is one question on a step: the huh field bound into the draft, and
+// how to check and explain it.
+type spec struct {
+	q     wizard.Question
+	field huh.Field
+	// check validates the bound value (nil: nothing to check).
+	check func() error
+	// hovered returns the value under the cursor of a choice field.
+	hovered func() string
+	// selected reports whether a value is selected (multi-choice fields).
+	selected func(value string) bool
+}
+
+// builder makes the fields of each step.
+type builder struct {
+	d          *draft
+	def        defaults
+	accessible bool
+	// outDir is bound to the output step; checkOut validates it.
+	outDir   *string
+	checkOut func(string) error
+}
+
+// fields returns the questions of a form step, bound into the draft.
+func (b *builder) fields(s step) []spec {
+	d := b.d
+	var out []spec
+	switch s {
+	case stepRole:
+		out = append(out, choiceSpec(b, wizard.QRole, &d.Role))
+	case stepServerNAT:
+		out = append(out, choiceSpec(b, wizard.QServerNAT, &d.ServerNAT))
+	case stepServerAddress:
+		out = append(out, b.text(wizard.QServerPublic, &d.Public))
+		if d.ServerNAT.Behind() {
+			out = append(out, b.text(wizard.QServerHost, &d.Host))
+		}
+		if d.ServerNAT == wizard.NATPortForward {
+			out = append(out, b.text(wizard.QServerRouterWAN, &d.ServerWAN), b.text(wizard.QServerRouterLAN, &d.ServerLAN))
+		}
+	case stepMode:
+		out = append(out, choiceSpec(b, wizard.QMode, &d.Mode))
+	case stepCapacity:
+		out = append(out, b.number(wizard.QTransfers, &d.Transfers))
+	case stepClientNAT:
+		out = append(out, choiceSpec(b, wizard.QClientNAT, &d.ClientNAT))
+	case stepClientNetwork:
+		if d.Role == wizard.RoleClient {
+			out = append(out, b.text(wizard.QClientServer, &d.ClientServer), b.text(wizard.QClientPassivePorts, &d.ClientPassive))
+		}
+		if d.ClientNAT == wizard.ClientNATMasquerade {
+			out = append(out, b.text(wizard.QClientRouterWAN, &d.ClientWAN), b.text(wizard.QClientRouterLAN, &d.ClientLAN),
+				b.text(wizard.QClientLAN, &d.ClientLANCIDR))
+		}
+	case stepSoftware:
+		out = append(out, multiSpec(b, wizard.QClientSoftware, &d.Software))
+	case stepFirewalls:
+		out = append(out, multiSpec(b, wizard.QFirewalls, &d.Firewalls))
+	case stepAdvanced:
+		if d.Role.HasServer() {
+			out = append(out,
+				choiceSpec(b, wizard.QFlavour, &d.Flavour),
+				choiceSpec(b, wizard.QTLSProfile, &d.Profile),
+				b.text(wizard.QTLSCert, &d.CertFile),
+				b.text(wizard.QTLSKey, &d.KeyFile),
+				choiceSpec(b, wizard.QSSLReuse, &d.SSLReuse),
+				b.text(wizard.QUsers, &d.Users),
+				b.text(wizard.QAdminNetwork, &d.AdminNetwork),
+				b.text(wizard.QAllowedClients, &d.AllowedClients),
+				b.number(wizard.QPassiveStart, &d.PassiveStart),
+			)
+		}
+		out = append(out, choiceSpec(b, wizard.QActiveMode, &d.ActiveMode))
+		if d.Role.HasClient() {
+			out = append(out, b.text(wizard.QClientUser, &d.ClientUser))
+		}
+	case stepOutput:
+		out = append(out, b.output())
+	}
+	return out
+}
+
+// question returns the texts of a question; a missing one is a programming
+// error caught by the tests.
+func question(key string) wizard.Question {
+	q, ok := wizard.QuestionByKey(key)
+	if !ok {
+		panic("tui: no question " + key)
+	}
+	return q
+}
+
+func choiceSpec[T ~string](b *builder, key string, v *T) spec {
+	q := question(key)
+	opts := make([]huh.Option[T], 0, len(q.Choices))
+	for _, c := range q.Choices {
+		label := c.Label
+		if b.accessible {
+			label = c.Label + ": " + c.What
+		}
+		opts = append(opts, huh.NewOption(label, T(c.Value)))
+	}
+	s := huh.NewSelect[T]().
+		Key(key).
+		Title(q.Title).
+		Description(q.Description).
+		Options(opts...).
+		Value(v)
+	return spec{
+		q:     q,
+		field: s,
+		hovered: func() string {
+			h, _ := s.Hovered()
+			return string(h)
+		},
+	}
+}
+
+func multiSpec[T ~string](b *builder, key string, v *[]T) spec {
+	q := question(key)
+	opts := make([]huh.Option[T], 0, len(q.Choices))
+	for _, c := range q.Choices {
+		label := c.Label
+		if b.accessible {
+			label = c.Label + ": " + c.What
+		}
+		opts = append(opts, huh.NewOption(label, T(c.Value)))
+	}
+	check := func() error {
+		if len(*v) == 0 {
+			return errors.New("choose at least one (x or space toggles)")
+		}
+		return nil
+	}
+	m := huh.NewMultiSelect[T]().
+		Key(key).
+		Title(q.Title).
+		Description(q.Description).
+		Options(opts...).
+		Value(v).
+		Filterable(false)
+	if !b.accessible {
+		// In accessible mode the step loop checks after the prompt: huh
+		// re-prompts a failing multi-select forever once input ends.
+		m.Validate(func([]T) error { return check() })
+	}
+	return spec{
+		q:     q,
+		field: m,
+		check: check,
+		hovered: func() string {
+			h, _ := m.Hovered()
+			return string(h)
+		},
+		selected: func(value string) bool {
+			for _, x := range *v {
+				if string(x) == value {
+					return true
+				}
+			}
+			return false
+		},
+	}
+}
+
+// text is a free-text question checked by the domain's validation.
+func (b *builder) text(key string, v *string) spec {
+	q := question(key)
+	check := func() error { return b.domainError(key) }
+	return b.input(q, v, func(s string) error {
+		*v = s
+		return check()
+	}, check)
+}
+
+// number is a whole-number question checked by the domain's validation.
+func (b *builder) number(key string, v *string) spec {
+	q := question(key)
+	check := func() error {
+		if _, err := strconv.Atoi(strings.TrimSpace(*v)); err != nil {
+			return fmt.Errorf("%q is not a whole number; type digits only, e.g. %s", strings.TrimSpace(*v), q.Example)
+		}
+		return b.domainError(key)
+	}
+	return b.input(q, v, func(s string) error {
+		*v = s
+		return check()
+	}, check)
+}
+
+func (b *builder) input(q wizard.Question, v *string, validate func(string) error, check func() error) spec {
+	title := q.Title
+	if b.accessible {
+		// huh's accessible prompt shows only the title; Enter keeps the
+		// current value, so say what it is.
+		if cur := strings.TrimSpace(*v); cur != "" {
+			title += " [" + cur + "]"
+		} else if def := b.placeholder(q.Key); def != "" {
+			title += " [default: " + def + "]"
+		}
+	}
+	in := huh.NewInput().
+		Key(q.Key).
+		Title(title).
+		Description(q.Description).
+		Value(v)
+	if b.placeholder(q.Key) != "" {
+		// The default can depend on other answers of the same step (the
+		// client user is the first server user).
+		in.PlaceholderFunc(func() string { return "default: " + b.placeholder(q.Key) }, b.d)
+	} else {
+		in.Placeholder(q.Example)
+	}
+	if b.accessible {
+		// An empty line keeps the value; the step loop checks it.
+		in.Validate(func(s string) error {
+			if strings.TrimSpace(s) == "" {
+				return nil
+			}
+			return validate(s)
+		})
+	} else {
+		in.Validate(validate)
+	}
+	return spec{q: q, field: in, check: check}
+}
+
+// placeholder is what an empty optional field becomes (wizard.Normalize's
+// default), shown as the field's placeholder.
+func (b *builder) placeholder(key string) string {
+	switch key {
+	case wizard.QTLSCert, wizard.QTLSKey, wizard.QAdminNetwork, wizard.QAllowedClients, wizard.QClientUser:
+	default:
+		return ""
+	}
+	n := wizard.Normalize(b.d.answers())
+	switch {
+	case key == wizard.QClientUser && n.Client != nil:
+		return n.Client.User
+	case n.Server == nil:
+		return ""
+	case key == wizard.QTLSCert:
+		return n.Server.TLS.CertFile
+	case key == wizard.QTLSKey:
+		return n.Server.TLS.KeyFile
+	case key == wizard.QAdminNetwork:
+		return n.Server.AdminNetwork
+	case key == wizard.QAllowedClients:
+		return strings.Join(n.Server.AllowedClients, ", ")
+	}
+	return ""
+}
+
+// outputQuestion is the output directory's question (not an answer: it is
+// where the files go).
+var outputQuestion = wizard.Question{
+	Key:         "output",
+	Kind:        wizard.KindText,
+	Title:       "Where should ftpswiz write the files?",
+	Description: "A directory; it is created if needed. Existing files are compared first: you see the differences and confirm before anything is overwritten, and a backup of each replaced file is kept.",
+	Example:     "ftpswiz-out",
+}
+
+func (b *builder) output() spec {
+	check := func() error { return b.checkOut(*b.outDir) }
+	return b.input(outputQuestion, b.outDir, func(s string) error {
+		*b.outDir = s
+		return check()
+	}, check)
+}
+
+// domainError runs the domain's validation (wizard.Decide) on the draft and
+// returns its complaint about the field key, if any. Complaints about other
+// fields are left for their own questions and the review step.
+func (b *builder) domainError(key string) error {
+	_, err := wizard.Decide(b.d.answers())
+	for _, fe := range wizard.FieldErrors(err) {
+		if fieldMatches(fe.Field, key) {
+			return fieldError(fe)
+		}
+	}
+	return nil
+}
+
+// fieldError formats a domain complaint for a form field.
+func fieldError(fe *wizard.FieldError) error {
+	if fe.Fix == "" {
+		return errors.New(fe.Problem)
+	}
+	return fmt.Errorf("%s. Fix: %s", strings.TrimSuffix(fe.Problem, "."), fe.Fix)
+}
+
+// fieldMatches reports whether an error about errField concerns the
+// question key (the field itself, an element of it, or a parent section).
+func fieldMatches(errField, key string) bool {
+	return errField == key ||
+		strings.HasPrefix(errField, key+"[") ||
+		strings.HasPrefix(errField, key+".") ||
+		strings.HasPrefix(key, errField+".")
+}
+
+// stepFor returns the step that asks about errField with the given draft
+// (stepReview when no step does).
+func (b *builder) stepFor(errField string) step {
+	saved := b.d.Advanced
+	b.d.Advanced = true
+	defer func() { b.d.Advanced = saved }()
+	for s := stepRole; s < stepReview; s++ {
+		if !b.d.applies(s) {
+			continue
+		}
+		for _, sp := range b.fields(s) {
+			if fieldMatches(errField, sp.q.Key) {
+				return s
+			}
+		}
+	}
+	return stepReview
+}

@@ -1,0 +1,135 @@
+// Package tui is ftpswiz's interactive wizard: huh forms in a Bubble Tea
+// program, with a side panel that explains the option under the cursor and
+// previews what it changes. It is a thin face over the pure wizard package:
+// the forms fill a wizard.Answers, wizard.Decide makes every decision, and
+// the files are rendered and written exactly as `ftpswiz generate` does.
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ftpswiz/ftpswiz/generators"
+	"github.com/ftpswiz/ftpswiz/internal/detect"
+	"github.com/ftpswiz/ftpswiz/internal/outdir"
+	"github.com/ftpswiz/ftpswiz/wizard"
+)
+
+// ErrAborted is returned when the user quits (Ctrl-C, Esc, end of input in
+// accessible mode) before the files are written. Nothing is written then.
+var ErrAborted = errors.New("wizard aborted: nothing was written")
+
+// DefaultOutDir is the output directory offered when Options.OutDir is
+// empty.
+const DefaultOutDir = "ftpswiz-out"
+
+// Options configure a wizard run.
+type Options struct {
+	// In is the keyboard (default os.Stdin) and Out the terminal the UI is
+	// drawn on (default os.Stderr; stdout is left for the summary).
+	In  io.Reader
+	Out io.Writer
+	// Accessible asks one plain-text prompt at a time, for screen readers,
+	// instead of drawing a full-screen UI.
+	Accessible bool
+	// Detector offers the machine's addresses, interfaces, firewall tools
+	// and vsftpd build as defaults (nil: nothing detected).
+	Detector detect.Detector
+	// OutDir is the output directory offered (default DefaultOutDir).
+	OutDir string
+	// Files renders a plan into the files to write; the CLI passes the same
+	// function `ftpswiz generate` uses. Default: Files.
+	Files func(*wizard.Plan) ([]generators.File, error)
+	// Now is the clock for backup file names (default time.Now).
+	Now func() time.Time
+	// ProgramOptions are extra Bubble Tea options (tests set the window size
+	// and environment).
+	ProgramOptions []tea.ProgramOption
+}
+
+// Result is what a completed wizard wrote.
+type Result struct {
+	// Answers are the normalised answers the plan was made from.
+	Answers wizard.Answers
+	Plan    *wizard.Plan
+	// Dir is the output directory and Changes what happened to each file.
+	Dir     string
+	Changes []outdir.Change
+}
+
+// Files renders the plan like `ftpswiz generate`: every generator's files,
+// answers.yaml with the normalised answers among them.
+func Files(p *wizard.Plan) ([]generators.File, error) {
+	files, err := generators.Render(p)
+	if err != nil {
+		return nil, fmt.Errorf("render: %w", err)
+	}
+	return files, nil
+}
+
+// config is the resolved options the model needs.
+type config struct {
+	defaults defaults
+	outDir   string
+	files    func(*wizard.Plan) ([]generators.File, error)
+	now      func() time.Time
+}
+
+func newConfig(o Options) *config {
+	c := &config{
+		defaults: detectDefaults(o.Detector),
+		outDir:   o.OutDir,
+		files:    o.Files,
+		now:      o.Now,
+	}
+	if c.outDir == "" {
+		c.outDir = DefaultOutDir
+	}
+	if c.files == nil {
+		c.files = Files
+	}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	return c
+}
+
+// Run runs the wizard until the files are written. It returns ErrAborted
+// when the user quits first; nothing is written then.
+func Run(ctx context.Context, o Options) (*Result, error) {
+	if o.In == nil {
+		o.In = os.Stdin
+	}
+	if o.Out == nil {
+		o.Out = os.Stderr
+	}
+	cfg := newConfig(o)
+	if o.Accessible {
+		return runAccessible(ctx, cfg, o.In, o.Out)
+	}
+	m := newModel(cfg)
+	opts := append([]tea.ProgramOption{
+		tea.WithContext(ctx),
+		tea.WithInput(o.In),
+		tea.WithOutput(o.Out),
+	}, o.ProgramOptions...)
+	final, err := tea.NewProgram(m, opts...).Run()
+	if fm, ok := final.(*Model); ok && fm != nil {
+		m = fm
+	}
+	switch {
+	case m.result != nil:
+		return m.result, nil
+	case m.aborted, errors.Is(err, tea.ErrInterrupted), errors.Is(err, tea.ErrProgramKilled), ctx.Err() != nil:
+		return nil, ErrAborted
+	case err != nil:
+		return nil, fmt.Errorf("wizard: %w", err)
+	}
+	return nil, ErrAborted
+}

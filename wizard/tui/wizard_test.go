@@ -1,0 +1,479 @@
+package tui
+
+import (
+	"bytes"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ftpswiz/ftpswiz/generators"
+	"github.com/ftpswiz/ftpswiz/internal/golden"
+	"github.com/ftpswiz/ftpswiz/internal/outdir"
+	"github.com/ftpswiz/ftpswiz/wizard"
+)
+
+const scenarios = "../../testdata/scenarios"
+
+// answerClassic drives the wizard through the classic scenario of
+// testdata/scenarios/classic/answers.yaml: the vendor's vsftpd behind a
+// port-forwarding router, the customer's clients behind a masquerading
+// router, both planned at once. It stops on the output directory question.
+func answerClassic(t *testing.T, d *driver) {
+	t.Helper()
+	d.expect(stepRole, wizard.QRole)
+	d.key(keyEnter) // both (the default)
+	d.expect(stepServerNAT, wizard.QServerNAT)
+	d.key(keyEnter) // port-forward (the default)
+	d.expect(stepServerAddress, wizard.QServerPublic)
+	d.replace("198.51.100.10")
+	d.expect(stepServerAddress, wizard.QServerHost)
+	d.replace("10.20.0.2")
+	d.expect(stepServerAddress, wizard.QServerRouterWAN)
+	d.replace("wan0")
+	d.expect(stepServerAddress, wizard.QServerRouterLAN)
+	d.replace("lan0")
+	d.expect(stepMode, wizard.QMode)
+	d.key(keyEnter) // explicit (the default)
+	d.expect(stepCapacity, wizard.QTransfers)
+	d.replace("16")
+	d.expect(stepClientNAT, wizard.QClientNAT)
+	d.key(keyEnter) // masquerade (the default)
+	d.expect(stepClientNetwork, wizard.QClientRouterWAN)
+	d.replace("wan0")
+	d.replace("lan0")
+	d.expect(stepClientNetwork, wizard.QClientLAN)
+	d.replace("192.168.50.0/24")
+	d.expect(stepSoftware, wizard.QClientSoftware)
+	d.key(keyDown, keyDown) // lftp and curl are preselected; add FileZilla
+	d.char('x')
+	d.key(keyEnter)
+	d.expect(stepFirewalls, wizard.QFirewalls)
+	d.key(keyDown) // nftables is installed (preselected); add iptables
+	d.char('x')
+	d.key(keyEnter)
+	d.expect(stepReview, "")
+	if !strings.Contains(d.view(), "Port map") {
+		t.Fatalf("review shows no port map:\n%s", d.view())
+	}
+	d.char('a') // the optional settings: users, admin and client networks
+	d.expect(stepAdvanced, wizard.QFlavour)
+	d.key(keyEnter) // auto: no vsftpd here, so Debian 12's
+	d.expect(stepAdvanced, wizard.QTLSProfile)
+	d.key(keyEnter, keyEnter, keyEnter, keyEnter) // profile, certificate, key, session reuse
+	d.expect(stepAdvanced, wizard.QUsers)
+	d.replace("acme")
+	d.replace("10.20.0.0/24")
+	d.expect(stepAdvanced, wizard.QAllowedClients)
+	d.replace("192.0.2.20/32")
+	d.key(keyEnter, keyEnter) // passive start, active mode
+	d.expect(stepAdvanced, wizard.QClientUser)
+	d.key(keyEnter) // the default: the first server user
+	d.expect(stepReview, "")
+	d.key(keyEnter)
+	d.expect(stepOutput, "output")
+}
+
+// readTree reads every file under dir as slash paths.
+func readTree(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		out[filepath.ToSlash(rel)] = b
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// requireSameFiles compares a directory with the scenario's expected
+// outputs (owned by `ftpswiz generate`'s golden test, never updated here).
+func requireSameFiles(t *testing.T, expected string, got map[string][]byte) {
+	t.Helper()
+	want := readTree(t, expected)
+	var problems []string
+	for p, w := range want {
+		g, ok := got[p]
+		switch {
+		case !ok:
+			problems = append(problems, "missing "+p)
+		case !bytes.Equal(g, w):
+			problems = append(problems, golden.Diff(p, string(w), string(g)))
+		}
+	}
+	for p := range got {
+		if _, ok := want[p]; !ok {
+			problems = append(problems, "unexpected "+p)
+		}
+	}
+	slices.Sort(problems)
+	if len(problems) > 0 {
+		t.Errorf("wizard output differs from %s:\n%s", expected, strings.Join(problems, "\n"))
+	}
+}
+
+func TestClassicScenarioEndToEnd(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	d := newDriver(t, Options{Detector: fixtureDetector(), OutDir: out}, 80, 24)
+	answerClassic(t, d)
+	d.key(keyEnter) // the offered directory
+	if !d.quit || d.m.result == nil {
+		t.Fatalf("wizard did not finish (notice %q):\n%s", d.m.notice, d.view())
+	}
+
+	data, err := os.ReadFile(filepath.Join(scenarios, "classic", "answers.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := wizard.DecodeAnswers(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantPlan, err := wizard.Decide(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gotYAML, err := wizard.EncodeAnswers(d.m.result.Answers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantYAML, err := wizard.EncodeAnswers(wantPlan.Answers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(gotYAML, wantYAML) {
+		t.Errorf("answers differ from the classic scenario:\n%s", golden.Diff("answers", string(wantYAML), string(gotYAML)))
+	}
+	if d.m.result.Dir != out {
+		t.Errorf("result dir %q, want %q", d.m.result.Dir, out)
+	}
+	// The same files as `ftpswiz generate` (generators.Render) on the
+	// scenario's answers file, and the scenario's golden files.
+	written := readTree(t, out)
+	files, err := generators.Render(wantPlan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	generated := map[string][]byte{}
+	for _, f := range files {
+		generated[f.Path] = f.Content
+	}
+	if !maps.EqualFunc(written, generated, bytes.Equal) {
+		t.Errorf("written files differ from generators.Render on the scenario's answers: %v vs %v",
+			slices.Sorted(maps.Keys(written)), slices.Sorted(maps.Keys(generated)))
+	}
+	requireSameFiles(t, filepath.Join(scenarios, "classic", "expected"), written)
+}
+
+func TestOverwriteShowsDiffAndKeepsBackup(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	if err := os.MkdirAll(filepath.Join(out, "server"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	conf := filepath.Join(out, "server", "vsftpd.conf")
+	if err := os.WriteFile(conf, []byte("listen=YES\n# my own edit\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d := newDriver(t, Options{Detector: fixtureDetector(), OutDir: out}, 80, 24)
+	answerClassic(t, d)
+	d.key(keyEnter)
+	d.expect(stepConfirm, "")
+	if d.quit {
+		t.Fatal("wrote without asking")
+	}
+	// Nothing is written before the confirmation.
+	if b, _ := os.ReadFile(conf); string(b) != "listen=YES\n# my own edit\n" {
+		t.Fatalf("vsftpd.conf replaced before confirmation: %q", b)
+	}
+	page := strings.Join(d.m.page.lines, "\n")
+	for _, want := range []string{"changed", "server/vsftpd.conf", "-# my own edit", "new "} {
+		if !strings.Contains(page, want) {
+			t.Errorf("confirm page lacks %q:\n%s", want, page)
+		}
+	}
+	// n goes back to the directory question; y on the way back writes.
+	d.char('n')
+	d.expect(stepOutput, "output")
+	d.key(keyEnter)
+	d.expect(stepConfirm, "")
+	d.char('y')
+	if !d.quit || d.m.result == nil {
+		t.Fatalf("not written after y:\n%s", d.view())
+	}
+	backups, _ := filepath.Glob(conf + ".bak-*")
+	if len(backups) != 1 {
+		t.Fatalf("backups %v, want one", backups)
+	}
+	if b, _ := os.ReadFile(backups[0]); string(b) != "listen=YES\n# my own edit\n" {
+		t.Errorf("backup holds %q", b)
+	}
+	var kinds []string
+	for _, c := range d.m.result.Changes {
+		if c.Path == "server/vsftpd.conf" {
+			kinds = append(kinds, c.Kind.String())
+		}
+	}
+	if !slices.Equal(kinds, []string{outdir.Changed.String()}) {
+		t.Errorf("vsftpd.conf change %v", kinds)
+	}
+}
+
+func TestBackNavigation(t *testing.T) {
+	d := newDriver(t, Options{Detector: fixtureDetector(), OutDir: t.TempDir()}, 80, 24)
+	d.key(keyEnter, keyEnter)
+	d.expect(stepServerAddress, wizard.QServerPublic)
+	d.replace("198.51.100.10")
+	d.expect(stepServerAddress, wizard.QServerHost)
+
+	tests := []struct {
+		name string
+		step step
+		key  string
+	}{
+		{"within the step (huh)", stepServerAddress, wizard.QServerPublic},
+		{"to the previous step", stepServerNAT, wizard.QServerNAT},
+		{"to the first step", stepRole, wizard.QRole},
+		{"nothing before the first step", stepRole, wizard.QRole},
+	}
+	for _, tt := range tests {
+		d.key(keyShiftTab)
+		if d.m.step != tt.step || d.focused() != tt.key {
+			t.Fatalf("%s: on %s/%s, want %s/%s", tt.name, d.m.step.title(), d.focused(), tt.step.title(), tt.key)
+		}
+	}
+	if d.d().Public != "198.51.100.10" {
+		t.Errorf("answer lost going back: public %q", d.d().Public)
+	}
+
+	// Forward again keeps the answers; going back from a later step lands
+	// on the previous step's last question.
+	d.key(keyEnter, keyEnter)
+	d.expect(stepServerAddress, wizard.QServerPublic)
+	if !strings.Contains(d.view(), "198.51.100.10") {
+		t.Errorf("public address not shown again:\n%s", d.view())
+	}
+	d.key(keyEnter, keyEnter, keyEnter, keyEnter)
+	d.expect(stepMode, wizard.QMode)
+	d.key(keyShiftTab)
+	d.expect(stepServerAddress, wizard.QServerRouterLAN)
+
+	// From the review back to the last form step, and from the output
+	// question back to the review.
+	d.key(keyEnter, keyEnter, keyEnter, keyEnter)
+	d.replace("wan0")
+	d.replace("lan0")
+	d.replace("192.168.50.0/24")
+	d.key(keyEnter, keyEnter)
+	d.expect(stepReview, "")
+	d.key(keyShiftTab)
+	d.expect(stepFirewalls, wizard.QFirewalls)
+	d.key(keyEnter)
+	d.expect(stepReview, "")
+	d.key(keyEnter)
+	d.expect(stepOutput, "output")
+	d.key(keyShiftTab)
+	d.expect(stepReview, "")
+}
+
+// d returns the driver's draft.
+func (d *driver) d() *draft { return d.m.d }
+
+func TestClientOnlyNeverAsksServerQuestions(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	d := newDriver(t, Options{Detector: fixtureDetector(), OutDir: out}, 80, 24)
+	asked := map[string]bool{}
+	press := func(keys ...func()) {
+		for _, k := range keys {
+			asked[d.focused()] = true
+			k()
+		}
+	}
+	enter := func() { d.key(keyEnter) }
+	d.key(keyUp) // client (the default is both, the last choice)
+	press(enter)
+	d.expect(stepMode, wizard.QMode)
+	press(enter)
+	d.key(keyDown) // CGNAT (the default is masquerade)
+	press(enter)
+	d.expect(stepClientNetwork, wizard.QClientServer)
+	press(func() { d.replace("ftp.vendor.example") })
+	press(func() { d.replace("50000-50099") })
+	press(enter, enter)
+	d.expect(stepReview, "")
+	d.char('a')
+	d.expect(stepAdvanced, wizard.QActiveMode)
+	press(enter, enter)
+	d.expect(stepReview, "")
+	d.key(keyEnter)
+	press(enter)
+	if !d.quit || d.m.result == nil {
+		t.Fatalf("wizard did not finish:\n%s", d.view())
+	}
+	for k := range asked {
+		if strings.HasPrefix(k, "server.") {
+			t.Errorf("client-only wizard asked %s", k)
+		}
+	}
+	a := d.m.result.Answers
+	if a.Server != nil || a.Client == nil || a.Client.NAT != wizard.ClientNATCGNAT || a.Client.ServerAddress != "ftp.vendor.example" {
+		t.Errorf("answers: server %v, client %+v", a.Server, a.Client)
+	}
+	files := readTree(t, out)
+	if _, ok := files["server/vsftpd.conf"]; ok {
+		t.Error("client-only run wrote a vsftpd.conf")
+	}
+	if _, ok := files["client/lftp.rc"]; !ok {
+		t.Errorf("no client config written: %v", slices.Sorted(maps.Keys(files)))
+	}
+}
+
+func TestValidationMessagesFromTheDomain(t *testing.T) {
+	tests := []struct {
+		name  string
+		typed string
+		want  []string // in the view, in order
+	}{
+		{"private address as the public one", "10.20.0.2", []string{"10.20.0.2 is a private address", "Fix:"}},
+		{"not an address", "ftp://example", []string{"neither an IPv4 address nor a DNS name"}},
+		{"IPv6", "2001:db8::1", []string{"IPv6"}},
+		{"empty", "", []string{"is missing"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := newDriver(t, Options{Detector: fixtureDetector(), OutDir: t.TempDir()}, 100, 30)
+			d.key(keyEnter, keyEnter)
+			d.expect(stepServerAddress, wizard.QServerPublic)
+			d.replace(tt.typed)
+			d.expect(stepServerAddress, wizard.QServerPublic) // refused: still there
+			var errs []string
+			for _, err := range d.m.form.Errors() {
+				errs = append(errs, err.Error())
+			}
+			msg := strings.Join(errs, "\n")
+			at := 0
+			for _, w := range tt.want {
+				i := strings.Index(msg[at:], w)
+				if i < 0 {
+					t.Fatalf("error %q lacks %q", msg, w)
+				}
+				at += i
+			}
+			// The message is on screen (its first words; the rest wraps).
+			if head := strings.Join(strings.Fields(msg)[:3], " "); !strings.Contains(d.view(), head) {
+				t.Errorf("view lacks %q:\n%s", head, d.view())
+			}
+			// Fixing it moves on.
+			d.replace("198.51.100.10")
+			d.expect(stepServerAddress, wizard.QServerHost)
+		})
+	}
+}
+
+func TestNumberAndCrossFieldValidation(t *testing.T) {
+	d := newDriver(t, Options{Detector: fixtureDetector(), OutDir: t.TempDir()}, 100, 30)
+	d.key(keyEnter, keyEnter)
+	d.replace("198.51.100.10")
+	d.replace("198.51.100.10") // the host's own address equal to the public one
+	d.expect(stepServerAddress, wizard.QServerHost)
+	if errs := d.m.form.Errors(); len(errs) == 0 || !strings.Contains(errs[0].Error(), "the same as public_address") {
+		t.Fatalf("no cross-field message: %v\n%s", errs, d.view())
+	}
+	d.replace("10.20.0.2")
+	d.replace("wan0")
+	d.replace("wan0") // same interface twice
+	d.expect(stepServerAddress, wizard.QServerRouterLAN)
+	d.replace("lan0")
+	d.key(keyEnter)
+	d.expect(stepCapacity, wizard.QTransfers)
+	for _, bad := range []string{"many", "0", "20000"} {
+		d.replace(bad)
+		d.expect(stepCapacity, wizard.QTransfers)
+	}
+	d.replace("500")
+	d.expect(stepClientNAT, wizard.QClientNAT)
+}
+
+func TestReviewSendsToTheProblem(t *testing.T) {
+	d := newDriver(t, Options{Detector: fixtureDetector(), OutDir: t.TempDir()}, 80, 24)
+	// A passive range that cannot fit above its start: only the review
+	// (Decide on all answers) sees it, and sends the user to the step that
+	// asks the start port.
+	d.m.d.PassiveStart = "65000"
+	d.key(keyEnter, keyEnter)
+	d.replace("198.51.100.10")
+	d.replace("10.20.0.2")
+	d.replace("wan0")
+	d.replace("lan0")
+	d.key(keyEnter)
+	d.replace("500")
+	d.key(keyEnter)
+	d.replace("wan0")
+	d.replace("lan0")
+	d.replace("192.168.50.0/24")
+	d.key(keyEnter, keyEnter)
+	d.expect(stepReview, "")
+	if len(d.m.problems) == 0 || !strings.Contains(d.view(), "server.passive_start") {
+		t.Fatalf("review shows no problem:\n%s", d.view())
+	}
+	d.key(keyEnter)
+	if d.m.step != stepAdvanced || !strings.Contains(d.m.notice, "server.passive_start") {
+		t.Fatalf("on %s with notice %q", d.m.step.title(), d.m.notice)
+	}
+}
+
+func TestQuitWritesNothing(t *testing.T) {
+	for _, k := range []struct {
+		name string
+		key  func(*driver)
+	}{
+		{"ctrl+c", func(d *driver) { d.key(keyCtrlC) }},
+		{"esc", func(d *driver) { d.key(keyEsc) }},
+	} {
+		for _, where := range []string{"first step", "output directory", "confirm"} {
+			t.Run(k.name+" at "+where, func(t *testing.T) {
+				out := filepath.Join(t.TempDir(), "out")
+				if where == "confirm" {
+					if err := os.MkdirAll(out, 0o755); err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(filepath.Join(out, "REPORT.md"), []byte("old\n"), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+				d := newDriver(t, Options{Detector: fixtureDetector(), OutDir: out}, 80, 24)
+				if where != "first step" {
+					answerClassic(t, d)
+				}
+				if where == "confirm" {
+					d.key(keyEnter)
+					d.expect(stepConfirm, "")
+				}
+				k.key(d)
+				if !d.quit || !d.m.aborted || d.m.result != nil {
+					t.Fatalf("quit %v aborted %v result %v", d.quit, d.m.aborted, d.m.result)
+				}
+				files := readTree(t, filepath.Dir(out))
+				if where == "confirm" {
+					if len(files) != 1 || string(files["out/REPORT.md"]) != "old\n" {
+						t.Errorf("files after quitting: %v", files)
+					}
+				} else if len(files) != 0 {
+					t.Errorf("files after quitting: %v", files)
+				}
+			})
+		}
+	}
+}
