@@ -27,9 +27,9 @@ func TestAccessibleClientOnly(t *testing.T) {
 		"ftp.vendor.example", // ... asked again
 		"50000-50099",        // passive range
 		"3", "0",             // software: add FileZilla, confirm
-		"0",                  // firewalls: nftables (preselected)
-		"",                   // review: no optional settings
-		"",                   // output directory: the offered one
+		"0", // firewalls: nftables (preselected)
+		"",  // review: no optional settings
+		"",  // output directory: the offered one
 	)
 	var ui bytes.Buffer
 	res, err := Run(context.Background(), Options{
@@ -88,8 +88,8 @@ func TestAccessibleClassicWithOptionalSettings(t *testing.T) {
 		"wan0", "lan0", "192.168.50.0/24",
 		"3", "0", // software: + FileZilla
 		"2", "0", // firewalls: + iptables
-		"y",                                 // review: optional settings
-		"", "", "", "", "",                  // flavour, profile, certificate, key, session reuse
+		"y",                // review: optional settings
+		"", "", "", "", "", // flavour, profile, certificate, key, session reuse
 		"acme", "10.20.0.0/24", "192.0.2.20/32", // users, admin network, allowed clients
 		"", "", "", // passive start, active mode, client user
 		"", // output directory
