@@ -90,3 +90,28 @@ func requireOrSkip(t testing.TB, msg string) {
 	}
 	t.Skip(msg)
 }
+
+// RequireConntrackFTP makes sure the kernel's FTP conntrack helper
+// (nf_conntrack_ftp) is available, loading it with modprobe if needed. When
+// it cannot be had the test fails if CI=true and is skipped otherwise.
+func RequireConntrackFTP(t testing.TB) {
+	t.Helper()
+	const sys = "/sys/module/nf_conntrack_ftp"
+	if _, err := os.Stat(sys); err == nil {
+		return
+	}
+	why := sys + " does not exist"
+	if path, err := exec.LookPath("modprobe"); err == nil {
+		out, err := exec.Command(path, "nf_conntrack_ftp").CombinedOutput()
+		if _, serr := os.Stat(sys); serr == nil {
+			return
+		}
+		why += "; modprobe nf_conntrack_ftp: " + strings.TrimSpace(string(out))
+		if err != nil {
+			why += " (" + err.Error() + ")"
+		}
+	} else {
+		why += "; modprobe not found (package kmod)"
+	}
+	requireOrSkip(t, "kernel FTP conntrack helper unavailable: "+why)
+}
