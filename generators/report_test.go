@@ -312,6 +312,29 @@ func reportAnswer(t *testing.T, doc, question string) string {
 // of the classic scenario: 16 transfers -> 75 passive ports 50000-50074,
 // explicit FTPS on 21, vendor behind a port-forwarding router, customer
 // behind a masquerading router.
+// TestReportActiveModeAnswer: with active mode on, the "all ports above
+// 1024" answer must name the exception instead of a plain no.
+func TestReportActiveModeAnswer(t *testing.T) {
+	var found bool
+	for _, c := range reportRealCases(t) {
+		if c.name != "real-firewall-active-mode" {
+			continue
+		}
+		found = true
+		rep, _ := reportFind(c.outputs, ReportPath)
+		ans := reportAnswer(t, string(rep.Content), "Must all ports above 1024 be opened?")
+		for _, w := range []string{"No. Only the passive range", "WARNING: the exception is active mode",
+			"Client host: inbound TCP 1024-65535 (from source port 20)"} {
+			if !strings.Contains(ans, w) {
+				t.Errorf("answer lacks %q: %s", w, ans)
+			}
+		}
+	}
+	if !found {
+		t.Fatal("active-mode scenario not found")
+	}
+}
+
 func TestReportClassicAnswers(t *testing.T) {
 	cases := []reportCase{reportHandCases()[0]}
 	for _, c := range reportRealCases(t) {

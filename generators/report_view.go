@@ -599,6 +599,10 @@ func reportQuestions(p *wizard.Plan) []reportQA {
 		ans = fmt.Sprintf("No. Only the server's passive range %s (%d ports), and only outbound to %s. "+
 			"Every other port above 1024 stays closed.", passive, passive.Count(), addr)
 	}
+	if flows := reportFlows(p, wizard.AllSides(), wizard.PurposeActive); len(flows) > 0 {
+		ans += " WARNING: the exception is active mode, which this plan allows: its data connections go " +
+			"to the ports the client names, so they need " + strings.Join(reportFlowItems(flows), " ")
+	}
 	qs = append(qs, reportQA{Question: "Must all ports above 1024 be opened?", Answer: mdWrap(reportWidth, ans)})
 
 	// 4. The client side.
