@@ -17,7 +17,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"sort"
 
 	"github.com/ftpswiz/ftpswiz/wizard"
@@ -173,8 +172,6 @@ func (s System) Vsftpd() (Vsftpd, error) {
 	return v, nil
 }
 
-var sslOption = regexp.MustCompile(`^ssl_[a-z0-9_]+$`)
-
 // SSLOptionNames finds the ssl_* option names in a vsftpd binary: the
 // NUL-separated strings that consist only of ssl_ and lower-case letters,
 // digits and underscores (messages such as "ssl_slave_fd active" are left
@@ -182,7 +179,7 @@ var sslOption = regexp.MustCompile(`^ssl_[a-z0-9_]+$`)
 func SSLOptionNames(binary []byte) []string {
 	seen := map[string]bool{}
 	for _, s := range bytes.Split(binary, []byte{0}) {
-		if len(s) < 5 || !bytes.HasPrefix(s, []byte("ssl_")) || !sslOption.Match(s) {
+		if !isSSLOption(s) {
 			continue
 		}
 		seen[string(s)] = true
@@ -193,6 +190,20 @@ func SSLOptionNames(binary []byte) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// isSSLOption reports whether s is ssl_ followed by at least one lower-case
+// letter, digit or underscore, and nothing else.
+func isSSLOption(s []byte) bool {
+	if len(s) < 5 || !bytes.HasPrefix(s, []byte("ssl_")) {
+		return false
+	}
+	for _, c := range s[4:] {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 // firewallCommands maps each backend to the program that manages it.

@@ -1,0 +1,175 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/ftpswiz/ftpswiz/generators"
+	"github.com/ftpswiz/ftpswiz/wizard"
+)
+
+// BenchmarkDecideRender measures the work of `ftpswiz generate` without
+// process start-up and disk: Decide and Render of a decoded scenario.
+// Goal: well under 1 ms for the classic scenario.
+//
+//	go test ./cmd/ftpswiz -run '^$' -bench DecideRender -benchmem
+func BenchmarkDecideRender(b *testing.B) {
+	for _, name := range []string{"classic", "both-modes", "high-concurrency"} {
+		b.Run(name, func(b *testing.B) {
+			data, err := os.ReadFile(scenario(name))
+			if err != nil {
+				b.Fatal(err)
+			}
+			a, err := wizard.DecodeAnswers(data)
+			if err != nil {
+				b.Fatal(err)
+			}
+			resolveFlavour(&rootOptions{Detector: fakeMachine()}, &a)
+			b.ReportAllocs()
+			for b.Loop() {
+				p, err := wizard.Decide(a)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := generators.Render(p); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkDecodeDecideRender adds the strict YAML decoding of the answers
+// file.
+func BenchmarkDecodeDecideRender(b *testing.B) {
+	data, err := os.ReadFile(scenario("classic"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		a, err := wizard.DecodeAnswers(data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		p, err := wizard.Decide(a)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := generators.Render(p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkProcess measures whole processes, built into a temporary
+// directory: a hello-world Go binary (the baseline), `ftpswiz --version`
+// (start-up only), `ftpswiz generate --stdout` and `ftpswiz generate --out`
+// (a fresh directory each time: atomic writes with fsync) of the classic
+// scenario. Each iteration runs all four, so the metrics compare like with
+// like; the wall-clock ratios to hello-world are reported as x-hello
+// metrics (goal: generate within 1.5x), and the CPU time of each process
+// (user + system) as cpu-ms, which a loaded machine disturbs less. It also logs what package initialisation costs
+// (GODEBUG=inittrace=1). No timing is asserted.
+//
+//	go test ./cmd/ftpswiz -run '^$' -bench Process -benchtime 50x
+func BenchmarkProcess(b *testing.B) {
+	dir := b.TempDir()
+	hello := buildHello(b, dir)
+	bin := buildFTPSwiz(b, dir)
+	answers, err := filepath.Abs(scenario("classic"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	logInitTrace(b, bin)
+
+	type probe struct {
+		name string
+		args func(i int) []string
+		bin  string
+		sum  time.Duration // wall clock
+		cpu  time.Duration // user + system CPU time
+	}
+	probes := []*probe{
+		{name: "hello", bin: hello, args: func(int) []string { return nil }},
+		{name: "version", bin: bin, args: func(int) []string { return []string{"--version"} }},
+		{name: "generate-stdout", bin: bin, args: func(int) []string {
+			return []string{"generate", "--answers", answers, "--stdout"}
+		}},
+		{name: "generate-disk", bin: bin, args: func(i int) []string {
+			return []string{"generate", "--answers", answers, "--out", filepath.Join(dir, "out", strconv.Itoa(i))}
+		}},
+	}
+	devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer devnull.Close()
+	n := 0
+	for b.Loop() {
+		for _, p := range probes {
+			cmd := exec.Command(p.bin, p.args(n)...)
+			cmd.Stdout, cmd.Stderr = devnull, devnull
+			start := time.Now()
+			if err := cmd.Run(); err != nil {
+				b.Fatalf("%s: %v", p.name, err)
+			}
+			p.sum += time.Since(start)
+			p.cpu += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+		}
+		n++
+	}
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 / float64(n) }
+	base := ms(probes[0].sum)
+	for _, p := range probes {
+		b.ReportMetric(ms(p.sum), "ms/"+p.name)
+		b.ReportMetric(ms(p.cpu), "cpu-ms/"+p.name)
+		if p != probes[0] {
+			b.ReportMetric(ms(p.sum)/base, "x-hello/"+p.name)
+		}
+	}
+}
+
+var initLine = regexp.MustCompile(`^init (\S+) @[0-9.]+ ms, ([0-9.]+) ms clock`)
+
+// logInitTrace runs `ftpswiz --version` with GODEBUG=inittrace=1 and logs
+// the total package-initialisation time and the packages that dominate it.
+func logInitTrace(b *testing.B, bin string) {
+	b.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "--version")
+	cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		b.Fatalf("inittrace: %v\n%s", err, out)
+	}
+	type pkg struct {
+		name string
+		ms   float64
+	}
+	var pkgs []pkg
+	total := 0.0
+	for _, l := range regexp.MustCompile("\r?\n").Split(string(out), -1) {
+		m := initLine.FindStringSubmatch(l)
+		if m == nil {
+			continue
+		}
+		v, _ := strconv.ParseFloat(m[2], 64)
+		pkgs = append(pkgs, pkg{m[1], v})
+		total += v
+	}
+	sort.Slice(pkgs, func(i, j int) bool { return pkgs[i].ms > pkgs[j].ms })
+	b.ReportMetric(total, "ms/init-total")
+	b.Logf("package init: %.3f ms in %d packages; slowest:", total, len(pkgs))
+	for _, p := range pkgs[:min(8, len(pkgs))] {
+		b.Logf("  %-50s %.3f ms", p.name, p.ms)
+	}
+}
