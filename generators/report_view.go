@@ -400,13 +400,15 @@ func reportPurposeText(pu wizard.Purpose) string {
 		return "data, active mode"
 	case wizard.PurposeAdmin:
 		return "administrator's SSH"
+	case wizard.PurposeSFTP:
+		return "SFTP (SSH)"
 	}
 	return string(pu)
 }
 
 func reportFromText(from []string) string {
 	if len(from) == 0 {
-		return "anywhere"
+		return "this box"
 	}
 	out := make([]string, len(from))
 	for i, f := range from {
@@ -421,7 +423,13 @@ func reportFromText(from []string) string {
 
 func reportToText(f wizard.Flow) string {
 	to := f.To
-	if to == "" {
+	switch {
+	case to != "":
+	case f.DNATTo != "":
+		to = "the router's WAN address"
+	case f.Direction == wizard.Inbound:
+		to = "this box"
+	default:
 		to = "any address"
 	}
 	if f.DNATTo != "" {
