@@ -778,6 +778,9 @@ func (d *decider) pitfalls() {
 		add("\"500 OOPS: vsftpd: refusing to run with writable root inside chroot()\" right after login.",
 			"The user's chroot root is writable by the user.",
 			fmt.Sprintf("`chown root:root %s/USER && chmod 755 %s/USER`; uploads go to the %s/ directory inside it.", s.Vsftpd.LocalRoot, s.Vsftpd.LocalRoot, s.Vsftpd.UploadDir))
+		add("\"500 OOPS: cannot change directory\" right after the password is accepted.",
+			"The account's home directory does not exist: vsftpd changes into it before it moves into the chroot, even with local_root set.",
+			fmt.Sprintf("Create the account with its chroot as home (`useradd -d %s/USER ...`), as the apply steps do.", s.Vsftpd.LocalRoot))
 		add("\"530 Login incorrect\" with the right password.",
 			"PAM refuses the account: its shell is not in /etc/shells (pam_shells), the name is in /etc/ftpusers, or it is missing from the user list.",
 			"Give the account a shell listed in /etc/shells, and add it to the user list.")
