@@ -40,6 +40,7 @@ type Model struct {
 	width, height int
 	bg            *tea.BackgroundColorMsg
 	st            styles
+	theme         huh.Theme
 
 	// notice is shown under the title (why the user was sent to a step, a
 	// write error).
@@ -71,6 +72,7 @@ func newModel(cfg *config) *Model {
 		width:  80,
 		height: 24,
 		st:     newStyles(true),
+		theme:  formTheme(),
 		outDir: cfg.outDir,
 	}
 	m.b = &builder{d: d, def: cfg.defaults, outDir: &m.outDir, checkOut: m.checkOutDir}
@@ -195,11 +197,14 @@ func (m *Model) enter(s step) tea.Cmd {
 	}
 	groups := make([]*huh.Group, len(m.specs))
 	for i, sp := range m.specs {
+		// Themed before the group measures it (else huh builds its
+		// default theme for the measurement).
+		sp.field.WithTheme(m.theme)
 		groups[i] = huh.NewGroup(sp.field)
 	}
 	m.form = huh.NewForm(groups...).
 		WithShowHelp(false).
-		WithTheme(formTheme()).
+		WithTheme(m.theme).
 		WithKeyMap(keyMap())
 	cmd := m.form.Init()
 	if m.bg != nil {

@@ -43,5 +43,19 @@ func newStyles(dark bool) styles {
 }
 
 // formTheme is huh's Charm theme; huh picks its light or dark variant from
-// the background colour message the model forwards.
-func formTheme() huh.Theme { return huh.ThemeFunc(huh.ThemeCharm) }
+// the background colour message the model forwards. Both variants are built
+// once: huh asks its theme for the styles on every render of every field,
+// and building the Charm theme is most of the cost of a frame.
+func formTheme() huh.Theme {
+	return cachedTheme{dark: huh.ThemeCharm(true), light: huh.ThemeCharm(false)}
+}
+
+type cachedTheme struct{ dark, light *huh.Styles }
+
+// Theme returns the variant for the background; the styles are only read.
+func (c cachedTheme) Theme(isDark bool) *huh.Styles {
+	if isDark {
+		return c.dark
+	}
+	return c.light
+}
