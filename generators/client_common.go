@@ -28,6 +28,10 @@ type clientView struct {
 	// ActiveMode reports whether the server allows active (PORT) transfers.
 	ActiveMode      bool
 	RequireSSLReuse bool
+	// ServerKnown is true when the plan includes the server (role both), so
+	// the files can state what the server does rather than what vsftpd
+	// does by default.
+	ServerKnown bool
 	// UploadDir is the writable directory inside the user's chroot when the
 	// plan knows it (role both), else "".
 	UploadDir string
@@ -104,6 +108,7 @@ func newClientView(p *wizard.Plan, title string) (clientView, error) {
 		User:            c.User,
 		ActiveMode:      c.ActiveMode,
 		RequireSSLReuse: c.RequireSSLReuse,
+		ServerKnown:     p.Server != nil,
 	}
 	if a, err := netip.ParseAddr(c.ServerAddress); err == nil {
 		if !a.Is4() {
@@ -195,6 +200,22 @@ func (v clientView) Implicit() (clientEndpoint, bool) {
 		}
 	}
 	return clientEndpoint{}, false
+}
+
+// NoActive says why the client must not use active mode.
+func (v clientView) NoActive() string {
+	if v.ServerKnown {
+		return "the server refuses it (port_enable=NO)"
+	}
+	return "it needs inbound connections to this client, which its firewall rules do not allow"
+}
+
+// ReuseNeed says who requires TLS session resumption on data connections.
+func (v clientView) ReuseNeed() string {
+	if v.ServerKnown {
+		return "the server requires it"
+	}
+	return "vsftpd servers require it unless set to require_ssl_reuse=NO"
 }
 
 // First is the endpoint client files use by default (explicit first).

@@ -116,11 +116,11 @@ func fzNotes(v clientView) string {
 	if v.ActiveMode {
 		notes = append(notes, "The server also allows active mode (MODE_ACTIVE), usable only from a public address, never through NAT.")
 	} else {
-		notes = append(notes, "Do not switch the sites to active mode: the server refuses it.")
+		notes = append(notes, "Do not switch the sites to active mode: "+v.NoActive()+".")
 	}
 	if v.RequireSSLReuse {
-		notes = append(notes, "FileZilla resumes the control connection's TLS session on data connections by itself, "+
-			"which the server requires.")
+		notes = append(notes, "FileZilla resumes the control connection's TLS session on data connections by itself ("+
+			v.ReuseNeed()+").")
 	}
 	cert := "Certificate: FileZilla shows an untrusted (self-signed) certificate at the first connection; compare " +
 		"its fingerprint with the one the server's operator gives you before you trust it"
