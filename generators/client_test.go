@@ -1,6 +1,7 @@
 package generators
 
 import (
+	"context"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
@@ -125,6 +127,16 @@ func clientTool(t *testing.T, tool string) string {
 		t.Skipf("%s is not installed", tool)
 	}
 	return path
+}
+
+// clientCmd is exec.Command bounded by a timeout: no tool may hang a test.
+func clientCmd(t *testing.T, name string, args ...string) *exec.Cmd {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	t.Cleanup(cancel)
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.WaitDelay = 5 * time.Second
+	return cmd
 }
 
 // clientWriteTemp writes content to a fresh file named name.
@@ -358,7 +370,7 @@ func TestClientLFTP(t *testing.T) {
 			// lftp itself reads the file (no network: set and alias are
 			// local): an unknown setting name would be reported.
 			path := clientWriteTemp(t, "lftp.rc", rc.Content, 0o644)
-			cmd := exec.Command(lftp, "-c", "source "+path+"; set; alias")
+			cmd := clientCmd(t, lftp, "-c", "source "+path+"; set; alias")
 			cmd.Env = []string{"HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH")}
 			out, err := cmd.CombinedOutput()
 			if err != nil || strings.Contains(string(out), "Unknown") || strings.Contains(string(out), "rror") {
@@ -384,7 +396,7 @@ func TestClientCurl(t *testing.T) {
 			c := p.Client
 			f := clientRendered(t, p)["client/curl.sh"]
 			path := clientWriteTemp(t, "curl.sh", f.Content, 0o755)
-			if out, err := exec.Command(bash, "-n", path).CombinedOutput(); err != nil {
+			if out, err := clientCmd(t, bash, "-n", path).CombinedOutput(); err != nil {
 				t.Fatalf("bash -n: %v\n%s", err, out)
 			}
 			text := string(f.Content)
@@ -407,7 +419,7 @@ func TestClientCurl(t *testing.T) {
 			// server does not have.
 			env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
 			run := func(args ...string) (string, int) {
-				cmd := exec.Command(bash, append([]string{path}, args...)...)
+				cmd := clientCmd(t, bash, append([]string{path}, args...)...)
 				cmd.Env = env
 				out, err := cmd.CombinedOutput()
 				code := 0
@@ -458,7 +470,7 @@ func TestClientFileZilla(t *testing.T) {
 			c := p.Client
 			f := clientRendered(t, p)["client/filezilla-sitemanager.xml"]
 			path := clientWriteTemp(t, "sitemanager.xml", f.Content, 0o644)
-			if out, err := exec.Command(xmllint, "--noout", path).CombinedOutput(); err != nil {
+			if out, err := clientCmd(t, xmllint, "--noout", path).CombinedOutput(); err != nil {
 				t.Fatalf("xmllint --noout: %v\n%s", err, out)
 			}
 			var doc fzTestFile
@@ -609,7 +621,7 @@ func TestClientRclone(t *testing.T) {
 			path := clientWriteTemp(t, "rclone.conf", f.Content, 0o600)
 			// Python's configparser, strict: duplicate sections or keys and
 			// lines outside any section are errors.
-			out, err := exec.Command(python, "-c", `
+			out, err := clientCmd(t, python, "-c", `
 import configparser, json, sys
 c = configparser.ConfigParser(strict=True, interpolation=None)
 c.read_file(open(sys.argv[1]))
@@ -662,7 +674,7 @@ print(json.dumps({s: dict(c[s]) for s in c.sections()}))
 			}
 			// rclone itself, where installed, must read the remotes too.
 			if rclone, err := exec.LookPath("rclone"); err == nil {
-				cmd := exec.Command(rclone, "--config", path, "listremotes")
+				cmd := clientCmd(t, rclone, "--config", path, "listremotes")
 				cmd.Env = []string{"HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH")}
 				out, err := cmd.CombinedOutput()
 				if err != nil {
@@ -682,7 +694,7 @@ print(json.dumps({s: dict(c[s]) for s in c.sections()}))
 // version manager's shim costs half a second per call).
 func clientPython(t *testing.T) string {
 	t.Helper()
-	out, err := exec.Command(clientTool(t, "python3"), "-c", "import sys; print(sys.executable)").Output()
+	out, err := clientCmd(t, clientTool(t, "python3"), "-c", "import sys; print(sys.executable)").Output()
 	if err != nil {
 		t.Fatalf("python3: %v", err)
 	}
@@ -699,7 +711,7 @@ func TestClientPython(t *testing.T) {
 			path := clientWriteTemp(t, "ftps_client.py", f.Content, 0o755)
 			// Compile it as py_compile does, import it, run its --help, and
 			// report the constants the plan decides.
-			out, err := exec.Command(python, "-c", `
+			out, err := clientCmd(t, python, "-c", `
 import importlib.util, json, py_compile, sys
 py_compile.compile(sys.argv[1], doraise=True)
 spec = importlib.util.spec_from_file_location("ftps_client", sys.argv[1])
