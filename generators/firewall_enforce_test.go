@@ -30,8 +30,18 @@ func fwApply(t *testing.T, ns *fwNS, backend string, dir string, files []File, s
 			t.Fatalf("iptables apply: %v\n%s", err, out)
 		}
 	case "ufw":
-		if out, err := fwUFW(t, ns, filepath.Join(dir, ufwPath(side))); err != nil {
+		// Twice: the second run must find every rule in place.
+		script := filepath.Join(dir, ufwPath(side))
+		if out, err := fwUFW(t, ns, script); err != nil {
 			t.Fatalf("ufw script: %v\n%s", err, out)
+		}
+		before := ns.Must("iptables-save")
+		out, err := fwUFW(t, ns, script)
+		if err != nil {
+			t.Fatalf("ufw script, second run: %v\n%s", err, out)
+		}
+		if strings.Contains(out, "Rule added") || fwNoComments(ns.Must("iptables-save")) != fwNoComments(before) {
+			t.Errorf("ufw script: the second run changed the rules:\n%s", out)
 		}
 	default:
 		t.Fatalf("unknown backend %s", backend)
@@ -70,6 +80,17 @@ func fwNSConfDir(t *testing.T, ns *fwNS) string {
 	}
 	ns.conf = d
 	return d
+}
+
+// fwNoComments drops the comment lines (timestamps) of an iptables-save dump.
+func fwNoComments(save string) string {
+	var keep []string
+	for _, l := range strings.Split(save, "\n") {
+		if !strings.HasPrefix(l, "#") {
+			keep = append(keep, l)
+		}
+	}
+	return strings.Join(keep, "\n")
 }
 
 func fwAddr(host string, port int) string { return net.JoinHostPort(host, strconv.Itoa(port)) }

@@ -160,7 +160,7 @@ func firewalldView(p *wizard.Plan, side wizard.Side) scriptView {
 	if egress {
 		v.Steps = append(v.Steps, scriptStep{
 			Comment:  fwCommentLines("# ", "WARNING: drop every other connection this host opens (egress filter, see the header)."),
-			Commands: []string{"firewall-cmd --permanent --policy=" + firewalldPolicy + " --set-target=DROP"},
+			Commands: []string{`[ "$(firewall-cmd --permanent --policy=` + firewalldPolicy + ` --get-target)" = DROP ] || firewall-cmd --permanent --policy=` + firewalldPolicy + ` --set-target=DROP`},
 		})
 	}
 	v.Steps = append(v.Steps, scriptStep{
