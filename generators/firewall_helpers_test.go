@@ -2,11 +2,11 @@ package generators
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/ftpswiz/ftpswiz/internal/lab"
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
 
@@ -79,24 +79,11 @@ func fwFile(t testing.TB, files []File, path string) File {
 	return File{}
 }
 
-// fwRequire fails the test when a tool is missing and CI=true, and skips it
-// otherwise (the semantics of lab.Require).
+// fwRequire is lab.Require: it fails the test when a tool is missing (or
+// not root) and CI=true, and skips it otherwise.
 func fwRequire(t testing.TB, tools ...string) {
 	t.Helper()
-	for _, tool := range tools {
-		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s is required in CI: %v", tool, err)
-			}
-			t.Skipf("%s not installed: %v", tool, err)
-		}
-	}
-	if os.Geteuid() != 0 {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("network namespaces need root in CI")
-		}
-		t.Skip("needs root for network namespaces")
-	}
+	lab.Require(t, tools...)
 }
 
 // fwHasLine reports whether text has a line equal to line (after trimming).

@@ -82,6 +82,7 @@ const (
 	whyICMPOut     = "ICMP this host sends: errors, and ping for diagnosis"
 	whyICMPv6Out   = "ICMPv6 this host sends: errors, ping, neighbour and router discovery"
 	whyICMPFwd     = "ICMP errors for forwarded connections (fragmentation needed keeps path-MTU discovery, and so TLS, working)"
+	whyICMPv6Fwd   = "ICMPv6 errors for forwarded connections (packet too big is IPv6's path-MTU discovery)"
 )
 
 // fwTag is the short comment of a flow's rule: purpose and decision key, so
@@ -174,7 +175,7 @@ func forwardBase() []fwRule {
 		{Why: whyEstablished, CtState: []string{"established", "related"}, Verdict: "accept"},
 		{Why: whyInvalid, CtState: []string{"invalid"}, Verdict: "drop"},
 		{Why: whyICMPFwd, Family: "ip", Proto: "icmp", ICMP: slices.Clone(fwICMPErrors), Verdict: "accept"},
-		{Why: whyICMPFwd, Family: "ip6", Proto: "icmpv6", ICMP: slices.Clone(fwICMPv6Errors), Verdict: "accept"},
+		{Why: whyICMPv6Fwd, Family: "ip6", Proto: "icmpv6", ICMP: slices.Clone(fwICMPv6Errors), Verdict: "accept"},
 	}
 }
 
