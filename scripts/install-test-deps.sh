@@ -8,7 +8,7 @@ declare -A pkgs=(
   [vsftpd]=vsftpd [lftp]=lftp [curl]=curl [nft]=nftables [iptables-restore]=iptables
   [openssl]=openssl [ip]=iproute2 [ss]=iproute2 [tmux]=tmux [xmllint]=libxml2-utils
   [ufw]=ufw [firewall-offline-cmd]=firewalld [python3]=python3 [sshd]=openssh-server
-  [sftp]=openssh-client [cmark-gfm]=cmark-gfm [strings]=binutils [unshare]=util-linux [modprobe]=kmod
+  [sftp]=openssh-client [cmark-gfm]=cmark-gfm [rclone]=rclone [strings]=binutils [unshare]=util-linux [modprobe]=kmod
 )
 missing=()
 for tool in "${!pkgs[@]}"; do

@@ -40,8 +40,15 @@ func Decide(a Answers) (*Plan, error) {
 		}
 	} else {
 		d.decideMode()
+		d.decideActive()
 		if a.Server != nil {
 			d.server()
+		} else {
+			d.decide("tls.require_ssl_reuse", "TLS session reuse on data connections", "expected by the server",
+				"vsftpd requires by default (require_ssl_reuse=YES) that each data connection resumes the "+
+					"control connection's TLS session, proving it comes from the logged-in client. lftp, curl, "+
+					"FileZilla, WinSCP and rclone do this; Python's stock ftplib does not and gets \"522 SSL "+
+					"connection failed: session reuse required\" (the generated Python script handles it).")
 		}
 	}
 	if a.Client != nil {
@@ -132,7 +139,6 @@ func (d *decider) server() {
 	d.decidePasvAddress()
 	d.decidePassive()
 	d.decideLimits()
-	d.decideActive()
 	d.decideTLS(fl)
 	d.decideUsers(fl)
 
