@@ -221,9 +221,11 @@ func TestVersion(t *testing.T) {
 	}
 }
 
-func TestRootWithoutArguments(t *testing.T) {
+// TestRootWithoutTerminal: plain ftpswiz is the interactive wizard; without
+// a terminal it points to generate and exits 2, writing nothing to stdout.
+func TestRootWithoutTerminal(t *testing.T) {
 	r := runFTPSwiz(t, "")
-	if r.code != codeOK || !strings.Contains(r.stderr, "ftpswiz generate --answers") || r.stdout != "" {
+	if r.code != codeUsage || !strings.Contains(r.stderr, "ftpswiz generate --answers") || r.stdout != "" {
 		t.Fatalf("exit %d\nstdout %q\nstderr %q", r.code, r.stdout, r.stderr)
 	}
 }
