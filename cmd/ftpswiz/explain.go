@@ -41,7 +41,8 @@ and REPORT.md), and KEY may name a decision, e.g. passive.range.
 		Example: `  ftpswiz explain
   ftpswiz explain passive-vs-active
   ftpswiz explain --answers answers.yaml passive.range`,
-		Args: maxArgs(1),
+		Args:                  maxArgs(1),
+		DisableFlagsInUseLine: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.Key = args[0]

@@ -52,7 +52,8 @@ machine (Debian 12's 3.0.3 when there is none).
 		Example: `  ftpswiz generate --answers answers.yaml --out ftpswiz-out
   ftpswiz generate --answers answers.yaml --out . --force   # regenerate in place
   ftpswiz generate --answers - --stdout < answers.yaml | less`,
-		Args: noArgs,
+		Args:                  noArgs,
+		DisableFlagsInUseLine: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.Stdout && (cmd.Flags().Changed("out") || opts.Force) {
 				return argsError("--stdout writes nothing to disk: it cannot be combined with --out or --force")

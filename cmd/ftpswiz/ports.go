@@ -41,7 +41,8 @@ with a header line) and json (an array of objects).
 ` + exitStatusHelp,
 		Example: `  ftpswiz ports --answers answers.yaml
   ftpswiz ports --answers answers.yaml --format markdown >> NOTES.md`,
-		Args: noArgs,
+		Args:                  noArgs,
+		DisableFlagsInUseLine: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runPorts(cmd.Context(), opts)
 		},
