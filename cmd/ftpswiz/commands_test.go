@@ -290,3 +290,14 @@ func TestExitCode(t *testing.T) {
 		t.Error("withCode(nil) != nil")
 	}
 }
+
+func TestRecoveredPanicExits1(t *testing.T) {
+	var errOut strings.Builder
+	code := recovered(&errOut, func() int { panic("renderer exploded") })
+	if code != codeError || !strings.Contains(errOut.String(), "internal error") || !strings.Contains(errOut.String(), "renderer exploded") {
+		t.Fatalf("code %d, stderr %q", code, errOut.String())
+	}
+	if code := recovered(&errOut, func() int { return codeExists }); code != codeExists {
+		t.Fatalf("code %d, want %d", code, codeExists)
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"runtime/debug"
 
 	"github.com/ftpswiz/ftpswiz/internal/outdir"
 	"github.com/ftpswiz/ftpswiz/wizard"
@@ -70,4 +72,18 @@ func exitCode(err error) int {
 		return codeUsage
 	}
 	return codeError
+}
+
+// recovered runs f and turns a panic (a bug) into exit status 1 with a
+// report on errOut, so that a crash never exits 2, which would read as a
+// usage error. Nothing is half-written by a panic: files are written only
+// after everything is rendered, and atomically.
+func recovered(errOut io.Writer, f func() int) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(errOut, "ftpswiz: internal error (a bug; please report it with the answers file): %v\n%s", r, debug.Stack())
+			code = codeError
+		}
+	}()
+	return f()
 }

@@ -11,7 +11,7 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := run(ctx, os.Args[1:], systemOptions())
+	code := recovered(os.Stderr, func() int { return run(ctx, os.Args[1:], systemOptions()) })
 	stop()
 	os.Exit(code)
 }

@@ -79,11 +79,12 @@ func decide(f answersFile, a wizard.Answers) (*wizard.Plan, error) {
 // resolveFlavour replaces a vsftpd flavour of "auto" (or none) with the
 // flavour of the vsftpd installed on this machine, and returns a note for
 // the user saying what it chose. Nothing is changed for a flavour given
-// explicitly or when the answers have no server. When detection finds
+// explicitly, when the answers have no server, or for protocol sftp (no
+// vsftpd). When detection finds
 // nothing usable the flavour stays unresolved and Decide uses Debian 12's.
 func resolveFlavour(opts *rootOptions, a *wizard.Answers) string {
-	if a.Server == nil {
-		return ""
+	if a.Server == nil || a.Protocol == wizard.ProtocolSFTP {
+		return "" // no vsftpd to configure
 	}
 	fl := a.Server.Vsftpd.Flavour
 	if fl != "" && fl != wizard.FlavourAuto {
