@@ -330,6 +330,12 @@ func TestResolveFlavour(t *testing.T) {
 			}
 		})
 	}
+	// Protocol sftp: there is no vsftpd, so nothing is filled in (a vsftpd
+	// section would be refused for sftp).
+	sftp := wizard.Answers{Protocol: wizard.ProtocolSFTP, Server: &wizard.Server{}}
+	if note := resolveFlavour(&rootOptions{Detector: known}, &sftp); note != "" || sftp.Server.Vsftpd.Flavour != "" {
+		t.Errorf("sftp: note %q, flavour %q", note, sftp.Server.Vsftpd.Flavour)
+	}
 	// No server (role client): nothing to resolve.
 	a := wizard.Answers{Role: wizard.RoleClient}
 	if note := resolveFlavour(&rootOptions{Detector: known}, &a); note != "" || a.Server != nil {
