@@ -115,6 +115,9 @@ type Options struct {
 	// Transfers is the number of simultaneous data transfers expected
 	// (0: unknown; the passive range is then only described).
 	Transfers int
+	// Clients and PerClient are the intended max_clients and max_per_ip
+	// (0: at least Transfers).
+	Clients, PerClient int
 	// Target is the accepted PASV failure probability at full load
 	// (0: wizard.DefaultTargetFailureRate).
 	Target float64
@@ -144,6 +147,8 @@ func OptionsFromPlan(p *wizard.Plan, instance string) Options {
 	o.Flavour = s.Flavour
 	o.Transfers = s.Sizing.Transfers
 	o.Target = s.Sizing.Target
+	o.Clients = p.Answers.Server.Capacity.Clients
+	o.PerClient = p.Answers.Server.Capacity.PerClient
 	o.PublicAddress = s.PublicAddress
 	behind := s.NAT.Behind()
 	o.BehindNAT = &behind
@@ -639,7 +644,7 @@ func (l *linter) pasvAddress() {
 	behind := l.o.BehindNAT != nil && *l.o.BehindNAT
 	if !set {
 		pasvOn, _ := l.boolean("pasv_enable", l.d.PasvEnable)
-		if !pasvOn {
+		if !pasvOn || (l.o.BehindNAT != nil && !behind) {
 			return
 		}
 		f := Finding{Severity: Info, Code: "pasv-address-missing", Option: "pasv_address",
@@ -818,11 +823,18 @@ func (l *linter) passiveRange() {
 			if p >= 0.01 {
 				sev = Error
 			}
+			why := fmt.Sprintf("The passive range %d-%d has %d ports. vsftpd tries %d random ports per PASV and ends the "+
+				"session (\"500 OOPS: vsf_sysutil_bind\", seen by lftp as \"An unexpected TLS packet was received\") when "+
+				"all are busy: with %d transfers running, a PASV fails with probability (%d/%d)^%d = %s.",
+				first, last, r, attempts, l.o.Transfers, l.o.Transfers, r, attempts, wizard.FormatProbability(p))
+			if l.o.Transfers >= r {
+				why = fmt.Sprintf("The passive range %d-%d has %d ports, fewer than the %d transfers expected: once %d "+
+					"transfers run, every further PASV ends its session (\"500 OOPS: vsf_sysutil_bind\", seen by lftp as "+
+					"\"An unexpected TLS packet was received\"), and long before that vsftpd's %d random tries per PASV "+
+					"start missing the free ports.", first, last, r, l.o.Transfers, r, attempts)
+			}
 			l.add(Finding{Severity: sev, Code: "pasv-range-small", Line: max(nMin, nMax), Option: "pasv_max_port",
-				Why: fmt.Sprintf("The passive range %d-%d has %d ports. vsftpd tries %d random ports per PASV and ends the "+
-					"session (\"500 OOPS: vsf_sysutil_bind\", seen by lftp as \"An unexpected TLS packet was received\") when "+
-					"all are busy: with %d transfers running, a PASV fails with probability (%d/%d)^%d = %s.",
-					first, last, r, attempts, l.o.Transfers, l.o.Transfers, r, attempts, wizard.FormatProbability(p)),
+				Why:    why,
 				Fix:    suggestText(),
 				Answer: "server.capacity.concurrent_transfers",
 				Edits:  suggest()})
@@ -880,18 +892,25 @@ func (l *linter) limits() {
 	mc, nMC := l.number("max_clients", uint32(l.d.MaxClients))
 	mp, nMP := l.number("max_per_ip", uint32(l.d.MaxPerIP))
 	n := uint32(l.o.Transfers)
+	if l.o.Clients > 0 {
+		n = uint32(l.o.Clients)
+	}
 	if mc != 0 && mc < n {
 		l.add(Finding{Severity: Warning, Code: "max-clients", Line: nMC, Option: "max_clients",
-			Why: fmt.Sprintf("max_clients=%d is below the %d concurrent transfers expected: further sessions get \"421 There "+
+			Why: fmt.Sprintf("max_clients=%d is below the %d concurrent sessions expected: further sessions get \"421 There "+
 				"are too many connected users\".", mc, n),
 			Fix:    fmt.Sprintf("Set max_clients=%d.", n),
 			Answer: "server.capacity.concurrent_clients",
 			Edits:  []Edit{{Op: Set, Key: "max_clients", Value: strconv.Itoa(int(n))}}})
 	}
+	n = uint32(l.o.Transfers)
+	if l.o.PerClient > 0 {
+		n = uint32(l.o.PerClient)
+	}
 	if mp != 0 && mp < n {
 		l.add(Finding{Severity: Warning, Code: "max-per-ip", Line: nMP, Option: "max_per_ip",
-			Why: fmt.Sprintf("max_per_ip=%d is below the %d concurrent transfers expected; clients behind one NAT share one "+
-				"address and get \"421 There are too many connections from your internet address\".", mp, n),
+			Why: fmt.Sprintf("max_per_ip=%d is below the %d sessions expected from one address; clients behind one NAT share "+
+				"one address and get \"421 There are too many connections from your internet address\".", mp, n),
 			Fix:    fmt.Sprintf("Set max_per_ip=%d.", n),
 			Answer: "server.capacity.per_client_limit",
 			Edits:  []Edit{{Op: Set, Key: "max_per_ip", Value: strconv.Itoa(int(n))}}})
