@@ -174,6 +174,8 @@ func TestFTPSThroughNAT(t *testing.T) {
 	// Without pasv_address vsftpd announces 10.20.0.2: a client that honours
 	// the PASV address fails, lftp's default fix-up hides the mistake.
 	t.Run("no pasv_address", func(t *testing.T) {
+		f := *f
+		f.Lab = f.Lab.For(t)
 		f.Vsftpd.Stop()
 		conf := WriteFile(t, "vsftpd-nopasv.conf", ftpsConf{PasvMin: 50000, PasvMax: 50031, ForceTLS: true,
 			Log: filepath.Join(f.Dir, "vsftpd-nopasv.log")}.render(f.User, f.Cert))

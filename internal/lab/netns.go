@@ -53,6 +53,15 @@ func newNamespace(t testing.TB, r *registry, role string) *Namespace {
 	return ns
 }
 
+// For returns a copy of ns that reports failures on t (for example a
+// subtest) instead of the test that created the namespace. Resources it
+// starts are still cleaned up with the namespace.
+func (ns *Namespace) For(t testing.TB) *Namespace {
+	c := *ns
+	c.t = t
+	return &c
+}
+
 // Command returns an exec.Cmd that runs name inside the namespace via
 // `ip netns exec`, in its own process group, killed (whole group) when ctx is
 // done, with a WaitDelay so that lingering pipes cannot hang Wait. Callers may

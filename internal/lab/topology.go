@@ -102,6 +102,14 @@ func New(t testing.TB) *Lab {
 	return l
 }
 
+// For returns a copy of the lab whose namespaces report failures on t (for
+// example a subtest); see Namespace.For.
+func (l *Lab) For(t testing.TB) *Lab {
+	c := *l
+	c.Srv, c.SrvRouter, c.CliRouter, c.Cli = l.Srv.For(t), l.SrvRouter.For(t), l.CliRouter.For(t), l.Cli.For(t)
+	return &c
+}
+
 // Namespaces returns srv, srvrt, clirt, cli.
 func (l *Lab) Namespaces() []*Namespace {
 	return []*Namespace{l.Srv, l.SrvRouter, l.CliRouter, l.Cli}
