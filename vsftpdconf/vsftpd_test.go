@@ -11,32 +11,9 @@ import (
 	"time"
 
 	"github.com/ftpswiz/ftpswiz/internal/detect"
+	"github.com/ftpswiz/ftpswiz/internal/lab"
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
-
-// requireTools fails the test in CI (CI=true) and skips it elsewhere when a
-// tool is missing.
-func requireTools(t *testing.T, tools ...string) {
-	t.Helper()
-	for _, tool := range tools {
-		if _, err := exec.LookPath(tool); err == nil {
-			continue
-		}
-		if _, err := os.Stat(filepath.Join("/usr/sbin", tool)); err == nil {
-			continue
-		}
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is required (apt-get install the package that has it)", tool)
-		}
-		t.Skipf("%s not installed", tool)
-	}
-	if os.Geteuid() != 0 {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("must run as root (unshare --net)")
-		}
-		t.Skip("needs root for unshare --net")
-	}
-}
 
 // installedFlavour returns the flavour of the installed vsftpd.
 func installedFlavour(t *testing.T) wizard.Flavour {
@@ -90,7 +67,7 @@ var startupCodes = map[string]bool{
 // its --fix output: the linter reports a start-up error exactly when vsftpd
 // refuses the file, and every fixed file is accepted.
 func TestRealVsftpdAgrees(t *testing.T) {
-	requireTools(t, "vsftpd", "unshare")
+	lab.Require(t, "vsftpd", "unshare")
 	fl := installedFlavour(t)
 	cases := map[string][]byte{}
 	for _, c := range corpus {
@@ -135,7 +112,7 @@ func TestRealVsftpdAgrees(t *testing.T) {
 // list against the binary: every listed name is accepted, and every name
 // that only other builds know is refused.
 func TestRealVsftpdKnowsExactlyTheList(t *testing.T) {
-	requireTools(t, "vsftpd", "unshare")
+	lab.Require(t, "vsftpd", "unshare")
 	fl := installedFlavour(t)
 	var b strings.Builder
 	for _, name := range Known(fl) {
