@@ -236,7 +236,7 @@ func clientRenderer(sw wizard.ClientSoftware, render func(*wizard.Plan) ([]File,
 	return Renderer{
 		Name: "client-" + string(sw),
 		Applies: func(p *wizard.Plan) bool {
-			return p != nil && p.Client != nil && slices.Contains(p.Client.Software, sw)
+			return p != nil && p.Client != nil && p.Answers.Protocol != wizard.ProtocolSFTP && slices.Contains(p.Client.Software, sw)
 		},
 		Render: render,
 	}

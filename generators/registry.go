@@ -7,6 +7,7 @@ func Registry() []Renderer {
 	out = append(out, serverRenderers()...)
 	out = append(out, firewallRenderers()...)
 	out = append(out, clientRenderers()...)
+	out = append(out, sftpRenderers()...)
 	out = append(out, reportRenderers()...)
 	out = append(out, answersRenderers()...)
 	return out

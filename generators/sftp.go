@@ -1,0 +1,165 @@
+package generators
+
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/ftpswiz/ftpswiz/templates"
+	"github.com/ftpswiz/ftpswiz/wizard"
+)
+
+// sftpRenderers returns the renderers of the SFTP alternative (protocol
+// sftp): the sshd drop-in when the plan has a server end, and one client
+// config per SFTP client software the plan lists. The FTPS client renderers
+// skip SFTP plans, so the shared paths (client/filezilla-sitemanager.xml,
+// client/winscp.txt, client/rclone.conf) are written by exactly one side.
+func sftpRenderers() []Renderer {
+	return []Renderer{
+		{Name: "sshd-sftp", Applies: func(p *wizard.Plan) bool { return p != nil && p.SFTP != nil }, Render: renderSSHDDropIn},
+		sftpClientRenderer(wizard.ClientOpenSSH, renderSFTPOpenSSH),
+		sftpClientRenderer(wizard.ClientLFTP, renderSFTPLFTP),
+		sftpClientRenderer(wizard.ClientFileZilla, renderSFTPFileZilla),
+		sftpClientRenderer(wizard.ClientWinSCP, renderSFTPWinSCP),
+		sftpClientRenderer(wizard.ClientRclone, renderSFTPRclone),
+	}
+}
+
+// isSFTP reports whether the plan is for SFTP rather than FTPS.
+func isSFTP(p *wizard.Plan) bool {
+	return p != nil && p.Answers.Protocol == wizard.ProtocolSFTP
+}
+
+// sshdDropInView is what templates/sftp-sshd.conf.tmpl lays out.
+type sshdDropInView struct {
+	Title       string
+	Command     string
+	InstallPath string
+	Group       string
+	Match       string
+	// Global and MatchGroups are the drop-in's options grouped by the
+	// decision that explains them, in file order.
+	Global      []optionGroup
+	MatchGroups []optionGroup
+	// Setup are the shell commands that prepare accounts and chroots,
+	// before sshd is reloaded.
+	Setup []string
+	// Check is the command that shows one account's effective settings.
+	Check string
+}
+
+// sshdKeywordRE is an sshd_config keyword; sshdValueRE a value sshd reads
+// as one token without quotes (no spaces, quotes or comment signs).
+var (
+	sshdKeywordRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]*$`)
+	sshdValueRE   = regexp.MustCompile(`^[A-Za-z0-9%/._,:@+=-]+$`)
+	// sftpNameRE is a user or group name that may go into shell commands
+	// unquoted.
+	sftpNameRE = regexp.MustCompile(`^[a-z_][a-z0-9_-]{0,31}$`)
+)
+
+// renderSSHDDropIn writes the sshd drop-in (plan.SFTP.File): the global
+// settings (extra Port lines), then the Match block of the SFTP-only group,
+// each option group under its decision's reason, and the commands that
+// prepare accounts and chroots as comments.
+func renderSSHDDropIn(p *wizard.Plan) ([]File, error) {
+	sp := p.SFTP
+	if err := checkSFTPPlan(sp); err != nil {
+		return nil, fmt.Errorf("%s: %w", sp.File, err)
+	}
+	global, err := groupOptions(p, sp.Global)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", sp.File, err)
+	}
+	match, err := groupOptions(p, sp.MatchOptions)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", sp.File, err)
+	}
+	v := sshdDropInView{
+		Title:       fmt.Sprintf("sshd drop-in: SFTP only for the group %s, port %d", sp.Group, sp.Port),
+		Command:     RegenerateCommand,
+		InstallPath: sp.InstallPath,
+		Group:       sp.Group,
+		Match:       sp.Match,
+		Global:      global,
+		MatchGroups: match,
+		Setup:       SFTPSetupCommands(sp),
+		Check:       fmt.Sprintf("sshd -T -C user=%s,host=client,addr=127.0.0.1 | grep -Ei '^(forcecommand|chrootdirectory|allowtcpforwarding|permittty|passwordauthentication) '", sftpFirstUser(sp)),
+	}
+	b, err := templates.Render("sftp-sshd.conf.tmpl", v)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", sp.File, err)
+	}
+	return []File{{Path: sp.File, Mode: 0o644, Content: clientEOL(b)}}, nil
+}
+
+// checkSFTPPlan refuses values that would make the drop-in or the setup
+// commands mean something else than the plan says (Decide validates the
+// answers; this guards the renderer against a hand-made plan).
+func checkSFTPPlan(sp *wizard.SFTPPlan) error {
+	if sp.File == "" || sp.InstallPath == "" {
+		return fmt.Errorf("the SFTP plan names no output or install path")
+	}
+	if !sftpNameRE.MatchString(sp.Group) {
+		return fmt.Errorf("group %q is not a plain group name", sp.Group)
+	}
+	for _, u := range sp.Users {
+		if !sftpNameRE.MatchString(u) {
+			return fmt.Errorf("user %q is not a plain user name", u)
+		}
+	}
+	if !path.IsAbs(sp.ChrootRoot) || !sshdValueRE.MatchString(sp.ChrootRoot) || path.Clean(sp.ChrootRoot) != sp.ChrootRoot {
+		return fmt.Errorf("chroot root %q is not a clean absolute path", sp.ChrootRoot)
+	}
+	if !clientSafeDir(sp.UploadDir) {
+		return fmt.Errorf("upload directory %q is not a plain relative directory", sp.UploadDir)
+	}
+	if sp.Match == "" || strings.ContainsAny(sp.Match, "#\n\"") {
+		return fmt.Errorf("match criteria %q", sp.Match)
+	}
+	for _, o := range slices.Concat(sp.Global, sp.MatchOptions) {
+		if !sshdKeywordRE.MatchString(o.Key) || !sshdValueRE.MatchString(o.Value) {
+			return fmt.Errorf("option %q %q is not a plain sshd keyword and value", o.Key, o.Value)
+		}
+	}
+	return nil
+}
+
+// sftpFirstUser is the first SFTP account, or USER when the plan names none.
+func sftpFirstUser(sp *wizard.SFTPPlan) string {
+	if len(sp.Users) > 0 {
+		return sp.Users[0]
+	}
+	return "USER"
+}
+
+// SFTPSetupCommands returns the shell commands, run as root on the server
+// before sshd is reloaded, that create the SFTP-only group and accounts, the
+// root-owned chroots with a writable upload directory, and the place for the
+// users' public keys (or their passwords). USER stands for each account when
+// the plan names none. The drop-in's comments and REPORT.md print them.
+func SFTPSetupCommands(sp *wizard.SFTPPlan) []string {
+	users := sp.Users
+	if len(users) == 0 {
+		users = []string{"USER"}
+	}
+	cmds := []string{"groupadd " + sp.Group}
+	for _, u := range users {
+		cmds = append(cmds,
+			fmt.Sprintf("useradd --create-home --shell /usr/sbin/nologin --groups %s %s", sp.Group, u),
+			fmt.Sprintf("mkdir -p %s/%s/%s", sp.ChrootRoot, u, sp.UploadDir),
+			fmt.Sprintf("chown root:root %s %s/%s && chmod 755 %s %s/%s", sp.ChrootRoot, sp.ChrootRoot, u, sp.ChrootRoot, sp.ChrootRoot, u),
+			fmt.Sprintf("chown %s: %s/%s/%s && chmod 755 %s/%s/%s", u, sp.ChrootRoot, u, sp.UploadDir, sp.ChrootRoot, u, sp.UploadDir),
+		)
+		if sp.PasswordAuth {
+			cmds = append(cmds, "passwd "+u)
+		} else {
+			cmds = append(cmds,
+				fmt.Sprintf("mkdir -p -m 700 ~%s/.ssh && cat %s.pub >> ~%s/.ssh/authorized_keys", u, u, u),
+				fmt.Sprintf("chmod 600 ~%s/.ssh/authorized_keys && chown -R %s: ~%s/.ssh", u, u, u))
+		}
+	}
+	return cmds
+}
