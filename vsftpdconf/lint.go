@@ -1266,3 +1266,24 @@ func (l *linter) inlineComment(ln Line, key string, kind Kind, value string, i i
 	}
 	l.add(f)
 }
+
+// OwnerFinding reports a config file vsftpd refuses to read: vsftpd checks
+// that the file is a regular file owned by the user running it (root for
+// the system service), else it stops with "500 OOPS: config file not owned
+// by correct user, or not a file". It returns nil when the file is fine or
+// its owner cannot be told.
+func OwnerFinding(fi fs.FileInfo) *Finding {
+	if !fi.Mode().IsRegular() {
+		return &Finding{Severity: Error, Code: "config-not-file", Why: "The config is not a regular file (a symlink " +
+			"target is fine, a directory or device is not): vsftpd stops with \"500 OOPS: config file not owned by " +
+			"correct user, or not a file\".", Fix: "Point vsftpd at a regular file."}
+	}
+	uid, ok := ownerUID(fi)
+	if !ok || uid == 0 {
+		return nil
+	}
+	return &Finding{Severity: Warning, Code: "config-owner",
+		Why: fmt.Sprintf("The config is owned by uid %d, not root: vsftpd started as root (the system service) stops with "+
+			"\"500 OOPS: config file not owned by correct user, or not a file\".", uid),
+		Fix: "chown root:root the file (and chmod 600)."}
+}

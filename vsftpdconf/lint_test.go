@@ -293,3 +293,32 @@ func TestFixDiff(t *testing.T) {
 		t.Error("diff of equal texts is not empty")
 	}
 }
+
+func TestOwnerFinding(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "vsftpd.conf")
+	if err := os.WriteFile(p, []byte("listen=YES\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	uid, _ := ownerUID(fi)
+	if f := OwnerFinding(fi); (f != nil) != (uid != 0) {
+		t.Errorf("uid %d: %+v", uid, f)
+	}
+	if os.Geteuid() == 0 {
+		if err := os.Chown(p, 65534, 65534); err != nil {
+			t.Fatal(err)
+		}
+		fi, _ = os.Stat(p)
+		if f := OwnerFinding(fi); f == nil || f.Code != "config-owner" {
+			t.Errorf("nobody-owned config: %+v", f)
+		}
+	}
+	di, _ := os.Stat(dir)
+	if f := OwnerFinding(di); f == nil || f.Code != "config-not-file" {
+		t.Errorf("directory: %+v", f)
+	}
+}

@@ -179,6 +179,13 @@ func runCheck(ctx context.Context, opts *checkOptions, file string) error {
 		return fmt.Errorf("check: %w", err)
 	}
 	findings := vsftpdconf.Lint(vsftpdconf.Parse(data), lo)
+	if !opts.NoHost {
+		if fi, err := os.Stat(file); err == nil {
+			if f := vsftpdconf.OwnerFinding(fi); f != nil {
+				findings = append([]vsftpdconf.Finding{*f}, findings...)
+			}
+		}
+	}
 	res := checkResult{File: file, Flavour: fl, Findings: findings}
 	final := findings
 	if opts.Fix {
