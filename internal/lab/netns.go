@@ -64,11 +64,12 @@ func (ns *Namespace) For(t testing.TB) *Namespace {
 
 // Command returns an exec.Cmd that runs name inside the namespace via
 // `ip netns exec`, in its own process group, killed (whole group) when ctx is
-// done, with a WaitDelay so that lingering pipes cannot hang Wait. Callers may
-// set Stdin/Stdout/Stderr/Env/Dir before starting it.
+// done (and the command alone when the test binary dies), with a WaitDelay
+// so that lingering pipes cannot hang Wait. Callers may set
+// Stdin/Stdout/Stderr/Env/Dir before starting it.
 func (ns *Namespace) Command(ctx context.Context, name string, args ...string) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, "ip", append([]string{"netns", "exec", ns.Name, name}, args...)...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = 2 * time.Second
 	return cmd
