@@ -274,9 +274,6 @@ func serverRouterRuleset(p *wizard.Plan, flows []wizard.Flow, rs fwRuleset) (fwR
 	s := p.Server
 	if s != nil && s.NAT == wizard.NATOneToOne && s.PublicIsIP && s.HostAddress != "" {
 		why := "one-to-one NAT: the FTPS host's own connections leave with the public address, so the mapping works both ways"
-		if d, ok := p.Decision("firewall.server_router"); ok && d.Why != "" {
-			why = d.Why
-		}
 		post.Rules = append(post.Rules, fwRule{Why: why, Tag: "ftpswiz one-to-one snat (firewall.server_router)",
 			OutIf: wan, Src: []string{s.HostAddress}, Verdict: "snat", NATTo: s.PublicAddress})
 	}
