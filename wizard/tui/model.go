@@ -122,8 +122,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) updateForm(msg tea.Msg) (tea.Model, tea.Cmd) {
-	if k, ok := msg.(tea.KeyPressMsg); ok && k.String() == "shift+tab" &&
-		len(m.specs) > 0 && m.form.GetFocusedField() == m.specs[0].field {
+	if k, ok := msg.(tea.KeyPressMsg); ok && k.String() == "shift+tab" {
+		// Going back is handled here rather than by huh, which refuses to
+		// leave a field that does not validate (an empty required one).
+		// The answers live in the draft, so rebuilding the step loses
+		// nothing.
+		m.notice = ""
+		if i := m.focusedIndex(); i > 0 {
+			return m, m.enterAt(m.step, i-1)
+		}
 		return m, m.back()
 	}
 	f, cmd := m.form.Update(msg)
@@ -216,15 +223,35 @@ func (m *Model) enter(s step) tea.Cmd {
 
 // enterAtEnd shows a step with its last question focused (going back).
 func (m *Model) enterAtEnd(s step) tea.Cmd {
+	return m.enterAt(s, len(m.b.fields(s))-1)
+}
+
+// enterAt shows a form step with question i focused.
+func (m *Model) enterAt(s step, i int) tea.Cmd {
 	cmd := m.enter(s)
-	if m.form == nil {
+	if m.form == nil || m.step != s {
 		return cmd
 	}
 	cmds := []tea.Cmd{cmd}
-	for range len(m.specs) - 1 {
+	for range min(i, len(m.specs)-1) {
 		cmds = append(cmds, m.form.NextGroup())
 	}
 	return tea.Sequence(cmds...)
+}
+
+// focusedIndex is the position of the focused question in the step (-1
+// outside forms).
+func (m *Model) focusedIndex() int {
+	if m.form == nil {
+		return -1
+	}
+	f := m.form.GetFocusedField()
+	for i, sp := range m.specs {
+		if sp.field == f {
+			return i
+		}
+	}
+	return -1
 }
 
 // keyMap is huh's default without filtering (Esc belongs to quitting).
@@ -233,6 +260,10 @@ func keyMap() *huh.KeyMap {
 	km.Select.Filter = key.NewBinding(key.WithDisabled())
 	km.MultiSelect.Filter = key.NewBinding(key.WithDisabled())
 	km.Quit = key.NewBinding(key.WithKeys("ctrl+c"))
+	// shift+tab is the model's (see updateForm); huh never sees it.
+	km.Input.Prev = key.NewBinding(key.WithDisabled())
+	km.Select.Prev = key.NewBinding(key.WithDisabled())
+	km.MultiSelect.Prev = key.NewBinding(key.WithDisabled())
 	return km
 }
 
@@ -456,11 +487,11 @@ func (m *Model) render() string {
 func (m *Model) formHelp() string {
 	var binds []key.Binding
 	for _, b := range m.form.KeyBinds() {
-		if b.Enabled() && b.Help().Key != "ctrl+a" {
+		if b.Enabled() && b.Help().Key != "" && b.Help().Key != "ctrl+a" {
 			binds = append(binds, b)
 		}
 	}
-	if len(m.specs) > 0 && m.form.GetFocusedField() == m.specs[0].field && m.step > stepRole {
+	if m.step > stepRole || m.focusedIndex() > 0 {
 		binds = append(binds, key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "back")))
 	}
 	binds = append(binds, key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "quit")))

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/term"
 
 	"github.com/ftpswiz/ftpswiz/generators"
 	"github.com/ftpswiz/ftpswiz/internal/detect"
@@ -114,11 +116,18 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		return runAccessible(ctx, cfg, o.In, o.Out)
 	}
 	m := newModel(cfg)
-	opts := append([]tea.ProgramOption{
+	opts := []tea.ProgramOption{
 		tea.WithContext(ctx),
 		tea.WithInput(o.In),
 		tea.WithOutput(o.Out),
-	}, o.ProgramOptions...)
+	}
+	if sameTerminalAsStdout(o.Out) {
+		// lipgloss detected stdout's colour profile when the program
+		// started; detecting it again for stderr costs a `tmux info`
+		// process inside tmux, on the way to the first frame.
+		opts = append(opts, tea.WithColorProfile(lipgloss.Writer.Profile))
+	}
+	opts = append(opts, o.ProgramOptions...)
 	final, err := tea.NewProgram(m, opts...).Run()
 	if fm, ok := final.(*Model); ok && fm != nil {
 		m = fm
@@ -132,4 +141,12 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		return nil, fmt.Errorf("wizard: %w", err)
 	}
 	return nil, ErrAborted
+}
+
+// sameTerminalAsStdout reports whether w is standard error and both it and
+// standard output (where lipgloss detected the colour profile) are
+// terminals.
+func sameTerminalAsStdout(w io.Writer) bool {
+	return w == io.Writer(os.Stderr) && lipgloss.Writer.Forward == io.Writer(os.Stdout) &&
+		term.IsTerminal(os.Stderr.Fd()) && term.IsTerminal(os.Stdout.Fd())
 }

@@ -265,14 +265,25 @@ func TestBackNavigation(t *testing.T) {
 	if !strings.Contains(d.view(), "198.51.100.10") {
 		t.Errorf("public address not shown again:\n%s", d.view())
 	}
-	d.key(keyEnter, keyEnter, keyEnter, keyEnter)
+	d.key(keyEnter, keyEnter)
+	// Back from a required field left empty (huh itself refuses to leave
+	// a field that does not validate).
+	d.expect(stepServerAddress, wizard.QServerRouterWAN)
+	d.replace("")
+	d.expect(stepServerAddress, wizard.QServerRouterWAN)
+	d.key(keyShiftTab)
+	d.expect(stepServerAddress, wizard.QServerHost)
+	d.key(keyEnter)
+	d.replace("wan0")
+	d.replace("lan0")
 	d.expect(stepMode, wizard.QMode)
 	d.key(keyShiftTab)
 	d.expect(stepServerAddress, wizard.QServerRouterLAN)
+	d.key(keyEnter)
 
 	// From the review back to the last form step, and from the output
 	// question back to the review.
-	d.key(keyEnter, keyEnter, keyEnter, keyEnter)
+	d.key(keyEnter, keyEnter, keyEnter)
 	d.replace("wan0")
 	d.replace("lan0")
 	d.replace("192.168.50.0/24")

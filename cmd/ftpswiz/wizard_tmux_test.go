@@ -1,0 +1,377 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ftpswiz/ftpswiz/internal/lab"
+	"github.com/ftpswiz/ftpswiz/wizard"
+)
+
+// tmuxSession is the real ftpswiz binary running in a terminal of its own:
+// a private tmux server (its own socket) with one 80x24 window. Keys go in
+// with send-keys, the screen comes back with capture-pane, the way a person
+// uses it.
+type tmuxSession struct {
+	t      *testing.T
+	socket string
+	// started is when the session (and so the binary) was started.
+	started time.Time
+}
+
+// startTmux runs `sh -c script` in a new detached 80x24 tmux session. The
+// script should end with `exec sleep` so the pane keeps the final screen.
+func startTmux(t *testing.T, dir, script string) *tmuxSession {
+	t.Helper()
+	lab.Require(t, "tmux")
+	s := &tmuxSession{t: t, socket: filepath.Join(t.TempDir(), "tmux.sock")}
+	s.started = time.Now()
+	s.tmux("-f", "/dev/null", "new-session", "-d", "-s", "wiz", "-x", "80", "-y", "24", "-c", dir,
+		"-e", "TERM=xterm-256color", "-e", "CI=", "sh", "-c", script)
+	t.Cleanup(func() {
+		// Our private server only (its own socket), with everything in it.
+		_ = exec.Command("tmux", "-S", s.socket, "kill-server").Run()
+	})
+	return s
+}
+
+func (s *tmuxSession) tmux(args ...string) string {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "tmux", append([]string{"-S", s.socket}, args...)...).CombinedOutput()
+	if err != nil {
+		s.t.Fatalf("tmux %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+// screen returns the visible pane.
+func (s *tmuxSession) screen() string {
+	s.t.Helper()
+	return s.tmux("capture-pane", "-p", "-t", "wiz")
+}
+
+// waitFor polls the screen until it contains text and returns the time it
+// took since the session started.
+func (s *tmuxSession) waitFor(text string) time.Duration {
+	s.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		scr := s.screen()
+		if strings.Contains(scr, text) {
+			return time.Since(s.started)
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("screen never showed %q; it shows:\n%s", text, scr)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// keys sends tmux key names (Enter, BTab, C-u, Down, Escape, C-c).
+func (s *tmuxSession) keys(keys ...string) {
+	s.t.Helper()
+	s.tmux(append([]string{"send-keys", "-t", "wiz"}, keys...)...)
+}
+
+// typeLine replaces the focused input's text and presses Enter once the
+// text is on screen (keys typed ahead of the screen would race the UI).
+func (s *tmuxSession) typeLine(text string) {
+	s.t.Helper()
+	s.keys("C-u")
+	s.tmux("send-keys", "-t", "wiz", "-l", text)
+	s.waitFor("> " + text)
+	s.keys("Enter")
+}
+
+// focusedText is the focused question as the form column shows it: the
+// lines behind huh's thick left border, without the side panel, joined.
+func focusedText(screen string) string {
+	var parts []string
+	for _, l := range strings.Split(screen, "\n") {
+		i := strings.Index(l, "┃ ")
+		if i < 0 {
+			continue
+		}
+		l = l[i+len("┃ "):]
+		if j := strings.IndexAny(l, "│╭╰"); j >= 0 {
+			l = l[:j]
+		}
+		parts = append(parts, strings.TrimSpace(l))
+	}
+	return strings.Join(parts, " ")
+}
+
+// waitForQuestion waits until the focused question is the one with the
+// given answers-file key (its whole title, however it wraps).
+func (s *tmuxSession) waitForQuestion(key string) {
+	s.t.Helper()
+	q, ok := wizard.QuestionByKey(key)
+	if !ok {
+		s.t.Fatalf("no question %s", key)
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		scr := s.screen()
+		if strings.HasPrefix(focusedText(scr), q.Title) {
+			return
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("question %q never came; the screen shows:\n%s", q.Title, scr)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// step waits for the question with the given key, then answers it.
+func (s *tmuxSession) step(key string, answer func()) {
+	s.t.Helper()
+	s.waitForQuestion(key)
+	answer()
+}
+
+// questionTitle is the start of a question's title, for prompts that do not
+// wrap (accessible mode) and the first screen.
+func questionTitle(t *testing.T, key string) string {
+	t.Helper()
+	q, ok := wizard.QuestionByKey(key)
+	if !ok {
+		t.Fatalf("no question %s", key)
+	}
+	w := strings.Fields(q.Title)
+	return strings.Join(w[:min(len(w), 4)], " ")
+}
+
+// TestWizardInTmux completes the classic scenario in the real binary in a
+// terminal: the files land on disk, the summary is on the screen, the
+// saved answers reproduce them. It also logs the time to the first frame.
+func TestWizardInTmux(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary; skipped with -short")
+	}
+	lab.Require(t, "tmux")
+	work := t.TempDir()
+	bin := buildFTPSwiz(t, work)
+	s := startTmux(t, work, bin+` --out out --save-answers saved.yaml; echo "ftpswiz-exit=$?"; exec sleep 600`)
+	first := s.waitFor(questionTitle(t, wizard.QRole))
+	t.Logf("time to first frame (tmux session start to the first question on screen): %v", first)
+
+	// The panel sits beside the form at 80 columns and under it when the
+	// window narrows.
+	if scr := s.screen(); !strings.Contains(scr, "╭") || !strings.Contains(scr, "Both ends") {
+		t.Fatalf("first screen:\n%s", scr)
+	}
+	s.tmux("resize-window", "-t", "wiz", "-x", "60", "-y", "24")
+	s.waitFor("1/11 Role")
+	time.Sleep(100 * time.Millisecond)
+	narrow := s.screen()
+	for _, l := range strings.Split(narrow, "\n") {
+		if strings.Contains(l, "┃") && strings.Contains(l, "│") {
+			t.Errorf("panel still beside the form at 60 columns:\n%s", narrow)
+			break
+		}
+	}
+	s.tmux("resize-window", "-t", "wiz", "-x", "80", "-y", "24")
+
+	s.step(wizard.QRole, func() { s.keys("Enter") })      // both
+	s.step(wizard.QServerNAT, func() { s.keys("Enter") }) // port-forward
+	s.step(wizard.QServerPublic, func() { s.typeLine("198.51.100.10") })
+	s.step(wizard.QServerHost, func() { s.typeLine("10.20.0.2") })
+	// Back and forth: shift+tab twice returns to the public address, kept.
+	s.waitForQuestion(wizard.QServerRouterWAN)
+	s.keys("BTab")
+	s.waitForQuestion(wizard.QServerHost)
+	s.waitFor("> 10.20.0.2")
+	s.keys("BTab")
+	s.waitForQuestion(wizard.QServerPublic)
+	s.waitFor("> 198.51.100.10")
+	s.keys("Enter")
+	s.step(wizard.QServerHost, func() { s.keys("Enter") })
+	s.step(wizard.QServerRouterWAN, func() { s.typeLine("wan0") })
+	s.step(wizard.QServerRouterLAN, func() { s.typeLine("lan0") })
+	s.step(wizard.QMode, func() { s.keys("Enter") }) // explicit
+	s.step(wizard.QTransfers, func() {
+		s.keys("C-u")
+		s.tmux("send-keys", "-t", "wiz", "-l", "16")
+		s.waitFor("50000-50074 (75 ports)") // the live preview
+		s.keys("Enter")
+	})
+	s.step(wizard.QClientNAT, func() { s.keys("Enter") }) // masquerade
+	s.step(wizard.QClientRouterWAN, func() { s.typeLine("wan0") })
+	s.step(wizard.QClientRouterLAN, func() { s.typeLine("lan0") })
+	s.step(wizard.QClientLAN, func() { s.typeLine("192.168.50.0/24") })
+	s.step(wizard.QClientSoftware, func() { s.keys("Enter") }) // lftp, curl
+	s.step(wizard.QFirewalls, func() {
+		// Whatever is installed here is preselected; make sure nftables is
+		// among them.
+		if !strings.Contains(s.screen(), "✓ nftables") {
+			s.keys("x")
+		}
+		s.keys("Enter")
+	})
+	s.waitFor("Port map: who opens which connections")
+	s.keys("Enter")
+	s.waitFor("Where should ftpswiz write the files?")
+	s.keys("Enter") // out (from --out)
+	s.waitFor("ftpswiz-exit=0")
+
+	scr := s.screen()
+	for _, want := range []string{"ftpswiz wrote the plan to out", "out/server/vsftpd.conf", "Answers saved to saved.yaml"} {
+		if !strings.Contains(scr, want) {
+			t.Errorf("summary lacks %q:\n%s", want, scr)
+		}
+	}
+	for _, f := range []string{"REPORT.md", "HANDOUT.md", "answers.yaml", "server/vsftpd.conf",
+		"firewall/server-host.nft", "firewall/server-router.nft", "firewall/client-router.nft", "client/lftp.rc", "client/curl.sh"} {
+		if !fileExists(filepath.Join(work, "out", f)) {
+			t.Errorf("%s not written", f)
+		}
+	}
+	conf := readFile(t, filepath.Join(work, "out", "server", "vsftpd.conf"))
+	for _, want := range []string{"pasv_address=198.51.100.10", "pasv_min_port=50000", "pasv_max_port=50074"} {
+		if !strings.Contains(conf, want) {
+			t.Errorf("vsftpd.conf lacks %s", want)
+		}
+	}
+	if saved, written := readFile(t, filepath.Join(work, "saved.yaml")), readFile(t, filepath.Join(work, "out", "answers.yaml")); saved != written {
+		t.Errorf("--save-answers differs from out/answers.yaml:\n%s\n---\n%s", saved, written)
+	}
+	// The saved answers repeat the run non-interactively, to the same files.
+	r := runBinary(t, bin, work, "", "generate", "--answers", "saved.yaml", "--out", "again")
+	if r.code != codeOK {
+		t.Fatalf("generate from saved answers: exit %d\n%s", r.code, r.stderr)
+	}
+	got, again := readTree(t, filepath.Join(work, "out")), readTree(t, filepath.Join(work, "again"))
+	for p, c := range got {
+		if string(again[p]) != string(c) {
+			t.Errorf("%s differs when generated from the saved answers", p)
+		}
+	}
+}
+
+// TestWizardInTmuxInterrupted: Ctrl-C and Esc in the middle exit 130 and
+// write nothing.
+func TestWizardInTmuxInterrupted(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary; skipped with -short")
+	}
+	lab.Require(t, "tmux")
+	bin := buildFTPSwiz(t, t.TempDir())
+	for _, key := range []string{"C-c", "Escape"} {
+		t.Run(key, func(t *testing.T) {
+			work := t.TempDir()
+			s := startTmux(t, work, bin+` --out out --save-answers saved.yaml; echo "ftpswiz-exit=$?"; exec sleep 600`)
+			s.step(wizard.QRole, func() { s.keys("Enter") })
+			s.step(wizard.QServerNAT, func() { s.keys("Enter") })
+			s.step(wizard.QServerPublic, func() { s.keys(key) })
+			s.waitFor("ftpswiz-exit=130")
+			if scr := s.screen(); !strings.Contains(scr, "nothing was written") {
+				t.Errorf("no message after %s:\n%s", key, scr)
+			}
+			entries, err := os.ReadDir(work)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(entries) != 0 {
+				t.Errorf("files after %s: %v", key, entries)
+			}
+		})
+	}
+}
+
+// TestWizardInTmuxAccessible runs --accessible in a real terminal: plain
+// numbered prompts, typed answers.
+func TestWizardInTmuxAccessible(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary; skipped with -short")
+	}
+	lab.Require(t, "tmux")
+	work := t.TempDir()
+	bin := buildFTPSwiz(t, work)
+	s := startTmux(t, work, bin+` --accessible --out out; echo "ftpswiz-exit=$?"; exec sleep 600`)
+	answer := func(prompt, line string) {
+		t.Helper()
+		s.waitFor(prompt)
+		s.tmux("send-keys", "-t", "wiz", "-l", line)
+		s.keys("Enter")
+		// Wait until the answer is on screen, so the next wait does not
+		// match the previous prompt.
+		s.waitFor(prompt + " " + line)
+	}
+	answer("Enter a number between 1 and 3:", "2") // role: client
+	s.waitFor("Which kind of FTPS?")
+	s.keys("Enter") // explicit
+	s.waitFor("How does the client network reach the internet?")
+	s.keys("3", "Enter") // CGNAT
+	answer(questionTitle(t, wizard.QClientServer), "ftp.vendor.example")
+	s.waitFor("The server's passive port range")
+	s.tmux("send-keys", "-t", "wiz", "-l", "50000-50099")
+	s.keys("Enter")
+	s.waitFor("Which clients should get a ready-made config?")
+	s.keys("0", "Enter")
+	s.waitFor("Which firewalls should get rules?")
+	s.keys("0", "Enter")
+	s.waitFor("Change the TLS and server settings")
+	s.keys("Enter") // no
+	s.waitFor("Where should ftpswiz write the files?")
+	s.keys("Enter")
+	s.waitFor("ftpswiz-exit=0")
+	for _, f := range []string{"REPORT.md", "client/lftp.rc", "firewall/client-host.nft"} {
+		if !fileExists(filepath.Join(work, "out", f)) {
+			t.Errorf("%s not written:\n%s", f, s.screen())
+		}
+	}
+}
+
+// BenchmarkWizardFirstFrame measures, in tmux, the time from starting the
+// binary to the first question on screen. The baseline is the same
+// measurement for a shell printing the text at once: tmux's own start-up
+// and polling, to subtract.
+func BenchmarkWizardFirstFrame(b *testing.B) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		b.Skip("tmux not installed")
+	}
+	bin := buildFTPSwiz(b, b.TempDir())
+	for _, c := range []struct{ name, cmd string }{
+		{"ftpswiz", bin},
+		{"baseline-echo", `echo 'Which end of the FTPS'; exec sleep 60`},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			var total time.Duration
+			for b.Loop() {
+				total += firstFrame(b, c.cmd)
+			}
+			b.ReportMetric(float64(total.Microseconds())/float64(b.N)/1000, "ms/frame")
+		})
+	}
+}
+
+// firstFrame starts cmd in a fresh tmux server and returns how long the
+// first question took to appear.
+func firstFrame(b *testing.B, cmd string) time.Duration {
+	b.Helper()
+	sock := filepath.Join(b.TempDir(), "tmux.sock")
+	start := time.Now()
+	out, err := exec.Command("tmux", "-S", sock, "-f", "/dev/null", "new-session", "-d", "-s", "wiz", "-x", "80", "-y", "24",
+		"-e", "TERM=xterm-256color", "sh", "-c", cmd).CombinedOutput()
+	if err != nil {
+		b.Fatalf("tmux: %v\n%s", err, out)
+	}
+	defer exec.Command("tmux", "-S", sock, "kill-server").Run()
+	deadline := start.Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		scr, _ := exec.Command("tmux", "-S", sock, "capture-pane", "-p", "-t", "wiz").Output()
+		if strings.Contains(string(scr), "Which end of the FTPS") {
+			return time.Since(start)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	b.Fatalf("no first frame within 15s")
+	return 0
+}
