@@ -665,8 +665,9 @@ func (d *decider) serverFlows() {
 			fmt.Sprintf("DNAT tcp %s on %s to %s, ports unchanged", strings.Join(open, ", "), s.Router.WANInterface, s.HostAddress),
 			fmt.Sprintf("The router %s the control port(s) and the whole passive range arriving on %s to %s with "+
 				"the same port numbers (vsftpd announces its own port numbers; a forward that changes them "+
-				"sends data connections nowhere), and its forward filter lets exactly these through. Without "+
-				"the passive range forwarded, login works but every listing times out.",
+				"sends data connections nowhere). Its forward filter lets these in, the LAN's own connections out "+
+				"and replies back, and drops every other new connection from outside. Without the passive "+
+				"range forwarded, login works but every listing times out.",
 				kind, s.Router.WANInterface, s.HostAddress))
 		d.controlFlows(Flow{Side: SideServerRouter, Direction: Forward, From: s.AllowedClients, To: to, DNATTo: s.HostAddress})
 		if d.a.FTPS.ActiveMode {
@@ -803,6 +804,11 @@ func (d *decider) pitfalls() {
 		add("\"425 Security: Bad IP connecting.\"",
 			"The data connection arrives from another address than the control connection: a load balancer, or a carrier-grade NAT with several public addresses.",
 			"Route the client's FTPS traffic through one address; pasv_promiscuous=YES is the last resort and weakens security.")
+	}
+	if a.Client != nil && !d.p.Client.ServerIsIP {
+		add(fmt.Sprintf("The client cannot resolve %s once the egress filter is on.", d.p.Client.ServerAddress),
+			"The generated egress filter allows only the FTPS connections, so DNS queries to a resolver outside the client network are dropped too.",
+			"Allow udp and tcp port 53 to your resolver in the client's firewall, or use the server's IPv4 address.")
 	}
 	add("The connection hangs during the TLS handshake.",
 		"Implicit and explicit mixed up: a client speaking implicit TLS to the explicit port (or the reverse).",
