@@ -34,10 +34,10 @@ type wizardOptions struct {
 func addWizardFlags(cmd *cobra.Command, w *wizardOptions) {
 	f := cmd.Flags()
 	f.StringVar(&w.SaveAnswers, "save-answers", "",
-		"after writing the files, also save the answers to FILE (repeat the run with: ftpswiz generate --answers FILE)")
+		"after writing the files, also save the answers to `FILE` (repeat the run with: ftpswiz generate --answers FILE)")
 	f.BoolVar(&w.Accessible, "accessible", false,
-		"screen-reader friendly mode: plain prompts, one question at a time (also ACCESSIBLE=1)")
-	f.StringVarP(&w.OutDir, "out", "o", "", "output directory the wizard offers (default "+tui.DefaultOutDir+")")
+		"screen-reader friendly mode: plain prompts, one question at a time (also ACCESSIBLE=1 or TERM=dumb)")
+	f.StringVarP(&w.OutDir, "out", "o", "", "output `DIR` the wizard offers (default "+tui.DefaultOutDir+")")
 	_ = cmd.MarkFlagFilename("save-answers", "yaml", "yml")
 	_ = cmd.MarkFlagDirname("out")
 }
@@ -62,7 +62,7 @@ func runWizard(cmd *cobra.Command, opts *rootOptions, w *wizardOptions) error {
 	res, err := tui.Run(cmd.Context(), tui.Options{
 		In:         opts.In,
 		Out:        opts.ErrOut,
-		Accessible: w.Accessible || envTrue(opts.Getenv, "ACCESSIBLE"),
+		Accessible: w.Accessible || envTrue(opts.Getenv, "ACCESSIBLE") || (opts.Getenv != nil && opts.Getenv("TERM") == "dumb"),
 		Detector:   opts.Detector,
 		OutDir:     w.OutDir,
 		Files:      generators.Render,

@@ -52,6 +52,7 @@ func TestWizardAccessibleSavesAnswers(t *testing.T) {
 	}{
 		{"flag", nil, []string{"--accessible", "--out", out, "--save-answers", saved}},
 		{"ACCESSIBLE=1", map[string]string{"ACCESSIBLE": "1"}, []string{"-o", out + "2", "--save-answers", saved + "2"}},
+		{"TERM=dumb", map[string]string{"TERM": "dumb"}, []string{"-o", out + "3", "--save-answers", saved + "3"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			r := runInTerminal(t, clientOnlyScript, tt.env, tt.args...)
