@@ -154,7 +154,7 @@ func wizardSummary(opts *rootOptions, res *tui.Result, saved string) {
 	for _, c := range res.Changes {
 		line := "  " + filepath.Join(res.Dir, filepath.FromSlash(c.Path))
 		if c.Kind == outdir.Changed && c.Backup != "" {
-			line += " (old content kept in " + c.Backup + ")"
+			line += " (old content kept in " + filepath.Join(res.Dir, filepath.FromSlash(c.Backup)) + ")"
 		}
 		b.WriteString(line + "\n")
 	}

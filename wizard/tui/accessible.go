@@ -234,7 +234,7 @@ func (a *accessible) output() (*Result, error) {
 				Good: lipgloss.NewStyle(), Dim: lipgloss.NewStyle()}
 			a.printf("\n%s\n", changesText(dir, changes, 1000, plain))
 			c := huh.NewConfirm().
-				Title(fmt.Sprintf("Replace the %d changed files in %s? A backup of each is kept.", n, dir)).
+				Title(fmt.Sprintf("%d file(s) in %s differ from the plan. Replace them? A backup of each is kept.", n, dir)).
 				Value(&force)
 			if err := a.runField(c); err != nil {
 				return nil, err

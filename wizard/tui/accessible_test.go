@@ -165,3 +165,46 @@ func TestAccessibleCancelWhileWaiting(t *testing.T) {
 		t.Fatal("Run did not return after the context was cancelled")
 	}
 }
+
+func TestAccessibleConfirmsOverwrite(t *testing.T) {
+	dir := t.TempDir()
+	out, other := filepath.Join(dir, "out"), filepath.Join(dir, "other")
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(out, "REPORT.md"), []byte("old\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	answers := []string{"2", "", "3", "ftp.vendor.example", "50000-50099", "0", "0", ""}
+	for _, tt := range []struct {
+		name string
+		then []string
+		dir  string
+	}{
+		{"no, then another directory", []string{"", "n", other}, other},
+		{"yes", []string{"", "y"}, out},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var ui bytes.Buffer
+			res, err := Run(context.Background(), Options{
+				Accessible: true, In: strings.NewReader(script(append(answers, tt.then...)...)), Out: &ui,
+				Detector: fixtureDetector(), OutDir: out,
+			})
+			if err != nil {
+				t.Fatalf("Run: %v\n%s", err, ui.String())
+			}
+			if !strings.Contains(ui.String(), "-old") || !strings.Contains(ui.String(), "differ from the plan. Replace them?") {
+				t.Errorf("no diff or question before replacing:\n%s", ui.String())
+			}
+			if res.Dir != tt.dir {
+				t.Errorf("written to %s, want %s", res.Dir, tt.dir)
+			}
+			backups, _ := filepath.Glob(filepath.Join(out, "REPORT.md.bak-*"))
+			if b, _ := os.ReadFile(filepath.Join(out, "REPORT.md")); tt.dir == other && (string(b) != "old\n" || len(backups) != 0) {
+				t.Errorf("REPORT.md replaced after n: %q, backups %v", b, backups)
+			} else if tt.dir == out && (string(b) == "old\n" || len(backups) != 1) {
+				t.Errorf("REPORT.md not replaced after y, backups %v", backups)
+			}
+		})
+	}
+}

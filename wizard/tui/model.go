@@ -443,9 +443,17 @@ func (m *Model) refreshPage() {
 			m.page.set("")
 		}
 	case stepConfirm:
-		m.page.set(changesText(m.outDir, m.changes, w, m.st) + "\n\n" +
-			wrap(w, fmt.Sprintf("Press y to write (%d changed files are replaced; a backup of each is kept), n to choose another directory.", changed(m.changes))))
+		m.page.set(wrap(w, confirmPrompt(changed(m.changes))) + "\n\n" + changesText(m.outDir, m.changes, w, m.st))
 	}
+}
+
+// confirmPrompt asks before replacing n changed files.
+func confirmPrompt(n int) string {
+	files := "1 existing file differs from the plan and would be replaced"
+	if n != 1 {
+		files = fmt.Sprintf("%d existing files differ from the plan and would be replaced", n)
+	}
+	return files + " (a backup of each is kept). Press y to write, n to choose another directory. The differences are below."
 }
 
 // View renders the wizard.

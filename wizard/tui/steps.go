@@ -369,6 +369,7 @@ var outputQuestion = wizard.Question{
 	Title:       "Where should ftpswiz write the files?",
 	Description: "A directory; it is created if needed. Existing files are compared first: you see the differences and confirm before anything is overwritten, and a backup of each replaced file is kept.",
 	Example:     "ftpswiz-out",
+	Effect:      "Every file of the plan goes under it: REPORT.md, HANDOUT.md, answers.yaml, and the server/, firewall/ and client/ directories.",
 }
 
 func (b *builder) output() spec {
