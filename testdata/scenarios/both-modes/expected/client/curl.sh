@@ -13,12 +13,14 @@
 #
 # Environment:
 #   FTPS_USER        login name (default exchange)
-#   FTPS_NETRC       a netrc file for unattended runs (chmod 600), with the line
-#                    "machine 198.51.100.20 login exchange password ..."; used instead of asking
+#   FTPS_NETRC       a netrc file for unattended runs (chmod 600) holding
+#                    "machine 198.51.100.20 login exchange password ..."
+#                    (then curl does not ask)
 #   FTPS_CA_FILE     CA certificate (PEM) to trust, for a self-signed or
 #                    private-CA server certificate; verification stays on
-#   FTPS_STRICT_PASV 1 = use PASV and trust the address in its reply, like a
-#                    strict client; shows whether the server's pasv_address is right
+#   FTPS_STRICT_PASV 1 = use PASV and trust the address in its reply, as
+#                    strict clients do: shows whether the server's
+#                    pasv_address is right
 #
 # The commands it runs, spelled out (explicit endpoint):
 #   curl --ssl-reqd --ftp-pasv --user exchange ftp://198.51.100.20:21/
@@ -78,7 +80,7 @@ opts=(
 # = 10 and a target of 1.0e-06 (about 1 in 1,000,000): R = ceil(N /
 # target^(1/9)) = ceil(10 / 0.2154) = 47 ports; at full load a PASV then fails
 # with probability (10/47)^9 = 8.9e-07 (about 1 in 1,119,130).
-# Never use --ftp-port (active mode): the server refuses it.
+# Never use --ftp-port (active mode): the server refuses it (port_enable=NO).
 # Why (ftps.active_mode, off (port_enable=NO)): Active mode (PORT/EPRT) makes
 # the server connect back to the client on a port the client names inside the
 # encrypted control channel. No NAT router or firewall on the client side can

@@ -120,7 +120,7 @@ def tls_context(ca_file):
     as an IP subjectAltName.
     """
     ctx = ssl.create_default_context(cafile=ca_file or None)
-    # The server accepts nothing older than TLS 1.2; refuse it here too.
+    # TLS 1.0 and 1.1 are obsolete and weak: never use them.
     ctx.minimum_version = ssl.TLSVersion.TLSv1_2
     return ctx
 
@@ -142,7 +142,8 @@ def connect(args, password):
     # client would.
     ftp.set_pasv(True)
     ftp.trust_server_pasv_ipv4_address = args.strict_pasv
-    # Never call ftp.set_pasv(False) (active mode): the server refuses it.
+    # Never call ftp.set_pasv(False) (active mode): the server refuses it
+    # (port_enable=NO).
     return ftp
 
 

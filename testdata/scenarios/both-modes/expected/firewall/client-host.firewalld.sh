@@ -60,7 +60,7 @@ policy_rich 'rule family="ipv4" destination address="198.51.100.20/32" port port
 
 # WARNING: drop every other connection this host opens (egress filter, see the
 # header).
-firewall-cmd --permanent --policy=ftpswiz-egress --set-target=DROP
+[ "$(firewall-cmd --permanent --policy=ftpswiz-egress --get-target)" = DROP ] || firewall-cmd --permanent --policy=ftpswiz-egress --set-target=DROP
 
 # Make the permanent configuration live and show the zone.
 firewall-cmd --reload

@@ -13,12 +13,14 @@
 #
 # Environment:
 #   FTPS_USER        login name (default acme)
-#   FTPS_NETRC       a netrc file for unattended runs (chmod 600), with the line
-#                    "machine 198.51.100.10 login acme password ..."; used instead of asking
+#   FTPS_NETRC       a netrc file for unattended runs (chmod 600) holding
+#                    "machine 198.51.100.10 login acme password ..."
+#                    (then curl does not ask)
 #   FTPS_CA_FILE     CA certificate (PEM) to trust, for a self-signed or
 #                    private-CA server certificate; verification stays on
-#   FTPS_STRICT_PASV 1 = use PASV and trust the address in its reply, like a
-#                    strict client; shows whether the server's pasv_address is right
+#   FTPS_STRICT_PASV 1 = use PASV and trust the address in its reply, as
+#                    strict clients do: shows whether the server's
+#                    pasv_address is right
 #
 # The commands it runs, spelled out (explicit endpoint):
 #   curl --ssl-reqd --ftp-pasv --user acme ftp://198.51.100.10:21/
@@ -79,7 +81,7 @@ opts=(
 # target^(1/9)) = ceil(16 / 0.2154) = 75 ports; at full load a PASV then fails
 # with probability (16/75)^9 = 9.2e-07 (about 1 in 1,092,626).
 # curl resumes the control connection's TLS session on data connections by
-# default, which the server demands: never add --no-sessionid.
+# default (the server requires it): never add --no-sessionid.
 # Why (tls.require_ssl_reuse, required (require_ssl_reuse=YES)): vsftpd
 # demands that each data connection resumes the control connection's TLS
 # session. That proves the data connection comes from the logged-in client,
@@ -87,7 +89,7 @@ opts=(
 # FileZilla, WinSCP and rclone (with tls_cache_size) do this; Python's stock
 # ftplib does not and gets "522 SSL connection failed: session reuse required"
 # (the generated Python script handles it).
-# Never use --ftp-port (active mode): the server refuses it.
+# Never use --ftp-port (active mode): the server refuses it (port_enable=NO).
 # Why (ftps.active_mode, off (port_enable=NO)): Active mode (PORT/EPRT) makes
 # the server connect back to the client on a port the client names inside the
 # encrypted control channel. No NAT router or firewall on the client side can

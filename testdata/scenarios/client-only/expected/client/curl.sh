@@ -13,12 +13,14 @@
 #
 # Environment:
 #   FTPS_USER        login name (default acme)
-#   FTPS_NETRC       a netrc file for unattended runs (chmod 600), with the line
-#                    "machine ftps.example.com login acme password ..."; used instead of asking
+#   FTPS_NETRC       a netrc file for unattended runs (chmod 600) holding
+#                    "machine ftps.example.com login acme password ..."
+#                    (then curl does not ask)
 #   FTPS_CA_FILE     CA certificate (PEM) to trust, for a self-signed or
 #                    private-CA server certificate; verification stays on
-#   FTPS_STRICT_PASV 1 = use PASV and trust the address in its reply, like a
-#                    strict client; shows whether the server's pasv_address is right
+#   FTPS_STRICT_PASV 1 = use PASV and trust the address in its reply, as
+#                    strict clients do: shows whether the server's
+#                    pasv_address is right
 #
 # The commands it runs, spelled out (explicit endpoint):
 #   curl --ssl-reqd --ftp-pasv --user acme ftp://ftps.example.com:21/
@@ -73,8 +75,22 @@ opts=(
 # the range, regenerate with the new one, or transfers to the new ports will
 # time out.
 # curl resumes the control connection's TLS session on data connections by
-# default, which the server demands: never add --no-sessionid.
-# Never use --ftp-port (active mode): the server refuses it.
+# default (vsftpd servers require it unless set to require_ssl_reuse=NO):
+# never add --no-sessionid.
+# Why (tls.require_ssl_reuse, expected by the server): vsftpd requires by
+# default (require_ssl_reuse=YES) that each data connection resumes the
+# control connection's TLS session, proving it comes from the logged-in
+# client. lftp, curl, FileZilla, WinSCP and rclone do this; Python's stock
+# ftplib does not and gets "522 SSL connection failed: session reuse required"
+# (the generated Python script handles it).
+# Never use --ftp-port (active mode): it needs inbound connections to this
+# client, which its firewall rules do not allow.
+# Why (ftps.active_mode, off (port_enable=NO)): Active mode (PORT/EPRT) makes
+# the server connect back to the client on a port the client names inside the
+# encrypted control channel. No NAT router or firewall on the client side can
+# follow that under TLS, so it fails for nearly every client. Passive mode
+# only: the client opens every connection, and the client side needs nothing
+# inbound.
 if [[ "${FTPS_STRICT_PASV:-0}" == 1 ]]; then
 	opts+=(--disable-epsv --no-ftp-skip-pasv-ip)
 fi

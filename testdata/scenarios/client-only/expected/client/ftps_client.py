@@ -50,6 +50,18 @@ TIMEOUT = 30
 # (50000-50099); your firewall allows exactly those outbound. If they enlarge
 # the range, regenerate with the new one, or transfers to the new ports will
 # time out.
+# Why (tls.require_ssl_reuse, expected by the server): vsftpd requires by
+# default (require_ssl_reuse=YES) that each data connection resumes the
+# control connection's TLS session, proving it comes from the logged-in
+# client. lftp, curl, FileZilla, WinSCP and rclone do this; Python's stock
+# ftplib does not and gets "522 SSL connection failed: session reuse required"
+# (the generated Python script handles it).
+# Why (ftps.active_mode, off (port_enable=NO)): Active mode (PORT/EPRT) makes
+# the server connect back to the client on a port the client names inside the
+# encrypted control channel. No NAT router or firewall on the client side can
+# follow that under TLS, so it fails for nearly every client. Passive mode
+# only: the client opens every connection, and the client side needs nothing
+# inbound.
 
 
 class ReusingFTP_TLS(ftplib.FTP_TLS):
@@ -106,7 +118,7 @@ def tls_context(ca_file):
     certificate, pass that certificate (or its CA) as --ca-file.
     """
     ctx = ssl.create_default_context(cafile=ca_file or None)
-    # The server accepts nothing older than TLS 1.2; refuse it here too.
+    # TLS 1.0 and 1.1 are obsolete and weak: never use them.
     ctx.minimum_version = ssl.TLSVersion.TLSv1_2
     return ctx
 
@@ -128,7 +140,8 @@ def connect(args, password):
     # client would.
     ftp.set_pasv(True)
     ftp.trust_server_pasv_ipv4_address = args.strict_pasv
-    # Never call ftp.set_pasv(False) (active mode): the server refuses it.
+    # Never call ftp.set_pasv(False) (active mode): it needs inbound
+    # connections to this client, which its firewall rules do not allow.
     return ftp
 
 
