@@ -438,7 +438,9 @@ func (m *Model) refreshPage() {
 		case len(m.problems) > 0:
 			m.page.set(problemsText(m.problems, m.b, w, m.st))
 		case m.plan != nil:
-			m.page.set(reviewText(m.plan, w, m.st))
+			hint := "Press enter to choose where to write the files, or a to change the TLS settings " +
+				"(certificate, profile), the vsftpd build, users, SSH network, passive start or active mode."
+			m.page.set(m.st.Dim.Render(wrap(w, hint)) + "\n\n" + reviewText(m.plan, w, m.st))
 		default:
 			m.page.set("")
 		}
