@@ -161,6 +161,7 @@ be piped.
 		newGenerateCmd(opts),
 		newPortsCmd(opts),
 		newExplainCmd(opts),
+		newCompareCmd(opts),
 		newProbeCmd(opts), newCheckCmd(opts),
 	)
 	return cmd
