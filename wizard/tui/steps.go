@@ -155,6 +155,11 @@ func (b *builder) fields(s step) []spec {
 	case stepClientNAT:
 		out = append(out, choiceSpec(b, wizard.QClientNAT, &d.ClientNAT))
 	case stepClientNetwork:
+		if d.Role == wizard.RoleClient && d.ClientLANCIDR == "" {
+			// Planning only the client, the wizard most likely runs on
+			// the client network: offer this machine's private network.
+			d.ClientLANCIDR = b.def.HostNet
+		}
 		if d.Role == wizard.RoleClient {
 			out = append(out, b.text(wizard.QClientServer, &d.ClientServer), b.text(wizard.QClientPassivePorts, &d.ClientPassive))
 		}

@@ -488,3 +488,19 @@ func TestQuitWritesNothing(t *testing.T) {
 		}
 	}
 }
+
+func TestClientNetworkOffersTheLocalNetwork(t *testing.T) {
+	d := newDriver(t, Options{Detector: fixtureDetector(), OutDir: t.TempDir()}, 80, 24)
+	d.key(keyUp, keyEnter) // client
+	d.key(keyEnter)        // explicit
+	d.key(keyEnter)        // masquerade
+	d.expect(stepClientNetwork, wizard.QClientServer)
+	d.replace("ftp.vendor.example")
+	d.replace("50000-50099")
+	d.replace("wan0")
+	d.replace("lan0")
+	d.expect(stepClientNetwork, wizard.QClientLAN)
+	if !strings.Contains(d.view(), "> 10.20.0.0/24") {
+		t.Errorf("the machine's private network is not offered:\n%s", d.view())
+	}
+}
