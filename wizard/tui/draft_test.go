@@ -92,7 +92,9 @@ func TestDraftAnswersFollowRoleAndNAT(t *testing.T) {
 					t.Errorf("role both kept %q %q", a.Client.ServerAddress, a.Client.PassivePorts)
 				}
 			}},
-		{"lists and numbers", func(d *draft) { d.Users, d.AllowedClients, d.Transfers = "alice, bob", "192.0.2.0/24 198.51.100.0/24", " 42 " },
+		{"lists and numbers", func(d *draft) {
+			d.Users, d.AllowedClients, d.Transfers = "alice, bob", "192.0.2.0/24 198.51.100.0/24", " 42 "
+		},
 			func(t *testing.T, a wizard.Answers) {
 				if !slices.Equal(a.Server.Vsftpd.Users, []string{"alice", "bob"}) || len(a.Server.AllowedClients) != 2 || a.Server.Capacity.Transfers != 42 {
 					t.Errorf("users %v allowed %v transfers %d", a.Server.Vsftpd.Users, a.Server.AllowedClients, a.Server.Capacity.Transfers)
