@@ -57,6 +57,22 @@ func (s *tmuxSession) screen() string {
 	return s.tmux("capture-pane", "-p", "-t", "wiz")
 }
 
+// waitUntil polls the screen until ok accepts it.
+func (s *tmuxSession) waitUntil(what string, ok func(screen string) bool) {
+	s.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		scr := s.screen()
+		if ok(scr) {
+			return
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("never saw %s; the screen shows:\n%s", what, scr)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
 // waitFor polls the screen until it contains text and returns the time it
 // took since the session started.
 func (s *tmuxSession) waitFor(text string) time.Duration {
@@ -148,16 +164,25 @@ func questionTitle(t *testing.T, key string) string {
 	return strings.Join(w[:min(len(w), 4)], " ")
 }
 
-// TestWizardInTmux completes the classic scenario in the real binary in a
-// terminal: the files land on disk, the summary is on the screen, the
-// saved answers reproduce them. It also logs the time to the first frame.
+// TestWizardInTmux drives the real binary in a terminal (tmux), the way a
+// person uses it: the classic scenario to the end, Ctrl-C and Esc half-way,
+// and the accessible mode.
 func TestWizardInTmux(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary; skipped with -short")
 	}
 	lab.Require(t, "tmux")
+	bin := buildFTPSwiz(t, t.TempDir())
+	t.Run("classic", func(t *testing.T) { tmuxClassic(t, bin) })
+	t.Run("interrupted", func(t *testing.T) { tmuxInterrupted(t, bin) })
+	t.Run("accessible", func(t *testing.T) { tmuxAccessible(t, bin) })
+}
+
+// tmuxClassic completes the classic scenario: the files land on disk, the
+// summary is on the screen, the saved answers reproduce them. It also logs
+// the time to the first frame.
+func tmuxClassic(t *testing.T, bin string) {
 	work := t.TempDir()
-	bin := buildFTPSwiz(t, work)
 	s := startTmux(t, work, bin+` --out out --save-answers saved.yaml; echo "ftpswiz-exit=$?"; exec sleep 600`)
 	first := s.waitFor(questionTitle(t, wizard.QRole))
 	t.Logf("time to first frame (tmux session start to the first question on screen): %v", first)
@@ -168,15 +193,14 @@ func TestWizardInTmux(t *testing.T) {
 		t.Fatalf("first screen:\n%s", scr)
 	}
 	s.tmux("resize-window", "-t", "wiz", "-x", "60", "-y", "24")
-	s.waitFor("1/11 Role")
-	time.Sleep(100 * time.Millisecond)
-	narrow := s.screen()
-	for _, l := range strings.Split(narrow, "\n") {
-		if strings.Contains(l, "┃") && strings.Contains(l, "│") {
-			t.Errorf("panel still beside the form at 60 columns:\n%s", narrow)
-			break
+	s.waitUntil("the panel under the form at 60 columns", func(scr string) bool {
+		for _, l := range strings.Split(scr, "\n") {
+			if strings.Contains(l, "┃") && strings.Contains(l, "│") {
+				return false
+			}
 		}
-	}
+		return strings.Contains(scr, "╭") && strings.Contains(scr, "Which end of the FTPS")
+	})
 	s.tmux("resize-window", "-t", "wiz", "-x", "80", "-y", "24")
 
 	s.step(wizard.QRole, func() { s.keys("Enter") })      // both
@@ -255,14 +279,9 @@ func TestWizardInTmux(t *testing.T) {
 	}
 }
 
-// TestWizardInTmuxInterrupted: Ctrl-C and Esc in the middle exit 130 and
-// write nothing.
-func TestWizardInTmuxInterrupted(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary; skipped with -short")
-	}
-	lab.Require(t, "tmux")
-	bin := buildFTPSwiz(t, t.TempDir())
+// tmuxInterrupted: Ctrl-C and Esc in the middle exit 130 and write
+// nothing.
+func tmuxInterrupted(t *testing.T, bin string) {
 	for _, key := range []string{"C-c", "Escape"} {
 		t.Run(key, func(t *testing.T) {
 			work := t.TempDir()
@@ -285,15 +304,10 @@ func TestWizardInTmuxInterrupted(t *testing.T) {
 	}
 }
 
-// TestWizardInTmuxAccessible runs --accessible in a real terminal: plain
-// numbered prompts, typed answers.
-func TestWizardInTmuxAccessible(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary; skipped with -short")
-	}
-	lab.Require(t, "tmux")
+// tmuxAccessible runs --accessible in a real terminal: plain numbered
+// prompts, typed answers.
+func tmuxAccessible(t *testing.T, bin string) {
 	work := t.TempDir()
-	bin := buildFTPSwiz(t, work)
 	s := startTmux(t, work, bin+` --accessible --out out; echo "ftpswiz-exit=$?"; exec sleep 600`)
 	answer := func(prompt, line string) {
 		t.Helper()
