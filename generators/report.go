@@ -91,11 +91,15 @@ func Report(p *wizard.Plan, outputs []File) ([]byte, error) {
 	if p == nil {
 		return nil, fmt.Errorf("render %s: no plan", ReportPath)
 	}
-	v, err := newReportView(p, outputs)
+	tmpl, newView := "report.md.tmpl", newReportView
+	if isSFTP(p) { // same sections, SFTP's content (sftp_report.go)
+		tmpl, newView = sftpReportTemplate, newSFTPReportView
+	}
+	v, err := newView(p, outputs)
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", ReportPath, err)
 	}
-	b, err := templates.Render("report.md.tmpl", v)
+	b, err := templates.Render(tmpl, v)
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", ReportPath, err)
 	}
@@ -109,7 +113,11 @@ func Handout(p *wizard.Plan) ([]byte, error) {
 	if p == nil || p.Server == nil {
 		return nil, fmt.Errorf("render %s: the plan has no server", HandoutPath)
 	}
-	v := newHandoutView(p)
+	newView := newHandoutView
+	if isSFTP(p) { // sftp_report.go
+		newView = newSFTPHandoutView
+	}
+	v := newView(p)
 	b, err := templates.Render("handout.md.tmpl", v)
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", HandoutPath, err)

@@ -59,6 +59,16 @@ func sftpRun(timeout time.Duration, name string, args ...string) (string, error)
 	return string(out), err
 }
 
+// sftpRunInput is sftpRun with standard input.
+func sftpRunInput(stdin, name string, args ...string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Stdin = strings.NewReader(stdin)
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
 // sftpTestAnswers are the classic lab topology with protocol sftp: the
 // server 10.20.0.2 behind 198.51.100.10 (a Linux router wan0/lan0), the
 // client network 192.168.50.0/24 masqueraded behind 192.0.2.20, every SFTP

@@ -1,0 +1,562 @@
+package generators
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/ftpswiz/ftpswiz/wizard"
+)
+
+// REPORT.md and HANDOUT.md for SFTP plans: the same documents as for FTPS
+// (templates/sftp-report.md.tmpl has report.md.tmpl's sections; HANDOUT.md
+// uses handout.md.tmpl itself), filled with what an SFTP deployment needs:
+// one port, sshd's drop-in, accounts and chroots, SSH keys and host keys.
+// Report and Handout (report.go) call these for protocol sftp.
+
+// sftpReportTemplate is REPORT.md's template for SFTP plans.
+const sftpReportTemplate = "sftp-report.md.tmpl"
+
+// sftpPort is the plan's SFTP port, from whichever end it has.
+func sftpPort(p *wizard.Plan) int {
+	if p.SFTP != nil {
+		return p.SFTP.Port
+	}
+	if p.Client != nil {
+		for _, e := range p.Client.Endpoints {
+			if e.SFTP {
+				return e.Port
+			}
+		}
+	}
+	return 22
+}
+
+// sftpUser is the login the examples use.
+func sftpUser(p *wizard.Plan) string {
+	if p.SFTP != nil && len(p.SFTP.Users) > 0 {
+		return p.SFTP.Users[0]
+	}
+	if p.Client != nil && p.Client.User != "" {
+		return p.Client.User
+	}
+	return "USER"
+}
+
+// sftpPasswords reports whether SFTP accounts may log in with a password.
+func sftpPasswords(p *wizard.Plan) bool {
+	if p.SFTP != nil {
+		return p.SFTP.PasswordAuth
+	}
+	return p.Answers.SFTP != nil && wizard.IsTrue(p.Answers.SFTP.PasswordAuthentication, false)
+}
+
+// sftpUploadDir is the writable directory in each chroot ("" when the plan
+// has no server end and so does not know it).
+func sftpUploadDir(p *wizard.Plan) string {
+	if p.SFTP != nil {
+		return p.SFTP.UploadDir
+	}
+	return ""
+}
+
+func newSFTPReportView(p *wizard.Plan, outputs []File) (*reportView, error) {
+	if !p.Answers.Role.HasServer() && !p.Answers.Role.HasClient() {
+		return nil, fmt.Errorf("unknown role %q", p.Answers.Role)
+	}
+	if p.Answers.Role.HasServer() && (p.Server == nil || p.SFTP == nil) {
+		return nil, fmt.Errorf("role %s but the plan has no SFTP server", p.Answers.Role)
+	}
+	if p.Answers.Role.HasClient() && p.Client == nil {
+		return nil, fmt.Errorf("role %s but the plan has no client", p.Answers.Role)
+	}
+	addr := reportServerAddress(p)
+	v := &reportView{
+		Title: sftpReportTitle(p, addr),
+		Intro: mdWrap(reportWidth, "This report explains every file ftpswiz generated for this plan: "+
+			"which connections each firewall must allow and why, each decision with its reason, what can go "+
+			"wrong, and the exact steps to apply it. Regenerate everything from the output directory with `"+
+			RegenerateCommand+"`."),
+		Summary: mdList(sftpReportSummary(p)),
+		Files:   mdList(sftpReportFileItems(p, outputs)),
+		Background: mdWrap(reportWidth, fmt.Sprintf("SFTP is file transfer over SSH, served here by OpenSSH's "+
+			"sshd. A session is one TCP connection from the client to port %d of %s: the login, every command, "+
+			"listing and file travel inside it, encrypted from the first packet. So there is no data channel, "+
+			"no passive port range, no address to announce and nothing for a NAT router to track; each "+
+			"firewall needs one rule. SFTP is not FTPS (FTP with TLS) and not FTP: their clients and servers "+
+			"do not talk to each other. `ftpswiz compare` shows the two side by side.", sftpPort(p), addr)),
+		PortMap: reportPortMap(p),
+		Legend: mdList([]string{
+			"**inbound**: new connections arrive at that box; **outbound**: that box opens them; " +
+				"**forward**: a router passes them through (with DNAT when \"forwarded to\" is shown, port numbers unchanged).",
+			"Only new connections are listed. Replies and the rest of each connection are allowed as " +
+				"established/related traffic by every generated rule set.",
+		}),
+		Questions:         sftpReportQuestions(p),
+		Existing:          reportExisting(p),
+		RegenerateCommand: RegenerateCommand,
+		Regenerate: mdWrap(reportWidth, "Change answers.yaml (or run the wizard again), then run this in the "+
+			"output directory; it rewrites every file, this report included:"),
+	}
+	if w := reportWarningTitles(p); len(w) > 0 {
+		v.Warnings = mdWrap(reportWidth, fmt.Sprintf("**Read first:** %d decision(s) carry a warning: %s. "+
+			"They are marked WARNING under Decisions.", len(w), strings.Join(w, "; ")))
+	}
+	for _, d := range p.Decisions {
+		rd := reportDecision{
+			Title: mdText(d.Title),
+			Meta:  mdWrap(reportWidth, fmt.Sprintf("Setting: `%s` (key `%s`; `ftpswiz explain %s` prints it)", d.Value, d.Key, d.Key)),
+			Why:   mdWrap(reportWidth, mdText(d.Why)),
+		}
+		if d.Warning {
+			rd.Title += " (WARNING)"
+			rd.Warning = "> **WARNING:** this decision carries a risk you accepted. Read the reason below."
+		}
+		v.Decisions = append(v.Decisions, rd)
+	}
+	for i, pf := range p.Pitfalls {
+		v.Pitfalls = append(v.Pitfalls, reportPitfallOf(i+1, pf.Symptom, mdText(pf.Cause), mdText(pf.Fix)))
+	}
+	if p.SFTP != nil {
+		v.ServerSteps = sftpReportServerSteps(p, outputs)
+	}
+	if p.Client != nil {
+		v.ClientSteps = sftpReportClientSteps(p, outputs)
+	}
+	return v, nil
+}
+
+func sftpReportTitle(p *wizard.Plan, addr string) string {
+	switch {
+	case p.Answers.Role == wizard.RoleBoth:
+		return "SFTP plan: server " + addr + " and its clients"
+	case p.Server != nil:
+		return "SFTP plan: server " + addr
+	}
+	return "SFTP plan: client of " + addr
+}
+
+func sftpReportSummary(p *wizard.Plan) []string {
+	role := map[wizard.Role]string{
+		wizard.RoleServer: "server: you run the SFTP server (OpenSSH's sshd)",
+		wizard.RoleClient: "client: you connect to someone else's SFTP server through your own firewall",
+		wizard.RoleBoth:   "both: you plan the SFTP server (sshd) and the clients that connect to it",
+	}[p.Answers.Role]
+	auth := "SSH keys only"
+	if sftpPasswords(p) {
+		auth = "passwords or SSH keys"
+	}
+	items := []string{
+		"**Role:** " + role,
+		fmt.Sprintf("**Protocol:** SFTP (file transfer over SSH) on port %d; logins with %s", sftpPort(p), auth),
+	}
+	if s := p.Server; s != nil {
+		addr := s.PublicAddress
+		if !s.PublicIsIP {
+			addr += " (a DNS name)"
+		}
+		items = append(items, "**Server address clients dial:** "+addr)
+		if s.HostAddress != "" && s.HostAddress != s.PublicAddress {
+			items = append(items, "**Server host's own address:** "+s.HostAddress)
+		}
+		nat := reportServerNATText(s.NAT)
+		if s.NAT == wizard.NATPortForward {
+			nat = "port forwarding (a router forwards the SFTP port to the host)"
+		}
+		items = append(items, "**Server NAT:** "+nat)
+	}
+	if sp := p.SFTP; sp != nil {
+		users := "none named yet"
+		if len(sp.Users) > 0 {
+			users = strings.Join(sp.Users, ", ")
+		}
+		items = append(items,
+			fmt.Sprintf("**SFTP-only group:** `%s` (accounts: %s), each locked into `%s/<user>`, uploads into `%s/`",
+				sp.Group, users, sp.ChrootRoot, sp.UploadDir),
+			"**sshd drop-in:** `"+sp.InstallPath+"`")
+	}
+	if c := p.Client; c != nil {
+		if p.Server == nil {
+			items = append(items, "**Server address:** "+c.ServerAddress)
+		}
+		nat := reportClientNATText(c.NAT)
+		if c.LANCIDR != "" {
+			nat += ", client network " + c.LANCIDR
+		}
+		items = append(items, "**Client NAT:** "+nat)
+		if len(c.Software) > 0 {
+			sw := make([]string, len(c.Software))
+			for i, s := range c.Software {
+				sw[i] = string(s)
+			}
+			items = append(items, "**Client software:** "+strings.Join(sw, ", "))
+		}
+	}
+	if len(p.Answers.Firewalls) > 0 {
+		fw := make([]string, len(p.Answers.Firewalls))
+		for i, f := range p.Answers.Firewalls {
+			fw[i] = string(f)
+		}
+		items = append(items, "**Firewall rule formats:** "+strings.Join(fw, ", "))
+	}
+	return items
+}
+
+// sftpReportFiles describes the SFTP outputs by path.
+var sftpReportFiles = map[string]string{
+	sftpOpenSSHPath:   "OpenSSH client settings: a Host entry for sftp (`sftp -F client/ssh_config " + sftpAlias + "`)",
+	sftpLFTPPath:      "lftp settings and an `sftp://` bookmark",
+	sftpFileZillaPath: "FileZilla SFTP site, to import in the Site Manager",
+	sftpWinSCPPath:    "WinSCP script with an `sftp://` session",
+	sftpRclonePath:    "rclone `sftp` remote",
+}
+
+func sftpReportFileItems(p *wizard.Plan, outputs []File) []string {
+	paths := make([]string, 0, len(outputs))
+	for _, f := range outputs {
+		paths = append(paths, f.Path)
+	}
+	slices.Sort(paths)
+	paths = slices.Compact(paths)
+	items := make([]string, 0, len(paths))
+	for _, path := range paths {
+		var d string
+		switch {
+		case p.SFTP != nil && path == p.SFTP.File:
+			d = "sshd drop-in: the SFTP-only group, its chroot and restrictions; install as " + p.SFTP.InstallPath
+		case sftpReportFiles[path] != "":
+			d = sftpReportFiles[path] + "; its header says how to use it"
+		case path == HandoutPath:
+			d = "for the people who connect: address, port, keys, what their firewall must allow, client settings"
+		default:
+			d = reportDescribe(p, path)
+		}
+		items = append(items, "`"+path+"`: "+d)
+	}
+	return items
+}
+
+func sftpReportQuestions(p *wizard.Plan) []reportQA {
+	addr := reportServerAddress(p)
+	port := sftpPort(p)
+	var qs []reportQA
+
+	var a []string
+	if flows := reportFlows(p, reportServerSides, wizard.PurposeSFTP); len(flows) > 0 {
+		a = append(a, mdWrap(reportWidth, "Inbound only, one port. New connections come from the clients:"),
+			"", mdList(reportFlowItems(flows)), "",
+			mdWrap(reportWidth, "No outbound rule is needed: the server's replies belong to connections the "+
+				"clients opened (established traffic)."))
+	} else {
+		a = append(a, mdWrap(reportWidth, fmt.Sprintf("That is the server operator's side: their firewall "+
+			"opens TCP %d inbound on %s. Your side needs the same port outbound (below).", port, addr)))
+	}
+	qs = append(qs, reportQA{Question: "Which ports must the server's firewall open, inbound or outbound?", Answer: strings.Join(a, "\n")})
+
+	qs = append(qs, reportQA{Question: "Which ports does the data channel need?", Answer: mdWrap(reportWidth,
+		fmt.Sprintf("None of its own: SFTP has no separate data channel. Listings and files travel inside the one "+
+			"SSH connection to port %d, so there is no passive range to open, forward or size.", port))})
+
+	qs = append(qs, reportQA{Question: "Must all ports above 1024 be opened?", Answer: mdWrap(reportWidth,
+		fmt.Sprintf("No. Only TCP %d, and only towards %s. Every other port stays closed.", port, addr))})
+
+	a = nil
+	if flows := reportFlows(p, reportClientSides, wizard.PurposeSFTP); len(flows) > 0 {
+		a = append(a, mdWrap(reportWidth, "Outbound only, to the server's address "+addr+":"), "",
+			mdList(reportFlowItems(flows)), "")
+	} else {
+		a = append(a, mdWrap(reportWidth, fmt.Sprintf("Outbound TCP to %s on port %d.", addr, port)), "")
+	}
+	a = append(a, mdWrap(reportWidth, "Replies come back on that connection (allow established/related "+
+		"traffic). Nothing inbound: the client opens the only connection."))
+	if p.Server != nil {
+		a = append(a, "", mdWrap(reportWidth, "HANDOUT.md tells the people who connect exactly this, "+
+			"without the server's internal details."))
+	}
+	qs = append(qs, reportQA{Question: "What must the client's firewall allow, in which direction?", Answer: strings.Join(a, "\n")})
+	return qs
+}
+
+func sftpReportServerSteps(p *wizard.Plan, outputs []File) []reportStep {
+	sp := p.SFTP
+	user := sftpUser(p)
+	var steps []reportStep
+	steps = append(steps, reportStep{
+		Title: "Install OpenSSH's server",
+		Text: mdWrap(reportWidth, "Run everything below as root on the server host, in a copy of this output "+
+			"directory. Most servers run sshd already; this makes sure (RHEL, Fedora: `dnf install -y "+
+			"openssh-server`). The drop-in needs a sshd_config that includes /etc/ssh/sshd_config.d/ "+
+			"(Debian 11 and later, Ubuntu 20.04 and later, RHEL 9 and later do); the last command shows "+
+			"the line, and without it add `Include /etc/ssh/sshd_config.d/*.conf` at the top of "+
+			"/etc/ssh/sshd_config."),
+		Code: mdCode("apt-get install -y openssh-server", "grep -n '^Include' /etc/ssh/sshd_config"),
+	})
+	text := []string{fmt.Sprintf("Create the group %s and its accounts, each with /usr/sbin/nologin as its "+
+		"shell. sshd locks each account into %s/<user> and refuses the login (\"bad ownership or modes for "+
+		"chroot directory\") unless that directory and every one above it belong to root and are writable "+
+		"by nobody else; the account writes into %s/ inside it.", sp.Group, sp.ChrootRoot, sp.UploadDir)}
+	if len(sp.Users) == 0 {
+		text = append(text, "The plan names no accounts yet: repeat the commands with USER replaced for each one.")
+	}
+	if sp.PasswordAuth {
+		text = append(text, "Set each account's password with `passwd`.")
+	} else {
+		text = append(text, "The accounts log in with SSH keys only: put each user's public key (the .pub "+
+			"file they send you, saved as USER.pub here) into ~USER/.ssh/authorized_keys, outside the chroot, "+
+			"owned by the user, mode 600 (sshd ignores a file others can write).")
+	}
+	text = append(text, "The same commands are in the drop-in's header. For an existing account use "+
+		"`usermod --shell /usr/sbin/nologin --append --groups "+sp.Group+" NAME` instead of useradd.")
+	steps = append(steps, reportStep{Title: "Accounts and chroot directories",
+		Text: mdWrap(reportWidth, mdText(strings.Join(text, " "))), Code: mdCode(SFTPSetupCommands(sp)...)})
+
+	steps = append(steps, reportStep{
+		Title: "Install the drop-in, check, reload",
+		Text: mdWrap(reportWidth, "Install the drop-in, let sshd check the whole configuration, and reload: "+
+			"a reload keeps existing sessions (yours included) and sshd keeps its old settings if the check "+
+			"fails. Keep your current SSH session open until a new login works. The last command shows what "+
+			"one account gets: forcecommand internal-sftp, its chrootdirectory, and forwarding, tunnels and "+
+			"TTYs off."),
+		Code: mdCode(
+			fmt.Sprintf(`if [ -e %[1]s ]; then cp -a %[1]s /root/ftpswiz-sftp.conf.bak-"$(date +%%Y%%m%%d-%%H%%M%%S)"; fi`, sp.InstallPath),
+			fmt.Sprintf("install -m 0644 -o root -g root %s %s", sp.File, sp.InstallPath),
+			"sshd -t && systemctl reload ssh  # RHEL, Fedora: systemctl reload sshd",
+			fmt.Sprintf("sshd -T -C user=%s,host=client,addr=127.0.0.1 | grep -Ei '^(port|forcecommand|chrootdirectory|allowtcpforwarding|permittunnel|permittty|passwordauthentication) '", user),
+			"ss -ltnp | grep sshd"),
+	})
+	for _, side := range []wizard.Side{wizard.SideServerHost, wizard.SideServerRouter} {
+		if st, ok := reportFirewallStep(p, side, outputs); ok {
+			steps = append(steps, st)
+		}
+	}
+	if st, ok := reportAWSStep(outputs); ok {
+		steps = append(steps, st)
+	}
+	if s := p.Server; s.NAT.Behind() && len(p.FlowsFor(wizard.SideServerRouter)) == 0 && s.HostAddress != "" {
+		steps = append(steps, reportStep{
+			Title: "The NAT in front of the server",
+			Text: mdWrap(reportWidth, fmt.Sprintf("No rules were generated for the device or cloud service that "+
+				"does the NAT. Configure it by hand: TCP %d arriving for %s must reach %s, and its filter "+
+				"(security group, router firewall) must allow it inbound.", sp.Port, s.PublicAddress, s.HostAddress)),
+		})
+	}
+	steps = append(steps, reportStep{
+		Title: "Tell the users the host key",
+		Text: mdWrap(reportWidth, "Clients check the server's host key on every connection. Send them its "+
+			"fingerprint (first command) or, better, the ready known_hosts line (second), through a channel "+
+			"other than the connection itself. HANDOUT.md tells them what to do with it."),
+		Code: mdCode("ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub",
+			fmt.Sprintf(`echo "%s $(cut -d' ' -f1,2 /etc/ssh/ssh_host_ed25519_key.pub)"`, sftpKnownHostsName(p.Server.PublicAddress, sp.Port))),
+	})
+	steps = append(steps, sftpReportTestStep(p, "Test from outside",
+		"From a machine outside the server's network (from inside, the public address may not loop back "+
+			"through the router), with one account's key: the first command must show the same fingerprint "+
+			"as on the server, the second lists the account's directory, the third must fail with \"This "+
+			"service allows sftp connections only.\""))
+	return reportStepsNumbered(steps)
+}
+
+// sftpKnownHostsName is a host as known_hosts names it.
+func sftpKnownHostsName(host string, port int) string {
+	if port == 22 {
+		return host
+	}
+	return fmt.Sprintf("[%s]:%d", host, port)
+}
+
+func sftpReportTestStep(p *wizard.Plan, title, text string) reportStep {
+	addr, port, user := reportServerAddress(p), sftpPort(p), sftpUser(p)
+	code := []string{
+		fmt.Sprintf("ssh-keyscan -p %d -t ed25519 %s | ssh-keygen -lf -", port, addr),
+		fmt.Sprintf("echo 'ls -l' | sftp -b - -P %d %s@%s", port, user, addr),
+		fmt.Sprintf("ssh -p %d %s@%s true  # must fail", port, user, addr),
+	}
+	return reportStep{Title: title, Text: mdWrap(reportWidth, text), Code: mdCode(code...)}
+}
+
+func sftpReportClientSteps(p *wizard.Plan, outputs []File) []reportStep {
+	var steps []reportStep
+	for _, side := range []wizard.Side{wizard.SideClientRouter, wizard.SideClientHost} {
+		if st, ok := reportFirewallStep(p, side, outputs); ok {
+			steps = append(steps, st)
+		}
+	}
+	if p.Server == nil {
+		if st, ok := reportAWSStep(outputs); ok {
+			steps = append(steps, st)
+		}
+	}
+	addr, port := reportServerAddress(p), sftpPort(p)
+	keyText := "Each person who connects needs an SSH key pair; the public key (the .pub file, never the " +
+		"other one) goes to the server's operator, who installs it for the account."
+	if sftpPasswords(p) {
+		keyText = "The server also accepts passwords, but an SSH key pair is safer: the public key (the .pub " +
+			"file) goes to the server's operator."
+	}
+	steps = append(steps, reportStep{
+		Title: "Keys and the server's host key",
+		Text: mdWrap(reportWidth, keyText+" Then put the server's host key into ~/.ssh/known_hosts: the line "+
+			"the operator sends you, or the scanned key after you compared its fingerprint with the "+
+			"operator's. The generated configs refuse any other host key."),
+		Code: mdCode("ssh-keygen -t ed25519 -f ~/.ssh/id_ed25519",
+			fmt.Sprintf("ssh-keyscan -p %d -t ed25519 %s > server.key && ssh-keygen -lf server.key", port, addr),
+			"cat server.key >> ~/.ssh/known_hosts  # only once the fingerprint matches"),
+	})
+	var clientFiles []string
+	for _, f := range outputs {
+		if strings.HasPrefix(f.Path, "client/") {
+			clientFiles = append(clientFiles, "`"+f.Path+"`")
+		}
+	}
+	if len(clientFiles) > 0 {
+		steps = append(steps, reportStep{
+			Title: "Client configurations",
+			Text: mdWrap(reportWidth, "Install "+strings.Join(clientFiles, ", ")+" on the client hosts; each "+
+				"file's header says where it goes and how to run it."),
+		})
+	}
+	steps = append(steps, sftpReportTestStep(p, "Test from the client",
+		"From a client host: the first command must show the fingerprint the operator gave you, the second "+
+			"lists your directory on the server through your firewall, the third must fail with \"This service "+
+			"allows sftp connections only.\""))
+	return reportStepsNumbered(steps)
+}
+
+// newSFTPHandoutView fills HANDOUT.md for an SFTP server. Like the FTPS
+// handout it uses only what a client may know: the public address and the
+// port (Handout checks that nothing internal leaks).
+func newSFTPHandoutView(p *wizard.Plan) *handoutView {
+	s := p.Server
+	addr, port, user := s.PublicAddress, sftpPort(p), sftpUser(p)
+	upload := sftpUploadDir(p)
+	v := &handoutView{Title: "Connecting to " + addr + " with SFTP"}
+	v.Intro = mdWrap(reportWidth, "This server speaks SFTP: file transfer over SSH. It is not FTP or FTPS "+
+		"(FTP with TLS): an FTP or FTPS client setting will not connect. In your client choose SFTP, or "+
+		"use an `sftp://` address, as described below.")
+
+	server := "**Server address:** " + addr
+	if !s.PublicIsIP {
+		server += " (a DNS name)"
+	}
+	login := "**Login:** your user name and your SSH key; the server accepts no passwords. Make a key pair " +
+		"(`ssh-keygen -t ed25519`) and send the operator the public key, the file ending in .pub; never " +
+		"send the other file."
+	if sftpPasswords(p) {
+		login = "**Login:** your user name and the password the operator gave you, or an SSH key whose public " +
+			"key (the .pub file) the operator installed."
+	}
+	basics := []string{
+		server,
+		fmt.Sprintf("**Protocol and port:** SFTP on port %d, one connection that carries everything", port),
+		login,
+		"**Host key:** at the first connection your client shows the server's host key fingerprint. Compare " +
+			"it with the one the operator gives you (or add the known_hosts line they send) before you accept it.",
+	}
+	if upload != "" {
+		basics = append(basics, "**Your folder:** after login you are in your own folder and cannot leave it; "+
+			"uploads go into the `"+upload+"/` folder inside it.")
+	}
+	basics = append(basics, "**SFTP only:** the account has no shell; ssh logins, commands and tunnels are refused.")
+	v.Basics = mdList(basics)
+
+	v.FirewallIntro = mdWrap(reportWidth, "Your side opens the one connection, so your firewall only needs one "+
+		"outbound rule to the server, and nothing inbound:")
+	v.FirewallTable = mdTable([]string{"Direction", "Protocol", "Destination", "Ports", "What for"}, [][]string{
+		{"outbound (new)", "TCP", addr, fmt.Sprint(port), "SFTP (SSH)"},
+		{"inbound", "TCP", "your side", "replies only", "established/related traffic of the connection above"},
+		{"inbound (new)", "-", "-", "none", "nothing needs to reach you"},
+	})
+	notes := []string{"No other port: no data ports, no range, and no FTP helper or ALG is involved."}
+	if !s.PublicIsIP {
+		n := "If your firewall filters by IP address, allow the address " + addr + " resolves to " +
+			"(`getent hosts " + addr + "`)."
+		if s.NAT == wizard.NATDynamicDNS {
+			n += " That address can change: update the rule when it does, or filter by name if your firewall can."
+		}
+		notes = append(notes, n)
+	}
+	if reportRestricted(s.AllowedClients) {
+		notes = append(notes, "The server only accepts connections from registered source addresses: tell the "+
+			"operator the public address your connections leave from (your NAT's address).")
+	}
+	v.FirewallNotes = mdList(notes)
+
+	up := "."
+	if upload != "" {
+		up = upload + "/"
+	}
+	// Keys: the comma gives lftp an empty password, so it does not ask.
+	keyOpt, lftpUser := " -i ~/.ssh/id_ed25519", user+","
+	if sftpPasswords(p) {
+		keyOpt, lftpUser = "", user
+	}
+	rclone := []string{"[sftp-server]", "type = sftp", "host = " + addr, fmt.Sprint("port = ", port), "user = " + user,
+		"known_hosts_file = ~/.ssh/known_hosts", "shell_type = none", "disable_hashcheck = true"}
+	if sftpPasswords(p) {
+		rclone = append(rclone, "ask_password = true")
+	} else {
+		rclone = append(rclone, "key_file = ~/.ssh/id_ed25519")
+	}
+	v.Clients = []reportStep{
+		{
+			Title: "OpenSSH (Linux, macOS, Windows 10 and later)",
+			Text: mdWrap(reportWidth, "The first command puts the server's host key into known_hosts once you "+
+				"have compared its fingerprint; then sftp works interactively, or with `-b` for scripts."),
+			Code: mdCode(
+				fmt.Sprintf("ssh-keyscan -p %d -t ed25519 %s > server.key && ssh-keygen -lf server.key", port, addr),
+				"cat server.key >> ~/.ssh/known_hosts  # once the fingerprint matches",
+				fmt.Sprintf("sftp -P %d%s %s@%s", port, keyOpt, user, addr),
+				fmt.Sprintf("echo 'put FILE %s' | sftp -b - -P %d%s %s@%s", up, port, keyOpt, user, addr)),
+		},
+		{
+			Title: "lftp",
+			Text:  mdWrap(reportWidth, "lftp runs ssh for SFTP, so it uses the same key and known_hosts."),
+			Code:  mdCode(fmt.Sprintf("lftp -u %s sftp://%s:%d", lftpUser, addr, port)),
+		},
+		{
+			Title: "FileZilla",
+			Text: mdList([]string{
+				fmt.Sprintf("Site Manager, New site: Protocol \"SFTP - SSH File Transfer Protocol\", Host %s, Port %d, User %s.", addr, port, user),
+				"Logon Type \"Key file\" with your private key (FileZilla offers to convert an OpenSSH key), " +
+					"\"Interactive\" to use the keys in Pageant or your SSH agent, or \"Ask for password\" if the operator gave you one.",
+			}),
+		},
+		{
+			Title: "WinSCP",
+			Text: mdList([]string{
+				fmt.Sprintf("Login dialog: File protocol \"SFTP\", Host name %s, Port number %d, User name %s; "+
+					"Advanced, SSH, Authentication: your private key (.ppk; WinSCP converts an OpenSSH key).", addr, port, user),
+				"In WinSCP scripts (the fingerprint is the part after SHA256: of the operator's):",
+			}),
+			Code: mdCodeIn("text", fmt.Sprintf(`open sftp://%s@%s:%d/ -hostkey="ssh-ed25519 255 FINGERPRINT" -privatekey="C:\path\to\key.ppk"`, user, addr, port)),
+		},
+		{
+			Title: "rclone",
+			Text:  mdWrap(reportWidth, "A remote in rclone.conf; `known_hosts_file` makes rclone check the host key."),
+			Code:  mdCodeIn("ini", rclone...),
+		},
+	}
+
+	var out []reportPitfall
+	t := func(symptom, cause, fix string) {
+		out = append(out, reportPitfallOf(len(out)+1, symptom, cause, fix))
+	}
+	t("\"Connection timed out\" or \"Connection refused\" before any prompt",
+		fmt.Sprintf("port %d is blocked on your side (firewall, proxy, security software)", port),
+		fmt.Sprintf("allow outbound TCP to %s, port %d, as in the table above", addr, port))
+	t("`Permission denied (publickey)`",
+		"the server does not know your key yet, or your client offers another key",
+		"send the operator your public key; point the client at the matching private key")
+	t("`Host key verification failed` or `REMOTE HOST IDENTIFICATION HAS CHANGED`",
+		"your known_hosts has no key, or another key, for the server",
+		"ask the operator for the current fingerprint; replace the old line only when it matches")
+	t("`This service allows sftp connections only.`",
+		"you used ssh (a shell or a command); the account is for file transfer only",
+		"use sftp, or an SFTP client")
+	t("An FTP or FTPS client cannot connect, or shows an `SSH-2.0-OpenSSH` greeting",
+		"the client speaks FTP, this server speaks SFTP",
+		"choose SFTP in the client (`sftp://`)")
+	v.Troubles = out
+	v.Regenerate = "Generated by ftpswiz for the operator of " + addr + "."
+	return v
+}
