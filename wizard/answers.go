@@ -51,7 +51,7 @@ type SFTP struct {
 	// their chroot. Default "sftponly".
 	Group string `yaml:"group"`
 	// Users are the SFTP accounts (members of Group).
-	Users []string `yaml:"users,flow"`
+	Users []string `yaml:"users,flow,omitempty"`
 	// ChrootRoot is the directory under which each user gets a root-owned
 	// chroot, ChrootRoot/<user>. Default /srv/sftp.
 	ChrootRoot string `yaml:"chroot_root"`
@@ -215,7 +215,7 @@ type Vsftpd struct {
 	Flavour Flavour `yaml:"flavour"`
 	// Users are the local accounts allowed to log in (an allow-list). Empty:
 	// every local user with a valid shell that /etc/ftpusers does not deny.
-	Users []string `yaml:"users,flow"`
+	Users []string `yaml:"users,flow,omitempty"`
 	// LocalRoot is the directory under which each user gets a chroot,
 	// LocalRoot/<user>. Default /srv/ftps.
 	LocalRoot string `yaml:"local_root"`

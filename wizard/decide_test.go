@@ -336,3 +336,13 @@ func BenchmarkDecide(b *testing.B) {
 		}
 	}
 }
+
+func TestEmptyListsNormaliseLikeMissingOnes(t *testing.T) {
+	a := classic(t)
+	a.Server.Vsftpd.Users = []string{}
+	b := classic(t)
+	b.Server.Vsftpd.Users = nil
+	if !reflect.DeepEqual(decide(t, a), decide(t, b)) {
+		t.Error("users: [] and no users decide differently")
+	}
+}

@@ -76,7 +76,7 @@ func normalizeSFTP(x *SFTP, server *Server) {
 	if x.Group == "" {
 		x.Group = "sftponly"
 	}
-	x.Users = slices.Clone(x.Users)
+	x.Users = cloneOrNil(x.Users)
 	if x.ChrootRoot == "" {
 		x.ChrootRoot = "/srv/sftp"
 	}
@@ -143,7 +143,7 @@ func normalizeServerFTPS(s *Server) {
 	} else {
 		s.TLS.RequireSSLReuse = ptr(*s.TLS.RequireSSLReuse)
 	}
-	v.Users = slices.Clone(v.Users)
+	v.Users = cloneOrNil(v.Users)
 	if v.LocalRoot == "" {
 		v.LocalRoot = DefaultLocalRoot
 	}
@@ -192,4 +192,13 @@ func IsTrue(b *bool, def bool) bool {
 		return def
 	}
 	return *b
+}
+
+// cloneOrNil copies a list, making an empty one nil so that "users: []" and
+// a missing key normalise alike.
+func cloneOrNil[T any](xs []T) []T {
+	if len(xs) == 0 {
+		return nil
+	}
+	return slices.Clone(xs)
 }
