@@ -34,4 +34,4 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./vsftpdconf/
 
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./wizard/ ./generators/ ./cmd/ftpswiz/
+	$(GO) test -run '^$$' -bench . -benchmem ./wizard/ ./wizard/tui/ ./generators/ ./cmd/ftpswiz/
