@@ -22,6 +22,7 @@ func goldenScenarios() []string {
 		"both-modes",       // explicit + implicit instances, every client, every host backend
 		"client-only",      // role client behind CGNAT
 		"high-concurrency", // 500 transfers; flavour auto, detected on the fake machine
+		"sftp",             // the classic network with protocol sftp: sshd, one forwarded port
 	}
 }
 
