@@ -247,11 +247,20 @@ func (d *decider) decidePassive() {
 
 func (d *decider) decideLimits() {
 	c := d.a.Server.Capacity
-	d.decide("vsftpd.max_clients", "Sessions at once", strconv.Itoa(c.Clients),
-		fmt.Sprintf("max_clients=%d caps the sessions vsftpd serves at once (each session transfers one file "+
-			"at a time), so the passive range keeps its failure rate: with more transfers than the %d it "+
-			"was sized for, PASVs start to fail with \"500 OOPS: vsf_sysutil_bind\". A client turned away "+
-			"gets \"421 There are too many connected users\" and can retry.", c.Clients, c.Transfers))
+	r := d.p.Server.Sizing.Ports
+	why := fmt.Sprintf("max_clients=%d caps the sessions vsftpd serves at once. A session moves one file at "+
+		"a time, so this also caps the transfers that can hold a passive port at once.", c.Clients)
+	if c.Clients == c.Transfers {
+		why += fmt.Sprintf(" It equals the %d transfers the range was sized for, so the failure rate above "+
+			"is the worst case.", c.Transfers)
+	} else {
+		why += fmt.Sprintf(" The range was sized for %d transfers at once; if all %d sessions transferred at "+
+			"the same time, a PASV would fail with probability (%d/%d)^%d = %s (\"500 OOPS: vsf_sysutil_bind\"). "+
+			"Raise concurrent_transfers to %d if that can happen.", c.Transfers, c.Clients, c.Clients, r,
+			BindAttempts, FormatProbability(FailureProbability(c.Clients, r)), c.Clients)
+	}
+	why += " A client turned away gets \"421 There are too many connected users\" and can retry."
+	d.decide("vsftpd.max_clients", "Sessions at once", strconv.Itoa(c.Clients), why)
 	d.decide("vsftpd.max_per_ip", "Sessions per client address", strconv.Itoa(c.PerClient),
 		fmt.Sprintf("max_per_ip=%d. Everyone behind one NAT router (a customer's whole office) arrives from "+
 			"one address, so a low per-address limit turns away a whole site once a few of its users "+

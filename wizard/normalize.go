@@ -115,10 +115,11 @@ func normalizeServerFTPS(s *Server) {
 		s.PassiveStart = DefaultPassiveStart
 	}
 	c := &s.Capacity
-	if c.Clients == 0 {
+	// Copy only sensible values, so one wrong number is reported once.
+	if c.Clients == 0 && c.Transfers > 0 {
 		c.Clients = c.Transfers
 	}
-	if c.PerClient == 0 {
+	if c.PerClient == 0 && c.Clients > 0 {
 		c.PerClient = c.Clients
 	}
 	if c.TargetFailureRate == 0 {
@@ -176,9 +177,9 @@ func normalizeClient(c *Client, a Answers) {
 	if c.User == "" {
 		c.User = DefaultClientUser
 		switch {
-		case a.Protocol == ProtocolSFTP && a.SFTP != nil && len(a.SFTP.Users) > 0:
+		case a.Protocol == ProtocolSFTP && a.SFTP != nil && len(a.SFTP.Users) > 0 && usernameRE.MatchString(a.SFTP.Users[0]):
 			c.User = a.SFTP.Users[0]
-		case a.Protocol != ProtocolSFTP && a.Server != nil && len(a.Server.Vsftpd.Users) > 0:
+		case a.Protocol != ProtocolSFTP && a.Server != nil && len(a.Server.Vsftpd.Users) > 0 && usernameRE.MatchString(a.Server.Vsftpd.Users[0]):
 			c.User = a.Server.Vsftpd.Users[0]
 		}
 	}
