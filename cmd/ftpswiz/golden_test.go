@@ -23,6 +23,7 @@ func goldenScenarios() []string {
 		"client-only",      // role client behind CGNAT
 		"high-concurrency", // 500 transfers; flavour auto, detected on the fake machine
 		"sftp",             // the classic network with protocol sftp: sshd, one forwarded port
+		"sftp-classic",     // protocol sftp on port 22, keys only, every SFTP client (lftp, FileZilla, WinSCP, rclone, OpenSSH)
 	}
 }
 
