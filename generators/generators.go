@@ -5,6 +5,7 @@ package generators
 import (
 	"fmt"
 	"io/fs"
+	"slices"
 	"sort"
 
 	"github.com/ftpswiz/ftpswiz/wizard"
@@ -28,11 +29,15 @@ type Renderer struct {
 	Applies func(*wizard.Plan) bool
 	// Render writes the output's files.
 	Render func(*wizard.Plan) ([]File, error)
+	// RenderSummary, set instead of Render, writes a document about the
+	// other outputs (REPORT.md): it runs after every Render renderer and
+	// receives their files, sorted by path.
+	RenderSummary func(p *wizard.Plan, outputs []File) ([]File, error)
 }
 
-// Render runs every renderer of the registry that applies to the plan and
-// returns their files sorted by path. Two renderers writing the same path is
-// a bug and an error.
+// Render runs every renderer of the registry that applies to the plan
+// (summaries last, with the others' files) and returns their files sorted by
+// path. Two renderers writing the same path is a bug and an error.
 func Render(p *wizard.Plan) ([]File, error) {
 	return RenderWith(Registry(), p)
 }
@@ -41,22 +46,48 @@ func Render(p *wizard.Plan) ([]File, error) {
 func RenderWith(renderers []Renderer, p *wizard.Plan) ([]File, error) {
 	var out []File
 	seen := map[string]string{}
+	add := func(r Renderer, files []File) error {
+		for _, f := range files {
+			if prev, dup := seen[f.Path]; dup {
+				return fmt.Errorf("renderers %s and %s both write %s", prev, r.Name, f.Path)
+			}
+			seen[f.Path] = r.Name
+			out = append(out, f)
+		}
+		return nil
+	}
+	var summaries []Renderer
 	for _, r := range renderers {
 		if r.Applies != nil && !r.Applies(p) {
+			continue
+		}
+		if r.RenderSummary != nil {
+			summaries = append(summaries, r)
 			continue
 		}
 		files, err := r.Render(p)
 		if err != nil {
 			return nil, fmt.Errorf("render %s: %w", r.Name, err)
 		}
-		for _, f := range files {
-			if prev, dup := seen[f.Path]; dup {
-				return nil, fmt.Errorf("renderers %s and %s both write %s", prev, r.Name, f.Path)
-			}
-			seen[f.Path] = r.Name
-			out = append(out, f)
+		if err := add(r, files); err != nil {
+			return nil, err
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	sortFiles(out)
+	outputs := slices.Clone(out)
+	for _, r := range summaries {
+		files, err := r.RenderSummary(p, outputs)
+		if err != nil {
+			return nil, fmt.Errorf("render %s: %w", r.Name, err)
+		}
+		if err := add(r, files); err != nil {
+			return nil, err
+		}
+	}
+	sortFiles(out)
 	return out, nil
+}
+
+func sortFiles(files []File) {
+	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 }

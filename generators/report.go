@@ -31,12 +31,8 @@ func reportRenderers() []Renderer {
 	return []Renderer{
 		{
 			Name: reportRendererName,
-			Render: func(p *wizard.Plan) ([]File, error) {
-				outputs, err := reportOutputs(p)
-				if err != nil {
-					return nil, err
-				}
-				b, err := Report(p, outputs)
+			RenderSummary: func(p *wizard.Plan, others []File) ([]File, error) {
+				b, err := Report(p, reportOutputs(p, others))
 				if err != nil {
 					return nil, err
 				}
@@ -59,29 +55,16 @@ func reportRenderers() []Renderer {
 
 func handoutApplies(p *wizard.Plan) bool { return p.Server != nil }
 
-// reportOutputs returns the files the rest of the registry writes for p, so
-// REPORT.md lists (and its apply steps use) exactly what was generated. It
-// runs every registered renderer except this group's own two, which avoids
-// the recursion, and cannot drift from the registry the way a second list of
-// "which plan writes which file" would. The documents themselves and the
-// answers file are added as placeholders without content.
-func reportOutputs(p *wizard.Plan) ([]File, error) {
-	var others []Renderer
-	for _, r := range Registry() {
-		if r.Name == reportRendererName || r.Name == handoutRendererName {
-			continue
-		}
-		others = append(others, r)
-	}
-	files, err := RenderWith(others, p)
-	if err != nil {
-		return nil, fmt.Errorf("list outputs for %s: %w", ReportPath, err)
-	}
-	own := []File{{Path: ReportPath}, {Path: AnswersPath}}
+// reportOutputs returns the files written with REPORT.md: the other
+// renderers' files (so REPORT.md lists, and its apply steps use, exactly what
+// was generated) plus REPORT.md and HANDOUT.md themselves as placeholders
+// without content.
+func reportOutputs(p *wizard.Plan, others []File) []File {
+	own := []File{{Path: ReportPath}}
 	if handoutApplies(p) {
 		own = append(own, File{Path: HandoutPath})
 	}
-	return append(own, files...), nil
+	return append(own, others...)
 }
 
 // Report renders REPORT.md for the plan. outputs are the files written with

@@ -7,6 +7,7 @@ import (
 	"embed"
 	"fmt"
 	"strings"
+	"sync"
 	"text/template"
 )
 
@@ -15,12 +16,15 @@ var files embed.FS
 
 // Render executes the named template (a file in this package, e.g.
 // "vsftpd.conf.tmpl") with data; the fragments of partials.tmpl are
-// available to it. Templates are parsed per call with the
-// shared functions, so there is no package-level mutable state.
+// available to it.
 func Render(name string, data any) ([]byte, error) {
-	t, err := template.New(name).Option("missingkey=error").Funcs(Funcs()).ParseFS(files, "partials.tmpl", name)
+	set, err := parsed()
 	if err != nil {
-		return nil, fmt.Errorf("parse template %s: %w", name, err)
+		return nil, err
+	}
+	t := set.Lookup(name)
+	if t == nil {
+		return nil, fmt.Errorf("render template %s: no such template", name)
 	}
 	var b bytes.Buffer
 	if err := t.Execute(&b, data); err != nil {
@@ -28,6 +32,17 @@ func Render(name string, data any) ([]byte, error) {
 	}
 	return b.Bytes(), nil
 }
+
+// parsed parses every template once, on first use. The set is never
+// changed afterwards (executing a parsed template is safe for concurrent
+// use), so this is a cache, not mutable state.
+var parsed = sync.OnceValues(func() (*template.Template, error) {
+	t, err := template.New("").Option("missingkey=error").Funcs(Funcs()).ParseFS(files, "*.tmpl")
+	if err != nil {
+		return nil, fmt.Errorf("parse templates: %w", err)
+	}
+	return t, nil
+})
 
 // Funcs are the functions every template may call.
 func Funcs() template.FuncMap {
@@ -57,25 +72,28 @@ func Comment(prefix, text string) string {
 // Wrap breaks text into lines of at most width columns at spaces, keeping
 // existing line breaks. A word longer than width stays whole.
 func Wrap(width int, text string) string {
-	var out []string
-	for _, para := range strings.Split(text, "\n") {
-		words := strings.Fields(para)
-		if len(words) == 0 {
-			out = append(out, "")
-			continue
+	var b strings.Builder
+	b.Grow(len(text) + len(text)/width + 1)
+	for i, para := range strings.Split(text, "\n") {
+		if i > 0 {
+			b.WriteByte('\n')
 		}
-		line := words[0]
-		for _, w := range words[1:] {
-			if len(line)+1+len(w) > width {
-				out = append(out, line)
-				line = w
-				continue
+		col := 0
+		for _, w := range strings.Fields(para) {
+			switch {
+			case col == 0:
+			case col+1+len(w) > width:
+				b.WriteByte('\n')
+				col = 0
+			default:
+				b.WriteByte(' ')
+				col++
 			}
-			line += " " + w
+			b.WriteString(w)
+			col += len(w)
 		}
-		out = append(out, line)
 	}
-	return strings.Join(out, "\n")
+	return b.String()
 }
 
 // Dict builds a map from alternating keys and values, for passing several
