@@ -81,19 +81,16 @@ func sftpMember(t *testing.T, group string) string {
 	return name
 }
 
-// sftpPrivsepDir makes sure sshd's privilege separation directory exists
-// (Debian's ssh.service creates /run/sshd; without it sshd -t refuses to
-// run), removing it again at cleanup when the test created it.
+// sftpPrivsepDir makes sure sshd's privilege separation directory exists:
+// without /run/sshd, which Debian's ssh.service creates at start, sshd -t
+// and sshd -D refuse to run. It is left in place: tests of other packages
+// may run sshd at the same time, and an empty /run/sshd is what every
+// running sshd has anyway (/run is emptied at boot).
 func sftpPrivsepDir(t *testing.T) {
 	t.Helper()
-	const dir = "/run/sshd"
-	if _, err := os.Stat(dir); err == nil {
-		return
-	}
-	if err := os.Mkdir(dir, 0o755); err != nil {
+	if err := os.MkdirAll("/run/sshd", 0o755); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = os.Remove(dir) })
 }
 
 // sftpHostKey generates an ed25519 host key in dir and returns its path.
