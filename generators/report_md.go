@@ -22,50 +22,51 @@ var mdRiskyLineStart = regexp.MustCompile("^([-+*]|#{1,6}|[0-9]{1,9}[.)]|=+|-+|_
 // and never starting a line with a word Markdown would read as block syntax.
 // A word longer than width stays whole.
 func mdWrap(width int, text string) string {
-	var out []string
-	for _, para := range strings.Split(text, "\n") {
-		out = append(out, mdWrapLines(width, strings.Fields(para))...)
+	var b strings.Builder
+	b.Grow(len(text) + len(text)/width + 1)
+	for i, para := range strings.Split(text, "\n") {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		for j, l := range mdWrapLines(width, strings.Fields(para)) {
+			if j > 0 {
+				b.WriteByte('\n')
+			}
+			b.WriteString(l)
+		}
 	}
-	return strings.Join(out, "\n")
+	return b.String()
 }
 
+// mdWrapLines breaks words into lines of at most width columns, never
+// starting a line with a word Markdown would read as a list marker,
+// heading or quote (then the previous word moves along; if that is not
+// possible either, the line runs long).
 func mdWrapLines(width int, words []string) []string {
 	if len(words) == 0 {
 		return []string{""}
 	}
-	var lines [][]string
-	cur := []string{words[0]}
-	curLen := len(words[0])
-	for _, w := range words[1:] {
+	var lines []string
+	start, curLen := 0, len(words[0]) // the current line is words[start:i]
+	for i := 1; i < len(words); i++ {
+		w := words[i]
 		if curLen+1+len(w) <= width {
-			cur = append(cur, w)
 			curLen += 1 + len(w)
 			continue
 		}
 		if mdRiskyLineStart.MatchString(w) {
-			// Carry the previous word along so the new line starts safely;
-			// if that is not possible either, let the line run long.
-			if len(cur) > 1 && !mdRiskyLineStart.MatchString(cur[len(cur)-1]) {
-				prev := cur[len(cur)-1]
-				lines = append(lines, cur[:len(cur)-1])
-				cur = []string{prev, w}
-				curLen = len(prev) + 1 + len(w)
+			if i-start > 1 && !mdRiskyLineStart.MatchString(words[i-1]) {
+				lines = append(lines, strings.Join(words[start:i-1], " "))
+				start, curLen = i-1, len(words[i-1])+1+len(w)
 				continue
 			}
-			cur = append(cur, w)
 			curLen += 1 + len(w)
 			continue
 		}
-		lines = append(lines, cur)
-		cur = []string{w}
-		curLen = len(w)
+		lines = append(lines, strings.Join(words[start:i], " "))
+		start, curLen = i, len(w)
 	}
-	lines = append(lines, cur)
-	out := make([]string, len(lines))
-	for i, l := range lines {
-		out[i] = strings.Join(l, " ")
-	}
-	return out
+	return append(lines, strings.Join(words[start:], " "))
 }
 
 // mdItem formats one list item: marker ("-" or "1.") then the text wrapped

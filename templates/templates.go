@@ -27,6 +27,7 @@ func Render(name string, data any) ([]byte, error) {
 		return nil, fmt.Errorf("render template %s: no such template", name)
 	}
 	var b bytes.Buffer
+	b.Grow(16 << 10)
 	if err := t.Execute(&b, data); err != nil {
 		return nil, fmt.Errorf("render template %s: %w", name, err)
 	}
@@ -58,14 +59,9 @@ func Funcs() template.FuncMap {
 // Comment wraps text at 78 columns and prefixes every line with prefix
 // (e.g. "# "), for explanations written into config files.
 func Comment(prefix, text string) string {
-	lines := Wrap(78-len(prefix), text)
 	var b strings.Builder
-	for i, l := range strings.Split(lines, "\n") {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(strings.TrimRight(prefix+l, " "))
-	}
+	b.Grow(len(text) + len(text)/16*len(prefix) + len(prefix))
+	wrapInto(&b, 78-len(prefix), text, prefix)
 	return b.String()
 }
 
@@ -74,16 +70,27 @@ func Comment(prefix, text string) string {
 func Wrap(width int, text string) string {
 	var b strings.Builder
 	b.Grow(len(text) + len(text)/width + 1)
+	wrapInto(&b, width, text, "")
+	return b.String()
+}
+
+// wrapInto writes text wrapped at width to b, each line starting with
+// prefix (trailing spaces of a prefix-only line dropped).
+func wrapInto(b *strings.Builder, width int, text, prefix string) {
+	bare := strings.TrimRight(prefix, " ")
 	for i, para := range strings.Split(text, "\n") {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
-		col := 0
-		for _, w := range strings.Fields(para) {
+		col, start := 0, true
+		for w := range strings.FieldsSeq(para) {
 			switch {
-			case col == 0:
+			case start:
+				b.WriteString(prefix)
+				start = false
 			case col+1+len(w) > width:
 				b.WriteByte('\n')
+				b.WriteString(prefix)
 				col = 0
 			default:
 				b.WriteByte(' ')
@@ -92,8 +99,10 @@ func Wrap(width int, text string) string {
 			b.WriteString(w)
 			col += len(w)
 		}
+		if start {
+			b.WriteString(bare)
+		}
 	}
-	return b.String()
 }
 
 // Dict builds a map from alternating keys and values, for passing several
