@@ -7,6 +7,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"github.com/ftpswiz/ftpswiz/internal/textdist"
 	"io/fs"
 	"math"
 	"net/netip"
@@ -575,28 +576,13 @@ func closest(fl wizard.Flavour, key string) string {
 	return best
 }
 
-// distance is the Levenshtein distance.
+// distance is the Levenshtein distance, capped for long inputs (a
+// "did you mean" for a 64-byte option name is noise).
 func distance(a, b string) int {
 	if len(a) > 64 || len(b) > 64 {
 		return 99
 	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := 1
-			if a[i-1] == b[j-1] {
-				c = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return textdist.Levenshtein(a, b)
 }
 
 func (l *linter) listen() {

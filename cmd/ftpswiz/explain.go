@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"github.com/ftpswiz/ftpswiz/internal/textdist"
 	"io"
 	"sort"
 	"strings"
@@ -216,9 +217,9 @@ func nearest(key string, keys []string, n int) []string {
 		case strings.Contains(lk, key) || (len(key) >= 4 && strings.Contains(key, lk)):
 			cands = append(cands, cand{k, 0})
 		default:
-			d := editDistance(key, lk)
+			d := textdist.Levenshtein(key, lk)
 			for _, word := range strings.FieldsFunc(lk, func(r rune) bool { return r == '-' || r == '.' || r == '_' }) {
-				d = min(d, editDistance(key, word))
+				d = min(d, textdist.Levenshtein(key, word))
 			}
 			if d <= limit {
 				cands = append(cands, cand{k, d})
@@ -240,25 +241,4 @@ func nearest(key string, keys []string, n int) []string {
 		}
 	}
 	return out
-}
-
-// editDistance is the Levenshtein distance between a and b (bytes).
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
