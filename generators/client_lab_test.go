@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/ftpswiz/ftpswiz/internal/lab"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -25,30 +26,6 @@ import (
 // (created and removed by the test) logs in, and every file is compared by
 // SHA-256. The server config is a parameter (clientLabServerConfig): the
 // hand-written minimal config and the generated vsftpd.conf both run.
-
-// clientRequire makes sure the test runs as root with every tool on PATH:
-// when not, it fails with CI=true and skips otherwise (like lab.Require,
-// which this test will use once internal/lab is committed).
-func clientRequire(t *testing.T, tools ...string) {
-	t.Helper()
-	var missing []string
-	if os.Geteuid() != 0 {
-		missing = append(missing, "root (network namespaces, useradd)")
-	}
-	for _, tool := range tools {
-		if _, err := exec.LookPath(tool); err != nil {
-			missing = append(missing, tool)
-		}
-	}
-	if len(missing) == 0 {
-		return
-	}
-	msg := "client lab needs: " + strings.Join(missing, ", ")
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s (CI=true: a failure, not a skip)", msg)
-	}
-	t.Skip(msg)
-}
 
 // clientLabCmdTimeout bounds every command the lab runs.
 const clientLabCmdTimeout = 60 * time.Second
@@ -467,23 +444,12 @@ func clientLabTail(b []byte, n int) []byte {
 // and runs Decide.
 func clientLabPlan(t *testing.T, name, user string) *wizard.Plan {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "testdata", "clients", name+".yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := wizard.DecodeAnswers(data)
-	if err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	a.Client.User = user
-	if a.Server != nil {
-		a.Server.Vsftpd.Users = []string{user}
-	}
-	p, err := wizard.Decide(a)
-	if err != nil {
-		t.Fatalf("%s: Decide: %v", name, err)
-	}
-	return p
+	return decideFile(t, filepath.Join("..", "testdata", "clients", name+".yaml"), func(a *wizard.Answers) {
+		a.Client.User = user
+		if a.Server != nil {
+			a.Server.Vsftpd.Users = []string{user}
+		}
+	})
 }
 
 // clientLabWrite writes the rendered files under dir.
@@ -501,7 +467,7 @@ func clientLabWrite(t *testing.T, dir string, files []File) {
 }
 
 func TestClientLabTransfers(t *testing.T) {
-	clientRequire(t, "vsftpd", "lftp", "curl", "python3", "openssl", "unshare", "nsenter", "ss",
+	lab.Require(t, "vsftpd", "lftp", "curl", "python3", "openssl", "unshare", "nsenter", "ss",
 		"useradd", "userdel", "chpasswd", "chown", "bash")
 	cases := []struct {
 		name    string

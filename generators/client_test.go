@@ -43,19 +43,7 @@ type clientTestCase struct {
 func clientTestPlanFile(name string) func(t *testing.T) *wizard.Plan {
 	return func(t *testing.T) *wizard.Plan {
 		t.Helper()
-		data, err := os.ReadFile(filepath.Join("..", "testdata", "clients", name+".yaml"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		a, err := wizard.DecodeAnswers(data)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		p, err := wizard.Decide(a)
-		if err != nil {
-			t.Fatalf("%s: Decide: %v", name, err)
-		}
-		return p
+		return decideFile(t, filepath.Join("..", "testdata", "clients", name+".yaml"), nil)
 	}
 }
 

@@ -1,6 +1,7 @@
 package generators
 
 import (
+	"github.com/ftpswiz/ftpswiz/internal/lab"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -59,7 +60,7 @@ func fwPathPrefix(dir string) string {
 // that already has another table: the ruleset after the second run is the
 // one after the first, and the other table is untouched.
 func TestFirewallNftIdempotent(t *testing.T) {
-	fwRequire(t, "nft", "unshare", "bash")
+	lab.Require(t, "nft", "unshare", "bash")
 	for _, name := range fwScenarios {
 		t.Run(name, func(t *testing.T) {
 			files := fwRender(t, fwPlan(t, name))
@@ -103,7 +104,7 @@ nft list ruleset
 // ones after the first, the other rules stay, and each jump into ftpswiz's
 // chains is there once, as the first rule of its built-in chain.
 func TestFirewallIptablesIdempotent(t *testing.T) {
-	fwRequire(t, "iptables", "iptables-restore", "iptables-legacy", "iptables-legacy-restore", "unshare", "bash")
+	lab.Require(t, "iptables", "iptables-restore", "iptables-legacy", "iptables-legacy-restore", "unshare", "bash")
 	variants := fwIptablesVariants(t)
 	for _, name := range fwScenarios {
 		t.Run(name, func(t *testing.T) {

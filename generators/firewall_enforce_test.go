@@ -1,6 +1,7 @@
 package generators
 
 import (
+	"github.com/ftpswiz/ftpswiz/internal/lab"
 	"net"
 	"path/filepath"
 	"slices"
@@ -120,7 +121,7 @@ func fwArrived(t *testing.T, l *fwListener) string {
 // admin network, and nothing else (port 8080, the port after the range).
 func TestFirewallServerHostEnforced(t *testing.T) {
 	t.Parallel()
-	fwRequire(t, "ip", "nft", "iptables", "ufw", "unshare", "bash")
+	lab.Require(t, "ip", "nft", "iptables", "ufw", "unshare", "bash")
 	p := fwPlan(t, "nat-none")
 	s := p.Server
 	if !slices.Equal(s.AllowedClients, []string{"203.0.113.0/24", "192.0.2.128/25"}) || s.AdminNetwork != "198.51.100.0/24" {
@@ -188,7 +189,7 @@ func TestFirewallServerHostEnforced(t *testing.T) {
 // (with the public address, for one-to-one NAT).
 func TestFirewallServerRouterDNAT(t *testing.T) {
 	t.Parallel()
-	fwRequire(t, "ip", "nft", "iptables", "unshare", "bash", "sysctl")
+	lab.Require(t, "ip", "nft", "iptables", "unshare", "bash", "sysctl")
 	const client = "198.51.100.77"
 	for _, name := range []string{"port-forward-classic", "one-to-one-router"} {
 		p := fwPlan(t, name)
@@ -258,7 +259,7 @@ func TestFirewallServerRouterDNAT(t *testing.T) {
 // nothing new comes in.
 func TestFirewallClientRouterEnforced(t *testing.T) {
 	t.Parallel()
-	fwRequire(t, "ip", "nft", "iptables", "unshare", "bash", "sysctl")
+	lab.Require(t, "ip", "nft", "iptables", "unshare", "bash", "sysctl")
 	p := fwPlan(t, "client-masquerade")
 	c := p.Client
 	files := fwRender(t, p)
@@ -318,7 +319,7 @@ func TestFirewallClientRouterEnforced(t *testing.T) {
 // passive range and nothing else; nothing new comes in.
 func TestFirewallClientHostEnforced(t *testing.T) {
 	t.Parallel()
-	fwRequire(t, "ip", "nft", "iptables", "ufw", "unshare", "bash")
+	lab.Require(t, "ip", "nft", "iptables", "ufw", "unshare", "bash")
 	p := fwPlan(t, "client-host")
 	c := p.Client
 	files := fwRender(t, p)

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ftpswiz/ftpswiz/internal/lab"
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
 
@@ -26,19 +25,7 @@ var fwScenarios = []string{
 // fwPlan decodes testdata/firewall/NAME.yaml and runs Decide on it.
 func fwPlan(t testing.TB, name string) *wizard.Plan {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "testdata", "firewall", name+".yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := wizard.DecodeAnswers(data)
-	if err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	p, err := wizard.Decide(a)
-	if err != nil {
-		t.Fatalf("%s: Decide: %v", name, err)
-	}
-	return p
+	return decideFile(t, filepath.Join("..", "testdata", "firewall", name+".yaml"), nil)
 }
 
 // fwRender renders the plan with the firewall renderers only.
@@ -77,13 +64,6 @@ func fwFile(t testing.TB, files []File, path string) File {
 	}
 	t.Fatalf("no file %s", path)
 	return File{}
-}
-
-// fwRequire is lab.Require: it fails the test when a tool is missing (or
-// not root) and CI=true, and skips it otherwise.
-func fwRequire(t testing.TB, tools ...string) {
-	t.Helper()
-	lab.Require(t, tools...)
 }
 
 // fwHasLine reports whether text has a line equal to line (after trimming).

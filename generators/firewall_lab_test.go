@@ -19,7 +19,7 @@ import (
 // unchanged by the server's router; other ports do not get through.
 func TestFirewallFullPath(t *testing.T) {
 	t.Parallel()
-	fwRequire(t, "ip", "nft", "iptables", "iptables-restore", "bash")
+	lab.Require(t, "ip", "nft", "iptables", "iptables-restore", "bash")
 	p := fwPlan(t, "port-forward-classic")
 	s := p.Server
 	if s.PublicAddress != lab.SrvPublicAddr || s.HostAddress != lab.SrvAddr || p.Client.LANCIDR != lab.CliLAN ||

@@ -1,6 +1,7 @@
 package generators
 
 import (
+	"github.com/ftpswiz/ftpswiz/internal/lab"
 	"os"
 	"path/filepath"
 	"slices"
@@ -45,7 +46,7 @@ var fwFirewalldCases = []fwScriptCase{
 // and every flow is in ufw's rule list with its port.
 func TestFirewallUFWIdempotent(t *testing.T) {
 	t.Parallel()
-	fwRequire(t, "ip", "ufw", "iptables", "unshare", "bash")
+	lab.Require(t, "ip", "ufw", "iptables", "unshare", "bash")
 	for _, c := range fwUFWCases {
 		name, side := c.scenario, c.side
 		p := fwPlan(t, name)
@@ -120,7 +121,7 @@ exec firewall-offline-cmd "${args[@]}"
 // (client host), whose target is DROP.
 func TestFirewallFirewalldOffline(t *testing.T) {
 	t.Parallel()
-	fwRequire(t, "firewall-offline-cmd", "unshare", "bash", "mount")
+	lab.Require(t, "firewall-offline-cmd", "unshare", "bash", "mount")
 	shim := t.TempDir()
 	if err := os.WriteFile(filepath.Join(shim, "firewall-cmd"), []byte(fwFirewalldShim), 0o755); err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package generators
 
 import (
 	"encoding/json"
+	"github.com/ftpswiz/ftpswiz/internal/lab"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -161,7 +162,7 @@ func TestFirewallBackendChoice(t *testing.T) {
 // bash -n, JSON for the AWS CLI, and Terraform's own formatter when it is
 // installed (it is not a Debian package; a Go structural check always runs).
 func TestFirewallSyntax(t *testing.T) {
-	fwRequire(t, "nft", "iptables-restore", "iptables-legacy-restore", "unshare", "bash")
+	lab.Require(t, "nft", "iptables-restore", "iptables-legacy-restore", "unshare", "bash")
 	for _, name := range fwScenarios {
 		t.Run(name, func(t *testing.T) {
 			files := fwRender(t, fwPlan(t, name))

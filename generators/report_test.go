@@ -359,13 +359,13 @@ func TestReportClassicAnswers(t *testing.T) {
 				not      []string
 			}{
 				{"Which control ports must the server's firewall open, inbound or outbound?",
-					[]string{"Inbound only.", "Server host (vsftpd): inbound TCP 21 (control, explicit FTPS) from anywhere",
+					[]string{"Inbound only.", "Server host: inbound TCP 21 (control, explicit FTPS) from anywhere",
 						"Server's NAT router: forward TCP 21 (control, explicit FTPS)", "with the port unchanged",
 						"No outbound rule is needed"},
 					[]string{"50000", "990"}},
 				{"Which ports does the data channel need?",
 					[]string{"The passive range 50000-50074 (75 ports).", "inbound on the server side, outbound on the client side",
-						"Server host (vsftpd): inbound TCP 50000-50074 (data, passive mode)"},
+						"Server host: inbound TCP 50000-50074 (data, passive mode)"},
 					[]string{"active mode"}},
 				{"Must all ports above 1024 be opened?",
 					[]string{"No. Only the passive range 50000-50074: 75 ports, sized for 16 transfers at the same time",

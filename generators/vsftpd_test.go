@@ -3,6 +3,7 @@ package generators
 import (
 	"bytes"
 	"context"
+	"github.com/ftpswiz/ftpswiz/internal/lab"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,45 +15,9 @@ import (
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
 
-// requireTools fails in CI (CI=true) and skips elsewhere when a tool the
-// test needs is missing or the test does not run as root.
-func requireTools(t *testing.T, tools ...string) {
-	t.Helper()
-	miss := func(format string, args ...any) {
-		t.Helper()
-		if os.Getenv("CI") == "true" {
-			t.Fatalf(format+" (CI=true: install it, e.g. with .ci/run's apt-get step)", args...)
-		}
-		t.Skipf(format, args...)
-	}
-	if os.Geteuid() != 0 {
-		miss("this test needs root (network namespaces)")
-	}
-	for _, tool := range tools {
-		if _, err := exec.LookPath(tool); err != nil {
-			miss("%s is not installed", tool)
-		}
-	}
-}
-
 func testPlan(t *testing.T, edit func(a *wizard.Answers)) *wizard.Plan {
 	t.Helper()
-	data, err := os.ReadFile("../wizard/testdata/classic.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := wizard.DecodeAnswers(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if edit != nil {
-		edit(&a)
-	}
-	p, err := wizard.Decide(a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return decideFile(t, "../wizard/testdata/classic.yaml", edit)
 }
 
 func makeCert(t *testing.T, dir string) (cert, key string) {
@@ -149,7 +114,7 @@ func writeServerConfigs(t *testing.T, p *wizard.Plan, dir string) (confs []strin
 // and greets with 220, in clear text on the explicit port and inside TLS on
 // the implicit one.
 func TestVsftpdStartsWithGeneratedConfig(t *testing.T) {
-	requireTools(t, "vsftpd", "openssl", "unshare", "ip")
+	lab.Require(t, "vsftpd", "openssl", "unshare", "ip")
 	if err := os.MkdirAll("/var/run/vsftpd/empty", 0o755); err != nil { // secure_chroot_dir, as Debian's unit does
 		t.Fatal(err)
 	}
@@ -200,7 +165,7 @@ func TestVsftpdStartsWithGeneratedConfig(t *testing.T) {
 // rendered for a build with other TLS option names makes this machine's
 // vsftpd refuse to start, which is why ftpswiz asks for the flavour.
 func TestVsftpdRefusesOtherFlavours(t *testing.T) {
-	requireTools(t, "vsftpd", "openssl", "unshare", "ip")
+	lab.Require(t, "vsftpd", "openssl", "unshare", "ip")
 	out, err := exec.Command("strings", "-n", "6", "/usr/sbin/vsftpd").Output()
 	if err != nil {
 		t.Fatalf("strings: %v", err)
