@@ -135,10 +135,10 @@ type Server struct {
 	SSHPort int `yaml:"ssh_port"`
 	// PassiveStart is the first port of the passive range. Default 50000.
 	// The range's size comes from Capacity.
-	PassiveStart int      `yaml:"passive_start"`
-	Capacity     Capacity `yaml:"capacity"`
-	TLS          TLS      `yaml:"tls"`
-	Vsftpd       Vsftpd   `yaml:"vsftpd"`
+	PassiveStart int      `yaml:"passive_start,omitempty"`
+	Capacity     Capacity `yaml:"capacity,omitempty"`
+	TLS          TLS      `yaml:"tls,omitempty"`
+	Vsftpd       Vsftpd   `yaml:"vsftpd,omitempty"`
 }
 
 // ServerNAT is how the vsftpd host is reached from the internet.

@@ -488,17 +488,25 @@ func (d *decider) client() {
 	}
 	d.p.Client = cp
 
-	switch c.NAT {
-	case ClientNATNone:
+	switch {
+	case c.NAT == ClientNATNone:
 		d.decide("client.nat", "Client network", "public address, no NAT",
-			"The client host has its own public address. Its firewall only needs to let the FTPS connections "+
-				"out and their replies back in; passive mode needs nothing inbound.")
-	case ClientNATMasquerade:
+			"The client host has its own public address. Its firewall only needs to let the connections "+
+				"to the server out and their replies back in; nothing new comes in.")
+	case c.NAT == ClientNATMasquerade && a.Protocol == ProtocolSFTP:
+		d.decide("client.nat", "Client network", fmt.Sprintf("%s masqueraded by your router (%s)", c.LANCIDR, c.Router.WANInterface),
+			fmt.Sprintf("Your router masquerades %s. SFTP is one connection opened from the inside, so "+
+				"masquerading handles it and the router needs no port forward.", c.LANCIDR))
+	case c.NAT == ClientNATMasquerade:
 		d.decide("client.nat", "Client network", fmt.Sprintf("%s masqueraded by your router (%s)", c.LANCIDR, c.Router.WANInterface),
 			fmt.Sprintf("Your router masquerades %s. In passive mode every connection, control and data, is "+
 				"opened from the inside, so masquerading handles it and the router needs no port forward and "+
 				"no FTP helper (which could not read the encrypted control channel anyway).", c.LANCIDR))
-	case ClientNATCGNAT:
+	case c.NAT == ClientNATCGNAT && a.Protocol == ProtocolSFTP:
+		d.decide("client.nat", "Client network", "carrier-grade NAT (nothing to configure there)",
+			"Your provider's carrier-grade NAT sits between you and the internet and you cannot configure it. "+
+				"SFTP needs nothing from it: its one connection is opened from your side, which any NAT lets out.")
+	case c.NAT == ClientNATCGNAT:
 		d.decide("client.nat", "Client network", "carrier-grade NAT (nothing to configure there)",
 			"Your provider's carrier-grade NAT sits between you and the internet and you cannot configure it. "+
 				"Passive mode is the only option: every connection is opened from your side, which any NAT "+
@@ -516,24 +524,28 @@ func (d *decider) client() {
 				"allows exactly those outbound. If they enlarge the range, regenerate with the new one, or "+
 				"transfers to the new ports will time out.", cp.ServerAddress, cp.Passive))
 	}
+	ftpsNotes := map[ClientSoftware]string{
+		ClientLFTP:      "lftp: forces TLS on control and data (ftp:ssl-force, ftp:ssl-protect-data)",
+		ClientCurl:      "curl: --ssl-reqd for explicit, ftps:// for implicit",
+		ClientFileZilla: "FileZilla: an importable site (Site Manager, File > Import)",
+		ClientWinSCP:    "WinSCP: a script for winscp.com",
+		ClientRclone:    "rclone: a remote that resumes the TLS session on data connections (tls_cache_size; TLS 1.2, as Debian 12's rclone 1.60 fails TLS 1.3 data connections to vsftpd)",
+		ClientPython:    "Python: an ftplib script that resumes the TLS session on data connections (stock FTP_TLS does not)",
+	}
+	sftpNotes := map[ClientSoftware]string{
+		ClientOpenSSH:   "OpenSSH: a ~/.ssh/config host entry for sftp(1)",
+		ClientLFTP:      "lftp: an sftp:// bookmark",
+		ClientFileZilla: "FileZilla: an importable SFTP site",
+		ClientWinSCP:    "WinSCP: a script for winscp.com with the host key pinned",
+		ClientRclone:    "rclone: an sftp remote",
+	}
+	known := ftpsNotes
+	if a.Protocol == ProtocolSFTP {
+		known = sftpNotes
+	}
 	var notes []string
 	for _, sw := range c.Software {
-		switch sw {
-		case ClientLFTP:
-			notes = append(notes, "lftp: forces TLS on control and data (ftp:ssl-force, ftp:ssl-protect-data)")
-		case ClientCurl:
-			notes = append(notes, "curl: --ssl-reqd for explicit, ftps:// for implicit")
-		case ClientFileZilla:
-			notes = append(notes, "FileZilla: an importable site (Site Manager, File > Import)")
-		case ClientWinSCP:
-			notes = append(notes, "WinSCP: a script for winscp.com")
-		case ClientRclone:
-			notes = append(notes, "rclone: a remote with tls_cache_size so data connections resume the TLS session")
-		case ClientPython:
-			notes = append(notes, "Python: an ftplib script that resumes the TLS session on data connections (stock FTP_TLS does not)")
-		case ClientOpenSSH:
-			notes = append(notes, "OpenSSH: a ~/.ssh/config host entry for sftp(1)")
-		}
+		notes = append(notes, known[sw])
 	}
 	if a.Protocol == ProtocolSFTP {
 		d.decide("client.software", "Client software", strings.Join(strs(c.Software), ", "),

@@ -92,7 +92,7 @@ func AllSides() []Side {
 func (s Side) Title() string {
 	switch s {
 	case SideServerHost:
-		return "Server host (vsftpd)"
+		return "Server host"
 	case SideServerRouter:
 		return "Server's NAT router"
 	case SideClientRouter:

@@ -41,8 +41,8 @@ func (d *decider) sftpServer() {
 	if x.Port == s.SSHPort {
 		d.decide("sftp.port", "SFTP port", strconv.Itoa(x.Port),
 			fmt.Sprintf("SFTP is served by the sshd you already run, on port %d, so nothing new listens. SSH "+
-				"sessions and SFTP transfers share the port; the Match block below decides per account what "+
-				"each login may do. Clients must be able to reach port %d, so it cannot be closed to "+
+				"sessions and SFTP transfers share the port; the drop-in's Match block decides per account "+
+				"what each login may do. Clients must be able to reach port %d, so it cannot be closed to "+
 				"everyone but the admin network.", x.Port, x.Port))
 	} else {
 		d.decide("sftp.port", "SFTP port", strconv.Itoa(x.Port),
@@ -77,10 +77,12 @@ func (d *decider) sftpServer() {
 		add(&sp.MatchOptions, "sftp.auth", "PasswordAuthentication", "yes")
 	} else {
 		d.decide("sftp.auth", "Authentication", "SSH keys only",
-			"SFTP accounts log in with SSH keys only (PasswordAuthentication no): nothing to guess or "+
+			"SFTP accounts log in with SSH keys only (AuthenticationMethods publickey, which also closes "+
+				"the keyboard-interactive password path through PAM that PasswordAuthentication no leaves "+
+				"open): nothing to guess or "+
 				"phish. Each user sends you a public key (ssh-keygen -t ed25519), which goes into "+
 				"~user/.ssh/authorized_keys (outside the chroot, owned by the user).")
-		add(&sp.MatchOptions, "sftp.auth", "PasswordAuthentication", "no")
+		add(&sp.MatchOptions, "sftp.auth", "AuthenticationMethods", "publickey", "PasswordAuthentication", "no")
 	}
 }
 

@@ -405,26 +405,8 @@ func (v *validator) tls(t *TLS, fl Flavour) {
 
 func (v *validator) vsftpd(x *Vsftpd) {
 	v.enum("server.vsftpd.flavour", string(x.Flavour), strs(Flavours()))
-	for i, u := range x.Users {
-		field := fmt.Sprintf("server.vsftpd.users[%d]", i)
-		switch {
-		case !usernameRE.MatchString(u):
-			v.add(field, "use a Linux login name: lower-case letters, digits, _ and -, starting with a letter",
-				"%q is not a valid user name", u)
-		case u == "root":
-			v.add(field, "create an unprivileged user for FTPS", "root must never log in over FTP (Debian's /etc/ftpusers denies it anyway)")
-		case slices.Index(x.Users, u) < i:
-			v.add(field, "list each user once", "%s is listed twice", u)
-		}
-	}
-	if !path.IsAbs(x.LocalRoot) || path.Clean(x.LocalRoot) == "/" {
-		v.add("server.vsftpd.local_root", "give an absolute directory such as /srv/ftps (each user gets /srv/ftps/<user>)",
-			"%q must be an absolute directory other than /", x.LocalRoot)
-	}
-	if path.IsAbs(x.UploadDir) || strings.Contains(x.UploadDir, "/") || x.UploadDir == "." || x.UploadDir == ".." {
-		v.add("server.vsftpd.upload_dir", "give a single directory name such as upload",
-			"%q must be one directory name inside the user's chroot", x.UploadDir)
-	}
+	v.users("server.vsftpd.users", x.Users, "FTPS")
+	v.chrootDirs("server.vsftpd.local_root", x.LocalRoot, "/srv/ftps", "server.vsftpd.upload_dir", x.UploadDir)
 }
 
 func (v *validator) client(c *Client, role Role, f FTPS) {
@@ -504,25 +486,36 @@ func (v *validator) sftpSection(x *SFTP, server *Server) {
 	if !usernameRE.MatchString(x.Group) {
 		v.add("sftp.group", "use a Linux group name such as sftponly", "%q is not a valid group name", x.Group)
 	}
-	for i, u := range x.Users {
-		field := fmt.Sprintf("sftp.users[%d]", i)
+	v.users("sftp.users", x.Users, "SFTP")
+	v.chrootDirs("sftp.chroot_root", x.ChrootRoot, "/srv/sftp", "sftp.upload_dir", x.UploadDir)
+}
+
+// users checks a list of login names.
+func (v *validator) users(field string, users []string, service string) {
+	for i, u := range users {
+		f := fmt.Sprintf("%s[%d]", field, i)
 		switch {
 		case !usernameRE.MatchString(u):
-			v.add(field, "use a Linux login name: lower-case letters, digits, _ and -, starting with a letter",
+			v.add(f, "use a Linux login name: lower-case letters, digits, _ and -, starting with a letter",
 				"%q is not a valid user name", u)
 		case u == "root":
-			v.add(field, "create an unprivileged user for SFTP", "root must never be an SFTP-only account")
-		case slices.Index(x.Users, u) < i:
-			v.add(field, "list each user once", "%s is listed twice", u)
+			v.add(f, "create an unprivileged user for "+service, "root must never log in over %s", service)
+		case slices.Index(users, u) < i:
+			v.add(f, "list each user once", "%s is listed twice", u)
 		}
 	}
-	if !path.IsAbs(x.ChrootRoot) || path.Clean(x.ChrootRoot) == "/" {
-		v.add("sftp.chroot_root", "give an absolute directory such as /srv/sftp (each user gets /srv/sftp/<user>)",
-			"%q must be an absolute directory other than /", x.ChrootRoot)
+}
+
+// chrootDirs checks a chroot base directory and the upload directory
+// inside each user's chroot.
+func (v *validator) chrootDirs(rootField, root, example, uploadField, upload string) {
+	if !path.IsAbs(root) || path.Clean(root) == "/" {
+		v.add(rootField, fmt.Sprintf("give an absolute directory such as %s (each user gets %s/<user>)", example, example),
+			"%q must be an absolute directory other than /", root)
 	}
-	if path.IsAbs(x.UploadDir) || strings.Contains(x.UploadDir, "/") || x.UploadDir == "." || x.UploadDir == ".." {
-		v.add("sftp.upload_dir", "give a single directory name such as upload",
-			"%q must be one directory name inside the user's chroot", x.UploadDir)
+	if path.IsAbs(upload) || strings.Contains(upload, "/") || upload == "." || upload == ".." {
+		v.add(uploadField, "give a single directory name such as upload",
+			"%q must be one directory name inside the user's chroot", upload)
 	}
 }
 

@@ -28,10 +28,10 @@ rule() {
 		return 1
 	fi
 }
-: "${SG_ID:?set SG_ID to the security group id (sg-...) of the server host (vsftpd)}"
+: "${SG_ID:?set SG_ID to the security group id (sg-...) of the server host}"
 
 #
-# Server host (vsftpd) (server-host)
+# Server host (server-host)
 #
 
 # explicit FTPS control channel (AUTH TLS) on 21

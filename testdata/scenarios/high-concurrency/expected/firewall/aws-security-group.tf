@@ -23,10 +23,10 @@ variable "vpc_id" {
   type        = string
 }
 
-# Server host (vsftpd) (server-host)
+# Server host (server-host)
 resource "aws_security_group" "ftpswiz_server_host" {
   name        = "ftpswiz-server-host"
-  description = "FTPS Server host (vsftpd) (ftpswiz)"
+  description = "FTPS Server host (ftpswiz)"
   vpc_id      = var.vpc_id
 }
 
