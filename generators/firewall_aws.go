@@ -229,7 +229,7 @@ func awsTerraformView(p *wizard.Plan, sides []wizard.Side) tfView {
 			Comment: []string{"# " + side.Title() + " (" + string(side) + ")"},
 			Kind:    "resource", Labels: []string{"aws_security_group", sg},
 			Attrs: tfAttrs("name", tfString("ftpswiz-"+string(side)),
-				"description", tfString(fwSafe("FTPS "+side.Title()+" (ftpswiz)")),
+				"description", tfString(fwSafe(side.Title()+" (ftpswiz)")),
 				"vpc_id", "var.vpc_id"),
 		})
 		used := map[string]int{}

@@ -108,7 +108,7 @@ func firewalldView(p *wizard.Plan, side wizard.Side) scriptView {
 		v.Prelude += "\n" + firewalldPolicyPrelude
 		v.Intro = append(v.Intro, "#")
 		v.Intro = append(v.Intro, fwCommentLines("# ",
-			"WARNING: this script makes firewalld an egress filter (policy "+firewalldPolicy+", from the HOST to ANY zone, target DROP): this host can then open only the FTPS connections below; DNS to outside resolvers, package updates, NTP and everything else stop until you add them to that policy.")...)
+			"WARNING: this script makes firewalld an egress filter (policy "+firewalldPolicy+", from the HOST to ANY zone, target DROP): this host can then open only the file-transfer connections below; DNS to outside resolvers, package updates, NTP and everything else stop until you add them to that policy.")...)
 		v.Steps = append(v.Steps, scriptStep{
 			Comment: []string{"# ftpswiz's egress policy: connections this host opens, to any zone."},
 			Commands: []string{

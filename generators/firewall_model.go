@@ -229,7 +229,7 @@ func buildRuleset(p *wizard.Plan, side wizard.Side) (fwRuleset, error) {
 		}
 		rs.Filter = append(rs.Filter, in, out)
 		rs.Notes = append(rs.Notes,
-			"This is an egress filter: the output chain drops every new connection this host opens except the FTPS flows below, so DNS to outside resolvers, package updates, NTP and everything else stop until you add them. The input chain drops every new inbound connection, SSH included: if you manage this host remotely, add your SSH rule before applying.")
+			"This is an egress filter: the output chain drops every new connection this host opens except the file-transfer flows below, so DNS to outside resolvers, package updates, NTP and everything else stop until you add them. The input chain drops every new inbound connection, SSH included: if you manage this host remotely, add your SSH rule before applying.")
 	case wizard.SideServerRouter:
 		return serverRouterRuleset(p, flows, rs)
 	case wizard.SideClientRouter:
@@ -246,8 +246,8 @@ func serverRouterRuleset(p *wizard.Plan, flows []wizard.Flow, rs fwRuleset) (fwR
 		return rs, err
 	}
 	wan := r.WANInterface
-	fwd := fwChain{Hook: "forward", Policy: "drop", Why: "Connections through this router: the forwarded FTPS flows below, the LAN's own outbound connections and replies; everything else is dropped.", Rules: forwardBase()}
-	lanOut := fwRule{Why: "the LAN's own outbound connections (the FTPS host's included): without this rule the drop policy would cut every host behind this router off the internet",
+	fwd := fwChain{Hook: "forward", Policy: "drop", Why: "Connections through this router: the forwarded file-transfer flows below, the LAN's own outbound connections and replies; everything else is dropped.", Rules: forwardBase()}
+	lanOut := fwRule{Why: "the LAN's own outbound connections (the file server's included): without this rule the drop policy would cut every host behind this router off the internet",
 		Tag: "ftpswiz lan-outbound", OutIf: wan, Verdict: "accept"}
 	if r.LANInterface != "" {
 		lanOut.InIf = r.LANInterface
@@ -255,8 +255,8 @@ func serverRouterRuleset(p *wizard.Plan, flows []wizard.Flow, rs fwRuleset) (fwR
 		lanOut.InIf, lanOut.InIfNot = wan, true
 	}
 	fwd.Rules = append(fwd.Rules, lanOut)
-	pre := fwChain{Hook: "prerouting", Policy: "accept", Why: "Destination NAT: the ports below, arriving on the WAN interface, go to the FTPS host with their port numbers unchanged (no port in the dnat target keeps the port)."}
-	post := fwChain{Hook: "postrouting", Policy: "accept", Why: "Source NAT of the FTPS host's own connections to the public address."}
+	pre := fwChain{Hook: "prerouting", Policy: "accept", Why: "Destination NAT: the ports below, arriving on the WAN interface, go to the file server with their port numbers unchanged (no port in the dnat target keeps the port)."}
+	post := fwChain{Hook: "postrouting", Policy: "accept", Why: "Source NAT of the file server's own connections to the public address."}
 	for _, f := range flows {
 		if f.DNATTo == "" {
 			// A connection the host opens (active mode): out of the WAN.
@@ -273,7 +273,7 @@ func serverRouterRuleset(p *wizard.Plan, flows []wizard.Flow, rs fwRuleset) (fwR
 	}
 	s := p.Server
 	if s != nil && s.NAT == wizard.NATOneToOne && s.PublicIsIP && s.HostAddress != "" {
-		why := "one-to-one NAT: the FTPS host's own connections leave with the public address, so the mapping works both ways"
+		why := "one-to-one NAT: the file server's own connections leave with the public address, so the mapping works both ways"
 		post.Rules = append(post.Rules, fwRule{Why: why, Tag: "ftpswiz one-to-one snat (firewall.server_router)",
 			OutIf: wan, Src: []string{s.HostAddress}, Verdict: "snat", NATTo: s.PublicAddress})
 	}
@@ -315,7 +315,7 @@ func clientRouterRuleset(p *wizard.Plan, flows []wizard.Flow, rs fwRuleset) (fwR
 	if lan != "" {
 		lanSrc = []string{lan}
 	}
-	fwd := fwChain{Hook: "forward", Policy: "drop", Why: "Connections through this router: the LAN may open only the FTPS flows below (an egress filter); replies come back; nothing new comes in.", Rules: forwardBase()}
+	fwd := fwChain{Hook: "forward", Policy: "drop", Why: "Connections through this router: the LAN may open only the file-transfer flows below (an egress filter); replies come back; nothing new comes in.", Rules: forwardBase()}
 	ping := fwRule{Why: "ping from the LAN, for diagnosis", InIf: r.LANInterface, OutIf: r.WANInterface, Src: lanSrc,
 		Family: "ip", Proto: "icmp", ICMP: []string{"echo-request"}, Verdict: "accept"}
 	fwd.Rules = append(fwd.Rules, ping)
@@ -333,7 +333,7 @@ func clientRouterRuleset(p *wizard.Plan, flows []wizard.Flow, rs fwRuleset) (fwR
 		rs.NAT = append(rs.NAT, fwChain{Hook: "postrouting", Policy: "accept", Why: "Source NAT of the LAN.", Rules: []fwRule{m}})
 	}
 	rs.Notes = append(rs.Notes,
-		"This is an egress filter: hosts behind this router may open new connections only to the FTPS flows below; web, DNS to outside resolvers and everything else forwarded are dropped. On a router that must keep routing other traffic, merge the accept rules into your own forward chain instead.",
+		"This is an egress filter: hosts behind this router may open new connections only to the file-transfer flows below; web, DNS to outside resolvers and everything else forwarded are dropped. On a router that must keep routing other traffic, merge the accept rules into your own forward chain instead.",
 		"A router forwards only with IP forwarding on: sysctl -w net.ipv4.ip_forward=1 (persist it in /etc/sysctl.d/).")
 	return rs, nil
 }

@@ -79,7 +79,7 @@ func ufwView(p *wizard.Plan, side wizard.Side) scriptView {
 	if egress {
 		v.Intro = append(v.Intro, "#")
 		v.Intro = append(v.Intro, fwCommentLines("# ",
-			"WARNING: this script makes ufw an egress filter (default deny outgoing): this host can then open only the FTPS connections below; DNS to outside resolvers, package updates, NTP and everything else stop until you allow them (ufw allow out 53, ...).")...)
+			"WARNING: this script makes ufw an egress filter (default deny outgoing): this host can then open only the file-transfer connections below; DNS to outside resolvers, package updates, NTP and everything else stop until you allow them (ufw allow out 53, ...).")...)
 	}
 	v.Prelude = "command -v ufw >/dev/null || { echo \"ufw is not installed (apt-get install ufw)\" >&2; exit 1; }"
 	for _, f := range p.FlowsFor(side) {

@@ -16,8 +16,9 @@
 #
 # WARNING: this script makes firewalld an egress filter (policy
 # ftpswiz-egress, from the HOST to ANY zone, target DROP): this host can then
-# open only the FTPS connections below; DNS to outside resolvers, package
-# updates, NTP and everything else stop until you add them to that policy.
+# open only the file-transfer connections below; DNS to outside resolvers,
+# package updates, NTP and everything else stop until you add them to that
+# policy.
 set -euo pipefail
 
 command -v firewall-cmd >/dev/null || { echo "firewalld is not installed" >&2; exit 1; }

@@ -15,9 +15,9 @@
 # so an enabled ufw never runs with the defaults but without the rules.
 #
 # WARNING: this script makes ufw an egress filter (default deny outgoing):
-# this host can then open only the FTPS connections below; DNS to outside
-# resolvers, package updates, NTP and everything else stop until you allow
-# them (ufw allow out 53, ...).
+# this host can then open only the file-transfer connections below; DNS to
+# outside resolvers, package updates, NTP and everything else stop until you
+# allow them (ufw allow out 53, ...).
 set -euo pipefail
 
 command -v ufw >/dev/null || { echo "ufw is not installed (apt-get install ufw)" >&2; exit 1; }

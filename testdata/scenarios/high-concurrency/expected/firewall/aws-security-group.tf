@@ -26,7 +26,7 @@ variable "vpc_id" {
 # Server host (server-host)
 resource "aws_security_group" "ftpswiz_server_host" {
   name        = "ftpswiz-server-host"
-  description = "FTPS Server host (ftpswiz)"
+  description = "Server host (ftpswiz)"
   vpc_id      = var.vpc_id
 }
 
