@@ -63,12 +63,16 @@ func (q Question) Choice(value string) (Choice, bool) {
 
 // Question keys, in the order the wizard asks them.
 const (
+	QProtocol           = "protocol"
 	QRole               = "role"
 	QServerNAT          = "server.nat"
 	QServerPublic       = "server.public_address"
 	QServerHost         = "server.host_address"
 	QServerRouterWAN    = "server.router.wan_interface"
 	QServerRouterLAN    = "server.router.lan_interface"
+	QSFTPPort           = "sftp.port"
+	QSFTPUsers          = "sftp.users"
+	QSFTPPasswordAuth   = "sftp.password_authentication"
 	QMode               = "ftps.mode"
 	QTransfers          = "server.capacity.concurrent_transfers"
 	QClientNAT          = "client.nat"
@@ -92,9 +96,25 @@ const (
 	QClientUser         = "client.user"
 )
 
-// Questions returns every question the wizard can ask, in the order it asks
-// them, in a fresh slice.
+// Questions returns every question about an answers-file field the wizard
+// can ask, in the order it asks them, in a fresh slice: the protocol, the
+// FTPS questions with their FTPS texts, and the SFTP-only ones.
+// QuestionsFor gives the questions of one protocol with its texts.
 func Questions() []Question {
+	var out []Question
+	out = append(out, protocolQuestion())
+	for _, q := range ftpsQuestions() {
+		out = append(out, q)
+		if q.Key == QServerRouterLAN {
+			out = append(out, sftpOnlyQuestions()...)
+		}
+	}
+	return out
+}
+
+// ftpsQuestions are the questions of an FTPS plan, with their FTPS texts;
+// many of them are asked for SFTP too, with the texts of sftpTexts.
+func ftpsQuestions() []Question {
 	return []Question{
 		{
 			Key: QRole, Kind: KindChoice,
@@ -468,12 +488,382 @@ func Questions() []Question {
 	}
 }
 
-// QuestionByKey returns the question for an answers-file field path.
+// QuestionByKey returns the question for an answers-file field path (with
+// its FTPS texts where FTPS and SFTP word it differently), or one of
+// RecommendQuestions.
 func QuestionByKey(key string) (Question, bool) {
 	for _, q := range Questions() {
 		if q.Key == key {
 			return q, true
 		}
 	}
+	for _, q := range RecommendQuestions() {
+		if q.Key == key {
+			return q, true
+		}
+	}
 	return Question{}, false
+}
+
+// Keys of the questions that feed Recommend. They are not answers-file
+// fields (the answers file records the protocol chosen, not why): they
+// match the flags of `ftpswiz compare`.
+const (
+	QPartnerFTPS        = "partner_requires_ftps"
+	QClientCertificates = "client_certificates"
+)
+
+// RecommendQuestions returns the yes/no questions whose answers Recommend
+// needs and the answers file does not hold (RecommendOptions), in the order
+// the wizard asks them, in a fresh slice.
+func RecommendQuestions() []Question {
+	return []Question{
+		{
+			Key: QPartnerFTPS, Kind: KindYesNo,
+			Title:       "Does the other side accept only FTP or FTPS?",
+			Description: "A partner, an appliance, a business system, a contract or a regulation that speaks or demands FTP/FTPS cannot use SFTP: the two protocols are not interchangeable. Answer no if you decide what both ends run.",
+			Choices: []Choice{
+				{
+					Value: "no", Label: "No",
+					What:   "You (or both sides together) can choose the protocol.",
+					Effect: "ftpswiz recommends the protocol that suits your network: SFTP, unless your answers point to FTPS.",
+				},
+				{
+					Value: "yes", Label: "Yes",
+					What:   "The other side needs FTP or FTPS; SFTP is not an option for it.",
+					Effect: "ftpswiz recommends FTPS and plans what it takes: vsftpd, the passive range and the rules on every firewall.",
+				},
+			},
+		},
+		{
+			Key: QClientCertificates, Kind: KindYesNo,
+			Title:       "Must users log in with X.509 client certificates?",
+			Description: "Some organisations require TLS client certificates instead of, or with, passwords. FTPS (TLS) offers them; SFTP authenticates with SSH keys or SSH certificates, not X.509.",
+			Choices: []Choice{
+				{
+					Value: "no", Label: "No",
+					What:   "Users log in with passwords or SSH keys.",
+					Effect: "No effect on the recommendation.",
+				},
+				{
+					Value: "yes", Label: "Yes",
+					What:   "Users present an X.509 certificate when they log in.",
+					Effect: "ftpswiz recommends FTPS. The generated vsftpd.conf does not check client certificates yet: add require_cert, validate_cert and ca_certs_file yourself.",
+				},
+			},
+		},
+	}
+}
+
+// protocolQuestion asks FTPS or SFTP.
+func protocolQuestion() Question {
+	return Question{
+		Key: QProtocol, Kind: KindChoice,
+		Title:       "FTPS or SFTP?",
+		Description: "Two different protocols that both move files encrypted. FTPS is FTP with TLS: a control port plus a range of data ports every firewall must open. SFTP runs inside SSH: one port. Their clients are not interchangeable.",
+		Choices: []Choice{
+			{
+				Value: string(ProtocolFTPS), Label: "FTPS (FTP over TLS, vsftpd)",
+				Picture: "client ═21 + 50000-…═▶ vsftpd",
+				What:    "FTP with TLS: a control connection, plus a data connection per listing or transfer to a port of a passive range; what FTP-only partners and appliances need.",
+				Effect:  "Writes vsftpd.conf, rules for the control port and the whole passive range on every side, and FTPS client configs.",
+			},
+			{
+				Value: string(ProtocolSFTP), Label: "SFTP (SSH file transfer, sshd)",
+				Picture: "client ═══ 22 ═══▶ sshd",
+				What:    "File transfer inside SSH: one connection to one port carries the login, the commands and every file; users log in with SSH keys.",
+				Effect:  "Writes an sshd drop-in for an SFTP-only group locked into its directories, rules for the one port, and SFTP client configs.",
+			},
+		},
+	}
+}
+
+// sftpOnlyQuestions are asked for SFTP only.
+func sftpOnlyQuestions() []Question {
+	return []Question{
+		{
+			Key: QSFTPPort, Kind: KindNumber,
+			Title:       "SFTP port",
+			Description: "The port the SFTP server's sshd listens on. 22 is the sshd most servers already run: SFTP accounts and administrators share it, and the group's Match block decides what each login may do. Another port lets the firewall open SFTP to clients and keep SSH to the admin network. Planning only the client: ask the server's operator.",
+			Example:     "22",
+			Effect:      "The port in the rules on every side and in every client config; Port lines in the sshd drop-in when it is not the admin SSH port.",
+		},
+		{
+			Key: QSFTPUsers, Kind: KindText,
+			Title:       "SFTP accounts (comma-separated)",
+			Description: "Local accounts that get SFTP and nothing else: members of the group sftponly, each locked into its own directory (chroot) with a writable upload folder, without a shell or tunnels. Empty: the setup steps say USER for each account.",
+			Example:     "alice, bob",
+			Effect:      "The accounts the setup steps create (useradd, chroot directories, authorized_keys); the first is the login name in the client configs.",
+		},
+		{
+			Key: QSFTPPasswordAuth, Kind: KindYesNo,
+			Title:       "Allow passwords for the SFTP accounts?",
+			Description: "SSH keys cannot be guessed or phished; passwords are what FTP users are used to. sshd decides for the SFTP group alone. Planning only the client: answer as the server's operator says.",
+			Choices: []Choice{
+				{
+					Value: "no", Label: "No: SSH keys only (recommended)",
+					What:   "Each user makes a key pair and sends you the public key; nothing to guess.",
+					Effect: "AuthenticationMethods publickey for the group; the client configs log in with a key and never ask for a password.",
+				},
+				{
+					Value: "yes", Label: "Yes: passwords allowed",
+					What:   "Users may log in with a password, as with FTP.",
+					Effect: "PasswordAuthentication yes for the group, marked as a warning: rate-limit or ban repeated failures (fail2ban).",
+				},
+			},
+		},
+	}
+}
+
+// ftpsOnly reports whether a question belongs to FTPS alone.
+func ftpsOnly(key string) bool {
+	switch key {
+	case QMode, QActiveMode, QTransfers, QPassiveStart, QClientPassivePorts,
+		QTLSProfile, QTLSCert, QTLSKey, QSSLReuse, QFlavour, QUsers:
+		return true
+	}
+	return false
+}
+
+// sftpOnly reports whether a question belongs to SFTP alone.
+func sftpOnly(key string) bool {
+	return key == QSFTPPort || key == QSFTPUsers || key == QSFTPPasswordAuth
+}
+
+// QuestionsFor returns the questions the wizard asks for protocol p, in the
+// order it asks them, worded for p, in a fresh slice: for SFTP without the
+// FTPS-only questions (mode, concurrency, TLS, vsftpd, passive range, active
+// mode), for FTPS without the SFTP-only ones. The protocol question itself
+// is among them.
+func QuestionsFor(p Protocol) []Question {
+	var out []Question
+	if p != ProtocolSFTP {
+		for _, q := range Questions() {
+			if !sftpOnly(q.Key) {
+				out = append(out, q)
+			}
+		}
+		return out
+	}
+	texts := map[string]Question{}
+	for _, q := range sftpTexts() {
+		texts[q.Key] = q
+	}
+	for _, q := range Questions() {
+		if ftpsOnly(q.Key) {
+			continue
+		}
+		if t, ok := texts[q.Key]; ok {
+			q = t
+		}
+		out = append(out, q)
+	}
+	return out
+}
+
+// QuestionFor returns the question for an answers-file field path worded
+// for protocol p; false when p does not ask it. Keys of RecommendQuestions
+// are found for either protocol.
+func QuestionFor(p Protocol, key string) (Question, bool) {
+	for _, q := range QuestionsFor(p) {
+		if q.Key == key {
+			return q, true
+		}
+	}
+	for _, q := range RecommendQuestions() {
+		if q.Key == key {
+			return q, true
+		}
+	}
+	return Question{}, false
+}
+
+// sftpTexts words the questions FTPS and SFTP share for SFTP: same keys and
+// values, no vsftpd, passive range or TLS in the texts.
+func sftpTexts() []Question {
+	return []Question{
+		{
+			Key: QRole, Kind: KindChoice,
+			Title:       "Which end of the SFTP connection are you planning?",
+			Description: "SFTP needs one connection, from the client to one port of the server, so every firewall on the way needs one rule. ftpswiz writes the configuration for the ends you plan.",
+			Choices: []Choice{
+				{
+					Value: string(RoleServer), Label: "Server: I run sshd",
+					Picture: "clients ─▶ firewall ─▶ sshd",
+					What:    "You operate the SFTP server (OpenSSH's sshd); other people's clients connect to it.",
+					Effect:  "Writes an sshd drop-in for an SFTP-only group, rules for the server host (and its NAT router) and a HANDOUT.md for the people who connect.",
+				},
+				{
+					Value: string(RoleClient), Label: "Client: I connect to someone's server",
+					Picture: "you ─▶ your firewall ─▶ sshd",
+					What:    "You connect to someone else's SFTP server through your own firewall.",
+					Effect:  "Writes client configs and egress rules for your host or router; no sshd config.",
+				},
+				{
+					Value: string(RoleBoth), Label: "Both ends (vendor and customer)",
+					Picture: "client─▶fw═internet═fw─▶sshd",
+					What:    "You plan the vendor's sshd behind its firewall and the customer's client behind theirs.",
+					Effect:  "Writes everything, with one port map both sides agree on: the sshd drop-in, rules for every side, client configs.",
+				},
+			},
+		},
+		{
+			Key: QServerNAT, Kind: KindChoice,
+			Title:       "How do clients on the internet reach the SFTP server?",
+			Description: "SFTP is one connection to one port: NAT only has to pass that port, and sshd never needs to know or announce its public address.",
+			Choices: []Choice{
+				{
+					Value: string(NATNone), Label: "Directly: the host has the public address",
+					Picture: "internet ─▶ sshd (public IP)",
+					What:    "The public address is configured on the server itself; no router translates it.",
+					Effect:  "Rules only for the host's own firewall.",
+				},
+				{
+					Value: string(NATOneToOne), Label: "One-to-one NAT (cloud public/elastic IP)",
+					Picture: "internet ─▶ 1:1 NAT ─▶ VM",
+					What:    "A fixed public address maps every port onto a private host, as clouds do with elastic IPs.",
+					Effect:  "Opens the SFTP port on the host (or its security group); nothing to announce.",
+				},
+				{
+					Value: string(NATPortForward), Label: "Port forwarding on a router",
+					Picture: "net ─▶ router (DNAT) ─▶ sshd",
+					What:    "A router you manage forwards chosen ports (DNAT) to the server on its LAN.",
+					Effect:  "Writes router rules forwarding the one SFTP port to the server.",
+				},
+				{
+					Value: string(NATDynamicDNS), Label: "Changing address with dynamic DNS",
+					Picture: "name ─▶ changing IP ─▶ sshd",
+					What:    "The public address changes (home or small-office line); clients dial a DNS name kept up to date.",
+					Effect:  "Clients dial the name; sshd does not depend on its public address, so a change needs no restart.",
+				},
+			},
+		},
+		{
+			Key: QServerPublic, Kind: KindText,
+			Title:       "Address clients dial",
+			Description: "The public IPv4 address or DNS name clients connect to. Behind NAT this is the router's or cloud's public address, not the host's own; with dynamic DNS it is the name.",
+			Example:     "203.0.113.10",
+			Effect:      "The host in the client configs and the handout, and the destination of the client-side rules.",
+		},
+		{
+			Key: QServerHost, Kind: KindText,
+			Title:       "The SFTP server's own address",
+			Description: "The IPv4 address configured on the server (ip -4 addr shows it): the one the router or cloud forwards to.",
+			Example:     "10.20.0.2",
+			Effect:      "The address the server host's rules protect and the router's port forward points to.",
+		},
+		{
+			Key: QServerRouterWAN, Kind: KindText,
+			Title:       "Router interface facing the internet",
+			Description: "On the router that forwards the port: the interface with the public address (ip -br link on the router lists them).",
+			Example:     "eth0",
+			Effect:      "The router rules forward the SFTP port arriving on this interface.",
+		},
+		{
+			Key: QServerRouterLAN, Kind: KindText,
+			Title:       "Router interface facing the SFTP server",
+			Description: "On the same router: the interface on the SFTP server's network.",
+			Example:     "eth1",
+			Effect:      "The router rules pass the forwarded SFTP port out of this interface to the server.",
+		},
+		{
+			Key: QClientNAT, Kind: KindChoice,
+			Title:       "How does the client network reach the internet?",
+			Description: "The client opens the one SSH connection, so its firewall needs one outbound rule, to the server's SFTP port.",
+			Choices: []Choice{
+				{
+					Value: string(ClientNATNone), Label: "Directly (firewall on the client host)",
+					Picture: "client host (fw) ─▶ internet",
+					What:    "The client host has its own public address, or only its own firewall filters.",
+					Effect:  "An egress rule for the client host's own firewall.",
+				},
+				{
+					Value: string(ClientNATMasquerade), Label: "Through a Linux router you manage (masquerade)",
+					Picture: "LAN ─▶ router (masq) ─▶ net",
+					What:    "A router you manage masquerades the client LAN to the internet.",
+					Effect:  "Egress rules for that router: LAN to the server's SFTP port, replies back, nothing inbound.",
+				},
+				{
+					Value: string(ClientNATCGNAT), Label: "Carrier-grade NAT you don't control",
+					Picture: "client ─▶ ISP CGNAT ─▶ net",
+					What:    "Mobile or some ISP lines: a provider's NAT shares one public address among many customers.",
+					Effect:  "Nothing to configure on a router: the one connection is opened from your side, which any NAT lets out.",
+				},
+			},
+		},
+		{
+			Key: QClientServer, Kind: KindText,
+			Title:       "The SFTP server's address",
+			Description: "The public IPv4 address or DNS name you connect to (the server's operator tells you).",
+			Example:     "sftp.vendor.example",
+			Effect:      "The destination of the egress rules and the host in every client config.",
+		},
+		{
+			Key: QClientRouterWAN, Kind: KindText,
+			Title:       "Your router's interface facing the internet",
+			Description: "On the masquerading router: the interface with the public address (ip -br link lists them).",
+			Example:     "eth0",
+			Effect:      "The egress rules let SFTP out of this interface and its replies back in.",
+		},
+		{
+			Key: QClientRouterLAN, Kind: KindText,
+			Title:       "Your router's interface facing the LAN",
+			Description: "On the same router: the interface on the clients' network.",
+			Example:     "eth1",
+			Effect:      "The egress rules accept SFTP connections from the clients on this interface.",
+		},
+		{
+			Key: QClientLAN, Kind: KindText,
+			Title:       "The client network behind the router",
+			Description: "The LAN the clients sit on, in CIDR form: only it may open SFTP connections through the router.",
+			Example:     "192.168.1.0/24",
+			Effect:      "Only this network may open SFTP connections through the router.",
+		},
+		{
+			Key: QClientSoftware, Kind: KindMulti,
+			Title:       "Which clients should get a ready-made config?",
+			Description: "Each chosen client gets an SFTP configuration (sftp://, never ftp:// or ftps://) for the server's port and login name, which checks the server's host key.",
+			Choices: []Choice{
+				{
+					Value: string(ClientOpenSSH), Label: "OpenSSH sftp",
+					What:   "The sftp command of Linux, macOS and Windows 10 and later.",
+					Effect: "client/ssh_config with a Host entry (port, user, key, strict host key checking) for sftp -F, or to copy into ~/.ssh/config.",
+				},
+				{
+					Value: string(ClientLFTP), Label: "lftp",
+					What:   "Scriptable command-line client; runs ssh underneath.",
+					Effect: "client/lftp-sftp.rc with an sftp:// bookmark and the ssh options it runs with.",
+				},
+				{
+					Value: string(ClientFileZilla), Label: "FileZilla",
+					What:   "Desktop client with a graphical interface.",
+					Effect: "client/filezilla-sitemanager.xml with an SFTP site (Protocol 1), importable in the Site Manager.",
+				},
+				{
+					Value: string(ClientWinSCP), Label: "WinSCP",
+					What:   "Windows client with a GUI and scripting.",
+					Effect: "client/winscp.txt, a script that opens sftp:// with the server's host key pinned.",
+				},
+				{
+					Value: string(ClientRclone), Label: "rclone",
+					What:   "Sync and backup tool.",
+					Effect: "client/rclone.conf with an sftp remote that checks known_hosts.",
+				},
+			},
+		},
+		{
+			Key: QAdminNetwork, Kind: KindText,
+			Title:       "Network allowed to reach SSH on the server",
+			Description: "The generated host firewall keeps the administrator's SSH open from this network (CIDR), so applying it never locks you out. When SFTP shares sshd's port, that port is open to the SFTP clients too.",
+			Example:     "198.51.100.0/24",
+			Effect:      "The server host's rules keep SSH open from this network.",
+		},
+		{
+			Key: QAllowedClients, Kind: KindText,
+			Title:       "Networks allowed to use SFTP (comma-separated CIDRs)",
+			Description: "Only these networks reach the SFTP port. 0.0.0.0/0 means anywhere.",
+			Example:     "0.0.0.0/0",
+			Effect:      "The source networks of the SFTP rules on the server side.",
+		},
+	}
 }
