@@ -184,12 +184,12 @@ func TestWizardInTmux(t *testing.T) {
 func tmuxClassic(t *testing.T, bin string) {
 	work := t.TempDir()
 	s := startTmux(t, work, bin+` --out out --save-answers saved.yaml; echo "ftpswiz-exit=$?"; exec sleep 600`)
-	first := s.waitFor(questionTitle(t, wizard.QRole))
+	first := s.waitFor(questionTitle(t, wizard.QPartnerFTPS))
 	t.Logf("time to first frame (tmux session start to the first question on screen): %v", first)
 
-	// The panel sits beside the form at 80 columns and under it when the
-	// window narrows.
-	if scr := s.screen(); !strings.Contains(scr, "╭") || !strings.Contains(scr, "Both ends") {
+	// The panel sits beside the form at 80 columns, with the comparison,
+	// and under it when the window narrows.
+	if scr := s.screen(); !strings.Contains(scr, "╭") || !strings.Contains(scr, "FTPS and SFTP side by side") {
 		t.Fatalf("first screen:\n%s", scr)
 	}
 	s.tmux("resize-window", "-t", "wiz", "-x", "60", "-y", "24")
@@ -199,10 +199,18 @@ func tmuxClassic(t *testing.T, bin string) {
 				return false
 			}
 		}
-		return strings.Contains(scr, "╭") && strings.Contains(scr, "Which end of the FTPS")
+		return strings.Contains(scr, "╭") && strings.Contains(scr, "Does the other side accept")
 	})
 	s.tmux("resize-window", "-t", "wiz", "-x", "80", "-y", "24")
 
+	// The partner accepts only FTPS: y, and FTPS is pre-selected with the
+	// reasons beside it.
+	s.step(wizard.QPartnerFTPS, func() { s.keys("y") })
+	s.step(wizard.QProtocol, func() {
+		s.waitFor("Recommended: FTPS")
+		s.waitFor("> FTPS (FTP over TLS")
+		s.keys("Enter")
+	})
 	s.step(wizard.QRole, func() { s.keys("Enter") })      // both
 	s.step(wizard.QServerNAT, func() { s.keys("Enter") }) // port-forward
 	s.step(wizard.QServerPublic, func() { s.typeLine("198.51.100.10") })
@@ -286,6 +294,8 @@ func tmuxInterrupted(t *testing.T, bin string) {
 		t.Run(key, func(t *testing.T) {
 			work := t.TempDir()
 			s := startTmux(t, work, bin+` --out out --save-answers saved.yaml; echo "ftpswiz-exit=$?"; exec sleep 600`)
+			s.step(wizard.QPartnerFTPS, func() { s.keys("y") })
+			s.step(wizard.QProtocol, func() { s.keys("Enter") })
 			s.step(wizard.QRole, func() { s.keys("Enter") })
 			s.step(wizard.QServerNAT, func() { s.keys("Enter") })
 			s.step(wizard.QServerPublic, func() { s.keys(key) })
@@ -318,6 +328,13 @@ func tmuxAccessible(t *testing.T, bin string) {
 		// match the previous prompt.
 		s.waitFor(prompt + " " + line)
 	}
+	s.waitFor(questionTitle(t, wizard.QPartnerFTPS))
+	s.waitFor("[y/N]")
+	s.keys("y", "Enter") // the other side accepts only FTP or FTPS
+	// The recommendation follows at once (the comparison scrolls away).
+	s.waitFor("Recommended: FTPS.")
+	s.waitFor("Enter a number between 1 and 2:")
+	s.keys("Enter")                                // FTPS, the default
 	answer("Enter a number between 1 and 3:", "2") // role: client
 	s.waitFor("Which kind of FTPS?")
 	s.keys("Enter") // explicit
@@ -354,7 +371,7 @@ func BenchmarkWizardFirstFrame(b *testing.B) {
 	bin := buildFTPSwiz(b, b.TempDir())
 	for _, c := range []struct{ name, cmd string }{
 		{"ftpswiz", bin},
-		{"baseline-echo", `echo 'Which end of the FTPS'; exec sleep 60`},
+		{"baseline-echo", `echo 'Does the other side accept'; exec sleep 60`},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			var total time.Duration
@@ -381,7 +398,7 @@ func firstFrame(b *testing.B, cmd string) time.Duration {
 	deadline := start.Add(15 * time.Second)
 	for time.Now().Before(deadline) {
 		scr, _ := exec.Command("tmux", "-S", sock, "capture-pane", "-p", "-t", "wiz").Output()
-		if strings.Contains(string(scr), "Which end of the FTPS") {
+		if strings.Contains(string(scr), "Does the other side accept") {
 			return time.Since(start)
 		}
 		time.Sleep(2 * time.Millisecond)

@@ -52,10 +52,10 @@ func (a *accessible) printf(format string, args ...any) {
 }
 
 func (a *accessible) run() (*Result, error) {
-	a.printf("ftpswiz: FTPS deployment wizard, accessible mode.\n" +
+	a.printf("ftpswiz: FTPS or SFTP deployment wizard, accessible mode.\n" +
 		"Answer each question and press Enter; an empty answer keeps the value in brackets or the choice shown as default. " +
 		"End the input (Ctrl-D) or press Ctrl-C to quit without writing anything.\n")
-	s := stepRole
+	s := stepPartner
 	for {
 		if err := a.ctx.Err(); err != nil {
 			return nil, ErrAborted
@@ -83,7 +83,17 @@ func (a *accessible) run() (*Result, error) {
 }
 
 func (a *accessible) askStep(s step) error {
-	a.printf("\n%s\n", s.title())
+	a.printf("\n%s\n", s.titleFor(a.d.protocol()))
+	switch s {
+	case stepPartner:
+		a.comparison()
+	case stepProtocol:
+		rec, changed := a.d.preselect()
+		if changed {
+			a.printf("With your answers so far the recommendation changed.\n")
+		}
+		a.recommendation(rec)
+	}
 	// Each field is built just before it is asked, so its default reflects
 	// the answers given a moment ago (the fields of a step never depend on
 	// each other's presence, only on their defaults).
@@ -92,7 +102,28 @@ func (a *accessible) askStep(s step) error {
 			return err
 		}
 	}
+	a.d.answered[s] = true
 	return nil
+}
+
+// comparison prints FTPS and SFTP side by side as plain sentences.
+func (a *accessible) comparison() {
+	a.printf("\nFTPS and SFTP compared, aspect by aspect (ftpswiz compare prints the same).\n")
+	for _, r := range wizard.Comparison() {
+		a.printf("%s. FTPS: %s SFTP: %s\n", r.Aspect, r.FTPS, r.SFTP)
+	}
+}
+
+// recommendation prints the recommended protocol with its reasons and
+// caveats; the protocol question then offers it as the default.
+func (a *accessible) recommendation(rec wizard.Recommendation) {
+	a.printf("\nRecommended: %s.\n", protocolName(rec.Protocol))
+	for _, r := range rec.Reasons {
+		a.printf("Why: %s\n", r)
+	}
+	for _, c := range rec.Caveats {
+		a.printf("Keep in mind: %s\n", c)
+	}
 }
 
 // ask runs one field until the domain accepts its value.
@@ -104,15 +135,15 @@ func (a *accessible) ask(sp spec) error {
 			WithShowHelp(false).
 			WithInput(a.in).
 			WithOutput(a.out)
-		if err := form.RunWithContext(a.ctx); err != nil {
+		if err := a.runForm(form); err != nil {
 			return fmt.Errorf("ask %s: %w", sp.q.Key, err)
 		}
 		if a.in.done() {
 			return ErrAborted
 		}
-		if sp.hovered != nil && sp.selected == nil {
-			if c, ok := sp.q.Choice(fmt.Sprint(sp.field.GetValue())); ok {
-				a.printf("Chosen: %s. In the output: %s\n", c.Label, c.Effect)
+		if sp.chosen != nil {
+			if c, ok := sp.q.Choice(sp.chosen()); ok {
+				a.printf("Chosen: %s. %s\n", c.Label, effectLine(sp.q, c))
 			}
 		}
 		if sp.q.Key == wizard.QTransfers {
@@ -155,7 +186,14 @@ func (a *accessible) review() (step, error) {
 		return 0, fmt.Errorf("plan: %w", err)
 	}
 	a.plan = plan
-	a.printf("\nReview\n\nPort map: who opens which connections. Return traffic is allowed on every side.\n")
+	a.printf("\nReview\n")
+	if rec := recheck(a.d); rec != nil {
+		a.printf("\nWith all your answers ftpswiz recommends %s, not %s.\n", protocolName(rec.Protocol), protocolName(a.d.protocol()))
+		for _, r := range rec.Reasons {
+			a.printf("Why: %s\n", r)
+		}
+	}
+	a.printf("\nPort map: who opens which connections. Return traffic is allowed on every side.\n")
 	for _, l := range portMapSentences(plan) {
 		a.printf("%s\n", l)
 	}
@@ -171,9 +209,11 @@ func (a *accessible) review() (step, error) {
 		return stepOutput, nil
 	}
 	more := false
-	c := huh.NewConfirm().
-		Title("Change the TLS and server settings (certificate, TLS profile, vsftpd build, users, SSH network, passive start, active mode)?").
-		Value(&more)
+	title := "Change the TLS and server settings (certificate, TLS profile, vsftpd build, users, SSH network, passive start, active mode)?"
+	if a.d.sftp() {
+		title = "Change the optional settings (" + optionalSettings(a.d) + ")?"
+	}
+	c := huh.NewConfirm().Title(title).Value(&more)
 	if err := a.runField(c); err != nil {
 		return 0, err
 	}
@@ -190,13 +230,30 @@ func (a *accessible) runField(f huh.Field) error {
 		WithShowHelp(false).
 		WithInput(a.in).
 		WithOutput(a.out)
-	if err := form.RunWithContext(a.ctx); err != nil {
+	if err := a.runForm(form); err != nil {
 		return fmt.Errorf("prompt: %w", err)
 	}
 	if a.in.done() {
 		return ErrAborted
 	}
 	return nil
+}
+
+// runForm runs a one-field accessible form. When the input ends right
+// after an answer a select refused ("abc" for a number), huh 2.0.3's
+// accessible select indexes its options with that answer and panics; the
+// input has ended then, so that is the end of input (ErrAborted), as
+// everywhere else. Any other panic is left alone.
+func (a *accessible) runForm(form *huh.Form) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if !a.in.done() {
+				panic(r)
+			}
+			err = ErrAborted
+		}
+	}()
+	return form.RunWithContext(a.ctx)
 }
 
 func (a *accessible) checkOutDir(dir string) error {

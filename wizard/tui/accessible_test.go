@@ -20,6 +20,8 @@ func script(lines ...string) string { return strings.Join(lines, "\n") + "\n" }
 func TestAccessibleClientOnly(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "out")
 	in := script(
+		"y",                  // the other side accepts only FTP or FTPS
+		"",                   // protocol: FTPS (recommended, the default)
 		"2",                  // role: client
 		"",                   // mode: explicit (the default)
 		"3",                  // client network: carrier-grade NAT
@@ -77,6 +79,8 @@ func TestAccessibleClientOnly(t *testing.T) {
 func TestAccessibleClassicWithOptionalSettings(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "out")
 	in := script(
+		"y",             // the other side accepts only FTP or FTPS
+		"",              // protocol: FTPS (recommended)
 		"",              // role: both
 		"",              // nat: port-forward
 		"10.0.0.1",      // public address: private, refused
@@ -126,7 +130,7 @@ func TestAccessibleClassicWithOptionalSettings(t *testing.T) {
 
 func TestAccessibleEndOfInputWritesNothing(t *testing.T) {
 	for _, n := range []int{0, 1, 5, 12} {
-		lines := strings.Split(strings.TrimSuffix(script("", "", "198.51.100.10", "10.20.0.2", "wan0", "lan0", "", "16", "", "wan0", "lan0", "192.168.50.0/24", "0", "0", "", ""), "\n"), "\n")
+		lines := strings.Split(strings.TrimSuffix(script("y", "", "", "", "198.51.100.10", "10.20.0.2", "wan0", "lan0", "", "16", "", "wan0", "lan0", "192.168.50.0/24", "0", "0", "", ""), "\n"), "\n")
 		in := strings.Join(lines[:n], "\n")
 		if n > 0 {
 			in += "\n"
@@ -141,6 +145,18 @@ func TestAccessibleEndOfInputWritesNothing(t *testing.T) {
 		}
 		if _, err := os.Stat(out); !os.IsNotExist(err) {
 			t.Errorf("after %d lines: output directory exists (%v)", n, err)
+		}
+	}
+	// The input ends right after an answer a numbered choice refuses:
+	// huh's accessible select would index its options with it; the wizard
+	// ends as for any other end of input.
+	for _, in := range []string{script("y", "abc"), script("y", "", "7"), script("n", "n", "", "", "", "x")} {
+		_, err := Run(context.Background(), Options{
+			Accessible: true, In: strings.NewReader(in), Out: io.Discard,
+			Detector: fixtureDetector(), OutDir: t.TempDir(),
+		})
+		if !errors.Is(err, ErrAborted) {
+			t.Errorf("input %q: err %v, want ErrAborted", in, err)
 		}
 	}
 }
@@ -175,7 +191,7 @@ func TestAccessibleConfirmsOverwrite(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(out, "REPORT.md"), []byte("old\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	answers := []string{"2", "", "3", "ftp.vendor.example", "50000-50099", "0", "0", ""}
+	answers := []string{"y", "", "2", "", "3", "ftp.vendor.example", "50000-50099", "0", "0", ""}
 	for _, tt := range []struct {
 		name string
 		then []string

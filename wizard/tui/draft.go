@@ -15,6 +15,16 @@ import (
 // the sections and fields the role and NAT types do not use. It makes no
 // decisions: wizard.Decide does, on the result.
 type draft struct {
+	// PartnerFTPS and ClientCerts are the facts Recommend needs that the
+	// answers file does not hold; Protocol is the user's choice.
+	PartnerFTPS bool
+	ClientCerts bool
+	Protocol    wizard.Protocol
+	// recommended is the protocol last pre-selected from the
+	// recommendation: the choice is pre-selected again only when the
+	// recommendation changes, so going back keeps an override.
+	recommended wizard.Protocol
+
 	Role wizard.Role
 
 	ServerNAT      wizard.ServerNAT
@@ -35,13 +45,18 @@ type draft struct {
 	Users          string
 	ActiveMode     string // "yes" or "no"
 
+	SFTPPort     string
+	SFTPUsers    string
+	SFTPPassword string // "yes" or "no"
+
 	ClientNAT     wizard.ClientNAT
 	ClientServer  string
 	ClientPassive string
 	ClientWAN     string
 	ClientLAN     string
 	ClientLANCIDR string
-	Software      []wizard.ClientSoftware
+	Software      []wizard.ClientSoftware // FTPS clients
+	SFTPSoftware  []wizard.ClientSoftware // SFTP clients
 	ClientUser    string
 
 	Firewalls []wizard.Firewall
@@ -49,6 +64,10 @@ type draft struct {
 	// Advanced is set when the user asked for the optional settings (TLS,
 	// vsftpd build and users, SSH network, passive start, active mode).
 	Advanced bool
+
+	// answered marks the steps the user has completed: the recommendation
+	// uses their answers and not the defaults of steps not yet seen.
+	answered [stepCount]bool
 }
 
 // newDraft starts a draft with the defaults of the common case and the
@@ -68,8 +87,11 @@ func newDraft(def defaults) *draft {
 		SSLReuse:     "yes",
 		Flavour:      def.Flavour,
 		ActiveMode:   "no",
+		SFTPPort:     strconv.Itoa(wizard.DefaultSSHPort),
+		SFTPPassword: "no",
 		ClientNAT:    wizard.ClientNATMasquerade,
 		Software:     []wizard.ClientSoftware{wizard.ClientLFTP, wizard.ClientCurl},
+		SFTPSoftware: []wizard.ClientSoftware{wizard.ClientOpenSSH},
 		Firewalls:    slices.Clone(def.Firewalls),
 	}
 	if d.Flavour == "" {
@@ -81,16 +103,36 @@ func newDraft(def defaults) *draft {
 	return d
 }
 
-// answers maps the draft onto the answers schema.
+// sftp reports whether SFTP is chosen.
+func (d *draft) sftp() bool { return d.Protocol == wizard.ProtocolSFTP }
+
+// protocol is the protocol chosen, FTPS until the user chooses.
+func (d *draft) protocol() wizard.Protocol {
+	if d.sftp() {
+		return wizard.ProtocolSFTP
+	}
+	return wizard.ProtocolFTPS
+}
+
+// answers maps the draft onto the answers schema: for SFTP without the
+// FTPS-only fields (mode, capacity, TLS, vsftpd, passive range), which
+// Decide refuses with protocol sftp.
 func (d *draft) answers() wizard.Answers {
 	a := wizard.Answers{
-		Version: wizard.SchemaVersion,
-		Role:    d.Role,
-		FTPS: wizard.FTPS{
-			Mode:       d.Mode,
-			ActiveMode: d.ActiveMode == "yes",
-		},
+		Version:   wizard.SchemaVersion,
+		Protocol:  d.protocol(),
+		Role:      d.Role,
 		Firewalls: slices.Clone(d.Firewalls),
+	}
+	sftp := d.sftp()
+	if sftp {
+		x := &wizard.SFTP{Port: atoi(d.SFTPPort), PasswordAuthentication: new(d.SFTPPassword == "yes")}
+		if d.Role.HasServer() {
+			x.Users = splitList(d.SFTPUsers)
+		}
+		a.SFTP = x
+	} else {
+		a.FTPS = wizard.FTPS{Mode: d.Mode, ActiveMode: d.ActiveMode == "yes"}
 	}
 	if d.Role.HasServer() {
 		s := &wizard.Server{
@@ -98,15 +140,17 @@ func (d *draft) answers() wizard.Answers {
 			NAT:            d.ServerNAT,
 			AllowedClients: splitList(d.AllowedClients),
 			AdminNetwork:   strings.TrimSpace(d.AdminNetwork),
-			PassiveStart:   atoi(d.PassiveStart),
-			Capacity:       wizard.Capacity{Transfers: atoi(d.Transfers)},
-			TLS: wizard.TLS{
+		}
+		if !sftp {
+			s.PassiveStart = atoi(d.PassiveStart)
+			s.Capacity = wizard.Capacity{Transfers: atoi(d.Transfers)}
+			s.TLS = wizard.TLS{
 				CertFile:        strings.TrimSpace(d.CertFile),
 				KeyFile:         strings.TrimSpace(d.KeyFile),
 				Profile:         d.Profile,
 				RequireSSLReuse: new(d.SSLReuse != "no"),
-			},
-			Vsftpd: wizard.Vsftpd{Flavour: d.Flavour, Users: splitList(d.Users)},
+			}
+			s.Vsftpd = wizard.Vsftpd{Flavour: d.Flavour, Users: splitList(d.Users)}
 		}
 		if d.ServerNAT.Behind() {
 			s.HostAddress = strings.TrimSpace(d.Host)
@@ -125,6 +169,9 @@ func (d *draft) answers() wizard.Answers {
 			Software: slices.Clone(d.Software),
 			User:     strings.TrimSpace(d.ClientUser),
 		}
+		if sftp {
+			c.Software = slices.Clone(d.SFTPSoftware)
+		}
 		if d.ClientNAT == wizard.ClientNATMasquerade {
 			c.Router = &wizard.Router{
 				WANInterface: strings.TrimSpace(d.ClientWAN),
@@ -134,11 +181,73 @@ func (d *draft) answers() wizard.Answers {
 		}
 		if d.Role == wizard.RoleClient {
 			c.ServerAddress = strings.TrimSpace(d.ClientServer)
-			c.PassivePorts = strings.TrimSpace(d.ClientPassive)
+			if !sftp {
+				c.PassivePorts = strings.TrimSpace(d.ClientPassive)
+			}
 		}
 		a.Client = c
 	}
 	return a
+}
+
+// recommendAnswers are the answers Recommend weighs: only those of the
+// steps the user has completed, so that the defaults of steps not yet
+// seen (both ends behind NAT) are not presented as the user's facts. At
+// the first step there are none.
+func (d *draft) recommendAnswers() wizard.Answers {
+	var r wizard.Answers
+	if !d.answered[stepRole] {
+		return r
+	}
+	full := d.answers()
+	r.Role = full.Role
+	if full.Server != nil && d.answered[stepServerNAT] {
+		r.Server = &wizard.Server{NAT: full.Server.NAT}
+		if d.answered[stepCapacity] {
+			r.Server.Capacity = full.Server.Capacity
+		}
+	}
+	if full.Client != nil && d.answered[stepClientNAT] {
+		r.Client = &wizard.Client{NAT: full.Client.NAT}
+		if d.answered[stepSoftware] {
+			r.Client.Software = full.Client.Software
+		}
+	}
+	if !d.sftp() {
+		if d.answered[stepMode] {
+			r.FTPS.Mode = full.FTPS.Mode
+		}
+		if d.answered[stepAdvanced] {
+			r.FTPS.ActiveMode = full.FTPS.ActiveMode
+		}
+	}
+	return r
+}
+
+// recommendOptions are the constraints as answered; the certificates
+// answer counts only while its question is asked.
+func (d *draft) recommendOptions() wizard.RecommendOptions {
+	return wizard.RecommendOptions{
+		PartnerRequiresFTPS: d.PartnerFTPS,
+		ClientCertificates:  d.ClientCerts && d.applies(stepCertificates),
+	}
+}
+
+// recommend recommends a protocol from the answers given so far.
+func (d *draft) recommend() wizard.Recommendation {
+	return wizard.Recommend(d.recommendAnswers(), d.recommendOptions())
+}
+
+// preselect pre-selects the recommended protocol when the recommendation
+// changed since the last pre-selection (always the first time). It
+// returns the recommendation and whether it changed a choice made before.
+func (d *draft) preselect() (rec wizard.Recommendation, changed bool) {
+	rec = d.recommend()
+	if rec.Protocol != d.recommended {
+		changed = d.recommended != "" && d.Protocol != rec.Protocol
+		d.Protocol, d.recommended = rec.Protocol, rec.Protocol
+	}
+	return rec, changed
 }
 
 // atoi reads a number field; anything that is not a whole number is 0 (the

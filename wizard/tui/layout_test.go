@@ -14,6 +14,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/ftpswiz/ftpswiz/wizard"
 )
 
 // fits fails unless every line of the view fits the terminal.
@@ -34,6 +36,19 @@ func TestLayoutFitsTheTerminal(t *testing.T) {
 	sizes := []struct{ w, h int }{{80, 24}, {60, 24}, {100, 40}, {45, 16}}
 	for _, sz := range sizes {
 		d := newDriver(t, Options{Detector: fixtureDetector(), OutDir: t.TempDir()}, sz.w, sz.h)
+		fits(t, d.m.View().Content, sz.w, sz.h, "partner")
+		d.key(keyMsg(tea.KeyPgDown, 0), keyMsg(tea.KeyPgDown, 0))
+		fits(t, d.m.View().Content, sz.w, sz.h, "partner, comparison scrolled")
+		d.key(keyEnter)
+		fits(t, d.m.View().Content, sz.w, sz.h, "certificates")
+		d.key(keyEnter)
+		d.expect(stepProtocol, wizard.QProtocol)
+		fits(t, d.m.View().Content, sz.w, sz.h, "protocol")
+		for range 20 {
+			d.key(keyMsg(tea.KeyPgDown, 0))
+		}
+		fits(t, d.m.View().Content, sz.w, sz.h, "protocol, comparison at its end")
+		d.key(keyUp, keyEnter) // FTPS
 		fits(t, d.m.View().Content, sz.w, sz.h, "role")
 		d.key(keyEnter, keyEnter)
 		fits(t, d.m.View().Content, sz.w, sz.h, "server addresses")
@@ -71,7 +86,7 @@ func TestPanelBesideOrBelowAndResize(t *testing.T) {
 	// Narrow: stacked, the panel under the form.
 	d.send(tea.WindowSizeMsg{Width: 60, Height: 30})
 	view := d.view()
-	form, panel := strings.Index(view, "Which end of the FTPS"), strings.Index(view, "╭")
+	form, panel := strings.Index(view, "Does the other side accept"), strings.Index(view, "╭")
 	if form < 0 || panel < form {
 		t.Errorf("60 columns: panel not under the form:\n%s", view)
 	}
@@ -111,6 +126,7 @@ func TestLightAndDarkBackground(t *testing.T) {
 
 func TestSidePanelFollowsTheCursor(t *testing.T) {
 	d := newDriver(t, Options{Detector: fixtureDetector(), OutDir: t.TempDir()}, 100, 30)
+	d.chooseFTPS()
 	d.key(keyEnter) // both
 	for _, tt := range []struct {
 		key  tea.KeyPressMsg

@@ -21,8 +21,11 @@ const (
 	sideBySideMin = 72 // narrower terminals stack the panel under the form
 	panelMin      = 34
 	panelMax      = 46
-	headerLines   = 2 // title line and notice line
-	footerLines   = 2 // blank line and help line
+	// protocolPanelMax is the widest panel of the protocol steps, which
+	// holds the comparison.
+	protocolPanelMax = 64
+	headerLines      = 2 // title line and notice line
+	footerLines      = 2 // blank line and help line
 )
 
 // Model is the wizard as a Bubble Tea model: one huh form per step, a side
@@ -46,6 +49,14 @@ type Model struct {
 	// write error).
 	notice string
 	page   scroller
+	// panelTop is the first line shown of a scrolling side panel (the
+	// protocol steps').
+	panelTop int
+	// rec is the recommendation the protocol step pre-selected; recheck is
+	// the recommendation on all the answers when it differs from the
+	// protocol chosen (review).
+	rec     wizard.Recommendation
+	recheck *wizard.Recommendation
 
 	plan     *wizard.Plan
 	problems []*wizard.FieldError
@@ -82,7 +93,7 @@ func newModel(cfg *config) *Model {
 // Init starts at the first step and asks the terminal for its background
 // colour and size.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(m.enter(stepRole), tea.RequestBackgroundColor, tea.RequestWindowSize)
+	return tea.Batch(m.enter(stepPartner), tea.RequestBackgroundColor, tea.RequestWindowSize)
 }
 
 // Update handles a message.
@@ -122,6 +133,18 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) updateForm(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if k, ok := msg.(tea.KeyPressMsg); ok && m.step.choosesProtocol() {
+		// The comparison panel scrolls; huh's confirm and select fields
+		// do not use these keys.
+		switch k.String() {
+		case "pgdown":
+			m.panelTop += max(m.panelInnerHeight()-2, 1)
+			return m, nil
+		case "pgup":
+			m.panelTop = max(m.panelTop-max(m.panelInnerHeight()-2, 1), 0)
+			return m, nil
+		}
+	}
 	if k, ok := msg.(tea.KeyPressMsg); ok && k.String() == "shift+tab" {
 		// Going back is handled here rather than by huh, which refuses to
 		// leave a field that does not validate (an empty required one).
@@ -164,6 +187,7 @@ func (m *Model) completeStep() tea.Cmd {
 			return cmd
 		}
 	}
+	m.d.answered[m.step] = true
 	if m.step == stepOutput {
 		return m.prepareWrite()
 	}
@@ -190,6 +214,14 @@ func (m *Model) back() tea.Cmd {
 func (m *Model) enter(s step) tea.Cmd {
 	m.step = s
 	m.form, m.specs = nil, nil
+	m.panelTop = 0
+	if s == stepProtocol {
+		rec, changed := m.d.preselect()
+		m.rec = rec
+		if changed {
+			m.notice = "With your answers so far ftpswiz now recommends " + protocolName(rec.Protocol) + ": it is selected."
+		}
+	}
 	switch s {
 	case stepReview:
 		m.prepareReview()
@@ -264,13 +296,16 @@ func keyMap() *huh.KeyMap {
 	km.Input.Prev = key.NewBinding(key.WithDisabled())
 	km.Select.Prev = key.NewBinding(key.WithDisabled())
 	km.MultiSelect.Prev = key.NewBinding(key.WithDisabled())
+	km.Confirm.Prev = key.NewBinding(key.WithDisabled())
 	return km
 }
 
 // prepareReview decides the plan from the answers and renders the files it
-// implies.
+// implies, and checks the protocol against the recommendation on all the
+// answers.
 func (m *Model) prepareReview() {
 	m.plan, m.problems, m.files = nil, nil, nil
+	m.recheck = recheck(m.d)
 	plan, err := wizard.Decide(m.d.answers())
 	switch {
 	case err != nil && len(wizard.FieldErrors(err)) > 0:
@@ -313,6 +348,8 @@ func (m *Model) updateReview(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case "a":
 		m.d.Advanced = true
 		return m, m.enter(stepAdvanced)
+	case "p":
+		return m, m.enter(stepProtocol)
 	case "shift+tab", "left":
 		return m, m.back()
 	}
@@ -423,6 +460,11 @@ func (m *Model) areas() (formW, formH, panelW, panelH int) {
 	body := m.bodyHeight()
 	if m.width >= sideBySideMin {
 		panelW = min(max(m.width*2/5, panelMin), panelMax)
+		if m.step.choosesProtocol() {
+			// The comparison needs the room more than the yes/no
+			// questions do.
+			panelW = min(max(m.width/2, panelMin), protocolPanelMax)
+		}
 		return m.width - panelW - 1, body, panelW, body
 	}
 	panelH = min(max(body/3, 5), 10)
@@ -438,9 +480,12 @@ func (m *Model) refreshPage() {
 		case len(m.problems) > 0:
 			m.page.set(problemsText(m.problems, m.b, w, m.st))
 		case m.plan != nil:
-			hint := "Press enter to choose where to write the files, or a to change the TLS settings " +
-				"(certificate, profile), the vsftpd build, users, SSH network, passive start or active mode."
-			m.page.set(m.st.Dim.Render(wrap(w, hint)) + "\n\n" + reviewText(m.plan, w, m.st))
+			hint := "Press enter to choose where to write the files, or a to change " + optionalSettings(m.d) + "."
+			text := m.st.Dim.Render(wrap(w, hint)) + "\n\n"
+			if m.recheck != nil {
+				text += recheckText(m.d, *m.recheck, w, m.st) + "\n\n"
+			}
+			m.page.set(text + reviewText(m.plan, w, m.st))
 		default:
 			m.page.set("")
 		}
@@ -476,9 +521,12 @@ func (m *Model) render() string {
 		body, keys = "Writing files to "+m.outDir+" …", ""
 	case m.step == stepReview:
 		body = m.page.view()
-		if len(m.problems) > 0 {
+		switch {
+		case len(m.problems) > 0:
 			keys = "enter go to the problem • shift+tab back • ↑↓ scroll • esc quit"
-		} else {
+		case m.recheck != nil:
+			keys = "enter continue • p protocol • a more settings • shift+tab back • ↑↓ scroll • esc quit"
+		default:
 			keys = "enter continue • a more settings • shift+tab back • ↑↓ scroll • esc quit"
 		}
 	case m.step == stepConfirm:
@@ -501,8 +549,11 @@ func (m *Model) formHelp() string {
 			binds = append(binds, b)
 		}
 	}
-	if m.step > stepRole || m.focusedIndex() > 0 {
+	if m.step > stepPartner || m.focusedIndex() > 0 {
 		binds = append(binds, key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "back")))
+	}
+	if m.step.choosesProtocol() {
+		binds = append(binds, key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "more")))
 	}
 	binds = append(binds, key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "quit")))
 	h := help.New()
@@ -512,8 +563,12 @@ func (m *Model) formHelp() string {
 
 func (m *Model) header() string {
 	idx, total := m.progress()
-	left := m.st.Header.Render("ftpswiz") + " " + m.st.StepInfo.Render("FTPS wizard")
-	right := m.st.StepInfo.Render(fmt.Sprintf("%d/%d %s", idx, total, m.step.title()))
+	what := "FTPS or SFTP"
+	if m.step > stepProtocol {
+		what = protocolName(m.d.protocol()) + " wizard"
+	}
+	left := m.st.Header.Render("ftpswiz") + " " + m.st.StepInfo.Render(what)
+	right := m.st.StepInfo.Render(fmt.Sprintf("%d/%d %s", idx, total, m.step.titleFor(m.d.protocol())))
 	gap := max(m.width-lipgloss.Width(left)-lipgloss.Width(right), 1)
 	line := left + strings.Repeat(" ", gap) + right
 	notice := ""
@@ -527,7 +582,7 @@ func (m *Model) header() string {
 // apply, and their number.
 func (m *Model) progress() (int, int) {
 	idx, total := 0, 0
-	for s := stepRole; s < stepCount; s++ {
+	for s := stepPartner; s < stepCount; s++ {
 		if s == stepConfirm && m.step != stepConfirm {
 			continue
 		}
@@ -549,7 +604,13 @@ func (m *Model) formBody() string {
 	inner := panelW - m.st.Panel.GetHorizontalFrameSize()
 	innerH := panelH - m.st.Panel.GetVerticalFrameSize()
 	secs := m.panelSections()
-	panel := m.st.Panel.Width(panelW).Render(renderSections(secs, inner, innerH, m.st))
+	var content string
+	if m.step.choosesProtocol() {
+		content = m.scrolledPanel(renderSections(secs, inner, 0, m.st), innerH)
+	} else {
+		content = renderSections(secs, inner, innerH, m.st)
+	}
+	panel := m.st.Panel.Width(panelW).Render(content)
 	if m.width >= sideBySideMin {
 		form = lipgloss.NewStyle().Width(formW).Render(form)
 		return lipgloss.JoinHorizontal(lipgloss.Top, form, " ", panel)
@@ -558,7 +619,7 @@ func (m *Model) formBody() string {
 }
 
 // panelSections explains the focused question and summarises the answers
-// so far.
+// so far; on the protocol steps it recommends and compares instead.
 func (m *Model) panelSections() []panelSection {
 	var secs []panelSection
 	focused := m.form.GetFocusedField()
@@ -568,7 +629,39 @@ func (m *Model) panelSections() []panelSection {
 			break
 		}
 	}
+	if m.step.choosesProtocol() {
+		return protocolSections(secs, focused.GetKey(), m.rec)
+	}
 	return append(secs, summary(m.d, m.step))
+}
+
+// panelInnerHeight is the number of text lines the side panel holds.
+func (m *Model) panelInnerHeight() int {
+	_, _, _, panelH := m.areas()
+	return max(panelH-m.st.Panel.GetVerticalFrameSize(), 1)
+}
+
+// scrolledPanel shows height lines of the panel's text from panelTop, the
+// last of them saying where the view is when the text is longer.
+func (m *Model) scrolledPanel(text string, height int) string {
+	lines := strings.Split(text, "\n")
+	if height < 2 || len(lines) <= height {
+		m.panelTop = 0
+		return text
+	}
+	visible := height - 1
+	m.panelTop = min(m.panelTop, len(lines)-visible)
+	end := m.panelTop + visible
+	where := fmt.Sprintf("%d-%d/%d", m.panelTop+1, end, len(lines))
+	switch {
+	case m.panelTop == 0:
+		where = "pgdn ▾ " + where
+	case end == len(lines):
+		where = "pgup ▴ " + where
+	default:
+		where = "pgup/pgdn " + where
+	}
+	return strings.Join(lines[m.panelTop:end], "\n") + "\n" + m.st.Dim.Render(where)
 }
 
 // truncate cuts a line to width columns.

@@ -5,10 +5,14 @@ import (
 	"strconv"
 	"strings"
 
+	"charm.land/lipgloss/v2"
+
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
 
-// panelSection is a titled block of the side panel.
+// panelSection is a titled block of the side panel. A line "LABEL\tTEXT"
+// shows LABEL in bold with TEXT wrapped beside it (hanging indent); a line
+// "• TEXT" wraps under its text.
 type panelSection struct {
 	Title string
 	Lines []string
@@ -30,7 +34,7 @@ func explain(sp spec, d *draft, def defaults) []panelSection {
 		if c.Picture != "" {
 			lines = append(lines, c.Picture, "")
 		}
-		lines = append(lines, c.What, "", "In the output: "+c.Effect)
+		lines = append(lines, c.What, "", effectLine(q, c))
 		title := c.Label
 		if sp.selected != nil {
 			if sp.selected(v) {
@@ -58,6 +62,15 @@ func explain(sp spec, d *draft, def defaults) []panelSection {
 		}
 	}
 	return secs
+}
+
+// effectLine says what a choice changes: in the output, or for the
+// recommendation's questions in the recommendation.
+func effectLine(q wizard.Question, c wizard.Choice) string {
+	if q.Key == wizard.QPartnerFTPS || q.Key == wizard.QClientCertificates {
+		return c.Effect
+	}
+	return "In the output: " + c.Effect
 }
 
 // sizingPreview shows the passive range the concurrency implies, with the
@@ -100,6 +113,66 @@ func sizingPreview(d *draft) panelSection {
 	return sec
 }
 
+// protocolSections are the panel of the protocol steps: the focused
+// question's explanation; on the protocol question the recommendation with
+// its reasons and caveats; then FTPS and SFTP compared aspect by aspect.
+// The panel scrolls (pgup/pgdn).
+func protocolSections(explained []panelSection, focused string, rec wizard.Recommendation) []panelSection {
+	var secs []panelSection
+	if focused == wizard.QProtocol {
+		name := protocolName(rec.Protocol)
+		secs = append(secs, panelSection{Title: "Recommended: " + name, Lines: bullets(rec.Reasons)})
+		for i := range explained {
+			if explained[i].Title == choiceLabel(rec.Protocol) {
+				explained[i].Title = "✓ " + explained[i].Title
+			}
+		}
+		secs = append(secs, explained...)
+		if len(rec.Caveats) > 0 {
+			secs = append(secs, panelSection{Title: "Keep in mind with " + name, Lines: bullets(rec.Caveats)})
+		}
+	} else {
+		secs = append(secs, explained...)
+	}
+	return append(secs, comparisonSections()...)
+}
+
+// choiceLabel is the protocol question's label of a protocol.
+func choiceLabel(p wizard.Protocol) string {
+	q, _ := wizard.QuestionFor(wizard.ProtocolFTPS, wizard.QProtocol)
+	c, _ := q.Choice(string(p))
+	return c.Label
+}
+
+// protocolName is FTPS or SFTP.
+func protocolName(p wizard.Protocol) string {
+	if p == wizard.ProtocolSFTP {
+		return "SFTP"
+	}
+	return "FTPS"
+}
+
+func bullets(xs []string) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = "• " + x
+	}
+	return out
+}
+
+// comparisonSections is wizard.Comparison compactly: a heading per
+// aspect, the FTPS and SFTP texts under it.
+func comparisonSections() []panelSection {
+	rows := wizard.Comparison()
+	secs := make([]panelSection, 0, len(rows)+1)
+	secs = append(secs, panelSection{Title: "FTPS and SFTP side by side",
+		Lines: []string{"pgdn/pgup scroll this panel; `ftpswiz compare` prints the table."}})
+	for _, r := range rows {
+		secs = append(secs, panelSection{Title: r.Aspect, Lines: []string{"FTPS\t" + r.FTPS, "SFTP\t" + r.SFTP}})
+	}
+	return secs
+}
+
 // summary is the "your setup so far" block: the answers of the steps before
 // the current one, in a few lines.
 func summary(d *draft, upTo step) panelSection {
@@ -109,6 +182,7 @@ func summary(d *draft, upTo step) panelSection {
 			sec.Lines = append(sec.Lines, line)
 		}
 	}
+	add(stepProtocol, "Protocol: "+protocolName(d.protocol()))
 	add(stepRole, "Role: "+string(d.Role))
 	add(stepServerNAT, "Server NAT: "+string(d.ServerNAT))
 	if d.ServerNAT.Behind() {
@@ -116,6 +190,16 @@ func summary(d *draft, upTo step) panelSection {
 	} else {
 		add(stepServerAddress, "Server: "+d.Public)
 	}
+	sftp := "Port " + strings.TrimSpace(d.SFTPPort)
+	if users := splitList(d.SFTPUsers); d.Role.HasServer() && len(users) > 0 {
+		sftp += ", " + strings.Join(users, ", ")
+	}
+	if d.SFTPPassword == "yes" {
+		sftp += ", passwords"
+	} else {
+		sftp += ", keys only"
+	}
+	add(stepSFTP, "SFTP: "+sftp)
 	add(stepMode, "Mode: "+string(d.Mode))
 	if n := atoi(d.Transfers); n > 0 && n <= wizard.MaxTransfers {
 		start := atoi(d.PassiveStart)
@@ -126,7 +210,11 @@ func summary(d *draft, upTo step) panelSection {
 		add(stepCapacity, fmt.Sprintf("Passive: %s", wizard.PortRange{First: start, Last: start + ports - 1}))
 	}
 	add(stepClientNAT, "Client NAT: "+string(d.ClientNAT))
-	add(stepSoftware, "Clients: "+joinValues(d.Software))
+	if d.sftp() {
+		add(stepSoftware, "Clients: "+joinValues(d.SFTPSoftware))
+	} else {
+		add(stepSoftware, "Clients: "+joinValues(d.Software))
+	}
 	add(stepFirewalls, "Firewalls: "+joinValues(d.Firewalls))
 	return sec
 }
@@ -156,7 +244,12 @@ func renderSections(secs []panelSection, width, height int, st styles) string {
 		b.WriteString(title.Render(wrap(width, s.Title)))
 		for _, l := range s.Lines {
 			b.WriteString("\n")
-			if l != "" {
+			switch label, text, ok := strings.Cut(l, "\t"); {
+			case ok:
+				b.WriteString(hang(st.Label.Render(label)+" ", text, lipgloss.Width(label)+1, width))
+			case strings.HasPrefix(l, "• "):
+				b.WriteString(hang("• ", strings.TrimPrefix(l, "• "), 2, width))
+			case l != "":
 				b.WriteString(wrap(width, l))
 			}
 		}
@@ -171,6 +264,21 @@ func renderSections(secs []panelSection, width, height int, st styles) string {
 		out = strings.Join(blocks, "\n\n")
 	}
 	return clipLines(out, height)
+}
+
+// hang writes prefix (indent columns wide) and text wrapped beside it,
+// continuation lines indented under the text.
+func hang(prefix, text string, indent, width int) string {
+	lines := strings.Split(wrap(width-indent, text), "\n")
+	pad := strings.Repeat(" ", indent)
+	for i := range lines {
+		if i == 0 {
+			lines[i] = prefix + lines[i]
+		} else {
+			lines[i] = pad + lines[i]
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 func lineCount(s string) int { return strings.Count(s, "\n") + 1 }

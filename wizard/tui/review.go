@@ -22,6 +22,8 @@ func purposeShort(p wizard.Purpose) string {
 		return "active"
 	case wizard.PurposeAdmin:
 		return "ssh"
+	case wizard.PurposeSFTP:
+		return "sftp"
 	}
 	return string(p)
 }
@@ -39,6 +41,8 @@ func purposeLabel(p wizard.Purpose) string {
 		return "active data"
 	case wizard.PurposeAdmin:
 		return "admin SSH"
+	case wizard.PurposeSFTP:
+		return "SFTP (SSH)"
 	}
 	return string(p)
 }
@@ -152,6 +156,48 @@ func reviewText(p *wizard.Plan, width int, st styles) string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
+// recheck recommends a protocol again on all the answers (at the review)
+// and returns the recommendation when it differs from the protocol chosen.
+func recheck(d *draft) *wizard.Recommendation {
+	rec := d.recommend()
+	if rec.Protocol == d.protocol() {
+		return nil
+	}
+	return &rec
+}
+
+// recheckText tells that the answers point to the other protocol, and why.
+func recheckText(d *draft, rec wizard.Recommendation, width int, st styles) string {
+	var b strings.Builder
+	b.WriteString(st.Warning.Render(wrap(width, fmt.Sprintf("With all your answers ftpswiz recommends %s, not %s:",
+		protocolName(rec.Protocol), protocolName(d.protocol())))))
+	for _, r := range rec.Reasons {
+		b.WriteString("\n")
+		b.WriteString(hang("• ", r, 2, width))
+	}
+	b.WriteString("\n")
+	b.WriteString(wrap(width, "Press p to choose again (your answers are kept), or go on with "+protocolName(d.protocol())+"."))
+	return b.String()
+}
+
+// optionalSettings names what the optional settings step asks.
+func optionalSettings(d *draft) string {
+	if !d.sftp() {
+		return "the TLS settings (certificate, profile), the vsftpd build, users, SSH network, passive start or active mode"
+	}
+	var parts []string
+	if d.Role.HasServer() {
+		parts = append(parts, "the network allowed to reach SSH", "the networks allowed to use SFTP")
+	}
+	if d.Role.HasClient() {
+		parts = append(parts, "the login name in the client configs")
+	}
+	if len(parts) > 1 {
+		return strings.Join(parts[:len(parts)-1], ", ") + " or " + parts[len(parts)-1]
+	}
+	return strings.Join(parts, "")
+}
+
 // problemsText lists the answers the domain refused, with the step that
 // asks each one.
 func problemsText(fields []*wizard.FieldError, b *builder, width int, st styles) string {
@@ -159,7 +205,7 @@ func problemsText(fields []*wizard.FieldError, b *builder, width int, st styles)
 	out.WriteString(st.Warning.Render("Some answers need fixing before ftpswiz can plan:"))
 	out.WriteString("\n\n")
 	for _, fe := range fields {
-		where := b.stepFor(fe.Field).title()
+		where := b.stepFor(fe.Field).titleFor(b.d.protocol())
 		out.WriteString(st.Label.Render(wrap(width, "• "+fe.Field+" ("+where+")")))
 		out.WriteString("\n")
 		out.WriteString(indent(wrap(width-2, fieldError(fe).Error()), "  "))

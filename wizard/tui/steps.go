@@ -17,9 +17,16 @@ import (
 type step int
 
 const (
-	stepRole step = iota
+	// The protocol choice: the two constraints Recommend needs (the
+	// certificates question only when the partner does not already decide
+	// for FTPS), then FTPS or SFTP with the recommendation pre-selected.
+	stepPartner step = iota
+	stepCertificates
+	stepProtocol
+	stepRole
 	stepServerNAT
 	stepServerAddress
+	stepSFTP
 	stepMode
 	stepCapacity
 	stepClientNAT
@@ -36,12 +43,16 @@ const (
 // title names the step in the header.
 func (s step) title() string {
 	switch s {
+	case stepPartner, stepCertificates, stepProtocol:
+		return "FTPS or SFTP?"
 	case stepRole:
 		return "Role"
 	case stepServerNAT:
 		return "Server network"
 	case stepServerAddress:
 		return "Server addresses"
+	case stepSFTP:
+		return "SFTP service"
 	case stepMode:
 		return "FTPS mode"
 	case stepCapacity:
@@ -66,16 +77,39 @@ func (s step) title() string {
 	return fmt.Sprintf("step %d", int(s))
 }
 
+// titleFor names the step for the protocol being planned.
+func (s step) titleFor(p wizard.Protocol) string {
+	if s == stepAdvanced && p == wizard.ProtocolSFTP {
+		return "Optional settings"
+	}
+	return s.title()
+}
+
 // isForm reports whether the step is a huh form (review and confirm are
 // scrollable pages of their own).
 func (s step) isForm() bool { return s != stepReview && s != stepConfirm }
+
+// choosesProtocol reports whether the step belongs to the protocol choice,
+// whose side panel holds the comparison and scrolls.
+func (s step) choosesProtocol() bool {
+	return s == stepPartner || s == stepCertificates || s == stepProtocol
+}
 
 // applies reports whether the step is asked with the answers so far; the
 // output and confirm steps are handled by the model.
 func (d *draft) applies(s step) bool {
 	switch s {
-	case stepServerNAT, stepServerAddress, stepCapacity:
+	case stepCertificates:
+		// A partner that accepts only FTPS decides already.
+		return !d.PartnerFTPS
+	case stepServerNAT, stepServerAddress:
 		return d.Role.HasServer()
+	case stepSFTP:
+		return d.sftp()
+	case stepMode:
+		return !d.sftp()
+	case stepCapacity:
+		return !d.sftp() && d.Role.HasServer()
 	case stepClientNAT, stepSoftware:
 		return d.Role.HasClient()
 	case stepClientNetwork:
@@ -115,8 +149,12 @@ type spec struct {
 	field huh.Field
 	// check validates the bound value (nil: nothing to check).
 	check func() error
-	// hovered returns the value under the cursor of a choice field.
+	// hovered returns the value under the cursor of a choice or yes/no
+	// field (for yes/no, the button selected).
 	hovered func() string
+	// chosen returns the bound value of a choice or yes/no field, as the
+	// question's choice value.
+	chosen func() string
 	// selected reports whether a value is selected (multi-choice fields).
 	selected func(value string) bool
 }
@@ -136,6 +174,12 @@ func (b *builder) fields(s step) []spec {
 	d := b.d
 	var out []spec
 	switch s {
+	case stepPartner:
+		out = append(out, b.yesNo(wizard.QPartnerFTPS, &d.PartnerFTPS))
+	case stepCertificates:
+		out = append(out, b.yesNo(wizard.QClientCertificates, &d.ClientCerts))
+	case stepProtocol:
+		out = append(out, choiceSpec(b, wizard.QProtocol, &d.Protocol))
 	case stepRole:
 		out = append(out, choiceSpec(b, wizard.QRole, &d.Role))
 	case stepServerNAT:
@@ -148,6 +192,12 @@ func (b *builder) fields(s step) []spec {
 		if d.ServerNAT == wizard.NATPortForward {
 			out = append(out, b.text(wizard.QServerRouterWAN, &d.ServerWAN), b.text(wizard.QServerRouterLAN, &d.ServerLAN))
 		}
+	case stepSFTP:
+		out = append(out, b.number(wizard.QSFTPPort, &d.SFTPPort))
+		if d.Role.HasServer() {
+			out = append(out, b.text(wizard.QSFTPUsers, &d.SFTPUsers))
+		}
+		out = append(out, choiceSpec(b, wizard.QSFTPPasswordAuth, &d.SFTPPassword))
 	case stepMode:
 		out = append(out, choiceSpec(b, wizard.QMode, &d.Mode))
 	case stepCapacity:
@@ -161,17 +211,33 @@ func (b *builder) fields(s step) []spec {
 			d.ClientLANCIDR = b.def.HostNet
 		}
 		if d.Role == wizard.RoleClient {
-			out = append(out, b.text(wizard.QClientServer, &d.ClientServer), b.text(wizard.QClientPassivePorts, &d.ClientPassive))
+			out = append(out, b.text(wizard.QClientServer, &d.ClientServer))
+			if !d.sftp() {
+				out = append(out, b.text(wizard.QClientPassivePorts, &d.ClientPassive))
+			}
 		}
 		if d.ClientNAT == wizard.ClientNATMasquerade {
 			out = append(out, b.text(wizard.QClientRouterWAN, &d.ClientWAN), b.text(wizard.QClientRouterLAN, &d.ClientLAN),
 				b.text(wizard.QClientLAN, &d.ClientLANCIDR))
 		}
 	case stepSoftware:
-		out = append(out, multiSpec(b, wizard.QClientSoftware, &d.Software))
+		if d.sftp() {
+			out = append(out, multiSpec(b, wizard.QClientSoftware, &d.SFTPSoftware))
+		} else {
+			out = append(out, multiSpec(b, wizard.QClientSoftware, &d.Software))
+		}
 	case stepFirewalls:
 		out = append(out, multiSpec(b, wizard.QFirewalls, &d.Firewalls))
 	case stepAdvanced:
+		if d.sftp() {
+			if d.Role.HasServer() {
+				out = append(out, b.text(wizard.QAdminNetwork, &d.AdminNetwork), b.text(wizard.QAllowedClients, &d.AllowedClients))
+			}
+			if d.Role.HasClient() {
+				out = append(out, b.text(wizard.QClientUser, &d.ClientUser))
+			}
+			break
+		}
 		if d.Role.HasServer() {
 			out = append(out,
 				choiceSpec(b, wizard.QFlavour, &d.Flavour),
@@ -195,18 +261,38 @@ func (b *builder) fields(s step) []spec {
 	return out
 }
 
-// question returns the texts of a question; a missing one is a programming
-// error caught by the tests.
-func question(key string) wizard.Question {
-	q, ok := wizard.QuestionByKey(key)
+// question returns the texts of a question for the protocol being
+// planned; a missing one is a programming error caught by the tests.
+func (b *builder) question(key string) wizard.Question {
+	q, ok := wizard.QuestionFor(b.d.protocol(), key)
 	if !ok {
-		panic("tui: no question " + key)
+		panic("tui: no question " + key + " for " + string(b.d.protocol()))
 	}
 	return q
 }
 
+// yesNo is a yes/no question as a confirm field: y and n answer it with
+// one key, enter keeps the selected button ("No" unless answered yes).
+func (b *builder) yesNo(key string, v *bool) spec {
+	q := b.question(key)
+	c := huh.NewConfirm().
+		Key(key).
+		Title(q.Title).
+		Description(q.Description).
+		Affirmative("Yes").
+		Negative("No").
+		Value(v)
+	value := func() string {
+		if *v {
+			return "yes"
+		}
+		return "no"
+	}
+	return spec{q: q, field: c, hovered: value, chosen: value}
+}
+
 func choiceSpec[T ~string](b *builder, key string, v *T) spec {
-	q := question(key)
+	q := b.question(key)
 	opts := make([]huh.Option[T], 0, len(q.Choices))
 	for _, c := range q.Choices {
 		label := c.Label
@@ -228,11 +314,12 @@ func choiceSpec[T ~string](b *builder, key string, v *T) spec {
 			h, _ := s.Hovered()
 			return string(h)
 		},
+		chosen: func() string { return string(*v) },
 	}
 }
 
 func multiSpec[T ~string](b *builder, key string, v *[]T) spec {
-	q := question(key)
+	q := b.question(key)
 	opts := make([]huh.Option[T], 0, len(q.Choices))
 	for _, c := range q.Choices {
 		label := c.Label
@@ -280,7 +367,7 @@ func multiSpec[T ~string](b *builder, key string, v *[]T) spec {
 
 // text is a free-text question checked by the domain's validation.
 func (b *builder) text(key string, v *string) spec {
-	q := question(key)
+	q := b.question(key)
 	check := func() error { return b.domainError(key) }
 	return b.input(q, v, func(s string) error {
 		*v = s
@@ -290,7 +377,7 @@ func (b *builder) text(key string, v *string) spec {
 
 // number is a whole-number question checked by the domain's validation.
 func (b *builder) number(key string, v *string) spec {
-	q := question(key)
+	q := b.question(key)
 	check := func() error {
 		if _, err := strconv.Atoi(strings.TrimSpace(*v)); err != nil {
 			return fmt.Errorf("%q is not a whole number; type digits only, e.g. %s", strings.TrimSpace(*v), q.Example)
@@ -421,7 +508,7 @@ func (b *builder) stepFor(errField string) step {
 	saved := b.d.Advanced
 	b.d.Advanced = true
 	defer func() { b.d.Advanced = saved }()
-	for s := stepRole; s < stepReview; s++ {
+	for s := stepPartner; s < stepReview; s++ {
 		if !b.d.applies(s) {
 			continue
 		}

@@ -18,12 +18,27 @@ import (
 
 const scenarios = "../../testdata/scenarios"
 
+// chooseFTPS answers the protocol steps as a user whose partner accepts
+// only FTPS: y, then enter on FTPS, which the recommendation pre-selected.
+// The certificates question is not asked: it cannot change the answer.
+func (d *driver) chooseFTPS() {
+	d.t.Helper()
+	d.expect(stepPartner, wizard.QPartnerFTPS)
+	d.char('y')
+	d.expect(stepProtocol, wizard.QProtocol)
+	if d.m.d.Protocol != wizard.ProtocolFTPS {
+		d.t.Fatalf("FTPS not pre-selected for a partner that requires it:\n%s", d.view())
+	}
+	d.key(keyEnter)
+}
+
 // answerClassic drives the wizard through the classic scenario of
 // testdata/scenarios/classic/answers.yaml: the vendor's vsftpd behind a
 // port-forwarding router, the customer's clients behind a masquerading
 // router, both planned at once. It stops on the output directory question.
 func answerClassic(t *testing.T, d *driver) {
 	t.Helper()
+	d.chooseFTPS()
 	d.expect(stepRole, wizard.QRole)
 	d.key(keyEnter) // both (the default)
 	d.expect(stepServerNAT, wizard.QServerNAT)
@@ -233,6 +248,7 @@ func TestOverwriteShowsDiffAndKeepsBackup(t *testing.T) {
 
 func TestBackNavigation(t *testing.T) {
 	d := newDriver(t, Options{Detector: fixtureDetector(), OutDir: t.TempDir()}, 80, 24)
+	d.chooseFTPS()
 	d.key(keyEnter, keyEnter)
 	d.expect(stepServerAddress, wizard.QServerPublic)
 	d.replace("198.51.100.10")
@@ -245,8 +261,11 @@ func TestBackNavigation(t *testing.T) {
 	}{
 		{"within the step (huh)", stepServerAddress, wizard.QServerPublic},
 		{"to the previous step", stepServerNAT, wizard.QServerNAT},
-		{"to the first step", stepRole, wizard.QRole},
-		{"nothing before the first step", stepRole, wizard.QRole},
+		{"to the role", stepRole, wizard.QRole},
+		{"to the protocol", stepProtocol, wizard.QProtocol},
+		// The certificates question is skipped: the partner decided.
+		{"to the first step", stepPartner, wizard.QPartnerFTPS},
+		{"nothing before the first step", stepPartner, wizard.QPartnerFTPS},
 	}
 	for _, tt := range tests {
 		d.key(keyShiftTab)
@@ -258,9 +277,15 @@ func TestBackNavigation(t *testing.T) {
 		t.Errorf("answer lost going back: public %q", d.d().Public)
 	}
 
-	// Forward again keeps the answers; going back from a later step lands
-	// on the previous step's last question.
-	d.key(keyEnter, keyEnter)
+	// Forward again keeps the answers (yes, FTPS, both, port-forward);
+	// going back from a later step lands on the previous step's last
+	// question.
+	d.key(keyEnter)
+	d.expect(stepProtocol, wizard.QProtocol)
+	if d.d().Protocol != wizard.ProtocolFTPS {
+		t.Fatalf("protocol %q after going back and forth", d.d().Protocol)
+	}
+	d.key(keyEnter, keyEnter, keyEnter)
 	d.expect(stepServerAddress, wizard.QServerPublic)
 	if !strings.Contains(d.view(), "198.51.100.10") {
 		t.Errorf("public address not shown again:\n%s", d.view())
@@ -313,6 +338,7 @@ func TestClientOnlyNeverAsksServerQuestions(t *testing.T) {
 		}
 	}
 	enter := func() { d.key(keyEnter) }
+	d.chooseFTPS()
 	d.key(keyUp) // client (the default is both, the last choice)
 	press(enter)
 	d.expect(stepMode, wizard.QMode)
@@ -365,6 +391,7 @@ func TestValidationMessagesFromTheDomain(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := newDriver(t, Options{Detector: fixtureDetector(), OutDir: t.TempDir()}, 100, 30)
+			d.chooseFTPS()
 			d.key(keyEnter, keyEnter)
 			d.expect(stepServerAddress, wizard.QServerPublic)
 			d.replace(tt.typed)
@@ -395,6 +422,7 @@ func TestValidationMessagesFromTheDomain(t *testing.T) {
 
 func TestNumberAndCrossFieldValidation(t *testing.T) {
 	d := newDriver(t, Options{Detector: fixtureDetector(), OutDir: t.TempDir()}, 100, 30)
+	d.chooseFTPS()
 	d.key(keyEnter, keyEnter)
 	d.replace("198.51.100.10")
 	d.replace("198.51.100.10") // the host's own address equal to the public one
@@ -423,6 +451,7 @@ func TestReviewSendsToTheProblem(t *testing.T) {
 	// (Decide on all answers) sees it, and sends the user to the step that
 	// asks the start port.
 	d.m.d.PassiveStart = "65000"
+	d.chooseFTPS()
 	d.key(keyEnter, keyEnter)
 	d.replace("198.51.100.10")
 	d.replace("10.20.0.2")
@@ -491,6 +520,7 @@ func TestQuitWritesNothing(t *testing.T) {
 
 func TestClientNetworkOffersTheLocalNetwork(t *testing.T) {
 	d := newDriver(t, Options{Detector: fixtureDetector(), OutDir: t.TempDir()}, 80, 24)
+	d.chooseFTPS()
 	d.key(keyUp, keyEnter) // client
 	d.key(keyEnter)        // explicit
 	d.key(keyEnter)        // masquerade
