@@ -2,6 +2,7 @@ package tui
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/ftpswiz/ftpswiz/internal/detect"
@@ -112,5 +113,127 @@ func TestDraftAnswersFollowRoleAndNAT(t *testing.T) {
 			tt.edit(d)
 			tt.check(t, d.answers())
 		})
+	}
+}
+
+func TestDraftSFTPAnswers(t *testing.T) {
+	tests := []struct {
+		name  string
+		edit  func(*draft)
+		check func(*testing.T, wizard.Answers)
+	}{
+		{"both ends: sftp section, no FTPS fields", func(d *draft) {
+			d.Role, d.SFTPUsers, d.SFTPPort, d.SFTPPassword = wizard.RoleBoth, "acme, bob", "2222", "yes"
+		}, func(t *testing.T, a wizard.Answers) {
+			if a.Protocol != wizard.ProtocolSFTP || a.FTPS != (wizard.FTPS{}) {
+				t.Errorf("protocol %q ftps %+v", a.Protocol, a.FTPS)
+			}
+			x := a.SFTP
+			if x == nil || x.Port != 2222 || !slices.Equal(x.Users, []string{"acme", "bob"}) || !wizard.IsTrue(x.PasswordAuthentication, false) {
+				t.Errorf("sftp %+v", x)
+			}
+			s := a.Server
+			if s.PassiveStart != 0 || s.Capacity != (wizard.Capacity{}) || s.TLS != (wizard.TLS{}) || s.Vsftpd.Flavour != "" {
+				t.Errorf("FTPS server fields in an SFTP draft: %+v", s)
+			}
+			if !slices.Equal(a.Client.Software, []wizard.ClientSoftware{wizard.ClientOpenSSH}) {
+				t.Errorf("software %v, want the SFTP default", a.Client.Software)
+			}
+			if _, err := wizard.Decide(func() wizard.Answers {
+				a.Server.PublicAddress, a.Server.HostAddress = "198.51.100.10", "10.20.0.2"
+				a.Server.Router = &wizard.Router{WANInterface: "wan0", LANInterface: "lan0"}
+				a.Client.Router = &wizard.Router{WANInterface: "wan0", LANInterface: "lan0"}
+				a.Client.LANCIDR = "192.168.50.0/24"
+				return a
+			}()); err != nil {
+				t.Errorf("Decide refuses the draft's SFTP answers: %v", err)
+			}
+		}},
+		{"client only: no accounts, no passive range", func(d *draft) {
+			d.Role, d.SFTPUsers, d.ClientServer, d.ClientPassive = wizard.RoleClient, "acme", "sftp.example", "50000-50010"
+		}, func(t *testing.T, a wizard.Answers) {
+			if a.SFTP == nil || a.SFTP.Users != nil || a.Client.PassivePorts != "" || a.Client.ServerAddress != "sftp.example" {
+				t.Errorf("sftp %+v client %+v", a.SFTP, a.Client)
+			}
+		}},
+		{"FTPS keeps its own software", func(d *draft) { d.Protocol = wizard.ProtocolFTPS }, func(t *testing.T, a wizard.Answers) {
+			if a.SFTP != nil || a.FTPS.Mode != wizard.ModeExplicit || !slices.Contains(a.Client.Software, wizard.ClientCurl) {
+				t.Errorf("sftp %+v ftps %+v software %v", a.SFTP, a.FTPS, a.Client.Software)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := newDraft(defaults{})
+			d.Protocol = wizard.ProtocolSFTP
+			tt.edit(d)
+			tt.check(t, d.answers())
+		})
+	}
+}
+
+func TestDraftRecommendation(t *testing.T) {
+	tests := []struct {
+		name     string
+		edit     func(*draft)
+		want     wizard.Protocol
+		reason   string // one of the reasons
+		noServer bool   // the answers Recommend sees have no server section
+	}{
+		{"nothing answered: the defaults are not the user's", func(d *draft) {}, wizard.ProtocolSFTP, "SFTP needs one port", true},
+		{"role answered, NAT not yet", func(d *draft) { d.answered[stepRole] = true }, wizard.ProtocolSFTP, "SFTP needs one port", true},
+		{"NAT answered", func(d *draft) { d.answered[stepRole], d.answered[stepServerNAT] = true, true },
+			wizard.ProtocolSFTP, "The server is behind NAT (port-forward)", false},
+		{"partner", func(d *draft) { d.PartnerFTPS = true }, wizard.ProtocolFTPS, "accepts only FTP or FTPS", true},
+		{"certificates", func(d *draft) { d.ClientCerts = true }, wizard.ProtocolFTPS, "X.509", true},
+		{"implicit FTPS on a public host", func(d *draft) {
+			d.Role, d.ServerNAT, d.Mode = wizard.RoleServer, wizard.NATNone, wizard.ModeImplicit
+			for _, s := range []step{stepRole, stepServerNAT, stepMode} {
+				d.answered[s] = true
+			}
+		}, wizard.ProtocolFTPS, "implicit FTPS", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := newDraft(defaults{})
+			tt.edit(d)
+			rec := d.recommend()
+			if rec.Protocol != tt.want {
+				t.Errorf("recommends %s, want %s: %v", rec.Protocol, tt.want, rec.Reasons)
+			}
+			found := false
+			for _, r := range rec.Reasons {
+				found = found || strings.Contains(r, tt.reason)
+			}
+			if !found {
+				t.Errorf("no reason with %q: %v", tt.reason, rec.Reasons)
+			}
+			if (d.recommendAnswers().Server == nil) != tt.noServer {
+				t.Errorf("server section seen by Recommend: %+v", d.recommendAnswers().Server)
+			}
+		})
+	}
+
+	// The certificates answer counts only while its question is asked.
+	d := newDraft(defaults{})
+	d.ClientCerts, d.PartnerFTPS = true, true
+	if o := d.recommendOptions(); o.ClientCertificates || !o.PartnerRequiresFTPS {
+		t.Errorf("options %+v with the certificates question skipped", o)
+	}
+
+	// Pre-selection: first time always; again only when the recommendation
+	// changes, keeping an override otherwise.
+	d = newDraft(defaults{})
+	if rec, changed := d.preselect(); d.Protocol != wizard.ProtocolSFTP || changed || rec.Protocol != wizard.ProtocolSFTP {
+		t.Fatalf("first pre-selection: %q changed %v", d.Protocol, changed)
+	}
+	d.Protocol = wizard.ProtocolFTPS // the user's override
+	if _, changed := d.preselect(); d.Protocol != wizard.ProtocolFTPS || changed {
+		t.Errorf("override lost: %q changed %v", d.Protocol, changed)
+	}
+	d.Protocol = wizard.ProtocolSFTP
+	d.PartnerFTPS = true
+	if _, changed := d.preselect(); d.Protocol != wizard.ProtocolFTPS || !changed {
+		t.Errorf("new recommendation not pre-selected: %q changed %v", d.Protocol, changed)
 	}
 }

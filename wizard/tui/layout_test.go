@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -37,6 +38,11 @@ func TestLayoutFitsTheTerminal(t *testing.T) {
 	for _, sz := range sizes {
 		d := newDriver(t, Options{Detector: fixtureDetector(), OutDir: t.TempDir()}, sz.w, sz.h)
 		fits(t, d.m.View().Content, sz.w, sz.h, "partner")
+		// The question comes first: its buttons are on screen at every
+		// size (the comparison panel gives way on tiny terminals).
+		if !regexp.MustCompile(`Yes +No`).MatchString(d.view()) {
+			t.Errorf("%dx%d: yes/no buttons not on screen:\n%s", sz.w, sz.h, d.view())
+		}
 		d.key(keyMsg(tea.KeyPgDown, 0), keyMsg(tea.KeyPgDown, 0))
 		fits(t, d.m.View().Content, sz.w, sz.h, "partner, comparison scrolled")
 		d.key(keyEnter)
@@ -44,6 +50,9 @@ func TestLayoutFitsTheTerminal(t *testing.T) {
 		d.key(keyEnter)
 		d.expect(stepProtocol, wizard.QProtocol)
 		fits(t, d.m.View().Content, sz.w, sz.h, "protocol")
+		if v := d.view(); !strings.Contains(v, "FTPS (FTP over TLS, vsftpd)") || !strings.Contains(v, "> SFTP (SSH file transfer, sshd)") {
+			t.Errorf("%dx%d: protocol options not on screen:\n%s", sz.w, sz.h, v)
+		}
 		for range 20 {
 			d.key(keyMsg(tea.KeyPgDown, 0))
 		}

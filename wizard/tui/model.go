@@ -52,6 +52,9 @@ type Model struct {
 	// panelTop is the first line shown of a scrolling side panel (the
 	// protocol steps').
 	panelTop int
+	// formNeed is the height the protocol steps' question needs when the
+	// panel is stacked under it (0: not measured).
+	formNeed int
 	// rec is the recommendation the protocol step pre-selected; recheck is
 	// the recommendation on all the answers when it differs from the
 	// protocol chosen (review).
@@ -136,12 +139,15 @@ func (m *Model) updateForm(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if k, ok := msg.(tea.KeyPressMsg); ok && m.step.choosesProtocol() {
 		// The comparison panel scrolls; huh's confirm and select fields
 		// do not use these keys.
+		// A page is the lines shown less the position line, less one
+		// line kept for context.
+		page := max(m.panelInnerHeight()-2, 1)
 		switch k.String() {
 		case "pgdown":
-			m.panelTop += max(m.panelInnerHeight()-2, 1)
+			m.panelTop += page
 			return m, nil
 		case "pgup":
-			m.panelTop = max(m.panelTop-max(m.panelInnerHeight()-2, 1), 0)
+			m.panelTop = max(m.panelTop-page, 0)
 			return m, nil
 		}
 	}
@@ -438,6 +444,13 @@ func (m *Model) layout() {
 				sp.field.WithHeight(multiHeight(sp.q, formW))
 			}
 		}
+		m.formNeed = 0
+		if m.step.choosesProtocol() && m.width < sideBySideMin {
+			for _, sp := range m.specs {
+				m.formNeed = max(m.formNeed, lipgloss.Height(sp.field.View()))
+			}
+			_, formH, _, _ = m.areas()
+		}
 		m.form.Update(tea.WindowSizeMsg{Width: formW, Height: formH})
 	}
 	m.page.height = m.bodyHeight()
@@ -454,8 +467,9 @@ func multiHeight(q wizard.Question, width int) int {
 	return lineCount(wrap(w, q.Title)) + lineCount(wrap(w, q.Description)) + len(q.Choices) + 1
 }
 
-// areas returns the form's and the panel's sizes (panel height 0 when the
-// panel sits beside the form and takes the body's height).
+// areas returns the form's and the panel's sizes. Stacked on the protocol
+// steps, the panel is left out (height 0) when the question would not fit
+// beside a panel of five lines: answering comes first.
 func (m *Model) areas() (formW, formH, panelW, panelH int) {
 	body := m.bodyHeight()
 	if m.width >= sideBySideMin {
@@ -468,6 +482,17 @@ func (m *Model) areas() (formW, formH, panelW, panelH int) {
 		return m.width - panelW - 1, body, panelW, body
 	}
 	panelH = min(max(body/3, 5), 10)
+	if m.step.choosesProtocol() {
+		// The question gets the lines it needs, the comparison the rest
+		// (at least five lines).
+		panelH = max(body/2, 5)
+		switch {
+		case m.formNeed > 0 && body-m.formNeed < 5:
+			return m.width, body, m.width, 0
+		case m.formNeed > 0:
+			panelH = body - m.formNeed
+		}
+	}
 	return m.width, max(body-panelH, 3), m.width, panelH
 }
 
@@ -552,7 +577,7 @@ func (m *Model) formHelp() string {
 	if m.step > stepPartner || m.focusedIndex() > 0 {
 		binds = append(binds, key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "back")))
 	}
-	if m.step.choosesProtocol() {
+	if _, _, _, panelH := m.areas(); m.step.choosesProtocol() && panelH > 0 {
 		binds = append(binds, key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "more")))
 	}
 	binds = append(binds, key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "quit")))
@@ -601,6 +626,9 @@ func (m *Model) progress() (int, int) {
 func (m *Model) formBody() string {
 	formW, formH, panelW, panelH := m.areas()
 	form := clipLines(strings.TrimRight(m.form.View(), "\n"), formH)
+	if panelH == 0 {
+		return form
+	}
 	inner := panelW - m.st.Panel.GetHorizontalFrameSize()
 	innerH := panelH - m.st.Panel.GetVerticalFrameSize()
 	secs := m.panelSections()
