@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"os"
 	"os/exec"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ftpswiz/ftpswiz/internal/golden"
 	"github.com/ftpswiz/ftpswiz/internal/lab"
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
@@ -20,6 +22,9 @@ import (
 type tmuxSession struct {
 	t      *testing.T
 	socket string
+	// proto words the questions waitForQuestion looks for (FTPS when
+	// empty).
+	proto wizard.Protocol
 	// started is when the session (and so the binary) was started.
 	started time.Time
 }
@@ -124,18 +129,23 @@ func focusedText(screen string) string {
 	return strings.Join(parts, " ")
 }
 
+func noSpaces(s string) string { return strings.Join(strings.Fields(s), "") }
+
 // waitForQuestion waits until the focused question is the one with the
-// given answers-file key (its whole title, however it wraps).
+// given answers-file key (its whole title for the session's protocol,
+// however it wraps).
 func (s *tmuxSession) waitForQuestion(key string) {
 	s.t.Helper()
-	q, ok := wizard.QuestionByKey(key)
+	q, ok := wizard.QuestionFor(cmp.Or(s.proto, wizard.ProtocolFTPS), key)
 	if !ok {
 		s.t.Fatalf("no question %s", key)
 	}
 	deadline := time.Now().Add(15 * time.Second)
 	for {
 		scr := s.screen()
-		if strings.HasPrefix(focusedText(scr), q.Title) {
+		// Compared without spaces: a title wraps at spaces and at hyphens
+		// ("comma-" / "separated").
+		if strings.HasPrefix(noSpaces(focusedText(scr)), noSpaces(q.Title)) {
 			return
 		}
 		if time.Now().After(deadline) {
@@ -174,6 +184,7 @@ func TestWizardInTmux(t *testing.T) {
 	lab.Require(t, "tmux")
 	bin := buildFTPSwiz(t, t.TempDir())
 	t.Run("classic", func(t *testing.T) { tmuxClassic(t, bin) })
+	t.Run("sftp", func(t *testing.T) { tmuxSFTP(t, bin) })
 	t.Run("interrupted", func(t *testing.T) { tmuxInterrupted(t, bin) })
 	t.Run("accessible", func(t *testing.T) { tmuxAccessible(t, bin) })
 }
@@ -283,6 +294,78 @@ func tmuxClassic(t *testing.T, bin string) {
 	for p, c := range got {
 		if string(again[p]) != string(c) {
 			t.Errorf("%s differs when generated from the saved answers", p)
+		}
+	}
+}
+
+// tmuxSFTP plans testdata/scenarios/sftp-classic in a terminal: nothing
+// requires FTPS, so SFTP is recommended and pre-selected, enter accepts it,
+// the SFTP questions follow and no FTPS one; the files written are the
+// scenario's golden outputs.
+func tmuxSFTP(t *testing.T, bin string) {
+	work := t.TempDir()
+	s := startTmux(t, work, bin+` --out out; echo "ftpswiz-exit=$?"; exec sleep 600`)
+	s.step(wizard.QPartnerFTPS, func() { s.keys("Enter") })        // no
+	s.step(wizard.QClientCertificates, func() { s.keys("Enter") }) // no
+	s.step(wizard.QProtocol, func() {
+		s.waitFor("Recommended: SFTP")
+		s.waitFor("> SFTP (SSH file transfer")
+		s.keys("Enter")
+	})
+	s.proto = wizard.ProtocolSFTP
+	s.step(wizard.QRole, func() { s.keys("Enter") })      // both
+	s.step(wizard.QServerNAT, func() { s.keys("Enter") }) // port-forward
+	s.step(wizard.QServerPublic, func() { s.typeLine("198.51.100.10") })
+	s.step(wizard.QServerHost, func() { s.typeLine("10.20.0.2") })
+	s.step(wizard.QServerRouterWAN, func() { s.typeLine("wan0") })
+	s.step(wizard.QServerRouterLAN, func() { s.typeLine("lan0") })
+	s.step(wizard.QSFTPPort, func() { s.typeLine("22") })
+	s.step(wizard.QSFTPUsers, func() { s.typeLine("acme") })
+	s.step(wizard.QSFTPPasswordAuth, func() { s.keys("Enter") }) // keys only
+	s.step(wizard.QClientNAT, func() { s.keys("Enter") })        // masquerade
+	s.step(wizard.QClientRouterWAN, func() { s.typeLine("wan0") })
+	s.step(wizard.QClientRouterLAN, func() { s.typeLine("lan0") })
+	s.step(wizard.QClientLAN, func() { s.typeLine("192.168.50.0/24") })
+	// Every SFTP client: the options are not checked against the screen,
+	// their number is: OpenSSH is preselected, the four others added.
+	s.step(wizard.QClientSoftware, func() { s.keys("Down", "x", "Down", "x", "Down", "x", "Down", "x", "Enter") })
+	// nftables and iptables exactly, whatever this machine preselected.
+	s.step(wizard.QFirewalls, func() {
+		scr := s.screen()
+		var keys []string
+		for i, label := range []string{"nftables", "iptables", "ufw", "firewalld", "AWS security group"} {
+			if want, have := i < 2, strings.Contains(scr, "✓ "+label); want != have {
+				keys = append(keys, "x")
+			}
+			keys = append(keys, "Down")
+		}
+		s.keys(append(keys, "Enter")...)
+	})
+	s.waitFor("Port map: who opens which connections")
+	if scr := s.screen(); strings.Contains(scr, "passive") || !strings.Contains(scr, "sftp") {
+		t.Errorf("review of an SFTP plan:\n%s", scr)
+	}
+	s.keys("a")
+	s.step(wizard.QAdminNetwork, func() { s.typeLine("10.20.0.0/24") })
+	s.step(wizard.QAllowedClients, func() { s.typeLine("192.0.2.20/32") })
+	s.step(wizard.QClientUser, func() { s.keys("Enter") }) // the first account
+	s.waitFor("Port map: who opens which connections")
+	s.keys("Enter")
+	s.waitFor("Where should ftpswiz write the files?")
+	s.keys("Enter")
+	s.waitFor("ftpswiz-exit=0")
+
+	got, want := readTree(t, filepath.Join(work, "out")), readTree(t, filepath.Join(scenariosDir, "sftp-classic", "expected"))
+	for p, w := range want {
+		if g, ok := got[p]; !ok {
+			t.Errorf("%s not written", p)
+		} else if string(g) != string(w) {
+			t.Errorf("%s differs from the sftp-classic golden file:\n%s", p, golden.Diff(p, string(w), string(g)))
+		}
+	}
+	for p := range got {
+		if _, ok := want[p]; !ok {
+			t.Errorf("unexpected file %s", p)
 		}
 	}
 }
