@@ -1,6 +1,8 @@
 package main
 
-// Plain `ftpswiz`: the interactive wizard (wizard/tui).
+// Plain `ftpswiz`: the interactive wizard (wizard/tui). Its first step asks
+// FTPS or SFTP (with ftpswiz's recommendation pre-selected); the files are
+// written as `ftpswiz generate` writes them, for either protocol.
 //
 // Contract with root.go: root.go creates one *wizardOptions, calls
 // addWizardFlags(rootCmd, w) once to add the wizard's flags to the root

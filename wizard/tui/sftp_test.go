@@ -538,3 +538,44 @@ func TestAccessibleSFTPClassic(t *testing.T) {
 	requireSameAnswers(t, res.Answers, scenarioAnswers(t, "sftp-classic"))
 	requireSameFiles(t, filepath.Join(scenarios, "sftp-classic", "expected"), readTree(t, out))
 }
+
+func TestSFTPValidationMessages(t *testing.T) {
+	d := newDriver(t, Options{Detector: fixtureDetector(), OutDir: t.TempDir()}, 100, 30)
+	d.key(keyEnter, keyEnter, keyEnter) // no, no, SFTP
+	d.key(keyUp, keyUp, keyEnter)       // server
+	d.key(keyUp, keyUp, keyEnter)       // nat none
+	d.replace("198.51.100.10")
+	d.expect(stepSFTP, wizard.QSFTPPort)
+	for _, tt := range []struct {
+		key, typed, want, fix string
+	}{
+		{wizard.QSFTPPort, "ssh", "is not a whole number", ""},
+		{wizard.QSFTPPort, "70000", "70000", "2222"},
+		{wizard.QSFTPUsers, "root", "root must never log in over SFTP", ""},
+		{wizard.QSFTPUsers, "Alice", "is not a valid user name", "alice"},
+	} {
+		d.expect(stepSFTP, tt.key)
+		d.replace(tt.typed)
+		d.expect(stepSFTP, tt.key) // refused: still there
+		var errs []string
+		for _, err := range d.m.form.Errors() {
+			errs = append(errs, err.Error())
+		}
+		if msg := strings.Join(errs, "\n"); !strings.Contains(msg, tt.want) {
+			t.Errorf("%s %q: error %q lacks %q", tt.key, tt.typed, msg, tt.want)
+		}
+		if tt.fix != "" {
+			d.replace(tt.fix)
+		}
+	}
+	d.expect(stepSFTP, wizard.QSFTPPasswordAuth)
+	d.key(keyDown, keyEnter) // passwords
+	d.key(keyEnter)          // firewalls
+	d.expect(stepReview, "")
+	page := strings.Join(d.m.page.lines, "\n")
+	for _, want := range []string{"SFTP port: 2222", "⚠ Authentication: passwords allowed", "tcp/2222"} {
+		if !strings.Contains(page, want) && !strings.Contains(strings.Join(portMapSentences(d.m.plan), "\n"), want) {
+			t.Errorf("review lacks %q:\n%s", want, page)
+		}
+	}
+}
