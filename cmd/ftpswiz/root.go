@@ -134,7 +134,9 @@ func newRootCmd(opts *rootOptions) *cobra.Command {
 inside the encrypted control channel, so firewalls and NAT cannot follow them;
 ftpswiz asks how the server and the clients are connected and writes
 vsftpd.conf, firewall rules for every side, client configs and a report where
-every setting carries its reason.
+every setting carries its reason. It also helps choose between FTPS and SFTP
+(ftpswiz compare) and plans the SFTP alternative (protocol: sftp), lints an
+existing vsftpd.conf (ftpswiz check) and diagnoses a live server (ftpswiz probe).
 
 Run without arguments for the interactive wizard, or non-interactively:
 
