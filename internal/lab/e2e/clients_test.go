@@ -284,6 +284,6 @@ func describe(xs []xfer) string {
 	for c, n := range causes {
 		fmt.Fprintf(&b, "%d× %s\n", n, c)
 	}
-	fmt.Fprintf(&b, "first failed output (last 25 lines):\n%s", lastLines(fs[0].Out, 400))
+	fmt.Fprintf(&b, "first failed output (last 60 lines):\n%s", lastLines(fs[0].Out, 60))
 	return b.String()
 }

@@ -23,12 +23,21 @@
 //
 // Negative controls show that the lab can fail, and how: pasv_address
 // removed, the passive range removed from the server's router, a passive
-// range smaller than the sizing model asks for. Security checks cover
-// plaintext and PROT C refusal, anonymous logins, TLS versions, a port scan
-// of the public address, active mode and the chroot.
+// range smaller than the sizing model asks for (the FTP conntrack helper
+// control lives in internal/lab). Security checks cover plaintext and PROT C
+// refusal, anonymous logins, TLS versions, a port scan of the public
+// address, active mode and the chroot.
+//
+// The lab found one defect in the generated files: uploads over TLS 1.3 are
+// intermittently cut short ("426 Failure reading network stream").
+// TestLab/defect-tls13-uploads pins it with the files exactly as generated;
+// the transfer scenarios run vsftpd capped at TLS 1.2 through OPENSSL_CONF
+// and log that they do (tls13UploadWorkaround). FTPSWIZ_LAB_NO_WORKAROUND=1
+// turns the workaround off.
 //
 // FTPSWIZ_LAB_RUNS sets the repetitions of the concurrency design points
 // (default 2). FTPSWIZ_LAB_RESULTS=1 writes testdata/lab/results.md;
-// FTPSWIZ_LAB_MEASURE=1 also runs the passive-range measurement against the
-// sizing model (minutes) and writes its section of that file.
+// TestPassiveRangeVsModel (FTPSWIZ_LAB_MEASURE=1, minutes) measures failed
+// sessions against passive range size with generated configs and writes its
+// section of that file.
 package e2e

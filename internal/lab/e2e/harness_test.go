@@ -607,7 +607,9 @@ func (d *deployment) srvSockets(lo, hi int) (established, listening int) {
 }
 
 // quiet waits (bounded) until no control session and no passive port is in
-// use on the server, so that the next phase starts with max_clients free.
+// use on the server and every session process has exited (only the
+// listening vsftpd processes are left), so that the next phase starts with
+// max_clients free.
 func (d *deployment) quiet() {
 	d.t.Helper()
 	deadline := time.Now().Add(quietTimeout)
@@ -619,16 +621,42 @@ func (d *deployment) quiet() {
 		}
 		e, l := d.srvSockets(d.PasvMin, d.PasvMax)
 		busy += e + l
-		if busy == 0 {
-			// vsftpd counts a session until its parent reaps the child.
-			time.Sleep(100 * time.Millisecond)
+		procs := d.srvVsftpdProcs()
+		if busy == 0 && procs <= len(d.Instances) {
+			// vsftpd counts a session until its SIGCHLD handler has run.
+			time.Sleep(50 * time.Millisecond)
 			return
 		}
 		if time.Now().After(deadline) {
-			d.t.Fatalf("server still has %d sessions or data connections open after %v", busy, quietTimeout)
+			d.t.Fatalf("after %v the server still has %d sessions or data connections open and %d vsftpd processes for %d instances",
+				quietTimeout, busy, procs, len(d.Instances))
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// srvVsftpdProcs counts the live vsftpd processes in the server namespace
+// (a listener per instance, plus the processes of each session).
+func (d *deployment) srvVsftpdProcs() int {
+	var want syscall.Stat_t
+	if err := syscall.Stat(filepath.Join("/run/netns", d.Srv.Name), &want); err != nil {
+		return 0
+	}
+	entries, _ := os.ReadDir("/proc")
+	n := 0
+	for _, e := range entries {
+		if _, err := strconv.Atoi(e.Name()); err != nil {
+			continue
+		}
+		var st syscall.Stat_t
+		if syscall.Stat(filepath.Join("/proc", e.Name(), "ns", "net"), &st) != nil || st.Dev != want.Dev || st.Ino != want.Ino {
+			continue
+		}
+		if comm, err := os.ReadFile(filepath.Join("/proc", e.Name(), "comm")); err == nil && strings.TrimSpace(string(comm)) == "vsftpd" {
+			n++
+		}
+	}
+	return n
 }
 
 func readFile(path string) string {

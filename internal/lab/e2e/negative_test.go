@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/x509"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -185,6 +186,19 @@ func (c recConn) Read(p []byte) (int, error) {
 	c.buf.Write(p[:n])
 	c.mu.Unlock()
 	return n, err
+}
+
+// Close first records what the server still sent (bounded: 4 KiB, 300 ms):
+// vsftpd writes "500 OOPS: " and its message in separate writes, and the
+// TLS layer stops reading at the first one.
+func (c recConn) Close() error {
+	_ = c.Conn.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
+	rest := make([]byte, 4096)
+	n, _ := io.ReadAtLeast(c.Conn, rest, len(rest))
+	c.mu.Lock()
+	c.buf.Write(rest[:n])
+	c.mu.Unlock()
+	return c.Conn.Close()
 }
 
 // probeRecorded runs the project's own probe (package probe: a Go FTPS

@@ -5,8 +5,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -165,4 +167,78 @@ func (r *recorder) write(t *testing.T, total time.Duration) {
 		"its cause named).\n\n")
 	b.WriteString(r.table())
 	writeSection(t, "scenarios", b.String())
+	writeSection(t, "findings", findingsNote)
+	if x := crosscheck(t); x != "" {
+		writeSection(t, "crosscheck", x)
+	}
+}
+
+// findingsNote explains the defect the lab found in the generated files
+// (its numbers are in the scenarios table, rows defect-tls13-uploads).
+const findingsNote = `## Finding: uploads over TLS 1.3 are cut short (known defect, pinned)
+
+With the generated files as they are (Debian's vsftpd 3.0.3 with OpenSSL 3 accepts TLS 1.3; the generated
+lftp.rc and curl.sh offer it), some uploads end in "426 Failure reading network stream" and vsftpd logs
+FAIL UPLOAD with a truncated size (for example 114688 of 262144 bytes). Downloads are not affected.
+Measured while investigating, 256 KiB files: strict lftp 17 of 48 uploads failed at 16 at once and 2 of
+3 one at a time; curl 2 of 48. Every TLS 1.3 upload ends with a TCP reset from the client (the client
+host's TCP OutRsts counter rises by one per upload): after the TLS 1.3 handshake on the data connection
+the server sends a NewSessionTicket that the uploading client never reads, so its close() sends a RST,
+which can destroy the last records before vsftpd has read them. Known upstream in the same form
+(InfrastructureServices/vsftpd#7, proftpd/proftpd#959).
+
+Capping the server at TLS 1.2 removes it: 0 of 102 uploads failed (lftp and curl, 1 and 16 at once),
+whether the cap is on the server (vsftpd 3.0.3 has no option for it; an OPENSSL_CONF file with
+"MaxProtocol = TLSv1.2" in its system_default section, given to vsftpd through its environment, works)
+or on the clients (lftp "set ssl:priority NORMAL:-VERS-TLS1.3", curl "--tls-max 1.2"). The lab runs
+the transfer scenarios with the server-side cap (tls13UploadWorkaround) and says so in the test log;
+TestLab/defect-tls13-uploads runs the files exactly as generated and fails once the defect is gone.
+FTPSWIZ_LAB_NO_WORKAROUND=1 runs every scenario exactly as generated.
+`
+
+// crosscheck puts internal/lab's own measurement (hand-written configs,
+// testdata/lab/passive-measurements.md) beside the same burst model the
+// measurement section uses, so both measurements meet one yardstick.
+func crosscheck(t testing.TB) string {
+	t.Helper()
+	path := filepath.Join(repoRoot(t), "testdata", "lab", "passive-measurements.md")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Logf("crosscheck skipped: %v", err)
+		return ""
+	}
+	m := regexp.MustCompile(`(\d+) concurrent sessions per run`).FindStringSubmatch(string(data))
+	if m == nil {
+		t.Logf("crosscheck skipped: %s does not say its concurrency", path)
+		return ""
+	}
+	n, _ := strconv.Atoi(m[1])
+	var b strings.Builder
+	b.WriteString("## Cross-check: internal/lab's measurement against the same model\n\n")
+	fmt.Fprintf(&b, "testdata/lab/passive-measurements.md (hand-written vsftpd configs, %d concurrent FTPS downloads per run)\n", n)
+	b.WriteString("beside the burst model of the measurement section (expected failed sessions = runs × the model's\n" +
+		"expectation per burst of N sessions). The agreement column uses a Poisson approximation, which overstates\n" +
+		"the spread where failures are nearly certain (R well below N).\n\n")
+	b.WriteString("| range R | runs | failed (measured) | failed (model) | agreement |\n|---|---|---|---|---|\n")
+	rows := 0
+	for _, l := range strings.Split(string(data), "\n") {
+		f := strings.Split(l, "|")
+		if len(f) < 6 || strings.TrimSpace(f[1]) != "FTPS" {
+			continue
+		}
+		r, err1 := strconv.Atoi(strings.TrimSpace(f[2]))
+		runs, err2 := strconv.Atoi(strings.TrimSpace(f[3]))
+		failed, err3 := strconv.Atoi(strings.TrimSpace(f[5]))
+		if err1 != nil || err2 != nil || err3 != nil {
+			continue
+		}
+		exp := expectedFailures(n, r) * float64(runs)
+		fmt.Fprintf(&b, "| %d | %d | %d | %.1f | %s |\n", r, runs, failed, exp, poissonNote(failed, exp))
+		rows++
+	}
+	if rows == 0 {
+		t.Logf("crosscheck skipped: no FTPS rows in %s", path)
+		return ""
+	}
+	return b.String()
 }
