@@ -14,6 +14,8 @@ func serverRenderers() []Renderer {
 	return []Renderer{
 		{Name: "vsftpd", Applies: hasServer, Render: renderVsftpd},
 		{Name: "vsftpd-unit", Applies: hasServer, Render: renderVsftpdUnits},
+		{Name: "vsftpd-openssl", Applies: func(p *wizard.Plan) bool { return p.Server != nil && p.Server.OpenSSLConf != "" },
+			Render: renderOpenSSLCap},
 		{Name: "vsftpd-userlist", Applies: func(p *wizard.Plan) bool { return p.Server != nil && p.Server.UserListPath != "" },
 			Render: renderUserList},
 	}
@@ -79,6 +81,7 @@ func renderVsftpdUnits(p *wizard.Plan) ([]File, error) {
 		b, err := templates.Render("vsftpd.service.tmpl", map[string]any{
 			"Title":   fmt.Sprintf("systemd unit for the second vsftpd instance (%s FTPS, port %d)", in.Name, in.Port),
 			"Command": RegenerateCommand, "Instance": in, "Why": mode.Why, "SecureChroot": secure,
+			"OpenSSLConf": p.Server.OpenSSLConf,
 		})
 		if err != nil {
 			return nil, err
@@ -95,4 +98,35 @@ func renderUserList(p *wizard.Plan) ([]File, error) {
 		b.WriteString(u + "\n")
 	}
 	return []File{{Path: "server/vsftpd.user_list", Mode: 0o644, Content: []byte(b.String())}}, nil
+}
+
+// renderOpenSSLCap writes the OpenSSL configuration that caps vsftpd at TLS
+// 1.2 on builds without an option for it, and the systemd drop-in that
+// hands it to the distribution's vsftpd unit (a unit ftpswiz writes sets
+// it itself).
+func renderOpenSSLCap(p *wizard.Plan) ([]File, error) {
+	d, _ := p.Decision("tls.protocols")
+	second := ""
+	for _, in := range p.Server.Instances {
+		if in.UnitFile != "" {
+			second = in.UnitFile
+		}
+	}
+	cnf, err := templates.Render("vsftpd-openssl.cnf.tmpl", map[string]any{
+		"Command": RegenerateCommand, "Path": p.Server.OpenSSLConf, "Why": d.Why, "SecondUnit": second,
+	})
+	if err != nil {
+		return nil, err
+	}
+	unit := p.Server.Instances[0].Unit
+	dropIn, err := templates.Render("vsftpd-tls-dropin.conf.tmpl", map[string]any{
+		"Command": RegenerateCommand, "Path": p.Server.OpenSSLConf, "Unit": unit,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return []File{
+		{Path: "server/vsftpd-openssl.cnf", Mode: 0o644, Content: cnf},
+		{Path: "server/" + unit + ".d/ftpswiz-tls.conf", Mode: 0o644, Content: dropIn},
+	}, nil
 }

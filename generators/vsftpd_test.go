@@ -87,13 +87,17 @@ func writeServerConfigs(t *testing.T, p *wizard.Plan, dir string) (confs []strin
 		t.Fatal(err)
 	}
 	userList := filepath.Join(dir, "user_list")
+	isConf := map[string]bool{}
+	for _, in := range p.Server.Instances {
+		isConf[in.File] = true
+	}
 	for _, f := range files {
 		switch {
 		case strings.HasSuffix(f.Path, ".user_list"):
 			if err := os.WriteFile(userList, f.Content, 0o644); err != nil {
 				t.Fatal(err)
 			}
-		case strings.HasSuffix(f.Path, ".conf"):
+		case isConf[f.Path]:
 			c := filepath.Join(dir, filepath.Base(f.Path))
 			content := strings.Replace(string(f.Content), "userlist_file="+p.Server.UserListPath, "userlist_file="+userList, 1)
 			if err := os.WriteFile(c, []byte(content), 0o600); err != nil {
@@ -187,5 +191,69 @@ func TestVsftpdRefusesOtherFlavours(t *testing.T) {
 				t.Fatalf("vsftpd 3.0.3 accepted a %s config:\n%s", fl, got)
 			}
 		})
+	}
+}
+
+// TestTLS13CapReallyCaps starts the real vsftpd (Debian's 3.0.3 has no
+// option for TLS 1.3) the way the generated systemd drop-in does, with
+// OPENSSL_CONF pointing at the generated OpenSSL configuration, and shows
+// that TLS 1.3 is refused and 1.2 accepted; without it 1.3 is accepted, so
+// the cap is what does it.
+func TestTLS13CapReallyCaps(t *testing.T) {
+	lab.Require(t, "vsftpd", "openssl", "unshare", "ip")
+	if err := os.MkdirAll("/var/run/vsftpd/empty", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	cert, key := makeCert(t, dir)
+	p := testPlan(t, func(a *wizard.Answers) {
+		a.Server.TLS.CertFile, a.Server.TLS.KeyFile = cert, key
+		a.FTPS.Mode = wizard.ModeImplicit
+	})
+	if p.Server.OpenSSLConf == "" {
+		t.Fatal("debian-3.0.3 plan does not cap TLS 1.3 through OpenSSL")
+	}
+	files, err := RenderWith(serverRenderers(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cnf, dropIn []byte
+	for _, f := range files {
+		switch f.Path {
+		case "server/vsftpd-openssl.cnf":
+			cnf = f.Content
+		case "server/vsftpd.service.d/ftpswiz-tls.conf":
+			dropIn = f.Content
+		}
+	}
+	if !bytes.Contains(dropIn, []byte("\nEnvironment=OPENSSL_CONF="+p.Server.OpenSSLConf+"\n")) {
+		t.Fatalf("drop-in does not hand %s to vsftpd:\n%s", p.Server.OpenSSLConf, dropIn)
+	}
+	cnfPath := filepath.Join(dir, "vsftpd-openssl.cnf")
+	if err := os.WriteFile(cnfPath, cnf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	confs, _, _ := writeServerConfigs(t, p, t.TempDir())
+	try := func(env string) string {
+		t.Helper()
+		script := "set -u\nip link set lo up\n" + env + " vsftpd " + confs[0] + " <>" + confs[0] + ".out >&0 2>&0 & pid=$!\n" +
+			"trap 'kill $pid 2>/dev/null' EXIT\n" +
+			"for i in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/990) 2>/dev/null && break; sleep 0.1; done\n" +
+			"for v in tls1_2 tls1_3; do printf '%s: ' $v; echo | timeout 5 openssl s_client -connect 127.0.0.1:990 -$v -brief 2>&1 | grep -q 'CONNECTION ESTABLISHED' && echo accepted || echo refused; done\n"
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, "unshare", "--net", "bash", "-c", script)
+		cmd.WaitDelay = 2 * time.Second
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		return string(out)
+	}
+	if got := try("OPENSSL_CONF=" + cnfPath); !strings.Contains(got, "tls1_2: accepted") || !strings.Contains(got, "tls1_3: refused") {
+		t.Errorf("with the generated cap:\n%s", got)
+	}
+	if got := try(""); !strings.Contains(got, "tls1_3: accepted") {
+		t.Errorf("control without the cap should accept TLS 1.3:\n%s", got)
 	}
 }

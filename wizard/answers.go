@@ -193,6 +193,12 @@ type TLS struct {
 	// connections, which proves the data connection comes from the same
 	// client as the control connection. Default true.
 	RequireSSLReuse *bool `yaml:"require_ssl_reuse"`
+	// AllowTLS13 lets vsftpd speak TLS 1.3. Default false for the
+	// intermediate profile: over TLS 1.3, uploads to vsftpd are
+	// intermittently cut short ("426 Failure reading network stream"),
+	// measured in ftpswiz's lab. The modern profile is TLS 1.3 only and
+	// needs it true.
+	AllowTLS13 *bool `yaml:"allow_tls13"`
 }
 
 // TLSProfile follows Mozilla's server-side TLS recommendations.

@@ -76,6 +76,7 @@ func TestBadInputs(t *testing.T) {
 		// TLS and vsftpd
 		{"unknown tls profile", []edit{{"  vsftpd:", "  tls:\n    profile: old\n  vsftpd:"}}, "server.tls.profile", `"old" is not a valid value`, 18},
 		{"modern on 3.0.3", []edit{{"  vsftpd:", "  tls:\n    profile: modern\n  vsftpd:"}}, "server.tls.profile", "cannot switch TLS 1.2 off", 18},
+		{"modern without TLS 1.3", []edit{{"  vsftpd:", "  tls:\n    profile: modern\n    allow_tls13: false\n  vsftpd:"}, {"flavour: debian-3.0.3", "flavour: rhel"}}, "server.tls.allow_tls13", "profile modern means TLS 1.3 only", 19},
 		{"relative cert path", []edit{{"  vsftpd:", "  tls:\n    cert_file: certs/ftp.pem\n  vsftpd:"}}, "server.tls.cert_file", "not an absolute path", 18},
 		{"unknown flavour", []edit{{"flavour: debian-3.0.3", "flavour: debian-13"}}, "server.vsftpd.flavour", "use one of: auto, debian-3.0.3, upstream-3.0.5, rhel", 18},
 		{"root user", []edit{{"users: [alice]", "users: [root]"}}, "server.vsftpd.users[0]", "root must never log in", 19},

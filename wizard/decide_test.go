@@ -197,6 +197,25 @@ func TestDecideVariants(t *testing.T) {
 			if opt(t, in, "ssl_tlsv11") != "NO" || opt(t, in, "ssl_tlsv12") != "YES" || opt(t, in, "seccomp_sandbox") != "NO" {
 				t.Error("upstream options")
 			}
+			if opt(t, in, "ssl_tlsv13") != "NO" || p.Server.OpenSSLConf != "" {
+				t.Error("upstream caps TLS 1.3 with its own option, not through OpenSSL")
+			}
+		}},
+		{"debian caps TLS 1.3 through OpenSSL", nil, func(t *testing.T, p *Plan) {
+			if p.Server.TLS13 || p.Server.OpenSSLConf != VsftpdOpenSSLConfPath {
+				t.Errorf("TLS13=%v OpenSSLConf=%q", p.Server.TLS13, p.Server.OpenSSLConf)
+			}
+			if d, _ := p.Decision("tls.protocols"); d.Value != "TLS 1.2" || !strings.Contains(d.Why, "426 Failure reading network stream") {
+				t.Errorf("tls.protocols %+v", d)
+			}
+		}},
+		{"TLS 1.3 on request is a warning", func(a *Answers) { a.Server.TLS.AllowTLS13 = ptr(true) }, func(t *testing.T, p *Plan) {
+			if !p.Server.TLS13 || p.Server.OpenSSLConf != "" {
+				t.Error("allow_tls13 must leave TLS 1.3 on")
+			}
+			if d, _ := p.Decision("tls.protocols"); !d.Warning || d.Value != "TLS 1.2, TLS 1.3" {
+				t.Errorf("tls.protocols %+v", d)
+			}
 		}},
 		{"auto flavour falls back to debian", func(a *Answers) { a.Server.Vsftpd.Flavour = FlavourAuto }, func(t *testing.T, p *Plan) {
 			if p.Answers.Server.Vsftpd.Flavour != FlavourDebian {
@@ -258,7 +277,9 @@ func TestDecideVariants(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			a := classic(t)
-			tt.edit(&a)
+			if tt.edit != nil {
+				tt.edit(&a)
+			}
 			p := decide(t, a)
 			checkPlan(t, p)
 			tt.check(t, p)

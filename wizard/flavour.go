@@ -1,5 +1,9 @@
 package wizard
 
+// VsftpdOpenSSLConfPath is where the OpenSSL configuration that caps
+// vsftpd's TLS version goes, on builds without an option for it.
+const VsftpdOpenSSLConfPath = "/etc/ssl/vsftpd-openssl.cnf"
+
 // Paths and names that differ between vsftpd builds.
 type flavourInfo struct {
 	ConfigPath   string // the distribution's config file

@@ -139,6 +139,11 @@ func normalizeServerFTPS(s *Server) {
 	if s.TLS.KeyFile == "" {
 		s.TLS.KeyFile = fl.KeyFile
 	}
+	if s.TLS.AllowTLS13 == nil {
+		s.TLS.AllowTLS13 = ptr(s.TLS.Profile == ProfileModern)
+	} else {
+		s.TLS.AllowTLS13 = ptr(*s.TLS.AllowTLS13)
+	}
 	if s.TLS.RequireSSLReuse == nil {
 		s.TLS.RequireSSLReuse = ptr(true)
 	} else {

@@ -211,6 +211,12 @@ type ServerPlan struct {
 	UserListPath string
 	CertFile     string
 	KeyFile      string
+	// TLS13 says whether vsftpd may speak TLS 1.3.
+	TLS13 bool
+	// OpenSSLConf is set when TLS 1.3 is capped through OpenSSL's
+	// configuration (builds without an option for it, Debian's 3.0.3): its
+	// install path, which each vsftpd unit gets as OPENSSL_CONF.
+	OpenSSLConf string
 }
 
 // ControlPorts returns the control port of every instance.

@@ -395,6 +395,10 @@ func (v *validator) tls(t *TLS, fl Flavour) {
 		v.add("server.tls.profile", "use profile: intermediate with vsftpd 3.0.3 (TLS 1.2 and 1.3), or set vsftpd.flavour to a build that has ssl_tlsv12 / ssl_tlsv1_2",
 			"modern means TLS 1.3 only, but %s cannot switch TLS 1.2 off", fl)
 	}
+	if t.Profile == ProfileModern && !IsTrue(t.AllowTLS13, true) {
+		v.add("server.tls.allow_tls13", "set allow_tls13: true, or use profile: intermediate (TLS 1.2)",
+			"is false, but profile modern means TLS 1.3 only")
+	}
 	for _, p := range []struct{ field, val string }{{"server.tls.cert_file", t.CertFile}, {"server.tls.key_file", t.KeyFile}} {
 		if !path.IsAbs(p.val) {
 			v.add(p.field, "give an absolute path on the server, e.g. /etc/ssl/certs/ftp.example.com.pem",
