@@ -22,11 +22,17 @@ type serverConf struct {
 	ListenIPv6  bool   // listen_ipv6=YES (and listen=NO)
 	Implicit    bool   // implicit_ssl=YES on port 990
 	NoSSL       bool   // ssl_enable=NO: plain FTP only
+	OnePort     bool   // a passive range of one port, 50000
 	Cert        *lab.Cert
 }
 
 func (c serverConf) render(log string) string {
+	max := "pasv_max_port=50031"
+	if c.OnePort {
+		max = "pasv_max_port=50000"
+	}
 	lines := []string{
+		max,
 		"background=NO",
 		"anonymous_enable=NO",
 		"local_enable=YES",
@@ -36,7 +42,6 @@ func (c serverConf) render(log string) string {
 		"secure_chroot_dir=/var/run/vsftpd/empty",
 		"pasv_enable=YES",
 		"pasv_min_port=50000",
-		"pasv_max_port=50031",
 		"xferlog_enable=YES",
 		"vsftpd_log_file=" + log,
 		"log_ftp_protocol=YES",
@@ -299,6 +304,25 @@ func TestProbeFaults(t *testing.T) {
 		if d := time.Since(t0); d > DefaultTimeout {
 			t.Errorf("took %v", d)
 		}
+	})
+
+	t.Run("exhausted passive range", func(t *testing.T) {
+		s.start(serverConf{PasvAddress: lab.SrvPublicAddr, OnePort: true})
+		defer s.start(good)
+		// Someone else holds the only passive port: every PASV's 9 bind
+		// tries fail and vsftpd writes its OOPS in clear text into TLS.
+		ln, err := s.lab.Srv.Listen("tcp", "0.0.0.0:50000")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		o := s.options(nil)
+		o.Transfer = false
+		r := s.probe(o)
+		if st, _ := r.Step("epsv"); st.Diagnosis != nil && st.Diagnosis.Code == "pasv-range-exhausted" {
+			return // EPSV hits it first: the same diagnosis
+		}
+		expect(t, r, "pasv", Fail, "pasv-range-exhausted", "passive range")
 	})
 
 	t.Run("dead control port", func(t *testing.T) {

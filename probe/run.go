@@ -509,10 +509,23 @@ func (p *prober) implicitMismatch(s *Step) {
 
 // connLost diagnoses a control connection that broke while waiting for what.
 func (p *prober) connLost(s *Step, what string, err error) {
-	if isTimeout(err) {
+	var rhe tls.RecordHeaderError
+	oops := errors.As(err, &rhe) && string(rhe.RecordHeader[:]) == "500 O"
+	switch {
+	case isTimeout(err):
 		fail(s, "control-timeout", fmt.Sprintf("No reply to %s within the time limit.", what),
 			"The server or a middlebox stalls the control connection.", "")
-	} else {
+	case oops && (strings.Contains(what, "PASV") || strings.Contains(what, "EPSV")):
+		fail(s, "pasv-range-exhausted", fmt.Sprintf("vsftpd answered %s with \"500 OOPS\" written in clear text "+
+			"into the TLS stream (it cannot encrypt its last words), which at PASV means \"vsf_sysutil_bind\": none "+
+			"of its 9 random tries found a free port in the passive range.", what),
+			"Make the passive range larger (ftpswiz sizes it from the concurrent transfers).",
+			"server.capacity.concurrent_transfers")
+	case oops:
+		fail(s, "server-oops", fmt.Sprintf("vsftpd ended the session while answering %s with \"500 OOPS\" written "+
+			"in clear text into the TLS stream.", what),
+			"Look at vsftpd's log (vsftpd_log_file, or journalctl -u vsftpd) for the OOPS message.", "")
+	default:
 		fail(s, "control-closed", fmt.Sprintf("The control connection broke while waiting for %s: %v. vsftpd closes "+
 			"the session after writing \"500 OOPS: ...\", over TLS in clear text into the encrypted stream.", what, err),
 			"Look at vsftpd's log (vsftpd_log_file, or journalctl -u vsftpd) for the OOPS message.", "")
