@@ -64,7 +64,10 @@ func handoutTLSVersions(p *wizard.Plan) string {
 	if p.Answers.Server != nil && p.Answers.Server.TLS.Profile == wizard.ProfileModern && p.Server.Flavour.CanDisableTLS12() {
 		return "TLS 1.3"
 	}
-	return "TLS 1.2 or 1.3"
+	if p.Server.TLS13 {
+		return "TLS 1.2 or 1.3"
+	}
+	return "TLS 1.2 (the server does not offer TLS 1.3: a client set to TLS 1.3 only cannot connect)"
 }
 
 func newHandoutView(p *wizard.Plan) *handoutView {

@@ -195,6 +195,38 @@ func TestReportAndHandoutCommandsAgainstVsftpd(t *testing.T) {
 	if err := os.WriteFile(userList, ul.Content, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// The TLS 1.2 cap, as the units run it: each instance gets the
+	// environment its unit sets (the generated drop-in for the
+	// distribution's unit, the generated unit for the second instance),
+	// with the one lab substitution: the OpenSSL configuration's install
+	// path becomes the generated file's copy in dir.
+	if p.Server.OpenSSLConf == "" {
+		t.Fatal("the debian-3.0.3 plan has no OpenSSL TLS cap")
+	}
+	cnf, ok := reportFind(files, reportOpenSSLFile)
+	if !ok {
+		t.Fatalf("%s not generated", reportOpenSSLFile)
+	}
+	cnfPath := filepath.Join(dir, "vsftpd-openssl.cnf")
+	if err := os.WriteFile(cnfPath, cnf.Content, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	envOf := func(in wizard.Instance) string {
+		unitFile := in.UnitFile
+		if unitFile == "" {
+			unitFile = "server/" + in.Unit + ".d/ftpswiz-tls.conf"
+		}
+		f, ok := reportFind(files, unitFile)
+		if !ok {
+			t.Fatalf("%s instance: %s not generated", in.Name, unitFile)
+		}
+		m := regexp.MustCompile(`(?m)^Environment=OPENSSL_CONF=(\S+)$`).FindStringSubmatch(string(f.Content))
+		if m == nil || m[1] != p.Server.OpenSSLConf {
+			t.Fatalf("%s does not set OPENSSL_CONF=%s:\n%s", unitFile, p.Server.OpenSSLConf, f.Content)
+		}
+		return "OPENSSL_CONF=" + cnfPath + " "
+	}
+
 	var start []string
 	for _, in := range p.Server.Instances {
 		f, ok := reportFind(files, in.File)
@@ -210,7 +242,7 @@ func TestReportAndHandoutCommandsAgainstVsftpd(t *testing.T) {
 			t.Fatal(err)
 		}
 		log := filepath.Join(dir, in.Name+".out")
-		start = append(start, fmt.Sprintf("vsftpd %s 0<>%s 1>&0 2>&0 &", path, log))
+		start = append(start, fmt.Sprintf("%svsftpd %s 0<>%s 1>&0 2>&0 &", envOf(in), path, log))
 	}
 
 	// Clients trust the lab certificate through their own config files, as a
@@ -230,12 +262,26 @@ func TestReportAndHandoutCommandsAgainstVsftpd(t *testing.T) {
 	}
 
 	// The commands, from both documents, with the lab's credentials.
-	type labCmd struct{ doc, cmd string }
+	// want is what the output must contain; fail, that the command must fail
+	// (REPORT.md's "# must print: " and "# must fail: " comments).
+	type labCmd struct {
+		doc, cmd, want string
+		fail           bool
+	}
 	var cmds []labCmd
 	pick := func(doc, block string) {
 		for _, l := range strings.Split(block, "\n") {
 			if strings.HasPrefix(l, "lftp ") || strings.HasPrefix(l, "curl ") || strings.HasPrefix(l, "openssl s_client") || strings.HasPrefix(l, "echo ") {
-				cmds = append(cmds, labCmd{doc, l})
+				c := labCmd{doc: doc, cmd: l}
+				if cmd, note, ok := strings.Cut(l, "  # "); ok {
+					c.cmd = cmd
+					if w, ok := strings.CutPrefix(note, "must print: "); ok {
+						c.want = w
+					} else if w, ok := strings.CutPrefix(note, "must fail: "); ok {
+						c.want, c.fail = w, true
+					}
+				}
+				cmds = append(cmds, c)
 			}
 		}
 	}
@@ -243,6 +289,11 @@ func TestReportAndHandoutCommandsAgainstVsftpd(t *testing.T) {
 		pick(HandoutPath, b)
 	}
 	pick(ReportPath, reportLabStep(t, report, "Test from outside"))
+	capChecks := len(cmds)
+	pick(ReportPath, reportLabStep(t, report, "Check that vsftpd refuses TLS 1.3"))
+	if n := len(cmds) - capChecks; n != 2*len(p.Server.Instances) {
+		t.Fatalf("REPORT.md's TLS 1.3 check has %d openssl commands, want 2 per instance", n)
+	}
 	credsCurl := regexp.MustCompile(`--user \S+`)
 	credsLftp := regexp.MustCompile(`-u \S+`)
 	var script []string
@@ -285,9 +336,18 @@ func TestReportAndHandoutCommandsAgainstVsftpd(t *testing.T) {
 			t.Errorf("command %d did not run: %s", i, shown[i])
 			continue
 		}
+		if c.fail {
+			if m[2] == "0" || !strings.Contains(m[1], c.want) {
+				t.Errorf("[%s] %s must fail with %q; exit %s:\n%s", c.doc, c.cmd, c.want, m[2], m[1])
+			}
+			continue
+		}
 		if m[2] != "0" {
 			t.Errorf("[%s] %s\nexit %s:\n%s", c.doc, c.cmd, m[2], m[1])
 			continue
+		}
+		if !strings.Contains(m[1], c.want) {
+			t.Errorf("[%s] %s must print %q:\n%s", c.doc, c.cmd, c.want, m[1])
 		}
 		listing := strings.HasPrefix(c.cmd, "lftp ") || (strings.HasPrefix(c.cmd, "curl ") && strings.HasSuffix(c.cmd, ":21/")) ||
 			(strings.HasPrefix(c.cmd, "curl ") && strings.HasSuffix(c.cmd, ":990/"))

@@ -16,6 +16,52 @@ import (
 // reportUserListFile is where the user allow-list is written inside --out.
 const reportUserListFile = "server/vsftpd.user_list"
 
+// reportOpenSSLFile is the OpenSSL configuration that caps vsftpd's TLS
+// version on builds without an option for it (plan.Server.OpenSSLConf).
+const reportOpenSSLFile = "server/vsftpd-openssl.cnf"
+
+// reportTLSCap is what the apply steps install for the OpenSSL cap: the
+// configuration and each systemd drop-in that hands it to a distribution
+// unit, as output path and install path. Zero when the plan has no cap.
+type reportTLSCap struct {
+	Conf, ConfDest string
+	DropIns        []reportDropIn
+}
+
+type reportDropIn struct {
+	Unit, File, Dest string
+}
+
+// reportDropInUnit returns the unit a generated drop-in belongs to
+// ("server/vsftpd.service.d/ftpswiz-tls.conf" -> "vsftpd.service").
+func reportDropInUnit(p string) (string, bool) {
+	rest, ok := strings.CutPrefix(p, "server/")
+	if !ok {
+		return "", false
+	}
+	unit, file, ok := strings.Cut(rest, ".d/")
+	if !ok || strings.Contains(file, "/") || !strings.HasSuffix(unit, ".service") {
+		return "", false
+	}
+	return unit, true
+}
+
+func reportTLSCapOf(p *wizard.Plan, outputs []File) (reportTLSCap, bool) {
+	s := p.Server
+	if s == nil || s.OpenSSLConf == "" || !reportHas(outputs, reportOpenSSLFile) {
+		return reportTLSCap{}, false
+	}
+	c := reportTLSCap{Conf: reportOpenSSLFile, ConfDest: s.OpenSSLConf}
+	for _, f := range outputs {
+		if unit, ok := reportDropInUnit(f.Path); ok {
+			c.DropIns = append(c.DropIns, reportDropIn{Unit: unit, File: f.Path,
+				Dest: "/etc/systemd/system/" + strings.TrimPrefix(f.Path, "server/")})
+		}
+	}
+	slices.SortFunc(c.DropIns, func(a, b reportDropIn) int { return strings.Compare(a.File, b.File) })
+	return c, true
+}
+
 func reportHas(outputs []File, p string) bool {
 	return slices.ContainsFunc(outputs, func(f File) bool { return f.Path == p })
 }
@@ -89,6 +135,13 @@ func reportServerSteps(p *wizard.Plan, outputs []File) []reportStep {
 	if reportHas(outputs, reportUserListFile) {
 		addBackup(s.UserListPath)
 	}
+	tlsCap, capped := reportTLSCapOf(p, outputs)
+	if capped {
+		addBackup(tlsCap.ConfDest)
+		for _, d := range tlsCap.DropIns {
+			addBackup(d.Dest)
+		}
+	}
 	steps = append(steps, reportStep{
 		Title: "Back up the current configuration",
 		Text:  mdWrap(reportWidth, "Keep a copy of every file this plan replaces, so you can go back:"),
@@ -115,10 +168,39 @@ func reportServerSteps(p *wizard.Plan, outputs []File) []reportStep {
 		inst = append(inst, fmt.Sprintf("install -m 0644 -o root -g root %s %s", reportUserListFile, s.UserListPath))
 	}
 	text := "Copy the generated files to where vsftpd reads them:"
+	if len(unitNames) > 0 || len(tlsCap.DropIns) > 0 {
+		text = "Copy the generated files to where vsftpd and systemd read them."
+	}
 	if len(unitNames) > 0 {
+		text += " The distribution's unit runs one vsftpd; the extra unit (" + strings.Join(unitNames, ", ") +
+			") runs the other instance."
+	}
+	if capped {
+		inst = append(inst, fmt.Sprintf("install -m 0644 -o root -g root %s %s", tlsCap.Conf, tlsCap.ConfDest))
+		var dropUnits []string
+		for _, d := range tlsCap.DropIns {
+			inst = append(inst, fmt.Sprintf("install -D -m 0644 -o root -g root %s %s", d.File, d.Dest))
+			dropUnits = append(dropUnits, d.Unit)
+		}
+		text += fmt.Sprintf(" The OpenSSL configuration %s caps TLS at version 1.2 (see the TLS versions "+
+			"decision); vsftpd reads it only because its unit sets OPENSSL_CONF", tlsCap.ConfDest)
+		var how []string
+		if len(dropUnits) > 0 {
+			how = append(how, "the drop-in does that for "+strings.Join(dropUnits, ", "))
+		}
+		if len(unitNames) > 0 {
+			how = append(how, strings.Join(unitNames, ", ")+" sets it itself")
+		}
+		if len(how) > 0 {
+			text += " (" + strings.Join(how, "; ") + ")"
+		}
+		text += "."
+	}
+	if len(unitNames) > 0 || len(tlsCap.DropIns) > 0 {
 		inst = append(inst, "systemctl daemon-reload")
-		text = "Copy the generated files to where vsftpd and systemd read them. The distribution's " +
-			"unit runs one vsftpd; the extra unit (" + strings.Join(unitNames, ", ") + ") runs the other instance:"
+	}
+	if !strings.HasSuffix(text, ":") {
+		text = strings.TrimSuffix(text, ".") + ":"
 	}
 	steps = append(steps, reportStep{Title: "Install the configuration", Text: mdWrap(reportWidth, text), Code: mdCode(inst...)})
 
@@ -145,6 +227,9 @@ func reportServerSteps(p *wizard.Plan, outputs []File) []reportStep {
 			"check that it listens on "+reportJoinInts(s.ControlPorts())+"."),
 		Code: mdCode(check...),
 	})
+	if capped {
+		steps = append(steps, reportTLSCapStep(p, tlsCap))
+	}
 
 	// Firewalls on the server side.
 	for _, side := range []wizard.Side{wizard.SideServerHost, wizard.SideServerRouter} {
@@ -167,6 +252,34 @@ func reportServerSteps(p *wizard.Plan, outputs []File) []reportStep {
 			"`pasv_address` or a closed passive port shows up here and not later at a customer's. "+
 			"Then try the generated client configurations (see the client files above)."))
 	return reportStepsNumbered(steps)
+}
+
+// reportTLSCapStep checks that the running vsftpd really is capped at TLS
+// 1.2: the cap lives outside vsftpd.conf, and vsftpd starts without it when
+// the file or the drop-in is missing (it then speaks TLS 1.3 silently).
+func reportTLSCapStep(p *wizard.Plan, c reportTLSCap) reportStep {
+	s := p.Server
+	var code, units []string
+	for _, in := range s.Instances {
+		code = append(code, "systemctl show -p Environment "+in.Unit)
+		units = append(units, in.Unit)
+	}
+	for _, in := range s.Instances {
+		base := fmt.Sprintf("openssl s_client -connect 127.0.0.1:%d", in.Port)
+		if !in.Implicit {
+			base += " -starttls ftp"
+		}
+		code = append(code,
+			base+" -tls1_2 -brief </dev/null  # must print: Protocol version: TLSv1.2",
+			base+" -tls1_3 -brief </dev/null  # must fail: tlsv1 alert protocol version")
+	}
+	text := fmt.Sprintf("The vsftpd build `%s` has no option for TLS 1.3, so the cap is not in vsftpd.conf: "+
+		"systemd starts vsftpd with OPENSSL_CONF=%s. If that file, the drop-in or the `daemon-reload` is "+
+		"missing, vsftpd starts all the same and speaks TLS 1.3 without a word, so check it on the server "+
+		"host: `systemctl show` must list OPENSSL_CONF=%s for %s; each `-tls1_2` handshake must succeed "+
+		"and each `-tls1_3` handshake must be refused by the server.",
+		s.Flavour, c.ConfDest, c.ConfDest, strings.Join(units, " and "))
+	return reportStep{Title: "Check that vsftpd refuses TLS 1.3", Text: mdWrap(reportWidth, text), Code: mdCode(code...)}
 }
 
 // reportUnitPath is where a unit ftpswiz writes is installed.

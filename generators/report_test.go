@@ -2,10 +2,12 @@ package generators
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -223,7 +225,7 @@ func reportCheckDoc(t *testing.T, c reportCase, doc string) {
 	for _, f := range c.outputs {
 		known[f.Path] = true
 	}
-	for _, m := range regexp.MustCompile(`(?m)(?:^| )((?:server|firewall|client)/[\w.-]+)`).FindAllStringSubmatch(strings.Join(reportShellBlocks(doc), "\n"), -1) {
+	for _, m := range regexp.MustCompile(`(?m)(?:^| )((?:server|firewall|client)/[\w./-]+)`).FindAllStringSubmatch(strings.Join(reportShellBlocks(doc), "\n"), -1) {
 		if !known[m[1]] {
 			t.Errorf("%s: apply steps use %s, which is not generated", c.name, m[1])
 		}
@@ -600,5 +602,97 @@ func TestReportShellBlocksParse(t *testing.T) {
 				t.Errorf("%s: bash -n rejects a block: %v: %s\n%s", name, err, out, blk)
 			}
 		}
+	}
+}
+
+// TestReportTLSCapSteps: a plan that caps TLS 1.3 through OpenSSL installs
+// the OpenSSL configuration and the drop-in, reloads systemd and checks the
+// cap; a plan without the cap (TLS 1.3 allowed, or a build with an option
+// for it) has none of that.
+func TestReportTLSCapSteps(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "testdata", "firewall", "mode-both.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		edit   func(a *wizard.Answers)
+		capped bool
+	}{
+		{"debian explicit", func(a *wizard.Answers) { a.FTPS.Mode = wizard.ModeExplicit }, true},
+		{"debian implicit", func(a *wizard.Answers) { a.FTPS.Mode = wizard.ModeImplicit }, true},
+		{"debian both", func(a *wizard.Answers) {}, true},
+		{"debian allow_tls13", func(a *wizard.Answers) { yes := true; a.Server.TLS.AllowTLS13 = &yes }, false},
+		{"rhel", func(a *wizard.Answers) { a.Server.Vsftpd.Flavour = wizard.FlavourRHEL }, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, err := wizard.DecodeAnswers(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a.Server.Vsftpd.Flavour = wizard.FlavourDebian
+			tt.edit(&a)
+			p, err := wizard.Decide(a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			files, err := Render(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep, _ := reportFind(files, ReportPath)
+			doc := string(rep.Content)
+			reportCheckDoc(t, reportCase{tt.name, p, files}, doc)
+			hasStep := strings.Contains(doc, ". Check that vsftpd refuses TLS 1.3\n")
+			if (p.Server.OpenSSLConf != "") != tt.capped || hasStep != tt.capped {
+				t.Fatalf("OpenSSLConf=%q, check step %v, want capped=%v", p.Server.OpenSSLConf, hasStep, tt.capped)
+			}
+			install := reportLabStep(t, doc, "Install the configuration")
+			if !tt.capped {
+				if strings.Contains(install, "openssl") || strings.Contains(doc, "OPENSSL_CONF") {
+					t.Errorf("uncapped plan mentions the OpenSSL cap:\n%s", install)
+				}
+				return
+			}
+			unit := p.Server.Instances[0].Unit
+			dropIn := "server/" + unit + ".d/ftpswiz-tls.conf"
+			want := []string{
+				"install -m 0644 -o root -g root " + reportOpenSSLFile + " " + p.Server.OpenSSLConf,
+				"install -D -m 0644 -o root -g root " + dropIn + " /etc/systemd/system/" + unit + ".d/ftpswiz-tls.conf",
+			}
+			lines := strings.Split(install, "\n")
+			for _, w := range want {
+				i := slices.Index(lines, w)
+				if i < 0 || slices.Index(lines, "systemctl daemon-reload") < i {
+					t.Errorf("install step lacks %q before daemon-reload:\n%s", w, install)
+				}
+			}
+			for _, f := range []string{reportOpenSSLFile, dropIn} {
+				if _, ok := reportFind(files, f); !ok {
+					t.Errorf("%s not generated", f)
+				}
+				if !strings.Contains(reportFlat(reportSection(t, doc, "Summary")), "`"+f+"`: ") ||
+					strings.Contains(doc, "`"+f+"`: generated file") {
+					t.Errorf("%s is not described in Files generated", f)
+				}
+			}
+			check := reportLabStep(t, doc, "Check that vsftpd refuses TLS 1.3")
+			start := strings.Index(doc, "Check the configuration, then start vsftpd")
+			if start < 0 || strings.Index(doc, "Check that vsftpd refuses TLS 1.3") < start {
+				t.Error("the TLS 1.3 check comes before vsftpd is restarted")
+			}
+			for _, in := range p.Server.Instances {
+				base := fmt.Sprintf("openssl s_client -connect 127.0.0.1:%d", in.Port)
+				if !in.Implicit {
+					base += " -starttls ftp"
+				}
+				for _, w := range []string{"systemctl show -p Environment " + in.Unit, base + " -tls1_2 ", base + " -tls1_3 "} {
+					if !strings.Contains(check, w) {
+						t.Errorf("check step lacks %q:\n%s", w, check)
+					}
+				}
+			}
+		})
 	}
 }

@@ -359,11 +359,23 @@ func reportDescribe(p *wizard.Plan, path string) string {
 				return fmt.Sprintf("vsftpd configuration of the %s FTPS instance (port %d); install as %s",
 					in.Name, in.Port, in.InstallPath)
 			case in.UnitFile:
-				return fmt.Sprintf("systemd unit %s that runs the %s instance", in.Unit, in.Name)
+				d := fmt.Sprintf("systemd unit %s that runs the %s instance", in.Unit, in.Name)
+				if s.OpenSSLConf != "" {
+					d += " (it sets OPENSSL_CONF itself, for the TLS 1.2 cap)"
+				}
+				return d + "; install as " + reportUnitPath(in)
 			}
 		}
 		if path == "server/vsftpd.user_list" {
 			return "the users allowed to log in; install as " + s.UserListPath
+		}
+		if path == reportOpenSSLFile && s.OpenSSLConf != "" {
+			return "OpenSSL configuration that caps vsftpd at TLS 1.2 (this vsftpd build has no option for it; " +
+				"see the TLS versions decision); install as " + s.OpenSSLConf
+		}
+		if unit, ok := reportDropInUnit(path); ok && s.OpenSSLConf != "" {
+			return fmt.Sprintf("systemd drop-in for the distribution's %s: starts vsftpd with OPENSSL_CONF=%s "+
+				"(the TLS 1.2 cap); install as /etc/systemd/system/%s", unit, s.OpenSSLConf, strings.TrimPrefix(path, "server/"))
 		}
 	}
 	if side, backend, ok := reportFirewallFile(path); ok {
