@@ -177,7 +177,12 @@ type instance struct {
 	Log       string // its vsftpd_log_file
 	Port      int
 	Implicit  bool
-	Proc      *lab.Process
+	// Env is the environment its systemd unit gives vsftpd (Environment=
+	// lines of the generated unit or drop-in), with the lab substitution
+	// applied; EnvFrom says where it comes from, for messages.
+	Env     []string
+	EnvFrom string
+	Proc    *lab.Process
 }
 
 // deployment is one scenario applied to a fresh lab.
@@ -195,9 +200,6 @@ type deployment struct {
 	PasvMin   int
 	PasvMax   int
 	ClientDir string // client-side working directory (downloads, upload sources)
-	// OpenSSLConf, when set, is the OPENSSL_CONF vsftpd runs with: the lab's
-	// workaround for the TLS 1.3 upload defect (see tls13UploadWorkaround).
-	OpenSSLConf string
 }
 
 // spec says how to deploy a scenario.
@@ -205,10 +207,9 @@ type spec struct {
 	Answers       string // scenarios/<Answers>: role both or server
 	ClientAnswers string // client-only: a role client answers file for the client side
 	Firewall      string // "nft" or "iptables": which generated files to apply
-	// AsGenerated runs vsftpd exactly as generated even where the lab knows
-	// a defect (see tls13UploadWorkaround): the security checks, the
-	// defect's own check and the download-only negative controls.
-	AsGenerated bool
+	// Edit (may be nil) changes the answers before generating, for a
+	// negative control that needs other generated files (allow_tls13).
+	Edit func(*wizard.Answers)
 }
 
 func scenarioPath(t testing.TB, name string) string {
@@ -228,7 +229,7 @@ func deploy(t *testing.T, bin string, s spec) *deployment {
 	d.Cert = lab.NewCert(t, lab.SrvPublicAddr)
 	d.LocalRoot = filepath.Join(d.Dir, "srv-ftps")
 	v := labValues{User: lu.Name, LocalRoot: d.LocalRoot, Cert: d.Cert}
-	d.SrvOut = generate(t, bin, scenarioPath(t, s.Answers), v, nil)
+	d.SrvOut = generate(t, bin, scenarioPath(t, s.Answers), v, s.Edit)
 	d.CliOut = d.SrvOut
 	if s.ClientAnswers != "" {
 		d.CliOut = generate(t, bin, scenarioPath(t, s.ClientAnswers), v, nil)
@@ -239,49 +240,22 @@ func deploy(t *testing.T, bin string, s spec) *deployment {
 	}
 	d.accounts()
 	d.startServers(nil)
-	if !s.AsGenerated && os.Getenv("FTPSWIZ_LAB_NO_WORKAROUND") != "1" {
-		d.tls13UploadWorkaround()
+	capped := fileExists(filepath.Join(d.SrvOut, "server", "vsftpd-openssl.cnf"))
+	for _, in := range d.Instances {
+		env := "no environment"
+		if len(in.Env) > 0 {
+			env = strings.Join(in.Env, " ")
+		}
+		t.Logf("vsftpd %s instance runs %s with %s, as its unit %s sets it", in.Name,
+			strings.TrimPrefix(in.Generated, d.SrvOut+"/"), env, in.EnvFrom)
+		// The plan caps TLS at 1.2 through OpenSSL: every instance must
+		// refuse TLS 1.3 as deployed (the security checks go further).
+		if capped && d.acceptsTLS13(in) {
+			t.Fatalf("vsftpd %s instance accepts TLS 1.3 although the plan caps it (environment %v from %s)", in.Name, in.Env, in.EnvFrom)
+		}
 	}
 	d.firewalls(s.Firewall)
 	return d
-}
-
-// openSSLCapTLS12 is an OpenSSL configuration that caps every TLS context of
-// the process reading it at TLS 1.2 (vsftpd 3.0.3 has no option for TLS 1.3).
-const openSSLCapTLS12 = `openssl_conf = openssl_init
-[openssl_init]
-ssl_conf = ssl_sect
-[ssl_sect]
-system_default = system_default_sect
-[system_default_sect]
-MaxProtocol = TLSv1.2
-`
-
-// tls13UploadWorkaround works around a defect of the generated files that
-// the lab found (see TestLab/defect-tls13-uploads and the package report):
-// with TLS 1.3 on the data connection, uploads to vsftpd intermittently end
-// in "426 Failure reading network stream" with a truncated file, because the
-// server's post-handshake NewSessionTicket is never read by the uploading
-// client, whose close() then sends a RST that destroys the last records.
-// When the generated server accepts TLS 1.3, the lab restarts it with
-// OPENSSL_CONF capping TLS at 1.2 (the fix the report proposes) and says so.
-// Once ftpswiz generates a fix, the server refuses TLS 1.3 (or the clients
-// stop offering it) and the defect check fails, asking for this to go.
-// FTPSWIZ_LAB_NO_WORKAROUND=1 runs every scenario exactly as generated.
-func (d *deployment) tls13UploadWorkaround() {
-	t := d.t
-	t.Helper()
-	if !d.acceptsTLS13(d.Instances[0]) {
-		return
-	}
-	d.OpenSSLConf = lab.WriteFile(t, "vsftpd-openssl-tls12.cnf", openSSLCapTLS12)
-	d.startServers(nil)
-	if d.acceptsTLS13(d.Instances[0]) {
-		t.Fatalf("OPENSSL_CONF=%s did not cap vsftpd at TLS 1.2", d.OpenSSLConf)
-	}
-	t.Logf("LAB WORKAROUND: the generated vsftpd accepts TLS 1.3, with which uploads fail intermittently " +
-		"(426 Failure reading network stream); vsftpd runs with OPENSSL_CONF capping TLS at 1.2 " +
-		"(see defect-tls13-uploads; FTPSWIZ_LAB_NO_WORKAROUND=1 disables this)")
 }
 
 // acceptsTLS13 reports whether the instance completes a TLS 1.3 handshake
@@ -473,6 +447,7 @@ func (d *deployment) startServers(change *confChange) {
 			t.Fatalf("%s: %v", gen, err)
 		}
 		in.Path = lab.WriteFile(t, "vsftpd-"+tag+".conf", conf)
+		in.Env, in.EnvFrom = d.unitEnvironment(gen)
 		if i == 0 {
 			d.PasvMin, _ = strconv.Atoi(lab.ParseVsftpdConf(conf)["pasv_min_port"])
 			d.PasvMax, _ = strconv.Atoi(lab.ParseVsftpdConf(conf)["pasv_max_port"])
@@ -485,13 +460,13 @@ func (d *deployment) startServers(change *confChange) {
 }
 
 // start runs vsftpd in srv in a private mount namespace whose /etc/shells
-// is the deployment's copy, and waits until the control port answers.
+// is the deployment's copy, with the environment its systemd unit sets, and
+// waits until the control port answers.
 func (d *deployment) start(in *instance) error {
-	script := `mount --bind "$0" /etc/shells && exec vsftpd "$1"`
-	if d.OpenSSLConf != "" {
-		script = `mount --bind "$0" /etc/shells && OPENSSL_CONF="$2" exec vsftpd "$1"`
-	}
-	in.Proc = d.Srv.Start("unshare", "--mount", "--propagation", "private", "sh", "-c", script, d.Shells, in.Path, d.OpenSSLConf)
+	// Only what the unit sets: an OPENSSL_CONF of the test process must not leak in.
+	script := `mount --bind "$0" /etc/shells && exec env -u OPENSSL_CONF "$@"`
+	args := append([]string{"--mount", "--propagation", "private", "sh", "-c", script, d.Shells}, in.Env...)
+	in.Proc = d.Srv.Start("unshare", append(args, "vsftpd", in.Path)...)
 	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(in.Port))
 	deadline := time.Now().Add(startTimeout)
 	for {
@@ -509,6 +484,111 @@ func (d *deployment) start(in *instance) error {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// distributionUnits are where the vsftpd package puts its systemd unit.
+var distributionUnits = []string{"/lib/systemd/system", "/usr/lib/systemd/system"}
+
+// unitEnvironment returns the environment systemd gives the vsftpd that
+// reads the generated config gen, deployed as REPORT.md's "Install the
+// configuration" step says: that step's install commands say where each
+// generated file goes; the unit whose ExecStart names gen's install path
+// (a unit ftpswiz generated, or the distribution's vsftpd.service) and the
+// drop-ins installed for it give the Environment= assignments. The one lab
+// substitution: a value that is the install path of a generated file (the
+// OpenSSL configuration, /etc/ssl/vsftpd-openssl.cnf) becomes that file in
+// the output directory, since the lab does not write to /etc.
+func (d *deployment) unitEnvironment(gen string) (env []string, from string) {
+	t := d.t
+	t.Helper()
+	installed := map[string]string{} // install path -> generated file
+	for _, l := range strings.Split(reportBlock(t, d.SrvOut, "Install the configuration"), "\n") {
+		// install [OPTIONS] SRC DEST
+		if f := strings.Fields(l); len(f) >= 3 && f[0] == "install" && filepath.IsAbs(f[len(f)-1]) && !filepath.IsAbs(f[len(f)-2]) {
+			installed[f[len(f)-1]] = filepath.Join(d.SrvOut, f[len(f)-2])
+		}
+	}
+	dest := ""
+	for k, v := range installed {
+		if v == gen {
+			dest = k
+		}
+	}
+	if dest == "" {
+		t.Fatalf("REPORT.md's install step does not install %s", gen)
+	}
+	// Every unit that may run it: generated units by their install path,
+	// the distribution's from the system.
+	units := map[string]string{} // unit name -> file
+	for k, v := range installed {
+		if filepath.Dir(k) == "/etc/systemd/system" && strings.HasSuffix(k, ".service") {
+			units[filepath.Base(k)] = v
+		}
+	}
+	for _, dir := range distributionUnits {
+		if _, ok := units["vsftpd.service"]; ok {
+			break
+		}
+		if f := filepath.Join(dir, "vsftpd.service"); fileExists(f) {
+			units["vsftpd.service"] = f
+		}
+	}
+	unit := ""
+	for name, f := range units {
+		for _, l := range strings.Split(readFile(f), "\n") {
+			if cmd, ok := strings.CutPrefix(l, "ExecStart="); ok {
+				if fs := strings.Fields(cmd); len(fs) > 0 && fs[len(fs)-1] == dest {
+					unit = name
+				}
+			}
+		}
+	}
+	if unit == "" {
+		t.Fatalf("no systemd unit runs %s (units: %v; the vsftpd package's unit is looked for in %v)", dest, units, distributionUnits)
+	}
+	sources := []string{units[unit]}
+	for k, v := range installed {
+		if filepath.Dir(k) == "/etc/systemd/system/"+unit+".d" && strings.HasSuffix(k, ".conf") {
+			sources = append(sources, v)
+		}
+	}
+	sort.Strings(sources[1:])
+	var names []string
+	for _, f := range sources {
+		for _, l := range strings.Split(readFile(f), "\n") {
+			assign, ok := strings.CutPrefix(l, "Environment=")
+			if !ok {
+				continue
+			}
+			if strings.ContainsAny(assign, `"'\$%`) {
+				t.Fatalf("%s: Environment= with quoting or specifiers, which the lab does not parse: %q", f, l)
+			}
+			for _, kv := range strings.Fields(assign) {
+				k, v, ok := strings.Cut(kv, "=")
+				if !ok {
+					t.Fatalf("%s: %q is not KEY=VALUE", f, kv)
+				}
+				if local, sub := installed[v]; sub {
+					v = local
+				} else if strings.HasPrefix(v, "/etc/") {
+					t.Fatalf("%s sets %s=%s, which no install command of REPORT.md provides", f, k, v)
+				}
+				env = append(env, k+"="+v)
+			}
+		}
+		if f != units[unit] || strings.HasPrefix(f, d.SrvOut) {
+			names = append(names, strings.TrimPrefix(f, d.SrvOut+"/"))
+		}
+	}
+	if len(names) == 0 {
+		return env, unit
+	}
+	return env, unit + " (" + strings.Join(names, ", ") + ")"
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 func (d *deployment) instance(name string) *instance {

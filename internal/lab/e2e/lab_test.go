@@ -3,8 +3,10 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -50,7 +52,7 @@ func TestLab(t *testing.T) {
 		{"negative-router-without-range", runRouterWithoutRange},
 		{"negative-range-too-small", runRangeTooSmall},
 		{"security", runSecurity},
-		{"defect-tls13-uploads", runTLS13UploadDefect},
+		{"tls13-uploads", runTLS13Uploads},
 	}
 	start := time.Now()
 	for _, c := range cases {
@@ -294,90 +296,155 @@ func runClientOnly(t *testing.T, bin string, rec *recorder) {
 	checkServerLog(t, d.Instances[0], 2*scenN, 2*scenN)
 }
 
-// runTLS13UploadDefect pins the defect the lab found in the generated files:
-// the classic deployment exactly as generated (vsftpd 3.0.3 accepts TLS
-// 1.3, the generated lftp.rc and curl.sh offer it), 16 concurrent strict
-// uploads, up to three rounds per client: some end in "426 Failure reading
-// network stream" with a truncated file. Every TLS 1.3 upload ends with a
-// RST from the client (counted in cli's TCP OutRsts): the server's
-// post-handshake NewSessionTicket sits unread in the uploading client's
-// socket when it closes. When this stops reproducing (ftpswiz fixed it),
-// this check fails to say that tls13UploadWorkaround can go.
-func runTLS13UploadDefect(t *testing.T, bin string, rec *recorder) {
-	d := deploy(t, bin, spec{Answers: "classic.yaml", Firewall: "nft", AsGenerated: true})
-	if !d.acceptsTLS13(d.Instances[0]) {
-		t.Errorf("the generated vsftpd no longer accepts TLS 1.3: if that is the fix for the upload defect, remove " +
-			"tls13UploadWorkaround and this check, and update the expected TLS versions")
-		return
-	}
+// The TLS 1.3 upload defect as measured while it was open (strict lftp, 16
+// concurrent 256 KiB uploads to the generated classic deployment, which then
+// accepted TLS 1.3): 17 of 48 uploads cut short. The negative control's
+// number of uploads is chosen against this rate.
+const tls13MeasuredFailed, tls13MeasuredUploads = 17, 48
+
+// runTLS13Uploads is the lab's proof of the TLS 1.3 fix, as an A/B on one
+// lab. A: the classic deployment as generated (vsftpd capped at TLS 1.2 by
+// the generated OpenSSL configuration, through the environment its unit
+// sets), 3 rounds of 16 concurrent strict lftp uploads: none may fail. B,
+// the negative control: the same answers regenerated with allow_tls13:
+// true (no cap), vsftpd restarted from the new files, the same uploads,
+// round after round until one is cut short with "426 Failure reading
+// network stream"; at the measured rate all 48 succeeding has a chance of
+// about 1e-9, so a clean B means the lab no longer sees the defect (and the
+// cap's reason needs a new look). Both count how the client closes its data
+// connections (closeCounter): with TLS 1.2 every lftp upload ends with a
+// FIN (a RST follows, harmless by then); with TLS 1.3 some end with a RST
+// and no FIN, an abortive close (the server's NewSessionTicket, never read
+// by the uploading client, is still in its socket at close()), and the
+// server's kernel throws away what vsftpd has not read yet: the 426.
+func runTLS13Uploads(t *testing.T, bin string, rec *recorder) {
 	const n, rounds = 16, 3
-	for _, client := range []string{"lftp", "curl"} {
-		start := time.Now()
-		rstBefore := tcpOutRsts(t, d.Cli)
-		var all []xfer
-		for range rounds {
-			xs := d.batch(client, true, n, fileSize, clientOpts{Timeout: failTimeout})
-			d.quiet()
-			all = append(all, xs...)
-			if len(failures(xs)) > 0 {
-				break
-			}
+	d := deploy(t, bin, spec{Answers: "classic.yaml", Firewall: "nft"})
+	if d.acceptsTLS13(d.Instances[0]) {
+		t.Fatalf("the generated deployment accepts TLS 1.3: the cap is not in effect (vsftpd runs with %v from %s)",
+			d.Instances[0].Env, d.Instances[0].EnvFrom)
+	}
+	tls13Uploads(t, d, rec, fmt.Sprintf("generated files, TLS capped at 1.2 (OPENSSL_CONF from %s)", d.Instances[0].EnvFrom),
+		n, rounds, false)
+
+	// B: regenerate with allow_tls13: true and restart vsftpd from it.
+	v := labValues{User: d.User.Name, LocalRoot: d.LocalRoot, Cert: d.Cert}
+	out := generate(t, bin, scenarioPath(t, "classic.yaml"), v, func(a *wizard.Answers) {
+		yes := true
+		a.Server.TLS.AllowTLS13 = &yes
+	})
+	if fileExists(filepath.Join(out, "server", "vsftpd-openssl.cnf")) || fileExists(filepath.Join(out, "server", "vsftpd.service.d")) {
+		t.Fatalf("%s: allow_tls13: true still generated the TLS 1.2 cap", out)
+	}
+	// The firewall rules already loaded are the ones the new files hold.
+	fws, _ := filepath.Glob(filepath.Join(out, "firewall", "*.nft"))
+	for _, f := range fws {
+		if readFile(f) != readFile(filepath.Join(d.SrvOut, "firewall", filepath.Base(f))) {
+			t.Fatalf("allow_tls13 changed %s; the lab would have to reload it", filepath.Base(f))
 		}
-		rsts := tcpOutRsts(t, d.Cli) - rstBefore
-		fs := failures(all)
-		cut := 0
-		for _, f := range fs {
-			if strings.Contains(f.Cause, sig426Read) {
-				cut++
-			}
+	}
+	d.SrvOut, d.CliOut = out, out
+	d.startServers(nil)
+	if len(d.Instances[0].Env) != 0 {
+		t.Fatalf("with allow_tls13: true vsftpd still gets %v from %s", d.Instances[0].Env, d.Instances[0].EnvFrom)
+	}
+	if !d.acceptsTLS13(d.Instances[0]) {
+		t.Fatal("regenerated with allow_tls13: true, vsftpd does not accept TLS 1.3: the negative control cannot run")
+	}
+	checkTLSVersions(t, d, rec)
+	tls13Uploads(t, d, rec, "NEGATIVE CONTROL, regenerated with allow_tls13: true (no cap), TLS 1.3", n, rounds, true)
+}
+
+// tls13Uploads runs rounds of n concurrent strict lftp uploads. For the
+// negative control (wantCut) it stops after the first round with a failure
+// and requires every failure to be the 426 cut; otherwise it runs every
+// round and requires no failure.
+func tls13Uploads(t *testing.T, d *deployment, rec *recorder, what string, n, rounds int, wantCut bool) {
+	t.Helper()
+	start := time.Now()
+	cc := newCloseCounter(t, d.Cli, d.PasvMin, d.PasvMax)
+	var all []xfer
+	for range rounds {
+		xs := d.batch("lftp", true, n, fileSize, clientOpts{Timeout: failTimeout})
+		d.quiet()
+		all = append(all, xs...)
+		if wantCut && len(failures(xs)) > 0 {
+			break
 		}
-		ok := len(fs) > 0 && cut == len(fs)
-		rec.add(t, row{What: fmt.Sprintf("KNOWN DEFECT, generated files as they are: %s, %d concurrent uploads over TLS 1.3 "+
-			"(up to %d rounds); the client host sent %d TCP resets for %d uploads", client, n, rounds, rsts, len(all)),
-			Expect: "some fail (defect)", Transfers: len(all), Failures: len(fs), Dur: time.Since(start), OK: ok, Cause: causes(all)})
-		switch {
-		case len(fs) == 0:
-			t.Errorf("%s: %d TLS 1.3 uploads, none failed: the defect no longer reproduces; if ftpswiz fixed it, remove "+
-				"tls13UploadWorkaround and this check", client, len(all))
-		case cut != len(fs):
-			t.Errorf("%s: %d failures are not the 426 upload defect:\n%s", client, len(fs)-cut, describe(all))
-		default:
-			t.Logf("%s: %d of %d TLS 1.3 uploads cut short (426); vsftpd logged FAIL UPLOAD %d times", client, cut, len(all),
-				strings.Count(readFile(d.Instances[0].Log), "FAIL UPLOAD"))
+	}
+	fins, rsts := cc.read(t)
+	d.Cli.MustRun("nft", "delete", "table", "inet", cc.table)
+	aborted := max(0, len(all)-fins)
+	fs := failures(all)
+	cut := 0
+	for _, f := range fs {
+		if strings.Contains(f.Cause, sig426Read) {
+			cut++
 		}
+	}
+	p := 1 - float64(tls13MeasuredFailed)/float64(tls13MeasuredUploads)
+	pClean := math.Pow(p, float64(n*rounds))
+	expect, ok := "0 failures", len(fs) == 0
+	if wantCut {
+		expect, ok = "some cut short (426)", len(fs) > 0 && cut == len(fs)
+	}
+	rec.add(t, row{What: fmt.Sprintf("%s: strict lftp, %d concurrent uploads, %s %d rounds; the client closed %d of %d data "+
+		"connections with a reset and no FIN (%d FIN, %d RST segments sent)",
+		what, n, map[bool]string{true: "up to", false: "in"}[wantCut], rounds, aborted, len(all), fins, rsts),
+		Expect: expect, Transfers: len(all), Failures: len(fs), Dur: time.Since(start), OK: ok, Cause: causes(all)})
+	switch {
+	case !wantCut && len(fs) > 0:
+		t.Errorf("%s: %d of %d uploads failed:\n%s", what, len(fs), len(all), describe(all))
+	case !wantCut:
+		t.Logf("%s: %d of %d uploads OK; with the defect's measured rate (%d of %d) all %d would succeed with probability %.0e",
+			what, len(all), len(all), tls13MeasuredFailed, tls13MeasuredUploads, n*rounds, pClean)
+	case len(fs) == 0:
+		t.Errorf("negative control: %d strict lftp uploads over TLS 1.3, none cut short; at the measured rate (%d of %d) "+
+			"that happens with probability %.0e: the lab no longer sees the defect, so the TLS 1.2 cap's reason needs a new look",
+			len(all), tls13MeasuredFailed, tls13MeasuredUploads, math.Pow(p, float64(len(all))))
+	case cut != len(fs):
+		t.Errorf("negative control: %d failures are not the 426 upload defect:\n%s", len(fs)-cut, describe(all))
+	default:
+		t.Logf("negative control: %d of %d strict lftp uploads over TLS 1.3 cut short (426), vsftpd logged FAIL UPLOAD %d times; "+
+			"robust: at the measured rate (%d of %d) %d uploads would all succeed with probability %.0e",
+			cut, len(all), strings.Count(readFile(d.Instances[0].Log), "FAIL UPLOAD"), tls13MeasuredFailed, tls13MeasuredUploads,
+			n*rounds, pClean)
 	}
 }
 
-// tcpOutRsts reads the TCP OutRsts counter of the namespace.
-func tcpOutRsts(t *testing.T, ns *lab.Namespace) int {
+// closeCounter counts, in a namespace, the TCP segments with FIN and with
+// RST that it sends to a port range (the passive range: the client's side
+// of the data connections). It is a measuring table of its own (policy
+// accept, counters only), next to whatever the generated rules loaded.
+type closeCounter struct {
+	ns    *lab.Namespace
+	table string
+}
+
+var counterPackets = regexp.MustCompile(`counter packets (\d+) bytes \d+ comment "(fin|rst)"`)
+
+func newCloseCounter(t *testing.T, ns *lab.Namespace, lo, hi int) *closeCounter {
 	t.Helper()
-	var data []byte
-	if err := ns.Do(func() error {
-		var err error
-		data, err = os.ReadFile("/proc/thread-self/net/snmp")
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
-	var header []string
-	for _, l := range strings.Split(string(data), "\n") {
-		f := strings.Fields(l)
-		if len(f) == 0 || f[0] != "Tcp:" {
-			continue
-		}
-		if header == nil {
-			header = f
-			continue
-		}
-		for i, h := range header {
-			if h == "OutRsts" && i < len(f) {
-				v, _ := strconv.Atoi(f[i])
-				return v
-			}
+	c := &closeCounter{ns: ns, table: "ftpswiz_lab_closes"}
+	ns.MustNFT(fmt.Sprintf("table inet %[1]s {\n\tchain out {\n\t\ttype filter hook output priority 0; policy accept;\n"+
+		"\t\ttcp dport %[2]d-%[3]d tcp flags & fin == fin counter comment \"fin\"\n"+
+		"\t\ttcp dport %[2]d-%[3]d tcp flags & rst == rst counter comment \"rst\"\n\t}\n}\n", c.table, lo, hi))
+	return c
+}
+
+// read returns the FIN and RST segments counted so far.
+func (c *closeCounter) read(t *testing.T) (fin, rst int) {
+	t.Helper()
+	out := c.ns.MustRun("nft", "list", "table", "inet", c.table)
+	for _, m := range counterPackets.FindAllStringSubmatch(out, -1) {
+		n, _ := strconv.Atoi(m[1])
+		if m[2] == "fin" {
+			fin = n
+		} else {
+			rst = n
 		}
 	}
-	t.Fatal("no Tcp OutRsts in /proc/net/snmp")
-	return 0
+	return fin, rst
 }
 
 func b2i(b bool) int {

@@ -52,8 +52,7 @@ type measureRow struct {
 // Each run starts N strict lftp sessions at the same moment (the generated
 // lftp.rc, PASV, no retries), each downloading a slow file (2 s at N=16, 4 s
 // at N=50) so that every session holds its passive port while the others
-// ask for theirs. Uploads are not measured: the port is held the same way,
-// and TLS 1.3 uploads have a defect of their own (defect-tls13-uploads).
+// ask for theirs. Uploads are not measured: the port is held the same way.
 func TestPassiveRangeVsModel(t *testing.T) {
 	if os.Getenv("FTPSWIZ_LAB_MEASURE") != "1" {
 		t.Skip("set FTPSWIZ_LAB_MEASURE=1 to measure passive-range failures against the sizing model (minutes)")
@@ -75,7 +74,7 @@ func TestPassiveRangeVsModel(t *testing.T) {
 		// One lab per subtest: internal/lab builds one topology per test.
 		t.Run(fmt.Sprintf("N=%d", n), func(t *testing.T) {
 			answers := map[int]string{16: "classic.yaml", 50: "concurrency-50.yaml"}[n]
-			d := deploy(t, bin, spec{Answers: answers, Firewall: "nft", AsGenerated: true})
+			d := deploy(t, bin, spec{Answers: answers, Firewall: "nft"})
 			v := labValues{User: d.User.Name, LocalRoot: d.LocalRoot, Cert: d.Cert}
 			for _, p := range points {
 				if p.N == n {

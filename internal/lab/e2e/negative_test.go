@@ -59,7 +59,7 @@ func expectOK(t *testing.T, d *deployment, rec *recorder, what, client string, o
 // removed. vsftpd then announces 10.20.0.2; the strict clients fail at once
 // (the client router has no route to it), the stock clients hide it.
 func runNoPasvAddress(t *testing.T, bin string, rec *recorder) {
-	d := deploy(t, bin, spec{Answers: "classic.yaml", Firewall: "nft", AsGenerated: true})
+	d := deploy(t, bin, spec{Answers: "classic.yaml", Firewall: "nft"})
 	d.startServers(&confChange{Drop: []string{"pasv_address"}})
 	const cause = "private address 10.20.0.2"
 	expectFail(t, d, rec, "pasv_address removed: strict lftp", "lftp", clientOpts{}, cause)
@@ -74,7 +74,7 @@ func runNoPasvAddress(t *testing.T, bin string, rec *recorder) {
 // is refused by the router (it has no listener there and the generated
 // router rules filter only forwarded traffic), so even stock clients fail.
 func runRouterWithoutRange(t *testing.T, bin string, rec *recorder) {
-	d := deploy(t, bin, spec{Answers: "classic.yaml", Firewall: "nft", AsGenerated: true})
+	d := deploy(t, bin, spec{Answers: "classic.yaml", Firewall: "nft"})
 	gen, err := os.ReadFile(filepath.Join(d.SrvOut, "firewall", "server-router.nft"))
 	if err != nil {
 		t.Fatal(err)
@@ -118,7 +118,7 @@ func runRouterWithoutRange(t *testing.T, bin string, rec *recorder) {
 // stream, so a probe session with a recording connection shows the literal
 // OOPS while the lftp sessions hold every port.
 func runRangeTooSmall(t *testing.T, bin string, rec *recorder) {
-	d := deploy(t, bin, spec{Answers: "classic.yaml", Firewall: "nft", AsGenerated: true})
+	d := deploy(t, bin, spec{Answers: "classic.yaml", Firewall: "nft"})
 	const n, small = 16, 8
 	d.startServers(&confChange{Set: map[string]string{"pasv_max_port": strconv.Itoa(d.PasvMin + small - 1)}})
 	if d.PasvMax-d.PasvMin+1 != small {

@@ -17,11 +17,12 @@ import (
 	"time"
 
 	"github.com/ftpswiz/ftpswiz/internal/lab"
+	"github.com/ftpswiz/ftpswiz/wizard"
 )
 
 // runSecurity checks what the generated classic deployment refuses.
 func runSecurity(t *testing.T, bin string, rec *recorder) {
-	d := deploy(t, bin, spec{Answers: "classic.yaml", Firewall: "nft", AsGenerated: true})
+	d := deploy(t, bin, spec{Answers: "classic.yaml", Firewall: "nft"})
 	d.serverFiles(1, fileSize)
 	checks := []struct {
 		name string
@@ -31,6 +32,7 @@ func runSecurity(t *testing.T, bin string, rec *recorder) {
 		{"prot-c", checkProtC},
 		{"anonymous", checkAnonymous},
 		{"tls-versions", checkTLSVersions},
+		{"report-tls13-check", checkReportTLSCap},
 		{"port-scan", checkPortScan},
 		{"active-mode", checkActiveMode},
 		{"chroot", checkChroot},
@@ -139,21 +141,34 @@ func checkAnonymous(t *testing.T, d *deployment, rec *recorder) {
 
 // checkTLSVersions: openssl s_client from cli against the public address,
 // once per TLS version. The client allows every version and cipher
-// (@SECLEVEL=0), so a refusal is the server's.
+// (@SECLEVEL=0), so a refusal is the server's. TLS 1.0 and 1.1 must be
+// refused and 1.2 accepted; TLS 1.3 must be refused (ftpswiz caps vsftpd at
+// 1.2 by default) unless the generated answers say allow_tls13: true.
 func checkTLSVersions(t *testing.T, d *deployment, rec *recorder) {
+	data, err := os.ReadFile(filepath.Join(d.SrvOut, "answers.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := wizard.DecodeAnswers(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	allow13 := a.Server.TLS.AllowTLS13 != nil && *a.Server.TLS.AllowTLS13
 	// What the plan promises: the vsftpd.conf section header lists the
-	// versions ("# --- TLS versions: TLS 1.2, TLS 1.3").
+	// versions ("# --- TLS versions: TLS 1.2"), and must agree.
 	promised := grepLine(readFile(d.Instances[0].Generated), "# --- TLS versions:")
 	if promised == "" {
 		t.Fatalf("generated vsftpd.conf has no \"# --- TLS versions:\" section")
+	}
+	if !strings.Contains(promised, "TLS 1.2") || strings.Contains(promised, "TLS 1.3") != allow13 {
+		t.Errorf("generated vsftpd.conf promises %q, but allow_tls13 is %v", promised, allow13)
 	}
 	for _, in := range d.Instances {
 		for _, v := range []struct {
 			flag, name string
 			accept     bool
 		}{{"-tls1", "TLS 1.0", false}, {"-tls1_1", "TLS 1.1", false},
-			{"-tls1_2", "TLS 1.2", strings.Contains(promised, "TLS 1.2")},
-			{"-tls1_3", "TLS 1.3", strings.Contains(promised, "TLS 1.3")}} {
+			{"-tls1_2", "TLS 1.2", true}, {"-tls1_3", "TLS 1.3", allow13}} {
 			start := time.Now()
 			args := []string{"s_client", "-connect", net.JoinHostPort(lab.SrvPublicAddr, strconv.Itoa(in.Port)),
 				"-brief", "-CAfile", d.Cert.CertFile, v.flag}
@@ -176,13 +191,52 @@ func checkTLSVersions(t *testing.T, d *deployment, rec *recorder) {
 			}
 			ok := accepted == v.accept && (v.accept || serverRefused)
 			expect := map[bool]string{true: "accepted", false: "refused"}[v.accept]
-			rec.add(t, row{What: fmt.Sprintf("%s offered to the %s instance (openssl s_client %s)", v.name, in.Name, v.flag),
+			rec.add(t, row{What: fmt.Sprintf("%s offered to the %s instance (openssl s_client %s)%s", v.name, in.Name, v.flag,
+				map[bool]string{true: ", allow_tls13: true"}[allow13]),
 				Expect: expect, Transfers: 1, Failures: b2i(!accepted), Dur: time.Since(start), OK: ok,
 				Cause: firstLineWith(out, "Protocol version", "alert", "error:")})
 			if !ok {
 				t.Errorf("%s instance, %s: accepted=%t, want %t:\n%s", in.Name, v.name, accepted, v.accept, out)
 			}
 		}
+	}
+}
+
+// checkReportTLSCap runs the openssl commands of REPORT.md's step "Check
+// that vsftpd refuses TLS 1.3" on the server host, as written, and checks
+// what each one's comment promises ("# must print: ...", "# must fail:
+// ..."). The step's `systemctl show -p Environment` lines need systemd,
+// which the lab does not run; the lab's equivalent is that vsftpd was
+// started with the Environment= its unit and drop-in set (unitEnvironment).
+func checkReportTLSCap(t *testing.T, d *deployment, rec *recorder) {
+	block := reportBlock(t, d.SrvOut, "Check that vsftpd refuses TLS 1.3")
+	ran := 0
+	for _, l := range strings.Split(block, "\n") {
+		if !strings.HasPrefix(l, "openssl s_client ") {
+			continue
+		}
+		cmd, note, _ := strings.Cut(l, "  # ")
+		want, mustFail := "", false
+		if w, ok := strings.CutPrefix(note, "must print: "); ok {
+			want = w
+		} else if w, ok := strings.CutPrefix(note, "must fail: "); ok {
+			want, mustFail = w, true
+		} else {
+			t.Fatalf("REPORT.md's TLS check line has no \"# must print/fail:\" comment: %q", l)
+		}
+		start := time.Now()
+		so, se, err := d.Srv.Run(15*time.Second, "bash", "-c", "timeout 10 "+cmd)
+		out := so + se
+		ok := strings.Contains(out, want) && (err != nil) == mustFail
+		rec.add(t, row{What: "REPORT.md TLS 1.3 check on the server host: " + cmd, Expect: note,
+			Transfers: 1, Failures: b2i(err != nil), Dur: time.Since(start), OK: ok, Cause: firstLineWith(out, want, "Protocol version", "alert")})
+		if !ok {
+			t.Errorf("%s: want %s; err=%v:\n%s", cmd, note, err, out)
+		}
+		ran++
+	}
+	if ran != 2*len(d.Instances) {
+		t.Errorf("REPORT.md's TLS 1.3 check has %d openssl commands for %d instances:\n%s", ran, len(d.Instances), block)
 	}
 }
 
