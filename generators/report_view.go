@@ -92,6 +92,20 @@ func newReportView(p *wizard.Plan, outputs []File) (*reportView, error) {
 		v.Sizing = mdWrap(reportWidth, mdText(s.Sizing.Arithmetic()))
 		v.SizingTable = reportSizingTable(s)
 	}
+	v.Decisions, v.Pitfalls = reportDecisionsAndPitfalls(p)
+	if p.Server != nil {
+		v.ServerSteps = reportServerSteps(p, outputs)
+	}
+	if p.Client != nil {
+		v.ClientSteps = reportClientSteps(p, outputs)
+	}
+	return v, nil
+}
+
+// reportDecisionsAndPitfalls formats the plan's decisions (warnings
+// marked) and pitfalls, the same for FTPS and SFTP reports.
+func reportDecisionsAndPitfalls(p *wizard.Plan) ([]reportDecision, []reportPitfall) {
+	var ds []reportDecision
 	for _, d := range p.Decisions {
 		rd := reportDecision{
 			Title: mdText(d.Title),
@@ -102,18 +116,13 @@ func newReportView(p *wizard.Plan, outputs []File) (*reportView, error) {
 			rd.Title += " (WARNING)"
 			rd.Warning = "> **WARNING:** this decision carries a risk you accepted. Read the reason below."
 		}
-		v.Decisions = append(v.Decisions, rd)
+		ds = append(ds, rd)
 	}
+	var pfs []reportPitfall
 	for i, pf := range p.Pitfalls {
-		v.Pitfalls = append(v.Pitfalls, reportPitfallOf(i+1, pf.Symptom, mdText(pf.Cause), mdText(pf.Fix)))
+		pfs = append(pfs, reportPitfallOf(i+1, pf.Symptom, mdText(pf.Cause), mdText(pf.Fix)))
 	}
-	if p.Server != nil {
-		v.ServerSteps = reportServerSteps(p, outputs)
-	}
-	if p.Client != nil {
-		v.ClientSteps = reportClientSteps(p, outputs)
-	}
-	return v, nil
+	return ds, pfs
 }
 
 // reportPitfallOf formats one failure: the symptom in bold (a paragraph, so

@@ -188,31 +188,6 @@ const (
 	fzSFTPMaxConnections = 0 // FileZilla's default
 )
 
-// sftpFZSite is the <Server> element of an SFTP site, children in the order
-// FileZilla writes them.
-type sftpFZSite struct {
-	XMLName        xml.Name `xml:"Server"`
-	Why            string   `xml:",comment"`
-	Host           string   `xml:"Host"`
-	Port           int      `xml:"Port"`
-	Protocol       int      `xml:"Protocol"`
-	Type           int      `xml:"Type"`
-	User           string   `xml:"User"`
-	Logontype      int      `xml:"Logontype"`
-	TimezoneOffset int      `xml:"TimezoneOffset"`
-	PasvMode       string   `xml:"PasvMode"`
-	MaxConnections int      `xml:"MaximumMultipleConnections"`
-	EncodingType   string   `xml:"EncodingType"`
-	BypassProxy    int      `xml:"BypassProxy"`
-	Name           string   `xml:"Name"`
-	Comments       string   `xml:"Comments"`
-}
-
-type sftpFZServers struct {
-	XMLName xml.Name `xml:"Servers"`
-	Sites   []sftpFZSite
-}
-
 // renderSFTPFileZilla writes client/filezilla-sitemanager.xml with one SFTP
 // site (Protocol 1), importable with Site Manager's File > Import.
 func renderSFTPFileZilla(p *wizard.Plan) ([]File, error) {
@@ -220,7 +195,7 @@ func renderSFTPFileZilla(p *wizard.Plan) ([]File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", sftpFileZillaPath, err)
 	}
-	site := sftpFZSite{
+	site := fzSite{
 		Host: v.Host, Port: v.Port, Protocol: fzProtocolSFTP, User: v.User,
 		PasvMode: "MODE_DEFAULT", MaxConnections: fzSFTPMaxConnections, EncodingType: "Auto",
 		Name:     fmt.Sprintf("%s (SFTP, port %d)", v.Host, v.Port),
@@ -252,7 +227,7 @@ func renderSFTPFileZilla(p *wizard.Plan) ([]File, error) {
 		notes = append(notes, fmt.Sprintf("Why (%s, %s): %s", r.Key, r.Value, r.Why))
 	}
 	site.Why = sftpXMLComment([]string{why}, "      ")
-	body, err := xml.MarshalIndent(sftpFZServers{Sites: []sftpFZSite{site}}, "  ", "  ")
+	body, err := xml.MarshalIndent(fzServers{Sites: []fzSite{site}}, "  ", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", sftpFileZillaPath, err)
 	}

@@ -102,21 +102,7 @@ func newSFTPReportView(p *wizard.Plan, outputs []File) (*reportView, error) {
 		v.Warnings = mdWrap(reportWidth, fmt.Sprintf("**Read first:** %d decision(s) carry a warning: %s. "+
 			"They are marked WARNING under Decisions.", len(w), strings.Join(w, "; ")))
 	}
-	for _, d := range p.Decisions {
-		rd := reportDecision{
-			Title: mdText(d.Title),
-			Meta:  mdWrap(reportWidth, fmt.Sprintf("Setting: `%s` (key `%s`; `ftpswiz explain %s` prints it)", d.Value, d.Key, d.Key)),
-			Why:   mdWrap(reportWidth, mdText(d.Why)),
-		}
-		if d.Warning {
-			rd.Title += " (WARNING)"
-			rd.Warning = "> **WARNING:** this decision carries a risk you accepted. Read the reason below."
-		}
-		v.Decisions = append(v.Decisions, rd)
-	}
-	for i, pf := range p.Pitfalls {
-		v.Pitfalls = append(v.Pitfalls, reportPitfallOf(i+1, pf.Symptom, mdText(pf.Cause), mdText(pf.Fix)))
-	}
+	v.Decisions, v.Pitfalls = reportDecisionsAndPitfalls(p)
 	if p.SFTP != nil {
 		v.ServerSteps = sftpReportServerSteps(p, outputs)
 	}
