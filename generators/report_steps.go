@@ -653,18 +653,8 @@ func reportClientSteps(p *wizard.Plan, outputs []File) []reportStep {
 			Code: mdCodeIn("text", "netsh advfirewall set global StatefulFTP disable"),
 		})
 	}
-	var clientFiles []string
-	for _, f := range outputs {
-		if strings.HasPrefix(f.Path, "client/") {
-			clientFiles = append(clientFiles, "`"+f.Path+"`")
-		}
-	}
-	if len(clientFiles) > 0 {
-		steps = append(steps, reportStep{
-			Title: "Client configurations",
-			Text: mdWrap(reportWidth, "Install "+strings.Join(clientFiles, ", ")+" on the client hosts; each "+
-				"file's header says where it goes and how to run it."),
-		})
+	if st, ok := reportClientFilesStep(outputs); ok {
+		steps = append(steps, st)
 	}
 	steps = append(steps, reportTestStep(p, "Test from the client",
 		"From a client host, check the certificate, then list (and upload) with curl. The curl options "+
@@ -708,4 +698,23 @@ func reportExisting(p *wizard.Plan) string {
 	intro := "Whatever the format, the connections to allow are the ones in the port map; the same ports " +
 		"can be added to an existing rule set by hand."
 	return mdWrap(reportWidth, intro) + "\n\n" + mdList(items)
+}
+
+// reportClientFilesStep is the step that installs the generated client
+// configurations, if there are any.
+func reportClientFilesStep(outputs []File) (reportStep, bool) {
+	var clientFiles []string
+	for _, f := range outputs {
+		if strings.HasPrefix(f.Path, "client/") {
+			clientFiles = append(clientFiles, "`"+f.Path+"`")
+		}
+	}
+	if len(clientFiles) == 0 {
+		return reportStep{}, false
+	}
+	return reportStep{
+		Title: "Client configurations",
+		Text: mdWrap(reportWidth, "Install "+strings.Join(clientFiles, ", ")+" on the client hosts; each "+
+			"file's header says where it goes and how to run it."),
+	}, true
 }

@@ -388,18 +388,8 @@ func sftpReportClientSteps(p *wizard.Plan, outputs []File) []reportStep {
 			fmt.Sprintf("ssh-keyscan -p %d -t ed25519 %s > server.key && ssh-keygen -lf server.key", port, addr),
 			"cat server.key >> ~/.ssh/known_hosts  # only once the fingerprint matches"),
 	})
-	var clientFiles []string
-	for _, f := range outputs {
-		if strings.HasPrefix(f.Path, "client/") {
-			clientFiles = append(clientFiles, "`"+f.Path+"`")
-		}
-	}
-	if len(clientFiles) > 0 {
-		steps = append(steps, reportStep{
-			Title: "Client configurations",
-			Text: mdWrap(reportWidth, "Install "+strings.Join(clientFiles, ", ")+" on the client hosts; each "+
-				"file's header says where it goes and how to run it."),
-		})
+	if st, ok := reportClientFilesStep(outputs); ok {
+		steps = append(steps, st)
 	}
 	steps = append(steps, sftpReportTestStep(p, "Test from the client",
 		"From a client host: the first command must show the fingerprint the operator gave you, the second "+
