@@ -183,6 +183,9 @@ type instance struct {
 	Env     []string
 	EnvFrom string
 	Proc    *lab.Process
+	// Cuts counts the uploads to it that failed with the tolerated residual
+	// curl TLS 1.2 defect (transferBoth); checkServerLog allows for them.
+	Cuts int
 }
 
 // deployment is one scenario applied to a fresh lab.

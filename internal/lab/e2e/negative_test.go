@@ -116,11 +116,19 @@ func runRouterWithoutRange(t *testing.T, bin string, rec *recorder) {
 // far below the 75 the model asks for. Sessions die at PASV with vsftpd's
 // "500 OOPS: vsf_sysutil_bind"; over TLS the clients only see a broken TLS
 // stream, so a probe session with a recording connection shows the literal
-// OOPS while the lftp sessions hold every port.
+// OOPS while the lftp sessions hold every port. max_clients and max_per_ip
+// are raised to n+4 so the probe is never turned away with 421 (the range,
+// not the session cap, is what this control cuts).
 func runRangeTooSmall(t *testing.T, bin string, rec *recorder) {
 	d := deploy(t, bin, spec{Answers: "classic.yaml", Firewall: "nft"})
 	const n, small = 16, 8
-	d.startServers(&confChange{Set: map[string]string{"pasv_max_port": strconv.Itoa(d.PasvMin + small - 1)}})
+	// max_clients/max_per_ip are raised above n so that the probe session
+	// always gets in while the n lftp sessions are connected: at the
+	// generated 16 it raced them and sometimes got "421 There are too many
+	// connected users" instead of reaching PASV.
+	sessions := strconv.Itoa(n + 4)
+	d.startServers(&confChange{Set: map[string]string{"pasv_max_port": strconv.Itoa(d.PasvMin + small - 1),
+		"max_clients": sessions, "max_per_ip": sessions}})
 	if d.PasvMax-d.PasvMin+1 != small {
 		t.Fatalf("range is %d-%d, want %d ports", d.PasvMin, d.PasvMax, small)
 	}
@@ -155,9 +163,9 @@ func runRangeTooSmall(t *testing.T, bin string, rec *recorder) {
 	cause := fmt.Sprintf("%d× lftp %q (vsftpd's clear-text OOPS inside TLS); probe session's raw bytes contain %q: %t",
 		bind, sigGnuTLSOOPS, sigOOPSBind, oops)
 	expected := expectedFailures(n, small)
-	rec.add(t, row{What: fmt.Sprintf("passive range cut to %d ports at N=%d (the model asks for %d); up to %d data connections "+
+	rec.add(t, row{What: fmt.Sprintf("passive range cut to %d ports at N=%d (the model asks for %d; max_clients/max_per_ip %s so the probe gets in); up to %d data connections "+
 		"open and %d ports held at once; the model expects %.1f failed sessions", small, n,
-		wizard.PassivePortsFor(n, wizard.DefaultTargetFailureRate), est, held, expected),
+		wizard.PassivePortsFor(n, wizard.DefaultTargetFailureRate), sessions, est, held, expected),
 		Expect: "must fail", Transfers: n, Failures: len(fs), Dur: time.Since(start), OK: bind > 0 && bind == len(fs) && oops, Cause: cause})
 	if bind == 0 {
 		t.Errorf("range %d at N=%d: no session died with the bind OOPS:\n%s", small, n, describe(xs))

@@ -167,7 +167,7 @@ func (r *recorder) write(t *testing.T, total time.Duration) {
 		"its cause named).\n\n")
 	b.WriteString(r.table())
 	writeSection(t, "scenarios", b.String())
-	writeSection(t, "findings", findingsNote)
+	writeSection(t, "findings", findingsNote+"\n"+residualNote())
 	if x := crosscheck(t); x != "" {
 		writeSection(t, "crosscheck", x)
 	}
@@ -198,12 +198,37 @@ as server/vsftpd-openssl.cnf) that the generated systemd drop-in (server/vsftpd.
 hands to vsftpd through OPENSSL_CONF; the second instance's unit of mode both sets it itself, and builds
 with an option get ssl_tlsv13=NO or ssl_tlsv1_3=NO. REPORT.md installs both files and checks the cap
 (openssl s_client -tls1_3 refused). Every scenario above runs the generated files with the environment
-their units set, and no upload in them may fail. TestLab/tls13-uploads is the A/B on one lab: 48
+their units set, and no upload in them may fail (but for the bounded curl residual below). TestLab/tls13-uploads is the A/B on one lab: 48
 strict lftp uploads with the generated cap, none may fail; then the same answers regenerated with
 allow_tls13: true, where uploads must be cut short again. That negative control stops at the first round
 of 16 with a failure, and fails the lab if 48 uploads over TLS 1.3 all succeed: at the measured rate
 (17 of 48) that has a chance of about 1e-9.
 `
+
+// residualNote documents the known residual defect that the lab tolerates
+// within a bound (transferBoth, residualCuts).
+func residualNote() string {
+	return fmt.Sprintf(`## Known residual defect: rare curl uploads rejected with 426 over TLS 1.2
+
+With the TLS 1.2 cap in effect, curl 7.88.1 (strict curl.sh) still has a rare upload end in "426 Failure
+reading network stream" (vsftpd logs FAIL UPLOAD); lftp never did, downloads never do. Measured: %d of %d
+uploads (rounds of 8 concurrent 256 KiB uploads against the generated client-only deployment, mostly with
+the generators' tests as CPU load beside it; %.1e per upload). It is not the TLS 1.3 defect: with debug_ssl=YES
+vsftpd logs "DATA connection terminated without SSL shutdown. Buggy client! Integrity of upload cannot be
+asserted." and "unexpected eof while reading", and FAIL UPLOAD with the full 262144 bytes. Every byte
+arrived, but curl closed the data connection with a FIN and no TLS close_notify (its non-blocking
+SSL_shutdown at close; no curl option changes that), and the generated config keeps vsftpd's default
+strict_ssl_read_eof=YES, which rejects such an upload. Adding strict_ssl_read_eof=NO removed it (0 of 800
+uploads failed, every SHA-256 matched, while vsftpd logged the missing close_notify once), at the price of
+vsftpd no longer telling a complete upload from one truncated by a FIN (a TLS truncation); whether
+ftpswiz should generate it is a decision for the wizard, not the lab. The lab runs the generated files as
+they are and tolerates at most %d such rejections per curl check (each matched by its cause: curl, upload,
+426, TLS 1.2); against a rate of 1e-2 per upload, over 5 times the measured one, that bound makes a false
+lab failure less likely than 1e-3 per run. Any other failure, any lftp or download failure, and a third
+curl rejection in one check still fail the lab.
+`, curlTLS12CutMeasured, curlTLS12CutUploads, float64(curlTLS12CutMeasured)/float64(curlTLS12CutUploads),
+		curlTLS12CutBound)
+}
 
 // crosscheck puts internal/lab's own measurement (hand-written configs,
 // testdata/lab/passive-measurements.md) beside the same burst model the
