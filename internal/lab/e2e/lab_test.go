@@ -84,14 +84,27 @@ func transferBoth(t *testing.T, d *deployment, rec *recorder, what, client strin
 	up := d.batch(client, true, n, fileSize, o)
 	d.quiet()
 	cuts := residualCuts(up)
+	// A stock client retries: an upload vsftpd rejected with the 426 can
+	// still end OK (lftp finds the whole file there and is done). vsftpd
+	// logged it as FAIL UPLOAD; it counts against the same bound.
+	hidden := 0
+	for _, x := range up {
+		if x.OK && strings.Contains(x.Out, sig426Read) {
+			hidden++
+		}
+	}
 	all := append(down, up...)
 	fs := failures(all)
-	ok := len(fs) == cuts && cuts <= curlTLS12CutBound
+	ok := len(fs) == cuts && cuts+hidden <= curlTLS12CutBound
 	expect := "0 failures"
 	if client == "curl" {
 		expect = fmt.Sprintf("0 failures (≤ %d upload 426 over TLS 1.2: known residual)", curlTLS12CutBound)
 	}
 	cause := causes(all)
+	if hidden > 0 {
+		cause = strings.TrimPrefix(cause+fmt.Sprintf("; %d× upload rejected with %q, then completed by the client's own retry",
+			hidden, sig426Read), "; ")
+	}
 	if cuts > 0 && ok {
 		cause += fmt.Sprintf(" (known residual defect, measured %d of %d uploads; tolerated up to %d per check)",
 			curlTLS12CutMeasured, curlTLS12CutUploads, curlTLS12CutBound)
@@ -100,14 +113,15 @@ func transferBoth(t *testing.T, d *deployment, rec *recorder, what, client strin
 		Expect: expect, Transfers: len(all), Failures: len(fs), Dur: time.Since(start), OK: ok, Cause: cause})
 	switch {
 	case !ok:
-		t.Errorf("%s with %s: %d of %d transfers failed (%d of them the tolerated curl TLS 1.2 upload cut, bound %d):\n%s",
-			what, client, len(fs), len(all), cuts, curlTLS12CutBound, describe(all))
-	case cuts > 0:
-		t.Logf("%s with %s: %d of %d uploads cut short with 426 over TLS 1.2: the known residual curl defect, within the bound %d:\n%s",
-			what, client, cuts, n, curlTLS12CutBound, describe(all))
+		t.Errorf("%s with %s: %d of %d transfers failed, %d of them the curl TLS 1.2 upload rejection; %d more uploads "+
+			"rejected with 426 and completed by the client's retry; at most %d such rejections are tolerated:\n%s",
+			what, client, len(fs), len(all), cuts, hidden, curlTLS12CutBound, describe(all))
+	case cuts+hidden > 0:
+		t.Logf("%s with %s: %d uploads rejected with 426 over TLS 1.2 (%d completed by the client's retry): the known "+
+			"residual defect, within the bound %d:\n%s", what, client, cuts+hidden, hidden, curlTLS12CutBound, describe(all))
 	}
 	if in := d.instance(o.endpoint()); in != nil {
-		in.Cuts += cuts
+		in.Cuts += cuts + hidden
 	}
 	return all
 }
@@ -115,7 +129,7 @@ func transferBoth(t *testing.T, d *deployment, rec *recorder, what, client strin
 // The residual curl upload defect over TLS 1.2 (testdata/lab/results.md,
 // "Known residual defect"): with vsftpd capped at TLS 1.2, curl 7.88.1 still
 // has a rare upload end in "426 Failure reading network stream" (vsftpd
-// logs FAIL UPLOAD); lftp never did. It is not the TLS 1.3 RST: with
+// logs FAIL UPLOAD); no strict lftp upload did in the measurements. It is not the TLS 1.3 RST: with
 // debug_ssl=YES vsftpd logs "DATA connection terminated without SSL
 // shutdown" and "unexpected eof while reading", and FAIL UPLOAD with the
 // full 262144 bytes: every byte arrived, but curl closed the data
@@ -201,8 +215,14 @@ func checkServerLog(t *testing.T, in *instance, downloads, uploads int) {
 	// Uploads cut short by the tolerated residual curl defect (in.Cuts) are
 	// logged as FAIL UPLOAD instead.
 	if n := strings.Count(log, "OK UPLOAD"); n < uploads-in.Cuts {
-		t.Errorf("%s vsftpd logged %d uploads, want at least %d (%d minus %d tolerated curl TLS 1.2 cuts)",
-			in.Name, n, uploads-in.Cuts, uploads, in.Cuts)
+		var fails []string
+		for _, l := range strings.Split(log, "\n") {
+			if strings.Contains(l, "FAIL UPLOAD") {
+				fails = append(fails, l)
+			}
+		}
+		t.Errorf("%s vsftpd logged %d uploads, want at least %d (%d minus %d tolerated 426 rejections); its FAIL UPLOAD lines:\n%s",
+			in.Name, n, uploads-in.Cuts, uploads, in.Cuts, strings.Join(fails, "\n"))
 	}
 }
 

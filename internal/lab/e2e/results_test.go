@@ -211,7 +211,7 @@ func residualNote() string {
 	return fmt.Sprintf(`## Known residual defect: rare curl uploads rejected with 426 over TLS 1.2
 
 With the TLS 1.2 cap in effect, curl 7.88.1 (strict curl.sh) still has a rare upload end in "426 Failure
-reading network stream" (vsftpd logs FAIL UPLOAD); lftp never did, downloads never do. Measured: %d of %d
+reading network stream" (vsftpd logs FAIL UPLOAD); no strict lftp upload and no download did in the measurements. Measured: %d of %d
 uploads (rounds of 8 concurrent 256 KiB uploads against the generated client-only deployment, mostly with
 the generators' tests as CPU load beside it; %.1e per upload). It is not the TLS 1.3 defect: with debug_ssl=YES
 vsftpd logs "DATA connection terminated without SSL shutdown. Buggy client! Integrity of upload cannot be
