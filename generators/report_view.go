@@ -261,27 +261,8 @@ func reportSummary(p *wizard.Plan) []string {
 			items = append(items, "**Server address:** "+c.ServerAddress,
 				fmt.Sprintf("**Server's passive port range:** %s (%d ports)", c.Passive, c.Passive.Count()))
 		}
-		nat := reportClientNATText(c.NAT)
-		if c.LANCIDR != "" {
-			nat += ", client network " + c.LANCIDR
-		}
-		items = append(items, "**Client NAT:** "+nat)
-		if len(c.Software) > 0 {
-			sw := make([]string, len(c.Software))
-			for i, s := range c.Software {
-				sw[i] = string(s)
-			}
-			items = append(items, "**Client software:** "+strings.Join(sw, ", "))
-		}
 	}
-	if len(p.Answers.Firewalls) > 0 {
-		fw := make([]string, len(p.Answers.Firewalls))
-		for i, f := range p.Answers.Firewalls {
-			fw[i] = string(f)
-		}
-		items = append(items, "**Firewall rule formats:** "+strings.Join(fw, ", "))
-	}
-	return items
+	return append(items, reportClientAndFirewallItems(p)...)
 }
 
 func reportWarningTitles(p *wizard.Plan) []string {
@@ -655,4 +636,32 @@ func reportQuestions(p *wizard.Plan) []reportQA {
 	}
 	qs = append(qs, reportQA{Question: "What must the client's firewall allow, in which direction?", Answer: strings.Join(a, "\n")})
 	return qs
+}
+
+// reportClientAndFirewallItems are the summary lines about the client side
+// and the firewall formats, the same for FTPS and SFTP reports.
+func reportClientAndFirewallItems(p *wizard.Plan) []string {
+	var items []string
+	if c := p.Client; c != nil {
+		nat := reportClientNATText(c.NAT)
+		if c.LANCIDR != "" {
+			nat += ", client network " + c.LANCIDR
+		}
+		items = append(items, "**Client NAT:** "+nat)
+		if len(c.Software) > 0 {
+			sw := make([]string, len(c.Software))
+			for i, s := range c.Software {
+				sw[i] = string(s)
+			}
+			items = append(items, "**Client software:** "+strings.Join(sw, ", "))
+		}
+	}
+	if len(p.Answers.Firewalls) > 0 {
+		fw := make([]string, len(p.Answers.Firewalls))
+		for i, f := range p.Answers.Firewalls {
+			fw[i] = string(f)
+		}
+		items = append(items, "**Firewall rule formats:** "+strings.Join(fw, ", "))
+	}
+	return items
 }

@@ -165,27 +165,8 @@ func sftpReportSummary(p *wizard.Plan) []string {
 		if p.Server == nil {
 			items = append(items, "**Server address:** "+c.ServerAddress)
 		}
-		nat := reportClientNATText(c.NAT)
-		if c.LANCIDR != "" {
-			nat += ", client network " + c.LANCIDR
-		}
-		items = append(items, "**Client NAT:** "+nat)
-		if len(c.Software) > 0 {
-			sw := make([]string, len(c.Software))
-			for i, s := range c.Software {
-				sw[i] = string(s)
-			}
-			items = append(items, "**Client software:** "+strings.Join(sw, ", "))
-		}
 	}
-	if len(p.Answers.Firewalls) > 0 {
-		fw := make([]string, len(p.Answers.Firewalls))
-		for i, f := range p.Answers.Firewalls {
-			fw[i] = string(f)
-		}
-		items = append(items, "**Firewall rule formats:** "+strings.Join(fw, ", "))
-	}
-	return items
+	return append(items, reportClientAndFirewallItems(p)...)
 }
 
 // sftpReportFiles describes the SFTP outputs by path.
