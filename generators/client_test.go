@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ftpswiz/ftpswiz/internal/lab"
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
 
@@ -104,15 +105,14 @@ func clientWords(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// clientTool skips (or fails in CI) when a tool is missing.
+// clientTool requires tool (lab.Require: a failure in CI, a skip
+// elsewhere) and returns its path.
 func clientTool(t *testing.T, tool string) string {
 	t.Helper()
+	lab.Require(t, tool)
 	path, err := exec.LookPath(tool)
 	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is missing (CI=true: a failure, not a skip)", tool)
-		}
-		t.Skipf("%s is not installed", tool)
+		t.Fatal(err)
 	}
 	return path
 }

@@ -1,12 +1,13 @@
 package generators
 
 import (
-	"github.com/ftpswiz/ftpswiz/internal/lab"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ftpswiz/ftpswiz/internal/lab"
 )
 
 // fwHeaderApply returns the apply commands an iptables file documents in

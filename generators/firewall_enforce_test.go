@@ -1,7 +1,6 @@
 package generators
 
 import (
-	"github.com/ftpswiz/ftpswiz/internal/lab"
 	"net"
 	"path/filepath"
 	"slices"
@@ -10,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ftpswiz/ftpswiz/internal/lab"
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
 

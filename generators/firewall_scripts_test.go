@@ -1,13 +1,13 @@
 package generators
 
 import (
-	"github.com/ftpswiz/ftpswiz/internal/lab"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/ftpswiz/ftpswiz/internal/lab"
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
 

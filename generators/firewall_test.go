@@ -2,7 +2,6 @@ package generators
 
 import (
 	"encoding/json"
-	"github.com/ftpswiz/ftpswiz/internal/lab"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ftpswiz/ftpswiz/internal/lab"
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
 

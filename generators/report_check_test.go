@@ -150,20 +150,6 @@ func reportCheckMarkdown(t *testing.T, name, doc string) reportMarkdownStats {
 	return st
 }
 
-// reportRequireTool skips a test when a tool is missing, except in CI
-// (CI=true), where a missing tool fails it: CI must not skip real checks.
-func reportRequireTool(t *testing.T, tools ...string) {
-	t.Helper()
-	for _, tool := range tools {
-		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s is required in CI (apt-get install the Debian package that ships it): %v", tool, err)
-			}
-			t.Skipf("%s not installed: %v", tool, err)
-		}
-	}
-}
-
 var reportHTMLTag = regexp.MustCompile(`</?([a-zA-Z][a-zA-Z0-9]*)`)
 
 // reportCmark parses doc with cmark-gfm (GitHub Flavored Markdown, the

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ftpswiz/ftpswiz/internal/lab"
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
 
@@ -26,29 +27,6 @@ import (
 // 198.51.100.10 is an address on the namespace's loopback.
 
 const reportLabAddr = "198.51.100.10"
-
-// reportLabRequire makes sure the test runs as root with every tool: when
-// not, it fails with CI=true and skips otherwise.
-func reportLabRequire(t *testing.T, tools ...string) {
-	t.Helper()
-	var missing []string
-	if os.Geteuid() != 0 {
-		missing = append(missing, "root (namespaces, useradd)")
-	}
-	for _, tool := range tools {
-		if _, err := exec.LookPath(tool); err != nil {
-			missing = append(missing, tool)
-		}
-	}
-	if len(missing) == 0 {
-		return
-	}
-	msg := "documentation lab needs: " + strings.Join(missing, ", ")
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s (CI=true: a failure, not a skip)", msg)
-	}
-	t.Skip(msg)
-}
 
 func reportLabRun(t *testing.T, timeout time.Duration, stdin string, name string, args ...string) string {
 	t.Helper()
@@ -124,7 +102,7 @@ func reportLabStep(t *testing.T, doc, title string) string {
 }
 
 func TestReportAndHandoutCommandsAgainstVsftpd(t *testing.T) {
-	reportLabRequire(t, "vsftpd", "lftp", "curl", "openssl", "unshare", "ip", "useradd", "userdel", "chpasswd", "bash", "timeout")
+	lab.Require(t, "vsftpd", "lftp", "curl", "openssl", "unshare", "ip", "useradd", "userdel", "chpasswd", "bash", "timeout")
 	dir := t.TempDir()
 	for _, d := range []string{filepath.Dir(dir), dir} {
 		if err := os.Chmod(d, 0o755); err != nil { // vsftpd's unprivileged side must traverse it

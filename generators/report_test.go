@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ftpswiz/ftpswiz/internal/lab"
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
 
@@ -238,7 +239,7 @@ func reportCheckDoc(t *testing.T, c reportCase, doc string) {
 		t.Errorf("%s: regenerate command missing", c.name)
 	}
 	if _, err := exec.LookPath("cmark-gfm"); err == nil || os.Getenv("CI") == "true" {
-		reportRequireTool(t, "cmark-gfm")
+		lab.Require(t, "cmark-gfm")
 		reportCmark(t, c.name+"/REPORT.md", doc, st)
 	}
 }
@@ -441,7 +442,7 @@ func handoutCheckDoc(t *testing.T, name string, p *wizard.Plan, doc string) {
 		t.Errorf("%s: session reuse required=%v but the handout says otherwise", name, reuse)
 	}
 	if _, err := exec.LookPath("cmark-gfm"); err == nil || os.Getenv("CI") == "true" {
-		reportRequireTool(t, "cmark-gfm")
+		lab.Require(t, "cmark-gfm")
 		reportCmark(t, name+"/HANDOUT.md", doc, st)
 	}
 }
@@ -571,7 +572,7 @@ func TestReportMarkdownHelpers(t *testing.T) {
 // TestReportShellBlocksParse checks every command block of both documents
 // with bash's parser.
 func TestReportShellBlocksParse(t *testing.T) {
-	reportRequireTool(t, "bash")
+	lab.Require(t, "bash")
 	docs := map[string]string{}
 	for _, c := range reportHandCases() {
 		b, err := Report(c.plan, c.outputs)

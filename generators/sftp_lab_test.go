@@ -102,7 +102,7 @@ func sftpLabSetupAccount(t *testing.T, sp *wizard.SFTPPlan, pubKey []byte) {
 }
 
 func TestSFTPLab(t *testing.T) {
-	sftpRequire(t, "ip", "nft", "sshd", "ssh", "sftp", "ssh-keygen", "useradd", "userdel", "groupadd", "groupdel",
+	lab.Require(t, "ip", "nft", "sshd", "ssh", "sftp", "ssh-keygen", "useradd", "userdel", "groupadd", "groupdel",
 		"runuser", "lftp", "rclone", "bash")
 	sftpPrivsepDir(t)
 

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ftpswiz/ftpswiz/internal/lab"
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
 
@@ -64,7 +65,7 @@ func TestSFTPReportStructure(t *testing.T) {
 }
 
 func TestSFTPReportAndHandout(t *testing.T) {
-	sftpRequire(t, "cmark-gfm", "bash")
+	lab.Require(t, "cmark-gfm", "bash")
 	yes := true
 	tests := []struct {
 		name        string

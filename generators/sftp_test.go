@@ -15,42 +15,6 @@ import (
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
 
-// sftpPackages maps the tools the SFTP tests run to their Debian packages.
-var sftpPackages = map[string]string{
-	"sshd": "openssh-server", "ssh": "openssh-client", "sftp": "openssh-client",
-	"ssh-keygen": "openssh-client", "xmllint": "libxml2-utils", "nft": "nftables",
-	"iptables-restore": "iptables", "useradd": "passwd", "userdel": "passwd", "usermod": "passwd",
-	"groupadd": "passwd", "groupdel": "passwd", "runuser": "util-linux", "unshare": "util-linux",
-	"lftp": "lftp", "rclone": "rclone", "ip": "iproute2",
-}
-
-// sftpRequire makes sure the test runs as root with every tool on PATH;
-// when not, it fails with CI=true and skips otherwise, naming the packages.
-func sftpRequire(t *testing.T, tools ...string) {
-	t.Helper()
-	var missing []string
-	if os.Geteuid() != 0 {
-		missing = append(missing, "root")
-	}
-	for _, tool := range tools {
-		if _, err := exec.LookPath(tool); err != nil {
-			pkg := sftpPackages[tool]
-			if pkg == "" {
-				pkg = tool
-			}
-			missing = append(missing, tool+" (apt-get install -y "+pkg+")")
-		}
-	}
-	if len(missing) == 0 {
-		return
-	}
-	msg := "SFTP test needs: " + strings.Join(missing, ", ")
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s (CI=true: a failure, not a skip)", msg)
-	}
-	t.Skip(msg)
-}
-
 // sftpRun runs a command with a timeout and returns its combined output.
 func sftpRun(timeout time.Duration, name string, args ...string) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ftpswiz/ftpswiz/internal/lab"
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
 
@@ -156,7 +157,7 @@ func sftpEffective(t *testing.T, main, userName string) map[string][]string {
 }
 
 func TestSFTPDropInSSHD(t *testing.T) {
-	sftpRequire(t, "sshd", "ssh-keygen", "useradd", "userdel", "groupadd", "groupdel")
+	lab.Require(t, "sshd", "ssh-keygen", "useradd", "userdel", "groupadd", "groupdel")
 	sftpPrivsepDir(t)
 	yes := true
 	tests := []struct {
@@ -221,7 +222,7 @@ func TestSFTPDropInSSHD(t *testing.T) {
 // TestSFTPDropInSSHDRejectsBrokenFile proves the sshd -t check above can
 // fail: a drop-in with a keyword sshd does not allow in a Match block.
 func TestSFTPDropInSSHDRejectsBrokenFile(t *testing.T) {
-	sftpRequire(t, "sshd", "ssh-keygen")
+	lab.Require(t, "sshd", "ssh-keygen")
 	sftpPrivsepDir(t)
 	dir := t.TempDir()
 	bad := []byte("Match Group sftponly\n\tForceCommand internal-sftp\n\tPort 2222\n")
@@ -232,7 +233,7 @@ func TestSFTPDropInSSHDRejectsBrokenFile(t *testing.T) {
 }
 
 func TestSFTPClientFilesWithTools(t *testing.T) {
-	sftpRequire(t, "ssh", "xmllint", "rclone")
+	lab.Require(t, "ssh", "xmllint", "rclone")
 	yes := true
 	for _, pw := range []bool{false, true} {
 		t.Run(fmt.Sprintf("passwords=%v", pw), func(t *testing.T) {
@@ -314,7 +315,7 @@ func TestSFTPClientFilesWithTools(t *testing.T) {
 // range, no helper), and nft and iptables-restore accept them (checked in a
 // throwaway network namespace).
 func TestSFTPFirewallRules(t *testing.T) {
-	sftpRequire(t, "nft", "iptables-restore", "unshare")
+	lab.Require(t, "nft", "iptables-restore", "unshare")
 	p := sftpTestPlan(t, nil)
 	files, err := RenderWith(firewallRenderers(), p)
 	if err != nil {
