@@ -64,12 +64,17 @@ func (ns *Namespace) For(t testing.TB) *Namespace {
 
 // Command returns an exec.Cmd that runs name inside the namespace via
 // `ip netns exec`, in its own process group, killed (whole group) when ctx is
-// done (and the command alone when the test binary dies), with a WaitDelay
+// done, with a WaitDelay
 // so that lingering pipes cannot hang Wait. Callers may set
 // Stdin/Stdout/Stderr/Env/Dir before starting it.
 func (ns *Namespace) Command(ctx context.Context, name string, args ...string) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, "ip", append([]string{"netns", "exec", ns.Name, name}, args...)...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	// No Pdeathsig: Linux sends it when the forking *thread* exits, and a
+	// test that locks a goroutine to a thread for setns and lets it end
+	// destroys that thread, killing whatever was forked from it (seen in CI
+	// as "ip addr add: signal: killed"). Timeouts bound these commands, and
+	// the registry's cleanup and stale-run sweep kill by process group.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = 2 * time.Second
 	return cmd
@@ -167,8 +172,10 @@ func (ns *Namespace) Start(name string, args ...string) *Process {
 	defer rw.Close()
 	cmd := exec.Command("ip", append([]string{"netns", "exec", ns.Name, name}, args...)...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = rw, rw, rw
-	// Own process group; die with the test binary if it is killed.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	// Own process group, killed by the registry's cleanup (and, after a
+	// killed test binary, by the next run's stale sweep). No Pdeathsig: see
+	// Command.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		ns.t.Fatalf("lab: [%s] start %s: %v", ns.Role, name, err)
 	}
