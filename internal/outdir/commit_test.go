@@ -403,3 +403,54 @@ func symlink(t *testing.T, target, name string) {
 		t.Fatal(err)
 	}
 }
+
+// TestWriteModeChangeSparesHardLinks: a mode-only change of a file with a
+// second hard link (here outside the output directory) must not change the
+// other name's mode: the file is replaced by a copy. With a fault, both
+// stay as they were.
+func TestWriteModeChangeSparesHardLinks(t *testing.T) {
+	for _, fault := range []bool{false, true} {
+		t.Run(fmt.Sprintf("fault %v", fault), func(t *testing.T) {
+			dir, other := t.TempDir(), t.TempDir()
+			victim := filepath.Join(other, "shadow")
+			writeFile(t, victim, "same\n")
+			if err := os.Chmod(victim, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Link(victim, filepath.Join(dir, "vsftpd.conf")); err != nil {
+				t.Skipf("no hard links here: %v", err)
+			}
+			before := snapshot(t, dir)
+			ops := &faultOps{}
+			if fault {
+				ops.fail = map[int]bool{0: true}
+			}
+			fs := []generators.File{{Path: "vsftpd.conf", Mode: 0o644, Content: []byte("same\n")}}
+			changes, err := Write(dir, fs, Options{Now: fixedNow, Ops: ops})
+			if fi := statT(t, victim); fi.Mode().Perm() != 0o600 {
+				t.Errorf("the other hard link went %v", fi.Mode().Perm())
+			}
+			got := snapshot(t, dir)
+			if fault {
+				var ce *CommitError
+				if !errors.As(err, &ce) {
+					t.Fatalf("err = %v, want a *CommitError", err)
+				}
+				if !reflect.DeepEqual(got, before) {
+					t.Errorf("tree = %v, want %v", got, before)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if changes[0].Kind != ModeChanged || changes[0].Backup != "" {
+				t.Errorf("change = %+v", changes[0])
+			}
+			want := map[string]string{"./": before["./"], "vsftpd.conf": "-rw-r--r-- same\n"}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("tree = %v, want %v", got, want)
+			}
+		})
+	}
+}

@@ -33,3 +33,11 @@ func lockDir(dir string) (unlock func(), err error) {
 		f.Close()
 	}, nil
 }
+
+// linkCount is the number of hard links of a file.
+func linkCount(fi os.FileInfo) uint64 {
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		return uint64(st.Nlink)
+	}
+	return 1
+}

@@ -28,7 +28,9 @@
 //     NAME.bak-YYYYMMDD-HHMMSS.1, .2 ... when that name is taken.
 //   - A file whose content is the same is left alone: not rewritten, not
 //     backed up. If only its permission bits differ they are fixed in place
-//     (on the open file, never through a path).
+//     (on the open file, never through a path), or, when the file has other
+//     hard links, by replacing it with a copy, so the other names keep
+//     their mode.
 //   - One Write at a time per directory (an advisory lock on it), and the
 //     temporary files a killed run left behind (.NAME.ftpswiz-tmp-HEX, and
 //     the older .NAME.tmp-DIGITS of an output NAME) are removed by the next
@@ -400,6 +402,10 @@ func Write(dir string, files []generators.File, opts Options) ([]Change, error) 
 			return changes, &ExistsError{Dir: dir, Paths: changed}
 		}
 	}
+	if err := w.findHardLinks(changes); err != nil {
+		w.rollback()
+		return nil, err
+	}
 	if err := w.removeLeftovers(files); err != nil {
 		w.rollback()
 		return nil, err
@@ -432,6 +438,29 @@ type writer struct {
 	temps   map[string]string // slash path -> its temporary file (slash path)
 	backups map[string]string // slash path -> its backup (slash path)
 	synced  map[string]bool   // directories (slash paths, "." for dir) to fsync after the commit
+	// relink are the mode-only changes of files with more than one hard
+	// link: replaced by a copy with the new mode (through a temporary file
+	// and a backup kept only until the commit succeeds), so the file's
+	// other names, possibly outside dir, keep their mode.
+	relink map[string]bool
+}
+
+// findHardLinks fills w.relink.
+func (w *writer) findHardLinks(changes []Change) error {
+	w.relink = map[string]bool{}
+	for _, c := range changes {
+		if c.Kind != ModeChanged {
+			continue
+		}
+		fi, err := w.root.Lstat(filepath.FromSlash(c.Path))
+		if err != nil {
+			return fmt.Errorf("check %s: %w", w.full(c.Path), err)
+		}
+		if linkCount(fi) > 1 {
+			w.relink[c.Path] = true
+		}
+	}
+	return nil
 }
 
 // open creates dir when missing, opens it as the writer's root and locks it
@@ -561,7 +590,7 @@ func (w *writer) stage(files []generators.File, changes []Change) error {
 	}
 	var jobs []*job
 	for i, f := range files {
-		if k := changes[i].Kind; k != New && k != Changed {
+		if k := changes[i].Kind; k != New && k != Changed && !w.relink[f.Path] {
 			continue
 		}
 		if err := w.mkdirAll(path.Dir(f.Path)); err != nil {
@@ -689,7 +718,7 @@ func (w *writer) writeTemp(rel string, content []byte, mode fs.FileMode) (name s
 func (w *writer) backup(changes []Change) error {
 	for i := range changes {
 		c := &changes[i]
-		if c.Kind != Changed {
+		if c.Kind != Changed && !w.relink[c.Path] {
 			continue
 		}
 		bk, err := w.backupFile(c.Path)
@@ -697,7 +726,9 @@ func (w *writer) backup(changes []Change) error {
 			return err
 		}
 		w.backups[c.Path] = bk
-		c.Backup = bk
+		if c.Kind == Changed {
+			c.Backup = bk
+		}
 		w.synced[path.Dir(c.Path)] = true
 	}
 	return nil
@@ -715,7 +746,11 @@ func (w *writer) commit(changes []Change) error {
 		case Unchanged:
 			continue
 		case ModeChanged:
-			err = w.chmod(c.Path, c.Mode)
+			if !w.relink[c.Path] {
+				err = w.chmod(c.Path, c.Mode)
+				break
+			}
+			fallthrough
 		case New, Changed:
 			// The target must still be what the scan saw: no link appeared.
 			if _, err = checkParents(w.root, w.dir, c.Path); err == nil {
@@ -732,7 +767,11 @@ func (w *writer) commit(changes []Change) error {
 		}
 		done = append(done, c)
 	}
-	// Committed: the backups stay.
+	// Committed: the backups stay, except those of relinked files (same
+	// content).
+	for p := range w.relink {
+		w.root.Remove(filepath.FromSlash(w.backups[p]))
+	}
 	w.backups = nil
 	w.synced["."] = true
 	var dirs []string
@@ -767,7 +806,7 @@ func (w *writer) checkTarget(c *Change) error {
 		return fmt.Errorf("check %s: %w", w.full(c.Path), err)
 	case err == nil && fi.Mode()&fs.ModeSymlink != 0:
 		return &SymlinkError{Dir: w.dir, Path: c.Path}
-	case c.Kind == Changed && err == nil && fi.Mode().IsRegular():
+	case c.Kind != New && err == nil && fi.Mode().IsRegular():
 		return nil
 	}
 	return fmt.Errorf("%s changed while ftpswiz was writing (is something else writing to %s?)", w.full(c.Path), w.dir)
@@ -797,14 +836,18 @@ func (w *writer) undo(done []*Change, failed string, cause error) error {
 		var err error
 		switch c.Kind {
 		case ModeChanged:
-			err = w.chmod(c.Path, c.OldMode)
-		case New:
-			if err = w.root.Remove(filepath.FromSlash(c.Path)); err == nil {
-				w.synced[path.Dir(c.Path)] = true
+			if !w.relink[c.Path] {
+				err = w.chmod(c.Path, c.OldMode)
+				break
 			}
+			fallthrough
 		case Changed:
 			if err = w.ops.Rename(w.root, filepath.FromSlash(w.backups[c.Path]), filepath.FromSlash(c.Path)); err == nil {
 				delete(w.backups, c.Path)
+			}
+		case New:
+			if err = w.root.Remove(filepath.FromSlash(c.Path)); err == nil {
+				w.synced[path.Dir(c.Path)] = true
 			}
 		}
 		if err != nil {
