@@ -106,6 +106,10 @@ func TestPipelineInvariantsCatch(t *testing.T) {
 			f := pipelineFile(files, "server/vsftpd.conf")
 			f.Content = []byte(strings.Replace(string(f.Content), "pasv_max_port=", "pasv_max_port=1", 1))
 		}},
+		{"vsftpd.conf number that wraps", func(p *wizard.Plan, files []File) {
+			f := pipelineFile(files, "server/vsftpd.conf")
+			f.Content = regexp.MustCompile(`(?m)^max_clients=\d+$`).ReplaceAll(f.Content, []byte("max_clients=2147483648000"))
+		}},
 		{"flow port 0", func(p *wizard.Plan, files []File) { p.Flows[0].Ports = wizard.Port(0) }},
 		{"flow range reversed", func(p *wizard.Plan, files []File) { p.Flows[0].Ports = wizard.PortRange{First: 60000, Last: 50000} }},
 		{"passive range past 65535", func(p *wizard.Plan, files []File) { p.Server.Passive.Last = 70000 }},
@@ -223,8 +227,12 @@ func checkPipelineInvariants(t errorfer, p *wizard.Plan, files []File) {
 				t.Errorf("%s line %d %q: not a comment or one key=value", in.File, n+1, line)
 				continue
 			}
-			if _, known := vsftpdconf.Lookup(p.Server.Flavour, m[1]); !known {
+			kind, known := vsftpdconf.Lookup(p.Server.Flavour, m[1])
+			if !known {
 				t.Errorf("%s line %d: %s unknown to %s", in.File, n+1, m[1], p.Server.Flavour)
+			}
+			if v, err := strconv.ParseInt(m[2], 10, 32); kind == vsftpdconf.Uint && (err != nil || v < 0) {
+				t.Errorf("%s line %d: %s=%s not a number vsftpd reads without wrapping", in.File, n+1, m[1], m[2])
 			}
 			if _, dup := got[m[1]]; dup {
 				t.Errorf("%s line %d: %s set twice", in.File, n+1, m[1])

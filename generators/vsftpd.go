@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/ftpswiz/ftpswiz/templates"
@@ -337,6 +338,12 @@ func checkVsftpdOption(fl wizard.Flavour, o wizard.Option) error {
 		return fmt.Errorf("value %q is not YES or NO", o.Value)
 	case kind == vsftpdconf.Uint && strings.Trim(o.Value, "0123456789") != "":
 		return fmt.Errorf("value %q is not a whole number", o.Value)
+	case kind == vsftpdconf.Uint:
+		// vsftpd reads numbers with atoi into an int: larger ones wrap
+		// (2147483648000 becomes 0, which means unlimited for max_clients).
+		if n, err := strconv.ParseInt(o.Value, 10, 32); err != nil || n < 0 {
+			return fmt.Errorf("value %q is larger than vsftpd's limit 2147483647 (it would wrap around)", o.Value)
+		}
 	}
 	return nil
 }

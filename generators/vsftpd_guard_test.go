@@ -81,6 +81,10 @@ func TestVsftpdGuardRefusesHostileValues(t *testing.T) {
 			render: renderVsftpd, want: []string{`"ssl_enable"`, "YES or NO"}},
 		{name: "number that is not a number", edit: setOption("max_clients", "16x"),
 			render: renderVsftpd, want: []string{`"max_clients"`, "server.capacity.concurrent_clients", "whole number"}},
+		{name: "number vsftpd would wrap to 0 (unlimited)", edit: setOption("max_clients", "2147483648000"),
+			render: renderVsftpd, want: []string{`"max_clients"`, "server.capacity.concurrent_clients", "2147483647"}},
+		{name: "number just past int32", edit: setOption("max_per_ip", "2147483648"),
+			render: renderVsftpd, want: []string{`"max_per_ip"`, "server.capacity.per_client_limit", "wrap"}},
 		{name: "key that is a comment", edit: func(p *wizard.Plan) {
 			p.Server.Instances[0].Options[2].Key = "#ssl_enable"
 		}, render: renderVsftpd, want: []string{`"#ssl_enable"`, "not a plain vsftpd option name"}},
