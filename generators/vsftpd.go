@@ -315,6 +315,30 @@ func checkVsftpdInstance(fl wizard.Flavour, in wizard.Instance, groups []optionG
 			}
 		}
 	}
+	return checkVsftpdPorts(in)
+}
+
+// checkVsftpdPorts refuses a control or passive port outside 1-65535 and a
+// reversed passive range (vsftpd then silently uses up to 65535).
+func checkVsftpdPorts(in wizard.Instance) error {
+	ports := map[string]int{}
+	for _, key := range []string{"listen_port", "pasv_min_port", "pasv_max_port"} {
+		v, ok := in.Lookup(key)
+		if !ok {
+			continue
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 65535 {
+			return fmt.Errorf("option %q (%s): %q is not a port within 1-65535", key, fieldOr(vsftpdOptionFields, key), v)
+		}
+		ports[key] = n
+	}
+	if lo, hi := ports["pasv_min_port"], ports["pasv_max_port"]; lo > 0 && hi > 0 && lo > hi {
+		return fmt.Errorf("passive range %d-%d (%s) is reversed", lo, hi, fieldOr(vsftpdOptionFields, "pasv_max_port"))
+	}
+	if in.Port < 1 || in.Port > 65535 {
+		return fmt.Errorf("instance %s: port %d is not within 1-65535", in.Name, in.Port)
+	}
 	return nil
 }
 

@@ -85,6 +85,12 @@ func TestVsftpdGuardRefusesHostileValues(t *testing.T) {
 			render: renderVsftpd, want: []string{`"max_clients"`, "server.capacity.concurrent_clients", "2147483647"}},
 		{name: "number just past int32", edit: setOption("max_per_ip", "2147483648"),
 			render: renderVsftpd, want: []string{`"max_per_ip"`, "server.capacity.per_client_limit", "wrap"}},
+		{name: "passive port past 65535", edit: setOption("pasv_max_port", "70000"),
+			render: renderVsftpd, want: []string{`"pasv_max_port"`, "within 1-65535"}},
+		{name: "passive range reversed", edit: setOption("pasv_min_port", "60000"),
+			render: renderVsftpd, want: []string{"passive range 60000-", "reversed"}},
+		{name: "control port 0", edit: setOption("listen_port", "0"),
+			render: renderVsftpd, want: []string{`"listen_port"`, "ftps.explicit_port"}},
 		{name: "key that is a comment", edit: func(p *wizard.Plan) {
 			p.Server.Instances[0].Options[2].Key = "#ssl_enable"
 		}, render: renderVsftpd, want: []string{`"#ssl_enable"`, "not a plain vsftpd option name"}},
