@@ -160,8 +160,8 @@ func (osOps) Chmod(f *os.File, mode fs.FileMode) error { return f.Chmod(mode) }
 // changed one's old content is in its backup (Backups).
 type CommitError struct {
 	Dir  string
-	Path string // the file whose step failed
-	Err  error
+	Path string // the file whose step failed (slash path)
+	Err  error  // names the file
 	// Restored are the files replaced (or created, or chmodded) before the
 	// failure and put back as they were.
 	Restored []string
@@ -170,14 +170,26 @@ type CommitError struct {
 	NotRestored []string
 	Backups     map[string]string
 	RollbackErr error
+	how         map[string]string // path -> how it was put back
+}
+
+func (e *CommitError) describe(paths []string) string {
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		out[i] = p
+		if h := e.how[p]; h != "" {
+			out[i] += " (" + h + ")"
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 func (e *CommitError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %v", e.Path, e.Err)
+	b.WriteString(e.Err.Error())
 	if len(e.NotRestored) == 0 {
 		if len(e.Restored) > 0 {
-			fmt.Fprintf(&b, "; rolled back, so %s is as before: replaced and restored %s", e.Dir, strings.Join(e.Restored, ", "))
+			fmt.Fprintf(&b, "; rolled back, so %s is as before: %s", e.Dir, e.describe(e.Restored))
 		} else {
 			fmt.Fprintf(&b, "; nothing in %s was replaced", e.Dir)
 		}
@@ -195,7 +207,7 @@ func (e *CommitError) Error() string {
 		fmt.Fprintf(&b, " (old content kept: %s)", strings.Join(kept, ", "))
 	}
 	if len(e.Restored) > 0 {
-		fmt.Fprintf(&b, "; restored: %s", strings.Join(e.Restored, ", "))
+		fmt.Fprintf(&b, "; put back: %s", e.describe(e.Restored))
 	}
 	return b.String()
 }
@@ -759,6 +771,8 @@ func (w *writer) commit(changes []Change) error {
 			if err == nil {
 				if err = w.ops.Rename(w.root, filepath.FromSlash(w.temps[c.Path]), filepath.FromSlash(c.Path)); err == nil {
 					delete(w.temps, c.Path)
+				} else {
+					err = fmt.Errorf("replace %s: %w", w.full(c.Path), err)
 				}
 			}
 		}
@@ -829,7 +843,7 @@ func (w *writer) chmod(rel string, mode fs.FileMode) error {
 // failed went wrong with cause, removes what is left of the write (temporary
 // files, unused backups, created directories), and describes both.
 func (w *writer) undo(done []*Change, failed string, cause error) error {
-	e := &CommitError{Dir: w.dir, Path: failed, Err: cause, Backups: map[string]string{}}
+	e := &CommitError{Dir: w.dir, Path: failed, Err: cause, Backups: map[string]string{}, how: map[string]string{}}
 	var errs []error
 	for i := len(done) - 1; i >= 0; i-- {
 		c := done[i]
@@ -860,6 +874,16 @@ func (w *writer) undo(done []*Change, failed string, cause error) error {
 			continue
 		}
 		e.Restored = append(e.Restored, c.Path)
+		switch {
+		case c.Kind == New:
+			e.how[c.Path] = "new, removed"
+		case c.Kind == Changed:
+			e.how[c.Path] = "replaced, restored from its backup"
+		case w.relink[c.Path]:
+			e.how[c.Path] = "mode changed, restored"
+		default:
+			e.how[c.Path] = "mode changed, put back"
+		}
 		c.Backup = ""
 	}
 	sort.Strings(e.Restored)
