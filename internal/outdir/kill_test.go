@@ -28,7 +28,7 @@ func (blockingOps) Rename(*os.Root, string, string) error {
 func TestHelperKilledWrite(t *testing.T) {
 	dir := os.Getenv("OUTDIR_KILL_DIR")
 	if dir == "" {
-		t.Skip("helper process only")
+		return // only as the helper process
 	}
 	_, err := Write(dir, files("REPORT.md", "new\n", "server/vsftpd.conf", "new\n"), Options{Force: true, Ops: blockingOps{}})
 	t.Fatalf("Write returned %v; it should have been killed", err)
