@@ -16,7 +16,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ftpswiz/ftpswiz/wizard"
+	"github.com/ftpswiz/ftpswiz/netaddr"
 )
 
 // certificate checks the server certificate: validity dates, name, chain
@@ -299,7 +299,7 @@ func (p *prober) pasv() (netip.Addr, int) {
 				dialled),
 				fmt.Sprintf("In vsftpd.conf set listen=YES and listen_ipv6=NO, keeping pasv_address=%s (run a second "+
 					"instance for IPv6).", dialled), "server.public_address")
-		case ip != dialled && wizard.IsNonPublic(ip) && !wizard.IsNonPublic(dialled):
+		case ip != dialled && netaddr.IsNonPublic(ip) && !netaddr.IsNonPublic(dialled):
 			target = dialled
 			fail(s, "pasv-address-private", fmt.Sprintf("The server announces its private address %s for data "+
 				"connections, but clients reach it at %s: it is behind NAT without pasv_address. Stock lftp, curl and "+
@@ -307,7 +307,7 @@ func (p *prober) pasv() (netip.Addr, int) {
 				"--no-ftp-skip-pasv-ip, libraries that trust PASV, appliances) time out.", ip, dialled),
 				fmt.Sprintf("Set pasv_address=%s in vsftpd.conf (with listen=YES and listen_ipv6=NO).", dialled),
 				"server.nat, server.public_address")
-		case ip != dialled && wizard.IsNonPublic(ip):
+		case ip != dialled && netaddr.IsNonPublic(ip):
 			warn(s, "pasv-address-different", fmt.Sprintf("The server announces %s for data connections, not %s "+
 				"(dialled): clients on other networks may not reach it.", ip, dialled),
 				"If clients dial the server at another address (NAT), set pasv_address to that public address.",
@@ -498,7 +498,7 @@ func (p *prober) reuse() {
 		if !ok {
 			return
 		}
-		if ip.IsUnspecified() || (ip != p.ip && wizard.IsNonPublic(ip) && !wizard.IsNonPublic(p.ip)) {
+		if ip.IsUnspecified() || (ip != p.ip && netaddr.IsNonPublic(ip) && !netaddr.IsNonPublic(p.ip)) {
 			ip = p.ip
 		}
 		addr := net.JoinHostPort(ip.String(), strconv.Itoa(port))
@@ -548,7 +548,7 @@ func (p *prober) transfer() {
 			if !ok {
 				return nil
 			}
-			if ip.IsUnspecified() || (ip != p.ip && wizard.IsNonPublic(ip) && !wizard.IsNonPublic(p.ip)) {
+			if ip.IsUnspecified() || (ip != p.ip && netaddr.IsNonPublic(ip) && !netaddr.IsNonPublic(p.ip)) {
 				ip = p.ip
 			}
 			addr := net.JoinHostPort(ip.String(), strconv.Itoa(port))

@@ -18,7 +18,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/ftpswiz/ftpswiz/wizard"
+	"github.com/ftpswiz/ftpswiz/netaddr"
 )
 
 // Run probes the server and returns the report. It returns an error only
@@ -62,9 +62,9 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 			o.RootCAs = x509.NewCertPool()
 		}
 	}
-	var passive wizard.PortRange
+	var passive netaddr.PortRange
 	if o.PassiveRange != "" {
-		r, err := wizard.ParsePortRange(o.PassiveRange)
+		r, err := netaddr.ParsePortRange(o.PassiveRange)
 		if err != nil {
 			return nil, fmt.Errorf("probe: passive range: %w", err)
 		}
@@ -85,7 +85,7 @@ type prober struct {
 	ctx     context.Context
 	r       *Report
 	start   time.Time
-	passive wizard.PortRange
+	passive netaddr.PortRange
 	cache   tls.ClientSessionCache
 
 	ip      netip.Addr // the control connection's server address

@@ -7,9 +7,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"github.com/ftpswiz/ftpswiz/internal/textdist"
 	"io/fs"
-	"math"
 	"net/netip"
 	"os"
 	"path"
@@ -18,7 +16,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ftpswiz/ftpswiz/wizard"
+	"github.com/ftpswiz/ftpswiz/internal/textdist"
+	"github.com/ftpswiz/ftpswiz/netaddr"
+	"github.com/ftpswiz/ftpswiz/vsftpd"
 )
 
 // Severity ranks a finding.
@@ -112,7 +112,7 @@ func (OSHost) Stat(name string) (fs.FileInfo, error) { return os.Stat(name) }
 // Options tell the linter what the config is for.
 type Options struct {
 	// Flavour is the vsftpd build that reads the config (auto: Debian 3.0.3).
-	Flavour wizard.Flavour
+	Flavour vsftpd.Flavour
 	// Transfers is the number of simultaneous data transfers expected
 	// (0: unknown; the passive range is then only described).
 	Transfers int
@@ -120,7 +120,7 @@ type Options struct {
 	// (0: at least Transfers).
 	Clients, PerClient int
 	// Target is the accepted PASV failure probability at full load
-	// (0: wizard.DefaultTargetFailureRate).
+	// (0: vsftpd.DefaultTargetFailureRate).
 	Target float64
 	// PublicAddress is the address clients dial, when known ("": unknown).
 	PublicAddress string
@@ -136,41 +136,12 @@ type Options struct {
 	Now time.Time
 }
 
-// OptionsFromPlan fills Options from a wizard plan: what the answers say
-// the server is for. instance picks the plan's instance ("explicit" or
-// "implicit"; "" is the first one).
-func OptionsFromPlan(p *wizard.Plan, instance string) Options {
-	o := Options{}
-	if p == nil || p.Server == nil {
-		return o
-	}
-	s := p.Server
-	o.Flavour = s.Flavour
-	o.Transfers = s.Sizing.Transfers
-	o.Target = s.Sizing.Target
-	o.Clients = p.Answers.Server.Capacity.Clients
-	o.PerClient = p.Answers.Server.Capacity.PerClient
-	o.PublicAddress = s.PublicAddress
-	behind := s.NAT.Behind()
-	o.BehindNAT = &behind
-	up := s.WriteEnable
-	o.Uploads = &up
-	for _, in := range s.Instances {
-		if instance == "" || in.Name == instance {
-			imp := in.Implicit
-			o.Implicit = &imp
-			break
-		}
-	}
-	return o
-}
-
 // Lint checks a parsed config and returns its findings, worst first, then
 // by line.
 func Lint(f *File, o Options) []Finding {
 	l := &linter{f: f, o: o, flavour: normalise(o.Flavour), d: DefaultsFor(o.Flavour)}
 	if l.o.Target <= 0 {
-		l.o.Target = wizard.DefaultTargetFailureRate
+		l.o.Target = vsftpd.DefaultTargetFailureRate
 	}
 	if l.o.Now.IsZero() {
 		l.o.Now = time.Now()
@@ -207,7 +178,7 @@ func Worst(fs []Finding) Severity {
 type linter struct {
 	f       *File
 	o       Options
-	flavour wizard.Flavour
+	flavour vsftpd.Flavour
 	d       Defaults
 	out     []Finding
 	// intended maps a setting line to what its author meant (CR removed,
@@ -272,15 +243,7 @@ func (l *linter) str(key string) (string, int, bool) {
 	return ln.Value, ln.Num, true
 }
 
-func (l *linter) flavourName() string {
-	switch l.flavour {
-	case wizard.FlavourUpstream:
-		return "vsftpd 3.0.5 (upstream)"
-	case wizard.FlavourRHEL:
-		return "the RHEL/Fedora/openSUSE vsftpd"
-	}
-	return "Debian/Ubuntu's vsftpd 3.0.3"
-}
+func (l *linter) flavourName() string { return vsftpd.BuildOf(l.flavour).Name }
 
 var boolWords = map[string]string{
 	"ON": "YES", "OFF": "NO", "Y": "YES", "N": "NO", "ENABLE": "YES", "ENABLED": "YES",
@@ -563,7 +526,7 @@ func (l *linter) unknown(ln Line, key, value string) {
 
 // closest finds a known option within edit distance 2 (one when the name
 // is short), or "".
-func closest(fl wizard.Flavour, key string) string {
+func closest(fl vsftpd.Flavour, key string) string {
 	best, bestD := "", 3
 	if len(key) < 8 {
 		bestD = 2
@@ -683,8 +646,8 @@ func (l *linter) pasvAddress() {
 				return
 			}
 		}
-		if !wizard.IsNonPublic(ip) || !behind {
-			if wizard.IsNonPublic(ip) && l.o.BehindNAT == nil {
+		if !netaddr.IsNonPublic(ip) || !behind {
+			if netaddr.IsNonPublic(ip) && l.o.BehindNAT == nil {
 				l.add(Finding{Severity: Warning, Code: "pasv-address-private", Line: n, Option: "pasv_address",
 					Why: fmt.Sprintf("pasv_address=%s is not a public address: only clients on that network can open "+
 						"data connections.", addr),
@@ -701,12 +664,12 @@ func (l *linter) pasvAddress() {
 			Why: fmt.Sprintf("pasv_address=%s: PASV can only carry an IPv4 address; the first PASV ends the session with "+
 				"\"500 OOPS: invalid pasv_address\". IPv6 clients use EPSV, which carries no address.", addr),
 			Fix: "Set pasv_address to the public IPv4 address, or delete it for an IPv6-only server."})
-	case wizard.IsHostname(addr) && resolve:
+	case netaddr.IsHostname(addr) && resolve:
 		l.add(Finding{Severity: Info, Code: "pasv-addr-resolve", Line: n, Option: "pasv_addr_resolve",
 			Why: fmt.Sprintf("pasv_address=%s is resolved once, when vsftpd starts: if the address behind the name changes "+
 				"(dynamic DNS), PASV keeps announcing the old one until vsftpd restarts.", addr),
 			Fix: "Restart vsftpd from the dynamic-DNS client's update hook (or a timer)."})
-	case wizard.IsHostname(addr):
+	case netaddr.IsHostname(addr):
 		l.add(Finding{Severity: Error, Code: "pasv-address-name", Line: n, Option: "pasv_address",
 			Why: fmt.Sprintf("pasv_address=%s is a name, but pasv_addr_resolve is not YES: the first PASV ends the session "+
 				"with \"500 OOPS: invalid pasv_address\".", addr),
@@ -735,27 +698,23 @@ func (l *linter) passiveRange() {
 	// vsftpd 3.0.x privops.c: the range starts at 1024 unless
 	// 1024 < pasv_min_port <= 65535, and ends at 65535 unless
 	// first <= pasv_max_port < 65535.
-	first, last := uint32(1024), uint32(65535)
-	if minP > 1024 && minP <= 65535 {
-		first = minP
-	}
-	if maxP >= first && maxP < 65535 {
-		last = maxP
-	}
-	attempts := l.d.BindAttempts
-	if l.flavour == wizard.FlavourRHEL {
-		if r, n := l.number("bind_retries", 9); n != 0 {
-			attempts = max(int(r), 1)
-		}
-	}
+	first, last := vsftpd.EffectiveRange(minP, maxP)
+	retries, nRetries := l.number(vsftpd.BindRetriesOption, uint32(l.d.BindAttempts))
+	attempts := vsftpd.PassiveAttempts(l.flavour, retries, nRetries != 0)
 	suggest := func() []Edit {
 		if l.o.Transfers <= 0 {
 			return nil
 		}
-		r := portsFor(l.o.Transfers, l.o.Target, attempts)
-		start := wizard.DefaultPassiveStart
-		if first > 1024 && int(first)+r-1 <= 65535 {
-			start = int(first)
+		r, err := vsftpd.PassivePorts(l.o.Transfers, l.o.Target, attempts)
+		if err != nil {
+			return nil
+		}
+		start := vsftpd.DefaultPassiveStart
+		if start+r-1 > 65535 {
+			start = 65536 - r
+		}
+		if first > 1024 && first+r-1 <= 65535 {
+			start = first
 		}
 		return []Edit{{Op: Set, Key: "pasv_min_port", Value: strconv.Itoa(start)},
 			{Op: Set, Key: "pasv_max_port", Value: strconv.Itoa(start + r - 1)}}
@@ -765,9 +724,14 @@ func (l *linter) passiveRange() {
 			return "Set pasv_min_port and pasv_max_port to a fixed range (ftpswiz sizes it from the expected concurrent " +
 				"transfers), then open and forward exactly that range."
 		}
+		r, err := vsftpd.PassivePorts(l.o.Transfers, l.o.Target, attempts)
+		if err != nil {
+			return fmt.Sprintf("No passive range can carry %d concurrent transfers at this target (%v): lower the "+
+				"expected concurrency, or spread it over several servers.", l.o.Transfers, err)
+		}
 		e := suggest()
 		return fmt.Sprintf("Set pasv_min_port=%s and pasv_max_port=%s (%d ports for %d concurrent transfers), then open and "+
-			"forward exactly that range.", e[0].Value, e[1].Value, portsFor(l.o.Transfers, l.o.Target, attempts), l.o.Transfers)
+			"forward exactly that range.", e[0].Value, e[1].Value, r, l.o.Transfers)
 	}
 	switch {
 	case minP != 0 && maxP != 0 && minP > maxP:
@@ -801,9 +765,9 @@ func (l *linter) passiveRange() {
 			Why: fmt.Sprintf("pasv_max_port=%d is not a port; vsftpd uses up to 65535.", maxP),
 			Fix: "Set pasv_max_port to at most 65535."})
 	}
-	r := int(last - first + 1)
+	r := last - first + 1
 	if l.o.Transfers > 0 {
-		p := failure(l.o.Transfers, r, attempts)
+		p := vsftpd.Failure(l.o.Transfers, r, attempts)
 		if p > l.o.Target {
 			sev := Warning
 			if p >= 0.01 {
@@ -812,7 +776,7 @@ func (l *linter) passiveRange() {
 			why := fmt.Sprintf("The passive range %d-%d has %d ports. vsftpd tries %d random ports per PASV and ends the "+
 				"session (\"500 OOPS: vsf_sysutil_bind\", seen by lftp as \"An unexpected TLS packet was received\") when "+
 				"all are busy: with %d transfers running, a PASV fails with probability (%d/%d)^%d = %s.",
-				first, last, r, attempts, l.o.Transfers, l.o.Transfers, r, attempts, wizard.FormatProbability(p))
+				first, last, r, attempts, l.o.Transfers, l.o.Transfers, r, attempts, vsftpd.FormatProbability(p))
 			if l.o.Transfers >= r {
 				why = fmt.Sprintf("The passive range %d-%d has %d ports, fewer than the %d transfers expected: once %d "+
 					"transfers run, every further PASV ends its session (\"500 OOPS: vsf_sysutil_bind\", seen by lftp as "+
@@ -828,50 +792,12 @@ func (l *linter) passiveRange() {
 		l.limits()
 		return
 	}
-	capacity := capacityFor(r, l.o.Target, attempts)
+	capacity := vsftpd.Capacity(r, l.o.Target, attempts)
 	l.add(Finding{Severity: Info, Code: "pasv-range-capacity", Line: max(nMin, nMax), Option: "pasv_max_port",
 		Why: fmt.Sprintf("The passive range %d-%d has %d ports: it carries up to %d simultaneous transfers with a PASV "+
 			"failure chance of %s each (vsftpd tries %d random ports per PASV).", first, last, r, capacity,
-			wizard.FormatProbability(l.o.Target), attempts),
+			vsftpd.FormatProbability(l.o.Target), attempts),
 		Fix: "Nothing to do if that covers your peak; otherwise run ftpswiz check --transfers N."})
-}
-
-// failure is (busy/ports)^attempts (wizard.FailureProbability for the
-// standard 9 attempts).
-func failure(busy, ports, attempts int) float64 {
-	if attempts == wizard.BindAttempts {
-		return wizard.FailureProbability(busy, ports)
-	}
-	if ports <= 0 || busy >= ports {
-		return 1
-	}
-	if busy <= 0 {
-		return 0
-	}
-	return math.Pow(float64(busy)/float64(ports), float64(attempts))
-}
-
-func portsFor(transfers int, target float64, attempts int) int {
-	if attempts == wizard.BindAttempts {
-		return wizard.PassivePortsFor(transfers, target)
-	}
-	r := transfers + 1
-	for failure(transfers, r, attempts) > target && r < 65536 {
-		r++
-	}
-	return r
-}
-
-// capacityFor is the largest load the range carries within target.
-func capacityFor(ports int, target float64, attempts int) int {
-	n := int(float64(ports) * math.Pow(target, 1/float64(attempts)))
-	for n > 0 && failure(n, ports, attempts) > target {
-		n--
-	}
-	for failure(n+1, ports, attempts) <= target && n+1 < ports {
-		n++
-	}
-	return n
 }
 
 func (l *linter) limits() {
@@ -958,7 +884,7 @@ func (l *linter) tls() {
 			Why: "@SECLEVEL=0 in ssl_ciphers switches off OpenSSL's security level: TLS 1.0/1.1, SHA-1 signatures and short " +
 				"keys come back.",
 			Fix:   "Remove @SECLEVEL=0 (use ftpswiz's intermediate cipher list).",
-			Edits: []Edit{{Op: Set, Key: "ssl_ciphers", Value: wizard.IntermediateCiphers}}})
+			Edits: []Edit{{Op: Set, Key: "ssl_ciphers", Value: vsftpd.IntermediateCiphers}}})
 	}
 	if reuse, n := l.boolean("require_ssl_reuse", l.d.RequireSSLReuse); !reuse {
 		l.add(Finding{Severity: Info, Code: "ssl-reuse-off", Line: n, Option: "require_ssl_reuse",
@@ -1069,7 +995,7 @@ func (l *linter) certificate() {
 		l.add(Finding{Severity: Error, Code: "ecdsa-ciphers", Line: n, Option: "ssl_ciphers",
 			Why:   why + ": TLS 1.2 clients fail with \"no shared cipher\" (TLS 1.3 clients still connect).",
 			Fix:   "Set ssl_ciphers to a list with ECDSA suites (ftpswiz's intermediate list).",
-			Edits: []Edit{{Op: Set, Key: "ssl_ciphers", Value: wizard.IntermediateCiphers}}})
+			Edits: []Edit{{Op: Set, Key: "ssl_ciphers", Value: vsftpd.IntermediateCiphers}}})
 	}
 }
 

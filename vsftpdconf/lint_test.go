@@ -18,12 +18,12 @@ import (
 	"testing/fstest"
 	"time"
 
-	"github.com/ftpswiz/ftpswiz/wizard"
+	"github.com/ftpswiz/ftpswiz/vsftpd"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/vsftpdconf")
 
-func flavour(s string) wizard.Flavour { return wizard.Flavour(s) }
+func flavour(s string) vsftpd.Flavour { return vsftpd.Flavour(s) }
 
 func ptr[T any](v T) *T { return &v }
 
@@ -36,16 +36,16 @@ var corpus = []struct {
 	file string
 	opts Options
 }{
-	{"debian-12-shipped.conf", Options{Flavour: wizard.FlavourDebian}},
-	{"windows-edited.conf", Options{Flavour: wizard.FlavourDebian}},
-	{"tutorial-behind-nat.conf", Options{Flavour: wizard.FlavourDebian, BehindNAT: ptr(true), PublicAddress: "198.51.100.23",
+	{"debian-12-shipped.conf", Options{Flavour: vsftpd.FlavourDebian}},
+	{"windows-edited.conf", Options{Flavour: vsftpd.FlavourDebian}},
+	{"tutorial-behind-nat.conf", Options{Flavour: vsftpd.FlavourDebian, BehindNAT: ptr(true), PublicAddress: "198.51.100.23",
 		Transfers: 20}},
-	{"container-entrypoint.conf", Options{Flavour: wizard.FlavourDebian, BehindNAT: ptr(true), PublicAddress: "203.0.113.7",
+	{"container-entrypoint.conf", Options{Flavour: vsftpd.FlavourDebian, BehindNAT: ptr(true), PublicAddress: "203.0.113.7",
 		Transfers: 10}},
-	{"rhel-shipped-ftps.conf", Options{Flavour: wizard.FlavourRHEL, Transfers: 100}},
-	{"upstream-modern.conf", Options{Flavour: wizard.FlavourUpstream}},
-	{"hand-typed-mistakes.conf", Options{Flavour: wizard.FlavourDebian, Uploads: ptr(true)}},
-	{"ftpswiz-like-good.conf", Options{Flavour: wizard.FlavourDebian, BehindNAT: ptr(true), PublicAddress: "203.0.113.10",
+	{"rhel-shipped-ftps.conf", Options{Flavour: vsftpd.FlavourRHEL, Transfers: 100}},
+	{"upstream-modern.conf", Options{Flavour: vsftpd.FlavourUpstream}},
+	{"hand-typed-mistakes.conf", Options{Flavour: vsftpd.FlavourDebian, Uploads: ptr(true)}},
+	{"ftpswiz-like-good.conf", Options{Flavour: vsftpd.FlavourDebian, BehindNAT: ptr(true), PublicAddress: "203.0.113.10",
 		Transfers: 16, Uploads: ptr(true), Implicit: ptr(false)}},
 }
 
@@ -136,7 +136,7 @@ func TestLintRules(t *testing.T) {
 	}{
 		{"space around equals", "listen = YES\n", Options{}, "space-around-equals", 1, Error},
 		{"unknown on debian", "ssl_tlsv12=YES\n", Options{}, "unknown-option", 1, Error},
-		{"rhel spelling on upstream", "ssl_tlsv1_2=YES\n", Options{Flavour: wizard.FlavourUpstream}, "unknown-option", 1, Error},
+		{"rhel spelling on upstream", "ssl_tlsv1_2=YES\n", Options{Flavour: vsftpd.FlavourUpstream}, "unknown-option", 1, Error},
 		{"typo", "pasv_max_prot=5\n", Options{}, "unknown-option", 1, Error},
 		{"bad bool", "listen=maybe\n", Options{}, "bad-bool", 1, Error},
 		{"trailing space bool", "listen=YES \n", Options{}, "bad-bool", 1, Error},
@@ -170,7 +170,7 @@ func TestLintRules(t *testing.T) {
 		{"not forced", "ssl_enable=YES\nrsa_cert_file=/c\nforce_local_data_ssl=NO\n", Options{}, "ssl-not-forced", 3, Warning},
 		{"tls 1.0 explicit", "ssl_enable=YES\nrsa_cert_file=/c\nssl_tlsv1=YES\n", Options{}, "tls-old", 3, Warning},
 		{"tls 1.0 default on 3.0.3", "ssl_enable=YES\nrsa_cert_file=/c\n", Options{}, "tls-old", 0, Info},
-		{"tls 1.1 on rhel", "ssl_enable=YES\nrsa_cert_file=/c\nssl_tlsv1_1=YES\n", Options{Flavour: wizard.FlavourRHEL},
+		{"tls 1.1 on rhel", "ssl_enable=YES\nrsa_cert_file=/c\nssl_tlsv1_1=YES\n", Options{Flavour: vsftpd.FlavourRHEL},
 			"tls-old", 3, Warning},
 		{"seclevel 0", "ssl_enable=YES\nrsa_cert_file=/c\nssl_ciphers=DEFAULT@SECLEVEL=0\n", Options{}, "seclevel-0", 3, Warning},
 		{"implicit on 21", "ssl_enable=YES\nrsa_cert_file=/c\nimplicit_ssl=YES\n", Options{}, "implicit-port-21", 3, Warning},
@@ -181,12 +181,12 @@ func TestLintRules(t *testing.T) {
 		{"anonymous default", "local_enable=YES\n", Options{}, "anonymous", 0, Warning},
 		{"writable chroot", "local_enable=YES\nchroot_local_user=YES\nwrite_enable=YES\n", Options{}, "writable-chroot", 2, Warning},
 		{"write off", "write_enable=NO\n", Options{Uploads: ptr(true)}, "write-disabled", 1, Warning},
-		{"seccomp upstream default", "listen=YES\n", Options{Flavour: wizard.FlavourUpstream}, "seccomp", 0, Warning},
+		{"seccomp upstream default", "listen=YES\n", Options{Flavour: vsftpd.FlavourUpstream}, "seccomp", 0, Warning},
 		{"max_per_ip", "pasv_min_port=50000\npasv_max_port=50999\nmax_per_ip=5\n", Options{Transfers: 20}, "max-per-ip", 3, Warning},
 		{"duplicate", "listen=YES\nlisten=NO\n", Options{}, "duplicate", 1, Info},
 		{"promiscuous", "pasv_promiscuous=YES\n", Options{}, "pasv-promiscuous", 1, Warning},
 		{"rhel bind_retries", "pasv_min_port=50000\npasv_max_port=50099\nbind_retries=2\n",
-			Options{Flavour: wizard.FlavourRHEL, Transfers: 10}, "pasv-range-small", 2, Error},
+			Options{Flavour: vsftpd.FlavourRHEL, Transfers: 10}, "pasv-range-small", 2, Error},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -207,7 +207,7 @@ func TestLintRules(t *testing.T) {
 func TestLintQuietOnGood(t *testing.T) {
 	conf := "listen=YES\nlisten_ipv6=NO\nanonymous_enable=NO\nlocal_enable=YES\nwrite_enable=YES\npam_service_name=vsftpd\n" +
 		"ssl_enable=YES\nrsa_cert_file=/c\nssl_tlsv1=NO\npasv_min_port=50000\npasv_max_port=50074\npasv_address=203.0.113.10\n"
-	fs := Lint(Parse([]byte(conf)), Options{Flavour: wizard.FlavourDebian, BehindNAT: ptr(true), PublicAddress: "203.0.113.10",
+	fs := Lint(Parse([]byte(conf)), Options{Flavour: vsftpd.FlavourDebian, BehindNAT: ptr(true), PublicAddress: "203.0.113.10",
 		Transfers: 16, Uploads: ptr(true)})
 	if w := Worst(fs); w == Error || w == Warning {
 		t.Errorf("findings on a good config:\n%s", formatFindings(fs))
@@ -257,7 +257,7 @@ func TestLintHostFiles(t *testing.T) {
 		want             bool
 	}{
 		{"ecdsa with default ciphers", "rsa_cert_file=/etc/ftp/ec.pem\n", "ecdsa-ciphers", true},
-		{"ecdsa with ECDSA ciphers", "rsa_cert_file=/etc/ftp/ec.pem\nssl_ciphers=" + wizard.IntermediateCiphers + "\n", "ecdsa-ciphers", false},
+		{"ecdsa with ECDSA ciphers", "rsa_cert_file=/etc/ftp/ec.pem\nssl_ciphers=" + vsftpd.IntermediateCiphers + "\n", "ecdsa-ciphers", false},
 		{"expired", "rsa_cert_file=/etc/ftp/old.pem\n", "cert-expired", true},
 		{"expiring", "rsa_cert_file=/etc/ftp/soon.pem\n", "cert-expiring", true},
 		{"missing cert file", "rsa_cert_file=/etc/ftp/none.pem\n", "cert-missing", true},

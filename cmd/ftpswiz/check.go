@@ -152,7 +152,7 @@ func runCheck(ctx context.Context, opts *checkOptions, file string) error {
 		if opts.Instance != "" && opts.Instance != "explicit" && opts.Instance != "implicit" {
 			return argsError("--instance must be explicit or implicit")
 		}
-		lo = vsftpdconf.OptionsFromPlan(p, opts.Instance)
+		lo = lintOptionsFromPlan(p, opts.Instance)
 		if opts.Transfers > 0 {
 			lo.Transfers = opts.Transfers
 		}
