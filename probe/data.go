@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/ftpswiz/ftpswiz/netaddr"
+	"github.com/ftpswiz/ftpswiz/vsftpd"
 )
 
 // certificate checks the server certificate: validity dates, name, chain
@@ -247,7 +248,7 @@ func (p *prober) sendPASV(s *Step) (netip.Addr, int, bool) {
 	switch {
 	case err != nil:
 		fail(s, "pasv-session-ended", fmt.Sprintf("The session broke at PASV (%v). vsftpd ends a session at PASV with "+
-			"\"500 OOPS: vsf_sysutil_bind\" when its 9 random tries find no free port in the passive range, or with "+
+			"\"500 OOPS: vsf_sysutil_bind\" when its "+strconv.Itoa(vsftpd.BindAttempts)+" random tries find no free port in the passive range, or with "+
 			"\"500 OOPS: invalid pasv_address\" when pasv_address is not a bare IPv4 address; over TLS that message "+
 			"arrives in clear text inside the encrypted stream and breaks it (lftp: \"An unexpected TLS packet was "+
 			"received\", curl: error 56).", err),
