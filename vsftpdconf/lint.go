@@ -103,8 +103,12 @@ type Host interface {
 // OSHost reads the local machine.
 type OSHost struct{}
 
-// ReadFile reads a local file.
-func (OSHost) ReadFile(name string) ([]byte, error) { return os.ReadFile(name) }
+// ReadFile reads a local regular file of at most MaxHostFileSize bytes (a
+// config can name /dev/zero or a FIFO as its certificate).
+func (OSHost) ReadFile(name string) ([]byte, error) {
+	data, _, err := ReadFileLimited(name, MaxHostFileSize)
+	return data, err
+}
 
 // Stat stats a local file.
 func (OSHost) Stat(name string) (fs.FileInfo, error) { return os.Stat(name) }

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ftpswiz/ftpswiz/internal/outdir"
+	"github.com/ftpswiz/ftpswiz/vsftpd"
 	"github.com/ftpswiz/ftpswiz/vsftpdconf"
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
@@ -114,7 +115,11 @@ The exit status describes the file at FILE after the command (after --fix
 }
 
 func flavourNames() string {
-	return strings.Join([]string{string(wizard.FlavourDebian), string(wizard.FlavourUpstream), string(wizard.FlavourRHEL)}, ", ")
+	var names []string
+	for _, f := range vsftpd.Builds() {
+		names = append(names, string(f))
+	}
+	return strings.Join(names, ", ")
 }
 
 // checkResult is the JSON output of `check`.
@@ -163,10 +168,7 @@ func runCheck(ctx context.Context, opts *checkOptions, file string) error {
 	}
 	lo.Flavour = fl
 	if file == "" {
-		file = "/etc/vsftpd.conf"
-		if fl == wizard.FlavourRHEL {
-			file = "/etc/vsftpd/vsftpd.conf"
-		}
+		file = vsftpd.BuildOf(fl).ConfigPath
 	}
 	if !opts.NoHost {
 		lo.Host = vsftpdconf.OSHost{}
@@ -174,7 +176,7 @@ func runCheck(ctx context.Context, opts *checkOptions, file string) error {
 	if opts.root.Now != nil {
 		lo.Now = opts.root.Now()
 	}
-	data, err := os.ReadFile(file)
+	data, _, err := vsftpdconf.ReadFileLimited(file, vsftpdconf.MaxCheckSize)
 	if err != nil {
 		return fmt.Errorf("check: %w", err)
 	}
