@@ -136,6 +136,14 @@ type Options struct {
 	Uploads *bool
 	// Host, when set, lets the linter read the files the config names.
 	Host Host
+	// OnHost says the config is the live config of the machine Host reads
+	// (check --host, or the build's own config path): then every file the
+	// config names must exist there — the user list, the banner file, the
+	// log directory, the certificate and key, secure_chroot_dir — because a
+	// missing one makes vsftpd stop at start or end every session with
+	// "500 OOPS". Without OnHost only the certificate and the PAM service
+	// are looked up (when Host is set).
+	OnHost bool
 	// Now is the time certificates are checked against (zero: time.Now()).
 	Now time.Time
 }
@@ -156,6 +164,7 @@ func Lint(f *File, o Options) []Finding {
 	l.passiveRange()
 	l.tls()
 	l.certificate()
+	l.hostFiles()
 	l.login()
 	l.misc()
 	sort.SliceStable(l.out, func(i, j int) bool {
@@ -563,6 +572,15 @@ func (l *linter) listen() {
 				"and IPv6\"). listen_ipv6=YES alone already accepts IPv4 clients on a dual-stack socket.",
 			Fix:   "Set listen_ipv6=NO (IPv4 only; needed with pasv_address), or listen=NO.",
 			Edits: []Edit{{Op: Set, Key: "listen_ipv6", Value: "NO"}}})
+	case !listen && !v6 && lnL == 0 && lnV6 == 0:
+		// Neither is set: the build's compiled-in defaults (Debian's 3.0.3
+		// has both off, measured) leave vsftpd.service unable to start.
+		l.add(Finding{Severity: Error, Code: "listen-none", Option: "listen",
+			Why: fmt.Sprintf("Neither listen nor listen_ipv6 is set, and %s defaults both to NO (its binary, unlike "+
+				"upstream's): started by its service it exits at once with \"500 OOPS: vsftpd: not configured for "+
+				"standalone, must be started from inetd\".", l.flavourName()),
+			Fix:   "Set listen=YES and listen_ipv6=NO (IPv4; needed with pasv_address), or listen_ipv6=YES alone.",
+			Edits: []Edit{{Op: Set, Key: "listen", Value: "YES"}, {Op: Set, Key: "listen_ipv6", Value: "NO"}}})
 	case !listen && !v6:
 		l.add(Finding{Severity: Warning, Code: "listen-none", Line: max(lnL, lnV6), Option: "listen",
 			Why: "listen=NO and listen_ipv6=NO: vsftpd does not listen by itself and expects inetd or a systemd socket to hand " +
@@ -942,7 +960,7 @@ func (l *linter) certificate() {
 		if !set {
 			l.add(Finding{Severity: Error, Code: "cert-missing", Line: 0, Option: "rsa_cert_file",
 				Why: fmt.Sprintf("ssl_enable=YES but rsa_cert_file is not set: vsftpd looks for %s and, when it is missing, "+
-					"refuses every connection (\"500 OOPS: SSL: cannot load RSA certificate\").", cert),
+					"stops at start (\"500 OOPS: SSL: cannot load RSA certificate\"; measured with Debian's 3.0.3).", cert),
 				Fix:    "Set rsa_cert_file and rsa_private_key_file to your certificate and key.",
 				Answer: "server.tls.cert_file"})
 			return
@@ -958,7 +976,7 @@ func (l *linter) certificate() {
 			sev = Warning
 		}
 		l.add(Finding{Severity: sev, Code: "cert-missing", Line: n, Option: "rsa_cert_file",
-			Why: fmt.Sprintf("Cannot read the certificate %s (%v): vsftpd answers every connection with \"500 OOPS: SSL: "+
+			Why: fmt.Sprintf("Cannot read the certificate %s (%v): vsftpd stops at start with \"500 OOPS: SSL: "+
 				"cannot load RSA certificate\".", cert, err),
 			Fix: "Point rsa_cert_file to the certificate (PEM, with its chain).", Answer: "server.tls.cert_file"})
 		return
@@ -1089,24 +1107,157 @@ func writableByOthers(fi fs.FileInfo) bool {
 func (l *linter) pam() {
 	name, n, set := l.str("pam_service_name")
 	if !set {
-		l.add(Finding{Severity: Error, Code: "pam-service", Line: n, Option: "pam_service_name",
-			Why: fmt.Sprintf("pam_service_name is not set, so vsftpd uses the PAM service %q; Debian and RHEL ship only "+
-				"/etc/pam.d/vsftpd, so PAM falls back to its deny-all \"other\" service and every local login fails with "+
-				"\"530 Login incorrect\".", l.d.PAMServiceName),
-			Fix:   "Set pam_service_name=vsftpd.",
-			Edits: []Edit{{Op: Set, Key: "pam_service_name", Value: "vsftpd"}}})
+		name = l.d.PAMServiceName
+	}
+	if strings.ContainsAny(name, "/ ") {
 		return
 	}
-	if l.o.Host == nil || strings.ContainsAny(name, "/ ") {
+	if l.o.Host != nil {
+		if l.pamServiceExists(name) {
+			return
+		}
+	} else if set || name == "vsftpd" {
+		// Without the host, trust a name that is set, and a build whose own
+		// default is the service its package ships (Debian: vsftpd).
 		return
 	}
 	p := path.Join("/etc/pam.d", name)
-	if _, err := l.o.Host.Stat(p); errors.Is(err, fs.ErrNotExist) {
-		l.add(Finding{Severity: Error, Code: "pam-service", Line: n, Option: "pam_service_name",
-			Why: fmt.Sprintf("pam_service_name=%s, but %s does not exist: PAM falls back to its deny-all \"other\" service "+
-				"and every local login fails with \"530 Login incorrect\".", name, p),
-			Fix: "Set pam_service_name to a service in /etc/pam.d (Debian and RHEL ship vsftpd)."})
+	f := Finding{Severity: Error, Code: "pam-service", Line: n, Option: "pam_service_name"}
+	switch {
+	case set:
+		f.Why = fmt.Sprintf("pam_service_name=%s, but %s does not exist: PAM falls back to its deny-all \"other\" service "+
+			"and every local login fails with \"530 Login incorrect\".", name, p)
+		f.Fix = "Set pam_service_name to a service in /etc/pam.d (Debian and RHEL ship vsftpd)."
+	case l.o.Host != nil:
+		f.Why = fmt.Sprintf("pam_service_name is not set, so %s uses the PAM service %q, and %s does not exist on this "+
+			"machine: PAM falls back to its deny-all \"other\" service and every local login fails with \"530 Login "+
+			"incorrect\".", l.flavourName(), name, p)
+		f.Fix = "Set pam_service_name to a service in /etc/pam.d (the vsftpd package ships vsftpd)."
+		f.Edits = []Edit{{Op: Set, Key: "pam_service_name", Value: "vsftpd"}}
+	default:
+		f.Why = fmt.Sprintf("pam_service_name is not set, so %s uses the PAM service %q; RHEL and most packages ship only "+
+			"/etc/pam.d/vsftpd, so PAM falls back to its deny-all \"other\" service and every local login fails with "+
+			"\"530 Login incorrect\".", l.flavourName(), name)
+		f.Fix = "Set pam_service_name=vsftpd."
+		f.Edits = []Edit{{Op: Set, Key: "pam_service_name", Value: "vsftpd"}}
 	}
+	l.add(f)
+}
+
+// pamServiceExists looks for the service where Linux-PAM does: /etc/pam.d,
+// then /usr/lib/pam.d (measured: vsftpd's PAM opens both, in this order).
+// An error other than "does not exist" counts as existing: the linter
+// cannot tell.
+func (l *linter) pamServiceExists(name string) bool {
+	for _, dir := range []string{"/etc/pam.d", "/usr/lib/pam.d"} {
+		if _, err := l.o.Host.Stat(path.Join(dir, name)); err == nil || !errors.Is(err, fs.ErrNotExist) {
+			return true
+		}
+	}
+	return false
+}
+
+// hostFiles checks, when the config is this machine's live config, that the
+// files it names exist. Each was measured with Debian's vsftpd 3.0.3: a
+// missing user list, banner file or log directory ends every session at the
+// greeting with "500 OOPS: ..."; a missing certificate or key stops vsftpd
+// at start.
+func (l *linter) hostFiles() {
+	if !l.o.OnHost || l.o.Host == nil {
+		return
+	}
+	missing := func(p string) (bool, error) {
+		_, err := l.o.Host.Stat(p)
+		if err == nil {
+			return false, nil
+		}
+		return errors.Is(err, fs.ErrNotExist), err
+	}
+	report := func(code, option string, line int, p, why, fix string) {
+		gone, err := missing(p)
+		switch {
+		case err == nil:
+		case gone:
+			l.add(Finding{Severity: Error, Code: code, Line: line, Option: option, Why: why, Fix: fix})
+		default:
+			l.add(Finding{Severity: Warning, Code: code, Line: line, Option: option,
+				Why: fmt.Sprintf("Cannot check %s (%v). %s", p, err, why), Fix: fix})
+		}
+	}
+	if on, _ := l.boolean("userlist_enable", false); on {
+		file, n, set := l.str("userlist_file")
+		if !set {
+			file = l.d.UserListFile
+		}
+		if file != "" {
+			report("userlist-missing", "userlist_file", n, file,
+				fmt.Sprintf("userlist_enable=YES, but the user list %s does not exist: every session ends at the greeting "+
+					"with \"500 OOPS: cannot read user list file:%s\".", file, file),
+				fmt.Sprintf("Create %s with one user name per line (with userlist_deny=NO: the users allowed to log "+
+					"in), or set userlist_file to the list.", file))
+		}
+	}
+	if file, n, set := l.str("banner_file"); set {
+		report("banner-missing", "banner_file", n, file,
+			fmt.Sprintf("banner_file=%s does not exist: every session ends at the greeting with \"500 OOPS: cannot read "+
+				"banner file:%s\".", file, file),
+			"Create the file, or delete banner_file (ftpd_banner sets a one-line greeting).")
+	}
+	xfer, _ := l.boolean("xferlog_enable", false)
+	dual, _ := l.boolean("dual_log_enable", false)
+	if xfer || dual {
+		std, _ := l.boolean("xferlog_std_format", false)
+		syslog, _ := l.boolean("syslog_enable", false)
+		type logFile struct{ option, def, what string }
+		var logs []logFile
+		if dual || std {
+			logs = append(logs, logFile{"xferlog_file", l.d.XferlogFile, "xferlog"})
+		}
+		if (dual || !std) && !syslog {
+			logs = append(logs, logFile{"vsftpd_log_file", l.d.VsftpdLogFile, "vsftpd"})
+		}
+		for _, lf := range logs {
+			file, n, set := l.str(lf.option)
+			if !set {
+				file = lf.def
+			}
+			if file == "" || !path.IsAbs(file) {
+				continue
+			}
+			dir := path.Dir(file)
+			report("log-dir-missing", lf.option, n, dir,
+				fmt.Sprintf("The log directory %s does not exist: vsftpd creates %s but not its directory, so every "+
+					"session ends at the greeting with \"500 OOPS: failed to open %s log file:%s\".", dir, file, lf.what, file),
+				fmt.Sprintf("Create %s (mkdir -p %s), or point %s to an existing directory.", dir, dir, lf.option))
+		}
+	}
+	if ssl, _ := l.boolean("ssl_enable", l.d.SSLEnable); ssl {
+		cert, _, certSet := l.str("rsa_cert_file")
+		if !certSet {
+			cert = l.d.RSACertFile
+		}
+		// An unset key is read from the certificate file, which
+		// certificate() checks.
+		if key, n, set := l.str("rsa_private_key_file"); set && key != cert {
+			report("key-missing", "rsa_private_key_file", n, key,
+				fmt.Sprintf("The private key %s does not exist: vsftpd stops at start with \"500 OOPS: SSL: cannot load "+
+					"RSA private key\".", key),
+				"Point rsa_private_key_file to the certificate's key.")
+		}
+	}
+	if dir, n, set := l.str("secure_chroot_dir"); set && !serviceCreates(dir) {
+		report("secure-chroot-missing", "secure_chroot_dir", n, dir,
+			fmt.Sprintf("secure_chroot_dir=%s does not exist: every session ends at the greeting with \"500 OOPS: vsftpd: "+
+				"not found: directory given in 'secure_chroot_dir':%s\".", dir, dir),
+			fmt.Sprintf("Create it empty and root-owned (mkdir -p %s), or delete the line.", dir))
+	}
+}
+
+// serviceCreates reports whether the distribution's vsftpd.service creates
+// the directory before each start (Debian's: mkdir -p /var/run/vsftpd/empty,
+// which lives on a tmpfs and is absent until then).
+func serviceCreates(dir string) bool {
+	return dir == "/var/run/vsftpd/empty" || dir == "/run/vsftpd/empty"
 }
 
 func (l *linter) misc() {

@@ -48,6 +48,7 @@ type checkOptions struct {
 	Force     bool
 	JSON      bool
 	NoHost    bool
+	Host      bool
 }
 
 func newCheckCmd(root *rootOptions) *cobra.Command {
@@ -68,7 +69,10 @@ FILE defaults to the config path of the vsftpd build (/etc/vsftpd.conf, or
 /etc/vsftpd/vsftpd.conf on RHEL). The build's option names come from
 --flavour; auto detects the installed vsftpd binary. Files the config names
 (certificate, PAM service, chroot root) are read from this machine unless
---no-host.
+--no-host. When FILE is this machine's live config (the build's config
+path, or --host), every file it names must exist here too: the user list,
+banner file, log directory, key and secure_chroot_dir (a missing one stops
+vsftpd or ends every session with "500 OOPS").
 
 With --answers, the config is checked against the plan ftpswiz makes from
 the answers file: the public address for pasv_address, NAT, the concurrency
@@ -108,6 +112,7 @@ The exit status describes the file at FILE after the command (after --fix
 	f.BoolVarP(&opts.Force, "force", "f", false, "with --fix: correct FILE in place, keeping FILE.bak-<time>")
 	f.BoolVar(&opts.JSON, "json", false, "print the findings as JSON")
 	f.BoolVar(&opts.NoHost, "no-host", false, "do not read the files the config names from this machine")
+	f.BoolVar(&opts.Host, "host", false, "FILE is this machine's live config: check that every file it names exists here")
 	_ = cmd.RegisterFlagCompletionFunc("flavour", cobra.FixedCompletions(
 		[]string{"auto", string(wizard.FlavourDebian), string(wizard.FlavourUpstream), string(wizard.FlavourRHEL)},
 		cobra.ShellCompDirectiveNoFileComp))
@@ -170,8 +175,12 @@ func runCheck(ctx context.Context, opts *checkOptions, file string) error {
 	if file == "" {
 		file = vsftpd.BuildOf(fl).ConfigPath
 	}
+	if opts.Host && opts.NoHost {
+		return argsError("--host and --no-host exclude each other")
+	}
 	if !opts.NoHost {
 		lo.Host = vsftpdconf.OSHost{}
+		lo.OnHost = opts.Host || isLiveConfig(file, fl)
 	}
 	if opts.root.Now != nil {
 		lo.Now = opts.root.Now()

@@ -1,6 +1,10 @@
 package main
 
 import (
+	"path/filepath"
+	"strings"
+
+	"github.com/ftpswiz/ftpswiz/vsftpd"
 	"github.com/ftpswiz/ftpswiz/vsftpdconf"
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
@@ -35,4 +39,29 @@ func lintOptionsFromPlan(p *wizard.Plan, instance string) vsftpdconf.Options {
 		}
 	}
 	return o
+}
+
+// isLiveConfig reports whether file is the build's live config on this
+// machine: its config path, or the implicit instance's next to it (the
+// path ftpswiz installs it to), also when reached through a symlink.
+func isLiveConfig(file string, fl vsftpd.Flavour) bool {
+	live := vsftpd.BuildOf(fl).ConfigPath
+	candidates := []string{live, strings.TrimSuffix(live, ".conf") + "-implicit.conf"}
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return false
+	}
+	real, err := filepath.EvalSymlinks(abs)
+	if err != nil {
+		real = abs
+	}
+	for _, c := range candidates {
+		if abs == c || real == c {
+			return true
+		}
+		if r, err := filepath.EvalSymlinks(c); err == nil && r == real {
+			return true
+		}
+	}
+	return false
 }
