@@ -47,6 +47,25 @@ var corpus = []struct {
 	{"hand-typed-mistakes.conf", Options{Flavour: vsftpd.FlavourDebian, Uploads: ptr(true)}},
 	{"ftpswiz-like-good.conf", Options{Flavour: vsftpd.FlavourDebian, BehindNAT: ptr(true), PublicAddress: "203.0.113.10",
 		Transfers: 16, Uploads: ptr(true), Implicit: ptr(false)}},
+	{"debian-minimal-defaults.conf", Options{Flavour: vsftpd.FlavourDebian, Transfers: 16, Uploads: ptr(true)}},
+	{"live-host-missing-files.conf", Options{Flavour: vsftpd.FlavourDebian, Transfers: 16, Host: corpusHost, OnHost: true}},
+}
+
+// corpusHost is the machine live-host-missing-files.conf is linted on: it
+// has the certificate, the PAM service and /var/log, nothing else the
+// config names.
+var corpusHost = hostFS{fstest.MapFS{
+	"etc/ssl/certs/ftp.pem": {Data: mustRead(corpusDir + "/live-host-ftp.pem")},
+	"etc/pam.d/vsftpd":      {Data: []byte("auth required pam_unix.so\n")},
+	"var/log/syslog":        {Data: nil},
+}}
+
+func mustRead(name string) []byte {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		panic(err)
+	}
+	return data
 }
 
 func formatFindings(fs []Finding) string {
