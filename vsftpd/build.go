@@ -79,6 +79,28 @@ func (v TLSVersion) String() string {
 	return "unknown TLS version"
 }
 
+// Minor is the TLS 1.x minor version (0 for TLS 1.0 to 3 for TLS 1.3), or
+// -1 for SSL versions.
+func (v TLSVersion) Minor() int {
+	if v >= TLS10 && v <= TLS13 {
+		return int(v - TLS10)
+	}
+	return -1
+}
+
+// TLSVersionOf tells which protocol version an option name switches, in
+// any build ("ssl_tlsv12" and "ssl_tlsv1_2" both switch TLS 1.2).
+func TLSVersionOf(option string) (TLSVersion, bool) {
+	for _, f := range Builds() {
+		for v, name := range builds[f].TLSOptions {
+			if name == option {
+				return v, true
+			}
+		}
+	}
+	return 0, false
+}
+
 // Build holds the paths and names that differ between vsftpd builds.
 type Build struct {
 	Flavour      Flavour

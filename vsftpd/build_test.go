@@ -95,3 +95,26 @@ func TestKnownElsewhere(t *testing.T) {
 		t.Error("auto means Debian 3.0.3, which has no ssl_tlsv12")
 	}
 }
+
+func TestTLSVersionOf(t *testing.T) {
+	tests := []struct {
+		name  string
+		want  TLSVersion
+		minor int
+		ok    bool
+	}{
+		{"ssl_tlsv1", TLS10, 0, true},
+		{"ssl_tlsv11", TLS11, 1, true},
+		{"ssl_tlsv1_2", TLS12, 2, true},
+		{"ssl_tlsv13", TLS13, 3, true},
+		{"ssl_sslv3", SSLv3, -1, true},
+		{"ssl_enable", 0, -1, false},
+	}
+	for _, tt := range tests {
+		v, ok := TLSVersionOf(tt.name)
+		if v != tt.want || ok != tt.ok || v.Minor() != tt.minor {
+			t.Errorf("TLSVersionOf(%s) = %v (minor %d), %v; want %v (minor %d), %v", tt.name, v, v.Minor(), ok, tt.want,
+				tt.minor, tt.ok)
+		}
+	}
+}

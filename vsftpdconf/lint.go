@@ -461,12 +461,6 @@ func (l *linter) settingSyntax(ln Line) {
 	}
 }
 
-// tlsSwitches maps every flavour's TLS version option to its TLS minor.
-var tlsSwitches = map[string]int{
-	"ssl_tlsv11": 1, "ssl_tlsv12": 2, "ssl_tlsv13": 3,
-	"ssl_tlsv1_1": 1, "ssl_tlsv1_2": 2, "ssl_tlsv1_3": 3,
-}
-
 func (l *linter) unknown(ln Line, key, value string) {
 	oops := "unrecognised variable in config file: " + key
 	if value == "" {
@@ -478,8 +472,9 @@ func (l *linter) unknown(ln Line, key, value string) {
 			"socket, not to stderr: under systemd the unit just fails).", l.flavourName(), key, oops)}
 	comment := []Edit{{Op: CommentOut, Line: ln.Num, Note: "unknown to " + string(l.flavour)}}
 	lower := strings.ToLower(key)
-	if minor, ok := tlsSwitches[key]; ok {
-		name := TLSVersionOption(l.flavour, minor)
+	if v, ok := vsftpd.TLSVersionOf(key); ok && v >= vsftpd.TLS11 {
+		minor := v.Minor()
+		name := vsftpd.BuildOf(l.flavour).TLSOption(v)
 		if name == "" {
 			f.Why += fmt.Sprintf(" This build has no switch for TLS 1.%d: ", minor)
 			if minor == 1 {
@@ -893,7 +888,7 @@ func (l *linter) tls() {
 		}
 		l.add(f)
 	}
-	if name := TLSVersionOption(l.flavour, 1); name != "" {
+	if name := vsftpd.BuildOf(l.flavour).TLSOption(vsftpd.TLS11); name != "" {
 		if v, n := l.boolean(name, false); v {
 			l.add(Finding{Severity: Warning, Code: "tls-old", Line: n, Option: name,
 				Why: name + "=YES allows TLS 1.1, deprecated since 2021 (RFC 8996).",

@@ -35,10 +35,3 @@ func Known(f vsftpd.Flavour) []string { return vsftpd.Known(f) }
 func KnownElsewhere(f vsftpd.Flavour, name string) []vsftpd.Flavour {
 	return vsftpd.KnownElsewhere(f, name)
 }
-
-// TLSVersionOption returns the name of the option that switches TLS 1.minor
-// on or off in the build (minor 0 to 3), or "" when the build has none.
-func TLSVersionOption(f vsftpd.Flavour, minor int) string {
-	v := map[int]vsftpd.TLSVersion{0: vsftpd.TLS10, 1: vsftpd.TLS11, 2: vsftpd.TLS12, 3: vsftpd.TLS13}[minor]
-	return vsftpd.BuildOf(f).TLSOption(v)
-}
