@@ -31,6 +31,9 @@ func Decide(a Answers) (*Plan, error) {
 	if err := Validate(a); err != nil {
 		return nil, err
 	}
+	if err := checkSizing(a); err != nil {
+		return nil, err
+	}
 	d := &decider{a: a, p: &Plan{Answers: a}}
 	d.role()
 	if a.Protocol == ProtocolSFTP {
@@ -838,7 +841,7 @@ func (d *decider) pitfalls() {
 			"An option the installed vsftpd build does not know (TLS option names differ between builds), spaces around `=`, or listen and listen_ipv6 both YES.",
 			"Generate for the right build (vsftpd.flavour), and test with `vsftpd CONFIG` in the foreground before restarting the service.")
 		add("Every PASV now and then fails with \"500 OOPS: vsf_sysutil_bind\"; lftp shows \"An unexpected TLS packet was received\", curl \"(56) wrong version number\".",
-			fmt.Sprintf("More transfers at once than the passive range was sized for (%d transfers, %d ports): vsftpd found no free port in 9 tries.", s.Capacity.Transfers, d.p.Server.Sizing.Ports),
+			fmt.Sprintf("More transfers at once than the passive range was sized for (%d transfers, %d ports): vsftpd found no free port in %d tries.", s.Capacity.Transfers, d.p.Server.Sizing.Ports, BindAttempts),
 			"Regenerate with the real concurrency, or lower max_clients.")
 		add("\"500 OOPS: vsftpd: refusing to run with writable root inside chroot()\" right after login.",
 			"The user's chroot root is writable by the user.",

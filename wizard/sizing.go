@@ -100,6 +100,28 @@ func SizePassiveChecked(transfers int, target float64) (Sizing, error) {
 	return s, nil
 }
 
+// checkSizing is the planner's second line behind Validate: the passive
+// sizing refuses what validation should already have refused (a target
+// that is not a probability, a range past 65535 ports), so that no plan
+// carries a range it could not size.
+func checkSizing(a Answers) error {
+	if a.Server == nil || a.Protocol == ProtocolSFTP {
+		return nil
+	}
+	c := a.Server.Capacity
+	_, err := SizePassiveChecked(c.Transfers, c.TargetFailureRate)
+	if err == nil {
+		return nil
+	}
+	fe := &FieldError{Field: "server.capacity.target_failure_rate", Problem: err.Error(),
+		Fix: "give a small probability such as 1.0e-6 (one PASV in a million may fail at full load)"}
+	if !errors.Is(err, vsftpd.ErrTarget) {
+		fe.Field = "server.capacity.concurrent_transfers"
+		fe.Fix = fmt.Sprintf("give from 1 to %d concurrent transfers, with a target such as 1.0e-6", MaxTransfers)
+	}
+	return &ValidationError{Fields: []*FieldError{fe}}
+}
+
 // Arithmetic explains the sizing in one paragraph, with the numbers.
 func (s Sizing) Arithmetic() string {
 	return fmt.Sprintf("vsftpd tries %d random ports of the range for each PASV and ends the session "+

@@ -2,7 +2,9 @@ package wizard
 
 import (
 	"errors"
+	"fmt"
 	"math"
+	"os"
 	"testing"
 	"time"
 
@@ -129,5 +131,41 @@ func TestSizingHostileTargets(t *testing.T) {
 	}
 	if _, err := SizePassiveChecked(MaxTransfers+1, 1e-6); err == nil {
 		t.Error("SizePassiveChecked accepts more than MaxTransfers")
+	}
+}
+
+// TestDecideRefusesUnsizableTargets: whatever validation lets through,
+// Decide returns an error for a target the sizing refuses, and returns it at
+// once.
+func TestDecideRefusesUnsizableTargets(t *testing.T) {
+	data, err := os.ReadFile("../testdata/scenarios/classic/answers.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := DecodeAnswers(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, target := range []float64{math.NaN(), math.Inf(1), 1e-300, 5e-324} {
+		t.Run(fmt.Sprint(target), func(t *testing.T) {
+			a := base
+			s := *a.Server
+			s.Capacity.TargetFailureRate = target
+			a.Server = &s
+			done := make(chan error, 1)
+			go func() {
+				_, err := Decide(a)
+				done <- err
+			}()
+			select {
+			case err := <-done:
+				var ve *ValidationError
+				if !errors.As(err, &ve) {
+					t.Fatalf("Decide: %v, want a *ValidationError", err)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatal("Decide did not return within 5 s")
+			}
+		})
 	}
 }
