@@ -12,7 +12,7 @@ import (
 	"unicode"
 
 	"github.com/ftpswiz/ftpswiz/internal/lab"
-	"github.com/ftpswiz/ftpswiz/vsftpdconf"
+	"github.com/ftpswiz/ftpswiz/vsftpd"
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
 
@@ -227,11 +227,11 @@ func checkPipelineInvariants(t errorfer, p *wizard.Plan, files []File) {
 				t.Errorf("%s line %d %q: not a comment or one key=value", in.File, n+1, line)
 				continue
 			}
-			kind, known := vsftpdconf.Lookup(p.Server.Flavour, m[1])
+			kind, known := vsftpd.Lookup(p.Server.Flavour, m[1])
 			if !known {
 				t.Errorf("%s line %d: %s unknown to %s", in.File, n+1, m[1], p.Server.Flavour)
 			}
-			if v, err := strconv.ParseInt(m[2], 10, 32); kind == vsftpdconf.Uint && (err != nil || v < 0) {
+			if v, err := strconv.ParseInt(m[2], 10, 32); kind == vsftpd.Uint && (err != nil || v < 0) {
 				t.Errorf("%s line %d: %s=%s not a number vsftpd reads without wrapping", in.File, n+1, m[1], m[2])
 			}
 			if _, dup := got[m[1]]; dup {

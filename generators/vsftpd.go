@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/ftpswiz/ftpswiz/templates"
-	"github.com/ftpswiz/ftpswiz/vsftpdconf"
+	"github.com/ftpswiz/ftpswiz/vsftpd"
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
 
@@ -346,7 +346,7 @@ func checkVsftpdOption(fl wizard.Flavour, o wizard.Option) error {
 	if !vsftpdKeyRE.MatchString(o.Key) {
 		return fmt.Errorf("not a plain vsftpd option name")
 	}
-	kind, known := vsftpdconf.Lookup(fl, o.Key)
+	kind, known := vsftpd.Lookup(fl, o.Key)
 	if !known {
 		return fmt.Errorf("vsftpd (%s) does not know this option and would refuse to start", fl)
 	}
@@ -358,11 +358,11 @@ func checkVsftpdOption(fl wizard.Flavour, o wizard.Option) error {
 		return fmt.Errorf("empty value")
 	case strings.Contains(o.Value, "#"):
 		return fmt.Errorf("value %q contains '#' (vsftpd reads it literally, people and tools read a comment)", o.Value)
-	case kind == vsftpdconf.Bool && o.Value != "YES" && o.Value != "NO":
+	case kind == vsftpd.Bool && o.Value != "YES" && o.Value != "NO":
 		return fmt.Errorf("value %q is not YES or NO", o.Value)
-	case kind == vsftpdconf.Uint && strings.Trim(o.Value, "0123456789") != "":
+	case kind == vsftpd.Uint && strings.Trim(o.Value, "0123456789") != "":
 		return fmt.Errorf("value %q is not a whole number", o.Value)
-	case kind == vsftpdconf.Uint:
+	case kind == vsftpd.Uint:
 		// vsftpd reads numbers with atoi into an int: larger ones wrap
 		// (2147483648000 becomes 0, which means unlimited for max_clients).
 		if n, err := strconv.ParseInt(o.Value, 10, 32); err != nil || n < 0 {
