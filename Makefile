@@ -1,12 +1,13 @@
 # ftpswiz — the commands a newcomer needs.
 #   make run     the wizard (same as: go run ./cmd/ftpswiz)
+#   make unit    the fast unit tests: no root, no lab (go test -short)
 #   make test    every test, installing the Debian packages they drive (root)
 #   make bench   the speed benchmarks
 
 GO ?= go
 FUZZTIME ?= 10s
 
-.PHONY: run build install test test-deps check bench fuzz
+.PHONY: run build install unit test test-deps check bench fuzz
 
 run:
 	$(GO) run ./cmd/ftpswiz
@@ -24,6 +25,9 @@ check:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted" >&2; exit 1; fi
 	$(GO) vet ./...
+
+unit:
+	$(GO) test -short -count=1 ./...
 
 test: test-deps check
 	$(GO) test -count=1 -timeout 12m ./...
