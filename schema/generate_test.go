@@ -1,0 +1,258 @@
+package schema
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/invopop/jsonschema"
+
+	"github.com/ftpswiz/ftpswiz/wizard"
+)
+
+// The schema is generated here, in a test, from the Go types of package
+// wizard and the comments in its source: the binary only embeds the
+// result, so it links no reflection library and needs no source.
+
+// wizardSource is package wizard's source directory, relative to this
+// package (tests run in their package directory).
+const wizardSource = "../wizard"
+
+// Patterns mirror wizard/validate.go (RE2 and ECMA-262 alike).
+const (
+	ipv4Octet     = `(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])`
+	ipv4Pattern   = `^` + ipv4Octet + `(\.` + ipv4Octet + `){3}$`
+	cidrPattern   = `^` + ipv4Octet + `(\.` + ipv4Octet + `){3}/(3[0-2]|[12]?[0-9])$`
+	ifnamePattern = `^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$`
+	userPattern   = `^[a-z_][a-z0-9_-]{0,31}$`
+	absPattern    = `^/`
+	// One directory name: no slash, not "." or "..".
+	dirNamePattern = `^([^/.][^/]*|\.[^/.][^/]*|\.\.[^/]+)$`
+	// first-last (or one port), four or five digits each; the bounds are
+	// checked by ftpswiz.
+	portRangePattern = `^[0-9]{4,5}(-[0-9]{4,5})?$`
+)
+
+// enums are the answers' enumerated string types and their values.
+func enums() map[reflect.Type][]string {
+	software := strs(wizard.ClientSoftwares())
+	for _, s := range strs(wizard.SFTPClientSoftwares()) {
+		if !contains(software, s) {
+			software = append(software, s)
+		}
+	}
+	return map[reflect.Type][]string{
+		reflect.TypeFor[wizard.Protocol]():       strs(wizard.Protocols()),
+		reflect.TypeFor[wizard.Role]():           strs(wizard.Roles()),
+		reflect.TypeFor[wizard.Mode]():           strs(wizard.Modes()),
+		reflect.TypeFor[wizard.ServerNAT]():      strs(wizard.ServerNATs()),
+		reflect.TypeFor[wizard.TLSProfile]():     strs(wizard.TLSProfiles()),
+		reflect.TypeFor[wizard.Flavour]():        strs(wizard.Flavours()),
+		reflect.TypeFor[wizard.ClientNAT]():      strs(wizard.ClientNATs()),
+		reflect.TypeFor[wizard.ClientSoftware](): software,
+		reflect.TypeFor[wizard.Firewall]():       strs(wizard.Firewalls()),
+	}
+}
+
+func strs[T ~string](xs []T) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = string(x)
+	}
+	return out
+}
+
+func contains(xs []string, s string) bool {
+	for _, x := range xs {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func num(n float64) json.Number { return json.Number(strconv.FormatFloat(n, 'g', -1, 64)) }
+
+func port(s *jsonschema.Schema) { s.Minimum, s.Maximum = "1", "65535" }
+
+func pattern(p string) func(*jsonschema.Schema) {
+	return func(s *jsonschema.Schema) { s.Pattern = p }
+}
+
+func items(f func(*jsonschema.Schema)) func(*jsonschema.Schema) {
+	return func(s *jsonschema.Schema) {
+		s.UniqueItems = true
+		if s.Items != nil {
+			f(s.Items)
+		}
+	}
+}
+
+func unique(s *jsonschema.Schema) { s.UniqueItems = true }
+
+func users(s *jsonschema.Schema) {
+	s.UniqueItems = true
+	s.Items.Pattern = userPattern
+	s.Items.Not = &jsonschema.Schema{Const: "root"}
+}
+
+// constraints are the bounds and patterns of each field, by definition
+// name and key: what wizard.Validate checks of a single value.
+func constraints() map[string]map[string]func(*jsonschema.Schema) {
+	return map[string]map[string]func(*jsonschema.Schema){
+		"Answers": {
+			"version": func(s *jsonschema.Schema) { s.Const = wizard.SchemaVersion },
+			"firewalls": func(s *jsonschema.Schema) {
+				unique(s)
+				s.MinItems = ptr(uint64(1))
+			},
+		},
+		"FTPS": {"explicit_port": port, "implicit_port": port},
+		"SFTP": {
+			"port": port, "group": pattern(userPattern), "users": users,
+			"chroot_root": pattern(absPattern), "upload_dir": pattern(dirNamePattern),
+		},
+		"Server": {
+			"host_address":    pattern(ipv4Pattern),
+			"allowed_clients": items(pattern(cidrPattern)),
+			"admin_network":   pattern(cidrPattern),
+			"ssh_port":        port,
+			"public_address": func(s *jsonschema.Schema) {
+				s.MinLength, s.MaxLength = ptr(uint64(1)), ptr(uint64(253))
+			},
+			"passive_start": func(s *jsonschema.Schema) { s.Minimum, s.Maximum = "1024", "65535" },
+		},
+		"Router": {"wan_interface": pattern(ifnamePattern), "lan_interface": pattern(ifnamePattern)},
+		"Capacity": {
+			"concurrent_transfers": func(s *jsonschema.Schema) { s.Minimum, s.Maximum = "1", num(wizard.MaxTransfers) },
+			"concurrent_clients":   func(s *jsonschema.Schema) { s.Minimum = "1" },
+			"per_client_limit":     func(s *jsonschema.Schema) { s.Minimum = "1" },
+			"target_failure_rate":  func(s *jsonschema.Schema) { s.ExclusiveMinimum, s.ExclusiveMaximum = "0", "0.5" },
+		},
+		"TLS": {"cert_file": pattern(absPattern), "key_file": pattern(absPattern)},
+		"Vsftpd": {
+			"users": users, "local_root": pattern(absPattern), "upload_dir": pattern(dirNamePattern),
+		},
+		"Client": {
+			"lan_cidr":       pattern(cidrPattern),
+			"server_address": func(s *jsonschema.Schema) { s.MinLength, s.MaxLength = ptr(uint64(1)), ptr(uint64(253)) },
+			"passive_ports":  pattern(portRangePattern),
+			"software":       unique,
+			"user":           pattern(userPattern),
+		},
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// roleRules are the sections each role needs or forbids (as
+// wizard.Validate checks them, at the same field).
+func roleRules() []*jsonschema.Schema {
+	rule := func(roles []wizard.Role, required []string, forbidden []string) *jsonschema.Schema {
+		var enum []any
+		for _, r := range roles {
+			enum = append(enum, string(r))
+		}
+		then := &jsonschema.Schema{Required: required}
+		if len(forbidden) > 0 {
+			props := jsonschema.NewProperties()
+			for _, f := range forbidden {
+				props.Set(f, &jsonschema.Schema{Not: &jsonschema.Schema{}})
+			}
+			then.Properties = props
+		}
+		ifProps := jsonschema.NewProperties()
+		ifProps.Set("role", &jsonschema.Schema{Enum: enum})
+		return &jsonschema.Schema{If: &jsonschema.Schema{Properties: ifProps, Required: []string{"role"}}, Then: then}
+	}
+	return []*jsonschema.Schema{
+		rule([]wizard.Role{wizard.RoleServer}, []string{"server"}, []string{"client"}),
+		rule([]wizard.Role{wizard.RoleClient}, []string{"client"}, []string{"server"}),
+		rule([]wizard.Role{wizard.RoleBoth}, []string{"server", "client"}, nil),
+	}
+}
+
+// Generate returns the JSON Schema of the answers file, generated from
+// wizard.Answers: field names from the yaml tags, descriptions from the Go
+// comments in src (package wizard's directory), enums from the wizard's
+// value lists, bounds from its constants.
+func Generate(src string) ([]byte, error) {
+	r := &jsonschema.Reflector{
+		FieldNameTag:               "yaml",
+		RequiredFromJSONSchemaTags: true,
+		ExpandedStruct:             true,
+		BaseSchemaID:               "",
+	}
+	// AddGoComments keys comments by base joined with the directory walked:
+	// "github.com/ftpswiz/ftpswiz/schema" + "../wizard".
+	if err := r.AddGoComments("github.com/ftpswiz/ftpswiz/schema", src); err != nil {
+		return nil, fmt.Errorf("read the comments of %s: %w", src, err)
+	}
+	comments := r.CommentMap
+	r.CommentMap = nil
+	r.LookupComment = func(t reflect.Type, field string) string {
+		key := t.PkgPath() + "." + t.Name()
+		if field == "" {
+			return oneLine(comments[key])
+		}
+		c := oneLine(comments[key+"."+field])
+		// "Transfers is the number ..." reads "concurrent_transfers is ...".
+		if f, ok := t.FieldByName(field); ok {
+			if name, _, _ := strings.Cut(f.Tag.Get("yaml"), ","); name != "" && strings.HasPrefix(c, field+" ") {
+				c = name + c[len(field):]
+			}
+		}
+		return c
+	}
+	en := enums()
+	r.Mapper = func(t reflect.Type) *jsonschema.Schema {
+		values, ok := en[t]
+		if !ok {
+			return nil
+		}
+		s := &jsonschema.Schema{Type: "string", Description: oneLine(comments[t.PkgPath()+"."+t.Name()])}
+		for _, v := range values {
+			s.Enum = append(s.Enum, v)
+		}
+		return s
+	}
+	s := r.Reflect(&wizard.Answers{})
+	s.ID = jsonschema.ID(URL)
+	s.Title = "ftpswiz answers file"
+	s.Description = fmt.Sprintf("The answers ftpswiz plans an FTPS (or SFTP) deployment from, version %d. "+
+		"Omitted fields take their defaults. ftpswiz's own validation checks more than this schema.", wizard.SchemaVersion)
+	s.Required = []string{"role"}
+	s.AllOf = roleRules()
+	for def, fields := range constraints() {
+		var target *jsonschema.Schema
+		if def == "Answers" {
+			target = s
+		} else {
+			target = s.Definitions[def]
+		}
+		if target == nil || target.Properties == nil {
+			return nil, fmt.Errorf("no definition %s in the reflected schema (did a wizard type change?)", def)
+		}
+		for key, apply := range fields {
+			p, ok := target.Properties.Get(key)
+			if !ok {
+				return nil, fmt.Errorf("no field %s.%s in the reflected schema (did a yaml tag change?)", def, key)
+			}
+			apply(p)
+		}
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(s); err != nil {
+		return nil, fmt.Errorf("encode the schema: %w", err)
+	}
+	return b.Bytes(), nil
+}
+
+// oneLine joins a Go comment's lines.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
