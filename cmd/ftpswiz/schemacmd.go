@@ -25,7 +25,7 @@ The schema is a help for editors: ftpswiz itself checks more (the
 passive range against the control ports, host bits of CIDRs, ...).
 
 ` + exitStatusHelp,
-		Example: `  ftpswiz schema > answers.schema.json`,
+		Example:               `  ftpswiz schema > answers.schema.json`,
 		Args:                  noArgs,
 		DisableFlagsInUseLine: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
