@@ -45,6 +45,9 @@ var debianPackage = map[string]string{
 	"cmark-gfm":               "cmark-gfm",
 	"python3":                 "python3",
 	"strings":                 "binutils",
+	"man":                     "man-db",
+	"dpkg":                    "dpkg",
+	"dpkg-query":              "dpkg",
 }
 
 // PackageFor returns the Debian package that provides tool (the tool's own
