@@ -76,18 +76,25 @@ func contains(xs []string, s string) bool {
 
 func num(n float64) json.Number { return json.Number(strconv.FormatFloat(n, 'g', -1, 64)) }
 
-func port(s *jsonschema.Schema) { s.Minimum, s.Maximum = "1", "65535" }
+// port: 1-65535, or 0 (ftpswiz reads 0 as "the default", like an omitted
+// key).
+func port(s *jsonschema.Schema) { s.Minimum, s.Maximum = "0", "65535" }
 
+// pattern: the value matches p, or is empty (ftpswiz reads "" as "the
+// default", like an omitted key).
 func pattern(p string) func(*jsonschema.Schema) {
+	return func(s *jsonschema.Schema) { s.Pattern = "^$|" + p }
+}
+
+// strict: the value matches p; "" is an error (no default).
+func strict(p string) func(*jsonschema.Schema) {
 	return func(s *jsonschema.Schema) { s.Pattern = p }
 }
 
 func items(f func(*jsonschema.Schema)) func(*jsonschema.Schema) {
 	return func(s *jsonschema.Schema) {
 		s.UniqueItems = true
-		if s.Items != nil {
-			f(s.Items)
-		}
+		f(s.Items)
 	}
 }
 
@@ -95,7 +102,7 @@ func unique(s *jsonschema.Schema) { s.UniqueItems = true }
 
 func users(s *jsonschema.Schema) {
 	s.UniqueItems = true
-	s.Items.Pattern = userPattern
+	strict(userPattern)(s.Items)
 	s.Items.Not = &jsonschema.Schema{Const: "root"}
 }
 
@@ -104,11 +111,8 @@ func users(s *jsonschema.Schema) {
 func constraints() map[string]map[string]func(*jsonschema.Schema) {
 	return map[string]map[string]func(*jsonschema.Schema){
 		"Answers": {
-			"version": func(s *jsonschema.Schema) { s.Const = wizard.SchemaVersion },
-			"firewalls": func(s *jsonschema.Schema) {
-				unique(s)
-				s.MinItems = ptr(uint64(1))
-			},
+			"version":   func(s *jsonschema.Schema) { s.Const = wizard.SchemaVersion },
+			"firewalls": unique,
 		},
 		"FTPS": {"explicit_port": port, "implicit_port": port},
 		"SFTP": {
@@ -117,20 +121,23 @@ func constraints() map[string]map[string]func(*jsonschema.Schema) {
 		},
 		"Server": {
 			"host_address":    pattern(ipv4Pattern),
-			"allowed_clients": items(pattern(cidrPattern)),
+			"allowed_clients": items(strict(cidrPattern)),
 			"admin_network":   pattern(cidrPattern),
 			"ssh_port":        port,
 			"public_address": func(s *jsonschema.Schema) {
 				s.MinLength, s.MaxLength = ptr(uint64(1)), ptr(uint64(253))
 			},
-			"passive_start": func(s *jsonschema.Schema) { s.Minimum, s.Maximum = "1024", "65535" },
+			"passive_start": func(s *jsonschema.Schema) {
+				s.AnyOf = []*jsonschema.Schema{{Const: 0}, {Minimum: "1024", Maximum: "65535"}}
+			},
 		},
-		"Router": {"wan_interface": pattern(ifnamePattern), "lan_interface": pattern(ifnamePattern)},
+		"Router": {"wan_interface": strict(ifnamePattern), "lan_interface": strict(ifnamePattern)},
 		"Capacity": {
 			"concurrent_transfers": func(s *jsonschema.Schema) { s.Minimum, s.Maximum = "1", num(wizard.MaxTransfers) },
-			"concurrent_clients":   func(s *jsonschema.Schema) { s.Minimum = "1" },
-			"per_client_limit":     func(s *jsonschema.Schema) { s.Minimum = "1" },
-			"target_failure_rate":  func(s *jsonschema.Schema) { s.ExclusiveMinimum, s.ExclusiveMaximum = "0", "0.5" },
+			"concurrent_clients":   func(s *jsonschema.Schema) { s.Minimum = "0" },
+			"per_client_limit":     func(s *jsonschema.Schema) { s.Minimum = "0" },
+			// 0 is the default (1e-6); below it and from 0.5 up is invalid.
+			"target_failure_rate": func(s *jsonschema.Schema) { s.Minimum, s.ExclusiveMaximum = "0", "0.5" },
 		},
 		"TLS": {"cert_file": pattern(absPattern), "key_file": pattern(absPattern)},
 		"Vsftpd": {
@@ -138,7 +145,7 @@ func constraints() map[string]map[string]func(*jsonschema.Schema) {
 		},
 		"Client": {
 			"lan_cidr":       pattern(cidrPattern),
-			"server_address": func(s *jsonschema.Schema) { s.MinLength, s.MaxLength = ptr(uint64(1)), ptr(uint64(253)) },
+			"server_address": func(s *jsonschema.Schema) { s.MaxLength = ptr(uint64(253)) },
 			"passive_ports":  pattern(portRangePattern),
 			"software":       unique,
 			"user":           pattern(userPattern),

@@ -6,8 +6,11 @@
 //
 // The schema is a help for editors, not the authority: ftpswiz's own
 // validation (wizard.Validate) checks more (host bits of a CIDR, passive
-// range against the control ports, ...). Everything the schema rejects,
-// ftpswiz rejects at the same field; a test keeps both in step.
+// range against the control ports, ...). What the schema rejects, ftpswiz
+// rejects at the same field, with one exception: an enumerated key given
+// as an empty string (mode: ""), which ftpswiz reads as the default; zero
+// numbers and other empty strings that mean "the default" are accepted by
+// both. Tests keep them in step.
 package schema
 
 import (

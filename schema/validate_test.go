@@ -179,3 +179,41 @@ func TestBadAnswersFailAtSameField(t *testing.T) {
 		})
 	}
 }
+
+// TestDefaultSpellingsValidate: a zero number or an empty string means
+// "the default" to ftpswiz, like an omitted key; the schema accepts them
+// too (enumerated keys excepted: the schema wants a listed value).
+func TestDefaultSpellingsValidate(t *testing.T) {
+	s := compiled(t)
+	base, err := os.ReadFile(filepath.Join(scenariosDir, "classic", "answers.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ name, old, new string }{
+		{"explicit_port 0", "mode: explicit", "mode: explicit\n  explicit_port: 0"},
+		{"passive_start 0", "capacity:", "passive_start: 0\n  capacity:"},
+		{"concurrent_clients 0", "concurrent_transfers: 16", "concurrent_transfers: 16\n    concurrent_clients: 0\n    target_failure_rate: 0"},
+		{"empty cert_file", "capacity:", "tls:\n    cert_file: \"\"\n  capacity:"},
+		{"empty local_root", "users: [acme]", "users: [acme]\n    local_root: \"\""},
+		{"empty client user", "software: [lftp, curl, filezilla]", "software: [lftp, curl, filezilla]\n  user: \"\""},
+		{"empty firewalls", "firewalls: [nftables, iptables]", "firewalls: []"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if !bytes.Contains(base, []byte(tt.old)) {
+				t.Fatalf("classic answers lack %q", tt.old)
+			}
+			data := bytes.Replace(base, []byte(tt.old), []byte(tt.new), 1)
+			a, err := wizard.DecodeAnswers(data)
+			if err == nil {
+				_, err = wizard.Decide(a)
+			}
+			if err != nil {
+				t.Fatalf("ftpswiz rejects it: %v", err)
+			}
+			if err := s.Validate(instance(t, data)); err != nil {
+				t.Errorf("the schema rejects what ftpswiz accepts:\n%v", err)
+			}
+		})
+	}
+}
