@@ -67,6 +67,21 @@ func TestGenerateDiff(t *testing.T) {
 			}
 		})
 	}
+	// --diff --json: the same, as JSON (the state of the last case).
+	r := runFTPSwiz(t, "", "generate", "--answers", classic, "--out", out, "--diff", "--json")
+	var g docGenerate
+	decodeOne(t, r.stdout, &g)
+	kinds := map[string]string{}
+	for _, f := range g.Files {
+		kinds[f.Path] = f.Kind
+		if f.Path == "server/vsftpd.conf" && !strings.Contains(f.Diff, "+pasv_min_port=50000") {
+			t.Errorf("no diff in the JSON: %q", f.Diff)
+		}
+	}
+	if r.code != codeExists || g.Written || kinds["server/vsftpd.conf"] != "changed" || kinds["REPORT.md"] != "mode changed" ||
+		kinds["HANDOUT.md"] != "unchanged" {
+		t.Errorf("--diff --json: exit %d, written %v, kinds %v", r.code, g.Written, kinds)
+	}
 	for _, args := range [][]string{{"--diff", "--force"}, {"--diff", "--stdout"}, {"--json", "--stdout"}} {
 		if r := runFTPSwiz(t, "", append([]string{"generate", "--answers", classic}, args...)...); r.code != codeUsage {
 			t.Errorf("%v: exit %d", args, r.code)
