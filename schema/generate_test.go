@@ -155,6 +155,31 @@ func constraints() map[string]map[string]func(*jsonschema.Schema) {
 
 func ptr[T any](v T) *T { return &v }
 
+// withDefault sets the default an editor shows, then applies f.
+func withDefault(v any, f func(*jsonschema.Schema)) func(*jsonschema.Schema) {
+	return func(s *jsonschema.Schema) {
+		s.Default = v
+		if f != nil {
+			f(s)
+		}
+	}
+}
+
+// defaults are the defaults of omitted keys, from the wizard's constants
+// (wizard.Normalize fills them in).
+func defaults() map[string]map[string]any {
+	return map[string]map[string]any{
+		"Answers":  {"protocol": string(wizard.ProtocolFTPS), "firewalls": []string{string(wizard.FirewallNftables)}},
+		"FTPS":     {"mode": string(wizard.ModeExplicit), "explicit_port": wizard.DefaultExplicitPort, "implicit_port": wizard.DefaultImplicitPort, "active_mode": false},
+		"Server":   {"nat": string(wizard.NATNone), "ssh_port": wizard.DefaultSSHPort, "passive_start": wizard.DefaultPassiveStart, "admin_network": wizard.AnyIPv4},
+		"Capacity": {"target_failure_rate": wizard.DefaultTargetFailureRate},
+		"TLS":      {"profile": string(wizard.ProfileIntermediate), "require_ssl_reuse": true},
+		"Vsftpd":   {"flavour": string(wizard.FlavourAuto), "local_root": wizard.DefaultLocalRoot, "upload_dir": wizard.DefaultUploadDir, "write_enable": true},
+		"SFTP":     {"upload_dir": wizard.DefaultUploadDir, "password_authentication": false},
+		"Client":   {"nat": string(wizard.ClientNATNone)},
+	}
+}
+
 // roleRules are the sections each role needs or forbids (as
 // wizard.Validate checks them, at the same field).
 func roleRules() []*jsonschema.Schema {
@@ -233,7 +258,16 @@ func Generate(src string) ([]byte, error) {
 		"Omitted fields take their defaults. ftpswiz's own validation checks more than this schema.", wizard.SchemaVersion)
 	s.Required = []string{"role"}
 	s.AllOf = roleRules()
-	for def, fields := range constraints() {
+	cons := constraints()
+	for def, fields := range defaults() {
+		for key, v := range fields {
+			if cons[def] == nil {
+				cons[def] = map[string]func(*jsonschema.Schema){}
+			}
+			cons[def][key] = withDefault(v, cons[def][key])
+		}
+	}
+	for def, fields := range cons {
 		var target *jsonschema.Schema
 		if def == "Answers" {
 			target = s
