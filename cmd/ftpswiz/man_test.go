@@ -48,7 +48,7 @@ func TestManDir(t *testing.T) {
 	}
 	listed := strings.Fields(r.stdout)
 	for _, name := range []string{"ftpswiz.1", "ftpswiz-generate.1", "ftpswiz-ports.1", "ftpswiz-explain.1",
-		"ftpswiz-compare.1", "ftpswiz-check.1", "ftpswiz-probe.1", "ftpswiz-man.1"} {
+		"ftpswiz-compare.1", "ftpswiz-check.1", "ftpswiz-probe.1", "ftpswiz-schema.1", "ftpswiz-man.1"} {
 		data, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
 			t.Errorf("%s: %v", name, err)
