@@ -54,6 +54,7 @@ test: test-deps check release
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeAnswers$$' -fuzztime $(FUZZTIME) ./wizard/
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./vsftpdconf/
+	$(GO) test -run '^$$' -fuzz '^FuzzPipeline$$' -fuzztime $(FUZZTIME) ./generators/
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./wizard/ ./wizard/tui/ ./generators/ ./cmd/ftpswiz/

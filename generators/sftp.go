@@ -110,17 +110,17 @@ func checkSFTPPlan(sp *wizard.SFTPPlan) error {
 			return fmt.Errorf("user %q is not a plain user name", u)
 		}
 	}
-	if !path.IsAbs(sp.ChrootRoot) || !sshdValueRE.MatchString(sp.ChrootRoot) || path.Clean(sp.ChrootRoot) != sp.ChrootRoot {
+	if err := guardToken(sp.ChrootRoot, sshdValueRE); err != nil || !path.IsAbs(sp.ChrootRoot) || path.Clean(sp.ChrootRoot) != sp.ChrootRoot {
 		return fmt.Errorf("chroot root %q is not a clean absolute path", sp.ChrootRoot)
 	}
 	if !clientSafeDir(sp.UploadDir) {
 		return fmt.Errorf("upload directory %q is not a plain relative directory", sp.UploadDir)
 	}
-	if sp.Match == "" || strings.ContainsAny(sp.Match, "#\n\"") {
+	if err := guardValue(sp.Match); sp.Match == "" || err != nil || strings.ContainsAny(sp.Match, "#\"") {
 		return fmt.Errorf("match criteria %q", sp.Match)
 	}
 	for _, o := range slices.Concat(sp.Global, sp.MatchOptions) {
-		if !sshdKeywordRE.MatchString(o.Key) || !sshdValueRE.MatchString(o.Value) {
+		if err := guardToken(o.Value, sshdValueRE); err != nil || !sshdKeywordRE.MatchString(o.Key) {
 			return fmt.Errorf("option %q %q is not a plain sshd keyword and value", o.Key, o.Value)
 		}
 	}

@@ -2,9 +2,13 @@ package generators
 
 import (
 	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/ftpswiz/ftpswiz/templates"
+	"github.com/ftpswiz/ftpswiz/vsftpdconf"
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
 
@@ -55,12 +59,18 @@ func renderVsftpd(p *wizard.Plan) ([]File, error) {
 		if err != nil {
 			return nil, err
 		}
+		if err := checkVsftpdInstance(p.Server.Flavour, in, groups); err != nil {
+			return nil, fmt.Errorf("%s: %w", in.File, err)
+		}
 		title := fmt.Sprintf("vsftpd.conf: %s FTPS on port %d, for %s", in.Name, in.Port, p.Server.Flavour)
 		b, err := templates.Render("vsftpd.conf.tmpl", map[string]any{
 			"Title": title, "Command": RegenerateCommand, "Instance": in, "Groups": groups,
 		})
 		if err != nil {
 			return nil, err
+		}
+		if err := checkVsftpdConf(groups, b); err != nil {
+			return nil, fmt.Errorf("%s: %w", in.File, err)
 		}
 		out = append(out, File{Path: in.File, Mode: 0o644, Content: b})
 	}
@@ -78,6 +88,10 @@ func renderVsftpdUnits(p *wizard.Plan) ([]File, error) {
 		if p.Server.Flavour == wizard.FlavourDebian {
 			secure = "/var/run/vsftpd/empty"
 		}
+		if err := checkUnitValues(in.Port, [][2]string{{"unit", in.Unit}, {"install path", in.InstallPath},
+			{"instance name", in.Name}, {"OpenSSL configuration path", p.Server.OpenSSLConf}}); err != nil {
+			return nil, fmt.Errorf("%s: %w", in.UnitFile, err)
+		}
 		b, err := templates.Render("vsftpd.service.tmpl", map[string]any{
 			"Title":   fmt.Sprintf("systemd unit for the second vsftpd instance (%s FTPS, port %d)", in.Name, in.Port),
 			"Command": RegenerateCommand, "Instance": in, "Why": mode.Why, "SecureChroot": secure,
@@ -86,18 +100,101 @@ func renderVsftpdUnits(p *wizard.Plan) ([]File, error) {
 		if err != nil {
 			return nil, err
 		}
+		if err := checkKeyLines(b, "=", []string{"[Unit]", "[Service]", "[Install]"},
+			[]string{"Description", "After", "Wants", "Type", "ExecStartPre", "Environment", "ExecStart",
+				"ExecReload", "Restart", "WantedBy"}); err != nil {
+			return nil, fmt.Errorf("%s: %w", in.UnitFile, err)
+		}
 		out = append(out, File{Path: in.UnitFile, Mode: 0o644, Content: b})
 	}
 	return out, nil
 }
 
 func renderUserList(p *wizard.Plan) ([]File, error) {
+	const file = "server/vsftpd.user_list"
+	if err := guardToken(p.Server.UserListPath, unitTokenRE); err != nil {
+		return nil, fmt.Errorf("%s: install path %q (from server.vsftpd.flavour) %w", file, p.Server.UserListPath, err)
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Install as %s: the accounts allowed to log in, one per line.\n", p.Server.UserListPath)
 	for _, u := range p.Server.Users {
+		if !sftpNameRE.MatchString(u) {
+			return nil, fmt.Errorf("%s: user %q (from server.vsftpd.users) is not a plain user name "+
+				"(a lower-case letter or _, then letters, digits, _ or -; at most 32)", file, u)
+		}
 		b.WriteString(u + "\n")
 	}
-	return []File{{Path: "server/vsftpd.user_list", Mode: 0o644, Content: []byte(b.String())}}, nil
+	users := 0
+	err := guardLines([]byte(b.String()), false, func(n int, s string) error {
+		switch {
+		case s == "" || n == 1 && strings.HasPrefix(s, "# "):
+			return nil
+		case !sftpNameRE.MatchString(s):
+			return fmt.Errorf("not a user name")
+		}
+		users++
+		return nil
+	})
+	if err == nil && users != len(p.Server.Users) {
+		err = fmt.Errorf("%d user lines for %d users", users, len(p.Server.Users))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	return []File{{Path: file, Mode: 0o644, Content: []byte(b.String())}}, nil
+}
+
+// checkUnitValues refuses a port outside 1-65535 and a value systemd
+// would not read as one plain word (see unitTokenRE); an empty value is
+// fine (the template leaves it out).
+func checkUnitValues(port int, values [][2]string) error {
+	if port < 1 || port > 65535 {
+		return fmt.Errorf("port %d is not within 1-65535", port)
+	}
+	for _, v := range values {
+		if v[1] == "" {
+			continue
+		}
+		if err := guardToken(v[1], unitTokenRE); err != nil {
+			return fmt.Errorf("%s %q %w", v[0], v[1], err)
+		}
+	}
+	return nil
+}
+
+// checkKeyLines is the last check of a rendered INI-style file (systemd
+// unit or drop-in, OpenSSL configuration): every line is empty, a comment,
+// one of the sections or "Key<sep>value" with one of the keys, each section
+// and key at most once, and no value ends in a backslash (both formats
+// would continue the line). Any other line means a value started a new
+// line or section.
+func checkKeyLines(content []byte, sep string, sections, keys []string) error {
+	seen := map[string]bool{}
+	once := func(k string) error {
+		if seen[k] {
+			return fmt.Errorf("%s appears twice: a value started a new line", k)
+		}
+		seen[k] = true
+		return nil
+	}
+	return guardLines(content, false, func(n int, s string) error {
+		switch {
+		case s == "" || strings.HasPrefix(s, "#"):
+			return nil
+		case strings.HasPrefix(s, "["):
+			if !slices.Contains(sections, s) {
+				return fmt.Errorf("not one of the sections %s: a value started a new section", strings.Join(sections, " "))
+			}
+			return once(s)
+		case strings.HasSuffix(s, "\\"):
+			return fmt.Errorf("ends in a backslash, which continues the line")
+		}
+		k, _, ok := strings.Cut(s, sep)
+		if !ok || !slices.Contains(keys, k) {
+			return fmt.Errorf("not a \"key%svalue\" line with a known key: a value started a new line", sep)
+		}
+		return once(k)
+	})
 }
 
 // renderOpenSSLCap writes the OpenSSL configuration that caps vsftpd at TLS
@@ -112,21 +209,206 @@ func renderOpenSSLCap(p *wizard.Plan) ([]File, error) {
 			second = in.UnitFile
 		}
 	}
+	unit := p.Server.Instances[0].Unit
+	if err := checkUnitValues(p.Server.Instances[0].Port, [][2]string{{"OpenSSL configuration path", p.Server.OpenSSLConf},
+		{"second unit file", second}, {"unit", unit}}); err != nil {
+		return nil, fmt.Errorf("server/vsftpd-openssl.cnf: %w", err)
+	}
 	cnf, err := templates.Render("vsftpd-openssl.cnf.tmpl", map[string]any{
 		"Command": RegenerateCommand, "Path": p.Server.OpenSSLConf, "Why": d.Why, "SecondUnit": second,
 	})
 	if err != nil {
 		return nil, err
 	}
-	unit := p.Server.Instances[0].Unit
+	if err := checkKeyLines(cnf, " = ", []string{"[openssl_init]", "[ssl_sect]", "[system_default_sect]"},
+		[]string{"openssl_conf", "ssl_conf", "system_default", "MinProtocol", "MaxProtocol", "CipherString"}); err != nil {
+		return nil, fmt.Errorf("server/vsftpd-openssl.cnf: %w", err)
+	}
 	dropIn, err := templates.Render("vsftpd-tls-dropin.conf.tmpl", map[string]any{
 		"Command": RegenerateCommand, "Path": p.Server.OpenSSLConf, "Unit": unit,
 	})
 	if err != nil {
 		return nil, err
 	}
+	dropInPath := "server/" + unit + ".d/ftpswiz-tls.conf"
+	if err := checkKeyLines(dropIn, "=", []string{"[Service]"}, []string{"Environment"}); err != nil {
+		return nil, fmt.Errorf("%s: %w", dropInPath, err)
+	}
 	return []File{
 		{Path: "server/vsftpd-openssl.cnf", Mode: 0o644, Content: cnf},
-		{Path: "server/" + unit + ".d/ftpswiz-tls.conf", Mode: 0o644, Content: dropIn},
+		{Path: dropInPath, Mode: 0o644, Content: dropIn},
 	}, nil
+}
+
+// ---- the renderers' last checks ------------------------------------------------
+
+var (
+	// vsftpdKeyRE is a vsftpd option name (parseconf.c's tables).
+	vsftpdKeyRE = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+	// unitTokenRE is a value systemd reads as one word with nothing
+	// expanded: no white space, quotes, backslash, % specifiers or $
+	// variables.
+	unitTokenRE = regexp.MustCompile(`^[A-Za-z0-9/._@:+-]+$`)
+)
+
+// vsftpdOptionFields names the answer each vsftpd option's value comes
+// from, for the renderer's errors; options not listed are ftpswiz's own.
+var vsftpdOptionFields = map[string]string{
+	"listen_port":          "ftps.explicit_port / ftps.implicit_port",
+	"rsa_cert_file":        "server.tls.cert_file",
+	"rsa_private_key_file": "server.tls.key_file",
+	"require_ssl_reuse":    "server.tls.require_ssl_reuse",
+	"pasv_min_port":        "server.passive_start",
+	"pasv_max_port":        "server.passive_start and server.capacity",
+	"pasv_address":         "server.public_address",
+	"max_clients":          "server.capacity.concurrent_clients",
+	"max_per_ip":           "server.capacity.per_client_limit",
+	"userlist_file":        "server.vsftpd.flavour",
+	"local_root":           "server.vsftpd.local_root",
+	"secure_chroot_dir":    "server.vsftpd.flavour",
+	"write_enable":         "server.vsftpd.write_enable",
+}
+
+// vsftpdDecisionFields names the answers a decision's title and value
+// (the group headings of vsftpd.conf) are made of.
+var vsftpdDecisionFields = map[string]string{
+	"tls.certificate":     "server.tls.cert_file",
+	"vsftpd.chroot":       "server.vsftpd.local_root / server.vsftpd.upload_dir",
+	"vsftpd.userlist":     "server.vsftpd.users",
+	"vsftpd.pasv_address": "server.public_address",
+	"passive.range":       "server.passive_start and server.capacity",
+}
+
+func fieldOr(m map[string]string, key string) string {
+	if f, ok := m[key]; ok {
+		return "from " + f
+	}
+	return "set by ftpswiz"
+}
+
+// checkVsftpdInstance refuses, before rendering, an instance whose options
+// would not come out as one "key=value" line each: an option name the
+// build does not know (vsftpd refuses to start) or that is not a plain
+// name, a value with a line break, control character, Unicode separator,
+// '#' or outer white space, a boolean that is not YES/NO, a number that is
+// not digits; and a group heading or path in the file's comments that
+// would start a new line. Decide validates the answers; this guards the
+// renderer against a plan made by hand or a value that slipped through.
+func checkVsftpdInstance(fl wizard.Flavour, in wizard.Instance, groups []optionGroup) error {
+	for _, f := range [][2]string{{"install path", in.InstallPath}, {"unit", in.Unit}, {"instance name", in.Name}} {
+		if err := guardToken(f[1], unitTokenRE); err != nil {
+			return fmt.Errorf("%s %q %w", f[0], f[1], err)
+		}
+	}
+	if err := guardValue(string(fl)); err != nil {
+		return fmt.Errorf("flavour %q %w", fl, err)
+	}
+	for _, g := range groups {
+		for _, f := range [][2]string{{"title", g.Title}, {"value", g.Value}} {
+			if err := guardValue(f[1]); err != nil {
+				return fmt.Errorf("decision %s (%s): %s %q %w", g.Key, fieldOr(vsftpdDecisionFields, g.Key), f[0], f[1], err)
+			}
+		}
+		for _, o := range g.Options {
+			if err := checkVsftpdOption(fl, o); err != nil {
+				return fmt.Errorf("option %q (decision %s, %s): %w", o.Key, o.Decision, fieldOr(vsftpdOptionFields, o.Key), err)
+			}
+		}
+	}
+	return checkVsftpdPorts(in)
+}
+
+// checkVsftpdPorts refuses a control or passive port outside 1-65535 and a
+// reversed passive range (vsftpd then silently uses up to 65535).
+func checkVsftpdPorts(in wizard.Instance) error {
+	ports := map[string]int{}
+	for _, key := range []string{"listen_port", "pasv_min_port", "pasv_max_port"} {
+		v, ok := in.Lookup(key)
+		if !ok {
+			continue
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 65535 {
+			return fmt.Errorf("option %q (%s): %q is not a port within 1-65535", key, fieldOr(vsftpdOptionFields, key), v)
+		}
+		ports[key] = n
+	}
+	if lo, hi := ports["pasv_min_port"], ports["pasv_max_port"]; lo > 0 && hi > 0 && lo > hi {
+		return fmt.Errorf("passive range %d-%d (%s) is reversed", lo, hi, fieldOr(vsftpdOptionFields, "pasv_max_port"))
+	}
+	if in.Port < 1 || in.Port > 65535 {
+		return fmt.Errorf("instance %s: port %d is not within 1-65535", in.Name, in.Port)
+	}
+	return nil
+}
+
+func checkVsftpdOption(fl wizard.Flavour, o wizard.Option) error {
+	if !vsftpdKeyRE.MatchString(o.Key) {
+		return fmt.Errorf("not a plain vsftpd option name")
+	}
+	kind, known := vsftpdconf.Lookup(fl, o.Key)
+	if !known {
+		return fmt.Errorf("vsftpd (%s) does not know this option and would refuse to start", fl)
+	}
+	if err := guardValue(o.Value); err != nil {
+		return fmt.Errorf("value %q %w", o.Value, err)
+	}
+	switch {
+	case o.Value == "":
+		return fmt.Errorf("empty value")
+	case strings.Contains(o.Value, "#"):
+		return fmt.Errorf("value %q contains '#' (vsftpd reads it literally, people and tools read a comment)", o.Value)
+	case kind == vsftpdconf.Bool && o.Value != "YES" && o.Value != "NO":
+		return fmt.Errorf("value %q is not YES or NO", o.Value)
+	case kind == vsftpdconf.Uint && strings.Trim(o.Value, "0123456789") != "":
+		return fmt.Errorf("value %q is not a whole number", o.Value)
+	case kind == vsftpdconf.Uint:
+		// vsftpd reads numbers with atoi into an int: larger ones wrap
+		// (2147483648000 becomes 0, which means unlimited for max_clients).
+		if n, err := strconv.ParseInt(o.Value, 10, 32); err != nil || n < 0 {
+			return fmt.Errorf("value %q is larger than vsftpd's limit 2147483647 (it would wrap around)", o.Value)
+		}
+	}
+	return nil
+}
+
+// checkVsftpdConf is the last check of a rendered vsftpd.conf: every line
+// is empty, a comment, or exactly one "key=value" line, and those lines
+// are the instance's options, in the order of their groups, and nothing
+// else. Any other line
+// means a value started a new line, and rendering fails naming it and the
+// group heading above it.
+func checkVsftpdConf(groups []optionGroup, content []byte) error {
+	var opts []wizard.Option
+	for _, g := range groups {
+		opts = append(opts, g.Options...)
+	}
+	next := 0
+	heading := "the file's header"
+	err := guardLines(content, false, func(n int, s string) error {
+		switch {
+		case s == "":
+			return nil
+		case strings.HasPrefix(s, "# --- "):
+			heading = s
+			return nil
+		case strings.HasPrefix(s, "#"):
+			return nil
+		}
+		if next >= len(opts) {
+			return fmt.Errorf("an option line after the last planned option (under %q): a value started a new line", heading)
+		}
+		o := opts[next]
+		if want := o.Key + "=" + o.Value; s != want {
+			return fmt.Errorf("expected the planned option %q (decision %s, %s) here (under %q): a value started a new line",
+				want, o.Decision, fieldOr(vsftpdOptionFields, o.Key), heading)
+		}
+		next++
+		return nil
+	})
+	if err == nil && next < len(opts) {
+		o := opts[next]
+		err = fmt.Errorf("the planned option %s=%s (decision %s) is missing from the rendered file", o.Key, o.Value, o.Decision)
+	}
+	return err
 }

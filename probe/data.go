@@ -16,7 +16,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ftpswiz/ftpswiz/wizard"
+	"github.com/ftpswiz/ftpswiz/netaddr"
+	"github.com/ftpswiz/ftpswiz/vsftpd"
 )
 
 // certificate checks the server certificate: validity dates, name, chain
@@ -247,7 +248,7 @@ func (p *prober) sendPASV(s *Step) (netip.Addr, int, bool) {
 	switch {
 	case err != nil:
 		fail(s, "pasv-session-ended", fmt.Sprintf("The session broke at PASV (%v). vsftpd ends a session at PASV with "+
-			"\"500 OOPS: vsf_sysutil_bind\" when its 9 random tries find no free port in the passive range, or with "+
+			"\"500 OOPS: vsf_sysutil_bind\" when its "+strconv.Itoa(vsftpd.BindAttempts)+" random tries find no free port in the passive range, or with "+
 			"\"500 OOPS: invalid pasv_address\" when pasv_address is not a bare IPv4 address; over TLS that message "+
 			"arrives in clear text inside the encrypted stream and breaks it (lftp: \"An unexpected TLS packet was "+
 			"received\", curl: error 56).", err),
@@ -299,7 +300,7 @@ func (p *prober) pasv() (netip.Addr, int) {
 				dialled),
 				fmt.Sprintf("In vsftpd.conf set listen=YES and listen_ipv6=NO, keeping pasv_address=%s (run a second "+
 					"instance for IPv6).", dialled), "server.public_address")
-		case ip != dialled && wizard.IsNonPublic(ip) && !wizard.IsNonPublic(dialled):
+		case ip != dialled && netaddr.IsNonPublic(ip) && !netaddr.IsNonPublic(dialled):
 			target = dialled
 			fail(s, "pasv-address-private", fmt.Sprintf("The server announces its private address %s for data "+
 				"connections, but clients reach it at %s: it is behind NAT without pasv_address. Stock lftp, curl and "+
@@ -307,7 +308,7 @@ func (p *prober) pasv() (netip.Addr, int) {
 				"--no-ftp-skip-pasv-ip, libraries that trust PASV, appliances) time out.", ip, dialled),
 				fmt.Sprintf("Set pasv_address=%s in vsftpd.conf (with listen=YES and listen_ipv6=NO).", dialled),
 				"server.nat, server.public_address")
-		case ip != dialled && wizard.IsNonPublic(ip):
+		case ip != dialled && netaddr.IsNonPublic(ip):
 			warn(s, "pasv-address-different", fmt.Sprintf("The server announces %s for data connections, not %s "+
 				"(dialled): clients on other networks may not reach it.", ip, dialled),
 				"If clients dial the server at another address (NAT), set pasv_address to that public address.",
@@ -498,7 +499,7 @@ func (p *prober) reuse() {
 		if !ok {
 			return
 		}
-		if ip.IsUnspecified() || (ip != p.ip && wizard.IsNonPublic(ip) && !wizard.IsNonPublic(p.ip)) {
+		if ip.IsUnspecified() || (ip != p.ip && netaddr.IsNonPublic(ip) && !netaddr.IsNonPublic(p.ip)) {
 			ip = p.ip
 		}
 		addr := net.JoinHostPort(ip.String(), strconv.Itoa(port))
@@ -548,7 +549,7 @@ func (p *prober) transfer() {
 			if !ok {
 				return nil
 			}
-			if ip.IsUnspecified() || (ip != p.ip && wizard.IsNonPublic(ip) && !wizard.IsNonPublic(p.ip)) {
+			if ip.IsUnspecified() || (ip != p.ip && netaddr.IsNonPublic(ip) && !netaddr.IsNonPublic(p.ip)) {
 				ip = p.ip
 			}
 			addr := net.JoinHostPort(ip.String(), strconv.Itoa(port))

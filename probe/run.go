@@ -18,7 +18,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/ftpswiz/ftpswiz/wizard"
+	"github.com/ftpswiz/ftpswiz/netaddr"
+	"github.com/ftpswiz/ftpswiz/vsftpd"
 )
 
 // Run probes the server and returns the report. It returns an error only
@@ -62,9 +63,9 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 			o.RootCAs = x509.NewCertPool()
 		}
 	}
-	var passive wizard.PortRange
+	var passive netaddr.PortRange
 	if o.PassiveRange != "" {
-		r, err := wizard.ParsePortRange(o.PassiveRange)
+		r, err := netaddr.ParsePortRange(o.PassiveRange)
 		if err != nil {
 			return nil, fmt.Errorf("probe: passive range: %w", err)
 		}
@@ -85,13 +86,14 @@ type prober struct {
 	ctx     context.Context
 	r       *Report
 	start   time.Time
-	passive wizard.PortRange
+	passive netaddr.PortRange
 	cache   tls.ClientSessionCache
 
 	ip      netip.Addr // the control connection's server address
 	raw     net.Conn   // TCP control connection
 	conn    net.Conn   // raw or TLS
 	tp      *textproto.Conn
+	lim     *limitedConn // tp reads through it
 	secured bool
 	state   tls.ConnectionState
 	// greeting is the 220 line when a mode switch already read it.
@@ -376,6 +378,7 @@ func isTimeout(err error) bool {
 // read reads one reply within the step timeout.
 func (p *prober) read(timeout time.Duration) (int, string, error) {
 	_ = p.conn.SetDeadline(p.deadline(timeout))
+	p.lim.reset()
 	code, msg, err := p.tp.ReadResponse(0)
 	var te *textproto.Error
 	if errors.As(err, &te) { // a well-formed reply with an unexpected code
@@ -410,7 +413,7 @@ func oops(s *Step, msg string) bool {
 			"Make the chroot root owned by root and not writable (chmod a-w), with a writable upload directory "+
 				"inside (ftpswiz's layout); allow_writeable_chroot=YES is the weaker alternative.", "server.vsftpd.local_root")
 	case strings.Contains(msg, "vsf_sysutil_bind"):
-		fail(s, "pasv-range-exhausted", "vsftpd ended the session: \"500 "+msg+"\": none of its 9 random tries found a "+
+		fail(s, "pasv-range-exhausted", "vsftpd ended the session: \"500 "+msg+"\": none of its "+strconv.Itoa(vsftpd.BindAttempts)+" random tries found a "+
 			"free port in the passive range.", "Make the passive range larger (ftpswiz sizes it from the concurrent "+
 			"transfers).", "server.capacity.concurrent_transfers")
 	case strings.Contains(msg, "invalid pasv_address"):
@@ -430,7 +433,13 @@ func oops(s *Step, msg string) bool {
 	return true
 }
 
-func (p *prober) newText(c net.Conn) { p.conn = c; p.tp = textproto.NewConn(c) }
+// newText makes c the control connection; replies are read through a limit
+// (MaxReplyLine, MaxReplyBytes).
+func (p *prober) newText(c net.Conn) {
+	p.conn = c
+	p.lim = newLimitedConn(c)
+	p.tp = textproto.NewConn(p.lim)
+}
 
 func (p *prober) banner() {
 	p.step("banner", func(s *Step) {
@@ -512,13 +521,17 @@ func (p *prober) connLost(s *Step, what string, err error) {
 	var rhe tls.RecordHeaderError
 	oops := errors.As(err, &rhe) && string(rhe.RecordHeader[:]) == "500 O"
 	switch {
+	case errors.Is(err, ErrReplyTooLong):
+		fail(s, "reply-too-long", fmt.Sprintf("While waiting for %s the server sent %v; the probe stopped reading. "+
+			"No FTP server sends that: something else listens on the port, or a middlebox injects data.", what, err),
+			"Check what listens on the port (and that the address and port are the FTPS server's).", "")
 	case isTimeout(err):
 		fail(s, "control-timeout", fmt.Sprintf("No reply to %s within the time limit.", what),
 			"The server or a middlebox stalls the control connection.", "")
 	case oops && (strings.Contains(what, "PASV") || strings.Contains(what, "EPSV")):
 		fail(s, "pasv-range-exhausted", fmt.Sprintf("vsftpd answered %s with \"500 OOPS\" written in clear text "+
 			"into the TLS stream (it cannot encrypt its last words), which at PASV means \"vsf_sysutil_bind\": none "+
-			"of its 9 random tries found a free port in the passive range.", what),
+			"of its %d random tries found a free port in the passive range.", what, vsftpd.BindAttempts),
 			"Make the passive range larger (ftpswiz sizes it from the concurrent transfers).",
 			"server.capacity.concurrent_transfers")
 	case oops:

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ftpswiz/ftpswiz/wizard"
+	"github.com/ftpswiz/ftpswiz/vsftpd"
 )
 
 // FuzzParse checks the parser's invariants and that linting and fixing any
@@ -50,7 +50,7 @@ func FuzzParse(f *testing.F) {
 		if p.Truncated != (len(data) > MaxFileSize) {
 			t.Fatalf("Truncated = %v for %d bytes", p.Truncated, len(data))
 		}
-		for _, fl := range []wizard.Flavour{wizard.FlavourDebian, wizard.FlavourRHEL} {
+		for _, fl := range []vsftpd.Flavour{vsftpd.FlavourDebian, vsftpd.FlavourRHEL} {
 			fs := Lint(p, Options{Flavour: fl, Transfers: 10, BehindNAT: ptr(true), PublicAddress: "203.0.113.1"})
 			for _, fd := range fs {
 				if fd.Why == "" || fd.Fix == "" || fd.Severity == "" {

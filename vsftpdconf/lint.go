@@ -7,9 +7,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"github.com/ftpswiz/ftpswiz/internal/textdist"
 	"io/fs"
-	"math"
 	"net/netip"
 	"os"
 	"path"
@@ -18,7 +16,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ftpswiz/ftpswiz/wizard"
+	"github.com/ftpswiz/ftpswiz/internal/textdist"
+	"github.com/ftpswiz/ftpswiz/netaddr"
+	"github.com/ftpswiz/ftpswiz/vsftpd"
 )
 
 // Severity ranks a finding.
@@ -103,8 +103,12 @@ type Host interface {
 // OSHost reads the local machine.
 type OSHost struct{}
 
-// ReadFile reads a local file.
-func (OSHost) ReadFile(name string) ([]byte, error) { return os.ReadFile(name) }
+// ReadFile reads a local regular file of at most MaxHostFileSize bytes (a
+// config can name /dev/zero or a FIFO as its certificate).
+func (OSHost) ReadFile(name string) ([]byte, error) {
+	data, _, err := ReadFileLimited(name, MaxHostFileSize)
+	return data, err
+}
 
 // Stat stats a local file.
 func (OSHost) Stat(name string) (fs.FileInfo, error) { return os.Stat(name) }
@@ -112,7 +116,7 @@ func (OSHost) Stat(name string) (fs.FileInfo, error) { return os.Stat(name) }
 // Options tell the linter what the config is for.
 type Options struct {
 	// Flavour is the vsftpd build that reads the config (auto: Debian 3.0.3).
-	Flavour wizard.Flavour
+	Flavour vsftpd.Flavour
 	// Transfers is the number of simultaneous data transfers expected
 	// (0: unknown; the passive range is then only described).
 	Transfers int
@@ -120,7 +124,7 @@ type Options struct {
 	// (0: at least Transfers).
 	Clients, PerClient int
 	// Target is the accepted PASV failure probability at full load
-	// (0: wizard.DefaultTargetFailureRate).
+	// (0: vsftpd.DefaultTargetFailureRate).
 	Target float64
 	// PublicAddress is the address clients dial, when known ("": unknown).
 	PublicAddress string
@@ -132,37 +136,16 @@ type Options struct {
 	Uploads *bool
 	// Host, when set, lets the linter read the files the config names.
 	Host Host
+	// OnHost says the config is the live config of the machine Host reads
+	// (check --host, or the build's own config path): then every file the
+	// config names must exist there — the user list, the banner file, the
+	// log directory, the certificate and key, secure_chroot_dir — because a
+	// missing one makes vsftpd stop at start or end every session with
+	// "500 OOPS". Without OnHost only the certificate and the PAM service
+	// are looked up (when Host is set).
+	OnHost bool
 	// Now is the time certificates are checked against (zero: time.Now()).
 	Now time.Time
-}
-
-// OptionsFromPlan fills Options from a wizard plan: what the answers say
-// the server is for. instance picks the plan's instance ("explicit" or
-// "implicit"; "" is the first one).
-func OptionsFromPlan(p *wizard.Plan, instance string) Options {
-	o := Options{}
-	if p == nil || p.Server == nil {
-		return o
-	}
-	s := p.Server
-	o.Flavour = s.Flavour
-	o.Transfers = s.Sizing.Transfers
-	o.Target = s.Sizing.Target
-	o.Clients = p.Answers.Server.Capacity.Clients
-	o.PerClient = p.Answers.Server.Capacity.PerClient
-	o.PublicAddress = s.PublicAddress
-	behind := s.NAT.Behind()
-	o.BehindNAT = &behind
-	up := s.WriteEnable
-	o.Uploads = &up
-	for _, in := range s.Instances {
-		if instance == "" || in.Name == instance {
-			imp := in.Implicit
-			o.Implicit = &imp
-			break
-		}
-	}
-	return o
 }
 
 // Lint checks a parsed config and returns its findings, worst first, then
@@ -170,7 +153,7 @@ func OptionsFromPlan(p *wizard.Plan, instance string) Options {
 func Lint(f *File, o Options) []Finding {
 	l := &linter{f: f, o: o, flavour: normalise(o.Flavour), d: DefaultsFor(o.Flavour)}
 	if l.o.Target <= 0 {
-		l.o.Target = wizard.DefaultTargetFailureRate
+		l.o.Target = vsftpd.DefaultTargetFailureRate
 	}
 	if l.o.Now.IsZero() {
 		l.o.Now = time.Now()
@@ -181,6 +164,7 @@ func Lint(f *File, o Options) []Finding {
 	l.passiveRange()
 	l.tls()
 	l.certificate()
+	l.hostFiles()
 	l.login()
 	l.misc()
 	sort.SliceStable(l.out, func(i, j int) bool {
@@ -207,7 +191,7 @@ func Worst(fs []Finding) Severity {
 type linter struct {
 	f       *File
 	o       Options
-	flavour wizard.Flavour
+	flavour vsftpd.Flavour
 	d       Defaults
 	out     []Finding
 	// intended maps a setting line to what its author meant (CR removed,
@@ -272,15 +256,7 @@ func (l *linter) str(key string) (string, int, bool) {
 	return ln.Value, ln.Num, true
 }
 
-func (l *linter) flavourName() string {
-	switch l.flavour {
-	case wizard.FlavourUpstream:
-		return "vsftpd 3.0.5 (upstream)"
-	case wizard.FlavourRHEL:
-		return "the RHEL/Fedora/openSUSE vsftpd"
-	}
-	return "Debian/Ubuntu's vsftpd 3.0.3"
-}
+func (l *linter) flavourName() string { return vsftpd.BuildOf(l.flavour).Name }
 
 var boolWords = map[string]string{
 	"ON": "YES", "OFF": "NO", "Y": "YES", "N": "NO", "ENABLE": "YES", "ENABLED": "YES",
@@ -485,12 +461,6 @@ func (l *linter) settingSyntax(ln Line) {
 	}
 }
 
-// tlsSwitches maps every flavour's TLS version option to its TLS minor.
-var tlsSwitches = map[string]int{
-	"ssl_tlsv11": 1, "ssl_tlsv12": 2, "ssl_tlsv13": 3,
-	"ssl_tlsv1_1": 1, "ssl_tlsv1_2": 2, "ssl_tlsv1_3": 3,
-}
-
 func (l *linter) unknown(ln Line, key, value string) {
 	oops := "unrecognised variable in config file: " + key
 	if value == "" {
@@ -502,8 +472,9 @@ func (l *linter) unknown(ln Line, key, value string) {
 			"socket, not to stderr: under systemd the unit just fails).", l.flavourName(), key, oops)}
 	comment := []Edit{{Op: CommentOut, Line: ln.Num, Note: "unknown to " + string(l.flavour)}}
 	lower := strings.ToLower(key)
-	if minor, ok := tlsSwitches[key]; ok {
-		name := TLSVersionOption(l.flavour, minor)
+	if v, ok := vsftpd.TLSVersionOf(key); ok && v >= vsftpd.TLS11 {
+		minor := v.Minor()
+		name := vsftpd.BuildOf(l.flavour).TLSOption(v)
 		if name == "" {
 			f.Why += fmt.Sprintf(" This build has no switch for TLS 1.%d: ", minor)
 			if minor == 1 {
@@ -563,7 +534,7 @@ func (l *linter) unknown(ln Line, key, value string) {
 
 // closest finds a known option within edit distance 2 (one when the name
 // is short), or "".
-func closest(fl wizard.Flavour, key string) string {
+func closest(fl vsftpd.Flavour, key string) string {
 	best, bestD := "", 3
 	if len(key) < 8 {
 		bestD = 2
@@ -596,6 +567,15 @@ func (l *linter) listen() {
 				"and IPv6\"). listen_ipv6=YES alone already accepts IPv4 clients on a dual-stack socket.",
 			Fix:   "Set listen_ipv6=NO (IPv4 only; needed with pasv_address), or listen=NO.",
 			Edits: []Edit{{Op: Set, Key: "listen_ipv6", Value: "NO"}}})
+	case !listen && !v6 && lnL == 0 && lnV6 == 0:
+		// Neither is set: the build's compiled-in defaults (Debian's 3.0.3
+		// has both off, measured) leave vsftpd.service unable to start.
+		l.add(Finding{Severity: Error, Code: "listen-none", Option: "listen",
+			Why: fmt.Sprintf("Neither listen nor listen_ipv6 is set, and %s defaults both to NO (its binary, unlike "+
+				"upstream's): started by its service it exits at once with \"500 OOPS: vsftpd: not configured for "+
+				"standalone, must be started from inetd\".", l.flavourName()),
+			Fix:   "Set listen=YES and listen_ipv6=NO (IPv4; needed with pasv_address), or listen_ipv6=YES alone.",
+			Edits: []Edit{{Op: Set, Key: "listen", Value: "YES"}, {Op: Set, Key: "listen_ipv6", Value: "NO"}}})
 	case !listen && !v6:
 		l.add(Finding{Severity: Warning, Code: "listen-none", Line: max(lnL, lnV6), Option: "listen",
 			Why: "listen=NO and listen_ipv6=NO: vsftpd does not listen by itself and expects inetd or a systemd socket to hand " +
@@ -683,8 +663,8 @@ func (l *linter) pasvAddress() {
 				return
 			}
 		}
-		if !wizard.IsNonPublic(ip) || !behind {
-			if wizard.IsNonPublic(ip) && l.o.BehindNAT == nil {
+		if !netaddr.IsNonPublic(ip) || !behind {
+			if netaddr.IsNonPublic(ip) && l.o.BehindNAT == nil {
 				l.add(Finding{Severity: Warning, Code: "pasv-address-private", Line: n, Option: "pasv_address",
 					Why: fmt.Sprintf("pasv_address=%s is not a public address: only clients on that network can open "+
 						"data connections.", addr),
@@ -701,12 +681,12 @@ func (l *linter) pasvAddress() {
 			Why: fmt.Sprintf("pasv_address=%s: PASV can only carry an IPv4 address; the first PASV ends the session with "+
 				"\"500 OOPS: invalid pasv_address\". IPv6 clients use EPSV, which carries no address.", addr),
 			Fix: "Set pasv_address to the public IPv4 address, or delete it for an IPv6-only server."})
-	case wizard.IsHostname(addr) && resolve:
+	case netaddr.IsHostname(addr) && resolve:
 		l.add(Finding{Severity: Info, Code: "pasv-addr-resolve", Line: n, Option: "pasv_addr_resolve",
 			Why: fmt.Sprintf("pasv_address=%s is resolved once, when vsftpd starts: if the address behind the name changes "+
 				"(dynamic DNS), PASV keeps announcing the old one until vsftpd restarts.", addr),
 			Fix: "Restart vsftpd from the dynamic-DNS client's update hook (or a timer)."})
-	case wizard.IsHostname(addr):
+	case netaddr.IsHostname(addr):
 		l.add(Finding{Severity: Error, Code: "pasv-address-name", Line: n, Option: "pasv_address",
 			Why: fmt.Sprintf("pasv_address=%s is a name, but pasv_addr_resolve is not YES: the first PASV ends the session "+
 				"with \"500 OOPS: invalid pasv_address\".", addr),
@@ -735,27 +715,23 @@ func (l *linter) passiveRange() {
 	// vsftpd 3.0.x privops.c: the range starts at 1024 unless
 	// 1024 < pasv_min_port <= 65535, and ends at 65535 unless
 	// first <= pasv_max_port < 65535.
-	first, last := uint32(1024), uint32(65535)
-	if minP > 1024 && minP <= 65535 {
-		first = minP
-	}
-	if maxP >= first && maxP < 65535 {
-		last = maxP
-	}
-	attempts := l.d.BindAttempts
-	if l.flavour == wizard.FlavourRHEL {
-		if r, n := l.number("bind_retries", 9); n != 0 {
-			attempts = max(int(r), 1)
-		}
-	}
+	first, last := vsftpd.EffectiveRange(minP, maxP)
+	retries, nRetries := l.number(vsftpd.BindRetriesOption, uint32(l.d.BindAttempts))
+	attempts := vsftpd.PassiveAttempts(l.flavour, retries, nRetries != 0)
 	suggest := func() []Edit {
 		if l.o.Transfers <= 0 {
 			return nil
 		}
-		r := portsFor(l.o.Transfers, l.o.Target, attempts)
-		start := wizard.DefaultPassiveStart
-		if first > 1024 && int(first)+r-1 <= 65535 {
-			start = int(first)
+		r, err := vsftpd.PassivePorts(l.o.Transfers, l.o.Target, attempts)
+		if err != nil {
+			return nil
+		}
+		start := vsftpd.DefaultPassiveStart
+		if start+r-1 > 65535 {
+			start = 65536 - r
+		}
+		if first > 1024 && first+r-1 <= 65535 {
+			start = first
 		}
 		return []Edit{{Op: Set, Key: "pasv_min_port", Value: strconv.Itoa(start)},
 			{Op: Set, Key: "pasv_max_port", Value: strconv.Itoa(start + r - 1)}}
@@ -765,9 +741,14 @@ func (l *linter) passiveRange() {
 			return "Set pasv_min_port and pasv_max_port to a fixed range (ftpswiz sizes it from the expected concurrent " +
 				"transfers), then open and forward exactly that range."
 		}
+		r, err := vsftpd.PassivePorts(l.o.Transfers, l.o.Target, attempts)
+		if err != nil {
+			return fmt.Sprintf("No passive range can carry %d concurrent transfers at this target (%v): lower the "+
+				"expected concurrency, or spread it over several servers.", l.o.Transfers, err)
+		}
 		e := suggest()
 		return fmt.Sprintf("Set pasv_min_port=%s and pasv_max_port=%s (%d ports for %d concurrent transfers), then open and "+
-			"forward exactly that range.", e[0].Value, e[1].Value, portsFor(l.o.Transfers, l.o.Target, attempts), l.o.Transfers)
+			"forward exactly that range.", e[0].Value, e[1].Value, r, l.o.Transfers)
 	}
 	switch {
 	case minP != 0 && maxP != 0 && minP > maxP:
@@ -801,9 +782,9 @@ func (l *linter) passiveRange() {
 			Why: fmt.Sprintf("pasv_max_port=%d is not a port; vsftpd uses up to 65535.", maxP),
 			Fix: "Set pasv_max_port to at most 65535."})
 	}
-	r := int(last - first + 1)
+	r := last - first + 1
 	if l.o.Transfers > 0 {
-		p := failure(l.o.Transfers, r, attempts)
+		p := vsftpd.Failure(l.o.Transfers, r, attempts)
 		if p > l.o.Target {
 			sev := Warning
 			if p >= 0.01 {
@@ -812,7 +793,7 @@ func (l *linter) passiveRange() {
 			why := fmt.Sprintf("The passive range %d-%d has %d ports. vsftpd tries %d random ports per PASV and ends the "+
 				"session (\"500 OOPS: vsf_sysutil_bind\", seen by lftp as \"An unexpected TLS packet was received\") when "+
 				"all are busy: with %d transfers running, a PASV fails with probability (%d/%d)^%d = %s.",
-				first, last, r, attempts, l.o.Transfers, l.o.Transfers, r, attempts, wizard.FormatProbability(p))
+				first, last, r, attempts, l.o.Transfers, l.o.Transfers, r, attempts, vsftpd.FormatProbability(p))
 			if l.o.Transfers >= r {
 				why = fmt.Sprintf("The passive range %d-%d has %d ports, fewer than the %d transfers expected: once %d "+
 					"transfers run, every further PASV ends its session (\"500 OOPS: vsf_sysutil_bind\", seen by lftp as "+
@@ -828,50 +809,12 @@ func (l *linter) passiveRange() {
 		l.limits()
 		return
 	}
-	capacity := capacityFor(r, l.o.Target, attempts)
+	capacity := vsftpd.Capacity(r, l.o.Target, attempts)
 	l.add(Finding{Severity: Info, Code: "pasv-range-capacity", Line: max(nMin, nMax), Option: "pasv_max_port",
 		Why: fmt.Sprintf("The passive range %d-%d has %d ports: it carries up to %d simultaneous transfers with a PASV "+
 			"failure chance of %s each (vsftpd tries %d random ports per PASV).", first, last, r, capacity,
-			wizard.FormatProbability(l.o.Target), attempts),
+			vsftpd.FormatProbability(l.o.Target), attempts),
 		Fix: "Nothing to do if that covers your peak; otherwise run ftpswiz check --transfers N."})
-}
-
-// failure is (busy/ports)^attempts (wizard.FailureProbability for the
-// standard 9 attempts).
-func failure(busy, ports, attempts int) float64 {
-	if attempts == wizard.BindAttempts {
-		return wizard.FailureProbability(busy, ports)
-	}
-	if ports <= 0 || busy >= ports {
-		return 1
-	}
-	if busy <= 0 {
-		return 0
-	}
-	return math.Pow(float64(busy)/float64(ports), float64(attempts))
-}
-
-func portsFor(transfers int, target float64, attempts int) int {
-	if attempts == wizard.BindAttempts {
-		return wizard.PassivePortsFor(transfers, target)
-	}
-	r := transfers + 1
-	for failure(transfers, r, attempts) > target && r < 65536 {
-		r++
-	}
-	return r
-}
-
-// capacityFor is the largest load the range carries within target.
-func capacityFor(ports int, target float64, attempts int) int {
-	n := int(float64(ports) * math.Pow(target, 1/float64(attempts)))
-	for n > 0 && failure(n, ports, attempts) > target {
-		n--
-	}
-	for failure(n+1, ports, attempts) <= target && n+1 < ports {
-		n++
-	}
-	return n
 }
 
 func (l *linter) limits() {
@@ -945,7 +888,7 @@ func (l *linter) tls() {
 		}
 		l.add(f)
 	}
-	if name := TLSVersionOption(l.flavour, 1); name != "" {
+	if name := vsftpd.BuildOf(l.flavour).TLSOption(vsftpd.TLS11); name != "" {
 		if v, n := l.boolean(name, false); v {
 			l.add(Finding{Severity: Warning, Code: "tls-old", Line: n, Option: name,
 				Why: name + "=YES allows TLS 1.1, deprecated since 2021 (RFC 8996).",
@@ -958,7 +901,7 @@ func (l *linter) tls() {
 			Why: "@SECLEVEL=0 in ssl_ciphers switches off OpenSSL's security level: TLS 1.0/1.1, SHA-1 signatures and short " +
 				"keys come back.",
 			Fix:   "Remove @SECLEVEL=0 (use ftpswiz's intermediate cipher list).",
-			Edits: []Edit{{Op: Set, Key: "ssl_ciphers", Value: wizard.IntermediateCiphers}}})
+			Edits: []Edit{{Op: Set, Key: "ssl_ciphers", Value: vsftpd.IntermediateCiphers}}})
 	}
 	if reuse, n := l.boolean("require_ssl_reuse", l.d.RequireSSLReuse); !reuse {
 		l.add(Finding{Severity: Info, Code: "ssl-reuse-off", Line: n, Option: "require_ssl_reuse",
@@ -1012,7 +955,7 @@ func (l *linter) certificate() {
 		if !set {
 			l.add(Finding{Severity: Error, Code: "cert-missing", Line: 0, Option: "rsa_cert_file",
 				Why: fmt.Sprintf("ssl_enable=YES but rsa_cert_file is not set: vsftpd looks for %s and, when it is missing, "+
-					"refuses every connection (\"500 OOPS: SSL: cannot load RSA certificate\").", cert),
+					"stops at start (\"500 OOPS: SSL: cannot load RSA certificate\"; measured with Debian's 3.0.3).", cert),
 				Fix:    "Set rsa_cert_file and rsa_private_key_file to your certificate and key.",
 				Answer: "server.tls.cert_file"})
 			return
@@ -1028,7 +971,7 @@ func (l *linter) certificate() {
 			sev = Warning
 		}
 		l.add(Finding{Severity: sev, Code: "cert-missing", Line: n, Option: "rsa_cert_file",
-			Why: fmt.Sprintf("Cannot read the certificate %s (%v): vsftpd answers every connection with \"500 OOPS: SSL: "+
+			Why: fmt.Sprintf("Cannot read the certificate %s (%v): vsftpd stops at start with \"500 OOPS: SSL: "+
 				"cannot load RSA certificate\".", cert, err),
 			Fix: "Point rsa_cert_file to the certificate (PEM, with its chain).", Answer: "server.tls.cert_file"})
 		return
@@ -1069,7 +1012,7 @@ func (l *linter) certificate() {
 		l.add(Finding{Severity: Error, Code: "ecdsa-ciphers", Line: n, Option: "ssl_ciphers",
 			Why:   why + ": TLS 1.2 clients fail with \"no shared cipher\" (TLS 1.3 clients still connect).",
 			Fix:   "Set ssl_ciphers to a list with ECDSA suites (ftpswiz's intermediate list).",
-			Edits: []Edit{{Op: Set, Key: "ssl_ciphers", Value: wizard.IntermediateCiphers}}})
+			Edits: []Edit{{Op: Set, Key: "ssl_ciphers", Value: vsftpd.IntermediateCiphers}}})
 	}
 }
 
@@ -1159,24 +1102,157 @@ func writableByOthers(fi fs.FileInfo) bool {
 func (l *linter) pam() {
 	name, n, set := l.str("pam_service_name")
 	if !set {
-		l.add(Finding{Severity: Error, Code: "pam-service", Line: n, Option: "pam_service_name",
-			Why: fmt.Sprintf("pam_service_name is not set, so vsftpd uses the PAM service %q; Debian and RHEL ship only "+
-				"/etc/pam.d/vsftpd, so PAM falls back to its deny-all \"other\" service and every local login fails with "+
-				"\"530 Login incorrect\".", l.d.PAMServiceName),
-			Fix:   "Set pam_service_name=vsftpd.",
-			Edits: []Edit{{Op: Set, Key: "pam_service_name", Value: "vsftpd"}}})
+		name = l.d.PAMServiceName
+	}
+	if strings.ContainsAny(name, "/ ") {
 		return
 	}
-	if l.o.Host == nil || strings.ContainsAny(name, "/ ") {
+	if l.o.Host != nil {
+		if l.pamServiceExists(name) {
+			return
+		}
+	} else if set || name == "vsftpd" {
+		// Without the host, trust a name that is set, and a build whose own
+		// default is the service its package ships (Debian: vsftpd).
 		return
 	}
 	p := path.Join("/etc/pam.d", name)
-	if _, err := l.o.Host.Stat(p); errors.Is(err, fs.ErrNotExist) {
-		l.add(Finding{Severity: Error, Code: "pam-service", Line: n, Option: "pam_service_name",
-			Why: fmt.Sprintf("pam_service_name=%s, but %s does not exist: PAM falls back to its deny-all \"other\" service "+
-				"and every local login fails with \"530 Login incorrect\".", name, p),
-			Fix: "Set pam_service_name to a service in /etc/pam.d (Debian and RHEL ship vsftpd)."})
+	f := Finding{Severity: Error, Code: "pam-service", Line: n, Option: "pam_service_name"}
+	switch {
+	case set:
+		f.Why = fmt.Sprintf("pam_service_name=%s, but %s does not exist: PAM falls back to its deny-all \"other\" service "+
+			"and every local login fails with \"530 Login incorrect\".", name, p)
+		f.Fix = "Set pam_service_name to a service in /etc/pam.d (Debian and RHEL ship vsftpd)."
+	case l.o.Host != nil:
+		f.Why = fmt.Sprintf("pam_service_name is not set, so %s uses the PAM service %q, and %s does not exist on this "+
+			"machine: PAM falls back to its deny-all \"other\" service and every local login fails with \"530 Login "+
+			"incorrect\".", l.flavourName(), name, p)
+		f.Fix = "Set pam_service_name to a service in /etc/pam.d (the vsftpd package ships vsftpd)."
+		f.Edits = []Edit{{Op: Set, Key: "pam_service_name", Value: "vsftpd"}}
+	default:
+		f.Why = fmt.Sprintf("pam_service_name is not set, so %s uses the PAM service %q; RHEL and most packages ship only "+
+			"/etc/pam.d/vsftpd, so PAM falls back to its deny-all \"other\" service and every local login fails with "+
+			"\"530 Login incorrect\".", l.flavourName(), name)
+		f.Fix = "Set pam_service_name=vsftpd."
+		f.Edits = []Edit{{Op: Set, Key: "pam_service_name", Value: "vsftpd"}}
 	}
+	l.add(f)
+}
+
+// pamServiceExists looks for the service where Linux-PAM does: /etc/pam.d,
+// then /usr/lib/pam.d (measured: vsftpd's PAM opens both, in this order).
+// An error other than "does not exist" counts as existing: the linter
+// cannot tell.
+func (l *linter) pamServiceExists(name string) bool {
+	for _, dir := range []string{"/etc/pam.d", "/usr/lib/pam.d"} {
+		if _, err := l.o.Host.Stat(path.Join(dir, name)); err == nil || !errors.Is(err, fs.ErrNotExist) {
+			return true
+		}
+	}
+	return false
+}
+
+// hostFiles checks, when the config is this machine's live config, that the
+// files it names exist. Each was measured with Debian's vsftpd 3.0.3: a
+// missing user list, banner file or log directory ends every session at the
+// greeting with "500 OOPS: ..."; a missing certificate or key stops vsftpd
+// at start.
+func (l *linter) hostFiles() {
+	if !l.o.OnHost || l.o.Host == nil {
+		return
+	}
+	missing := func(p string) (bool, error) {
+		_, err := l.o.Host.Stat(p)
+		if err == nil {
+			return false, nil
+		}
+		return errors.Is(err, fs.ErrNotExist), err
+	}
+	report := func(code, option string, line int, p, why, fix string) {
+		gone, err := missing(p)
+		switch {
+		case err == nil:
+		case gone:
+			l.add(Finding{Severity: Error, Code: code, Line: line, Option: option, Why: why, Fix: fix})
+		default:
+			l.add(Finding{Severity: Warning, Code: code, Line: line, Option: option,
+				Why: fmt.Sprintf("Cannot check %s (%v). %s", p, err, why), Fix: fix})
+		}
+	}
+	if on, _ := l.boolean("userlist_enable", false); on {
+		file, n, set := l.str("userlist_file")
+		if !set {
+			file = l.d.UserListFile
+		}
+		if file != "" {
+			report("userlist-missing", "userlist_file", n, file,
+				fmt.Sprintf("userlist_enable=YES, but the user list %s does not exist: every session ends at the greeting "+
+					"with \"500 OOPS: cannot read user list file:%s\".", file, file),
+				fmt.Sprintf("Create %s with one user name per line (with userlist_deny=NO: the users allowed to log "+
+					"in), or set userlist_file to the list.", file))
+		}
+	}
+	if file, n, set := l.str("banner_file"); set {
+		report("banner-missing", "banner_file", n, file,
+			fmt.Sprintf("banner_file=%s does not exist: every session ends at the greeting with \"500 OOPS: cannot read "+
+				"banner file:%s\".", file, file),
+			"Create the file, or delete banner_file (ftpd_banner sets a one-line greeting).")
+	}
+	xfer, _ := l.boolean("xferlog_enable", false)
+	dual, _ := l.boolean("dual_log_enable", false)
+	if xfer || dual {
+		std, _ := l.boolean("xferlog_std_format", false)
+		syslog, _ := l.boolean("syslog_enable", false)
+		type logFile struct{ option, def, what string }
+		var logs []logFile
+		if dual || std {
+			logs = append(logs, logFile{"xferlog_file", l.d.XferlogFile, "xferlog"})
+		}
+		if (dual || !std) && !syslog {
+			logs = append(logs, logFile{"vsftpd_log_file", l.d.VsftpdLogFile, "vsftpd"})
+		}
+		for _, lf := range logs {
+			file, n, set := l.str(lf.option)
+			if !set {
+				file = lf.def
+			}
+			if file == "" || !path.IsAbs(file) {
+				continue
+			}
+			dir := path.Dir(file)
+			report("log-dir-missing", lf.option, n, dir,
+				fmt.Sprintf("The log directory %s does not exist: vsftpd creates %s but not its directory, so every "+
+					"session ends at the greeting with \"500 OOPS: failed to open %s log file:%s\".", dir, file, lf.what, file),
+				fmt.Sprintf("Create %s (mkdir -p %s), or point %s to an existing directory.", dir, dir, lf.option))
+		}
+	}
+	if ssl, _ := l.boolean("ssl_enable", l.d.SSLEnable); ssl {
+		cert, _, certSet := l.str("rsa_cert_file")
+		if !certSet {
+			cert = l.d.RSACertFile
+		}
+		// An unset key is read from the certificate file, which
+		// certificate() checks.
+		if key, n, set := l.str("rsa_private_key_file"); set && key != cert {
+			report("key-missing", "rsa_private_key_file", n, key,
+				fmt.Sprintf("The private key %s does not exist: vsftpd stops at start with \"500 OOPS: SSL: cannot load "+
+					"RSA private key\".", key),
+				"Point rsa_private_key_file to the certificate's key.")
+		}
+	}
+	if dir, n, set := l.str("secure_chroot_dir"); set && !serviceCreates(dir) {
+		report("secure-chroot-missing", "secure_chroot_dir", n, dir,
+			fmt.Sprintf("secure_chroot_dir=%s does not exist: every session ends at the greeting with \"500 OOPS: vsftpd: "+
+				"not found: directory given in 'secure_chroot_dir':%s\".", dir, dir),
+			fmt.Sprintf("Create it empty and root-owned (mkdir -p %s), or delete the line.", dir))
+	}
+}
+
+// serviceCreates reports whether the distribution's vsftpd.service creates
+// the directory before each start (Debian's: mkdir -p /var/run/vsftpd/empty,
+// which lives on a tmpfs and is absent until then).
+func serviceCreates(dir string) bool {
+	return dir == "/var/run/vsftpd/empty" || dir == "/run/vsftpd/empty"
 }
 
 func (l *linter) misc() {

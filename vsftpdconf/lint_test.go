@@ -18,12 +18,12 @@ import (
 	"testing/fstest"
 	"time"
 
-	"github.com/ftpswiz/ftpswiz/wizard"
+	"github.com/ftpswiz/ftpswiz/vsftpd"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/vsftpdconf")
 
-func flavour(s string) wizard.Flavour { return wizard.Flavour(s) }
+func flavour(s string) vsftpd.Flavour { return vsftpd.Flavour(s) }
 
 func ptr[T any](v T) *T { return &v }
 
@@ -36,17 +36,36 @@ var corpus = []struct {
 	file string
 	opts Options
 }{
-	{"debian-12-shipped.conf", Options{Flavour: wizard.FlavourDebian}},
-	{"windows-edited.conf", Options{Flavour: wizard.FlavourDebian}},
-	{"tutorial-behind-nat.conf", Options{Flavour: wizard.FlavourDebian, BehindNAT: ptr(true), PublicAddress: "198.51.100.23",
+	{"debian-12-shipped.conf", Options{Flavour: vsftpd.FlavourDebian}},
+	{"windows-edited.conf", Options{Flavour: vsftpd.FlavourDebian}},
+	{"tutorial-behind-nat.conf", Options{Flavour: vsftpd.FlavourDebian, BehindNAT: ptr(true), PublicAddress: "198.51.100.23",
 		Transfers: 20}},
-	{"container-entrypoint.conf", Options{Flavour: wizard.FlavourDebian, BehindNAT: ptr(true), PublicAddress: "203.0.113.7",
+	{"container-entrypoint.conf", Options{Flavour: vsftpd.FlavourDebian, BehindNAT: ptr(true), PublicAddress: "203.0.113.7",
 		Transfers: 10}},
-	{"rhel-shipped-ftps.conf", Options{Flavour: wizard.FlavourRHEL, Transfers: 100}},
-	{"upstream-modern.conf", Options{Flavour: wizard.FlavourUpstream}},
-	{"hand-typed-mistakes.conf", Options{Flavour: wizard.FlavourDebian, Uploads: ptr(true)}},
-	{"ftpswiz-like-good.conf", Options{Flavour: wizard.FlavourDebian, BehindNAT: ptr(true), PublicAddress: "203.0.113.10",
+	{"rhel-shipped-ftps.conf", Options{Flavour: vsftpd.FlavourRHEL, Transfers: 100}},
+	{"upstream-modern.conf", Options{Flavour: vsftpd.FlavourUpstream}},
+	{"hand-typed-mistakes.conf", Options{Flavour: vsftpd.FlavourDebian, Uploads: ptr(true)}},
+	{"ftpswiz-like-good.conf", Options{Flavour: vsftpd.FlavourDebian, BehindNAT: ptr(true), PublicAddress: "203.0.113.10",
 		Transfers: 16, Uploads: ptr(true), Implicit: ptr(false)}},
+	{"debian-minimal-defaults.conf", Options{Flavour: vsftpd.FlavourDebian, Transfers: 16, Uploads: ptr(true)}},
+	{"live-host-missing-files.conf", Options{Flavour: vsftpd.FlavourDebian, Transfers: 16, Host: corpusHost, OnHost: true}},
+}
+
+// corpusHost is the machine live-host-missing-files.conf is linted on: it
+// has the certificate, the PAM service and /var/log, nothing else the
+// config names.
+var corpusHost = hostFS{fstest.MapFS{
+	"etc/ssl/certs/ftp.pem": {Data: mustRead(corpusDir + "/live-host-ftp.pem")},
+	"etc/pam.d/vsftpd":      {Data: []byte("auth required pam_unix.so\n")},
+	"var/log/syslog":        {Data: nil},
+}}
+
+func mustRead(name string) []byte {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		panic(err)
+	}
+	return data
 }
 
 func formatFindings(fs []Finding) string {
@@ -136,7 +155,7 @@ func TestLintRules(t *testing.T) {
 	}{
 		{"space around equals", "listen = YES\n", Options{}, "space-around-equals", 1, Error},
 		{"unknown on debian", "ssl_tlsv12=YES\n", Options{}, "unknown-option", 1, Error},
-		{"rhel spelling on upstream", "ssl_tlsv1_2=YES\n", Options{Flavour: wizard.FlavourUpstream}, "unknown-option", 1, Error},
+		{"rhel spelling on upstream", "ssl_tlsv1_2=YES\n", Options{Flavour: vsftpd.FlavourUpstream}, "unknown-option", 1, Error},
 		{"typo", "pasv_max_prot=5\n", Options{}, "unknown-option", 1, Error},
 		{"bad bool", "listen=maybe\n", Options{}, "bad-bool", 1, Error},
 		{"trailing space bool", "listen=YES \n", Options{}, "bad-bool", 1, Error},
@@ -170,23 +189,25 @@ func TestLintRules(t *testing.T) {
 		{"not forced", "ssl_enable=YES\nrsa_cert_file=/c\nforce_local_data_ssl=NO\n", Options{}, "ssl-not-forced", 3, Warning},
 		{"tls 1.0 explicit", "ssl_enable=YES\nrsa_cert_file=/c\nssl_tlsv1=YES\n", Options{}, "tls-old", 3, Warning},
 		{"tls 1.0 default on 3.0.3", "ssl_enable=YES\nrsa_cert_file=/c\n", Options{}, "tls-old", 0, Info},
-		{"tls 1.1 on rhel", "ssl_enable=YES\nrsa_cert_file=/c\nssl_tlsv1_1=YES\n", Options{Flavour: wizard.FlavourRHEL},
+		{"tls 1.1 on rhel", "ssl_enable=YES\nrsa_cert_file=/c\nssl_tlsv1_1=YES\n", Options{Flavour: vsftpd.FlavourRHEL},
 			"tls-old", 3, Warning},
 		{"seclevel 0", "ssl_enable=YES\nrsa_cert_file=/c\nssl_ciphers=DEFAULT@SECLEVEL=0\n", Options{}, "seclevel-0", 3, Warning},
 		{"implicit on 21", "ssl_enable=YES\nrsa_cert_file=/c\nimplicit_ssl=YES\n", Options{}, "implicit-port-21", 3, Warning},
 		{"implicit expected", "ssl_enable=YES\nrsa_cert_file=/c\n", Options{Implicit: ptr(true)}, "implicit-mismatch", 0, Error},
 		{"cert unset", "ssl_enable=YES\n", Options{}, "cert-missing", 0, Error},
-		{"pam unset", "local_enable=YES\n", Options{}, "pam-service", 0, Error},
+		{"pam unset on rhel", "local_enable=YES\n", Options{Flavour: vsftpd.FlavourRHEL}, "pam-service", 0, Error},
+		{"pam unset on upstream", "local_enable=YES\n", Options{Flavour: vsftpd.FlavourUpstream}, "pam-service", 0, Error},
+		{"listen unset on debian", "local_enable=YES\n", Options{}, "listen-none", 0, Error},
 		{"local off", "local_enable=NO\nanonymous_enable=NO\n", Options{}, "local-disabled", 1, Error},
 		{"anonymous default", "local_enable=YES\n", Options{}, "anonymous", 0, Warning},
 		{"writable chroot", "local_enable=YES\nchroot_local_user=YES\nwrite_enable=YES\n", Options{}, "writable-chroot", 2, Warning},
 		{"write off", "write_enable=NO\n", Options{Uploads: ptr(true)}, "write-disabled", 1, Warning},
-		{"seccomp upstream default", "listen=YES\n", Options{Flavour: wizard.FlavourUpstream}, "seccomp", 0, Warning},
+		{"seccomp upstream default", "listen=YES\n", Options{Flavour: vsftpd.FlavourUpstream}, "seccomp", 0, Warning},
 		{"max_per_ip", "pasv_min_port=50000\npasv_max_port=50999\nmax_per_ip=5\n", Options{Transfers: 20}, "max-per-ip", 3, Warning},
 		{"duplicate", "listen=YES\nlisten=NO\n", Options{}, "duplicate", 1, Info},
 		{"promiscuous", "pasv_promiscuous=YES\n", Options{}, "pasv-promiscuous", 1, Warning},
 		{"rhel bind_retries", "pasv_min_port=50000\npasv_max_port=50099\nbind_retries=2\n",
-			Options{Flavour: wizard.FlavourRHEL, Transfers: 10}, "pasv-range-small", 2, Error},
+			Options{Flavour: vsftpd.FlavourRHEL, Transfers: 10}, "pasv-range-small", 2, Error},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -207,7 +228,7 @@ func TestLintRules(t *testing.T) {
 func TestLintQuietOnGood(t *testing.T) {
 	conf := "listen=YES\nlisten_ipv6=NO\nanonymous_enable=NO\nlocal_enable=YES\nwrite_enable=YES\npam_service_name=vsftpd\n" +
 		"ssl_enable=YES\nrsa_cert_file=/c\nssl_tlsv1=NO\npasv_min_port=50000\npasv_max_port=50074\npasv_address=203.0.113.10\n"
-	fs := Lint(Parse([]byte(conf)), Options{Flavour: wizard.FlavourDebian, BehindNAT: ptr(true), PublicAddress: "203.0.113.10",
+	fs := Lint(Parse([]byte(conf)), Options{Flavour: vsftpd.FlavourDebian, BehindNAT: ptr(true), PublicAddress: "203.0.113.10",
 		Transfers: 16, Uploads: ptr(true)})
 	if w := Worst(fs); w == Error || w == Warning {
 		t.Errorf("findings on a good config:\n%s", formatFindings(fs))
@@ -257,7 +278,7 @@ func TestLintHostFiles(t *testing.T) {
 		want             bool
 	}{
 		{"ecdsa with default ciphers", "rsa_cert_file=/etc/ftp/ec.pem\n", "ecdsa-ciphers", true},
-		{"ecdsa with ECDSA ciphers", "rsa_cert_file=/etc/ftp/ec.pem\nssl_ciphers=" + wizard.IntermediateCiphers + "\n", "ecdsa-ciphers", false},
+		{"ecdsa with ECDSA ciphers", "rsa_cert_file=/etc/ftp/ec.pem\nssl_ciphers=" + vsftpd.IntermediateCiphers + "\n", "ecdsa-ciphers", false},
 		{"expired", "rsa_cert_file=/etc/ftp/old.pem\n", "cert-expired", true},
 		{"expiring", "rsa_cert_file=/etc/ftp/soon.pem\n", "cert-expiring", true},
 		{"missing cert file", "rsa_cert_file=/etc/ftp/none.pem\n", "cert-missing", true},
@@ -271,6 +292,110 @@ func TestLintHostFiles(t *testing.T) {
 			fs := Lint(Parse([]byte(base+tt.conf)), Options{Host: host, Now: now})
 			if got := has(fs, tt.code, -1); got != tt.want {
 				t.Errorf("%s: got %v, want %v:\n%s", tt.code, got, tt.want, formatFindings(fs))
+			}
+		})
+	}
+}
+
+// TestLintPerBuildDefaults: verdicts that depend on what a build's binary
+// does when an option is not set (measured with Debian's 3.0.3: listen off,
+// PAM service vsftpd).
+func TestLintPerBuildDefaults(t *testing.T) {
+	pamVsftpd := hostFS{fstest.MapFS{"etc/pam.d/vsftpd": {Data: []byte("auth required pam_unix.so\n")}}}
+	pamFTP := hostFS{fstest.MapFS{"usr/lib/pam.d/ftp": {Data: []byte("auth required pam_unix.so\n")}}}
+	noPAM := hostFS{fstest.MapFS{"etc/pam.d/other": {Data: []byte("auth required pam_deny.so\n")}}}
+	tests := []struct {
+		name string
+		conf string
+		opts Options
+		code string
+		want bool
+	}{
+		{"debian: pam unset is vsftpd", "local_enable=YES\n", Options{Flavour: vsftpd.FlavourDebian}, "pam-service", false},
+		{"debian: pam unset, service on host", "local_enable=YES\n", Options{Flavour: vsftpd.FlavourDebian, Host: pamVsftpd},
+			"pam-service", false},
+		{"debian: pam unset, no service on host", "local_enable=YES\n", Options{Flavour: vsftpd.FlavourDebian, Host: noPAM},
+			"pam-service", true},
+		{"rhel: pam unset, only vsftpd on host", "local_enable=YES\n", Options{Flavour: vsftpd.FlavourRHEL, Host: pamVsftpd},
+			"pam-service", true},
+		{"upstream: pam unset, ftp in /usr/lib/pam.d", "local_enable=YES\n",
+			Options{Flavour: vsftpd.FlavourUpstream, Host: pamFTP}, "pam-service", false},
+		{"debian: listen unset", "local_enable=YES\n", Options{Flavour: vsftpd.FlavourDebian}, "listen-none", true},
+		{"debian: listen_ipv6 alone", "listen_ipv6=YES\n", Options{Flavour: vsftpd.FlavourDebian}, "listen-none", false},
+		{"upstream: listen unset defaults to YES", "local_enable=YES\n", Options{Flavour: vsftpd.FlavourUpstream},
+			"listen-none", false},
+		{"upstream: listen_ipv6 alone is both", "listen_ipv6=YES\n", Options{Flavour: vsftpd.FlavourUpstream},
+			"listen-both", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fs := Lint(Parse([]byte(tt.conf)), tt.opts)
+			if got := has(fs, tt.code, -1); got != tt.want {
+				t.Errorf("%s: got %v, want %v:\n%s", tt.code, got, tt.want, formatFindings(fs))
+			}
+		})
+	}
+}
+
+// TestLintLiveHostFiles: on the live host every file the config names must
+// exist; off it (OnHost false) none is looked up but the certificate.
+func TestLintLiveHostFiles(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	host := hostFS{fstest.MapFS{
+		"etc/ftp/c.pem":         {Data: ecdsaCert(t, now.Add(300*24*time.Hour))},
+		"etc/ftp/k.key":         {Data: []byte("key")},
+		"etc/ftp/users":         {Data: []byte("alice\n")},
+		"etc/ftp/banner":        {Data: []byte("hello\n")},
+		"etc/pam.d/vsftpd":      {Data: []byte("auth required pam_unix.so\n")},
+		"etc/vsftpd.user_list":  {Data: []byte("alice\n")},
+		"var/log/vsftpd.log":    {Data: nil},
+		"srv/empty":             {Mode: fs.ModeDir | 0o555},
+		"usr/share/ssl/certs/x": {Data: nil},
+	}}
+	base := "listen=YES\nlocal_enable=YES\nanonymous_enable=NO\nssl_enable=YES\nrsa_cert_file=/etc/ftp/c.pem\n" +
+		"ssl_ciphers=" + vsftpd.IntermediateCiphers + "\n"
+	tests := []struct {
+		name, conf, code string
+		line             int
+		want             bool
+	}{
+		{"user list present", "userlist_enable=YES\nuserlist_file=/etc/ftp/users\n", "userlist-missing", -1, false},
+		{"user list missing", "userlist_enable=YES\nuserlist_file=/etc/ftp/none\n", "userlist-missing", 8, true},
+		{"default user list present", "userlist_enable=YES\n", "userlist-missing", -1, false},
+		{"user list off", "userlist_enable=NO\nuserlist_file=/etc/ftp/none\n", "userlist-missing", -1, false},
+		{"banner present", "banner_file=/etc/ftp/banner\n", "banner-missing", -1, false},
+		{"banner missing", "banner_file=/etc/ftp/nobanner\n", "banner-missing", 7, true},
+		{"log dir present", "xferlog_enable=YES\n", "log-dir-missing", -1, false},
+		{"log dir missing", "xferlog_enable=YES\nvsftpd_log_file=/var/log/ftp/v.log\n", "log-dir-missing", 8, true},
+		{"log via syslog", "xferlog_enable=YES\nsyslog_enable=YES\nvsftpd_log_file=/var/log/ftp/v.log\n",
+			"log-dir-missing", -1, false},
+		{"xferlog format", "xferlog_enable=YES\nxferlog_std_format=YES\nxferlog_file=/nonexist/xferlog\n",
+			"log-dir-missing", 9, true},
+		{"dual log", "dual_log_enable=YES\nxferlog_file=/nonexist/xferlog\n", "log-dir-missing", 8, true},
+		{"logging off", "xferlog_enable=NO\nvsftpd_log_file=/var/log/ftp/v.log\n", "log-dir-missing", -1, false},
+		{"key present", "rsa_private_key_file=/etc/ftp/k.key\n", "key-missing", -1, false},
+		{"key missing", "rsa_private_key_file=/etc/ftp/none.key\n", "key-missing", 7, true},
+		{"secure chroot missing", "secure_chroot_dir=/srv/none\n", "secure-chroot-missing", 7, true},
+		{"secure chroot present", "secure_chroot_dir=/srv/empty\n", "secure-chroot-missing", -1, false},
+		{"debian's service creates its secure chroot", "secure_chroot_dir=/var/run/vsftpd/empty\n",
+			"secure-chroot-missing", -1, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fs := Lint(Parse([]byte(base+tt.conf)), Options{Flavour: vsftpd.FlavourDebian, Host: host, OnHost: true, Now: now})
+			if got := has(fs, tt.code, tt.line); got != tt.want {
+				t.Errorf("%s on line %d: got %v, want %v:\n%s", tt.code, tt.line, got, tt.want, formatFindings(fs))
+			}
+			for _, f := range fs {
+				if f.Code == tt.code && f.Severity != Error {
+					t.Errorf("%s is %s, want error", f.Code, f.Severity)
+				}
+			}
+			// The same config linted as a copy from elsewhere: no host
+			// file findings.
+			off := Lint(Parse([]byte(base+tt.conf)), Options{Flavour: vsftpd.FlavourDebian, Host: host, Now: now})
+			if has(off, tt.code, -1) {
+				t.Errorf("%s reported without OnHost:\n%s", tt.code, formatFindings(off))
 			}
 		})
 	}

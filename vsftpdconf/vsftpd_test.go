@@ -12,11 +12,11 @@ import (
 
 	"github.com/ftpswiz/ftpswiz/internal/detect"
 	"github.com/ftpswiz/ftpswiz/internal/lab"
-	"github.com/ftpswiz/ftpswiz/wizard"
+	"github.com/ftpswiz/ftpswiz/vsftpd"
 )
 
 // installedFlavour returns the flavour of the installed vsftpd.
-func installedFlavour(t *testing.T) wizard.Flavour {
+func installedFlavour(t *testing.T) vsftpd.Flavour {
 	t.Helper()
 	v, err := detect.System{}.Vsftpd()
 	if err != nil || !v.Installed || !v.Known {
@@ -123,7 +123,7 @@ func TestRealVsftpdKnowsExactlyTheList(t *testing.T) {
 		t.Fatalf("vsftpd refuses a listed option: %s", oops)
 	}
 	others := map[string]bool{}
-	for _, g := range []wizard.Flavour{wizard.FlavourDebian, wizard.FlavourUpstream, wizard.FlavourRHEL} {
+	for _, g := range []vsftpd.Flavour{vsftpd.FlavourDebian, vsftpd.FlavourUpstream, vsftpd.FlavourRHEL} {
 		for _, name := range Known(g) {
 			if _, ok := Lookup(fl, name); !ok {
 				others[name] = true

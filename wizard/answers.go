@@ -4,6 +4,8 @@
 // decoder and the generators all go through it.
 package wizard
 
+import "github.com/ftpswiz/ftpswiz/firewall"
+
 // SchemaVersion is the version of the answers file format this build reads
 // and writes. It only changes when a field changes meaning.
 const SchemaVersion = 1
@@ -291,34 +293,18 @@ func SFTPClientSoftwares() []ClientSoftware {
 	return []ClientSoftware{ClientOpenSSH, ClientLFTP, ClientFileZilla, ClientWinSCP, ClientRclone}
 }
 
-// Firewall is a firewall backend ftpswiz writes rules for.
-type Firewall string
+// Firewall is a firewall backend ftpswiz writes rules for (package firewall
+// holds the enum).
+type Firewall = firewall.Backend
 
 // Firewall backends.
 const (
-	FirewallNftables  Firewall = "nftables"
-	FirewallIptables  Firewall = "iptables"
-	FirewallUFW       Firewall = "ufw"
-	FirewallFirewalld Firewall = "firewalld"
-	FirewallAWS       Firewall = "aws"
+	FirewallNftables  = firewall.Nftables
+	FirewallIptables  = firewall.Iptables
+	FirewallUFW       = firewall.UFW
+	FirewallFirewalld = firewall.Firewalld
+	FirewallAWS       = firewall.AWS
 )
 
 // Firewalls lists the valid firewall backends.
-func Firewalls() []Firewall {
-	return []Firewall{FirewallNftables, FirewallIptables, FirewallUFW, FirewallFirewalld, FirewallAWS}
-}
-
-// Flavour is a vsftpd build; option names differ between builds and an
-// unknown option stops vsftpd from starting.
-type Flavour string
-
-// vsftpd flavours.
-const (
-	FlavourAuto     Flavour = "auto"           // detect the installed binary (CLI), else debian-3.0.3
-	FlavourDebian   Flavour = "debian-3.0.3"   // Debian 12, Ubuntu 22.04/24.04
-	FlavourUpstream Flavour = "upstream-3.0.5" // vsftpd 3.0.5 built from source, Debian 13
-	FlavourRHEL     Flavour = "rhel"           // RHEL, Rocky, Alma, Fedora, openSUSE
-)
-
-// Flavours lists the valid flavours.
-func Flavours() []Flavour { return []Flavour{FlavourAuto, FlavourDebian, FlavourUpstream, FlavourRHEL} }
+func Firewalls() []Firewall { return firewall.Backends() }

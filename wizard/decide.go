@@ -4,15 +4,15 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/ftpswiz/ftpswiz/vsftpd"
 )
 
 // IntermediateCiphers is Mozilla's "intermediate" TLS 1.2 cipher list
 // without the DHE suites (vsftpd configures no DH parameters). It has ECDSA
 // and RSA suites, so either kind of certificate works; vsftpd 3.0.3's
 // built-in default allows only ECDHE-RSA-AES256-GCM-SHA384.
-const IntermediateCiphers = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:" +
-	"ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:" +
-	"ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305"
+const IntermediateCiphers = vsftpd.IntermediateCiphers
 
 // Decide validates the answers and turns them into an explained Plan. It is
 // pure: the same answers always give the same plan. Invalid answers return a
@@ -29,6 +29,9 @@ func Decide(a Answers) (*Plan, error) {
 	}
 	a = Normalize(a)
 	if err := Validate(a); err != nil {
+		return nil, err
+	}
+	if err := checkSizing(a); err != nil {
 		return nil, err
 	}
 	d := &decider{a: a, p: &Plan{Answers: a}}
@@ -294,7 +297,7 @@ func (d *decider) decideTLS(fl flavourInfo) {
 			"connections must be encrypted\"). Anonymous FTP is off, so allow_anon_ssl is too.")
 	sp := d.p.Server
 	sp.TLS13 = IsTrue(s.TLS.AllowTLS13, false)
-	if !sp.TLS13 && fl.TLSVersionKeys[5] == "" {
+	if !sp.TLS13 && fl.TLSOption(vsftpd.TLS13) == "" {
 		sp.OpenSSLConf = VsftpdOpenSSLConfPath
 	}
 	var vers []string
@@ -308,11 +311,11 @@ func (d *decider) decideTLS(fl flavourInfo) {
 	}
 	why := fmt.Sprintf("The %s profile (after Mozilla's server-side TLS guidelines) allows %s. SSLv2, SSLv3 "+
 		"and TLS 1.0 are switched off with ssl_sslv2/ssl_sslv3/ssl_tlsv1=NO.", s.TLS.Profile, strings.Join(vers, " and "))
-	if fl.TLSVersionKeys[3] == "" {
+	if fl.TLSOption(vsftpd.TLS11) == "" {
 		why += " vsftpd 3.0.3 has no option for TLS 1.1; OpenSSL 3's default security level refuses it (do " +
 			"not add @SECLEVEL=0 to ssl_ciphers, which would bring it back)."
 	} else {
-		why += fmt.Sprintf(" This build's %s, %s and %s are set explicitly.", fl.TLSVersionKeys[3], fl.TLSVersionKeys[4], fl.TLSVersionKeys[5])
+		why += fmt.Sprintf(" This build's %s, %s and %s are set explicitly.", fl.TLSOption(vsftpd.TLS11), fl.TLSOption(vsftpd.TLS12), fl.TLSOption(vsftpd.TLS13))
 	}
 	const defect = "over TLS 1.3, uploads to vsftpd are intermittently cut short with \"426 Failure reading " +
 		"network stream\" (measured in ftpswiz's lab: 17 of 48 strict lftp uploads and 2 of 48 curl uploads " +
@@ -332,7 +335,7 @@ func (d *decider) decideTLS(fl flavourInfo) {
 			"systemd drop-in.", defect, sp.OpenSSLConf)
 	default:
 		why += fmt.Sprintf(" TLS 1.3 is off (%s=NO): %s TLS 1.2 still resumes sessions by session ID, so "+
-			"require_ssl_reuse keeps working.", fl.TLSVersionKeys[5], defect)
+			"require_ssl_reuse keeps working.", fl.TLSOption(vsftpd.TLS13), defect)
 	}
 	d.decide("tls.protocols", "TLS versions", strings.Join(vers, ", "), why)
 	d.decideTLSRest(fl)
@@ -432,11 +435,16 @@ func (d *decider) options(in Instance, fl flavourInfo) []Option {
 	}
 	add("tls.required", "allow_anon_ssl", "NO", "force_local_logins_ssl", "YES", "force_local_data_ssl", "YES")
 	modern := s.TLS.Profile == ProfileModern
-	keys := fl.TLSVersionKeys
-	vals := [6]string{"NO", "NO", "NO", "NO", yesNo(!modern), yesNo(sp.TLS13)}
-	for i, k := range keys {
-		if k != "" {
-			add("tls.protocols", k, vals[i])
+	for _, v := range vsftpd.TLSVersions() {
+		val := "NO"
+		switch v {
+		case vsftpd.TLS12:
+			val = yesNo(!modern)
+		case vsftpd.TLS13:
+			val = yesNo(sp.TLS13)
+		}
+		if k := fl.TLSOption(v); k != "" {
+			add("tls.protocols", k, val)
 		}
 	}
 	add("tls.ciphers", "ssl_ciphers", IntermediateCiphers)
@@ -833,7 +841,7 @@ func (d *decider) pitfalls() {
 			"An option the installed vsftpd build does not know (TLS option names differ between builds), spaces around `=`, or listen and listen_ipv6 both YES.",
 			"Generate for the right build (vsftpd.flavour), and test with `vsftpd CONFIG` in the foreground before restarting the service.")
 		add("Every PASV now and then fails with \"500 OOPS: vsf_sysutil_bind\"; lftp shows \"An unexpected TLS packet was received\", curl \"(56) wrong version number\".",
-			fmt.Sprintf("More transfers at once than the passive range was sized for (%d transfers, %d ports): vsftpd found no free port in 9 tries.", s.Capacity.Transfers, d.p.Server.Sizing.Ports),
+			fmt.Sprintf("More transfers at once than the passive range was sized for (%d transfers, %d ports): vsftpd found no free port in %d tries.", s.Capacity.Transfers, d.p.Server.Sizing.Ports, BindAttempts),
 			"Regenerate with the real concurrency, or lower max_clients.")
 		add("\"500 OOPS: vsftpd: refusing to run with writable root inside chroot()\" right after login.",
 			"The user's chroot root is writable by the user.",

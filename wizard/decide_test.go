@@ -292,7 +292,7 @@ func TestDecideClientRole(t *testing.T) {
 		Client: &Client{NAT: ClientNATCGNAT, ServerAddress: "ftp.example.com", PassivePorts: "50000-50099"}}
 	p := decide(t, a)
 	checkPlan(t, p)
-	if p.Server != nil || p.Client.Passive != (PortRange{50000, 50099}) || p.Client.Endpoints[0].Port != 990 {
+	if p.Server != nil || p.Client.Passive != (PortRange{First: 50000, Last: 50099}) || p.Client.Endpoints[0].Port != 990 {
 		t.Fatalf("client plan %+v", p.Client)
 	}
 	if got := p.Sides(); !slices.Equal(got, []Side{SideClientHost}) {

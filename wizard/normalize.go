@@ -1,13 +1,17 @@
 package wizard
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/ftpswiz/ftpswiz/vsftpd"
+)
 
 // Defaults for optional answers.
 const (
 	DefaultExplicitPort = 21
 	DefaultImplicitPort = 990
 	DefaultSSHPort      = 22
-	DefaultPassiveStart = 50000
+	DefaultPassiveStart = vsftpd.DefaultPassiveStart
 	DefaultLocalRoot    = "/srv/ftps"
 	DefaultUploadDir    = "upload"
 	DefaultClientUser   = "ftpuser"

@@ -1,10 +1,5 @@
 package wizard
 
-import (
-	"fmt"
-	"strconv"
-)
-
 // Plan is what Decide makes of Answers: every setting ftpswiz will write, each
 // with its reason. Generators render a Plan and nothing else, so the Why of a
 // decision is written once and shown everywhere (file comments, REPORT.md,
@@ -125,35 +120,6 @@ const (
 	PurposeAdmin           Purpose = "admin-ssh"        // the administrator's SSH
 	PurposeSFTP            Purpose = "sftp"             // SFTP (SSH) sessions
 )
-
-// PortRange is an inclusive TCP port range; a single port has First == Last.
-type PortRange struct {
-	First int
-	Last  int
-}
-
-// Port returns a one-port range.
-func Port(p int) PortRange { return PortRange{First: p, Last: p} }
-
-// Count is the number of ports in the range.
-func (r PortRange) Count() int { return r.Last - r.First + 1 }
-
-// IsZero reports whether the range is unset.
-func (r PortRange) IsZero() bool { return r.First == 0 && r.Last == 0 }
-
-// Single reports whether the range is one port.
-func (r PortRange) Single() bool { return r.First == r.Last }
-
-// Contains reports whether p lies in the range.
-func (r PortRange) Contains(p int) bool { return p >= r.First && p <= r.Last }
-
-// String formats the range as "21" or "50000-50074".
-func (r PortRange) String() string {
-	if r.Single() {
-		return strconv.Itoa(r.First)
-	}
-	return fmt.Sprintf("%d-%d", r.First, r.Last)
-}
 
 // Flow is one kind of connection a firewall must let through. Return traffic
 // (established/related) is implied: every renderer allows it.

@@ -1,17 +1,23 @@
 package wizard
 
 import (
+	"errors"
 	"fmt"
 	"math"
+
+	"github.com/ftpswiz/ftpswiz/vsftpd"
 )
+
+// The passive-port model lives in package vsftpd; the planner's names for it
+// follow.
 
 // BindAttempts is how many random ports vsftpd tries per PASV before it kills
 // the session with "500 OOPS: vsf_sysutil_bind" (vsftpd 3.0.x, privops.c).
-const BindAttempts = 9
+const BindAttempts = vsftpd.BindAttempts
 
 // DefaultTargetFailureRate is the accepted chance that one PASV at full load
 // finds no free port: one in a million.
-const DefaultTargetFailureRate = 1e-6
+const DefaultTargetFailureRate = vsftpd.DefaultTargetFailureRate
 
 // MaxTransfers is the largest concurrency ftpswiz sizes for; beyond it one
 // vsftpd host is the wrong design (and the range would not fit in 65535).
@@ -40,45 +46,80 @@ type LoadPoint struct {
 // FailureProbability is the chance that one PASV fails when busy of ports
 // are held by running transfers: all BindAttempts random picks hit a busy
 // port. A finished transfer's port (TIME_WAIT) does not count as busy.
-func FailureProbability(busy, ports int) float64 {
-	if ports <= 0 {
-		return 1
-	}
-	if busy >= ports {
-		return 1
-	}
-	if busy <= 0 {
-		return 0
-	}
-	return math.Pow(float64(busy)/float64(ports), BindAttempts)
+func FailureProbability(busy, ports int) float64 { return vsftpd.FailureProbability(busy, ports) }
+
+// PassivePorts returns the smallest range size R with
+// FailureProbability(transfers, R) <= target, R = ceil(N / target^(1/9)),
+// computed in closed form; a target that is not a probability, or a range
+// larger than 65535 ports, is an error (vsftpd.ErrTarget,
+// vsftpd.ErrTooManyPorts).
+func PassivePorts(transfers int, target float64) (int, error) {
+	return vsftpd.PassivePorts(transfers, target, BindAttempts)
 }
 
-// PassivePortsFor returns the smallest range size R with
-// FailureProbability(transfers, R) <= target, i.e. R = ceil(N / target^(1/9)).
+// PassivePortsFor is PassivePorts for callers that have validated their
+// input: it returns 0 when the target is not a probability, and
+// vsftpd.MaxPorts+1 (more than any range can hold, so a range check
+// reports it) when the range does not fit in the port space.
 func PassivePortsFor(transfers int, target float64) int {
-	if transfers <= 0 {
+	r, err := PassivePorts(transfers, target)
+	switch {
+	case errors.Is(err, vsftpd.ErrTooManyPorts):
+		return vsftpd.MaxPorts + 1
+	case err != nil:
 		return 0
-	}
-	r := int(math.Ceil(float64(transfers) / math.Pow(target, 1.0/BindAttempts)))
-	// Correct floating-point error at the boundary in either direction.
-	for r > transfers+1 && FailureProbability(transfers, r-1) <= target {
-		r--
-	}
-	for FailureProbability(transfers, r) > target {
-		r++
 	}
 	return r
 }
 
-// SizePassive runs the model for N transfers at the given target.
+// SizePassive runs the model for N transfers at the given target; its
+// input must be valid (see SizePassiveChecked for one that says why not).
 func SizePassive(transfers int, target float64) Sizing {
-	r := PassivePortsFor(transfers, target)
+	s, _ := SizePassiveChecked(transfers, target)
+	return s
+}
+
+// SizePassiveChecked runs the model for N transfers at the given target. It
+// returns an error, and a Sizing with no range, when the target is not a
+// probability, when N is not 1..MaxTransfers, or when the range would not
+// fit in the port space.
+func SizePassiveChecked(transfers int, target float64) (Sizing, error) {
+	if transfers < 1 || transfers > MaxTransfers {
+		return Sizing{Transfers: transfers, Target: target},
+			fmt.Errorf("passive sizing: %d concurrent transfers is outside 1-%d", transfers, MaxTransfers)
+	}
+	r, err := PassivePorts(transfers, target)
+	if err != nil {
+		return Sizing{Transfers: transfers, Target: target}, fmt.Errorf("passive sizing: %w", err)
+	}
 	s := Sizing{Transfers: transfers, Target: target, Ports: r, Failure: FailureProbability(transfers, r)}
 	for _, pct := range []int{50, 100, 150, 200} {
 		n := (transfers*pct + 99) / 100
 		s.Loads = append(s.Loads, LoadPoint{Transfers: n, Failure: FailureProbability(n, r)})
 	}
-	return s
+	return s, nil
+}
+
+// checkSizing is the planner's second line behind Validate: the passive
+// sizing refuses what validation should already have refused (a target
+// that is not a probability, a range past 65535 ports), so that no plan
+// carries a range it could not size.
+func checkSizing(a Answers) error {
+	if a.Server == nil || a.Protocol == ProtocolSFTP {
+		return nil
+	}
+	c := a.Server.Capacity
+	_, err := SizePassiveChecked(c.Transfers, c.TargetFailureRate)
+	if err == nil {
+		return nil
+	}
+	fe := &FieldError{Field: "server.capacity.target_failure_rate", Problem: err.Error(),
+		Fix: "give a small probability such as 1.0e-6 (one PASV in a million may fail at full load)"}
+	if !errors.Is(err, vsftpd.ErrTarget) {
+		fe.Field = "server.capacity.concurrent_transfers"
+		fe.Fix = fmt.Sprintf("give from 1 to %d concurrent transfers, with a target such as 1.0e-6", MaxTransfers)
+	}
+	return &ValidationError{Fields: []*FieldError{fe}}
 }
 
 // Arithmetic explains the sizing in one paragraph, with the numbers.
@@ -95,26 +136,4 @@ func (s Sizing) Arithmetic() string {
 
 // FormatProbability prints a probability for people: "1 in 1,100,000"
 // with its scientific value.
-func FormatProbability(p float64) string {
-	switch {
-	case p <= 0:
-		return "0"
-	case p >= 1:
-		return "1 (every PASV fails)"
-	case p >= 0.01:
-		return fmt.Sprintf("%.2f (%.0f%%)", p, p*100)
-	}
-	return fmt.Sprintf("%.1e (about 1 in %s)", p, groupThousands(int64(math.Round(1/p))))
-}
-
-func groupThousands(n int64) string {
-	s := fmt.Sprintf("%d", n)
-	out := make([]byte, 0, len(s)+len(s)/3)
-	for i := range len(s) {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			out = append(out, ',')
-		}
-		out = append(out, s[i])
-	}
-	return string(out)
-}
+func FormatProbability(p float64) string { return vsftpd.FormatProbability(p) }

@@ -7,7 +7,6 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 )
 
@@ -135,45 +134,11 @@ func (v *validator) port(field string, p int) bool {
 var (
 	ifnameRE   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$`)
 	usernameRE = regexp.MustCompile(`^[a-z_][a-z0-9_-]{0,31}$`)
-	labelRE    = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
 )
 
 func isIPv4(s string) bool {
 	a, err := netip.ParseAddr(s)
 	return err == nil && a.Is4()
-}
-
-// IsHostname reports whether s is a syntactically valid DNS name with at
-// least two labels (a bare word is more likely a typo than a name clients
-// can resolve).
-func IsHostname(s string) bool {
-	s = strings.TrimSuffix(s, ".")
-	if len(s) == 0 || len(s) > 253 {
-		return false
-	}
-	labels := strings.Split(s, ".")
-	if len(labels) < 2 {
-		return false
-	}
-	for _, l := range labels {
-		if !labelRE.MatchString(l) {
-			return false
-		}
-	}
-	// The last label of a name is never all digits: "10.0.0.300" is a bad
-	// address, not a name.
-	_, err := strconv.Atoi(labels[len(labels)-1])
-	return err != nil
-}
-
-// IsNonPublic reports whether an IPv4 address cannot be reached from the
-// internet: RFC 1918, carrier-grade NAT (100.64.0.0/10), loopback,
-// link-local, unspecified, multicast. The documentation ranges count as
-// public, so examples and labs can use them.
-func IsNonPublic(a netip.Addr) bool {
-	cgnat := netip.MustParsePrefix("100.64.0.0/10")
-	return a.IsPrivate() || a.IsLoopback() || a.IsLinkLocalUnicast() || a.IsUnspecified() ||
-		a.IsMulticast() || cgnat.Contains(a)
 }
 
 // checkAddress validates an "IPv4 or DNS name" answer; it returns the parsed
@@ -521,25 +486,4 @@ func (v *validator) chrootDirs(rootField, root, example, uploadField, upload str
 		v.add(uploadField, "give a single directory name such as upload",
 			"%q must be one directory name inside the user's chroot", upload)
 	}
-}
-
-// ParsePortRange parses "first-last" (or a single port) with both ends in
-// 1024-65535 and first <= last.
-func ParsePortRange(s string) (PortRange, error) {
-	first, last, found := strings.Cut(strings.TrimSpace(s), "-")
-	if !found {
-		last = first
-	}
-	a, err1 := strconv.Atoi(strings.TrimSpace(first))
-	b, err2 := strconv.Atoi(strings.TrimSpace(last))
-	if err1 != nil || err2 != nil {
-		return PortRange{}, fmt.Errorf("%q is not a port range like 50000-50099", s)
-	}
-	if a > b {
-		return PortRange{}, fmt.Errorf("%q is reversed: the first port is above the last", s)
-	}
-	if a < 1024 || b > 65535 {
-		return PortRange{}, fmt.Errorf("%q must lie within 1024-65535", s)
-	}
-	return PortRange{First: a, Last: b}, nil
 }

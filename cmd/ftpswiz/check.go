@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ftpswiz/ftpswiz/internal/outdir"
+	"github.com/ftpswiz/ftpswiz/vsftpd"
 	"github.com/ftpswiz/ftpswiz/vsftpdconf"
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
@@ -47,6 +48,7 @@ type checkOptions struct {
 	Force     bool
 	JSON      bool
 	NoHost    bool
+	Host      bool
 	// format is the deprecated --format text|json.
 	format string
 }
@@ -69,7 +71,10 @@ FILE defaults to the config path of the vsftpd build (/etc/vsftpd.conf, or
 /etc/vsftpd/vsftpd.conf on RHEL). The build's option names come from
 --flavour; auto detects the installed vsftpd binary. Files the config names
 (certificate, PAM service, chroot root) are read from this machine unless
---no-host.
+--no-host. When FILE is this machine's live config (the build's config
+path, or --host), every file it names must exist here too: the user list,
+banner file, log directory, key and secure_chroot_dir (a missing one stops
+vsftpd or ends every session with "500 OOPS").
 
 With --answers, the config is checked against the plan ftpswiz makes from
 the answers file: the public address for pasv_address, NAT, the concurrency
@@ -123,6 +128,7 @@ The exit status describes the file at FILE after the command (after --fix
 	// notice would land on standard output, in the middle of the JSON.
 	_ = f.MarkHidden("format")
 	f.BoolVar(&opts.NoHost, "no-host", false, "do not read the files the config names from this machine")
+	f.BoolVar(&opts.Host, "host", false, "FILE is this machine's live config: check that every file it names exists here")
 	_ = cmd.RegisterFlagCompletionFunc("flavour", cobra.FixedCompletions(
 		[]string{"auto", string(wizard.FlavourDebian), string(wizard.FlavourUpstream), string(wizard.FlavourRHEL)},
 		cobra.ShellCompDirectiveNoFileComp))
@@ -130,7 +136,11 @@ The exit status describes the file at FILE after the command (after --fix
 }
 
 func flavourNames() string {
-	return strings.Join([]string{string(wizard.FlavourDebian), string(wizard.FlavourUpstream), string(wizard.FlavourRHEL)}, ", ")
+	var names []string
+	for _, f := range vsftpd.Builds() {
+		names = append(names, string(f))
+	}
+	return strings.Join(names, ", ")
 }
 
 // checkResult is the JSON output of `check`.
@@ -169,7 +179,7 @@ func runCheck(ctx context.Context, opts *checkOptions, file string) error {
 		if opts.Instance != "" && opts.Instance != "explicit" && opts.Instance != "implicit" {
 			return argsError("--instance must be explicit or implicit")
 		}
-		lo = vsftpdconf.OptionsFromPlan(p, opts.Instance)
+		lo = lintOptionsFromPlan(p, opts.Instance)
 		if opts.Transfers > 0 {
 			lo.Transfers = opts.Transfers
 		}
@@ -180,18 +190,19 @@ func runCheck(ctx context.Context, opts *checkOptions, file string) error {
 	}
 	lo.Flavour = fl
 	if file == "" {
-		file = "/etc/vsftpd.conf"
-		if fl == wizard.FlavourRHEL {
-			file = "/etc/vsftpd/vsftpd.conf"
-		}
+		file = vsftpd.BuildOf(fl).ConfigPath
+	}
+	if opts.Host && opts.NoHost {
+		return argsError("--host and --no-host exclude each other")
 	}
 	if !opts.NoHost {
 		lo.Host = vsftpdconf.OSHost{}
+		lo.OnHost = opts.Host || isLiveConfig(file, fl)
 	}
 	if opts.root.Now != nil {
 		lo.Now = opts.root.Now()
 	}
-	data, err := os.ReadFile(file)
+	data, _, err := vsftpdconf.ReadFileLimited(file, vsftpdconf.MaxCheckSize)
 	if err != nil {
 		return fmt.Errorf("check: %w", err)
 	}

@@ -187,7 +187,7 @@ func runProbe(ctx context.Context, opts *probeOptions, target string) error {
 		if err != nil {
 			pool = x509.NewCertPool()
 		}
-		pem, err := os.ReadFile(opts.CA)
+		pem, err := readBounded(opts.CA, maxCAFile)
 		if err != nil {
 			return fmt.Errorf("probe: --ca: %w", err)
 		}
@@ -255,9 +255,12 @@ func readPassword(opts *probeOptions) (string, error) {
 			defer f.Close()
 			r = f
 		}
-		line, err := bufio.NewReader(r).ReadString('\n')
+		line, err := bufio.NewReader(io.LimitReader(r, maxPasswordLine+1)).ReadString('\n')
 		if err != nil && err != io.EOF {
 			return "", fmt.Errorf("probe: --password-file: %w", err)
+		}
+		if len(strings.TrimRight(line, "\r\n")) > maxPasswordLine {
+			return "", fmt.Errorf("probe: --password-file: the first line is longer than %d bytes; put only the password on it", maxPasswordLine)
 		}
 		return strings.TrimRight(line, "\r\n"), nil
 	}
@@ -378,4 +381,28 @@ func printVerdict(w io.Writer, st diagStyles, r *probe.Report) {
 			fmt.Fprintf(w, "\n%s %s: %s\n", st.dim.Render("note:"), s.Title, s.Diagnosis.Cause)
 		}
 	}
+}
+
+// Bounds on the local files probe reads (a path can name /dev/zero).
+const (
+	maxCAFile       = 1 << 20
+	maxPasswordLine = 4 << 10
+)
+
+// readBounded reads at most limit bytes of a file (a pipe is fine: --ca
+// <(...)), and refuses a longer one instead of reading it whole.
+func readBounded(name string, limit int64) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s is larger than %d bytes: give a PEM file of certificates", name, limit)
+	}
+	return data, nil
 }

@@ -19,7 +19,8 @@ import (
 	"path/filepath"
 	"sort"
 
-	"github.com/ftpswiz/ftpswiz/wizard"
+	"github.com/ftpswiz/ftpswiz/firewall"
+	"github.com/ftpswiz/ftpswiz/vsftpd"
 )
 
 // Detector reports what the machine has. Every method is read-only and
@@ -29,7 +30,7 @@ type Detector interface {
 	// there is none).
 	Vsftpd() (Vsftpd, error)
 	// Firewalls lists the firewall backends whose tools are installed, in
-	// wizard.Firewalls() order.
+	// firewall.Backends() order.
 	Firewalls() ([]Tool, error)
 	// Interfaces lists the network interfaces with their IPv4 addresses,
 	// sorted by name.
@@ -46,13 +47,13 @@ type Vsftpd struct {
 	SSLOptions []string
 	// Flavour is the build whose option names match SSLOptions; "" when they
 	// match no known build (Known false).
-	Flavour wizard.Flavour
+	Flavour vsftpd.Flavour
 	Known   bool
 }
 
 // Tool is an installed firewall tool.
 type Tool struct {
-	Firewall wizard.Firewall
+	Firewall firewall.Backend
 	// Command is the program's name ("nft", "firewall-cmd").
 	Command string
 	// Path is where it was found.
@@ -150,7 +151,7 @@ func (s System) lookPath(name string) (string, error) {
 }
 
 // Vsftpd reads the installed vsftpd binary and matches its ssl_* option
-// names against the known builds (wizard.ResolveFlavour).
+// names against the known builds (vsftpd.ResolveFlavour).
 func (s System) Vsftpd() (Vsftpd, error) {
 	path, err := s.lookPath("vsftpd")
 	if err != nil {
@@ -168,7 +169,7 @@ func (s System) Vsftpd() (Vsftpd, error) {
 		return Vsftpd{}, fmt.Errorf("read vsftpd binary: %w", err)
 	}
 	v := Vsftpd{Installed: true, Path: path, SSLOptions: SSLOptionNames(data)}
-	v.Flavour, v.Known = wizard.ResolveFlavour(v.SSLOptions)
+	v.Flavour, v.Known = vsftpd.ResolveFlavour(v.SSLOptions)
 	return v, nil
 }
 
@@ -208,14 +209,14 @@ func isSSLOption(s []byte) bool {
 
 // firewallCommands maps each backend to the program that manages it.
 var firewallCommands = []struct {
-	fw  wizard.Firewall
+	fw  firewall.Backend
 	cmd string
 }{
-	{wizard.FirewallNftables, "nft"},
-	{wizard.FirewallIptables, "iptables-restore"},
-	{wizard.FirewallUFW, "ufw"},
-	{wizard.FirewallFirewalld, "firewall-cmd"},
-	{wizard.FirewallAWS, "aws"},
+	{firewall.Nftables, "nft"},
+	{firewall.Iptables, "iptables-restore"},
+	{firewall.UFW, "ufw"},
+	{firewall.Firewalld, "firewall-cmd"},
+	{firewall.AWS, "aws"},
 }
 
 // Firewalls lists the backends whose tools are on the PATH (or in the

@@ -9,7 +9,8 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/ftpswiz/ftpswiz/wizard"
+	"github.com/ftpswiz/ftpswiz/firewall"
+	"github.com/ftpswiz/ftpswiz/vsftpd"
 )
 
 // requireTool fails in CI (CI=true) and skips elsewhere when a program is
@@ -40,15 +41,15 @@ func TestSSLOptionNamesAndFlavour(t *testing.T) {
 		name    string
 		binary  []byte
 		want    []string
-		flavour wizard.Flavour
+		flavour vsftpd.Flavour
 		known   bool
 	}{
 		{"debian 3.0.3", binary("ssl_enable", "ssl_sslv2", "ssl_sslv3", "ssl_tlsv1", "ssl_ciphers"),
-			[]string{"ssl_ciphers", "ssl_enable", "ssl_sslv2", "ssl_sslv3", "ssl_tlsv1"}, wizard.FlavourDebian, true},
+			[]string{"ssl_ciphers", "ssl_enable", "ssl_sslv2", "ssl_sslv3", "ssl_tlsv1"}, vsftpd.FlavourDebian, true},
 		{"upstream 3.0.5", binary("ssl_tlsv1", "ssl_tlsv11", "ssl_tlsv12", "ssl_tlsv13", "ssl_sni_hostname"),
-			[]string{"ssl_sni_hostname", "ssl_tlsv1", "ssl_tlsv11", "ssl_tlsv12", "ssl_tlsv13"}, wizard.FlavourUpstream, true},
+			[]string{"ssl_sni_hostname", "ssl_tlsv1", "ssl_tlsv11", "ssl_tlsv12", "ssl_tlsv13"}, vsftpd.FlavourUpstream, true},
 		{"rhel", binary("ssl_tlsv1", "ssl_tlsv1_1", "ssl_tlsv1_2", "ssl_tlsv1_3", "ssl_tlsv1"),
-			[]string{"ssl_tlsv1", "ssl_tlsv1_1", "ssl_tlsv1_2", "ssl_tlsv1_3"}, wizard.FlavourRHEL, true},
+			[]string{"ssl_tlsv1", "ssl_tlsv1_1", "ssl_tlsv1_2", "ssl_tlsv1_3"}, vsftpd.FlavourRHEL, true},
 		{"no tls options", binary("ssl_enable"), []string{"ssl_enable"}, "", false},
 		{"not vsftpd", []byte("hello world"), []string{}, "", false},
 	}
@@ -123,8 +124,8 @@ func TestFirewalls(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Tool{
-		{wizard.FirewallNftables, "nft", "/usr/sbin/nft"},
-		{wizard.FirewallFirewalld, "firewall-cmd", "/usr/bin/firewall-cmd"},
+		{firewall.Nftables, "nft", "/usr/sbin/nft"},
+		{firewall.Firewalld, "firewall-cmd", "/usr/bin/firewall-cmd"},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("Firewalls() = %+v, want %+v", got, want)
@@ -137,7 +138,7 @@ func TestRealFirewalls(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) == 0 || got[0].Firewall != wizard.FirewallNftables {
+	if len(got) == 0 || got[0].Firewall != firewall.Nftables {
 		t.Fatalf("nft is installed but Firewalls() = %+v", got)
 	}
 }
@@ -234,9 +235,9 @@ func TestRealInterfaces(t *testing.T) {
 }
 
 func TestStatic(t *testing.T) {
-	var d Detector = Static{VsftpdInfo: Vsftpd{Installed: true, Flavour: wizard.FlavourRHEL, Known: true}}
+	var d Detector = Static{VsftpdInfo: Vsftpd{Installed: true, Flavour: vsftpd.FlavourRHEL, Known: true}}
 	v, _ := d.Vsftpd()
-	if v.Flavour != wizard.FlavourRHEL {
+	if v.Flavour != vsftpd.FlavourRHEL {
 		t.Fatalf("Static.Vsftpd = %+v", v)
 	}
 }

@@ -263,7 +263,10 @@ func TestStageFailureRollsBack(t *testing.T) {
 	}
 	// Make b a file after the preview, so creating b/ fails during staging.
 	writeFile(t, filepath.Join(dir, "b"), "in the way")
-	w := &writer{dir: dir, stamp: "x"}
+	w := &writer{dir: dir, stamp: "x", ops: osOps{}}
+	if err := w.open(); err != nil {
+		t.Fatal(err)
+	}
 	if err := w.stage(fs, changes); err == nil {
 		t.Fatal("stage succeeded, want an error")
 	}

@@ -1,0 +1,100 @@
+// Package netaddr holds the address and port helpers the planner, the
+// linter, the prober and the detector share: what counts as a public
+// address, what a DNS name looks like, and inclusive TCP port ranges.
+//
+// It imports nothing of ftpswiz.
+package netaddr
+
+import (
+	"fmt"
+	"net/netip"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+var labelRE = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
+
+// IsHostname reports whether s is a syntactically valid DNS name with at
+// least two labels (a bare word is more likely a typo than a name clients
+// can resolve).
+func IsHostname(s string) bool {
+	s = strings.TrimSuffix(s, ".")
+	if len(s) == 0 || len(s) > 253 {
+		return false
+	}
+	labels := strings.Split(s, ".")
+	if len(labels) < 2 {
+		return false
+	}
+	for _, l := range labels {
+		if !labelRE.MatchString(l) {
+			return false
+		}
+	}
+	// The last label of a name is never all digits: "10.0.0.300" is a bad
+	// address, not a name.
+	_, err := strconv.Atoi(labels[len(labels)-1])
+	return err != nil
+}
+
+var cgnat = netip.MustParsePrefix("100.64.0.0/10")
+
+// IsNonPublic reports whether an IPv4 address cannot be reached from the
+// internet: RFC 1918, carrier-grade NAT (100.64.0.0/10), loopback,
+// link-local, unspecified, multicast. The documentation ranges count as
+// public, so examples and labs can use them.
+func IsNonPublic(a netip.Addr) bool {
+	return a.IsPrivate() || a.IsLoopback() || a.IsLinkLocalUnicast() || a.IsUnspecified() ||
+		a.IsMulticast() || cgnat.Contains(a)
+}
+
+// PortRange is an inclusive TCP port range; a single port has First == Last.
+type PortRange struct {
+	First int
+	Last  int
+}
+
+// Port returns a one-port range.
+func Port(p int) PortRange { return PortRange{First: p, Last: p} }
+
+// Count is the number of ports in the range.
+func (r PortRange) Count() int { return r.Last - r.First + 1 }
+
+// IsZero reports whether the range is unset.
+func (r PortRange) IsZero() bool { return r.First == 0 && r.Last == 0 }
+
+// Single reports whether the range is one port.
+func (r PortRange) Single() bool { return r.First == r.Last }
+
+// Contains reports whether p lies in the range.
+func (r PortRange) Contains(p int) bool { return p >= r.First && p <= r.Last }
+
+// String formats the range as "21" or "50000-50074".
+func (r PortRange) String() string {
+	if r.Single() {
+		return strconv.Itoa(r.First)
+	}
+	return fmt.Sprintf("%d-%d", r.First, r.Last)
+}
+
+// ParsePortRange parses "first-last" (or a single port) with both ends in
+// 1024-65535 and first <= last.
+func ParsePortRange(s string) (PortRange, error) {
+	first, last, found := strings.Cut(strings.TrimSpace(s), "-")
+	if !found {
+		last = first
+	}
+	a, err1 := strconv.Atoi(strings.TrimSpace(first))
+	b, err2 := strconv.Atoi(strings.TrimSpace(last))
+	if err1 != nil || err2 != nil {
+		return PortRange{}, fmt.Errorf("%q is not a port range like 50000-50099", s)
+	}
+	if a > b {
+		return PortRange{}, fmt.Errorf("%q is reversed: the first port is above the last", s)
+	}
+	if a < 1024 || b > 65535 {
+		return PortRange{}, fmt.Errorf("%q must lie within 1024-65535", s)
+	}
+	return PortRange{First: a, Last: b}, nil
+}

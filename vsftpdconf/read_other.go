@@ -1,0 +1,5 @@
+//go:build !unix
+
+package vsftpdconf
+
+const noBlockFlag = 0
