@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -17,9 +19,12 @@ import (
 // wizard and the comments in its source: the binary only embeds the
 // result, so it links no reflection library and needs no source.
 
-// wizardSource is package wizard's source directory, relative to this
-// package (tests run in their package directory).
-const wizardSource = "../wizard"
+// moduleRoot is the module's source directory, relative to this package
+// (tests run in their package directory).
+const moduleRoot = ".."
+
+// modulePath is ftpswiz's module path.
+const modulePath = "github.com/ftpswiz/ftpswiz"
 
 // Patterns mirror wizard/validate.go (RE2 and ECMA-262 alike).
 const (
@@ -207,21 +212,57 @@ func roleRules() []*jsonschema.Schema {
 	}
 }
 
+// sourcePackages returns the module's packages (relative paths) that
+// define the types reachable from t: their comments are the descriptions.
+func sourcePackages(t reflect.Type) []string {
+	seen := map[reflect.Type]bool{}
+	pkgs := map[string]bool{}
+	var walk func(reflect.Type)
+	walk = func(t reflect.Type) {
+		if seen[t] {
+			return
+		}
+		seen[t] = true
+		if rel, ok := strings.CutPrefix(t.PkgPath(), modulePath+"/"); ok {
+			pkgs[rel] = true
+		}
+		switch t.Kind() {
+		case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Map:
+			walk(t.Elem())
+		case reflect.Struct:
+			for i := range t.NumField() {
+				walk(t.Field(i).Type)
+			}
+		}
+	}
+	walk(t)
+	out := make([]string, 0, len(pkgs))
+	for p := range pkgs {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
 // Generate returns the JSON Schema of the answers file, generated from
 // wizard.Answers: field names from the yaml tags, descriptions from the Go
-// comments in src (package wizard's directory), enums from the wizard's
-// value lists, bounds from its constants.
-func Generate(src string) ([]byte, error) {
+// comments of the packages defining its types (under root, the module's
+// source directory), enums from the wizard's value lists, bounds and
+// defaults from its constants.
+func Generate(root string) ([]byte, error) {
 	r := &jsonschema.Reflector{
 		FieldNameTag:               "yaml",
 		RequiredFromJSONSchemaTags: true,
 		ExpandedStruct:             true,
 		BaseSchemaID:               "",
 	}
-	// AddGoComments keys comments by base joined with the directory walked:
-	// "github.com/ftpswiz/ftpswiz/schema" + "../wizard".
-	if err := r.AddGoComments("github.com/ftpswiz/ftpswiz/schema", src); err != nil {
-		return nil, fmt.Errorf("read the comments of %s: %w", src, err)
+	// AddGoComments keys comments by base joined with the directory walked,
+	// so base/root/PKG must come out as the module path plus PKG.
+	for _, pkg := range sourcePackages(reflect.TypeFor[wizard.Answers]()) {
+		dir := filepath.Join(root, filepath.FromSlash(pkg))
+		if err := r.AddGoComments(modulePath+"/schema", dir); err != nil {
+			return nil, fmt.Errorf("read the comments of %s: %w", dir, err)
+		}
 	}
 	comments := r.CommentMap
 	r.CommentMap = nil

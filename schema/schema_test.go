@@ -13,7 +13,7 @@ func init() { golden.DefineUpdateFlag() }
 // TestCommittedSchema: answers.schema.json is what Generate makes from the
 // wizard's types today (UPDATE_GOLDEN=1 or -update rewrites it).
 func TestCommittedSchema(t *testing.T) {
-	got, err := Generate(wizardSource)
+	got, err := Generate(moduleRoot)
 	if err != nil {
 		t.Fatal(err)
 	}
