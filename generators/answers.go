@@ -3,6 +3,7 @@ package generators
 import (
 	"fmt"
 
+	"github.com/ftpswiz/ftpswiz/schema"
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
 
@@ -14,11 +15,21 @@ func answersRenderers() []Renderer {
 	return []Renderer{{
 		Name: "answers",
 		Render: func(p *wizard.Plan) ([]File, error) {
-			data, err := wizard.EncodeAnswers(p.Answers)
+			data, err := AnswersFile(p.Answers)
 			if err != nil {
 				return nil, fmt.Errorf("answers.yaml: %w", err)
 			}
 			return []File{{Path: "answers.yaml", Mode: 0o644, Content: data}}, nil
 		},
 	}}
+}
+
+// AnswersFile encodes answers as an answers file: the first line points
+// editors to the schema (`ftpswiz schema`), then the YAML.
+func AnswersFile(a wizard.Answers) ([]byte, error) {
+	data, err := wizard.EncodeAnswers(a)
+	if err != nil {
+		return nil, err
+	}
+	return append([]byte(schema.Modeline+"\n"), data...), nil
 }

@@ -49,6 +49,8 @@ type checkOptions struct {
 	JSON      bool
 	NoHost    bool
 	Host      bool
+	// format is the deprecated --format text|json.
+	format string
 }
 
 func newCheckCmd(root *rootOptions) *cobra.Command {
@@ -95,6 +97,16 @@ The exit status describes the file at FILE after the command (after --fix
   sudo ftpswiz check --fix --force   # corrects /etc/vsftpd.conf, keeps a backup`,
 		Args: maxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if cmd.Flags().Changed("format") {
+				fmt.Fprintln(opts.root.ErrOut, "ftpswiz: --format is deprecated: use --json")
+			}
+			switch opts.format {
+			case "text":
+			case "json":
+				opts.JSON = true
+			default:
+				return argsError("unknown --format %q: use --json for JSON (--format is deprecated)", opts.format)
+			}
 			file := ""
 			if len(args) == 1 {
 				file = args[0]
@@ -111,6 +123,10 @@ The exit status describes the file at FILE after the command (after --fix
 	f.StringVarP(&opts.Out, "out", "o", "", "with --fix: where to write the corrected copy (default FILE.fixed; - for stdout)")
 	f.BoolVarP(&opts.Force, "force", "f", false, "with --fix: correct FILE in place, keeping FILE.bak-<time>")
 	f.BoolVar(&opts.JSON, "json", false, "print the findings as JSON")
+	f.StringVar(&opts.format, "format", "text", "text or json")
+	// Hidden, and the note goes to standard error: pflag's deprecation
+	// notice would land on standard output, in the middle of the JSON.
+	_ = f.MarkHidden("format")
 	f.BoolVar(&opts.NoHost, "no-host", false, "do not read the files the config names from this machine")
 	f.BoolVar(&opts.Host, "host", false, "FILE is this machine's live config: check that every file it names exists here")
 	_ = cmd.RegisterFlagCompletionFunc("flavour", cobra.FixedCompletions(
@@ -129,6 +145,7 @@ func flavourNames() string {
 
 // checkResult is the JSON output of `check`.
 type checkResult struct {
+	jsonHeader
 	File     string               `json:"file"`
 	Flavour  wizard.Flavour       `json:"flavour"`
 	Findings []vsftpdconf.Finding `json:"findings"`
@@ -197,7 +214,7 @@ func runCheck(ctx context.Context, opts *checkOptions, file string) error {
 			}
 		}
 	}
-	res := checkResult{File: file, Flavour: fl, Findings: findings}
+	res := checkResult{jsonHeader: header("check"), File: file, Flavour: fl, Findings: findings}
 	final := findings
 	if opts.Fix {
 		fixed, _ := vsftpdconf.FixConfig(data, lo)

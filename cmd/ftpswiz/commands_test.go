@@ -163,11 +163,12 @@ func TestPorts(t *testing.T) {
 	}
 
 	// JSON: one object per flow, same order.
-	r = runFTPSwiz(t, "", "ports", "--answers", classic, "--format", "json")
-	var rows []portRow
-	if err := json.Unmarshal([]byte(r.stdout), &rows); err != nil || r.code != codeOK {
+	r = runFTPSwiz(t, "", "ports", "--answers", classic, "--json")
+	var doc struct{ Flows []portRow }
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil || r.code != codeOK || len(doc.Flows) != len(p.Flows) {
 		t.Fatalf("json: exit %d, %v\n%s", r.code, err, r.stdout)
 	}
+	rows := doc.Flows
 	for i, f := range p.Flows {
 		if rows[i].Side != string(f.Side) || rows[i].Ports != f.Ports.String() || rows[i].Why != f.Why {
 			t.Errorf("json row %d = %+v, flow %+v", i, rows[i], f)

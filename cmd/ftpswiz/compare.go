@@ -22,6 +22,7 @@ type compareOptions struct {
 	root    *rootOptions
 	Answers string
 	Format  string
+	JSON    bool
 	wizard.RecommendOptions
 }
 
@@ -51,23 +52,30 @@ other side accepts only FTP or FTPS, and --client-certificates when users must
 log in with X.509 client certificates: both decide for FTPS.
 
 On a terminal the comparison is a table; otherwise (a pipe, a file) it is
-plain text. --format table or plain chooses explicitly. To generate the SFTP
+plain text. --format table or plain chooses explicitly; --json prints the
+comparison and the recommendation as a versioned JSON object (see the
+README). To generate the SFTP
 alternative, set "protocol: sftp" in the answers file.
 
 ` + exitStatusHelp,
 		Example: `  ftpswiz compare
   ftpswiz compare --answers answers.yaml
   ftpswiz compare --answers answers.yaml --partner-requires-ftps
-  ftpswiz compare --format plain | less`,
+  ftpswiz compare --format plain | less
+  ftpswiz compare --answers answers.yaml --json | jq -r .recommendation.protocol`,
 		Args:                  noArgs,
 		DisableFlagsInUseLine: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.JSON && cmd.Flags().Changed("format") {
+				return argsError("--json and --format %s are two output formats: give one", opts.Format)
+			}
 			return runCompare(cmd.Context(), opts)
 		},
 	}
 	f := cmd.Flags()
 	f.StringVarP(&opts.Answers, "answers", "a", "", "answers file (YAML) to base the recommendation on; - reads standard input")
 	f.StringVar(&opts.Format, "format", "auto", "output format: "+strings.Join(compareFormats(), ", "))
+	f.BoolVar(&opts.JSON, "json", false, "print the comparison and the recommendation as JSON")
 	f.BoolVar(&opts.PartnerRequiresFTPS, "partner-requires-ftps", false, "the other side accepts only FTP or FTPS")
 	f.BoolVar(&opts.ClientCertificates, "client-certificates", false, "users must authenticate with X.509 client certificates")
 	_ = cmd.MarkFlagFilename("answers", "yaml", "yml")
@@ -101,6 +109,9 @@ func runCompare(ctx context.Context, opts *compareOptions) error {
 		}
 	}
 	rec := wizard.Recommend(answers, opts.RecommendOptions)
+	if opts.JSON {
+		return writeCompareJSON(opts.root.Out, rec, source, opts.RecommendOptions)
+	}
 
 	bw := bufio.NewWriter(opts.root.Out)
 	if format == "table" {
@@ -117,6 +128,47 @@ func runCompare(ctx context.Context, opts *compareOptions) error {
 		return fmt.Errorf("write comparison: %w", err)
 	}
 	return nil
+}
+
+// compareOutput is the output of `compare --json`.
+type compareOutput struct {
+	jsonHeader
+	// Answers is the answers file the recommendation is based on ("" for
+	// none, "stdin" for -).
+	Answers             string        `json:"answers,omitempty"`
+	PartnerRequiresFTPS bool          `json:"partner_requires_ftps"`
+	ClientCertificates  bool          `json:"client_certificates"`
+	Comparison          []compareRow  `json:"comparison"`
+	Recommendation      recommendJSON `json:"recommendation"`
+}
+
+type compareRow struct {
+	Key    string `json:"key"`
+	Aspect string `json:"aspect"`
+	FTPS   string `json:"ftps"`
+	SFTP   string `json:"sftp"`
+}
+
+type recommendJSON struct {
+	Protocol wizard.Protocol `json:"protocol"`
+	Reasons  []string        `json:"reasons"`
+	Caveats  []string        `json:"caveats"`
+}
+
+func writeCompareJSON(w io.Writer, rec wizard.Recommendation, source string, ro wizard.RecommendOptions) error {
+	out := compareOutput{jsonHeader: header("compare"), Answers: source,
+		PartnerRequiresFTPS: ro.PartnerRequiresFTPS, ClientCertificates: ro.ClientCertificates,
+		Recommendation: recommendJSON{Protocol: rec.Protocol, Reasons: rec.Reasons, Caveats: rec.Caveats}}
+	for _, r := range wizard.Comparison() {
+		out.Comparison = append(out.Comparison, compareRow{Key: r.Key, Aspect: r.Aspect, FTPS: r.FTPS, SFTP: r.SFTP})
+	}
+	if out.Recommendation.Reasons == nil {
+		out.Recommendation.Reasons = []string{}
+	}
+	if out.Recommendation.Caveats == nil {
+		out.Recommendation.Caveats = []string{}
+	}
+	return writeJSON(w, out)
 }
 
 // terminalWidth reports the width of w when it is a terminal.

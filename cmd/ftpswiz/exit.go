@@ -17,7 +17,7 @@ const (
 	codeOK          = 0   // success
 	codeError       = 1   // any other error (I/O, rendering)
 	codeUsage       = 2   // bad flags or arguments, invalid answers, no terminal for the wizard
-	codeExists      = 3   // refused to overwrite changed files without --force
+	codeExists      = 3   // refused to overwrite changed files without --force; generate --diff: changes
 	codeInterrupted = 130 // interrupted (Ctrl-C): nothing was written
 )
 
@@ -28,7 +28,8 @@ const exitStatusHelp = `Exit status:
   2    usage error: bad flags or arguments, invalid answers file,
        or no terminal for the interactive wizard
   3    refused to overwrite changed files (run again with --force;
-       a backup of every replaced file is kept)
+       a backup of every replaced file is kept); generate --diff:
+       files would change
   130  interrupted (Ctrl-C); nothing was written`
 
 // exitError is an error with the process exit status it should cause.

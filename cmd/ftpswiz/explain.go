@@ -21,6 +21,7 @@ type explainOptions struct {
 	root    *rootOptions
 	Answers string
 	Key     string
+	JSON    bool
 }
 
 // explainWidth is the width explanations are wrapped at.
@@ -29,7 +30,7 @@ const explainWidth = 78
 func newExplainCmd(root *rootOptions) *cobra.Command {
 	opts := &explainOptions{root: root}
 	cmd := &cobra.Command{
-		Use:   "explain [KEY] [--answers FILE]",
+		Use:   "explain [KEY] [--answers FILE] [--json]",
 		Short: "Explain FTPS concepts, and with --answers the decisions of a plan",
 		Long: `Explain teaches the concepts behind the generated files. Without KEY it lists
 the topics; with KEY it explains one.
@@ -37,6 +38,9 @@ the topics; with KEY it explains one.
 With --answers FILE it also lists the decisions of that plan (the settings
 ftpswiz chose, each with its reason, the same text as in the generated files
 and REPORT.md), and KEY may name a decision, e.g. passive.range.
+
+--json prints the topics and decisions (all, or those KEY names) as a
+versioned JSON object (see the README).
 
 ` + exitStatusHelp,
 		Example: `  ftpswiz explain
@@ -69,6 +73,7 @@ and REPORT.md), and KEY may name a decision, e.g. passive.range.
 		},
 	}
 	cmd.Flags().StringVarP(&opts.Answers, "answers", "a", "", "answers file (YAML) whose decisions to explain; - reads standard input")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the topics and decisions as JSON")
 	_ = cmd.MarkFlagFilename("answers", "yaml", "yml")
 	return cmd
 }
@@ -84,9 +89,12 @@ func runExplain(ctx context.Context, opts *explainOptions) error {
 	}
 	w := bufio.NewWriter(opts.root.Out)
 	var err error
-	if opts.Key == "" {
+	switch {
+	case opts.JSON:
+		err = explainJSON(w, opts, plan)
+	case opts.Key == "":
 		err = listExplanations(w, plan)
-	} else {
+	default:
 		err = explainKey(w, opts.Key, plan)
 	}
 	if err != nil {
@@ -96,6 +104,54 @@ func runExplain(ctx context.Context, opts *explainOptions) error {
 		return fmt.Errorf("write explanation: %w", err)
 	}
 	return nil
+}
+
+// explainOutput is the output of `explain --json`.
+type explainOutput struct {
+	jsonHeader
+	// Answers is the answers file ("" without --answers, "stdin" for -).
+	Answers string `json:"answers,omitempty"`
+	// Key is the KEY asked for ("" lists everything).
+	Key       string         `json:"key,omitempty"`
+	Topics    []explainTopic `json:"topics"`
+	Decisions []jsonDecision `json:"decisions"`
+}
+
+type explainTopic struct {
+	Key   string `json:"key"`
+	Title string `json:"title"`
+	Text  string `json:"text"`
+}
+
+// explainJSON writes the topics and the plan's decisions, all or those
+// matching the key (an unknown key is the same usage error as in text).
+func explainJSON(w io.Writer, opts *explainOptions, plan *wizard.Plan) error {
+	out := explainOutput{jsonHeader: header("explain"), Answers: sourceName(opts.Answers), Key: opts.Key,
+		Topics: []explainTopic{}, Decisions: []jsonDecision{}}
+	match := func(k string) bool { return opts.Key == "" || strings.EqualFold(k, opts.Key) }
+	for _, t := range wizard.Topics() {
+		if match(t.Key) {
+			out.Topics = append(out.Topics, explainTopic{Key: t.Key, Title: t.Title, Text: t.Text})
+		}
+	}
+	if plan != nil {
+		rows := portRows(plan)
+		for _, d := range jsonDecisions(plan) {
+			if !match(d.Key) {
+				continue
+			}
+			for _, r := range rows {
+				if r.Decision == d.Key {
+					d.Flows = append(d.Flows, r)
+				}
+			}
+			out.Decisions = append(out.Decisions, d)
+		}
+	}
+	if opts.Key != "" && len(out.Topics)+len(out.Decisions) == 0 {
+		return unknownKeyError(opts.Key, plan)
+	}
+	return writeJSON(w, out)
 }
 
 func listExplanations(w io.Writer, plan *wizard.Plan) error {

@@ -21,6 +21,8 @@ type generateOptions struct {
 	OutDir  string
 	Force   bool
 	Stdout  bool
+	Diff    bool
+	JSON    bool
 }
 
 // defaultOutDir is where generate writes without --out.
@@ -29,7 +31,7 @@ const defaultOutDir = "ftpswiz-out"
 func newGenerateCmd(root *rootOptions) *cobra.Command {
 	opts := &generateOptions{root: root}
 	cmd := &cobra.Command{
-		Use:   "generate --answers FILE [--out DIR] [--force] [--stdout]",
+		Use:   "generate --answers FILE [--out DIR] [--force] [--stdout | --diff] [--json]",
 		Short: "Write vsftpd.conf, firewall rules, client configs and the report from an answers file",
 		Long: `Generate reads an answers file (see the README for a commented example),
 decides the plan and writes every output file into the output directory.
@@ -45,18 +47,32 @@ up to date), one per line; standard error gets a summary. With --stdout nothing
 is written to disk: every file goes to standard output after a header line
 "==> PATH <==" (as tail prints several files), files separated by a blank line.
 
+With --diff nothing is written either: standard output gets what would change
+in the output directory, a unified diff per file (new files as added from
+/dev/null, permission changes as a "# mode" line), and the exit status is 0
+when nothing would change and 3 when something would.
+
+--json prints, instead of the file list, a versioned JSON object (see the
+README): every file with what happened to it (or would, with --diff, then
+with its diff), the stale files, and the plan's decisions with their reasons.
+
 A vsftpd flavour of "auto" is detected from the vsftpd binary installed on this
 machine (Debian 12's 3.0.3 when there is none).
 
 ` + exitStatusHelp,
 		Example: `  ftpswiz generate --answers answers.yaml --out ftpswiz-out
   ftpswiz generate --answers answers.yaml --out . --force   # regenerate in place
-  ftpswiz generate --answers - --stdout < answers.yaml | less`,
+  ftpswiz generate --answers - --stdout < answers.yaml | less
+  ftpswiz generate --answers answers.yaml --out /etc/ftpswiz --diff   # what would change?
+  ftpswiz generate --answers answers.yaml --json | jq -r '.files[] | select(.kind != "unchanged") | .file'`,
 		Args:                  noArgs,
 		DisableFlagsInUseLine: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if opts.Stdout && (cmd.Flags().Changed("out") || opts.Force) {
-				return argsError("--stdout writes nothing to disk: it cannot be combined with --out or --force")
+			if opts.Stdout && (cmd.Flags().Changed("out") || opts.Force || opts.Diff || opts.JSON) {
+				return argsError("--stdout writes nothing to disk: it cannot be combined with --out, --force, --diff or --json")
+			}
+			if opts.Diff && opts.Force {
+				return argsError("--diff writes nothing: it cannot be combined with --force")
 			}
 			return runGenerate(cmd, opts)
 		},
@@ -66,6 +82,8 @@ machine (Debian 12's 3.0.3 when there is none).
 	f.StringVarP(&opts.OutDir, "out", "o", defaultOutDir, "output directory (created if missing)")
 	f.BoolVarP(&opts.Force, "force", "f", false, "replace changed files, keeping a backup of each")
 	f.BoolVar(&opts.Stdout, "stdout", false, "write every file to standard output instead of the disk")
+	f.BoolVar(&opts.Diff, "diff", false, "show what would change in the output directory, write nothing (exit 3 if anything would)")
+	f.BoolVar(&opts.JSON, "json", false, "print the files and the plan's decisions as JSON")
 	_ = cmd.MarkFlagFilename("answers", "yaml", "yml")
 	_ = cmd.MarkFlagDirname("out")
 	return cmd
@@ -91,8 +109,18 @@ func runGenerate(cmd *cobra.Command, opts *generateOptions) error {
 	if opts.Stdout {
 		return writeStdout(ro.Out, files)
 	}
+	if opts.Diff {
+		return generateDiff(opts, p, files)
+	}
 	changes, err := outdir.Write(opts.OutDir, files, outdir.Options{Force: opts.Force, Now: ro.Now})
 	var exists *outdir.ExistsError
+	if errors.As(err, &exists) && opts.JSON {
+		// The changes are what Write would have done; nothing was written.
+		if jerr := writeJSON(ro.Out, generateJSON(opts, p, changes, nil, false)); jerr != nil {
+			return jerr
+		}
+		return err
+	}
 	if errors.As(err, &exists) {
 		fmt.Fprintf(ro.ErrOut, "ftpswiz: nothing was written. Differences (- on disk, + new):\n%s",
 			diffSummary(changes))
@@ -101,17 +129,24 @@ func runGenerate(cmd *cobra.Command, opts *generateOptions) error {
 	if err != nil {
 		return fmt.Errorf("write %s: %w", opts.OutDir, err)
 	}
-	out := bufio.NewWriter(ro.Out)
-	for _, f := range files {
-		fmt.Fprintln(out, filepath.Join(opts.OutDir, filepath.FromSlash(f.Path)))
-	}
-	if err := out.Flush(); err != nil {
-		return fmt.Errorf("write file list: %w", err)
-	}
-	summarize(ro.ErrOut, opts.OutDir, changes)
 	// Files an earlier run wrote into the output subdirectories and this
 	// run does not produce are left alone, but mentioned.
-	if stale, err := outdir.Stale(opts.OutDir, files, "server", "firewall", "client"); err == nil && len(stale) > 0 {
+	stale, staleErr := outdir.Stale(opts.OutDir, files, "server", "firewall", "client")
+	if opts.JSON {
+		if err := writeJSON(ro.Out, generateJSON(opts, p, changes, stale, true)); err != nil {
+			return err
+		}
+	} else {
+		out := bufio.NewWriter(ro.Out)
+		for _, f := range files {
+			fmt.Fprintln(out, filepath.Join(opts.OutDir, filepath.FromSlash(f.Path)))
+		}
+		if err := out.Flush(); err != nil {
+			return fmt.Errorf("write file list: %w", err)
+		}
+	}
+	summarize(ro.ErrOut, opts.OutDir, changes)
+	if staleErr == nil && len(stale) > 0 {
 		fmt.Fprintf(ro.ErrOut, "ftpswiz: left alone, not produced by these answers (from an earlier run?): %s\n",
 			strings.Join(stale, ", "))
 	}

@@ -228,7 +228,7 @@ func TestGenerateUsageErrors(t *testing.T) {
 		{"--stdout with --out", "", []string{"generate", "-a", classicPath, "--stdout", "--out", "x"}, []string{"--stdout"}},
 		{"--stdout with --force", "", []string{"generate", "-a", classicPath, "--stdout", "--force"}, []string{"--stdout"}},
 		{"unknown command", "", []string{"generat"}, []string{`unknown command "generat"`, "did you mean generate?"}},
-		{"ports unknown format", "", []string{"ports", "-a", classicPath, "--format", "xml"}, []string{"table, markdown, tsv, json"}},
+		{"ports unknown format", "", []string{"ports", "-a", classicPath, "--format", "xml"}, []string{"table, markdown, tsv; --json for JSON"}},
 		{"explain two keys", "", []string{"explain", "a", "b"}, []string{"at most 1"}},
 	}
 	for _, tt := range tests {

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -19,15 +18,17 @@ type portsOptions struct {
 	root    *rootOptions
 	Answers string
 	Format  string
+	JSON    bool
 }
 
 // portFormats are the output formats of `ftpswiz ports`.
+// "json" is the deprecated spelling of --json.
 func portFormats() []string { return []string{"table", "markdown", "tsv", "json"} }
 
 func newPortsCmd(root *rootOptions) *cobra.Command {
 	opts := &portsOptions{root: root}
 	cmd := &cobra.Command{
-		Use:   "ports --answers FILE [--format table|markdown|tsv|json]",
+		Use:   "ports --answers FILE [--format table|markdown|tsv] [--json]",
 		Short: "Print the port map: which side opens which ports, in which direction, and why",
 		Long: `Ports prints the port map of the plan on standard output: for every side
 that needs firewall rules (server host, server's NAT router, client's router,
@@ -36,34 +37,48 @@ and destination, and why. Replies to allowed connections (established/related)
 are implied on every side.
 
 Formats: table (aligned columns, the default), markdown, tsv (tab-separated,
-with a header line) and json (an array of objects).
+with a header line). --json prints a versioned JSON object whose "flows" are
+the rows (see the README; --format json is a deprecated spelling of it).
 
 ` + exitStatusHelp,
 		Example: `  ftpswiz ports --answers answers.yaml
-  ftpswiz ports --answers answers.yaml --format markdown >> NOTES.md`,
+  ftpswiz ports --answers answers.yaml --format markdown >> NOTES.md
+  ftpswiz ports --answers answers.yaml --json | jq '.flows[] | select(.side == "server-router")'`,
 		Args:                  noArgs,
 		DisableFlagsInUseLine: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.Format == "json" {
+				fmt.Fprintln(opts.root.ErrOut, "ftpswiz: --format json is deprecated: use --json")
+				opts.JSON, opts.Format = true, "table"
+			} else if opts.JSON && cmd.Flags().Changed("format") {
+				return argsError("--json and --format %s are two output formats: give one", opts.Format)
+			}
 			return runPorts(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().StringVarP(&opts.Answers, "answers", "a", "", "answers file (YAML); - reads standard input")
-	cmd.Flags().StringVar(&opts.Format, "format", "table", "output format: "+strings.Join(portFormats(), ", "))
+	cmd.Flags().StringVar(&opts.Format, "format", "table", "output format: table, markdown, tsv")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the port map as JSON")
 	_ = cmd.MarkFlagFilename("answers", "yaml", "yml")
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(portFormats(), cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(portFormats()[:3], cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
 func runPorts(ctx context.Context, opts *portsOptions) error {
 	write, ok := map[string]func(io.Writer, []portRow) error{
-		"table": writePortsTable, "markdown": writePortsMarkdown, "tsv": writePortsTSV, "json": writePortsJSON,
+		"table": writePortsTable, "markdown": writePortsMarkdown, "tsv": writePortsTSV,
 	}[opts.Format]
 	if !ok {
-		return argsError("unknown --format %q (valid: %s)", opts.Format, strings.Join(portFormats(), ", "))
+		return argsError("unknown --format %q (valid: %s; --json for JSON)", opts.Format, strings.Join(portFormats()[:3], ", "))
 	}
 	p, _, err := loadPlan(ctx, opts.root, opts.Answers)
 	if err != nil {
 		return err
+	}
+	if opts.JSON {
+		write = func(w io.Writer, rows []portRow) error {
+			return writeJSON(w, portsJSON{jsonHeader: header("ports"), Answers: sourceName(opts.Answers), Flows: rows})
+		}
 	}
 	bw := bufio.NewWriter(opts.root.Out)
 	if err := write(bw, portRows(p)); err != nil {
@@ -73,6 +88,22 @@ func runPorts(ctx context.Context, opts *portsOptions) error {
 		return fmt.Errorf("write port map: %w", err)
 	}
 	return nil
+}
+
+// portsJSON is the output of `ports --json`.
+type portsJSON struct {
+	jsonHeader
+	// Answers is the answers file ("stdin" for -).
+	Answers string    `json:"answers"`
+	Flows   []portRow `json:"flows"`
+}
+
+// sourceName is how outputs name an answers file.
+func sourceName(path string) string {
+	if path == "-" {
+		return "stdin"
+	}
+	return path
 }
 
 // portRow is one line of the port map, formatted.
@@ -191,15 +222,6 @@ func writePortsMarkdown(w io.Writer, rows []portRow) error {
 			r.Protocol, cell.Replace(r.ports()), cell.Replace(r.From), cell.Replace(to), cell.Replace(why)); err != nil {
 			return fmt.Errorf("write port map: %w", err)
 		}
-	}
-	return nil
-}
-
-func writePortsJSON(w io.Writer, rows []portRow) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(rows); err != nil {
-		return fmt.Errorf("write port map: %w", err)
 	}
 	return nil
 }

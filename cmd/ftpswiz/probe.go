@@ -210,10 +210,11 @@ func runProbe(ctx context.Context, opts *probeOptions, target string) error {
 	status := probeStatus(r)
 	if opts.JSON {
 		out := struct {
+			jsonHeader
 			*probe.Report
 			Verdict  probe.Status `json:"verdict"`
 			ExitCode int          `json:"exit_code"`
-		}{r, r.Worst(), exitCode(status)}
+		}{header("probe"), r, r.Worst(), exitCode(status)}
 		enc := json.NewEncoder(opts.root.Out)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(out); err != nil {

@@ -165,6 +165,7 @@ be piped.
 		newExplainCmd(opts),
 		newCompareCmd(opts),
 		newProbeCmd(opts), newCheckCmd(opts),
+		newManCmd(opts), newSchemaCmd(opts),
 	)
 	return cmd
 }

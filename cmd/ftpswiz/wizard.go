@@ -121,7 +121,7 @@ func checkSavePath(path string) error {
 // saveAnswers writes the answers file atomically; a different file already
 // there is kept as a backup (the user named the path explicitly).
 func saveAnswers(path string, a wizard.Answers, opts *rootOptions) error {
-	data, err := wizard.EncodeAnswers(a)
+	data, err := generators.AnswersFile(a)
 	if err != nil {
 		return fmt.Errorf("encode answers: %w", err)
 	}

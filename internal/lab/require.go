@@ -45,6 +45,9 @@ var debianPackage = map[string]string{
 	"cmark-gfm":               "cmark-gfm",
 	"python3":                 "python3",
 	"strings":                 "binutils",
+	"man":                     "man-db",
+	"dpkg":                    "dpkg",
+	"dpkg-query":              "dpkg",
 }
 
 // PackageFor returns the Debian package that provides tool (the tool's own
@@ -61,7 +64,7 @@ func PackageFor(tool string) string {
 func InCI() bool { return os.Getenv("CI") == "true" }
 
 // Require makes sure the test runs as root and that every tool (plus ip, which
-// every lab needs) is on PATH. When something is missing it calls t.Fatalf
+// every lab needs) is on PATH. Under go test -short it skips (unless CI=true). When something is missing it calls t.Fatalf
 // naming the Debian package to install if CI=true, and t.Skipf otherwise.
 func Require(t testing.TB, tools ...string) {
 	t.Helper()
@@ -90,6 +93,11 @@ func Require(t testing.TB, tools ...string) {
 			"; install with: apt-get install -y "+strings.Join(pkgs, " "))
 	}
 	if len(problems) == 0 {
+		// go test -short (make unit) is the fast run without the lab;
+		// CI=true always runs it.
+		if testing.Short() && !InCI() {
+			t.Skip("lab test skipped under -short (make unit); make test runs it")
+		}
 		return
 	}
 	msg := "lab prerequisites not met: " + strings.Join(problems, "; ")
