@@ -124,7 +124,7 @@ func (d *decider) server() {
 	if len(sp.Users) > 0 {
 		sp.UserListPath = fl.UserListPath
 	}
-	sp.Sizing = SizePassive(s.Capacity.Transfers, s.Capacity.TargetFailureRate)
+	sp.Sizing = SizePassive(SizedTransfers(a.FTPS.Mode, s.Capacity.Transfers), s.Capacity.TargetFailureRate)
 	sp.Passive = PortRange{First: s.PassiveStart, Last: s.PassiveStart + sp.Sizing.Ports - 1}
 	d.p.Server = sp
 
@@ -188,7 +188,8 @@ func (d *decider) decideMode() {
 				"implicit FTPS on port %d for clients or networks that need TLS from the first byte. "+
 				"vsftpd's implicit_ssl applies to a whole process, so this takes two vsftpd instances "+
 				"with two configs; ftpswiz writes a systemd unit for the second one. Both share one "+
-				"passive range, sized for the transfers of both together.", f.ExplicitPort, f.ImplicitPort))
+				"passive range, sized for the transfers of both together: each instance has its own "+
+				"limits, so the range is sized for what both admit at once (see Sessions at once).", f.ExplicitPort, f.ImplicitPort))
 	}
 }
 
@@ -248,16 +249,29 @@ func (d *decider) decidePassive() {
 func (d *decider) decideLimits() {
 	c := d.a.Server.Capacity
 	r := d.p.Server.Sizing.Ports
+	sized := d.p.Server.Sizing.Transfers
+	n := d.a.FTPS.Mode.Instances()
+	admitted := n * c.Clients // sessions the limits admit at once, over every instance
 	why := fmt.Sprintf("max_clients=%d caps the sessions vsftpd serves at once. A session moves one file at "+
 		"a time, so this also caps the transfers that can hold a passive port at once.", c.Clients)
-	if c.Clients == c.Transfers {
-		why += fmt.Sprintf(" It equals the %d transfers the range was sized for, so the failure rate above "+
-			"is the worst case.", c.Transfers)
+	if n > 1 {
+		// Mode both: two instances, each with its own limit, one shared range.
+		why = fmt.Sprintf("max_clients=%d caps the sessions each of the %d vsftpd instances serves at once, and "+
+			"each instance counts only its own, so together they admit %d sessions at once. A session moves "+
+			"one file at a time, so %d is also the most transfers that can hold a port of the shared passive "+
+			"range at once. ftpswiz therefore sizes the range for %d × %d = %d transfers rather than splitting "+
+			"the limit between the instances: a split would turn clients away from one mode while the other "+
+			"is idle, and extra passive ports cost only firewall entries.", c.Clients, n, admitted, admitted,
+			n, c.Transfers, sized)
+	}
+	if admitted == sized {
+		why += fmt.Sprintf(" That equals the %d transfers the range was sized for, so the failure rate above "+
+			"is the worst case.", sized)
 	} else {
 		why += fmt.Sprintf(" The range was sized for %d transfers at once; if all %d sessions transferred at "+
 			"the same time, a PASV would fail with probability (%d/%d)^%d = %s (\"500 OOPS: vsf_sysutil_bind\"). "+
-			"Raise concurrent_transfers to %d if that can happen.", c.Transfers, c.Clients, c.Clients, r,
-			BindAttempts, FormatProbability(FailureProbability(c.Clients, r)), c.Clients)
+			"Raise concurrent_transfers to %d if that can happen.", sized, admitted, admitted, r,
+			BindAttempts, FormatProbability(FailureProbability(admitted, r)), c.Clients)
 	}
 	why += " A client turned away gets \"421 There are too many connected users\" and can retry."
 	d.decide("vsftpd.max_clients", "Sessions at once", strconv.Itoa(c.Clients), why)
