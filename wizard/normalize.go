@@ -1,6 +1,9 @@
 package wizard
 
-import "slices"
+import (
+	"net/netip"
+	"slices"
+)
 
 // Defaults for optional answers.
 const (
@@ -90,7 +93,7 @@ func normalizeServerNetwork(s *Server) {
 	if s.NAT == "" {
 		s.NAT = NATNone
 	}
-	if s.HostAddress == "" && s.NAT == NATNone && isIPv4(s.PublicAddress) {
+	if s.HostAddress == "" && s.NAT == NATNone && isIPv4(s.PublicAddress) && unusableAddress(netip.MustParseAddr(s.PublicAddress)) == "" {
 		s.HostAddress = s.PublicAddress
 	}
 	if s.Router != nil {
