@@ -259,14 +259,19 @@ func (d *decider) decideLimits() {
 		why = fmt.Sprintf("max_clients=%d caps the sessions each of the %d vsftpd instances serves at once, and "+
 			"each instance counts only its own, so together they admit %d sessions at once. A session moves "+
 			"one file at a time, so %d is also the most transfers that can hold a port of the shared passive "+
-			"range at once. ftpswiz therefore sizes the range for %d × %d = %d transfers rather than splitting "+
+			"range at once. ftpswiz therefore sizes the range for %d x %d (concurrent_transfers per instance) = %d "+
+			"transfers rather than splitting "+
 			"the limit between the instances: a split would turn clients away from one mode while the other "+
 			"is idle, and extra passive ports cost only firewall entries.", c.Clients, n, admitted, admitted,
 			n, c.Transfers, sized)
 	}
 	if admitted == sized {
-		why += fmt.Sprintf(" That equals the %d transfers the range was sized for, so the failure rate above "+
-			"is the worst case.", sized)
+		it := "It equals"
+		if n > 1 {
+			it = fmt.Sprintf("The %d sessions both instances admit equal", admitted)
+		}
+		why += fmt.Sprintf(" %s the %d transfers the range was sized for, so the failure rate above "+
+			"is the worst case.", it, sized)
 	} else {
 		why += fmt.Sprintf(" The range was sized for %d transfers at once; if all %d sessions transferred at "+
 			"the same time, a PASV would fail with probability (%d/%d)^%d = %s (\"500 OOPS: vsf_sysutil_bind\"). "+
@@ -847,7 +852,7 @@ func (d *decider) pitfalls() {
 			"An option the installed vsftpd build does not know (TLS option names differ between builds), spaces around `=`, or listen and listen_ipv6 both YES.",
 			"Generate for the right build (vsftpd.flavour), and test with `vsftpd CONFIG` in the foreground before restarting the service.")
 		add("Every PASV now and then fails with \"500 OOPS: vsf_sysutil_bind\"; lftp shows \"An unexpected TLS packet was received\", curl \"(56) wrong version number\".",
-			fmt.Sprintf("More transfers at once than the passive range was sized for (%d transfers, %d ports): vsftpd found no free port in 9 tries.", s.Capacity.Transfers, d.p.Server.Sizing.Ports),
+			fmt.Sprintf("More transfers at once than the passive range was sized for (%d transfers, %d ports): vsftpd found no free port in 9 tries.", d.p.Server.Sizing.Transfers, d.p.Server.Sizing.Ports),
 			"Regenerate with the real concurrency, or lower max_clients.")
 		add("\"500 OOPS: vsftpd: refusing to run with writable root inside chroot()\" right after login.",
 			"The user's chroot root is writable by the user.",

@@ -97,7 +97,7 @@ func TestValidInterfaceName(t *testing.T) {
 	for name, want := range map[string]bool{
 		"eth0": true, "enp1s0": true, "wan0": true, "eth0.100": true, "br-lan": true, "wg_0": true,
 		strings.Repeat("a", 15): true,
-		"": false, strings.Repeat("a", 16): false, ".": false, "..": false, "eth0/1": false, "eth0:1": false,
+		"":                      false, strings.Repeat("a", 16): false, ".": false, "..": false, "eth0/1": false, "eth0:1": false,
 		"veth@if2": false, "eth 0": false, "eth0\n": false, "-eth0": false, "eth*": false, "\"eth0\"": false,
 	} {
 		if got := ValidInterfaceName(name); got != want {
