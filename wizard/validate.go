@@ -30,6 +30,16 @@ func (v *validator) add(field, fix, format string, args ...any) {
 	v.errs = append(v.errs, &FieldError{Field: field, Problem: fmt.Sprintf(format, args...), Fix: fix})
 }
 
+// listLength refuses a list longer than MaxListItems (the decoder does too;
+// answers built in code reach only this check).
+func (v *validator) listLength(field string, n int) bool {
+	if n > MaxListItems {
+		v.add(field, fmt.Sprintf("list at most %d items", MaxListItems), "has %d items, more than %d", n, MaxListItems)
+		return false
+	}
+	return true
+}
+
 func (v *validator) enum(field string, got string, valid []string) bool {
 	if slices.Contains(valid, got) {
 		return true
@@ -93,6 +103,9 @@ func (v *validator) answers(a Answers) {
 	}
 	if a.Client != nil {
 		v.client(a.Client, a.Role, a.FTPS)
+	}
+	if !v.listLength("firewalls", len(a.Firewalls)) {
+		a.Firewalls = nil
 	}
 	for i, f := range a.Firewalls {
 		field := fmt.Sprintf("firewalls[%d]", i)
@@ -346,7 +359,11 @@ func (v *validator) server(s *Server, f FTPS) {
 	if s.Router != nil {
 		v.router("server.router", s.Router)
 	}
-	for i, c := range s.AllowedClients {
+	allowed := s.AllowedClients
+	if !v.listLength("server.allowed_clients", len(allowed)) {
+		allowed = nil
+	}
+	for i, c := range allowed {
 		v.cidr(fmt.Sprintf("server.allowed_clients[%d]", i), c)
 	}
 	if v.cidr("server.admin_network", s.AdminNetwork) {
@@ -600,7 +617,11 @@ func (v *validator) client(c *Client, role Role, f FTPS) {
 	if v.sftp {
 		valid = SFTPClientSoftwares()
 	}
-	for i, s := range c.Software {
+	software := c.Software
+	if !v.listLength("client.software", len(software)) {
+		software = nil
+	}
+	for i, s := range software {
 		field := fmt.Sprintf("client.software[%d]", i)
 		if v.enum(field, string(s), strs(valid)) && slices.Index(c.Software, s) < i {
 			v.add(field, "list each client once", "%s is listed twice", s)
@@ -626,6 +647,9 @@ func (v *validator) sftpSection(x *SFTP, server *Server) {
 
 // users checks a list of login names.
 func (v *validator) users(field string, users []string, service string) {
+	if !v.listLength(field, len(users)) {
+		return
+	}
 	for i, u := range users {
 		f := fmt.Sprintf("%s[%d]", field, i)
 		switch {
