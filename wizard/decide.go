@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"fmt"
+	"net/netip"
 	"strconv"
 	"strings"
 )
@@ -135,6 +136,7 @@ func (d *decider) server() {
 			"silent failure). Check what your binary knows with: strings \"$(command -v vsftpd)\" | grep '^ssl_'.",
 			fl.Description))
 
+	d.warnLoopback("server.public_address", s.PublicAddress)
 	d.decideListen()
 	d.decidePasvAddress()
 	d.decidePassive()
@@ -191,6 +193,20 @@ func (d *decider) decideMode() {
 				"passive range, sized for the transfers of both together: each instance has its own "+
 				"limits, so the range is sized for what both admit at once (see Sessions at once).", f.ExplicitPort, f.ImplicitPort))
 	}
+}
+
+// warnLoopback warns when the address clients dial is a loopback address:
+// only a client on the server itself can reach it, which suits a test on one
+// machine and nothing else.
+func (d *decider) warnLoopback(field, addr string) {
+	if a, err := netip.ParseAddr(addr); err != nil || !a.IsLoopback() {
+		return
+	}
+	d.warn("address.loopback", "Loopback address", addr,
+		fmt.Sprintf("%s is %s, a loopback address: only a client on the same machine can reach it, so "+
+			"this plan suits a test on one machine and nothing else. For real clients, set %s to the "+
+			"address or DNS name they dial (with NAT, the router's public address) and regenerate.",
+			field, addr, field))
 }
 
 func (d *decider) decideListen() {
@@ -504,6 +520,9 @@ func (d *decider) options(in Instance, fl flavourInfo) []Option {
 func (d *decider) client() {
 	a := d.a
 	c := a.Client
+	if a.Server == nil {
+		d.warnLoopback("client.server_address", c.ServerAddress)
+	}
 	cp := &ClientPlan{
 		NAT:        c.NAT,
 		Router:     c.Router,

@@ -152,6 +152,11 @@ func planInvariantErrors(p *Plan) []string {
 	}
 	if s := p.Server; s != nil {
 		address("server public address", s.PublicAddress)
+		if a, err := netip.ParseAddr(s.PublicAddress); err == nil && a.IsLoopback() {
+			if d, ok := p.Decision("address.loopback"); !ok || !d.Warning {
+				bad("loopback public address %s without a warning", s.PublicAddress)
+			}
+		}
 		if s.HostAddress != "" {
 			address("server host address", s.HostAddress)
 		}
@@ -276,7 +281,8 @@ func TestPlanInvariantsCatchBadPlans(t *testing.T) {
 		"control on ssh":         func(p *Plan) { p.Server.Instances[0].Port = p.Server.SSHPort },
 		"range for one instance": func(p *Plan) { p.Server.Sizing.Transfers = p.Answers.Server.Capacity.Transfers },
 		"wrapping max_clients":   func(p *Plan) { p.Answers.Server.Capacity.Clients = 2147483648000 },
-		"loopback public":        func(p *Plan) { p.Server.PublicAddress = "127.0.0.1" },
+		"unspecified public":     func(p *Plan) { p.Server.PublicAddress = "0.0.0.0" },
+		"unwarned loopback":      func(p *Plan) { p.Server.PublicAddress = "127.0.0.1" },
 		"option value two lines": func(p *Plan) { p.Server.Instances[0].Options[0].Value = "YES\nanonymous_enable=YES" },
 	} {
 		t.Run(name, func(t *testing.T) {

@@ -3,6 +3,7 @@ package wizard
 import (
 	"fmt"
 	"math"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -132,6 +133,39 @@ func TestLargestTransfersFixFits(t *testing.T) {
 			a.Server.Capacity.Transfers = n + 1
 			if _, err := Decide(a); err == nil || !strings.Contains(err.Error(), fix) {
 				t.Errorf("%d transfers: %v, want the fix %q", n+1, err, fix)
+			}
+		})
+	}
+}
+
+// TestLoopbackAddressWarns: a loopback address clients dial suits only a test
+// on one machine (ftpswiz's own lab uses 127.0.0.1): the plan is made, with a
+// warning naming the field and the fix; other addresses get no such warning.
+func TestLoopbackAddressWarns(t *testing.T) {
+	for _, f := range []string{"../testdata/clients/lab-both.yaml", "../testdata/clients/lab-client.yaml", "testdata/classic.yaml"} {
+		t.Run(f, func(t *testing.T) {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, err := DecodeAnswers(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := decide(t, a)
+			d, ok := p.Decision("address.loopback")
+			if f == "testdata/classic.yaml" {
+				if ok {
+					t.Errorf("a public address warned as loopback: %+v", d)
+				}
+				return
+			}
+			field := "server.public_address"
+			if a.Role == RoleClient {
+				field = "client.server_address"
+			}
+			if !ok || !d.Warning || !strings.Contains(d.Why, field+" is 127.0.0.1, a loopback address") || !strings.Contains(d.Why, "set "+field) {
+				t.Errorf("no loopback warning naming %s: %+v", field, d)
 			}
 		})
 	}

@@ -214,15 +214,14 @@ func IsNonPublic(a netip.Addr) bool {
 }
 
 // unusableAddress says why a is no address to dial or to serve on, or ""
-// when it is one: unspecified (0.0.0.0/8, "this network"), loopback,
-// link-local, multicast, the reserved 240.0.0.0/4 and the broadcast
-// address. Private addresses are usable (a LAN server).
+// when it is one: unspecified (0.0.0.0/8, "this network"), link-local,
+// multicast, the reserved 240.0.0.0/4 and the broadcast address. Private
+// addresses are usable (a LAN server); loopback is usable on one machine
+// only (a test set-up) and gets a warning (see Decide).
 func unusableAddress(a netip.Addr) string {
 	switch {
 	case netip.MustParsePrefix("0.0.0.0/8").Contains(a):
 		return "an unspecified address (0.0.0.0/8 means \"this host\" and is never a destination)"
-	case a.IsLoopback():
-		return "a loopback address: it reaches only the machine it is used on"
 	case a.IsLinkLocalUnicast():
 		return "a link-local address (169.254.0.0/16): it is not routed, and changes when the link does"
 	case a.IsMulticast():
