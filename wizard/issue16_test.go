@@ -170,3 +170,66 @@ func TestLoopbackAddressWarns(t *testing.T) {
 		})
 	}
 }
+
+// TestBadSFTPAndClientInputs: the same field rules hold for the SFTP
+// section and for role client, through the decoder as the CLI runs it.
+func TestBadSFTPAndClientInputs(t *testing.T) {
+	tests := []struct {
+		scenario string
+		old, new string
+		field    string
+		want     string
+	}{
+		{"sftp-classic", "users: [acme]", "users: [acme]\n  chroot_root: \"/srv/sftp\\nForceCommand /bin/sh\"", "sftp.chroot_root", "a line break"},
+		{"sftp-classic", "users: [acme]", "users: [acme]\n  chroot_root: \"/srv/$(reboot)\"", "sftp.chroot_root", "'$', which the shell"},
+		{"sftp-classic", "users: [acme]", "users: [acme]\n  chroot_root: /srv/%u", "sftp.chroot_root", "'%', which sshd expands"},
+		{"sftp-classic", "users: [acme]", "users: [acme]\n  upload_dir: \"in box\"", "sftp.upload_dir", "whitespace"},
+		{"sftp-classic", "users: [acme]", "users: [acme]\n  group: \"sftp only\"", "sftp.group", "not a valid group name"},
+		{"sftp-classic", "users: [acme]", "users: [acme]\n  port: 70000", "sftp.port", "not a TCP port"},
+		{"sftp-classic", "users: [acme]", "users: [acme]\n  port: 1e3", "sftp.port", `"1e3" is not a whole number`},
+		{"sftp-classic", "users: [acme]", "users: [acme]\n  colour: blue", "sftp.colour", "unknown key (fix: remove it, or use one of the keys valid in sftp: port, group"},
+		{"client-only", "server_address: ftps.example.com", "server_address: \"ftps.example.com\\nset ssl:verify-certificate no\"", "client.server_address", "neither an IPv4 address nor a DNS name"},
+		{"client-only", "server_address: ftps.example.com", "server_address: 0.0.0.0", "client.server_address", "unspecified address"},
+		{"client-only", "server_address: ftps.example.com", "server_address: 224.1.2.3", "client.server_address", "multicast"},
+		{"client-only", "passive_ports: 50000-50099", "passive_ports: +50000-50099", "client.passive_ports", "not a port range"},
+		{"client-only", "passive_ports: 50000-50099", "passive_ports: 50000-50099-50100", "client.passive_ports", "not a port range"},
+		{"client-only", "user: acme", "user: \"acme; rm -rf /\"", "client.user", "not a valid user name"},
+		{"client-only", "user: acme", "user: -oProxyCommand=x", "client.user", "not a valid user name"},
+		{"client-only", "mode: explicit", "mode: explicit\n  explicit_port: 22", "", ""}, // role client: no SSH port to collide with
+	}
+	for _, tt := range tests {
+		t.Run(tt.scenario+" "+tt.field+" "+tt.new, func(t *testing.T) {
+			data, err := os.ReadFile("../testdata/scenarios/" + tt.scenario + "/answers.yaml")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(data), tt.old) {
+				t.Fatalf("test bug: %q not in %s", tt.old, tt.scenario)
+			}
+			doc := []byte(strings.Replace(string(data), tt.old, tt.new, 1))
+			a, err := DecodeAnswers(doc)
+			if err == nil {
+				_, err = Decide(a)
+				err = AnnotateLines(doc, err)
+			}
+			if tt.field == "" {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			var found *FieldError
+			for _, f := range FieldErrors(err) {
+				if f.Field == tt.field && strings.Contains(f.Error(), tt.want) {
+					found = f
+				}
+			}
+			if found == nil || found.Fix == "" || found.Line == 0 {
+				t.Errorf("no error on %s with a fix and a line containing %q:\n%v", tt.field, tt.want, err)
+			}
+		})
+	}
+}
