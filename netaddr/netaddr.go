@@ -85,9 +85,10 @@ func ParsePortRange(s string) (PortRange, error) {
 	if !found {
 		last = first
 	}
-	a, err1 := strconv.Atoi(strings.TrimSpace(first))
-	b, err2 := strconv.Atoi(strings.TrimSpace(last))
-	if err1 != nil || err2 != nil {
+	first, last = strings.TrimSpace(first), strings.TrimSpace(last)
+	a, err1 := strconv.Atoi(first)
+	b, err2 := strconv.Atoi(last)
+	if err1 != nil || err2 != nil || !allDigits(first) || !allDigits(last) {
 		return PortRange{}, fmt.Errorf("%q is not a port range like 50000-50099", s)
 	}
 	if a > b {
@@ -97,4 +98,18 @@ func ParsePortRange(s string) (PortRange, error) {
 		return PortRange{}, fmt.Errorf("%q must lie within 1024-65535", s)
 	}
 	return PortRange{First: a, Last: b}, nil
+}
+
+// allDigits reports whether s is 1 to 5 decimal digits (a port number,
+// without sign or spaces).
+func allDigits(s string) bool {
+	if len(s) == 0 || len(s) > 5 {
+		return false
+	}
+	for i := range len(s) {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -14,7 +14,7 @@ func TestBadInputs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	type edit struct{ old, new string }
+	type edit = struct{ old, new string }
 	tests := []struct {
 		name  string
 		edits []edit
@@ -23,12 +23,28 @@ func TestBadInputs(t *testing.T) {
 		line  int    // the expected line (0: don't check)
 	}{
 		// decoding
-		{"unknown top-level key", []edit{{"role: both", "role: both\ncolour: blue"}}, "", `line 5: unknown key "colour"`, 0},
-		{"unknown nested key", []edit{{"  nat: port-forward", "  nat: port-forward\n  natt: x"}}, "", `unknown key "natt" (valid keys here: public_address`, 0},
-		{"typo in capacity", []edit{{"concurrent_transfers: 16", "concurrent_transfer: 16"}}, "", `line 16: unknown key "concurrent_transfer"`, 0},
-		{"string for a number", []edit{{"concurrent_transfers: 16", "concurrent_transfers: many"}}, "", `"many" is not a whole number`, 0},
-		{"scalar for a list", []edit{{"firewalls: [nftables, iptables]", "firewalls: nftables"}}, "", `"nftables" is not a list`, 0},
+		{"unknown top-level key", []edit{{"role: both", "role: both\ncolour: blue"}}, "colour", `unknown key (fix: remove it, or use one of the keys valid here: version, protocol`, 5},
+		{"unknown nested key", []edit{{"  nat: port-forward", "  nat: port-forward\n  natt: x"}}, "server.natt", `did you mean "nat"? Valid keys in server: public_address`, 11},
+		{"typo in capacity", []edit{{"concurrent_transfers: 16", "concurrent_transfer: 16"}}, "server.capacity.concurrent_transfer", `unknown key`, 16},
+		{"string for a number", []edit{{"concurrent_transfers: 16", "concurrent_transfers: many"}}, "server.capacity.concurrent_transfers", `"many" is not a whole number`, 16},
+		{"scalar for a list", []edit{{"firewalls: [nftables, iptables]", "firewalls: nftables"}}, "firewalls", `"nftables" is not a list`, 27},
 		{"bad yaml", []edit{{"ftps:\n  mode: explicit", "ftps:\n  mode: [explicit"}}, "", "not valid YAML", 0},
+		{"duplicate key", []edit{{"  nat: port-forward", "  nat: port-forward\n  nat: none"}}, "server.nat", "is given twice (first on line 10)", 11},
+		{"list for a section", []edit{{"ftps:\n  mode: explicit", "ftps: [explicit]"}}, "ftps", "is not a section of keys", 5},
+		{"section for a value", []edit{{"role: both", "role: {a: b}"}}, "role", "is a section of keys, not text", 4},
+		{"yaml alias", []edit{{"admin_network: 10.20.0.0/24", "admin_network: &net 10.20.0.0/24\n  allowed_clients: [*net]"}}, "server.allowed_clients[0]", "is a YAML alias", 15},
+		{"yaml tag", []edit{{"users: [alice]", "users: [!!binary YWxpY2UKc3NsX2VuYWJsZT1OTw==]"}}, "server.vsftpd.users[0]", "explicit YAML tag", 19},
+		// item 9: numbers of the wrong kind name the field and the fix
+		{"infinite transfers", []edit{{"concurrent_transfers: 16", "concurrent_transfers: .inf"}}, "server.capacity.concurrent_transfers", `".inf" is not a whole number`, 16},
+		{"NaN transfers", []edit{{"concurrent_transfers: 16", "concurrent_transfers: .nan"}}, "server.capacity.concurrent_transfers", `".nan" is not a whole number`, 16},
+		{"overflowing transfers", []edit{{"concurrent_transfers: 16", "concurrent_transfers: 99999999999999999999"}}, "server.capacity.concurrent_transfers", "far too large", 16},
+		{"int64-sized port", []edit{{"mode: explicit", "mode: explicit\n  explicit_port: 9223372036854775807"}}, "ftps.explicit_port", "far too large", 7},
+		{"fractional transfers", []edit{{"concurrent_transfers: 16", "concurrent_transfers: 16.5"}}, "server.capacity.concurrent_transfers", `"16.5" is not a whole number`, 16},
+		{"whole float transfers", []edit{{"concurrent_transfers: 16", "concurrent_transfers: 16.0"}}, "server.capacity.concurrent_transfers", `"16.0" is not a whole number`, 16},
+		{"string for a boolean", []edit{{"mode: explicit", "mode: explicit\n  active_mode: maybe"}}, "ftps.active_mode", `"maybe" is not true or false`, 7},
+		{"missing version", []edit{{"version: 1\n", ""}}, "version", "is missing (fix: add version: 1", 1},
+		{"empty version", []edit{{"version: 1\n", "version:\n"}}, "version", "is empty", 3},
+		{"too many users", []edit{{"users: [alice]", "users: [" + strings.Repeat("u,", MaxListItems) + "u]"}}, "server.vsftpd.users", "has 1001 items", 19},
 		// version and role
 		{"version too new", []edit{{"version: 1", "version: 2"}}, "version", "version 2 is not supported", 3},
 		{"unknown role", []edit{{"role: both", "role: vendor"}}, "role", `"vendor" is not a valid value`, 4},
@@ -93,6 +109,68 @@ func TestBadInputs(t *testing.T) {
 		{"unknown client software", []edit{{"software: [lftp, curl, filezilla]", "software: [lftp, cyberduck]"}}, "client.software[1]", "use one of: lftp, curl, filezilla, winscp, rclone, python", 26},
 		{"duplicate client software", []edit{{"software: [lftp, curl, filezilla]", "software: [lftp, lftp]"}}, "client.software[1]", "listed twice", 26},
 		{"bad client user", []edit{{"software: [lftp, curl, filezilla]", "software: [lftp]\n  user: bob@example.com"}}, "client.user", "not a valid user name", 27},
+		// issue 16 item 1: every string that reaches a file or a command passes its field's rule
+		{"newline in cert_file", []edit{{"  vsftpd:", "  tls:\n    cert_file: \"/etc/ssl/certs/x.pem\\nssl_enable=NO\\nanonymous_enable=YES\"\n  vsftpd:"}}, "server.tls.cert_file", "a line break (U+000A)", 18},
+		{"CR in key_file", []edit{{"  vsftpd:", "  tls:\n    key_file: \"/etc/ssl/private/x.key\\rssl_enable=NO\"\n  vsftpd:"}}, "server.tls.key_file", "a line break (U+000D)", 18},
+		{"U+2028 in key_file", []edit{{"  vsftpd:", "  tls:\n    key_file: \"/etc/ssl/private/x.key\\u2028ssl_enable=NO\"\n  vsftpd:"}}, "server.tls.key_file", "a line break (U+2028)", 18},
+		{"NEL in cert_file", []edit{{"  vsftpd:", "  tls:\n    cert_file: \"/etc/ssl/x.pem\\u0085x\"\n  vsftpd:"}}, "server.tls.cert_file", "a line break (U+0085)", 18},
+		{"tab in cert_file", []edit{{"  vsftpd:", "  tls:\n    cert_file: \"/etc/ssl/x\\t.pem\"\n  vsftpd:"}}, "server.tls.cert_file", "a tab", 18},
+		{"NUL in cert_file", []edit{{"  vsftpd:", "  tls:\n    cert_file: \"/etc/ssl/x\\0.pem\"\n  vsftpd:"}}, "server.tls.cert_file", "a NUL byte", 18},
+		{"zero-width char in cert_file", []edit{{"  vsftpd:", "  tls:\n    cert_file: \"/etc/ssl/x\\u200b.pem\"\n  vsftpd:"}}, "server.tls.cert_file", "a control character (U+200B)", 18},
+		{"space in cert_file", []edit{{"  vsftpd:", "  tls:\n    cert_file: /etc/ssl/my cert.pem\n  vsftpd:"}}, "server.tls.cert_file", "whitespace", 18},
+		{"hash in key_file", []edit{{"  vsftpd:", "  tls:\n    key_file: \"/etc/ssl/x.key#x\"\n  vsftpd:"}}, "server.tls.key_file", "'#', which starts a comment", 18},
+		{"command substitution in local_root", []edit{{"users: [alice]", "users: [alice]\n    local_root: \"/srv/$(touch /tmp/pwned)\""}}, "server.vsftpd.local_root", `'$', which the shell would interpret`, 20},
+		{"backtick in local_root", []edit{{"users: [alice]", "users: [alice]\n    local_root: \"/srv/`id`\""}}, "server.vsftpd.local_root", "'`', which the shell would interpret", 20},
+		{"semicolon in local_root", []edit{{"users: [alice]", "users: [alice]\n    local_root: \"/srv/ftp;reboot\""}}, "server.vsftpd.local_root", "';', which the shell", 20},
+		{"quote in local_root", []edit{{"users: [alice]", "users: [alice]\n    local_root: \"/srv/a'b\""}}, "server.vsftpd.local_root", `'\'', which the shell`, 20},
+		{"glob in local_root", []edit{{"users: [alice]", "users: [alice]\n    local_root: \"/srv/*\""}}, "server.vsftpd.local_root", "'*', which the shell", 20},
+		{"tilde in local_root", []edit{{"users: [alice]", "users: [alice]\n    local_root: \"/srv/~x\""}}, "server.vsftpd.local_root", "'~', which the shell", 20},
+		{"percent in local_root", []edit{{"users: [alice]", "users: [alice]\n    local_root: \"/srv/%u\""}}, "server.vsftpd.local_root", "'%', which sshd expands", 20},
+		{"dot-dot in local_root", []edit{{"users: [alice]", "users: [alice]\n    local_root: /srv/../etc"}}, "server.vsftpd.local_root", `has a ".." component`, 20},
+		{"unclean local_root", []edit{{"users: [alice]", "users: [alice]\n    local_root: /srv//ftps/"}}, "server.vsftpd.local_root", "write /srv/ftps", 20},
+		{"non-ASCII local_root", []edit{{"users: [alice]", "users: [alice]\n    local_root: /srv/fté"}}, "server.vsftpd.local_root", "U+00E9", 20},
+		{"overlong local_root", []edit{{"users: [alice]", "users: [alice]\n    local_root: /" + strings.Repeat("a", MaxPathLength)}}, "server.vsftpd.local_root", "more than the 1024", 20},
+		{"newline in upload_dir", []edit{{"users: [alice]", "users: [alice]\n    upload_dir: \"up\\nwrite_enable=YES\""}}, "server.vsftpd.upload_dir", "a line break", 20},
+		{"option-like upload_dir", []edit{{"users: [alice]", "users: [alice]\n    upload_dir: -rf"}}, "server.vsftpd.upload_dir", "starts with '-'", 20},
+		{"dollar in upload_dir", []edit{{"users: [alice]", "users: [alice]\n    upload_dir: \"$HOME\""}}, "server.vsftpd.upload_dir", "'$'", 20},
+		{"newline in user", []edit{{"users: [alice]", "users: [\"alice\\nroot\"]"}}, "server.vsftpd.users[0]", "not a valid user name", 19},
+		{"upper-case client user", []edit{{"software: [lftp, curl, filezilla]", "software: [lftp]\n  user: Bob.Smith"}}, "client.user", "not a valid user name", 27},
+		{"colon in interface", []edit{{"    wan_interface: wan0\n    lan_interface: lan0\n  admin", "    wan_interface: eth0:1\n    lan_interface: lan0\n  admin"}}, "server.router.wan_interface", "not an interface name", 12},
+		{"at in interface", []edit{{"    wan_interface: wan0\n    lan_interface: lan0\n  admin", "    wan_interface: wan0\n    lan_interface: veth0@if2\n  admin"}}, "server.router.lan_interface", "not an interface name", 13},
+		{"16-byte interface", []edit{{"    wan_interface: wan0\n    lan_interface: lan0\n  admin", "    wan_interface: abcdefghijklmnop\n    lan_interface: lan0\n  admin"}}, "server.router.wan_interface", "at most 15", 12},
+		{"dotdot interface", []edit{{"lan_interface: lan0\n  lan_cidr", "lan_interface: ..\n  lan_cidr"}}, "client.router.lan_interface", "not an interface name", 24},
+		// item 2: the target failure rate is finite and bounded
+		{"NaN target", []edit{{"concurrent_transfers: 16", "concurrent_transfers: 16\n    target_failure_rate: .nan"}}, "server.capacity.target_failure_rate", `".nan" is not a finite number`, 17},
+		{"infinite target", []edit{{"concurrent_transfers: 16", "concurrent_transfers: 16\n    target_failure_rate: .inf"}}, "server.capacity.target_failure_rate", `".inf" is not a finite number`, 17},
+		{"negative infinite target", []edit{{"concurrent_transfers: 16", "concurrent_transfers: 16\n    target_failure_rate: -.inf"}}, "server.capacity.target_failure_rate", "not a finite number", 17},
+		{"tiny target", []edit{{"concurrent_transfers: 16", "concurrent_transfers: 16\n    target_failure_rate: 1e-300"}}, "server.capacity.target_failure_rate", "below 1e-12", 17},
+		{"denormal target", []edit{{"concurrent_transfers: 16", "concurrent_transfers: 16\n    target_failure_rate: 5e-324"}}, "server.capacity.target_failure_rate", "below 1e-12", 17},
+		{"zero-ish negative target", []edit{{"concurrent_transfers: 16", "concurrent_transfers: 16\n    target_failure_rate: -1e-9"}}, "server.capacity.target_failure_rate", "not a probability", 17},
+		{"target of one", []edit{{"concurrent_transfers: 16", "concurrent_transfers: 16\n    target_failure_rate: 1"}}, "server.capacity.target_failure_rate", "not a probability", 17},
+		// item 3: integers bounded
+		{"huge max_clients", []edit{{"concurrent_transfers: 16", "concurrent_transfers: 16\n    concurrent_clients: 2147483648000"}}, "server.capacity.concurrent_clients", "far too large", 17},
+		{"too many clients", []edit{{"concurrent_transfers: 16", "concurrent_transfers: 16\n    concurrent_clients: 2147483647"}}, "server.capacity.concurrent_clients", "more sessions than one vsftpd host", 17},
+		{"too many per client", []edit{{"concurrent_transfers: 16", "concurrent_transfers: 16\n    concurrent_clients: 100\n    per_client_limit: 20000"}}, "server.capacity.per_client_limit", "more sessions than one vsftpd host", 18},
+		{"huge per client", []edit{{"concurrent_transfers: 16", "concurrent_transfers: 16\n    per_client_limit: 2147483648000"}}, "server.capacity.per_client_limit", "far too large", 17},
+		// item 4: control ports, SSH and the passive range never overlap
+		{"explicit on the SSH port", []edit{{"mode: explicit", "mode: explicit\n  explicit_port: 22"}}, "ftps.explicit_port", "the same as server.ssh_port", 7},
+		{"implicit on the SSH port", []edit{{"mode: explicit", "mode: implicit\n  implicit_port: 2222"}, {"admin_network: 10.20.0.0/24", "admin_network: 10.20.0.0/24\n  ssh_port: 2222"}}, "ftps.implicit_port", "the same as server.ssh_port", 7},
+		{"SSH moved onto the control port", []edit{{"admin_network: 10.20.0.0/24", "admin_network: 10.20.0.0/24\n  ssh_port: 21"}}, "ftps.explicit_port", "the same as server.ssh_port", 5},
+		{"passive range too big for any start", []edit{{"mode: explicit", "mode: both"}, {"concurrent_transfers: 16", "concurrent_transfers: 8000"}}, "server.capacity.concurrent_transfers", "lower concurrent_transfers to 6949 or less", 16},
+		{"passive range too big at a strict target", []edit{{"concurrent_transfers: 16", "concurrent_transfers: 10000\n    target_failure_rate: 1e-12"}}, "server.capacity.concurrent_transfers", "lower concurrent_transfers to", 16},
+		// item 5: contradictions
+		{"explicit port with mode implicit", []edit{{"mode: explicit", "mode: implicit\n  explicit_port: 2121"}}, "ftps.explicit_port", "mode implicit serves no explicit FTPS", 7},
+		{"implicit port with mode explicit", []edit{{"mode: explicit", "mode: explicit\n  implicit_port: 9990"}}, "ftps.implicit_port", "mode explicit serves no implicit FTPS", 7},
+		{"nat none with another host address", []edit{{"nat: port-forward", "nat: none"}, {"  router:\n    wan_interface: wan0\n    lan_interface: lan0\n  admin", "  admin"}}, "server.host_address", "with nat none the host has the public address 198.51.100.10 itself", 9},
+		{"unspecified public address", natNone("0.0.0.0"), "server.public_address", "0.0.0.0 is an unspecified address", 8},
+		{"this-network public address", natNone("0.1.2.3"), "server.public_address", "unspecified address", 8},
+		{"multicast public address", natNone("224.0.0.251"), "server.public_address", "a multicast address", 8},
+		{"broadcast public address", natNone("255.255.255.255"), "server.public_address", "broadcast", 8},
+		{"link-local public address", natNone("169.254.1.1"), "server.public_address", "link-local", 8},
+		{"loopback public address behind NAT", []edit{{"public_address: 198.51.100.10", "public_address: 127.0.0.1"}}, "server.public_address", "private address", 8},
+		{"multicast host address", []edit{{"host_address: 10.20.0.2", "host_address: 239.1.1.1"}}, "server.host_address", "a multicast address", 9},
+		{"admin network is the public address", []edit{{"admin_network: 10.20.0.0/24", "admin_network: 198.51.100.10/32"}}, "server.admin_network", "the server's own address", 14},
+		{"admin network is the host address", []edit{{"admin_network: 10.20.0.0/24", "admin_network: 10.20.0.2/32"}}, "server.admin_network", "the server's own address", 14},
 		// firewalls
 		{"unknown firewall", []edit{{"firewalls: [nftables, iptables]", "firewalls: [nftables, pf]"}}, "firewalls[1]", "use one of: nftables, iptables, ufw, firewalld, aws", 27},
 		{"duplicate firewall", []edit{{"firewalls: [nftables, iptables]", "firewalls: [nftables, nftables]"}}, "firewalls[1]", "listed twice", 27},
@@ -148,6 +226,17 @@ func TestBadInputs(t *testing.T) {
 				t.Errorf("%s: line %d, want %d", tt.field, found.Line, tt.line)
 			}
 		})
+	}
+}
+
+// natNone edits the classic answers to nat none with public address addr
+// (and no host address, so that it defaults to addr).
+func natNone(addr string) []struct{ old, new string } {
+	return []struct{ old, new string }{
+		{"nat: port-forward", "nat: none"},
+		{"  router:\n    wan_interface: wan0\n    lan_interface: lan0\n  admin", "  admin"},
+		{"  host_address: 10.20.0.2\n", ""},
+		{"public_address: 198.51.100.10", "public_address: " + addr},
 	}
 }
 

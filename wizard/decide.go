@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"fmt"
+	"net/netip"
 	"strconv"
 	"strings"
 
@@ -127,7 +128,7 @@ func (d *decider) server() {
 	if len(sp.Users) > 0 {
 		sp.UserListPath = fl.UserListPath
 	}
-	sp.Sizing = SizePassive(s.Capacity.Transfers, s.Capacity.TargetFailureRate)
+	sp.Sizing = SizePassive(SizedTransfers(a.FTPS.Mode, s.Capacity.Transfers), s.Capacity.TargetFailureRate)
 	sp.Passive = PortRange{First: s.PassiveStart, Last: s.PassiveStart + sp.Sizing.Ports - 1}
 	d.p.Server = sp
 
@@ -138,6 +139,7 @@ func (d *decider) server() {
 			"silent failure). Check what your binary knows with: strings \"$(command -v vsftpd)\" | grep '^ssl_'.",
 			fl.Description))
 
+	d.warnLoopback("server.public_address", s.PublicAddress)
 	d.decideListen()
 	d.decidePasvAddress()
 	d.decidePassive()
@@ -191,8 +193,23 @@ func (d *decider) decideMode() {
 				"implicit FTPS on port %d for clients or networks that need TLS from the first byte. "+
 				"vsftpd's implicit_ssl applies to a whole process, so this takes two vsftpd instances "+
 				"with two configs; ftpswiz writes a systemd unit for the second one. Both share one "+
-				"passive range, sized for the transfers of both together.", f.ExplicitPort, f.ImplicitPort))
+				"passive range, sized for the transfers of both together: each instance has its own "+
+				"limits, so the range is sized for what both admit at once (see Sessions at once).", f.ExplicitPort, f.ImplicitPort))
 	}
+}
+
+// warnLoopback warns when the address clients dial is a loopback address:
+// only a client on the server itself can reach it, which suits a test on one
+// machine and nothing else.
+func (d *decider) warnLoopback(field, addr string) {
+	if a, err := netip.ParseAddr(addr); err != nil || !a.IsLoopback() {
+		return
+	}
+	d.warn("address.loopback", "Loopback address", addr,
+		fmt.Sprintf("%s is %s, a loopback address: only a client on the same machine can reach it, so "+
+			"this plan suits a test on one machine and nothing else. For real clients, set %s to the "+
+			"address or DNS name they dial (with NAT, the router's public address) and regenerate.",
+			field, addr, field))
 }
 
 func (d *decider) decideListen() {
@@ -251,16 +268,34 @@ func (d *decider) decidePassive() {
 func (d *decider) decideLimits() {
 	c := d.a.Server.Capacity
 	r := d.p.Server.Sizing.Ports
+	sized := d.p.Server.Sizing.Transfers
+	n := d.a.FTPS.Mode.Instances()
+	admitted := n * c.Clients // sessions the limits admit at once, over every instance
 	why := fmt.Sprintf("max_clients=%d caps the sessions vsftpd serves at once. A session moves one file at "+
 		"a time, so this also caps the transfers that can hold a passive port at once.", c.Clients)
-	if c.Clients == c.Transfers {
-		why += fmt.Sprintf(" It equals the %d transfers the range was sized for, so the failure rate above "+
-			"is the worst case.", c.Transfers)
+	if n > 1 {
+		// Mode both: two instances, each with its own limit, one shared range.
+		why = fmt.Sprintf("max_clients=%d caps the sessions each of the %d vsftpd instances serves at once, and "+
+			"each instance counts only its own, so together they admit %d sessions at once. A session moves "+
+			"one file at a time, so %d is also the most transfers that can hold a port of the shared passive "+
+			"range at once. ftpswiz therefore sizes the range for %d x %d (concurrent_transfers per instance) = %d "+
+			"transfers rather than splitting "+
+			"the limit between the instances: a split would turn clients away from one mode while the other "+
+			"is idle, and extra passive ports cost only firewall entries.", c.Clients, n, admitted, admitted,
+			n, c.Transfers, sized)
+	}
+	if admitted == sized {
+		it := "It equals"
+		if n > 1 {
+			it = fmt.Sprintf("The %d sessions both instances admit equal", admitted)
+		}
+		why += fmt.Sprintf(" %s the %d transfers the range was sized for, so the failure rate above "+
+			"is the worst case.", it, sized)
 	} else {
 		why += fmt.Sprintf(" The range was sized for %d transfers at once; if all %d sessions transferred at "+
 			"the same time, a PASV would fail with probability (%d/%d)^%d = %s (\"500 OOPS: vsf_sysutil_bind\"). "+
-			"Raise concurrent_transfers to %d if that can happen.", c.Transfers, c.Clients, c.Clients, r,
-			BindAttempts, FormatProbability(FailureProbability(c.Clients, r)), c.Clients)
+			"Raise concurrent_transfers to %d if that can happen.", sized, admitted, admitted, r,
+			BindAttempts, FormatProbability(FailureProbability(admitted, r)), c.Clients)
 	}
 	why += " A client turned away gets \"421 There are too many connected users\" and can retry."
 	d.decide("vsftpd.max_clients", "Sessions at once", strconv.Itoa(c.Clients), why)
@@ -493,6 +528,9 @@ func (d *decider) options(in Instance, fl flavourInfo) []Option {
 func (d *decider) client() {
 	a := d.a
 	c := a.Client
+	if a.Server == nil {
+		d.warnLoopback("client.server_address", c.ServerAddress)
+	}
 	cp := &ClientPlan{
 		NAT:        c.NAT,
 		Router:     c.Router,
@@ -841,7 +879,7 @@ func (d *decider) pitfalls() {
 			"An option the installed vsftpd build does not know (TLS option names differ between builds), spaces around `=`, or listen and listen_ipv6 both YES.",
 			"Generate for the right build (vsftpd.flavour), and test with `vsftpd CONFIG` in the foreground before restarting the service.")
 		add("Every PASV now and then fails with \"500 OOPS: vsf_sysutil_bind\"; lftp shows \"An unexpected TLS packet was received\", curl \"(56) wrong version number\".",
-			fmt.Sprintf("More transfers at once than the passive range was sized for (%d transfers, %d ports): vsftpd found no free port in %d tries.", s.Capacity.Transfers, d.p.Server.Sizing.Ports, BindAttempts),
+			fmt.Sprintf("More transfers at once than the passive range was sized for (%d transfers, %d ports): vsftpd found no free port in %d tries.", d.p.Server.Sizing.Transfers, d.p.Server.Sizing.Ports, BindAttempts),
 			"Regenerate with the real concurrency, or lower max_clients.")
 		add("\"500 OOPS: vsftpd: refusing to run with writable root inside chroot()\" right after login.",
 			"The user's chroot root is writable by the user.",

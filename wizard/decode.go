@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"reflect"
 	"regexp"
 	"strconv"
@@ -14,24 +15,343 @@ import (
 )
 
 // DecodeAnswers reads an answers file strictly: YAML syntax errors, unknown
-// keys and values of the wrong type are errors naming the line. It does not
-// validate values; Decide does, and AnnotateLines adds this file's line
-// numbers to its errors.
+// keys, duplicate keys, values of the wrong type or out of range for their
+// type, and a missing version are errors naming the field and the line. It
+// does not validate values; Decide does, and AnnotateLines adds this file's
+// line numbers to its errors. Its work is linear in the size of data, which
+// may be at most MaxAnswersSize bytes.
 func DecodeAnswers(data []byte) (Answers, error) {
 	var a Answers
+	if len(data) > MaxAnswersSize {
+		return a, fmt.Errorf("the answers file is %d bytes, more than the %d ftpswiz reads: an answers file is a few dozen lines (see the README)", len(data), MaxAnswersSize)
+	}
 	if len(bytes.TrimSpace(data)) == 0 {
-		return a, errors.New("the answers file is empty: start from the example in the README (it needs at least version, role and ftps)")
+		return a, errEmptyAnswers
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&a); err != nil {
-		return Answers{}, explainYAMLError(err)
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return a, errEmptyAnswers // only comments
+		}
+		return a, explainSyntaxError(data, err)
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err != io.EOF {
 		return Answers{}, errors.New("the answers file holds more than one YAML document: keep only one")
 	}
+	if len(doc.Content) == 0 {
+		return a, errEmptyAnswers
+	}
+	root := doc.Content[0]
+	switch {
+	case root.Kind == yaml.ScalarNode && root.ShortTag() == "!!null":
+		return a, errEmptyAnswers
+	case root.Kind != yaml.MappingNode:
+		return a, fmt.Errorf("line %d: the answers file must be a mapping of keys (version: 1, role: ..., ftps: ..., server: ...), but it is %s: start from the example in the README",
+			root.Line, describeNode(root))
+	}
+	w := &schemaWalker{}
+	w.walk(root, reflect.TypeOf(a), "")
+	w.requireVersion(root)
+	if len(w.errs) > 0 {
+		return Answers{}, &ValidationError{Fields: w.errs, More: w.more}
+	}
+	// Every key is known and unique and every value has its type: the
+	// decoder only fills in the struct (KnownFields as a second check).
+	strict := yaml.NewDecoder(bytes.NewReader(data))
+	strict.KnownFields(true)
+	if err := strict.Decode(&a); err != nil {
+		return Answers{}, explainYAMLError(err)
+	}
 	return a, nil
+}
+
+// errEmptyAnswers says how to start an answers file.
+var errEmptyAnswers = errors.New("the answers file is empty (nothing but blank lines or comments): " +
+	"ftpswiz generate needs at least version: 1, role, and for role server or both a server: section with " +
+	"public_address and capacity.concurrent_transfers; start from the example in the README, or run ftpswiz " +
+	"without arguments and let the wizard write one")
+
+// explainSyntaxError turns a YAML syntax error into one that names the
+// likely cause: a tab in the indentation is the most common.
+func explainSyntaxError(data []byte, err error) error {
+	for i, line := range strings.Split(string(data), "\n") {
+		indent := line[:len(line)-len(strings.TrimLeft(line, " \t"))]
+		if strings.Contains(indent, "\t") && strings.TrimSpace(line) != "" {
+			return fmt.Errorf("the answers file is not valid YAML: line %d: tab characters cannot indent YAML; use spaces (%w)", i+1, err)
+		}
+	}
+	return fmt.Errorf("the answers file is not valid YAML: %w", err)
+}
+
+// describeNode says in words what kind of YAML value n is.
+func describeNode(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.MappingNode:
+		return "a section of keys"
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	return fmt.Sprintf("the single value %q", clip(n.Value))
+}
+
+// maxDecodeErrors is how many problems a decode error lists; the rest are
+// counted.
+const maxDecodeErrors = 20
+
+// schemaWalker checks a YAML node tree against the Answers struct before it
+// is decoded, in one pass with maps (yaml.v3's own duplicate-key check is
+// quadratic in the keys of a mapping), giving each problem its field path.
+type schemaWalker struct {
+	errs []*FieldError
+	more int
+}
+
+func (w *schemaWalker) add(field string, line int, fix, format string, args ...any) {
+	if len(w.errs) >= maxDecodeErrors {
+		w.more++
+		return
+	}
+	w.errs = append(w.errs, &FieldError{Field: field, Line: line, Problem: fmt.Sprintf(format, args...), Fix: fix})
+}
+
+func fieldName(path string) string {
+	if path == "" {
+		return "the answers file"
+	}
+	return path
+}
+
+// walk checks node n against Go type t at field path.
+func (w *schemaWalker) walk(n *yaml.Node, t reflect.Type, path string) {
+	field := fieldName(path)
+	switch {
+	case n.Kind == yaml.AliasNode:
+		w.add(field, n.Line, "write the value out instead of *"+clip(n.Value),
+			"is a YAML alias: answers files do not use anchors and aliases")
+		return
+	case n.Style&yaml.TaggedStyle != 0:
+		w.add(field, n.Line, "remove the tag "+clip(n.Tag), "has an explicit YAML tag: answers files hold plain values")
+		return
+	case n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null":
+		return // empty: the default
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		w.mapping(n, t, path)
+	case reflect.Slice:
+		w.list(n, t, path)
+	case reflect.String:
+		switch {
+		case n.Kind != yaml.ScalarNode:
+			w.add(field, n.Line, "give a single value", "is %s, not text", describeNode(n))
+		case len(n.Value) > MaxValueLength:
+			w.add(field, n.Line, "give a shorter value", "is %d bytes long, more than the %d ftpswiz accepts", len(n.Value), MaxValueLength)
+		}
+	case reflect.Int:
+		w.integer(n, field)
+	case reflect.Float64:
+		w.float(n, field)
+	case reflect.Bool:
+		var b bool
+		if n.Kind != yaml.ScalarNode || n.Decode(&b) != nil {
+			w.add(field, n.Line, "write true or false", "%s is not true or false", quoteNode(n))
+		}
+	default:
+		w.add(field, n.Line, "", "has a type the answers file does not support (a bug)")
+	}
+}
+
+func quoteNode(n *yaml.Node) string {
+	if n.Kind == yaml.ScalarNode {
+		return strconv.Quote(clip(n.Value))
+	}
+	return describeNode(n)
+}
+
+// wholeRE is a whole number as YAML writes one.
+var wholeRE = regexp.MustCompile(`^[-+]?[0-9][0-9_]*$`)
+
+// maxAnswerInt bounds every whole number in an answers file: each one (a
+// port, a count) is far smaller, and the bound is the same on every
+// platform.
+const maxAnswerInt = math.MaxInt32
+
+func (w *schemaWalker) integer(n *yaml.Node, field string) {
+	const fix = "write a whole number, e.g. 16"
+	if n.Kind != yaml.ScalarNode {
+		w.add(field, n.Line, fix, "is %s, not a whole number", describeNode(n))
+		return
+	}
+	switch n.ShortTag() {
+	case "!!int":
+	case "!!float":
+		var f float64
+		if wholeRE.MatchString(n.Value) {
+			// yaml.v3 reads a whole number too large for int64 as a float.
+			w.add(field, n.Line, fix+" in the range the field allows (see the README)",
+				"%q is far too large for this field", clip(n.Value))
+			return
+		}
+		if n.Decode(&f) == nil && (math.IsNaN(f) || math.IsInf(f, 0)) {
+			w.add(field, n.Line, fix, "%q is not a whole number (YAML reads it as a non-finite float)", clip(n.Value))
+			return
+		}
+		w.add(field, n.Line, fix+" (no fraction: ftpswiz does not round)", "%q is not a whole number", clip(n.Value))
+		return
+	default:
+		w.add(field, n.Line, fix, "%q is not a whole number", clip(n.Value))
+		return
+	}
+	var i int64
+	if err := n.Decode(&i); err != nil || i > maxAnswerInt || i < -maxAnswerInt {
+		w.add(field, n.Line, fix+" in the range the field allows (see the README)",
+			"%q is far too large for this field", clip(n.Value))
+	}
+}
+
+func (w *schemaWalker) float(n *yaml.Node, field string) {
+	const fix = "write a number such as 1.0e-6"
+	if n.Kind != yaml.ScalarNode {
+		w.add(field, n.Line, fix, "is %s, not a number", describeNode(n))
+		return
+	}
+	var f float64
+	if tag := n.ShortTag(); (tag != "!!float" && tag != "!!int") || n.Decode(&f) != nil {
+		w.add(field, n.Line, fix, "%q is not a number", clip(n.Value))
+		return
+	}
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		w.add(field, n.Line, fix, "%q is not a finite number", clip(n.Value))
+	}
+}
+
+func (w *schemaWalker) list(n *yaml.Node, t reflect.Type, path string) {
+	field := fieldName(path)
+	if n.Kind != yaml.SequenceNode {
+		w.add(field, n.Line, "write a list, e.g. [a, b] (one item: [a])", "%s is not a list", quoteNode(n))
+		return
+	}
+	if len(n.Content) > MaxListItems {
+		w.add(field, n.Line, fmt.Sprintf("list at most %d items", MaxListItems), "has %d items", len(n.Content))
+		return
+	}
+	for i, item := range n.Content {
+		w.walk(item, t.Elem(), path+"["+strconv.Itoa(i)+"]")
+	}
+}
+
+// structKeys lists the YAML keys of struct type t with their field types,
+// in schema order.
+func structKeys(t reflect.Type) (keys []string, types map[string]reflect.Type) {
+	types = map[string]reflect.Type{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag := strings.Split(f.Tag.Get("yaml"), ",")[0]
+		if tag == "" || tag == "-" || !f.IsExported() {
+			continue
+		}
+		keys = append(keys, tag)
+		types[tag] = f.Type
+	}
+	return keys, types
+}
+
+func (w *schemaWalker) mapping(n *yaml.Node, t reflect.Type, path string) {
+	field := fieldName(path)
+	if n.Kind != yaml.MappingNode {
+		w.add(field, n.Line, "write it as a section of keys, each on its own indented line", "%s is not a section of keys", quoteNode(n))
+		return
+	}
+	keys, types := structKeys(t)
+	valid := strings.Join(keys, ", ")
+	where := "here"
+	if path != "" {
+		where = "in " + path
+	}
+	seen := make(map[string]int, len(keys))
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, val := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode || k.Style&yaml.TaggedStyle != 0 {
+			w.add(field, k.Line, "use plain key names: "+valid, "has a key that is %s, not a name", describeNode(k))
+			continue
+		}
+		sub := k.Value
+		if path != "" {
+			sub = path + "." + k.Value
+		}
+		if first, dup := seen[k.Value]; dup {
+			w.add(clip(sub), k.Line, "keep one of them", "is given twice (first on line %d)", first)
+			continue
+		}
+		seen[k.Value] = k.Line
+		ft, ok := types[k.Value]
+		if !ok {
+			fix := "remove it, or use one of the keys valid " + where + ": " + valid
+			if near := nearestKey(k.Value, keys); near != "" {
+				fix = fmt.Sprintf("did you mean %q? Valid keys %s: %s", near, where, valid)
+			}
+			w.add(clip(sub), k.Line, fix, "unknown key")
+			continue
+		}
+		w.walk(val, ft, sub)
+	}
+}
+
+// requireVersion checks that the root mapping gives version: the README
+// says it is required, so a file without it is not silently read as the
+// current schema.
+func (w *schemaWalker) requireVersion(root *yaml.Node) {
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value == "version" {
+			if v := root.Content[i+1]; v.Kind == yaml.ScalarNode && v.ShortTag() == "!!null" {
+				w.add("version", v.Line, fmt.Sprintf("set version: %d", SchemaVersion), "is empty")
+			}
+			return
+		}
+	}
+	w.add("version", 1, fmt.Sprintf("add version: %d as the first line (the schema version this file is written for)", SchemaVersion), "is missing")
+}
+
+// nearestKey returns the key within edit distance 2 of k, if there is one.
+func nearestKey(k string, keys []string) string {
+	if len(k) > 64 {
+		return ""
+	}
+	best, bestD := "", 3
+	for _, c := range keys {
+		if d := editDistance(k, c); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance of two short strings.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 var (

@@ -33,16 +33,22 @@ func (e *FieldError) Error() string {
 // ValidationError is every invalid answer found at once, in field order.
 type ValidationError struct {
 	Fields []*FieldError
+	// More counts the problems found beyond Fields (the list is capped so
+	// that a file of errors gives a message of bounded size).
+	More int
 }
 
 func (e *ValidationError) Error() string {
-	lines := make([]string, 0, len(e.Fields)+1)
-	if len(e.Fields) == 1 {
+	lines := make([]string, 0, len(e.Fields)+2)
+	if len(e.Fields) == 1 && e.More == 0 {
 		return "invalid answers: " + e.Fields[0].Error()
 	}
-	lines = append(lines, fmt.Sprintf("invalid answers (%d problems):", len(e.Fields)))
+	lines = append(lines, fmt.Sprintf("invalid answers (%d problems):", len(e.Fields)+e.More))
 	for _, f := range e.Fields {
 		lines = append(lines, "  - "+f.Error())
+	}
+	if e.More > 0 {
+		lines = append(lines, fmt.Sprintf("  - ... and %d more", e.More))
 	}
 	return strings.Join(lines, "\n")
 }

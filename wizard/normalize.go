@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"net/netip"
 	"slices"
 
 	"github.com/ftpswiz/ftpswiz/vsftpd"
@@ -94,7 +95,7 @@ func normalizeServerNetwork(s *Server) {
 	if s.NAT == "" {
 		s.NAT = NATNone
 	}
-	if s.HostAddress == "" && s.NAT == NATNone && isIPv4(s.PublicAddress) {
+	if s.HostAddress == "" && s.NAT == NATNone && isIPv4(s.PublicAddress) && unusableAddress(netip.MustParseAddr(s.PublicAddress)) == "" {
 		s.HostAddress = s.PublicAddress
 	}
 	if s.Router != nil {
@@ -120,10 +121,10 @@ func normalizeServerFTPS(s *Server) {
 	}
 	c := &s.Capacity
 	// Copy only sensible values, so one wrong number is reported once.
-	if c.Clients == 0 && c.Transfers > 0 {
+	if c.Clients == 0 && c.Transfers > 0 && c.Transfers <= MaxTransfers {
 		c.Clients = c.Transfers
 	}
-	if c.PerClient == 0 && c.Clients > 0 {
+	if c.PerClient == 0 && c.Clients > 0 && c.Clients <= MaxClients {
 		c.PerClient = c.Clients
 	}
 	if c.TargetFailureRate == 0 {
@@ -186,9 +187,9 @@ func normalizeClient(c *Client, a Answers) {
 	if c.User == "" {
 		c.User = DefaultClientUser
 		switch {
-		case a.Protocol == ProtocolSFTP && a.SFTP != nil && len(a.SFTP.Users) > 0 && usernameRE.MatchString(a.SFTP.Users[0]):
+		case a.Protocol == ProtocolSFTP && a.SFTP != nil && len(a.SFTP.Users) > 0 && ValidUserName(a.SFTP.Users[0]):
 			c.User = a.SFTP.Users[0]
-		case a.Protocol != ProtocolSFTP && a.Server != nil && len(a.Server.Vsftpd.Users) > 0 && usernameRE.MatchString(a.Server.Vsftpd.Users[0]):
+		case a.Protocol != ProtocolSFTP && a.Server != nil && len(a.Server.Vsftpd.Users) > 0 && ValidUserName(a.Server.Vsftpd.Users[0]):
 			c.User = a.Server.Vsftpd.Users[0]
 		}
 	}

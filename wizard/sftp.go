@@ -15,6 +15,7 @@ const SFTPDropInPath = "/etc/ssh/sshd_config.d/ftpswiz-sftp.conf"
 func (d *decider) sftpServer() {
 	s := d.a.Server
 	x := d.a.SFTP
+	d.warnLoopback("server.public_address", s.PublicAddress)
 	d.p.Server = &ServerPlan{
 		PublicAddress:  s.PublicAddress,
 		PublicIsIP:     isIPv4(s.PublicAddress),

@@ -2,10 +2,9 @@ package wizard
 
 import (
 	"fmt"
+	"math"
 	"net/netip"
-	"path"
 	"reflect"
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -28,6 +27,16 @@ type validator struct {
 
 func (v *validator) add(field, fix, format string, args ...any) {
 	v.errs = append(v.errs, &FieldError{Field: field, Problem: fmt.Sprintf(format, args...), Fix: fix})
+}
+
+// listLength refuses a list longer than MaxListItems (the decoder does too;
+// answers built in code reach only this check).
+func (v *validator) listLength(field string, n int) bool {
+	if n > MaxListItems {
+		v.add(field, fmt.Sprintf("list at most %d items", MaxListItems), "has %d items, more than %d", n, MaxListItems)
+		return false
+	}
+	return true
 }
 
 func (v *validator) enum(field string, got string, valid []string) bool {
@@ -94,6 +103,9 @@ func (v *validator) answers(a Answers) {
 	if a.Client != nil {
 		v.client(a.Client, a.Role, a.FTPS)
 	}
+	if !v.listLength("firewalls", len(a.Firewalls)) {
+		a.Firewalls = nil
+	}
 	for i, f := range a.Firewalls {
 		field := fmt.Sprintf("firewalls[%d]", i)
 		if v.enum(field, string(f), strs(Firewalls())) && slices.Index(a.Firewalls, f) < i {
@@ -121,7 +133,38 @@ func (v *validator) ftps(f FTPS) {
 		v.add("ftps.explicit_port", "use 21 for explicit FTPS (AUTH TLS)",
 			"is 990, but clients dialling 990 start TLS at once (implicit) while explicit FTPS expects a plain-text greeting first")
 	}
+	// A port given for a mode that is not served would be silently ignored.
+	if !f.Mode.Explicit() && f.ExplicitPort != DefaultExplicitPort {
+		v.add("ftps.explicit_port", "remove explicit_port, or set mode: both to serve explicit FTPS on it as well",
+			"is %d, but mode %s serves no explicit FTPS: the port would be ignored", f.ExplicitPort, f.Mode)
+	}
+	if !f.Mode.Implicit() && f.ImplicitPort != DefaultImplicitPort {
+		v.add("ftps.implicit_port", "remove implicit_port, or set mode: both to serve implicit FTPS on it as well",
+			"is %d, but mode %s serves no implicit FTPS: the port would be ignored", f.ImplicitPort, f.Mode)
+	}
 }
+
+// controlPortsVsSSH refuses an FTPS control port on the SSH port: the host
+// firewall opens control ports to allowed_clients (anywhere by default), so
+// SSH would be opened to them too, bypassing admin_network.
+func (v *validator) controlPortsVsSSH(f FTPS, sshPort int) {
+	for _, x := range []struct {
+		field string
+		port  int
+		used  bool
+		def   int
+	}{
+		{"ftps.explicit_port", f.ExplicitPort, f.Mode.Explicit(), DefaultExplicitPort},
+		{"ftps.implicit_port", f.ImplicitPort, f.Mode.Implicit(), DefaultImplicitPort},
+	} {
+		if x.used && x.port == sshPort {
+			v.add(x.field, fmt.Sprintf("use %d (or another free port), or move SSH with server.ssh_port", x.def),
+				"is %d, the same as server.ssh_port: vsftpd and sshd cannot share a port, and the firewall would open SSH to allowed_clients instead of only admin_network", x.port)
+		}
+	}
+}
+
+func modeKnown(m Mode) bool { return slices.Contains(Modes(), m) }
 
 func (v *validator) port(field string, p int) bool {
 	if p < 1 || p > 65535 {
@@ -131,14 +174,28 @@ func (v *validator) port(field string, p int) bool {
 	return true
 }
 
-var (
-	ifnameRE   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$`)
-	usernameRE = regexp.MustCompile(`^[a-z_][a-z0-9_-]{0,31}$`)
-)
-
 func isIPv4(s string) bool {
 	a, err := netip.ParseAddr(s)
 	return err == nil && a.Is4()
+}
+
+// unusableAddress says why a is no address to dial or to serve on, or ""
+// when it is one: unspecified (0.0.0.0/8, "this network"), link-local,
+// multicast, the reserved 240.0.0.0/4 and the broadcast address. Private
+// addresses are usable (a LAN server); loopback is usable on one machine
+// only (a test set-up) and gets a warning (see Decide).
+func unusableAddress(a netip.Addr) string {
+	switch {
+	case netip.MustParsePrefix("0.0.0.0/8").Contains(a):
+		return "an unspecified address (0.0.0.0/8 means \"this host\" and is never a destination)"
+	case a.IsLinkLocalUnicast():
+		return "a link-local address (169.254.0.0/16): it is not routed, and changes when the link does"
+	case a.IsMulticast():
+		return "a multicast address: TCP cannot connect to it"
+	case netip.MustParsePrefix("240.0.0.0/4").Contains(a):
+		return "a reserved or broadcast address: TCP cannot connect to it"
+	}
+	return ""
 }
 
 // checkAddress validates an "IPv4 or DNS name" answer; it returns the parsed
@@ -154,11 +211,16 @@ func (v *validator) address(field, s, what string) (netip.Addr, bool) {
 				"%s is an IPv6 address", s)
 			return netip.Addr{}, false
 		}
+		if why := unusableAddress(a); why != "" {
+			v.add(field, "give "+what+": the IPv4 address or DNS name clients on the network really dial, e.g. 198.51.100.10",
+				"%s is %s", s, why)
+			return netip.Addr{}, false
+		}
 		return a, true
 	}
 	if !IsHostname(s) {
 		v.add(field, "give an IPv4 address like 198.51.100.10 or a DNS name like ftp.example.com (no scheme, port or path)",
-			"%q is neither an IPv4 address nor a DNS name", s)
+			"%q is neither an IPv4 address nor a DNS name", clip(s))
 	}
 	return netip.Addr{}, false
 }
@@ -170,7 +232,12 @@ func (v *validator) ipv4(field, s, what string) (netip.Addr, bool) {
 		return netip.Addr{}, false
 	}
 	if err != nil || !a.Is4() {
-		v.add(field, "give "+what+" as a numeric IPv4 address like 10.20.0.2", "%q is not an IPv4 address", s)
+		v.add(field, "give "+what+" as a numeric IPv4 address like 10.20.0.2", "%q is not an IPv4 address", clip(s))
+		return netip.Addr{}, false
+	}
+	if why := unusableAddress(a); why != "" {
+		v.add(field, "give "+what+" as the address of its network interface (ip -4 addr lists it), e.g. 10.20.0.2",
+			"%s is %s", s, why)
 		return netip.Addr{}, false
 	}
 	return a, true
@@ -183,7 +250,7 @@ func (v *validator) cidr(field, s string) bool {
 			v.add(field, fmt.Sprintf("write a single address as %s/32", s), "%q has no prefix length", s)
 			return false
 		}
-		v.add(field, "give an IPv4 network in CIDR form, like 192.0.2.0/24 (0.0.0.0/0 for anywhere)", "%q is not an IPv4 CIDR", s)
+		v.add(field, "give an IPv4 network in CIDR form, like 192.0.2.0/24 (0.0.0.0/0 for anywhere)", "%q is not an IPv4 CIDR", clip(s))
 		return false
 	}
 	if p.Masked() != p {
@@ -208,8 +275,9 @@ func (v *validator) ifname(field, s, what string) bool {
 		v.add(field, "give "+what+", e.g. eth0 (ip -br link on the router lists them)", "is missing")
 		return false
 	}
-	if !ifnameRE.MatchString(s) {
-		v.add(field, "give a Linux interface name of at most 15 characters, e.g. eth0 or enp1s0", "%q is not an interface name", s)
+	if !ValidInterfaceName(s) {
+		v.add(field, "give a Linux interface name of at most 15 characters (letters, digits, '_', '.' and '-'), e.g. eth0 or enp1s0",
+			"%q is not an interface name", clip(s))
 		return false
 	}
 	return true
@@ -237,7 +305,11 @@ func (v *validator) server(s *Server, f FTPS) {
 				"is the same as public_address (%s), but with nat %s the host's own address differs from the public one", s.HostAddress, s.NAT)
 		}
 	} else if s.HostAddress != "" {
-		v.ipv4("server.host_address", s.HostAddress, "the vsftpd host's own address")
+		if host, ok := v.ipv4("server.host_address", s.HostAddress, "the vsftpd host's own address"); ok && natOK && pubIsIP && host != pub {
+			v.add("server.host_address",
+				fmt.Sprintf("remove host_address (with nat none it is public_address), or set nat to the kind of NAT that maps %s to %s (one-to-one or port-forward)", s.PublicAddress, s.HostAddress),
+				"is %s, but with nat none the host has the public address %s itself", s.HostAddress, s.PublicAddress)
+		}
 	}
 	if natOK {
 		switch {
@@ -252,10 +324,16 @@ func (v *validator) server(s *Server, f FTPS) {
 	if s.Router != nil {
 		v.router("server.router", s.Router)
 	}
-	for i, c := range s.AllowedClients {
+	allowed := s.AllowedClients
+	if !v.listLength("server.allowed_clients", len(allowed)) {
+		allowed = nil
+	}
+	for i, c := range allowed {
 		v.cidr(fmt.Sprintf("server.allowed_clients[%d]", i), c)
 	}
-	v.cidr("server.admin_network", s.AdminNetwork)
+	if v.cidr("server.admin_network", s.AdminNetwork) {
+		v.adminNetwork(s, pub, pubIsIP)
+	}
 	sshOK := v.port("server.ssh_port", s.SSHPort)
 	if v.sftp {
 		for _, x := range []struct {
@@ -274,10 +352,29 @@ func (v *validator) server(s *Server, f FTPS) {
 		}
 		return
 	}
+	if sshOK && modeKnown(f.Mode) {
+		v.controlPortsVsSSH(f, s.SSHPort)
+	}
 	v.capacity(&s.Capacity)
 	v.passive(s, f, sshOK)
 	v.tls(&s.TLS, s.Vsftpd.Flavour)
 	v.vsftpd(&s.Vsftpd)
+}
+
+// adminNetwork refuses an admin network that is only the server itself:
+// SSH would be open to no administrator (the host firewall allows SSH from
+// admin_network alone), which locks the admin out.
+func (v *validator) adminNetwork(s *Server, pub netip.Addr, pubIsIP bool) {
+	p := netip.MustParsePrefix(s.AdminNetwork)
+	if p.Bits() != 32 {
+		return
+	}
+	host, _ := netip.ParseAddr(s.HostAddress)
+	if (pubIsIP && p.Addr() == pub) || (host.IsValid() && p.Addr() == host) {
+		v.add("server.admin_network",
+			"give the network your administrators connect from, e.g. your office's 203.0.113.0/24 or the server's LAN 10.20.0.0/24 (0.0.0.0/0 for anywhere)",
+			"is %s, the server's own address: SSH would be allowed only from the server itself and every administrator would be locked out", s.AdminNetwork)
+	}
 }
 
 func (v *validator) capacity(c *Capacity) {
@@ -293,7 +390,11 @@ func (v *validator) capacity(c *Capacity) {
 	switch {
 	case c.Clients < 0:
 		v.add("server.capacity.concurrent_clients", "give a positive number, or leave it out to use concurrent_transfers", "must not be negative (got %d)", c.Clients)
-	case c.Transfers >= 1 && c.Clients < c.Transfers:
+	case c.Clients > MaxClients:
+		v.add("server.capacity.concurrent_clients",
+			fmt.Sprintf("give at most %d (vsftpd runs two processes per session); spread more over several servers", MaxClients),
+			"%d is more sessions than one vsftpd host can serve (vsftpd would wrap a number this large to another limit, or to none)", c.Clients)
+	case c.Transfers >= 1 && c.Transfers <= MaxTransfers && c.Clients < c.Transfers:
 		v.add("server.capacity.concurrent_clients",
 			fmt.Sprintf("raise concurrent_clients to at least %d, or leave it out", c.Transfers),
 			"is %d, fewer than concurrent_transfers (%d): every transfer needs its own session", c.Clients, c.Transfers)
@@ -301,15 +402,33 @@ func (v *validator) capacity(c *Capacity) {
 	switch {
 	case c.PerClient < 0:
 		v.add("server.capacity.per_client_limit", "give a positive number, or leave it out", "must not be negative (got %d)", c.PerClient)
+	case c.PerClient > MaxClients:
+		v.add("server.capacity.per_client_limit", fmt.Sprintf("give at most concurrent_clients (and never more than %d), or leave it out", MaxClients),
+			"%d is more sessions than one vsftpd host can serve", c.PerClient)
 	case c.Clients >= 1 && c.PerClient > c.Clients:
 		v.add("server.capacity.per_client_limit",
 			fmt.Sprintf("lower it to at most concurrent_clients (%d)", c.Clients),
 			"is %d, more than concurrent_clients (%d)", c.PerClient, c.Clients)
 	}
-	if c.TargetFailureRate <= 0 || c.TargetFailureRate >= 0.5 {
-		v.add("server.capacity.target_failure_rate", "give a small probability such as 1.0e-6 (one PASV in a million may fail at full load)",
-			"%g is not a probability between 0 and 0.5", c.TargetFailureRate)
+	const fix = "give a small probability such as 1.0e-6 (one PASV in a million may fail at full load)"
+	switch r := c.TargetFailureRate; {
+	case math.IsNaN(r) || math.IsInf(r, 0):
+		v.add("server.capacity.target_failure_rate", fix, "%g is not a finite number", r)
+	case r <= 0 || r >= 0.5:
+		v.add("server.capacity.target_failure_rate", fix, "%g is not a probability between 0 and 0.5", r)
+	case r < MinTargetFailureRate:
+		v.add("server.capacity.target_failure_rate", fmt.Sprintf("give %g or more; 1.0e-6 is the usual choice", MinTargetFailureRate),
+			"%g is below %g, the smallest target ftpswiz sizes for: far below it the range only grows, while a PASV is far likelier to fail for other reasons (a lost packet, a restart)",
+			r, MinTargetFailureRate)
 	}
+}
+
+// capacityOK reports whether the capacity answers are within the bounds
+// capacity checks, so the passive range can be sized from them.
+func capacityOK(c Capacity) bool {
+	r := c.TargetFailureRate
+	return c.Transfers >= 1 && c.Transfers <= MaxTransfers && c.Clients <= MaxClients &&
+		!math.IsNaN(r) && r >= MinTargetFailureRate && r < 0.5
 }
 
 func (v *validator) passive(s *Server, f FTPS, sshOK bool) {
@@ -320,15 +439,25 @@ func (v *validator) passive(s *Server, f FTPS, sshOK bool) {
 		return
 	}
 	c := s.Capacity
-	if c.Transfers < 1 || c.Transfers > MaxTransfers || c.TargetFailureRate <= 0 || c.TargetFailureRate >= 0.5 {
+	if !capacityOK(c) {
 		return // the capacity errors already explain it
 	}
-	size := PassivePortsFor(c.Transfers, c.TargetFailureRate)
+	load := SizedTransfers(f.Mode, c.Transfers)
+	size := PassivePortsFor(load, c.TargetFailureRate)
 	r := PortRange{First: start, Last: start + size - 1}
 	if r.Last > 65535 {
-		v.add("server.passive_start",
-			fmt.Sprintf("lower passive_start to %d or less (or lower concurrent_transfers)", 65536-size),
-			"%d plus the %d ports needed for %d concurrent transfers runs past 65535", start, size, c.Transfers)
+		what := fmt.Sprintf("%d concurrent transfers", load)
+		if load != c.Transfers {
+			what = fmt.Sprintf("%d concurrent transfers (%d for each of mode both's two vsftpd instances)", load, c.Transfers)
+		}
+		if first := 65536 - size; first >= 1024 {
+			v.add("server.passive_start",
+				fmt.Sprintf("lower passive_start to %d or less (or lower concurrent_transfers)", first),
+				"%d plus the %d ports needed for %s runs past 65535", start, size, what)
+			return
+		}
+		v.add("server.capacity.concurrent_transfers", maxTransfersFix(f.Mode, c.TargetFailureRate),
+			"needs %d passive ports for %s at a target failure rate of %g, more than the 64512 ports from 1024 to 65535", size, what, c.TargetFailureRate)
 		return
 	}
 	for _, cp := range controlPorts(f) {
@@ -341,6 +470,24 @@ func (v *validator) passive(s *Server, f FTPS, sshOK bool) {
 		v.add("server.passive_start", "move the passive range away from the SSH port",
 			"the passive range %s contains the SSH port %d", r, s.SSHPort)
 	}
+}
+
+// maxTransfersFix names the largest concurrent_transfers whose passive
+// range fits in 1024-65535 at target, for an error's fix.
+func maxTransfersFix(m Mode, target float64) string {
+	lo, hi := 0, MaxTransfers // invariant: lo fits (0 trivially), hi+1 does not or is out of bounds
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if PassivePortsFor(SizedTransfers(m, mid), target) <= 65536-1024 {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	if lo == 0 {
+		return "raise target_failure_rate (1.0e-6 is the usual choice)"
+	}
+	return fmt.Sprintf("lower concurrent_transfers to %d or less, raise target_failure_rate, or spread the load over several servers", lo)
 }
 
 func controlPorts(f FTPS) []int {
@@ -365,9 +512,9 @@ func (v *validator) tls(t *TLS, fl Flavour) {
 			"is false, but profile modern means TLS 1.3 only")
 	}
 	for _, p := range []struct{ field, val string }{{"server.tls.cert_file", t.CertFile}, {"server.tls.key_file", t.KeyFile}} {
-		if !path.IsAbs(p.val) {
+		if err := CheckAbsPath(p.val); err != nil {
 			v.add(p.field, "give an absolute path on the server, e.g. /etc/ssl/certs/ftp.example.com.pem",
-				"%q is not an absolute path (vsftpd reads it at start-up, relative to nothing)", p.val)
+				"%v (vsftpd reads it at start-up, relative to nothing)", err)
 		}
 	}
 }
@@ -435,15 +582,19 @@ func (v *validator) client(c *Client, role Role, f FTPS) {
 	if v.sftp {
 		valid = SFTPClientSoftwares()
 	}
-	for i, s := range c.Software {
+	software := c.Software
+	if !v.listLength("client.software", len(software)) {
+		software = nil
+	}
+	for i, s := range software {
 		field := fmt.Sprintf("client.software[%d]", i)
 		if v.enum(field, string(s), strs(valid)) && slices.Index(c.Software, s) < i {
 			v.add(field, "list each client once", "%s is listed twice", s)
 		}
 	}
-	if !usernameRE.MatchString(c.User) {
+	if !ValidUserName(c.User) {
 		v.add("client.user", "use the login name the server's operator gave you (lower-case letters, digits, _ and -)",
-			"%q is not a valid user name", c.User)
+			"%q is not a valid user name", clip(c.User))
 	}
 }
 
@@ -452,8 +603,8 @@ func (v *validator) sftpSection(x *SFTP, server *Server) {
 		return // Normalize always fills it for protocol sftp
 	}
 	v.port("sftp.port", x.Port)
-	if !usernameRE.MatchString(x.Group) {
-		v.add("sftp.group", "use a Linux group name such as sftponly", "%q is not a valid group name", x.Group)
+	if !ValidUserName(x.Group) {
+		v.add("sftp.group", "use a Linux group name such as sftponly (lower-case letters, digits, _ and -)", "%q is not a valid group name", clip(x.Group))
 	}
 	v.users("sftp.users", x.Users, "SFTP")
 	v.chrootDirs("sftp.chroot_root", x.ChrootRoot, "/srv/sftp", "sftp.upload_dir", x.UploadDir)
@@ -461,12 +612,15 @@ func (v *validator) sftpSection(x *SFTP, server *Server) {
 
 // users checks a list of login names.
 func (v *validator) users(field string, users []string, service string) {
+	if !v.listLength(field, len(users)) {
+		return
+	}
 	for i, u := range users {
 		f := fmt.Sprintf("%s[%d]", field, i)
 		switch {
-		case !usernameRE.MatchString(u):
-			v.add(f, "use a Linux login name: lower-case letters, digits, _ and -, starting with a letter",
-				"%q is not a valid user name", u)
+		case !ValidUserName(u):
+			v.add(f, "use a Linux login name: lower-case letters, digits, _ and -, starting with a letter (at most 32)",
+				"%q is not a valid user name", clip(u))
 		case u == "root":
 			v.add(f, "create an unprivileged user for "+service, "root must never log in over %s", service)
 		case slices.Index(users, u) < i:
@@ -478,12 +632,13 @@ func (v *validator) users(field string, users []string, service string) {
 // chrootDirs checks a chroot base directory and the upload directory
 // inside each user's chroot.
 func (v *validator) chrootDirs(rootField, root, example, uploadField, upload string) {
-	if !path.IsAbs(root) || path.Clean(root) == "/" {
-		v.add(rootField, fmt.Sprintf("give an absolute directory such as %s (each user gets %s/<user>)", example, example),
-			"%q must be an absolute directory other than /", root)
+	fix := fmt.Sprintf("give an absolute directory such as %s (each user gets %s/<user>)", example, example)
+	if err := CheckAbsPath(root); err != nil {
+		v.add(rootField, fix, "%v", err)
+	} else if root == "/" {
+		v.add(rootField, fix, "%q must be an absolute directory other than /", root)
 	}
-	if path.IsAbs(upload) || strings.Contains(upload, "/") || upload == "." || upload == ".." {
-		v.add(uploadField, "give a single directory name such as upload",
-			"%q must be one directory name inside the user's chroot", upload)
+	if err := CheckDirName(upload); err != nil {
+		v.add(uploadField, "give a single directory name such as upload", "%v", err)
 	}
 }

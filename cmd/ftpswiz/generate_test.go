@@ -214,9 +214,9 @@ func TestGenerateUsageErrors(t *testing.T) {
 		stderr []string
 	}{
 		{"unknown key", "", []string{"generate", "-a", filepath.Join(dir, "unknown.yaml")},
-			[]string{"line " + natLine, `"natt"`}},
+			[]string{"line " + natLine, "server.natt: unknown key", `did you mean "nat"?`}},
 		{"unknown key on stdin", unknownKey, []string{"generate", "-a", "-"},
-			[]string{"stdin", "line " + natLine, `"natt"`}},
+			[]string{"stdin", "line " + natLine, "server.natt: unknown key"}},
 		{"every invalid value", "", []string{"generate", "-a", filepath.Join(dir, "bad.yaml")},
 			[]string{"problems", "server.public_address", "server.capacity.concurrent_transfers", "client.software",
 				"line " + lineOf(t, badValues, "  public_address:"), "line " + lineOf(t, badValues, "    concurrent_transfers:")}},

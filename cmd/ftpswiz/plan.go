@@ -17,39 +17,93 @@ type answersFile struct {
 	Data []byte
 }
 
-// readAnswers reads the answers file at path ("-": standard input). Reading
-// standard input stops when ctx is cancelled (Ctrl-C while a terminal waits
-// for input).
+// readAnswers reads the answers file at path ("-": standard input), at most
+// wizard.MaxAnswersSize bytes. Only a regular file is opened (a FIFO or a
+// device such as /dev/zero would block or never end), and the read stops
+// when ctx is cancelled (Ctrl-C while a terminal or a pipe waits for input).
 func readAnswers(ctx context.Context, opts *rootOptions, path string) (answersFile, error) {
 	if path == "" {
 		return answersFile{}, argsError("--answers FILE is required (use --answers - to read standard input)")
 	}
-	if path == "-" {
-		type result struct {
-			data []byte
-			err  error
+	name, in := "stdin", opts.In
+	if path != "-" {
+		f, err := openRegular(path)
+		if err != nil {
+			// A missing, unreadable or special answers file is a usage error.
+			return answersFile{}, withCode(codeUsage, fmt.Errorf("read answers: %w", err))
 		}
-		done := make(chan result, 1)
-		go func() {
-			data, err := io.ReadAll(opts.In)
-			done <- result{data, err}
-		}()
-		select {
-		case r := <-done:
-			if r.err != nil {
-				return answersFile{}, fmt.Errorf("read answers from stdin: %w", r.err)
-			}
-			return answersFile{Name: "stdin", Data: r.data}, nil
-		case <-ctx.Done():
-			return answersFile{}, withCode(codeInterrupted, fmt.Errorf("interrupted while reading answers from stdin: %w", ctx.Err()))
-		}
+		defer f.Close()
+		name, in = path, f
 	}
-	data, err := os.ReadFile(path)
+	type result struct {
+		data []byte
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		data, err := io.ReadAll(io.LimitReader(in, wizard.MaxAnswersSize+1))
+		done <- result{data, err}
+	}()
+	select {
+	case r := <-done:
+		if r.err != nil {
+			return answersFile{}, fmt.Errorf("read answers from %s: %w", name, r.err)
+		}
+		if len(r.data) > wizard.MaxAnswersSize {
+			return answersFile{}, withCode(codeUsage, fmt.Errorf("%s: the answers file is larger than %d bytes, the most ftpswiz reads: an answers file is a few dozen lines (see the README)",
+				name, wizard.MaxAnswersSize))
+		}
+		return answersFile{Name: name, Data: r.data}, nil
+	case <-ctx.Done():
+		return answersFile{}, withCode(codeInterrupted, fmt.Errorf("interrupted while reading answers from %s: %w", name, ctx.Err()))
+	}
+}
+
+// openRegular opens path for reading if it is a regular file (following
+// symbolic links), and refuses anything else with an error that says what
+// it is. It opens without blocking, so a FIFO swapped in after the check
+// cannot hang the open.
+func openRegular(path string) (*os.File, error) {
+	fi, err := os.Stat(path)
 	if err != nil {
-		// A missing or unreadable answers file is a usage error.
-		return answersFile{}, withCode(codeUsage, fmt.Errorf("read answers: %w", err))
+		return nil, err
 	}
-	return answersFile{Name: path, Data: data}, nil
+	if err := regularFile(path, fi); err != nil {
+		return nil, err
+	}
+	f, err := openNonBlocking(path)
+	if err != nil {
+		return nil, err
+	}
+	fi, err = f.Stat()
+	if err == nil {
+		err = regularFile(path, fi)
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// regularFile refuses a file that is not a regular file.
+func regularFile(path string, fi os.FileInfo) error {
+	m := fi.Mode()
+	if m.IsRegular() {
+		return nil
+	}
+	what := "not a regular file"
+	switch {
+	case m.IsDir():
+		what = "a directory"
+	case m&os.ModeNamedPipe != 0:
+		what = "a named pipe (FIFO), which would block until something writes to it"
+	case m&os.ModeDevice != 0 || m&os.ModeCharDevice != 0:
+		what = "a device, which may never end"
+	case m&os.ModeSocket != 0:
+		what = "a socket"
+	}
+	return fmt.Errorf("%s is %s: give an answers file, or pipe one into --answers -", path, what)
 }
 
 // decodeAnswers decodes an answers file strictly; errors name its lines and
@@ -117,11 +171,32 @@ func loadPlan(ctx context.Context, opts *rootOptions, path string) (p *wizard.Pl
 	if err != nil {
 		return nil, "", err
 	}
+	if err := interrupted(ctx); err != nil {
+		return nil, "", err
+	}
 	a, err := decodeAnswers(f)
 	if err != nil {
 		return nil, "", err
 	}
 	note = resolveFlavour(opts, &a)
+	if err := interrupted(ctx); err != nil {
+		return nil, "", err
+	}
 	p, err = decide(f, a)
-	return p, note, err
+	if err == nil {
+		err = interrupted(ctx)
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	return p, note, nil
+}
+
+// interrupted returns an exit-130 error once ctx is cancelled (Ctrl-C), so
+// that the work between steps stops and nothing is written.
+func interrupted(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return withCode(codeInterrupted, fmt.Errorf("interrupted: %w", err))
+	}
+	return nil
 }

@@ -118,7 +118,7 @@ func TestProcess(t *testing.T) {
 	}
 	unknown := strings.Replace(readFile(t, classic), "role: both", "role: both\nrolle: server", 1)
 	if r := runBinary(t, bin, work, unknown, "generate", "--answers", "-", "--out", "out2"); r.code != codeUsage ||
-		!strings.Contains(r.stderr, `line 8: unknown key "rolle"`) || fileExists(filepath.Join(work, "out2")) {
+		!strings.Contains(r.stderr, `line 8: rolle: unknown key`) || fileExists(filepath.Join(work, "out2")) {
 		t.Errorf("unknown key: exit %d (want %d)\n%s", r.code, codeUsage, r.stderr)
 	}
 	if r := runBinary(t, bin, work, "", "--version"); r.code != codeOK || !strings.HasPrefix(r.stdout, "ftpswiz ") {

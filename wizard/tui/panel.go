@@ -91,12 +91,12 @@ func sizingPreview(d *draft) panelSection {
 	if start == 0 {
 		start = wizard.DefaultPassiveStart
 	}
-	sz := wizard.SizePassive(n, wizard.DefaultTargetFailureRate)
+	sz := wizard.SizePassive(wizard.SizedTransfers(d.Mode, n), wizard.DefaultTargetFailureRate)
 	r := wizard.PortRange{First: start, Last: start + sz.Ports - 1}
 	sec.Lines = []string{
 		fmt.Sprintf("%s (%d ports)", r, sz.Ports),
 		"",
-		fmt.Sprintf("At %d transfers a PASV fails with probability %s.", n, wizard.FormatProbability(sz.Failure)),
+		fmt.Sprintf("At %d transfers a PASV fails with probability %s.", sz.Transfers, wizard.FormatProbability(sz.Failure)),
 	}
 	for _, l := range sz.Loads {
 		if l.Transfers > n {
@@ -206,7 +206,7 @@ func summary(d *draft, upTo step) panelSection {
 		if start == 0 {
 			start = wizard.DefaultPassiveStart
 		}
-		ports := wizard.PassivePortsFor(n, wizard.DefaultTargetFailureRate)
+		ports := wizard.PassivePortsFor(wizard.SizedTransfers(d.Mode, n), wizard.DefaultTargetFailureRate)
 		add(stepCapacity, fmt.Sprintf("Passive: %s", wizard.PortRange{First: start, Last: start + ports - 1}))
 	}
 	add(stepClientNAT, "Client NAT: "+string(d.ClientNAT))

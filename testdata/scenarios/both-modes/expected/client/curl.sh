@@ -58,7 +58,7 @@ opts=(
 	# TLS starts with the first byte and this is a harmless double check.
 	--ssl-reqd
 	# Passive mode: curl opens the data connections, to the server's
-	# passive ports 50000-50046. curl asks with EPSV first (its reply
+	# passive ports 50000-50092. curl asks with EPSV first (its reply
 	# carries only a port) and, on PASV, ignores the address in the reply by
 	# default and reuses the control address: it works even when the
 	# server's pasv_address is missing. FTPS_STRICT_PASV=1 turns that off.
@@ -69,7 +69,7 @@ opts=(
 	--connect-timeout 20
 	--speed-limit 1 --speed-time 60
 )
-# Why (passive.range, 50000-50046 (47 ports)): Every listing, download and
+# Why (passive.range, 50000-50092 (93 ports)): Every listing, download and
 # upload opens a new data connection to a port vsftpd picks from this range
 # and announces inside the encrypted control channel, so no firewall can guess
 # it: the whole range must be open (and forwarded, with port numbers
@@ -77,9 +77,9 @@ opts=(
 # 1024. Sizing: vsftpd tries 9 random ports of the range for each PASV and
 # ends the session ("500 OOPS: vsf_sysutil_bind") when all 9 are busy, so with
 # N transfers running and R ports a PASV fails with probability (N/R)^9. For N
-# = 10 and a target of 1.0e-06 (about 1 in 1,000,000): R = ceil(N /
-# target^(1/9)) = ceil(10 / 0.2154) = 47 ports; at full load a PASV then fails
-# with probability (10/47)^9 = 8.9e-07 (about 1 in 1,119,130).
+# = 20 and a target of 1.0e-06 (about 1 in 1,000,000): R = ceil(N /
+# target^(1/9)) = ceil(20 / 0.2154) = 93 ports; at full load a PASV then fails
+# with probability (20/93)^9 = 9.8e-07 (about 1 in 1,016,428).
 # Never use --ftp-port (active mode): the server refuses it (port_enable=NO).
 # Why (ftps.active_mode, off (port_enable=NO)): Active mode (PORT/EPRT) makes
 # the server connect back to the client on a port the client names inside the
@@ -107,7 +107,9 @@ fi
 # 990 for clients or networks that need TLS from the first byte. vsftpd's
 # implicit_ssl applies to a whole process, so this takes two vsftpd instances
 # with two configs; ftpswiz writes a systemd unit for the second one. Both
-# share one passive range, sized for the transfers of both together.
+# share one passive range, sized for the transfers of both together: each
+# instance has its own limits, so the range is sized for what both admit at
+# once (see Sessions at once).
 case "$endpoint" in
 explicit)
 	# Explicit FTPS: ftp:// on port 21, upgraded with AUTH TLS (--ssl-reqd).

@@ -44,8 +44,10 @@ TIMEOUT = 30
 # 990 for clients or networks that need TLS from the first byte. vsftpd's
 # implicit_ssl applies to a whole process, so this takes two vsftpd instances
 # with two configs; ftpswiz writes a systemd unit for the second one. Both
-# share one passive range, sized for the transfers of both together.
-# Why (passive.range, 50000-50046 (47 ports)): Every listing, download and
+# share one passive range, sized for the transfers of both together: each
+# instance has its own limits, so the range is sized for what both admit at
+# once (see Sessions at once).
+# Why (passive.range, 50000-50092 (93 ports)): Every listing, download and
 # upload opens a new data connection to a port vsftpd picks from this range
 # and announces inside the encrypted control channel, so no firewall can guess
 # it: the whole range must be open (and forwarded, with port numbers
@@ -53,9 +55,9 @@ TIMEOUT = 30
 # 1024. Sizing: vsftpd tries 9 random ports of the range for each PASV and
 # ends the session ("500 OOPS: vsf_sysutil_bind") when all 9 are busy, so with
 # N transfers running and R ports a PASV fails with probability (N/R)^9. For N
-# = 10 and a target of 1.0e-06 (about 1 in 1,000,000): R = ceil(N /
-# target^(1/9)) = ceil(10 / 0.2154) = 47 ports; at full load a PASV then fails
-# with probability (10/47)^9 = 8.9e-07 (about 1 in 1,119,130).
+# = 20 and a target of 1.0e-06 (about 1 in 1,000,000): R = ceil(N /
+# target^(1/9)) = ceil(20 / 0.2154) = 93 ports; at full load a PASV then fails
+# with probability (20/93)^9 = 9.8e-07 (about 1 in 1,016,428).
 # Why (ftps.active_mode, off (port_enable=NO)): Active mode (PORT/EPRT) makes
 # the server connect back to the client on a port the client names inside the
 # encrypted control channel. No NAT router or firewall on the client side can

@@ -56,8 +56,8 @@ policy_rich 'rule family="ipv4" destination address="198.51.100.20/32" port port
 policy_rich 'rule family="ipv4" destination address="198.51.100.20/32" port port="990" protocol="tcp" accept'
 
 # passive data connections: one port per running transfer, announced inside
-# TLS, so the whole range 50000-50046 is needed
-policy_rich 'rule family="ipv4" destination address="198.51.100.20/32" port port="50000-50046" protocol="tcp" accept'
+# TLS, so the whole range 50000-50092 is needed
+policy_rich 'rule family="ipv4" destination address="198.51.100.20/32" port port="50000-50092" protocol="tcp" accept'
 
 # WARNING: drop every other connection this host opens (egress filter, see the
 # header).

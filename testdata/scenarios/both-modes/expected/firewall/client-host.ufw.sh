@@ -29,8 +29,8 @@ ufw allow out proto tcp from any to 198.51.100.20/32 port 21 comment 'ftpswiz co
 ufw allow out proto tcp from any to 198.51.100.20/32 port 990 comment 'ftpswiz control-implicit (ftps.mode)'
 
 # passive data connections: one port per running transfer, announced inside
-# TLS, so the whole range 50000-50046 is needed
-ufw allow out proto tcp from any to 198.51.100.20/32 port 50000:50046 comment 'ftpswiz passive-data (passive.range)'
+# TLS, so the whole range 50000-50092 is needed
+ufw allow out proto tcp from any to 198.51.100.20/32 port 50000:50092 comment 'ftpswiz passive-data (passive.range)'
 
 # Defaults: nothing new comes in unless allowed above.
 # WARNING: and nothing new goes out unless allowed above (egress filter, see

@@ -34,8 +34,8 @@ zone_rich 'rule family="ipv4" port port="21" protocol="tcp" accept'
 zone_rich 'rule family="ipv4" port port="990" protocol="tcp" accept'
 
 # passive data connections: one port per running transfer, announced inside
-# TLS, so the whole range 50000-50046 is needed
-zone_rich 'rule family="ipv4" port port="50000-50046" protocol="tcp" accept'
+# TLS, so the whole range 50000-50092 is needed
+zone_rich 'rule family="ipv4" port port="50000-50092" protocol="tcp" accept'
 
 # the administrator's SSH, so the firewall never locks you out
 zone_rich 'rule family="ipv4" source address="10.30.0.0/24" port port="22" protocol="tcp" accept'

@@ -24,8 +24,8 @@ ufw allow in proto tcp from any to any port 21 comment 'ftpswiz control-explicit
 ufw allow in proto tcp from any to any port 990 comment 'ftpswiz control-implicit (ftps.mode)'
 
 # passive data connections: one port per running transfer, announced inside
-# TLS, so the whole range 50000-50046 is needed
-ufw allow in proto tcp from any to any port 50000:50046 comment 'ftpswiz passive-data (passive.range)'
+# TLS, so the whole range 50000-50092 is needed
+ufw allow in proto tcp from any to any port 50000:50092 comment 'ftpswiz passive-data (passive.range)'
 
 # the administrator's SSH, so the firewall never locks you out
 ufw allow in proto tcp from 10.30.0.0/24 to any port 22 comment 'ftpswiz admin-ssh (firewall.admin_ssh)'
