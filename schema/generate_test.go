@@ -139,10 +139,16 @@ func constraints() map[string]map[string]func(*jsonschema.Schema) {
 		"Router": {"wan_interface": strict(ifnamePattern), "lan_interface": strict(ifnamePattern)},
 		"Capacity": {
 			"concurrent_transfers": func(s *jsonschema.Schema) { s.Minimum, s.Maximum = "1", num(wizard.MaxTransfers) },
-			"concurrent_clients":   func(s *jsonschema.Schema) { s.Minimum = "0" },
-			"per_client_limit":     func(s *jsonschema.Schema) { s.Minimum = "0" },
-			// 0 is the default (1e-6); below it and from 0.5 up is invalid.
-			"target_failure_rate": func(s *jsonschema.Schema) { s.Minimum, s.ExclusiveMaximum = "0", "0.5" },
+			"concurrent_clients":   func(s *jsonschema.Schema) { s.Minimum, s.Maximum = "0", num(wizard.MaxClients) },
+			"per_client_limit":     func(s *jsonschema.Schema) { s.Minimum, s.Maximum = "0", num(wizard.MaxClients) },
+			// 0 is the default (1e-6); otherwise from MinTargetFailureRate up to, not including, 0.5.
+			"target_failure_rate": func(s *jsonschema.Schema) {
+				s.Minimum, s.ExclusiveMaximum = "", ""
+				s.AnyOf = []*jsonschema.Schema{{Const: 0}, {
+					Minimum:          num(wizard.MinTargetFailureRate),
+					ExclusiveMaximum: "0.5",
+				}}
+			},
 		},
 		"TLS": {"cert_file": pattern(absPattern), "key_file": pattern(absPattern)},
 		"Vsftpd": {
