@@ -74,7 +74,7 @@ func newReportView(p *wizard.Plan, outputs []File) (*reportView, error) {
 			"each decision with its reason, what can go wrong, and the exact steps to apply it. "+
 			"Regenerate everything from the output directory with `"+RegenerateCommand+"`."),
 		Summary:           mdList(reportSummary(p)),
-		Files:             mdList(reportFileItems(p, outputs)),
+		Files:             mdList(reportFileItems(outputs)),
 		Background:        mdWrap(reportWidth, reportBackground(p)),
 		PortMap:           reportPortMap(p),
 		Legend:            mdList(reportLegend(p)),
@@ -291,103 +291,24 @@ func reportBackground(p *wizard.Plan) string {
 		"this report applies to it."
 }
 
-// reportFileItems describes every output, in path order.
-func reportFileItems(p *wizard.Plan, outputs []File) []string {
-	paths := make([]string, 0, len(outputs))
-	for _, f := range outputs {
-		paths = append(paths, f.Path)
-	}
-	slices.Sort(paths)
-	paths = slices.Compact(paths)
-	items := make([]string, 0, len(paths))
-	for _, path := range paths {
-		items = append(items, "`"+path+"`: "+reportDescribe(p, path))
+// reportFileItems describes every output, in path order, from the
+// descriptions their renderers gave.
+func reportFileItems(outputs []File) []string {
+	files := slices.Clone(outputs)
+	slices.SortStableFunc(files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
+	files = slices.CompactFunc(files, func(a, b File) bool { return a.Path == b.Path })
+	items := make([]string, 0, len(files))
+	for _, f := range files {
+		d := f.Desc.What
+		if d == "" {
+			d = "generated file"
+		}
+		if f.Desc.Install != "" {
+			d += "; install as " + f.Desc.Install
+		}
+		items = append(items, "`"+f.Path+"`: "+d)
 	}
 	return items
-}
-
-// reportBackends maps a firewall file's suffix to the tool that reads it.
-var reportBackends = []struct{ suffix, name string }{
-	{".ufw.sh", "ufw script"},
-	{".firewalld.sh", "firewalld script"},
-	{".nft", "nftables ruleset"},
-	{".iptables", "iptables-restore ruleset"},
-}
-
-// reportFirewallFile splits "firewall/server-host.nft" into its side and
-// backend description; ok is false for other paths.
-func reportFirewallFile(path string) (side wizard.Side, backend string, ok bool) {
-	name, found := strings.CutPrefix(path, "firewall/")
-	if !found {
-		return "", "", false
-	}
-	for _, b := range reportBackends {
-		if s, cut := strings.CutSuffix(name, b.suffix); cut {
-			return wizard.Side(s), b.name, true
-		}
-	}
-	return "", "", false
-}
-
-func reportDescribe(p *wizard.Plan, path string) string {
-	switch path {
-	case ReportPath:
-		return "this report"
-	case HandoutPath:
-		return "for the people who connect: address, ports, what their firewall must allow, client settings"
-	case AnswersPath:
-		return "your answers, normalised; the regenerate command reads it"
-	case "firewall/aws-security-group.sh":
-		return "AWS security group rules (AWS CLI script)"
-	case "firewall/aws-security-group.tf":
-		return "AWS security group rules (Terraform)"
-	}
-	if s := p.Server; s != nil {
-		for _, in := range s.Instances {
-			switch path {
-			case in.File:
-				return fmt.Sprintf("vsftpd configuration of the %s FTPS instance (port %d); install as %s",
-					in.Name, in.Port, in.InstallPath)
-			case in.UnitFile:
-				d := fmt.Sprintf("systemd unit %s that runs the %s instance", in.Unit, in.Name)
-				if s.OpenSSLConf != "" {
-					d += " (it sets OPENSSL_CONF itself, for the TLS 1.2 cap)"
-				}
-				return d + "; install as " + reportUnitPath(in)
-			}
-		}
-		if path == "server/vsftpd.user_list" {
-			return "the users allowed to log in; install as " + s.UserListPath
-		}
-		if path == reportOpenSSLFile && s.OpenSSLConf != "" {
-			return "OpenSSL configuration that caps vsftpd at TLS 1.2 (this vsftpd build has no option for it; " +
-				"see the TLS versions decision); install as " + s.OpenSSLConf
-		}
-		if unit, ok := reportDropInUnit(path); ok && s.OpenSSLConf != "" {
-			return fmt.Sprintf("systemd drop-in for the distribution's %s: starts vsftpd with OPENSSL_CONF=%s "+
-				"(the TLS 1.2 cap); install as /etc/systemd/system/%s", unit, s.OpenSSLConf, strings.TrimPrefix(path, "server/"))
-		}
-	}
-	if side, backend, ok := reportFirewallFile(path); ok {
-		return backend + " for the " + strings.ToLower(side.Title()[:1]) + side.Title()[1:]
-	}
-	if name, ok := strings.CutPrefix(path, "client/"); ok {
-		if d, ok := reportClientFiles[name]; ok {
-			return d + "; its header says how to use it"
-		}
-		return "client settings; its header says how to use it"
-	}
-	return "generated file"
-}
-
-// reportClientFiles describes the client outputs by file name.
-var reportClientFiles = map[string]string{
-	"lftp.rc":                   "lftp settings and bookmarks",
-	"curl.sh":                   "curl commands",
-	"filezilla-sitemanager.xml": "FileZilla site, to import in the Site Manager",
-	"winscp.txt":                "WinSCP session and script",
-	"rclone.conf":               "rclone remote",
-	"ftps_client.py":            "Python client (TLS session reuse included)",
 }
 
 func reportPurposeText(pu wizard.Purpose) string {

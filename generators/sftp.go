@@ -17,14 +17,13 @@ import (
 // skip SFTP plans, so the shared paths (client/filezilla-sitemanager.xml,
 // client/winscp.txt, client/rclone.conf) are written by exactly one side.
 func sftpRenderers() []Renderer {
-	return []Renderer{
+	out := []Renderer{
 		{Name: "sshd-sftp", Applies: func(p *wizard.Plan) bool { return p != nil && p.SFTP != nil }, Render: renderSSHDDropIn},
-		sftpClientRenderer(wizard.ClientOpenSSH, renderSFTPOpenSSH),
-		sftpClientRenderer(wizard.ClientLFTP, renderSFTPLFTP),
-		sftpClientRenderer(wizard.ClientFileZilla, renderSFTPFileZilla),
-		sftpClientRenderer(wizard.ClientWinSCP, renderSFTPWinSCP),
-		sftpClientRenderer(wizard.ClientRclone, renderSFTPRclone),
 	}
+	for _, c := range sftpClients() {
+		out = append(out, c.renderer("sftp-client-", isSFTP))
+	}
+	return out
 }
 
 // isSFTP reports whether the plan is for SFTP rather than FTPS.
@@ -92,7 +91,10 @@ func renderSSHDDropIn(p *wizard.Plan) ([]File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", sp.File, err)
 	}
-	return []File{{Path: sp.File, Mode: 0o644, Content: clientEOL(b)}}, nil
+	return []File{{Path: sp.File, Mode: 0o644, Content: clientEOL(b), Desc: Desc{
+		What: "sshd drop-in: the SFTP-only group, its chroot and restrictions", Side: wizard.SideServerHost,
+		Install: sp.InstallPath,
+	}}}, nil
 }
 
 // checkSFTPPlan refuses values that would make the drop-in or the setup

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"net/netip"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -51,18 +50,6 @@ type sftpClientView struct {
 	Server   clientReason // client.server (role client only)
 	Auth     clientReason // sftp.auth (when the plan has the server)
 	Chroot   clientReason // sftp.chroot (when the plan has the server)
-}
-
-// sftpClientRenderer builds the renderer of one SFTP client software: it
-// applies to SFTP plans whose client part lists the software.
-func sftpClientRenderer(sw wizard.ClientSoftware, render func(*wizard.Plan) ([]File, error)) Renderer {
-	return Renderer{
-		Name: "sftp-client-" + string(sw),
-		Applies: func(p *wizard.Plan) bool {
-			return isSFTP(p) && p.Client != nil && slices.Contains(p.Client.Software, sw)
-		},
-		Render: render,
-	}
 }
 
 // newSFTPClientView checks the plan's client part and flattens it.

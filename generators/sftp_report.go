@@ -2,7 +2,6 @@ package generators
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/ftpswiz/ftpswiz/wizard"
@@ -78,7 +77,7 @@ func newSFTPReportView(p *wizard.Plan, outputs []File) (*reportView, error) {
 			"wrong, and the exact steps to apply it. Regenerate everything from the output directory with `"+
 			RegenerateCommand+"`."),
 		Summary: mdList(sftpReportSummary(p)),
-		Files:   mdList(sftpReportFileItems(p, outputs)),
+		Files:   mdList(reportFileItems(outputs)),
 		Background: mdWrap(reportWidth, fmt.Sprintf("SFTP is file transfer over SSH, served here by OpenSSH's "+
 			"sshd. A session is one TCP connection from the client to port %d of %s: the login, every command, "+
 			"listing and file travel inside it, encrypted from the first packet. So there is no data channel, "+
@@ -167,40 +166,6 @@ func sftpReportSummary(p *wizard.Plan) []string {
 		}
 	}
 	return append(items, reportClientAndFirewallItems(p)...)
-}
-
-// sftpReportFiles describes the SFTP outputs by path.
-var sftpReportFiles = map[string]string{
-	sftpOpenSSHPath:   "OpenSSH client settings: a Host entry for sftp (`sftp -F client/ssh_config " + sftpAlias + "`)",
-	sftpLFTPPath:      "lftp settings and an `sftp://` bookmark",
-	sftpFileZillaPath: "FileZilla SFTP site, to import in the Site Manager",
-	sftpWinSCPPath:    "WinSCP script with an `sftp://` session",
-	sftpRclonePath:    "rclone `sftp` remote",
-}
-
-func sftpReportFileItems(p *wizard.Plan, outputs []File) []string {
-	paths := make([]string, 0, len(outputs))
-	for _, f := range outputs {
-		paths = append(paths, f.Path)
-	}
-	slices.Sort(paths)
-	paths = slices.Compact(paths)
-	items := make([]string, 0, len(paths))
-	for _, path := range paths {
-		var d string
-		switch {
-		case p.SFTP != nil && path == p.SFTP.File:
-			d = "sshd drop-in: the SFTP-only group, its chroot and restrictions; install as " + p.SFTP.InstallPath
-		case sftpReportFiles[path] != "":
-			d = sftpReportFiles[path] + "; its header says how to use it"
-		case path == HandoutPath:
-			d = "for the people who connect: address, port, keys, what their firewall must allow, client settings"
-		default:
-			d = reportDescribe(p, path)
-		}
-		items = append(items, "`"+path+"`: "+d)
-	}
-	return items
 }
 
 func sftpReportQuestions(p *wizard.Plan) []reportQA {

@@ -2,11 +2,23 @@ package generators
 
 import (
 	"fmt"
+	"path"
 	"strings"
 
 	"github.com/ftpswiz/ftpswiz/templates"
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
+
+// Output paths of the vsftpd side's fixed files.
+const (
+	vsftpdUserListFile = "server/vsftpd.user_list"
+	vsftpdOpenSSLFile  = "server/vsftpd-openssl.cnf"
+)
+
+// vsftpdUnitPath is where a unit ftpswiz writes is installed.
+func vsftpdUnitPath(in wizard.Instance) string {
+	return "/etc/systemd/system/" + path.Base(in.UnitFile)
+}
 
 // serverRenderers returns the renderers of the vsftpd side.
 func serverRenderers() []Renderer {
@@ -62,7 +74,10 @@ func renderVsftpd(p *wizard.Plan) ([]File, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, File{Path: in.File, Mode: 0o644, Content: b})
+		out = append(out, File{Path: in.File, Mode: 0o644, Content: b, Desc: Desc{
+			What: fmt.Sprintf("vsftpd configuration of the %s FTPS instance (port %d)", in.Name, in.Port),
+			Side: wizard.SideServerHost, Install: in.InstallPath,
+		}})
 	}
 	return out, nil
 }
@@ -86,7 +101,13 @@ func renderVsftpdUnits(p *wizard.Plan) ([]File, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, File{Path: in.UnitFile, Mode: 0o644, Content: b})
+		what := fmt.Sprintf("systemd unit %s that runs the %s instance", in.Unit, in.Name)
+		if p.Server.OpenSSLConf != "" {
+			what += " (it sets OPENSSL_CONF itself, for the TLS 1.2 cap)"
+		}
+		out = append(out, File{Path: in.UnitFile, Mode: 0o644, Content: b, Desc: Desc{
+			What: what, Side: wizard.SideServerHost, Install: vsftpdUnitPath(in),
+		}})
 	}
 	return out, nil
 }
@@ -97,7 +118,9 @@ func renderUserList(p *wizard.Plan) ([]File, error) {
 	for _, u := range p.Server.Users {
 		b.WriteString(u + "\n")
 	}
-	return []File{{Path: "server/vsftpd.user_list", Mode: 0o644, Content: []byte(b.String())}}, nil
+	return []File{{Path: vsftpdUserListFile, Mode: 0o644, Content: []byte(b.String()), Desc: Desc{
+		What: "the users allowed to log in", Side: wizard.SideServerHost, Install: p.Server.UserListPath,
+	}}}, nil
 }
 
 // renderOpenSSLCap writes the OpenSSL configuration that caps vsftpd at TLS
@@ -125,8 +148,17 @@ func renderOpenSSLCap(p *wizard.Plan) ([]File, error) {
 	if err != nil {
 		return nil, err
 	}
+	dropInName := unit + ".d/ftpswiz-tls.conf"
 	return []File{
-		{Path: "server/vsftpd-openssl.cnf", Mode: 0o644, Content: cnf},
-		{Path: "server/" + unit + ".d/ftpswiz-tls.conf", Mode: 0o644, Content: dropIn},
+		{Path: vsftpdOpenSSLFile, Mode: 0o644, Content: cnf, Desc: Desc{
+			What: "OpenSSL configuration that caps vsftpd at TLS 1.2 (this vsftpd build has no option for it; " +
+				"see the TLS versions decision)",
+			Side: wizard.SideServerHost, Install: p.Server.OpenSSLConf,
+		}},
+		{Path: "server/" + dropInName, Mode: 0o644, Content: dropIn, Desc: Desc{
+			What: fmt.Sprintf("systemd drop-in for the distribution's %s: starts vsftpd with OPENSSL_CONF=%s "+
+				"(the TLS 1.2 cap)", unit, p.Server.OpenSSLConf),
+			Side: wizard.SideServerHost, Install: "/etc/systemd/system/" + dropInName, Unit: unit,
+		}},
 	}, nil
 }
