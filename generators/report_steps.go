@@ -42,6 +42,17 @@ func reportTLSCapOf(p *wizard.Plan, outputs []File) (reportTLSCap, bool) {
 	return c, true
 }
 
+// reportBackupCmd copies target to backup plus a time stamp, if it exists.
+func reportBackupCmd(target, backup string) Cmd {
+	return Cmd{}.Op("if", "[", "-e").Arg(target).Op("];", "then", "cp", "-a").Arg(target, backup).
+		GlueOp(`"$(date +%Y%m%d-%H%M%S)";`).Op("fi")
+}
+
+// reportInstallCmd installs an output file as root's, mode 0644.
+func reportInstallCmd(file, dest string) string {
+	return Sh("install", "-m", "0644", "-o", "root", "-g", "root", file, dest).Line("")
+}
+
 func reportHas(outputs []File, p string) bool {
 	return slices.ContainsFunc(outputs, func(f File) bool { return f.Path == p })
 }
@@ -104,7 +115,7 @@ func reportServerSteps(p *wizard.Plan, outputs []File) []reportStep {
 			return
 		}
 		seen[target] = true
-		backup = append(backup, fmt.Sprintf(`if [ -e %[1]s ]; then cp -a %[1]s %[1]s.bak-"$(date +%%Y%%m%%d-%%H%%M%%S)"; fi`, target))
+		backup = append(backup, reportBackupCmd(target, target+".bak-").Line(""))
 	}
 	for _, in := range s.Instances {
 		addBackup(in.InstallPath)
@@ -138,14 +149,14 @@ func reportServerSteps(p *wizard.Plan, outputs []File) []reportStep {
 	var inst []string
 	var unitNames []string
 	for _, in := range s.Instances {
-		inst = append(inst, fmt.Sprintf("install -m 0644 -o root -g root %s %s", in.File, in.InstallPath))
+		inst = append(inst, reportInstallCmd(in.File, in.InstallPath))
 		if in.UnitFile != "" {
-			inst = append(inst, fmt.Sprintf("install -m 0644 -o root -g root %s %s", in.UnitFile, vsftpdUnitPath(in)))
+			inst = append(inst, reportInstallCmd(in.UnitFile, vsftpdUnitPath(in)))
 			unitNames = append(unitNames, in.Unit)
 		}
 	}
 	if reportHas(outputs, vsftpdUserListFile) {
-		inst = append(inst, fmt.Sprintf("install -m 0644 -o root -g root %s %s", vsftpdUserListFile, s.UserListPath))
+		inst = append(inst, reportInstallCmd(vsftpdUserListFile, s.UserListPath))
 	}
 	text := "Copy the generated files to where vsftpd reads them:"
 	if len(unitNames) > 0 || len(tlsCap.DropIns) > 0 {
@@ -156,10 +167,10 @@ func reportServerSteps(p *wizard.Plan, outputs []File) []reportStep {
 			") runs the other instance."
 	}
 	if capped {
-		inst = append(inst, fmt.Sprintf("install -m 0644 -o root -g root %s %s", tlsCap.Conf, tlsCap.ConfDest))
+		inst = append(inst, reportInstallCmd(tlsCap.Conf, tlsCap.ConfDest))
 		var dropUnits []string
 		for _, d := range tlsCap.DropIns {
-			inst = append(inst, fmt.Sprintf("install -D -m 0644 -o root -g root %s %s", d.File, d.Dest))
+			inst = append(inst, Sh("install", "-D", "-m", "0644", "-o", "root", "-g", "root", d.File, d.Dest).Line(""))
 			dropUnits = append(dropUnits, d.Unit)
 		}
 		text += fmt.Sprintf(" The OpenSSL configuration %s caps TLS at version 1.2 (see the TLS versions "+
@@ -188,14 +199,14 @@ func reportServerSteps(p *wizard.Plan, outputs []File) []reportStep {
 	var check []string
 	for _, in := range s.Instances {
 		check = append(check,
-			"systemctl stop "+in.Unit,
-			fmt.Sprintf(`timeout 5 vsftpd %s 0>&1; echo "exit code: $?"`, in.InstallPath))
+			Sh("systemctl", "stop", in.Unit).Line(""),
+			Sh("timeout", "5", "vsftpd", in.InstallPath).Op("0>&1;", `echo "exit code: $?"`).Line(""))
 	}
 	for _, in := range s.Instances {
 		check = append(check,
-			"systemctl enable "+in.Unit,
-			"systemctl restart "+in.Unit,
-			"systemctl status "+in.Unit+" --no-pager")
+			Sh("systemctl", "enable", in.Unit).Line(""),
+			Sh("systemctl", "restart", in.Unit).Line(""),
+			Sh("systemctl", "status", in.Unit, "--no-pager").Line(""))
 	}
 	check = append(check, "ss -ltnp | grep vsftpd")
 	steps = append(steps, reportStep{
@@ -241,17 +252,18 @@ func reportTLSCapStep(p *wizard.Plan, c reportTLSCap) reportStep {
 	s := p.Server
 	var code, units []string
 	for _, in := range s.Instances {
-		code = append(code, "systemctl show -p Environment "+in.Unit)
+		code = append(code, Sh("systemctl", "show", "-p", "Environment", in.Unit).Line(""))
 		units = append(units, in.Unit)
 	}
 	for _, in := range s.Instances {
-		base := fmt.Sprintf("openssl s_client -connect 127.0.0.1:%d", in.Port)
+		base := Sh("openssl", "s_client", "-connect", fmt.Sprintf("127.0.0.1:%d", in.Port))
 		if !in.Implicit {
-			base += " -starttls ftp"
+			base = base.Arg("-starttls", "ftp")
 		}
-		code = append(code,
-			base+" -tls1_2 -brief </dev/null  # must print: Protocol version: TLSv1.2",
-			base+" -tls1_3 -brief </dev/null  # must fail: tlsv1 alert protocol version")
+		code = append(code, cmdLines([]Cmd{
+			base.Arg("-tls1_2", "-brief").Op("</dev/null").With("must print: Protocol version: TLSv1.2"),
+			base.Arg("-tls1_3", "-brief").Op("</dev/null").With("must fail: tlsv1 alert protocol version"),
+		}, "")...)
 	}
 	text := fmt.Sprintf("The vsftpd build `%s` has no option for TLS 1.3, so the cap is not in vsftpd.conf: "+
 		"systemd starts vsftpd with OPENSSL_CONF=%s. If that file, the drop-in or the `daemon-reload` is "+
@@ -276,7 +288,7 @@ func reportCertStep(p *wizard.Plan) reportStep {
 	if s.PublicIsIP {
 		san = "IP:" + s.PublicAddress
 	}
-	code := []string{"ls -l " + s.CertFile + " " + s.KeyFile}
+	code := []string{Sh("ls", "-l", s.CertFile, s.KeyFile).Line("")}
 	text := fmt.Sprintf("vsftpd reads the certificate from %s and its key from %s. Put your certificate "+
 		"(with its chain) and key there, or, for a first test, create a self-signed pair (clients will "+
 		"have to be told to trust it). An RSA key works with every cipher setting of vsftpd 3.0.x.",
@@ -287,9 +299,9 @@ func reportCertStep(p *wizard.Plan) reportStep {
 	}
 	code = append(code,
 		"# only if you have no certificate yet (self-signed, for testing):",
-		fmt.Sprintf("openssl req -x509 -newkey rsa:3072 -nodes -days 365 -subj \"/CN=%s\" -addext \"subjectAltName=%s\" -keyout %s -out %s",
-			s.PublicAddress, san, s.KeyFile, s.CertFile),
-		"chmod 600 "+s.KeyFile)
+		Sh("openssl", "req", "-x509", "-newkey", "rsa:3072", "-nodes", "-days", "365", "-subj", "/CN="+s.PublicAddress,
+			"-addext", "subjectAltName="+san, "-keyout", s.KeyFile, "-out", s.CertFile).Line(""),
+		Sh("chmod", "600", s.KeyFile).Line(""))
 	return reportStep{Title: "Certificate and key", Text: mdWrap(reportWidth, text), Code: mdCode(code...)}
 }
 
@@ -321,17 +333,19 @@ func reportUsersStep(p *wizard.Plan) reportStep {
 		"/usr/sbin/nologin, so they get no SSH shell, and list it in /etc/shells.")
 	code := []string{
 		"grep -qx /usr/sbin/nologin /etc/shells || echo /usr/sbin/nologin >> /etc/shells",
-		fmt.Sprintf("install -d -m 0755 -o root -g root %s", root),
-		fmt.Sprintf("for u in %s; do", strings.Join(users, " ")),
-		fmt.Sprintf(`  id "$u" >/dev/null 2>&1 || useradd --home-dir "%s/$u" --no-create-home --shell /usr/sbin/nologin "$u"`, root),
-		fmt.Sprintf(`  install -d -m 0755 -o root -g root "%s/$u"`, root),
+		Sh("install", "-d", "-m", "0755", "-o", "root", "-g", "root", root).Line(""),
+		Cmd{}.Op("for", "u", "in").Arg(users...).GlueOp(";").Op("do").Line(""),
+		Cmd{}.Op(`  id "$u" >/dev/null 2>&1 ||`, "useradd", "--home-dir").Arg(root+"/").GlueOp(`"$u"`).
+			Op("--no-create-home", "--shell", "/usr/sbin/nologin", `"$u"`).Line(""),
+		Cmd{}.Op("  install", "-d", "-m", "0755", "-o", "root", "-g", "root").Arg(root + "/").GlueOp(`"$u"`).Line(""),
 	}
 	if s.WriteEnable && s.UploadDir != "" {
-		code = append(code, fmt.Sprintf(`  install -d -m 0755 -o "$u" -g "$(id -gn "$u")" "%s/$u/%s"`, root, s.UploadDir))
+		code = append(code, Cmd{}.Op("  install", "-d", "-m", "0755", "-o", `"$u"`, "-g", `"$(id -gn "$u")"`).
+			Arg(root+"/").GlueOp(`"$u"`).GlueArg("/"+s.UploadDir).Line(""))
 	}
 	code = append(code, "done")
 	for _, u := range users {
-		code = append(code, "passwd "+u)
+		code = append(code, Sh("passwd", u).Line(""))
 	}
 	if s.Flavour == wizard.FlavourRHEL {
 		text = append(text, "With SELinux enforcing (`getenforce`), vsftpd also needs the "+
@@ -495,19 +509,18 @@ func reportTestCommands(p *wizard.Plan) []string {
 			code = append(code, "")
 		}
 		url := fmt.Sprintf("%s://%s:%d/", e.Scheme(), addr, e.Port)
-		ssl := "--ssl-reqd "
 		code = append(code, "# "+e.Name()+" FTPS, port "+fmt.Sprint(e.Port))
-		if e.Implicit {
-			ssl = ""
-			code = append(code, fmt.Sprintf("openssl s_client -connect %s:%d -brief </dev/null", addr, e.Port))
-		} else {
-			code = append(code, fmt.Sprintf("openssl s_client -connect %s:%d -starttls ftp -brief </dev/null", addr, e.Port))
+		connect := Sh("openssl", "s_client", "-connect", fmt.Sprintf("%s:%d", addr, e.Port))
+		curl := Sh("curl")
+		if !e.Implicit {
+			connect = connect.Arg("-starttls", "ftp")
+			curl = curl.Arg("--ssl-reqd")
 		}
-		code = append(code, fmt.Sprintf("curl %s--disable-epsv --no-ftp-skip-pasv-ip --user %s %s", ssl, user, url))
+		curl = curl.Arg("--disable-epsv", "--no-ftp-skip-pasv-ip", "--user", user)
+		code = append(code, connect.Arg("-brief").Op("</dev/null").Line(""), curl.Arg(url).Line(""))
 		if upload {
 			code = append(code, "echo test > ftpswiz-test.txt",
-				fmt.Sprintf("curl %s--disable-epsv --no-ftp-skip-pasv-ip --user %s -T ftpswiz-test.txt %s%s/",
-					ssl, user, url, p.Server.UploadDir))
+				curl.Arg("-T", "ftpswiz-test.txt", url+p.Server.UploadDir+"/").Line(""))
 		}
 	}
 	return code

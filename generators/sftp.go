@@ -108,7 +108,7 @@ func checkSFTPPlan(sp *wizard.SFTPPlan) error {
 		return fmt.Errorf("group %q is not a plain group name", sp.Group)
 	}
 	for _, u := range sp.Users {
-		if !sftpNameRE.MatchString(u) {
+		if !sftpNameRE.MatchString(u) && u != "USER" {
 			return fmt.Errorf("user %q is not a plain user name", u)
 		}
 	}
@@ -147,21 +147,30 @@ func SFTPSetupCommands(sp *wizard.SFTPPlan) []string {
 	if len(users) == 0 {
 		users = []string{"USER"}
 	}
-	cmds := []string{"groupadd " + sp.Group}
+	q := shWord
+	root := sp.ChrootRoot
+	cmds := []string{"groupadd " + q(sp.Group)}
 	for _, u := range users {
+		home, upload := root+"/"+u, root+"/"+u+"/"+sp.UploadDir
 		cmds = append(cmds,
-			fmt.Sprintf("useradd --create-home --shell /usr/sbin/nologin --groups %s %s", sp.Group, u),
-			fmt.Sprintf("mkdir -p %s/%s/%s", sp.ChrootRoot, u, sp.UploadDir),
-			fmt.Sprintf("chown root:root %s %s/%s && chmod 755 %s %s/%s", sp.ChrootRoot, sp.ChrootRoot, u, sp.ChrootRoot, sp.ChrootRoot, u),
-			fmt.Sprintf("chown %s: %s/%s/%s && chmod 755 %s/%s/%s", u, sp.ChrootRoot, u, sp.UploadDir, sp.ChrootRoot, u, sp.UploadDir),
+			fmt.Sprintf("useradd --create-home --shell /usr/sbin/nologin --groups %s %s", q(sp.Group), q(u)),
+			"mkdir -p "+q(upload),
+			fmt.Sprintf("chown root:root %s %s && chmod 755 %s %s", q(root), q(home), q(root), q(home)),
+			fmt.Sprintf("chown %s %s && chmod 755 %s", q(u+":"), q(upload), q(upload)),
 		)
 		if sp.PasswordAuth {
-			cmds = append(cmds, "passwd "+u)
-		} else {
-			cmds = append(cmds,
-				fmt.Sprintf("mkdir -p -m 700 ~%s/.ssh && cat %s.pub >> ~%s/.ssh/authorized_keys", u, u, u),
-				fmt.Sprintf("chmod 600 ~%s/.ssh/authorized_keys && chown -R %s: ~%s/.ssh", u, u, u))
+			cmds = append(cmds, "passwd "+q(u))
+			continue
 		}
+		// ~user must stay unquoted to expand; a name that is not plain
+		// (checkSFTPPlan refuses it) gets its home from getent instead.
+		tilde := "~" + u
+		if !sftpNameRE.MatchString(u) && u != "USER" {
+			tilde = `"$(getent passwd ` + q(u) + ` | cut -d: -f6)"`
+		}
+		cmds = append(cmds,
+			fmt.Sprintf("mkdir -p -m 700 %s/.ssh && cat %s >> %s/.ssh/authorized_keys", tilde, q(u+".pub"), tilde),
+			fmt.Sprintf("chmod 600 %s/.ssh/authorized_keys && chown -R %s %s/.ssh", tilde, q(u+":"), tilde))
 	}
 	return cmds
 }

@@ -250,10 +250,11 @@ func sftpReportServerSteps(p *wizard.Plan, outputs []File) []reportStep {
 			"one account gets: forcecommand internal-sftp, its chrootdirectory, and forwarding, tunnels and "+
 			"TTYs off."),
 		Code: mdCode(
-			fmt.Sprintf(`if [ -e %[1]s ]; then cp -a %[1]s /root/ftpswiz-sftp.conf.bak-"$(date +%%Y%%m%%d-%%H%%M%%S)"; fi`, sp.InstallPath),
-			fmt.Sprintf("install -m 0644 -o root -g root %s %s", sp.File, sp.InstallPath),
+			reportBackupCmd(sp.InstallPath, "/root/ftpswiz-sftp.conf.bak-").Line(""),
+			reportInstallCmd(sp.File, sp.InstallPath),
 			"sshd -t && systemctl reload ssh  # RHEL, Fedora: systemctl reload sshd",
-			fmt.Sprintf("sshd -T -C user=%s,host=client,addr=127.0.0.1 | grep -Ei '^(port|forcecommand|chrootdirectory|allowtcpforwarding|permittunnel|permittty|passwordauthentication) '", user),
+			Sh("sshd", "-T", "-C", "user="+user+",host=client,addr=127.0.0.1").
+				Op("|", "grep", "-Ei", `'^(port|forcecommand|chrootdirectory|allowtcpforwarding|permittunnel|permittty|passwordauthentication) '`).Line(""),
 			"ss -ltnp | grep sshd"),
 	})
 	for _, side := range []wizard.Side{wizard.SideServerHost, wizard.SideServerRouter} {
@@ -278,7 +279,7 @@ func sftpReportServerSteps(p *wizard.Plan, outputs []File) []reportStep {
 			"fingerprint (first command) or, better, the ready known_hosts line (second), through a channel "+
 			"other than the connection itself. HANDOUT.md tells them what to do with it."),
 		Code: mdCode("ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub",
-			fmt.Sprintf(`echo "%s $(cut -d' ' -f1,2 /etc/ssh/ssh_host_ed25519_key.pub)"`, sftpKnownHostsName(p.Server.PublicAddress, sp.Port))),
+			Sh("echo").Arg(sftpKnownHostsName(p.Server.PublicAddress, sp.Port)+" ").GlueOp(`"$(cut -d' ' -f1,2 /etc/ssh/ssh_host_ed25519_key.pub)"`).Line("")),
 	})
 	steps = append(steps, sftpReportTestStep(p, "Test from outside",
 		"From a machine outside the server's network (from inside, the public address may not loop back "+
@@ -299,9 +300,9 @@ func sftpKnownHostsName(host string, port int) string {
 func sftpReportTestStep(p *wizard.Plan, title, text string) reportStep {
 	addr, port, user := reportServerAddress(p), sftpPort(p), sftpUser(p)
 	code := []string{
-		fmt.Sprintf("ssh-keyscan -p %d -t ed25519 %s | ssh-keygen -lf -", port, addr),
-		fmt.Sprintf("echo 'ls -l' | sftp -b - -P %d %s@%s", port, user, addr),
-		fmt.Sprintf("ssh -p %d %s@%s true  # must fail", port, user, addr),
+		Sh("ssh-keyscan", "-p", fmt.Sprint(port), "-t", "ed25519", addr).Op("|", "ssh-keygen", "-lf", "-").Line(""),
+		Cmd{}.Op("echo", "'ls -l'", "|").Arg("sftp", "-b", "-", "-P", fmt.Sprint(port), user+"@"+addr).Line(""),
+		Sh("ssh", "-p", fmt.Sprint(port), user+"@"+addr, "true").Line("") + "  # must fail",
 	}
 	return reportStep{Title: title, Text: mdWrap(reportWidth, text), Code: mdCode(code...)}
 }
@@ -331,7 +332,7 @@ func sftpReportClientSteps(p *wizard.Plan, outputs []File) []reportStep {
 			"the operator sends you, or the scanned key after you compared its fingerprint with the "+
 			"operator's. The generated configs refuse any other host key."),
 		Code: mdCode("ssh-keygen -t ed25519 -f ~/.ssh/id_ed25519",
-			fmt.Sprintf("ssh-keyscan -p %d -t ed25519 %s > server.key && ssh-keygen -lf server.key", port, addr),
+			Sh("ssh-keyscan", "-p", fmt.Sprint(port), "-t", "ed25519", addr).Op(">", "server.key", "&&", "ssh-keygen", "-lf", "server.key").Line(""),
 			"cat server.key >> ~/.ssh/known_hosts  # only once the fingerprint matches"),
 	})
 	if st, ok := reportClientFilesStep(outputs); ok {
@@ -425,7 +426,7 @@ func newSFTPHandoutView(p *wizard.Plan) *handoutView {
 			Text: mdWrap(reportWidth, "The first command puts the server's host key into known_hosts once you "+
 				"have compared its fingerprint; then sftp works interactively, or with `-b` for scripts."),
 			Code: mdCode(
-				fmt.Sprintf("ssh-keyscan -p %d -t ed25519 %s > server.key && ssh-keygen -lf server.key", port, addr),
+				Sh("ssh-keyscan", "-p", fmt.Sprint(port), "-t", "ed25519", addr).Op(">", "server.key", "&&", "ssh-keygen", "-lf", "server.key").Line(""),
 				"cat server.key >> ~/.ssh/known_hosts  # once the fingerprint matches",
 				fmt.Sprintf("sftp -P %d%s %s@%s", port, keyOpt, user, addr),
 				fmt.Sprintf("echo 'put FILE %s' | sftp -b - -P %d%s %s@%s", up, port, keyOpt, user, addr)),
