@@ -234,7 +234,7 @@ func (b fwBackend) HeaderLines(side wizard.Side, c fwStepCtx) []string {
 func fwWants(k fwFileKind) func(*wizard.Plan) bool {
 	b := fwBackendOf(k)
 	return func(p *wizard.Plan) bool {
-		if !slices.Contains(p.Answers.Firewalls, b.Firewall) {
+		if !slices.Contains(p.Firewalls, b.Firewall) {
 			return false
 		}
 		return slices.ContainsFunc(p.Sides(), b.Suits)

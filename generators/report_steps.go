@@ -450,10 +450,10 @@ func reportFirewallStep(p *wizard.Plan, side wizard.Side, outputs []File) (repor
 // reportBackendRank orders firewall files like the answers list their
 // formats.
 func reportBackendRank(p *wizard.Plan, fw wizard.Firewall) int {
-	if i := slices.Index(p.Answers.Firewalls, fw); i >= 0 {
+	if i := slices.Index(p.Firewalls, fw); i >= 0 {
 		return i
 	}
-	return len(p.Answers.Firewalls)
+	return len(p.Firewalls)
 }
 
 func reportAWSStep(outputs []File) (reportStep, bool) {
@@ -500,11 +500,11 @@ func reportUnmanagedNATStep(p *wizard.Plan) (reportStep, bool) {
 
 // reportTestCommands are the outside checks for every endpoint.
 func reportTestCommands(p *wizard.Plan) []string {
-	addr := reportServerAddress(p)
+	addr := p.Service.Address.Value
 	user := reportTestUser(p)
 	upload := p.Server != nil && p.Server.WriteEnable && p.Server.UploadDir != ""
 	var code []string
-	for _, e := range reportEndpoints(p) {
+	for _, e := range p.Service.Endpoints {
 		if len(code) > 0 {
 			code = append(code, "")
 		}
@@ -567,7 +567,7 @@ func reportClientSteps(p *wizard.Plan, outputs []File) []reportStep {
 func reportExisting(p *wizard.Plan) string {
 	var items []string
 	for _, b := range fwBackends() {
-		if b.Existing != "" && slices.Contains(p.Answers.Firewalls, b.Firewall) {
+		if b.Existing != "" && slices.Contains(p.Firewalls, b.Firewall) {
 			items = append(items, b.Existing)
 		}
 	}

@@ -58,14 +58,14 @@ type reportStep struct {
 }
 
 func newReportView(p *wizard.Plan, outputs []File) (*reportView, error) {
-	if !p.Answers.Role.HasServer() && !p.Answers.Role.HasClient() {
-		return nil, fmt.Errorf("unknown role %q", p.Answers.Role)
+	if !p.Role.HasServer() && !p.Role.HasClient() {
+		return nil, fmt.Errorf("unknown role %q", p.Role)
 	}
-	if p.Answers.Role.HasServer() && p.Server == nil {
-		return nil, fmt.Errorf("role %s but the plan has no server", p.Answers.Role)
+	if p.Role.HasServer() && p.Server == nil {
+		return nil, fmt.Errorf("role %s but the plan has no server", p.Role)
 	}
-	if p.Answers.Role.HasClient() && p.Client == nil {
-		return nil, fmt.Errorf("role %s but the plan has no client", p.Answers.Role)
+	if p.Role.HasClient() && p.Client == nil {
+		return nil, fmt.Errorf("role %s but the plan has no client", p.Role)
 	}
 	v := &reportView{
 		Title: reportTitle(p),
@@ -137,7 +137,7 @@ func reportPitfallOf(n int, symptom, cause, fix string) reportPitfall {
 
 func reportTitle(p *wizard.Plan) string {
 	switch {
-	case p.Answers.Role == wizard.RoleBoth:
+	case p.Role == wizard.RoleBoth:
 		return "FTPS plan: server " + p.Server.PublicAddress + " and its clients"
 	case p.Server != nil:
 		return "FTPS plan: server " + p.Server.PublicAddress
@@ -184,46 +184,9 @@ func reportClientNATText(n wizard.ClientNAT) string {
 	return string(n)
 }
 
-// reportEndpoints returns the server's control ports as explicit/implicit
-// endpoints, from whichever end of the plan there is.
-func reportEndpoints(p *wizard.Plan) []wizard.Endpoint {
-	if p.Server != nil {
-		out := make([]wizard.Endpoint, 0, len(p.Server.Instances))
-		for _, in := range p.Server.Instances {
-			out = append(out, wizard.Endpoint{Implicit: in.Implicit, Port: in.Port})
-		}
-		return out
-	}
-	if p.Client != nil {
-		return p.Client.Endpoints
-	}
-	return nil
-}
-
-// reportServerAddress is the address clients dial.
-func reportServerAddress(p *wizard.Plan) string {
-	if p.Server != nil {
-		return p.Server.PublicAddress
-	}
-	if p.Client != nil {
-		return p.Client.ServerAddress
-	}
-	return ""
-}
-
-func reportPassive(p *wizard.Plan) wizard.PortRange {
-	if p.Server != nil {
-		return p.Server.Passive
-	}
-	if p.Client != nil {
-		return p.Client.Passive
-	}
-	return wizard.PortRange{}
-}
-
 func reportModeText(p *wizard.Plan) string {
 	var parts []string
-	for _, e := range reportEndpoints(p) {
+	for _, e := range p.Service.Endpoints {
 		if e.Implicit {
 			parts = append(parts, fmt.Sprintf("implicit FTPS (TLS from the first byte) on port %d", e.Port))
 		} else {
@@ -231,7 +194,7 @@ func reportModeText(p *wizard.Plan) string {
 		}
 	}
 	s := strings.Join(parts, " and ")
-	if p.Answers.FTPS.Mode == wizard.ModeBoth && p.Server != nil {
+	if p.Service.Mode == wizard.ModeBoth && p.Server != nil {
 		s += " (two vsftpd instances)"
 	}
 	return s
@@ -239,7 +202,7 @@ func reportModeText(p *wizard.Plan) string {
 
 func reportSummary(p *wizard.Plan) []string {
 	items := []string{
-		"**Role:** " + reportRoleText(p.Answers.Role),
+		"**Role:** " + reportRoleText(p.Role),
 		"**FTPS mode:** " + reportModeText(p),
 	}
 	if s := p.Server; s != nil {
@@ -277,7 +240,7 @@ func reportWarningTitles(p *wizard.Plan) []string {
 
 func reportBackground(p *wizard.Plan) string {
 	mode := "In passive mode, which this plan uses,"
-	if p.Answers.FTPS.ActiveMode {
+	if p.Service.ActiveMode {
 		mode = "In passive mode (this plan also allows active mode, see its warning)"
 	}
 	return "FTPS is FTP with TLS. A session has one control connection (login and commands) and opens a " +
@@ -466,10 +429,10 @@ func reportFlowItems(flows []wizard.Flow) []string {
 // 50000-50074".
 func reportPortsPhrase(p *wizard.Plan) string {
 	var parts []string
-	for _, e := range reportEndpoints(p) {
+	for _, e := range p.Service.Endpoints {
 		parts = append(parts, fmt.Sprintf("%d (%s control)", e.Port, e.Name()))
 	}
-	if pr := reportPassive(p); pr.Count() > 0 && !pr.IsZero() {
+	if pr := p.Service.Passive; pr.Count() > 0 && !pr.IsZero() {
 		parts = append(parts, pr.String()+" (passive data)")
 	}
 	switch len(parts) {
@@ -482,8 +445,8 @@ func reportPortsPhrase(p *wizard.Plan) string {
 }
 
 func reportQuestions(p *wizard.Plan) []reportQA {
-	addr := reportServerAddress(p)
-	passive := reportPassive(p)
+	addr := p.Service.Address.Value
+	passive := p.Service.Passive
 	var qs []reportQA
 
 	// 1. Control ports on the server side.
@@ -495,7 +458,7 @@ func reportQuestions(p *wizard.Plan) []reportQA {
 				"connections the clients opened (established traffic)."))
 	} else {
 		var ports []string
-		for _, e := range reportEndpoints(p) {
+		for _, e := range p.Service.Endpoints {
 			ports = append(ports, fmt.Sprintf("TCP %d (%s FTPS)", e.Port, e.Name()))
 		}
 		a = append(a, mdWrap(reportWidth, "That is the server operator's side: their firewall opens "+
@@ -577,9 +540,9 @@ func reportClientAndFirewallItems(p *wizard.Plan) []string {
 			items = append(items, "**Client software:** "+strings.Join(sw, ", "))
 		}
 	}
-	if len(p.Answers.Firewalls) > 0 {
-		fw := make([]string, len(p.Answers.Firewalls))
-		for i, f := range p.Answers.Firewalls {
+	if len(p.Firewalls) > 0 {
+		fw := make([]string, len(p.Firewalls))
+		for i, f := range p.Firewalls {
 			fw[i] = string(f)
 		}
 		items = append(items, "**Firewall rule formats:** "+strings.Join(fw, ", "))

@@ -28,7 +28,7 @@ func sftpRenderers() []Renderer {
 
 // isSFTP reports whether the plan is for SFTP rather than FTPS.
 func isSFTP(p *wizard.Plan) bool {
-	return p != nil && p.Answers.Protocol == wizard.ProtocolSFTP
+	return p != nil && p.Protocol == wizard.ProtocolSFTP
 }
 
 // sshdDropInView is what templates/sftp-sshd.conf.tmpl lays out.

@@ -98,8 +98,8 @@ func newSFTPClientView(p *wizard.Plan, what string) (sftpClientView, error) {
 		if clientSafeDir(p.SFTP.UploadDir) {
 			v.UploadDir = strings.Trim(p.SFTP.UploadDir, "/")
 		}
-	case p.Answers.SFTP != nil:
-		v.PasswordAuth = wizard.IsTrue(p.Answers.SFTP.PasswordAuthentication, false)
+	default:
+		v.PasswordAuth = p.Service.PasswordAuth
 	}
 	v.Protocol = clientReasonOf(p, "protocol")
 	v.Server = clientReasonOf(p, "client.server")

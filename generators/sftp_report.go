@@ -18,15 +18,8 @@ const sftpReportTemplate = "sftp-report.md.tmpl"
 
 // sftpPort is the plan's SFTP port, from whichever end it has.
 func sftpPort(p *wizard.Plan) int {
-	if p.SFTP != nil {
-		return p.SFTP.Port
-	}
-	if p.Client != nil {
-		for _, e := range p.Client.Endpoints {
-			if e.SFTP {
-				return e.Port
-			}
-		}
+	if port := p.Service.SFTPPort(); port > 0 {
+		return port
 	}
 	return 22
 }
@@ -47,7 +40,7 @@ func sftpPasswords(p *wizard.Plan) bool {
 	if p.SFTP != nil {
 		return p.SFTP.PasswordAuth
 	}
-	return p.Answers.SFTP != nil && wizard.IsTrue(p.Answers.SFTP.PasswordAuthentication, false)
+	return p.Service.PasswordAuth
 }
 
 // sftpUploadDir is the writable directory in each chroot ("" when the plan
@@ -60,16 +53,16 @@ func sftpUploadDir(p *wizard.Plan) string {
 }
 
 func newSFTPReportView(p *wizard.Plan, outputs []File) (*reportView, error) {
-	if !p.Answers.Role.HasServer() && !p.Answers.Role.HasClient() {
-		return nil, fmt.Errorf("unknown role %q", p.Answers.Role)
+	if !p.Role.HasServer() && !p.Role.HasClient() {
+		return nil, fmt.Errorf("unknown role %q", p.Role)
 	}
-	if p.Answers.Role.HasServer() && (p.Server == nil || p.SFTP == nil) {
-		return nil, fmt.Errorf("role %s but the plan has no SFTP server", p.Answers.Role)
+	if p.Role.HasServer() && (p.Server == nil || p.SFTP == nil) {
+		return nil, fmt.Errorf("role %s but the plan has no SFTP server", p.Role)
 	}
-	if p.Answers.Role.HasClient() && p.Client == nil {
-		return nil, fmt.Errorf("role %s but the plan has no client", p.Answers.Role)
+	if p.Role.HasClient() && p.Client == nil {
+		return nil, fmt.Errorf("role %s but the plan has no client", p.Role)
 	}
-	addr := reportServerAddress(p)
+	addr := p.Service.Address.Value
 	v := &reportView{
 		Title: sftpReportTitle(p, addr),
 		Intro: mdWrap(reportWidth, "This report explains every file ftpswiz generated for this plan: "+
@@ -113,7 +106,7 @@ func newSFTPReportView(p *wizard.Plan, outputs []File) (*reportView, error) {
 
 func sftpReportTitle(p *wizard.Plan, addr string) string {
 	switch {
-	case p.Answers.Role == wizard.RoleBoth:
+	case p.Role == wizard.RoleBoth:
 		return "SFTP plan: server " + addr + " and its clients"
 	case p.Server != nil:
 		return "SFTP plan: server " + addr
@@ -126,7 +119,7 @@ func sftpReportSummary(p *wizard.Plan) []string {
 		wizard.RoleServer: "server: you run the SFTP server (OpenSSH's sshd)",
 		wizard.RoleClient: "client: you connect to someone else's SFTP server through your own firewall",
 		wizard.RoleBoth:   "both: you plan the SFTP server (sshd) and the clients that connect to it",
-	}[p.Answers.Role]
+	}[p.Role]
 	auth := "SSH keys only"
 	if sftpPasswords(p) {
 		auth = "passwords or SSH keys"
@@ -169,7 +162,7 @@ func sftpReportSummary(p *wizard.Plan) []string {
 }
 
 func sftpReportQuestions(p *wizard.Plan) []reportQA {
-	addr := reportServerAddress(p)
+	addr := p.Service.Address.Value
 	port := sftpPort(p)
 	var qs []reportQA
 
@@ -298,7 +291,7 @@ func sftpKnownHostsName(host string, port int) string {
 }
 
 func sftpReportTestStep(p *wizard.Plan, title, text string) reportStep {
-	addr, port, user := reportServerAddress(p), sftpPort(p), sftpUser(p)
+	addr, port, user := p.Service.Address.Value, sftpPort(p), sftpUser(p)
 	code := []string{
 		Sh("ssh-keyscan", "-p", fmt.Sprint(port), "-t", "ed25519", addr).Op("|", "ssh-keygen", "-lf", "-").Line(""),
 		Cmd{}.Op("echo", "'ls -l'", "|").Arg("sftp", "-b", "-", "-P", fmt.Sprint(port), user+"@"+addr).Line(""),
@@ -319,7 +312,7 @@ func sftpReportClientSteps(p *wizard.Plan, outputs []File) []reportStep {
 			steps = append(steps, st)
 		}
 	}
-	addr, port := reportServerAddress(p), sftpPort(p)
+	addr, port := p.Service.Address.Value, sftpPort(p)
 	keyText := "Each person who connects needs an SSH key pair; the public key (the .pub file, never the " +
 		"other one) goes to the server's operator, who installs it for the account."
 	if sftpPasswords(p) {

@@ -56,6 +56,7 @@ func Decide(a Answers) (*Plan, error) {
 	}
 	d.firewalls()
 	d.pitfalls()
+	d.p.Complete()
 	return d.p, nil
 }
 
