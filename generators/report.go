@@ -85,15 +85,15 @@ func Report(p *wizard.Plan, outputs []File) ([]byte, error) {
 	if p == nil {
 		return nil, fmt.Errorf("render %s: no plan", ReportPath)
 	}
-	tmpl, newView := "report.md.tmpl", newReportView
+	newView := newReportView
 	if isSFTP(p) { // same sections, SFTP's content (sftp_report.go)
-		tmpl, newView = sftpReportTemplate, newSFTPReportView
+		newView = newSFTPReportView
 	}
 	v, err := newView(p, outputs)
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", ReportPath, err)
 	}
-	b, err := templates.Render(tmpl, v)
+	b, err := templates.Render("report.md.tmpl", v)
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", ReportPath, err)
 	}

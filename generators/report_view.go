@@ -11,6 +11,8 @@ import (
 // reportView is what templates/report.md.tmpl lays out. Every text in it is
 // already Markdown: wrapped, escaped, lists and tables formatted.
 type reportView struct {
+	// Protocol names the protocol in headings ("FTPS", "SFTP").
+	Protocol   string
 	Title      string
 	Intro      string
 	Summary    string
@@ -68,7 +70,8 @@ func newReportView(p *wizard.Plan, outputs []File) (*reportView, error) {
 		return nil, fmt.Errorf("role %s but the plan has no client", p.Role)
 	}
 	v := &reportView{
-		Title: reportTitle(p),
+		Protocol: "FTPS",
+		Title:    reportTitle(p),
 		Intro: mdWrap(reportWidth, "This report explains every file ftpswiz generated for this plan: "+
 			"which connections each firewall must allow and why, how the passive port range was sized, "+
 			"each decision with its reason, what can go wrong, and the exact steps to apply it. "+

@@ -218,7 +218,7 @@ func renderSFTPFileZilla(p *wizard.Plan) ([]File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", sftpFileZillaPath, err)
 	}
-	b, err := templates.Render("sftp-filezilla-sitemanager.xml.tmpl", map[string]any{
+	b, err := templates.Render("client-filezilla-sitemanager.xml.tmpl", map[string]any{
 		"View": v, "Notes": sftpXMLComment(notes, "  "), "Servers": string(body),
 	})
 	if err != nil {

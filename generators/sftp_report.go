@@ -8,13 +8,10 @@ import (
 )
 
 // REPORT.md and HANDOUT.md for SFTP plans: the same documents as for FTPS
-// (templates/sftp-report.md.tmpl has report.md.tmpl's sections; HANDOUT.md
-// uses handout.md.tmpl itself), filled with what an SFTP deployment needs:
+// (report.md.tmpl and handout.md.tmpl themselves: the protocol is a
+// variant), filled with what an SFTP deployment needs:
 // one port, sshd's drop-in, accounts and chroots, SSH keys and host keys.
 // Report and Handout (report.go) call these for protocol sftp.
-
-// sftpReportTemplate is REPORT.md's template for SFTP plans.
-const sftpReportTemplate = "sftp-report.md.tmpl"
 
 // sftpPort is the plan's SFTP port, from whichever end it has.
 func sftpPort(p *wizard.Plan) int {
@@ -64,7 +61,8 @@ func newSFTPReportView(p *wizard.Plan, outputs []File) (*reportView, error) {
 	}
 	addr := p.Service.Address.Value
 	v := &reportView{
-		Title: sftpReportTitle(p, addr),
+		Protocol: "SFTP",
+		Title:    sftpReportTitle(p, addr),
 		Intro: mdWrap(reportWidth, "This report explains every file ftpswiz generated for this plan: "+
 			"which connections each firewall must allow and why, each decision with its reason, what can go "+
 			"wrong, and the exact steps to apply it. Regenerate everything from the output directory with `"+
