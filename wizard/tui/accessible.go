@@ -300,12 +300,7 @@ func (a *accessible) output() (*Result, error) {
 				continue
 			}
 		}
-		written, err := outdir.Write(dir, files, outdir.Options{Force: force, Now: a.cfg.now})
-		if err != nil {
-			a.printf("Writing failed: %s\n", err)
-			continue
-		}
-		return &Result{Answers: a.plan.Answers, Plan: a.plan, Dir: dir, Changes: written}, nil
+		return &Result{Answers: a.plan.Answers, Plan: a.plan, Dir: dir, Force: force, Preview: changes}, nil
 	}
 }
 

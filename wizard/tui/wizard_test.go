@@ -236,7 +236,10 @@ func TestOverwriteShowsDiffAndKeepsBackup(t *testing.T) {
 		t.Errorf("backup holds %q", b)
 	}
 	var kinds []string
-	for _, c := range d.m.result.Changes {
+	if !d.m.result.Force {
+		t.Error("result without Force after y")
+	}
+	for _, c := range d.written {
 		if c.Path == "server/vsftpd.conf" {
 			kinds = append(kinds, c.Kind.String())
 		}
