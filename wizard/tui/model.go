@@ -479,7 +479,7 @@ func (m *Model) refreshPage() {
 			if m.recheck != nil {
 				text += recheckText(m.d, *m.recheck, w, m.st) + "\n\n"
 			}
-			m.page.set(text + reviewText(m.plan, w, m.st))
+			m.page.set(text + reviewText(m.plan, w, m.st) + "\n\n" + filesText(m.files, w, m.st))
 		default:
 			m.page.set("")
 		}
