@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ftpswiz/ftpswiz/templates"
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
 
@@ -158,5 +159,37 @@ func TestRenderersIgnoreAnswers(t *testing.T) {
 				t.Errorf("%s: %s differs without the answers", name, want[i].Path)
 			}
 		}
+	}
+}
+
+// TestClientRegistryMatchesCatalogue: every client the wizard offers (its
+// catalogue) has a row in the generators' registry for its protocol, whose
+// template exists, and the registry has no other client.
+func TestClientRegistryMatchesCatalogue(t *testing.T) {
+	have := map[wizard.Protocol]map[wizard.ClientSoftware]clientSpec{wizard.ProtocolFTPS: {}, wizard.ProtocolSFTP: {}}
+	for _, c := range ftpsClients() {
+		have[wizard.ProtocolFTPS][c.Software] = c
+	}
+	for _, c := range sftpClients() {
+		have[wizard.ProtocolSFTP][c.Software] = c
+	}
+	names := map[string]bool{}
+	for _, n := range templates.Names() {
+		names[n] = true
+	}
+	n := 0
+	for _, ci := range wizard.ClientCatalogue() {
+		spec, ok := have[ci.Protocol][ci.Software]
+		if !ok {
+			t.Errorf("%s client %s: no registry row", ci.Protocol, ci.Software)
+			continue
+		}
+		n++
+		if spec.What == "" || (spec.Render == nil && (spec.Path == "" || !names[spec.Template])) {
+			t.Errorf("%s client %s: row %+v", ci.Protocol, ci.Software, spec)
+		}
+	}
+	if total := len(ftpsClients()) + len(sftpClients()); n != total {
+		t.Errorf("registry has %d clients, the catalogue %d", total, n)
 	}
 }

@@ -142,30 +142,6 @@ func sftpTemplate(p *wizard.Plan, path, tmpl, what string, mode fs.FileMode) ([]
 	return []File{{Path: path, Mode: mode, Content: clientEOL(b)}}, nil
 }
 
-// renderSFTPOpenSSH writes client/ssh_config: a Host entry for OpenSSH's
-// sftp (and ssh), usable with -F or pasted into ~/.ssh/config.
-func renderSFTPOpenSSH(p *wizard.Plan) ([]File, error) {
-	return sftpTemplate(p, sftpOpenSSHPath, "sftp-ssh_config.tmpl", "OpenSSH client settings", 0o644)
-}
-
-// renderSFTPLFTP writes client/lftp-sftp.rc: lftp's sftp:// bookmark, with
-// the ssh options lftp runs ssh with.
-func renderSFTPLFTP(p *wizard.Plan) ([]File, error) {
-	return sftpTemplate(p, sftpLFTPPath, "sftp-lftp.rc.tmpl", "lftp settings", 0o644)
-}
-
-// renderSFTPWinSCP writes client/winscp.txt, a winscp.com script with an
-// sftp:// session.
-func renderSFTPWinSCP(p *wizard.Plan) ([]File, error) {
-	return sftpTemplate(p, sftpWinSCPPath, "sftp-winscp.txt.tmpl", "WinSCP script", 0o644)
-}
-
-// renderSFTPRclone writes client/rclone.conf with a type = sftp remote.
-// Private like the FTPS one (0600): people add secrets to it.
-func renderSFTPRclone(p *wizard.Plan) ([]File, error) {
-	return sftpTemplate(p, sftpRclonePath, "sftp-rclone.conf.tmpl", "rclone remote", 0o600)
-}
-
 // FileZilla's values for an SFTP site (FileZilla's ServerProtocol and
 // LogonType enums; saved sites depend on the numbers).
 const (

@@ -267,30 +267,6 @@ func ClientNATs() []ClientNAT {
 	return []ClientNAT{ClientNATNone, ClientNATMasquerade, ClientNATCGNAT}
 }
 
-// ClientSoftware is an FTPS client ftpswiz writes a config for.
-type ClientSoftware string
-
-// Client software.
-const (
-	ClientLFTP      ClientSoftware = "lftp"
-	ClientCurl      ClientSoftware = "curl"
-	ClientFileZilla ClientSoftware = "filezilla"
-	ClientWinSCP    ClientSoftware = "winscp"
-	ClientRclone    ClientSoftware = "rclone"
-	ClientPython    ClientSoftware = "python"
-	ClientOpenSSH   ClientSoftware = "openssh" // sftp only: sftp(1) and ~/.ssh/config
-)
-
-// ClientSoftwares lists the valid client software for FTPS.
-func ClientSoftwares() []ClientSoftware {
-	return []ClientSoftware{ClientLFTP, ClientCurl, ClientFileZilla, ClientWinSCP, ClientRclone, ClientPython}
-}
-
-// SFTPClientSoftwares lists the valid client software for SFTP.
-func SFTPClientSoftwares() []ClientSoftware {
-	return []ClientSoftware{ClientOpenSSH, ClientLFTP, ClientFileZilla, ClientWinSCP, ClientRclone}
-}
-
 // Firewall is a firewall backend ftpswiz writes rules for.
 type Firewall string
 

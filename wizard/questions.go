@@ -293,38 +293,7 @@ func ftpsQuestions() []Question {
 			Key: QClientSoftware, Kind: KindMulti,
 			Title:       "Which clients should get a ready-made config?",
 			Description: "Each chosen client gets a config that uses TLS for login and data, passive mode, and the right port.",
-			Choices: []Choice{
-				{
-					Value: string(ClientLFTP), Label: "lftp",
-					What:   "Scriptable command-line client.",
-					Effect: "client/lftp.rc forcing TLS on the control and data connections.",
-				},
-				{
-					Value: string(ClientCurl), Label: "curl",
-					What:   "Command-line transfers for scripts.",
-					Effect: "client/curl.sh with TLS required (--ssl-reqd, or ftps:// for implicit).",
-				},
-				{
-					Value: string(ClientFileZilla), Label: "FileZilla",
-					What:   "Desktop client with a graphical interface.",
-					Effect: "client/filezilla-sitemanager.xml, importable in the Site Manager.",
-				},
-				{
-					Value: string(ClientWinSCP), Label: "WinSCP",
-					What:   "Windows client with a GUI and scripting.",
-					Effect: "client/winscp.txt with the session URL (ftpes:// or ftps://) and passive mode.",
-				},
-				{
-					Value: string(ClientRclone), Label: "rclone",
-					What:   "Sync and backup tool.",
-					Effect: "client/rclone.conf with an FTPS remote using explicit or implicit TLS.",
-				},
-				{
-					Value: string(ClientPython), Label: "Python (ftplib)",
-					What:   "A snippet for your own scripts.",
-					Effect: "client/ftps_client.py, which reuses the TLS session on data connections (stock ftplib does not, and fails with require_ssl_reuse).",
-				},
-			},
+			Choices:     clientChoices(ProtocolFTPS),
 		},
 		{
 			Key: QFirewalls, Kind: KindMulti,
@@ -823,33 +792,7 @@ func sftpTexts() []Question {
 			Key: QClientSoftware, Kind: KindMulti,
 			Title:       "Which clients should get a ready-made config?",
 			Description: "Each chosen client gets an SFTP configuration (sftp://, never ftp:// or ftps://) for the server's port and login name, which checks the server's host key.",
-			Choices: []Choice{
-				{
-					Value: string(ClientOpenSSH), Label: "OpenSSH sftp",
-					What:   "The sftp command of Linux, macOS and Windows 10 and later.",
-					Effect: "client/ssh_config with a Host entry (port, user, key, strict host key checking) for sftp -F, or to copy into ~/.ssh/config.",
-				},
-				{
-					Value: string(ClientLFTP), Label: "lftp",
-					What:   "Scriptable command-line client; runs ssh underneath.",
-					Effect: "client/lftp-sftp.rc with an sftp:// bookmark and the ssh options it runs with.",
-				},
-				{
-					Value: string(ClientFileZilla), Label: "FileZilla",
-					What:   "Desktop client with a graphical interface.",
-					Effect: "client/filezilla-sitemanager.xml with an SFTP site (Protocol 1), importable in the Site Manager.",
-				},
-				{
-					Value: string(ClientWinSCP), Label: "WinSCP",
-					What:   "Windows client with a GUI and scripting.",
-					Effect: "client/winscp.txt, a script that opens sftp:// with the server's host key pinned.",
-				},
-				{
-					Value: string(ClientRclone), Label: "rclone",
-					What:   "Sync and backup tool.",
-					Effect: "client/rclone.conf with an sftp remote that checks known_hosts.",
-				},
-			},
+			Choices:     clientChoices(ProtocolSFTP),
 		},
 		{
 			Key: QAdminNetwork, Kind: KindText,
