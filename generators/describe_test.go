@@ -3,6 +3,7 @@ package generators
 import (
 	"bytes"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -191,5 +192,25 @@ func TestClientRegistryMatchesCatalogue(t *testing.T) {
 	}
 	if total := len(ftpsClients()) + len(sftpClients()); n != total {
 		t.Errorf("registry has %d clients, the catalogue %d", total, n)
+	}
+}
+
+// TestFirewallTableMatchesCatalogue: every backend the wizard offers has a
+// row with a render function in fwBackends, and every row's backend is
+// offered.
+func TestFirewallTableMatchesCatalogue(t *testing.T) {
+	rendered := map[wizard.Firewall]bool{}
+	for _, b := range fwBackends() {
+		if !slices.Contains(wizard.Firewalls(), b.Firewall) {
+			t.Errorf("row %s: backend %s is not offered", b.Kind, b.Firewall)
+		}
+		if b.Render != nil {
+			rendered[b.Firewall] = true
+		}
+	}
+	for _, fw := range wizard.Firewalls() {
+		if !rendered[fw] {
+			t.Errorf("backend %s: no row renders it", fw)
+		}
 	}
 }

@@ -9,15 +9,21 @@ import (
 )
 
 // firewallRenderers returns the renderers of this group: one per firewall
-// backend the plan asks for (fwBackends says which files each writes).
+// backend of fwBackends, applying when the plan asks for the backend and
+// has a side it writes.
+//
+// Adding a backend touches: wizard/firewalls.go (its Firewall constant and
+// its row in wizard.FirewallCatalogue), its row here (fwBackends: files,
+// usage, render function), its renderer file (firewall_<name>.go) and, if
+// it uses one, its template.
 func firewallRenderers() []Renderer {
-	return []Renderer{
-		nftRenderer(),
-		iptablesRenderer(),
-		ufwRenderer(),
-		firewalldRenderer(),
-		awsRenderer(),
+	var out []Renderer
+	for _, b := range fwBackends() {
+		if b.Render != nil {
+			out = append(out, Renderer{Name: string(b.Firewall), Applies: fwWants(b.Kind), Render: b.Render})
+		}
 	}
+	return out
 }
 
 // fwFileKind is one kind of firewall file: a row of fwBackends.
@@ -54,13 +60,16 @@ type fwBackend struct {
 	// Existing says how its rules combine with rules a box already has
 	// (REPORT.md's "Fitting the rules into an existing firewall").
 	Existing string
-	// steps gives the usage of one file; nat is whether the side's ruleset
-	// has NAT chains, hooks the iptables chains to jump to (both zero for
-	// the script backends).
+	// Render writes the backend's files (for a backend with two kinds of
+	// file, the first kind's row renders both).
+	Render func(*wizard.Plan) ([]File, error)
+	// steps gives the usage of one file (fwStepCtx: what it depends on).
 	steps func(c fwStepCtx) Desc
 }
 
-// fwStepCtx is what a backend's usage depends on.
+// fwStepCtx is what a backend's usage depends on: the sides a file for
+// every side covers (AWS), whether the side's ruleset has NAT chains, and
+// the iptables chains to jump to (zero for the script backends).
 type fwStepCtx struct {
 	Sides []wizard.Side
 	NAT   bool
@@ -73,7 +82,7 @@ func fwBackends() []fwBackend {
 	return []fwBackend{
 		{
 			Kind: fwKindNft, Firewall: wizard.FirewallNftables, Tool: "nftables ruleset", Ext: ".nft", Mode: 0o644,
-			Header: headerStyle{Width: 9},
+			Header: headerStyle{Width: 9}, Render: renderNft,
 			Existing: "**nftables:** nftables runs the base chains of every table on the same hook " +
 				"one after the other: an accept in ftpswiz's table does not override a drop in another table, " +
 				"and a drop anywhere is final. On a box with an nftables firewall of its own, copy ftpswiz's " +
@@ -96,6 +105,7 @@ func fwBackends() []fwBackend {
 		},
 		{
 			Kind: fwKindIptables, Firewall: wizard.FirewallIptables, Tool: "iptables-restore ruleset", Ext: ".iptables", Mode: 0o644,
+			Render: renderIptables,
 			Header: headerStyle{Width: 8, ApplyQual: "as root, in this order; re-running gives the same rules, other rules stay"},
 			Existing: "**iptables:** load the file with `--noflush`, as above. Without it, " +
 				"iptables-restore empties every chain of each table the file names, your own rules included. " +
@@ -116,7 +126,7 @@ func fwBackends() []fwBackend {
 		},
 		{
 			Kind: fwKindUFW, Firewall: wizard.FirewallUFW, Tool: "ufw script", Ext: ".ufw.sh", Mode: 0o755, HostOnly: true,
-			Header: headerStyle{Width: 8},
+			Header: headerStyle{Width: 8}, Render: renderUFW,
 			Existing: "**ufw:** the script adds `ufw` rules next to the existing ones; review them with " +
 				"`ufw status numbered`. Do not combine ufw with hand-written nftables or iptables rules on the same host.",
 			steps: func(fwStepCtx) Desc {
@@ -132,7 +142,7 @@ func fwBackends() []fwBackend {
 		},
 		{
 			Kind: fwKindFirewalld, Firewall: wizard.FirewallFirewalld, Tool: "firewalld script", Ext: ".firewalld.sh", Mode: 0o755, HostOnly: true,
-			Header: headerStyle{Width: 8},
+			Header: headerStyle{Width: 8}, Render: renderFirewalld,
 			Existing: "**firewalld:** the script adds rules to a zone, permanently; review with " +
 				"`firewall-cmd --list-all`. Do not combine firewalld with hand-written nftables or iptables rules.",
 			steps: func(fwStepCtx) Desc {
@@ -149,7 +159,7 @@ func fwBackends() []fwBackend {
 		},
 		{
 			Kind: fwKindAWSCLI, Firewall: wizard.FirewallAWS, Tool: "AWS CLI", Fixed: "aws-security-group", Ext: ".sh", Mode: 0o755, HostOnly: true,
-			Header: headerStyle{Width: 8},
+			Header: headerStyle{Width: 8}, Render: renderAWS,
 			Existing: "**AWS:** security groups only allow and are stateful; a group adds to the " +
 				"instance's other groups, and return traffic needs no rule.",
 			steps: func(c fwStepCtx) Desc {

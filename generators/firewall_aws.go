@@ -21,14 +21,6 @@ var (
 	awsTerraformPath = fwBackendOf(fwKindTerraform).Path("")
 )
 
-func awsRenderer() Renderer {
-	return Renderer{
-		Name:    "aws",
-		Applies: fwWants(fwKindAWSCLI),
-		Render:  renderAWS,
-	}
-}
-
 func renderAWS(p *wizard.Plan) ([]File, error) {
 	sides := fwHostSides(p)
 	sh, err := renderScript(awsScriptView(p, sides))

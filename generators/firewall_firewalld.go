@@ -15,14 +15,6 @@ import (
 
 const firewalldPolicy = "ftpswiz-egress"
 
-func firewalldRenderer() Renderer {
-	return Renderer{
-		Name:    "firewalld",
-		Applies: fwWants(fwKindFirewalld),
-		Render:  renderFirewalld,
-	}
-}
-
 func firewalldPath(side wizard.Side) string { return fwBackendOf(fwKindFirewalld).Path(side) }
 
 func renderFirewalld(p *wizard.Plan) ([]File, error) {

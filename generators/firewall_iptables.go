@@ -17,14 +17,6 @@ import (
 // the restore file would be appended again on every run), so applying twice
 // gives the same rules.
 
-func iptablesRenderer() Renderer {
-	return Renderer{
-		Name:    "iptables",
-		Applies: fwWants(fwKindIptables),
-		Render:  renderIptables,
-	}
-}
-
 type iptView struct {
 	Title   string
 	Command string

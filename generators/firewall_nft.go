@@ -19,14 +19,6 @@ const (
 	nftNATTable    = "ftpswiz_nat"
 )
 
-func nftRenderer() Renderer {
-	return Renderer{
-		Name:    "nftables",
-		Applies: fwWants(fwKindNft),
-		Render:  renderNft,
-	}
-}
-
 type nftView struct {
 	Title   string
 	Command string

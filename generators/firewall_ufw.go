@@ -11,14 +11,6 @@ import (
 // a router's DNAT and forward filter (REPORT explains), so router sides get
 // no ufw file.
 
-func ufwRenderer() Renderer {
-	return Renderer{
-		Name:    "ufw",
-		Applies: fwWants(fwKindUFW),
-		Render:  renderUFW,
-	}
-}
-
 func ufwPath(side wizard.Side) string { return fwBackendOf(fwKindUFW).Path(side) }
 
 func renderUFW(p *wizard.Plan) ([]File, error) {

@@ -267,23 +267,6 @@ func ClientNATs() []ClientNAT {
 	return []ClientNAT{ClientNATNone, ClientNATMasquerade, ClientNATCGNAT}
 }
 
-// Firewall is a firewall backend ftpswiz writes rules for.
-type Firewall string
-
-// Firewall backends.
-const (
-	FirewallNftables  Firewall = "nftables"
-	FirewallIptables  Firewall = "iptables"
-	FirewallUFW       Firewall = "ufw"
-	FirewallFirewalld Firewall = "firewalld"
-	FirewallAWS       Firewall = "aws"
-)
-
-// Firewalls lists the valid firewall backends.
-func Firewalls() []Firewall {
-	return []Firewall{FirewallNftables, FirewallIptables, FirewallUFW, FirewallFirewalld, FirewallAWS}
-}
-
 // Flavour is a vsftpd build; option names differ between builds and an
 // unknown option stops vsftpd from starting.
 type Flavour string

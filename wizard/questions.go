@@ -299,33 +299,7 @@ func ftpsQuestions() []Question {
 			Key: QFirewalls, Kind: KindMulti,
 			Title:       "Which firewalls should get rules?",
 			Description: "Rules are written for every side that needs them (server host, its router, client router or host) in each chosen format. Installed tools are preselected.",
-			Choices: []Choice{
-				{
-					Value: string(FirewallNftables), Label: "nftables",
-					What:   "The Linux packet filter (Debian 10+ default).",
-					Effect: "firewall/<side>.nft, in a table of its own, safe to re-apply; never flushes the ruleset.",
-				},
-				{
-					Value: string(FirewallIptables), Label: "iptables",
-					What:   "The older Linux packet filter.",
-					Effect: "firewall/<side>.iptables in iptables-restore format.",
-				},
-				{
-					Value: string(FirewallUFW), Label: "ufw",
-					What:   "Ubuntu's firewall front-end.",
-					Effect: "firewall/<side>.ufw.sh for the host sides.",
-				},
-				{
-					Value: string(FirewallFirewalld), Label: "firewalld",
-					What:   "The firewall daemon of RHEL and Fedora.",
-					Effect: "firewall/<side>.firewalld.sh for the host sides.",
-				},
-				{
-					Value: string(FirewallAWS), Label: "AWS security group",
-					What:   "The cloud firewall in front of an EC2 instance.",
-					Effect: "firewall/aws-security-group.sh (AWS CLI) and .tf (Terraform).",
-				},
-			},
+			Choices:     firewallChoices(),
 		},
 		{
 			Key: QTLSProfile, Kind: KindChoice,
