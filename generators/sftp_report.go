@@ -13,7 +13,7 @@ import (
 // one port, sshd's drop-in, accounts and chroots, SSH keys and host keys.
 // Report and Handout (report.go) call these for protocol sftp.
 
-// sftpPort is the plan's SFTP port, from whichever end it has.
+// sftpPort is the service's SFTP port (22 when the plan names none).
 func sftpPort(p *wizard.Plan) int {
 	if port := p.Service.SFTPPort(); port > 0 {
 		return port
@@ -33,12 +33,7 @@ func sftpUser(p *wizard.Plan) string {
 }
 
 // sftpPasswords reports whether SFTP accounts may log in with a password.
-func sftpPasswords(p *wizard.Plan) bool {
-	if p.SFTP != nil {
-		return p.SFTP.PasswordAuth
-	}
-	return p.Service.PasswordAuth
-}
+func sftpPasswords(p *wizard.Plan) bool { return p.Service.PasswordAuth }
 
 // sftpUploadDir is the writable directory in each chroot ("" when the plan
 // has no server end and so does not know it).
