@@ -214,3 +214,25 @@ func TestFirewallTableMatchesCatalogue(t *testing.T) {
 		}
 	}
 }
+
+// TestFirewallsRefuseIPv6Flows: every flow carries its address family; the
+// backends write IPv4 rules only, so a plan with an IPv6 flow is refused by
+// name instead of written wrong. The negative control renders the same plan
+// with its IPv4 flow.
+func TestFirewallsRefuseIPv6Flows(t *testing.T) {
+	p := decideFile(t, filepath.Join("..", "testdata", "scenarios", "classic", "answers.yaml"), nil)
+	for _, f := range p.Flows {
+		if f.Family != wizard.FamilyIPv4 {
+			t.Fatalf("flow %+v: family %q", f, f.Family)
+		}
+	}
+	if _, err := Render(p); err != nil {
+		t.Fatalf("IPv4 plan: %v", err)
+	}
+	p.Flows[0].From = []string{"2001:db8::/32"}
+	p.Complete()
+	_, err := Render(p)
+	if err == nil || !strings.Contains(err.Error(), "ipv6 addresses are not supported") {
+		t.Fatalf("IPv6 flow: %v", err)
+	}
+}

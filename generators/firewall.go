@@ -1,6 +1,7 @@
 package generators
 
 import (
+	"fmt"
 	"io/fs"
 	"slices"
 	"strings"
@@ -20,7 +21,14 @@ func firewallRenderers() []Renderer {
 	var out []Renderer
 	for _, b := range fwBackends() {
 		if b.Render != nil {
-			out = append(out, Renderer{Name: string(b.Firewall), Applies: fwWants(b.Kind), Render: b.Render})
+			render := b.Render
+			out = append(out, Renderer{Name: string(b.Firewall), Applies: fwWants(b.Kind),
+				Render: func(p *wizard.Plan) ([]File, error) {
+					if err := fwIPv4Only(p); err != nil {
+						return nil, err
+					}
+					return render(p)
+				}})
 		}
 	}
 	return out
@@ -193,6 +201,19 @@ func fwBackends() []fwBackend {
 			},
 		},
 	}
+}
+
+// fwIPv4Only refuses a plan with a flow of another family than IPv4: every
+// backend writes IPv4 rules (ip saddr, iptables, family="ipv4", cidr_ipv4),
+// so an IPv6 flow would be written wrong. IPv6 support starts here.
+func fwIPv4Only(p *wizard.Plan) error {
+	for _, f := range p.Flows {
+		if f.Family != "" && f.Family != wizard.FamilyIPv4 {
+			return fmt.Errorf("%s flow %s on the %s: %s addresses are not supported yet (ftpswiz plans IPv4)",
+				f.Purpose, f.Ports, f.Side, f.Family)
+		}
+	}
+	return nil
 }
 
 // fwBackendOf returns the row of a file kind.

@@ -132,6 +132,9 @@ func (p *Plan) Complete() {
 		p.Protocol = ProtocolFTPS
 	}
 	p.Firewalls = append([]Firewall(nil), a.Firewalls...)
+	for i := range p.Flows {
+		p.Flows[i].Family = flowFamily(p.Flows[i])
+	}
 	sv := Service{Protocol: p.Protocol, ActiveMode: a.FTPS.ActiveMode, RequireSSLReuse: true}
 	if p.Protocol != ProtocolSFTP {
 		sv.Mode = a.FTPS.Mode
@@ -327,6 +330,27 @@ type Flow struct {
 	Why string
 	// Warning marks a flow the user should think twice about (active mode).
 	Warning bool
+	// Family is the address family of the flow's From, To and DNATTo
+	// (FamilyIPv4 today; Complete sets it).
+	Family Family
+}
+
+// flowFamily is the family of a flow's addresses: IPv6 when any of them is
+// an IPv6 address or prefix, else IPv4.
+func flowFamily(f Flow) Family {
+	addrs := append([]string{f.To, f.DNATTo}, f.From...)
+	for _, a := range addrs {
+		if a == "" {
+			continue
+		}
+		if pfx, err := netip.ParsePrefix(a); err == nil && pfx.Addr().Is6() && !pfx.Addr().Is4In6() {
+			return FamilyIPv6
+		}
+		if ip, err := netip.ParseAddr(a); err == nil && ip.Is6() && !ip.Is4In6() {
+			return FamilyIPv6
+		}
+	}
+	return FamilyIPv4
 }
 
 // AnyIPv4 is the CIDR for "anywhere".
