@@ -85,7 +85,8 @@ func renderSSHDDropIn(p *wizard.Plan) ([]File, error) {
 		Global:      global,
 		MatchGroups: match,
 		Setup:       SFTPSetupCommands(sp),
-		Check:       fmt.Sprintf("sshd -T -C user=%s,host=client,addr=127.0.0.1 | grep -Ei '^(forcecommand|chrootdirectory|allowtcpforwarding|permittty|passwordauthentication) '", sftpFirstUser(sp)),
+		Check: Sh("sshd", "-T", "-C", "user="+sftpFirstUser(sp)+",host=client,addr=127.0.0.1").
+			Op("|", "grep", "-Ei", `'^(forcecommand|chrootdirectory|allowtcpforwarding|permittty|passwordauthentication) '`).Line(""),
 	}
 	b, err := templates.Render("sftp-sshd.conf.tmpl", v)
 	if err != nil {

@@ -70,6 +70,8 @@ func renderVsftpd(p *wizard.Plan) ([]File, error) {
 		title := fmt.Sprintf("vsftpd.conf: %s FTPS on port %d, for %s", in.Name, in.Port, p.Server.Flavour)
 		b, err := templates.Render("vsftpd.conf.tmpl", map[string]any{
 			"Title": title, "Command": RegenerateCommand, "Instance": in, "Groups": groups,
+			"CheckCmd":   Sh("vsftpd", in.InstallPath).Line(""),
+			"RestartCmd": Sh("systemctl", "restart", in.Unit).Line(""),
 		})
 		if err != nil {
 			return nil, err
@@ -97,6 +99,7 @@ func renderVsftpdUnits(p *wizard.Plan) ([]File, error) {
 			"Title":   fmt.Sprintf("systemd unit for the second vsftpd instance (%s FTPS, port %d)", in.Name, in.Port),
 			"Command": RegenerateCommand, "Instance": in, "Why": mode.Why, "SecureChroot": secure,
 			"OpenSSLConf": p.Server.OpenSSLConf,
+			"ApplyCmd":    Sh("systemctl", "daemon-reload").Op("&&").Arg("systemctl", "enable", "--now", in.Unit).Line(""),
 		})
 		if err != nil {
 			return nil, err
@@ -144,6 +147,8 @@ func renderOpenSSLCap(p *wizard.Plan) ([]File, error) {
 	unit := p.Server.Instances[0].Unit
 	dropIn, err := templates.Render("vsftpd-tls-dropin.conf.tmpl", map[string]any{
 		"Command": RegenerateCommand, "Path": p.Server.OpenSSLConf, "Unit": unit,
+		"ApplyCmd": Sh("systemctl", "daemon-reload").Op("&&").Arg("systemctl", "restart", unit).Line(""),
+		"CheckCmd": Sh("systemctl", "show", "-p", "Environment", unit).Line(""),
 	})
 	if err != nil {
 		return nil, err
