@@ -96,7 +96,7 @@ func (c clientSpec) renderer(prefix string, proto func(*wizard.Plan) bool) Rende
 		Render: func(p *wizard.Plan) ([]File, error) {
 			files, err := c.render(p)
 			for i := range files {
-				files[i].Desc = Desc{What: c.What + "; its header says how to use it"}
+				files[i].Desc = Desc{What: c.What + "; its header says how to use it", Side: wizard.SideClientHost}
 			}
 			return files, err
 		},

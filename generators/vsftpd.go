@@ -68,18 +68,28 @@ func renderVsftpd(p *wizard.Plan) ([]File, error) {
 			return nil, err
 		}
 		title := fmt.Sprintf("vsftpd.conf: %s FTPS on port %d, for %s", in.Name, in.Port, p.Server.Flavour)
+		d := Desc{
+			What: fmt.Sprintf("vsftpd configuration of the %s FTPS instance (port %d)", in.Name, in.Port),
+			Side: wizard.SideServerHost, Install: in.InstallPath, Tool: "vsftpd",
+			// vsftpd in the foreground with the installed file: "500 OOPS"
+			// and exit when anything is wrong.
+			Check: []Cmd{Sh("vsftpd", in.InstallPath)},
+			Apply: []Cmd{
+				Sh("install", "-m", "0644", "-o", "root", "-g", "root").File().Arg(in.InstallPath),
+				Sh("systemctl", "restart", in.Unit),
+			},
+			Show:    []Cmd{Sh("systemctl", "status", in.Unit, "--no-pager")},
+			Persist: "systemctl enable " + in.Unit,
+			Remove:  []Cmd{Sh("systemctl", "disable", "--now", in.Unit)},
+		}
 		b, err := templates.Render("vsftpd.conf.tmpl", map[string]any{
 			"Title": title, "Command": RegenerateCommand, "Instance": in, "Groups": groups,
-			"CheckCmd":   Sh("vsftpd", in.InstallPath).Line(""),
-			"RestartCmd": Sh("systemctl", "restart", in.Unit).Line(""),
+			"CheckCmd": d.Check[0].Line(""), "RestartCmd": d.Apply[len(d.Apply)-1].Line(""),
 		})
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, File{Path: in.File, Mode: 0o644, Content: b, Desc: Desc{
-			What: fmt.Sprintf("vsftpd configuration of the %s FTPS instance (port %d)", in.Name, in.Port),
-			Side: wizard.SideServerHost, Install: in.InstallPath,
-		}})
+		out = append(out, File{Path: in.File, Mode: 0o644, Content: b, Desc: d})
 	}
 	return out, nil
 }
