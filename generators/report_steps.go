@@ -479,7 +479,7 @@ func reportAWSStep(outputs []File) (reportStep, bool) {
 // reportUnmanagedNATStep covers NAT that no generated rule set configures.
 func reportUnmanagedNATStep(p *wizard.Plan) (reportStep, bool) {
 	s := p.Server
-	if s == nil || !s.NAT.Behind() || len(p.FlowsFor(wizard.SideServerRouter)) > 0 || s.HostAddress == "" {
+	if b, ok := p.Box(wizard.SideServerRouter); !ok || b.Managed || s == nil || s.HostAddress == "" {
 		return reportStep{}, false
 	}
 	var ports []string

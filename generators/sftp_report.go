@@ -251,7 +251,8 @@ func sftpReportServerSteps(p *wizard.Plan, outputs []File) []reportStep {
 	if st, ok := reportAWSStep(outputs); ok {
 		steps = append(steps, st)
 	}
-	if s := p.Server; s.NAT.Behind() && len(p.FlowsFor(wizard.SideServerRouter)) == 0 && s.HostAddress != "" {
+	if b, ok := p.Box(wizard.SideServerRouter); ok && !b.Managed && p.Server.HostAddress != "" {
+		s := p.Server
 		steps = append(steps, reportStep{
 			Title: "The NAT in front of the server",
 			Text: mdWrap(reportWidth, fmt.Sprintf("No rules were generated for the device or cloud service that "+

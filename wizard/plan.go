@@ -37,6 +37,28 @@ type Plan struct {
 	Firewalls []Firewall
 	// Service is what both ends share, whichever of them the plan has.
 	Service Service
+	// Boxes are the boxes the plan's network has, in port-map order: each
+	// host of an end the plan has, and each NAT device in front of one
+	// (Managed when ftpswiz writes its rules; Sides lists those with rules).
+	Boxes []Box
+}
+
+// Box is one box of the plan's network.
+type Box struct {
+	Side Side
+	// Managed says whether ftpswiz writes rules for it (a NAT device the
+	// user does not manage, a cloud's 1:1 NAT or a carrier's NAT, is not).
+	Managed bool
+}
+
+// Box returns the box on a side, if the plan's network has one.
+func (p *Plan) Box(side Side) (Box, bool) {
+	for _, b := range p.Boxes {
+		if b.Side == side {
+			return b, true
+		}
+	}
+	return Box{}, false
 }
 
 // Family is an address's family. ftpswiz plans IPv4 today; FamilyIPv6 is
@@ -172,6 +194,23 @@ func (p *Plan) Complete() {
 		sv.RequireSSLReuse = c.RequireSSLReuse
 	}
 	p.Service = sv
+	p.Boxes = nil
+	managed := map[Side]bool{}
+	for _, s := range p.Sides() {
+		managed[s] = true
+	}
+	if p.Server != nil {
+		p.Boxes = append(p.Boxes, Box{Side: SideServerHost, Managed: managed[SideServerHost]})
+		if p.Server.NAT.Behind() {
+			p.Boxes = append(p.Boxes, Box{Side: SideServerRouter, Managed: managed[SideServerRouter]})
+		}
+	}
+	if c := p.Client; c != nil {
+		if c.NAT != ClientNATNone && c.NAT != "" {
+			p.Boxes = append(p.Boxes, Box{Side: SideClientRouter, Managed: managed[SideClientRouter]})
+		}
+		p.Boxes = append(p.Boxes, Box{Side: SideClientHost, Managed: managed[SideClientHost]})
+	}
 }
 
 // Decision is one choice ftpswiz made, with its reason.

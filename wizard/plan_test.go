@@ -62,3 +62,33 @@ func TestServiceSameFromEitherEnd(t *testing.T) {
 		t.Errorf("service from the client end %+v, from the server end %+v", got, sv)
 	}
 }
+
+// TestPlanBoxes: the boxes of a plan's network, managed or not: a cloud's
+// 1:1 NAT is a box ftpswiz writes no rules for, a port-forwarding Linux
+// router one it does.
+func TestPlanBoxes(t *testing.T) {
+	tests := []struct {
+		scenario string
+		want     []Box
+	}{
+		{"cloud-one-to-one", []Box{{SideServerHost, true}, {SideServerRouter, false}}},
+		{"classic", []Box{{SideServerHost, true}, {SideServerRouter, true}, {SideClientRouter, true}, {SideClientHost, false}}},
+	}
+	for _, tt := range tests {
+		data, err := os.ReadFile(filepath.Join("..", "testdata", "scenarios", tt.scenario, "answers.yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := DecodeAnswers(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := Decide(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(p.Boxes, tt.want) {
+			t.Errorf("%s: boxes %+v, want %+v", tt.scenario, p.Boxes, tt.want)
+		}
+	}
+}
