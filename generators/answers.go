@@ -19,7 +19,8 @@ func answersRenderers() []Renderer {
 			if err != nil {
 				return nil, fmt.Errorf("answers.yaml: %w", err)
 			}
-			return []File{{Path: "answers.yaml", Mode: 0o644, Content: data}}, nil
+			return []File{{Path: AnswersPath, Mode: 0o644, Content: data,
+				Desc: Desc{What: "your answers, normalised; the regenerate command reads it"}}}, nil
 		},
 	}}
 }

@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"net/netip"
 	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/ftpswiz/ftpswiz/templates"
@@ -228,18 +227,6 @@ func (v clientView) UploadPath() string {
 		return v.UploadDir + "/"
 	}
 	return ""
-}
-
-// clientRenderer builds the renderer of one client software: it applies
-// when the plan has a client part that lists the software.
-func clientRenderer(sw wizard.ClientSoftware, render func(*wizard.Plan) ([]File, error)) Renderer {
-	return Renderer{
-		Name: "client-" + string(sw),
-		Applies: func(p *wizard.Plan) bool {
-			return p != nil && p.Client != nil && p.Answers.Protocol != wizard.ProtocolSFTP && slices.Contains(p.Client.Software, sw)
-		},
-		Render: render,
-	}
 }
 
 // clientTemplate renders one client file from templates/client-*.tmpl.

@@ -26,11 +26,9 @@ func renderRclone(p *wizard.Plan) ([]File, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	v := rcloneView{clientView: cv, Concurrency: 4, PerIP: clientReasonOf(p, "vsftpd.max_per_ip")}
-	if s := p.Answers.Server; s != nil {
-		v.TLS13Only = s.TLS.Profile == wizard.ProfileModern
-		if n := s.Capacity.PerClient; n > 0 && n < v.Concurrency {
-			v.Concurrency = n
-		}
+	v.TLS13Only = p.Service.TLSProfile == wizard.ProfileModern
+	if n := p.Service.Limits.PerClient; n > 0 && n < v.Concurrency {
+		v.Concurrency = n
 	}
 	b, err := templates.Render("client-rclone.conf.tmpl", v)
 	if err != nil {

@@ -52,7 +52,7 @@ func clientTestPlanFile(name string) func(t *testing.T) *wizard.Plan {
 // must then carry no "Why (...)" text at all.
 func clientHandPlan(host string, endpoints ...wizard.Endpoint) func(t *testing.T) *wizard.Plan {
 	return func(*testing.T) *wizard.Plan {
-		return &wizard.Plan{
+		p := &wizard.Plan{
 			Answers: wizard.Answers{Role: wizard.RoleClient},
 			Client: &wizard.ClientPlan{
 				ServerAddress:   host,
@@ -64,6 +64,8 @@ func clientHandPlan(host string, endpoints ...wizard.Endpoint) func(t *testing.T
 				RequireSSLReuse: true,
 			},
 		}
+		p.Complete()
+		return p
 	}
 }
 

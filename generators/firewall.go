@@ -1,43 +1,274 @@
 package generators
 
 import (
+	"fmt"
+	"io/fs"
 	"slices"
+	"strings"
 
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
 
 // firewallRenderers returns the renderers of this group: one per firewall
-// backend in plan.Answers.Firewalls. Each writes rules for every side in
-// plan.Sides() that the backend suits (see the firewall_*.go files):
+// backend of fwBackends, applying when the plan asks for the backend and
+// has a side it writes.
 //
-//	nftables   firewall/<side>.nft            every side
-//	iptables   firewall/<side>.iptables       every side
-//	ufw        firewall/<side>.ufw.sh         host sides
-//	firewalld  firewall/<side>.firewalld.sh   host sides
-//	aws        firewall/aws-security-group.sh and .tf   host sides
+// Adding a backend touches: wizard/firewalls.go (its Firewall constant and
+// its row in wizard.FirewallCatalogue), its row here (fwBackends: files,
+// usage, render function), its renderer file (firewall_<name>.go) and, if
+// it uses one, its template.
 func firewallRenderers() []Renderer {
-	return []Renderer{
-		nftRenderer(),
-		iptablesRenderer(),
-		ufwRenderer(),
-		firewalldRenderer(),
-		awsRenderer(),
+	var out []Renderer
+	for _, b := range fwBackends() {
+		if b.Render != nil {
+			render := b.Render
+			out = append(out, Renderer{Name: string(b.Firewall), Applies: fwWants(b.Kind),
+				Render: func(p *wizard.Plan) ([]File, error) {
+					if err := fwIPv4Only(p); err != nil {
+						return nil, err
+					}
+					return render(p)
+				}})
+		}
+	}
+	return out
+}
+
+// fwFileKind is one kind of firewall file: a row of fwBackends.
+type fwFileKind string
+
+// The firewall file kinds.
+const (
+	fwKindNft       fwFileKind = "nftables"
+	fwKindIptables  fwFileKind = "iptables"
+	fwKindUFW       fwFileKind = "ufw"
+	fwKindFirewalld fwFileKind = "firewalld"
+	fwKindAWSCLI    fwFileKind = "aws-cli"
+	fwKindTerraform fwFileKind = "terraform"
+)
+
+// fwBackend is everything ftpswiz knows about one kind of firewall file:
+// the backend it belongs to, its path, the sides it is written for, how its
+// header lays out the usage lines, and how it is checked, applied, shown,
+// persisted and removed. The renderers and REPORT.md both read this table;
+// nothing else knows these facts.
+type fwBackend struct {
+	Kind     fwFileKind
+	Firewall wizard.Firewall
+	// Tool is how REPORT.md names the file ("nftables ruleset").
+	Tool string
+	// Ext follows the side in the file name ("server-host.nft"); a backend
+	// with Fixed writes one file for every side, Fixed+Ext.
+	Ext   string
+	Fixed string
+	Mode  fs.FileMode
+	// HostOnly: written for host sides only (not routers).
+	HostOnly bool
+	Header   headerStyle
+	// Existing says how its rules combine with rules a box already has
+	// (REPORT.md's "Fitting the rules into an existing firewall").
+	Existing string
+	// Render writes the backend's files (for a backend with two kinds of
+	// file, the first kind's row renders both).
+	Render func(*wizard.Plan) ([]File, error)
+	// steps gives the usage of one file (fwStepCtx: what it depends on).
+	steps func(c fwStepCtx) Desc
+}
+
+// fwStepCtx is what a backend's usage depends on: the sides a file for
+// every side covers (AWS), whether the side's ruleset has NAT chains, and
+// the iptables chains to jump to (zero for the script backends).
+type fwStepCtx struct {
+	Sides []wizard.Side
+	NAT   bool
+	Hooks []iptablesHook
+}
+
+// fwBackends is the table of firewall file kinds, in the order REPORT.md
+// explains them.
+func fwBackends() []fwBackend {
+	return []fwBackend{
+		{
+			Kind: fwKindNft, Firewall: wizard.FirewallNftables, Tool: "nftables ruleset", Ext: ".nft", Mode: 0o644,
+			Header: headerStyle{Width: 9}, Render: renderNft,
+			Existing: "**nftables:** nftables runs the base chains of every table on the same hook " +
+				"one after the other: an accept in ftpswiz's table does not override a drop in another table, " +
+				"and a drop anywhere is final. On a box with an nftables firewall of its own, copy ftpswiz's " +
+				"accept rules (each carries its reason as a comment) into your own chains instead of loading " +
+				"the file.",
+			steps: func(c fwStepCtx) Desc {
+				remove := []Cmd{Sh("nft", "delete", "table", "inet", nftFilterTable)}
+				if c.NAT {
+					remove = append(remove, Sh("nft", "delete", "table", "ip", nftNATTable))
+				}
+				return Desc{
+					Apply:     []Cmd{Sh("nft", "-f").File()},
+					ApplyNote: "re-running it replaces ftpswiz's own tables and nothing else; it never flushes the ruleset",
+					Check:     []Cmd{Sh("nft", "-c", "-f").File()},
+					Show:      []Cmd{Sh("nft", "list", "ruleset")},
+					Remove:    remove,
+					Persist:   `copy it to /etc/nftables.d/ftpswiz.nft and add include "/etc/nftables.d/ftpswiz.nft" to /etc/nftables.conf`,
+				}
+			},
+		},
+		{
+			Kind: fwKindIptables, Firewall: wizard.FirewallIptables, Tool: "iptables-restore ruleset", Ext: ".iptables", Mode: 0o644,
+			Render: renderIptables,
+			Header: headerStyle{Width: 8, ApplyQual: "as root, in this order; re-running gives the same rules, other rules stay"},
+			Existing: "**iptables:** load the file with `--noflush`, as above. Without it, " +
+				"iptables-restore empties every chain of each table the file names, your own rules included. " +
+				"On a box with rules of its own you can instead copy the ACCEPT rules into your chains.",
+			steps: func(c fwStepCtx) Desc {
+				d := Desc{
+					Apply:   []Cmd{Sh("iptables-restore", "--noflush").Op("<").File()},
+					Check:   []Cmd{Sh("iptables-restore", "--test").Op("<").File()},
+					Show:    []Cmd{Sh("iptables-save")},
+					Persist: "after applying, netfilter-persistent save (package iptables-persistent).",
+				}
+				for _, h := range c.Hooks {
+					d.Apply = append(d.Apply, h.Apply())
+					d.Remove = append(d.Remove, h.Remove())
+				}
+				return d
+			},
+		},
+		{
+			Kind: fwKindUFW, Firewall: wizard.FirewallUFW, Tool: "ufw script", Ext: ".ufw.sh", Mode: 0o755, HostOnly: true,
+			Header: headerStyle{Width: 8}, Render: renderUFW,
+			Existing: "**ufw:** the script adds `ufw` rules next to the existing ones; review them with " +
+				"`ufw status numbered`. Do not combine ufw with hand-written nftables or iptables rules on the same host.",
+			steps: func(fwStepCtx) Desc {
+				return Desc{
+					Apply:      []Cmd{Sh("sudo", "bash").File()},
+					ApplyNote:  "re-running is safe: ufw skips a rule it already has",
+					Check:      []Cmd{Sh("bash", "-n").File()},
+					Show:       []Cmd{Sh("ufw", "status", "verbose")},
+					RemoveText: `ufw status numbered, then ufw delete N for each rule commented "ftpswiz ..."`,
+					Persist:    "nothing to do, ufw loads its rules at boot while it is enabled (the script enables it)",
+				}
+			},
+		},
+		{
+			Kind: fwKindFirewalld, Firewall: wizard.FirewallFirewalld, Tool: "firewalld script", Ext: ".firewalld.sh", Mode: 0o755, HostOnly: true,
+			Header: headerStyle{Width: 8}, Render: renderFirewalld,
+			Existing: "**firewalld:** the script adds rules to a zone, permanently; review with " +
+				"`firewall-cmd --list-all`. Do not combine firewalld with hand-written nftables or iptables rules.",
+			steps: func(fwStepCtx) Desc {
+				return Desc{
+					Apply:      []Cmd{Sh("sudo", "bash").File()},
+					ApplyHint:  "zone: the default zone, or FTPSWIZ_ZONE=name",
+					ApplyNote:  "re-running is safe: every rule is queried before it is added",
+					Check:      []Cmd{Sh("bash", "-n").File()},
+					Show:       []Cmd{Sh("firewall-cmd", "--list-all")},
+					RemoveText: "firewall-cmd --permanent --zone=ZONE --remove-rich-rule='...' for the rules below; firewall-cmd --reload",
+					Persist:    "nothing to do, the script writes firewalld's permanent configuration, which it loads at boot",
+				}
+			},
+		},
+		{
+			Kind: fwKindAWSCLI, Firewall: wizard.FirewallAWS, Tool: "AWS CLI", Fixed: "aws-security-group", Ext: ".sh", Mode: 0o755, HostOnly: true,
+			Header: headerStyle{Width: 8}, Render: renderAWS,
+			Existing: "**AWS:** security groups only allow and are stateful; a group adds to the " +
+				"instance's other groups, and return traffic needs no rule.",
+			steps: func(c fwStepCtx) Desc {
+				var apply Cmd
+				for _, s := range c.Sides {
+					apply = apply.Op(awsGroupVar(s, c.Sides) + "=sg-...")
+				}
+				return Desc{
+					Apply:      []Cmd{apply.Arg("bash").File()},
+					ApplyNote:  "re-running is safe: a rule that exists already is skipped",
+					Needs:      "needs credentials allowed to change security groups",
+					Check:      []Cmd{Sh("bash", "-n").File()},
+					Show:       []Cmd{Sh("aws", "ec2", "describe-security-group-rules", "--filters", "Name=group-id,Values=sg-...")},
+					RemoveText: "aws ec2 revoke-security-group-ingress (or -egress) for each rule whose description starts with ftpswiz",
+					Persist:    "nothing to do, AWS keeps a security group's rules",
+				}
+			},
+		},
+		{
+			Kind: fwKindTerraform, Firewall: wizard.FirewallAWS, Tool: "Terraform", Fixed: "aws-security-group", Ext: ".tf", Mode: 0o644, HostOnly: true,
+			Header: headerStyle{Width: 8},
+			steps: func(fwStepCtx) Desc {
+				return Desc{
+					Apply:   []Cmd{Sh("terraform", "init").Op("&&").Arg("terraform", "apply", "-var", "vpc_id=vpc-...")},
+					OwnDir:  "ftpswiz-sg",
+					Check:   []Cmd{Sh("terraform", "init").Op("&&").Arg("terraform", "validate")},
+					Show:    []Cmd{Sh("terraform", "show")},
+					Remove:  []Cmd{Sh("terraform", "destroy", "-var", "vpc_id=vpc-...")},
+					Persist: "nothing to do, AWS keeps the security groups (keep this directory and its terraform.tfstate to change or remove them)",
+				}
+			},
+		},
 	}
 }
 
+// fwIPv4Only refuses a plan with a flow of another family than IPv4: every
+// backend writes IPv4 rules (ip saddr, iptables, family="ipv4", cidr_ipv4),
+// so an IPv6 flow would be written wrong. IPv6 support starts here.
+func fwIPv4Only(p *wizard.Plan) error {
+	for _, f := range p.Flows {
+		if f.Family != "" && f.Family != wizard.FamilyIPv4 {
+			return fmt.Errorf("%s flow %s on the %s: %s addresses are not supported yet (ftpswiz plans IPv4)",
+				f.Purpose, f.Ports, f.Side, f.Family)
+		}
+	}
+	return nil
+}
+
+// fwBackendOf returns the row of a file kind.
+func fwBackendOf(k fwFileKind) fwBackend {
+	for _, b := range fwBackends() {
+		if b.Kind == k {
+			return b
+		}
+	}
+	panic("generators: no firewall backend " + string(k)) // a constant of this file is missing from the table
+}
+
+// Path is the output path of the kind's file for a side.
+func (b fwBackend) Path(side wizard.Side) string {
+	if b.Fixed != "" {
+		return "firewall/" + b.Fixed + b.Ext
+	}
+	return "firewall/" + string(side) + b.Ext
+}
+
+// Suits reports whether the kind is written for a side.
+func (b fwBackend) Suits(side wizard.Side) bool { return !b.HostOnly || fwHostSide(side) }
+
+// File builds one firewall file with its description; side is the box it
+// belongs to (for a Fixed file, the first of c.Sides).
+func (b fwBackend) File(side wizard.Side, c fwStepCtx, content []byte) File {
+	d := b.steps(c)
+	d.Side, d.Backend, d.Tool = side, b.Firewall, b.Tool
+	switch b.Kind {
+	case fwKindAWSCLI:
+		d.What = "AWS security group rules (AWS CLI script)"
+	case fwKindTerraform:
+		d.What = "AWS security group rules (Terraform)"
+	default:
+		d.What = b.Tool + " for the " + strings.ToLower(side.Title()[:1]) + side.Title()[1:]
+	}
+	return File{Path: b.Path(side), Mode: b.Mode, Content: content, Desc: d}
+}
+
+// HeaderLines are the usage lines of the file's header, from the same
+// description File gives it.
+func (b fwBackend) HeaderLines(side wizard.Side, c fwStepCtx) []string {
+	p := b.Path(side)
+	return descHeader(b.steps(c), b.Header, p[strings.LastIndexByte(p, '/')+1:])
+}
+
 // fwWants returns an Applies func: the plan asks for the backend and has at
-// least one side the backend writes (keep == nil: any side).
-func fwWants(backend wizard.Firewall, keep func(wizard.Side) bool) func(*wizard.Plan) bool {
+// least one side the backend writes.
+func fwWants(k fwFileKind) func(*wizard.Plan) bool {
+	b := fwBackendOf(k)
 	return func(p *wizard.Plan) bool {
-		if !slices.Contains(p.Answers.Firewalls, backend) {
+		if !slices.Contains(p.Firewalls, b.Firewall) {
 			return false
 		}
-		for _, s := range p.Sides() {
-			if keep == nil || keep(s) {
-				return true
-			}
-		}
-		return false
+		return slices.ContainsFunc(p.Sides(), b.Suits)
 	}
 }
 

@@ -16,18 +16,10 @@ import (
 // rules, its outbound flows egress rules. Security groups are stateful, so
 // replies need no rule.
 
-const (
-	awsScriptPath    = "firewall/aws-security-group.sh"
-	awsTerraformPath = "firewall/aws-security-group.tf"
+var (
+	awsScriptPath    = fwBackendOf(fwKindAWSCLI).Path("")
+	awsTerraformPath = fwBackendOf(fwKindTerraform).Path("")
 )
-
-func awsRenderer() Renderer {
-	return Renderer{
-		Name:    "aws",
-		Applies: fwWants(wizard.FirewallAWS, fwHostSide),
-		Render:  renderAWS,
-	}
-}
 
 func renderAWS(p *wizard.Plan) ([]File, error) {
 	sides := fwHostSides(p)
@@ -39,9 +31,10 @@ func renderAWS(p *wizard.Plan) ([]File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("aws: %w", err)
 	}
+	c := fwStepCtx{Sides: sides}
 	return []File{
-		{Path: awsScriptPath, Mode: 0o755, Content: sh},
-		{Path: awsTerraformPath, Mode: 0o644, Content: tf},
+		fwBackendOf(fwKindAWSCLI).File(sides[0], c, sh),
+		fwBackendOf(fwKindTerraform).File(sides[0], c, tf),
 	}, nil
 }
 
@@ -131,12 +124,7 @@ rule() {
 
 func awsScriptView(p *wizard.Plan, sides []wizard.Side) scriptView {
 	v := scriptView{Title: "AWS security group rules (AWS CLI)", Command: fwRegenerate, Prelude: awsPrelude}
-	usage := "# Apply:  "
-	for _, s := range sides {
-		usage += awsGroupVar(s, sides) + "=sg-... "
-	}
-	v.Intro = []string{usage + "bash aws-security-group.sh",
-		"#         (re-running is safe: a rule that exists already is skipped)", "#"}
+	v.Intro = append(fwBackendOf(fwKindAWSCLI).HeaderLines(sides[0], fwStepCtx{Sides: sides}), "#")
 	v.Intro = append(v.Intro, fwCommentLines("# ",
 		"Security groups are stateful: replies to an allowed connection, and their ICMP errors, always pass; nothing to add for them. Descriptions carry the flow's purpose and the decision key (ftpswiz explain KEY); the comments carry the reasons.")...)
 	for _, s := range sides {
@@ -219,7 +207,8 @@ func tfName(parts ...string) string {
 
 func awsTerraformView(p *wizard.Plan, sides []wizard.Side) tfView {
 	v := tfView{Title: "AWS security groups (Terraform)", Command: fwRegenerate}
-	v.Intro = append(v.Intro, "# Apply:  terraform init && terraform apply -var vpc_id=vpc-...", "#")
+	v.Intro = append(v.Intro, fwBackendOf(fwKindTerraform).HeaderLines(sides[0], fwStepCtx{Sides: sides})...)
+	v.Intro = append(v.Intro, "#")
 	v.Intro = append(v.Intro, fwCommentLines("# ",
 		"Attach each security group to its instance (vpc_security_group_ids = [aws_security_group.NAME.id]). Security groups are stateful: replies to an allowed connection, and their ICMP errors, always pass; nothing to add for them.")...)
 	for _, side := range sides {

@@ -15,15 +15,7 @@ import (
 
 const firewalldPolicy = "ftpswiz-egress"
 
-func firewalldRenderer() Renderer {
-	return Renderer{
-		Name:    "firewalld",
-		Applies: fwWants(wizard.FirewallFirewalld, fwHostSide),
-		Render:  renderFirewalld,
-	}
-}
-
-func firewalldPath(side wizard.Side) string { return "firewall/" + string(side) + ".firewalld.sh" }
+func firewalldPath(side wizard.Side) string { return fwBackendOf(fwKindFirewalld).Path(side) }
 
 func renderFirewalld(p *wizard.Plan) ([]File, error) {
 	var out []File
@@ -32,7 +24,7 @@ func renderFirewalld(p *wizard.Plan) ([]File, error) {
 		if err != nil {
 			return nil, fmt.Errorf("firewalld %s: %w", side, err)
 		}
-		out = append(out, File{Path: firewalldPath(side), Mode: 0o755, Content: b})
+		out = append(out, fwBackendOf(fwKindFirewalld).File(side, fwStepCtx{}, b))
 	}
 	return out, nil
 }
@@ -86,14 +78,8 @@ func firewalldRich(f wizard.Flow) ([]string, bool) {
 }
 
 func firewalldView(p *wizard.Plan, side wizard.Side) scriptView {
-	file := string(side) + ".firewalld.sh"
 	v := scriptView{Title: fwTitle(side, "firewalld commands"), Command: fwRegenerate}
-	v.Intro = []string{
-		"# Apply:  sudo bash " + file + "   (zone: the default zone, or FTPSWIZ_ZONE=name)",
-		"#         (re-running is safe: every rule is queried before it is added)",
-		"# Undo:   firewall-cmd --permanent --zone=ZONE --remove-rich-rule='...' for the rules below; firewall-cmd --reload",
-		"#",
-	}
+	v.Intro = append(fwBackendOf(fwKindFirewalld).HeaderLines(side, fwStepCtx{}), "#")
 	v.Intro = append(v.Intro, fwCommentLines("# ",
 		"firewalld itself accepts loopback, replies to allowed connections (established/related) and ICMP (destination unreachable including fragmentation needed, for path-MTU discovery: TLS stalls without it; time exceeded; echo request), and drops invalid packets: nothing to add for those. Rules go to the permanent configuration; the reload at the end makes them live.")...)
 	flows := p.FlowsFor(side)

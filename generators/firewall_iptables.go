@@ -17,14 +17,6 @@ import (
 // the restore file would be appended again on every run), so applying twice
 // gives the same rules.
 
-func iptablesRenderer() Renderer {
-	return Renderer{
-		Name:    "iptables",
-		Applies: fwWants(wizard.FirewallIptables, nil),
-		Render:  renderIptables,
-	}
-}
-
 type iptView struct {
 	Title   string
 	Command string
@@ -45,21 +37,25 @@ type iptChainView struct {
 
 func renderIptables(p *wizard.Plan) ([]File, error) {
 	var out []File
+	b := fwBackendOf(fwKindIptables)
 	for _, side := range p.Sides() {
 		rs, err := buildRuleset(p, side)
 		if err != nil {
 			return nil, fmt.Errorf("iptables %s: %w", side, err)
 		}
-		b, err := templates.Render("firewall-iptables.tmpl", iptViewOf(rs))
+		content, err := templates.Render("firewall-iptables.tmpl", iptViewOf(rs))
 		if err != nil {
 			return nil, fmt.Errorf("iptables %s: %w", side, err)
 		}
-		out = append(out, File{Path: iptablesPath(side), Mode: 0o644, Content: b})
+		out = append(out, b.File(side, iptCtx(rs), content))
 	}
 	return out, nil
 }
 
-func iptablesPath(side wizard.Side) string { return "firewall/" + string(side) + ".iptables" }
+// iptCtx is what the usage of a side's iptables file depends on.
+func iptCtx(rs fwRuleset) fwStepCtx { return fwStepCtx{NAT: len(rs.NAT) > 0, Hooks: iptablesHooks(rs)} }
+
+func iptablesPath(side wizard.Side) string { return fwBackendOf(fwKindIptables).Path(side) }
 
 // iptChainName is ftpswiz's own chain for a hook ("FTPSWIZ-INPUT").
 func iptChainName(hook string) string { return "FTPSWIZ-" + strings.ToUpper(hook) }
@@ -71,27 +67,26 @@ type iptablesHook struct {
 	Chain   string // "FTPSWIZ-INPUT"
 }
 
-func (h iptablesHook) table() string {
+func (h iptablesHook) table() []string {
 	if h.Table == "filter" {
-		return ""
+		return nil
 	}
-	return "-t " + h.Table + " "
+	return []string{"-t", h.Table}
 }
 
-// Apply is the idempotent shell command that adds the jump once, as the
-// first rule of the built-in chain.
-func (h iptablesHook) Apply() string {
-	return fmt.Sprintf("iptables %s-C %s -j %s 2>/dev/null || iptables %s-I %s 1 -j %s",
-		h.table(), h.BuiltIn, h.Chain, h.table(), h.BuiltIn, h.Chain)
+// Apply inserts the jump into ftpswiz's chain unless it is there already.
+func (h iptablesHook) Apply() Cmd {
+	return Sh("iptables").Arg(h.table()...).Arg("-C", h.BuiltIn, "-j", h.Chain).Op("2>/dev/null", "||").
+		Arg("iptables").Arg(h.table()...).Arg("-I", h.BuiltIn, "1", "-j", h.Chain)
 }
 
-// Remove is the shell command that undoes the hook and the chain.
-func (h iptablesHook) Remove() string {
-	return fmt.Sprintf("iptables %s-D %s -j %s; iptables %s-F %s; iptables %s-X %s",
-		h.table(), h.BuiltIn, h.Chain, h.table(), h.Chain, h.table(), h.Chain)
+// Remove deletes the jump and the chain.
+func (h iptablesHook) Remove() Cmd {
+	return Sh("iptables").Arg(h.table()...).Arg("-D", h.BuiltIn, "-j", h.Chain).GlueOp(";").
+		Arg("iptables").Arg(h.table()...).Arg("-F", h.Chain).GlueOp(";").
+		Arg("iptables").Arg(h.table()...).Arg("-X", h.Chain)
 }
 
-// iptablesHooks lists the jumps a ruleset needs, filter table first.
 func iptablesHooks(rs fwRuleset) []iptablesHook {
 	var out []iptablesHook
 	for _, c := range rs.Filter {
@@ -104,20 +99,7 @@ func iptablesHooks(rs fwRuleset) []iptablesHook {
 }
 
 func iptViewOf(rs fwRuleset) iptView {
-	file := string(rs.Side) + ".iptables"
-	hooks := iptablesHooks(rs)
-	intro := []string{
-		"# Apply (as root, in this order; re-running gives the same rules, other rules stay):",
-		"#   iptables-restore --noflush < " + file,
-	}
-	for _, h := range hooks {
-		intro = append(intro, "#   "+h.Apply())
-	}
-	intro = append(intro, "# Check:  iptables-restore --test < "+file, "# Remove:")
-	for _, h := range hooks {
-		intro = append(intro, "#   "+h.Remove())
-	}
-	intro = append(intro, "# Persist: after applying, netfilter-persistent save (package iptables-persistent).", "#")
+	intro := append(fwBackendOf(fwKindIptables).HeaderLines(rs.Side, iptCtx(rs)), "#")
 	intro = append(intro, fwCommentLines("# ",
 		"How it fits into an existing firewall: --noflush keeps every other chain; this file declares only ftpswiz's own chains, which iptables-restore empties and refills on every run. The jump into each one is inserted as the first rule of the built-in chain, and a chain with policy drop ends in DROP: what it does not accept is dropped, whatever rules follow in the built-in chain (as with an nftables drop). On a box with its own firewall rules, you may instead merge the ACCEPT rules below into your own chains.")...)
 	intro = append(intro, "#")

@@ -19,14 +19,6 @@ const (
 	nftNATTable    = "ftpswiz_nat"
 )
 
-func nftRenderer() Renderer {
-	return Renderer{
-		Name:    "nftables",
-		Applies: fwWants(wizard.FirewallNftables, nil),
-		Render:  renderNft,
-	}
-}
-
 type nftView struct {
 	Title   string
 	Command string
@@ -58,6 +50,7 @@ type fwRuleView struct {
 
 func renderNft(p *wizard.Plan) ([]File, error) {
 	var out []File
+	bk := fwBackendOf(fwKindNft)
 	for _, side := range p.Sides() {
 		rs, err := buildRuleset(p, side)
 		if err != nil {
@@ -67,27 +60,15 @@ func renderNft(p *wizard.Plan) ([]File, error) {
 		if err != nil {
 			return nil, fmt.Errorf("nftables %s: %w", side, err)
 		}
-		out = append(out, File{Path: nftPath(side), Mode: 0o644, Content: b})
+		out = append(out, bk.File(side, fwStepCtx{NAT: len(rs.NAT) > 0}, b))
 	}
 	return out, nil
 }
 
-func nftPath(side wizard.Side) string { return "firewall/" + string(side) + ".nft" }
+func nftPath(side wizard.Side) string { return fwBackendOf(fwKindNft).Path(side) }
 
 func nftViewOf(rs fwRuleset) nftView {
-	file := string(rs.Side) + ".nft"
-	remove := []string{"nft delete table inet " + nftFilterTable}
-	if len(rs.NAT) > 0 {
-		remove = append(remove, "nft delete table ip "+nftNATTable)
-	}
-	intro := []string{
-		"# Apply:   nft -f " + file,
-		"#          (re-running it replaces ftpswiz's own tables and nothing else; it never flushes the ruleset)",
-		"# Check:   nft -c -f " + file,
-		"# Remove:  " + strings.Join(remove, "; "),
-		"# Persist: copy it to /etc/nftables.d/ftpswiz.nft and add include \"/etc/nftables.d/ftpswiz.nft\" to /etc/nftables.conf",
-		"#",
-	}
+	intro := append(fwBackendOf(fwKindNft).HeaderLines(rs.Side, fwStepCtx{NAT: len(rs.NAT) > 0}), "#")
 	intro = append(intro, fwCommentLines("# ",
 		"How it fits into an existing firewall: this file touches only its own tables. nftables runs the base chains of every table on a hook one after the other: an accept here does not override a drop in another table, and a drop anywhere is final. So on a box without another nftables firewall, apply it as is; on a box with its own nftables firewall, merge the accept rules below into your own chains instead of loading this file (otherwise your drop still drops these flows, and this file's drop policy drops what yours allows).")...)
 	intro = append(intro, "#")

@@ -2,7 +2,6 @@ package generators
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/ftpswiz/ftpswiz/templates"
 	"github.com/ftpswiz/ftpswiz/wizard"
@@ -42,11 +41,6 @@ func flowStep(f wizard.Flow, cmds []string, notes ...string) scriptStep {
 		c = append(c, fwCommentLines("# ", "("+n+")")...)
 	}
 	return scriptStep{Comment: c, Commands: cmds}
-}
-
-// shQuote quotes s for bash with single quotes.
-func shQuote(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // fwDest is a flow's destination for tools that need one: its To, or

@@ -127,7 +127,7 @@ func fwFileCovers(path string, side wizard.Side) bool {
 func TestFirewallBackendChoice(t *testing.T) {
 	p := fwPlan(t, "port-forward-classic")
 	for _, fw := range wizard.Firewalls() {
-		p.Answers.Firewalls = []wizard.Firewall{fw}
+		p.Firewalls = []wizard.Firewall{fw}
 		files := fwRender(t, p)
 		if len(files) == 0 {
 			t.Errorf("%s: no files", fw)
@@ -151,7 +151,7 @@ func TestFirewallBackendChoice(t *testing.T) {
 			}
 		}
 	}
-	p.Answers.Firewalls = nil
+	p.Firewalls = nil
 	if files := fwRender(t, p); len(files) != 0 {
 		t.Errorf("no backend chosen, got %d files", len(files))
 	}

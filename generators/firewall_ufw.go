@@ -11,15 +11,7 @@ import (
 // a router's DNAT and forward filter (REPORT explains), so router sides get
 // no ufw file.
 
-func ufwRenderer() Renderer {
-	return Renderer{
-		Name:    "ufw",
-		Applies: fwWants(wizard.FirewallUFW, fwHostSide),
-		Render:  renderUFW,
-	}
-}
-
-func ufwPath(side wizard.Side) string { return "firewall/" + string(side) + ".ufw.sh" }
+func ufwPath(side wizard.Side) string { return fwBackendOf(fwKindUFW).Path(side) }
 
 func renderUFW(p *wizard.Plan) ([]File, error) {
 	var out []File
@@ -28,7 +20,7 @@ func renderUFW(p *wizard.Plan) ([]File, error) {
 		if err != nil {
 			return nil, fmt.Errorf("ufw %s: %w", side, err)
 		}
-		out = append(out, File{Path: ufwPath(side), Mode: 0o755, Content: b})
+		out = append(out, fwBackendOf(fwKindUFW).File(side, fwStepCtx{}, b))
 	}
 	return out, nil
 }
@@ -65,14 +57,8 @@ func ufwRules(f wizard.Flow) []string {
 }
 
 func ufwView(p *wizard.Plan, side wizard.Side) scriptView {
-	file := string(side) + ".ufw.sh"
 	v := scriptView{Title: fwTitle(side, "ufw commands"), Command: fwRegenerate}
-	v.Intro = []string{
-		"# Apply:  sudo bash " + file,
-		"#         (re-running is safe: ufw skips a rule it already has)",
-		"# Undo:   ufw status numbered, then ufw delete N for each rule commented \"ftpswiz ...\"",
-		"#",
-	}
+	v.Intro = append(fwBackendOf(fwKindUFW).HeaderLines(side, fwStepCtx{}), "#")
 	v.Intro = append(v.Intro, fwCommentLines("# ",
 		"ufw's own before.rules already accept loopback, replies to allowed connections (established/related) and the ICMP TCP needs (destination unreachable including fragmentation needed, for path-MTU discovery: TLS stalls without it; time exceeded; echo request), and drop invalid packets: nothing to add for those. The allow rules come first and the defaults last, so an enabled ufw never runs with the defaults but without the rules.")...)
 	egress := side == wizard.SideClientHost

@@ -19,6 +19,8 @@ type File struct {
 	// Mode is the file's permission bits (0o644, or 0o755 for scripts).
 	Mode    fs.FileMode
 	Content []byte
+	// Desc says what the file is and how to use it (describe.go).
+	Desc Desc
 }
 
 // Renderer writes one output.

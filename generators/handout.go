@@ -38,30 +38,15 @@ func handoutUser(p *wizard.Plan) string {
 
 // handoutReuse reports whether the server demands TLS session reuse on data
 // connections (vsftpd's require_ssl_reuse, YES unless set to NO).
-func handoutReuse(p *wizard.Plan) bool {
-	if p.Client != nil {
-		return p.Client.RequireSSLReuse
-	}
-	for _, in := range p.Server.Instances {
-		if v, ok := in.Lookup("require_ssl_reuse"); ok && strings.EqualFold(v, "NO") {
-			return false
-		}
-	}
-	return true
-}
+func handoutReuse(p *wizard.Plan) bool { return p.Service.RequireSSLReuse }
 
-// handoutNoActive reports whether every instance switches active mode off.
+// handoutNoActive reports whether the server refuses active mode.
 func handoutNoActive(p *wizard.Plan) bool {
-	for _, in := range p.Server.Instances {
-		if v, ok := in.Lookup("port_enable"); !ok || !strings.EqualFold(v, "NO") {
-			return false
-		}
-	}
-	return len(p.Server.Instances) > 0
+	return !p.Service.ActiveMode && len(p.Service.Endpoints) > 0
 }
 
 func handoutTLSVersions(p *wizard.Plan) string {
-	if p.Answers.Server != nil && p.Answers.Server.TLS.Profile == wizard.ProfileModern && p.Server.Flavour.CanDisableTLS12() {
+	if p.Service.TLSProfile == wizard.ProfileModern && p.Server.Flavour.CanDisableTLS12() {
 		return "TLS 1.3"
 	}
 	if p.Server.TLS13 {
@@ -74,7 +59,7 @@ func newHandoutView(p *wizard.Plan) *handoutView {
 	s := p.Server
 	addr := s.PublicAddress
 	user := handoutUser(p)
-	eps := reportEndpoints(p)
+	eps := p.Service.Endpoints
 	v := &handoutView{Title: "Connecting to " + addr + " with FTPS"}
 
 	v.Intro = mdWrap(reportWidth, "This server speaks FTPS: FTP secured with TLS, the same protocol as plain "+

@@ -36,7 +36,7 @@ func reportRenderers() []Renderer {
 				if err != nil {
 					return nil, err
 				}
-				return []File{{Path: ReportPath, Mode: 0o644, Content: b}}, nil
+				return []File{{Path: ReportPath, Mode: 0o644, Content: b, Desc: reportDesc()}}, nil
 			},
 		},
 		{
@@ -47,7 +47,7 @@ func reportRenderers() []Renderer {
 				if err != nil {
 					return nil, err
 				}
-				return []File{{Path: HandoutPath, Mode: 0o644, Content: b}}, nil
+				return []File{{Path: HandoutPath, Mode: 0o644, Content: b, Desc: handoutDesc(p)}}, nil
 			},
 		},
 	}
@@ -55,14 +55,25 @@ func reportRenderers() []Renderer {
 
 func handoutApplies(p *wizard.Plan) bool { return p.Server != nil }
 
+// reportDesc describes REPORT.md.
+func reportDesc() Desc { return Desc{What: "this report"} }
+
+// handoutDesc describes HANDOUT.md.
+func handoutDesc(p *wizard.Plan) Desc {
+	if isSFTP(p) {
+		return Desc{What: "for the people who connect: address, port, keys, what their firewall must allow, client settings"}
+	}
+	return Desc{What: "for the people who connect: address, ports, what their firewall must allow, client settings"}
+}
+
 // reportOutputs returns the files written with REPORT.md: the other
 // renderers' files (so REPORT.md lists, and its apply steps use, exactly what
 // was generated) plus REPORT.md and HANDOUT.md themselves as placeholders
 // without content.
 func reportOutputs(p *wizard.Plan, others []File) []File {
-	own := []File{{Path: ReportPath}}
+	own := []File{{Path: ReportPath, Desc: reportDesc()}}
 	if handoutApplies(p) {
-		own = append(own, File{Path: HandoutPath})
+		own = append(own, File{Path: HandoutPath, Desc: handoutDesc(p)})
 	}
 	return append(own, others...)
 }
@@ -74,15 +85,15 @@ func Report(p *wizard.Plan, outputs []File) ([]byte, error) {
 	if p == nil {
 		return nil, fmt.Errorf("render %s: no plan", ReportPath)
 	}
-	tmpl, newView := "report.md.tmpl", newReportView
+	newView := newReportView
 	if isSFTP(p) { // same sections, SFTP's content (sftp_report.go)
-		tmpl, newView = sftpReportTemplate, newSFTPReportView
+		newView = newSFTPReportView
 	}
 	v, err := newView(p, outputs)
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", ReportPath, err)
 	}
-	b, err := templates.Render(tmpl, v)
+	b, err := templates.Render("report.md.tmpl", v)
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", ReportPath, err)
 	}

@@ -81,7 +81,7 @@ func reportClassicPlan() *wizard.Plan {
 		{Key: "port_enable", Value: "NO", Decision: "ftps.active"},
 		{Key: "require_ssl_reuse", Value: "YES", Decision: "tls.reuse"},
 	}
-	return &wizard.Plan{
+	p := &wizard.Plan{
 		Answers: a,
 		Decisions: []wizard.Decision{
 			{Key: "passive.range", Title: "Passive port range", Value: passive.String(),
@@ -120,6 +120,8 @@ func reportClassicPlan() *wizard.Plan {
 				Cause: "The user's chroot root is writable.", Fix: "chown root: /srv/ftps/<user> and chmod 755 it."},
 		},
 	}
+	p.Complete()
+	return p
 }
 
 // reportServerBothPlan: role server, no NAT, explicit and implicit (two
@@ -157,6 +159,7 @@ func reportServerBothPlan() *wizard.Plan {
 		}
 	}
 	p.Flows = flows
+	p.Complete()
 	return p
 }
 
@@ -186,5 +189,6 @@ func reportClientPlan() *wizard.Plan {
 			User: "me", RequireSSLReuse: true,
 		},
 	}
+	p.Complete()
 	return p
 }

@@ -166,7 +166,7 @@ func TestReportAndHandoutCommandsAgainstVsftpd(t *testing.T) {
 		t.Fatal(err)
 	}
 	userList := filepath.Join(dir, "user_list")
-	ul, ok := reportFind(files, reportUserListFile)
+	ul, ok := reportFind(files, vsftpdUserListFile)
 	if !ok {
 		t.Fatal("no user list generated")
 	}
@@ -181,9 +181,9 @@ func TestReportAndHandoutCommandsAgainstVsftpd(t *testing.T) {
 	if p.Server.OpenSSLConf == "" {
 		t.Fatal("the debian-3.0.3 plan has no OpenSSL TLS cap")
 	}
-	cnf, ok := reportFind(files, reportOpenSSLFile)
+	cnf, ok := reportFind(files, vsftpdOpenSSLFile)
 	if !ok {
-		t.Fatalf("%s not generated", reportOpenSSLFile)
+		t.Fatalf("%s not generated", vsftpdOpenSSLFile)
 	}
 	cnfPath := filepath.Join(dir, "vsftpd-openssl.cnf")
 	if err := os.WriteFile(cnfPath, cnf.Content, 0o644); err != nil {

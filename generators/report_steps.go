@@ -3,7 +3,6 @@ package generators
 import (
 	"fmt"
 	"path"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -12,13 +11,6 @@ import (
 
 // The apply steps of REPORT.md: exact commands for this plan, in the order
 // an administrator runs them.
-
-// reportUserListFile is where the user allow-list is written inside --out.
-const reportUserListFile = "server/vsftpd.user_list"
-
-// reportOpenSSLFile is the OpenSSL configuration that caps vsftpd's TLS
-// version on builds without an option for it (plan.Server.OpenSSLConf).
-const reportOpenSSLFile = "server/vsftpd-openssl.cnf"
 
 // reportTLSCap is what the apply steps install for the OpenSSL cap: the
 // configuration and each systemd drop-in that hands it to a distribution
@@ -32,34 +24,33 @@ type reportDropIn struct {
 	Unit, File, Dest string
 }
 
-// reportDropInUnit returns the unit a generated drop-in belongs to
-// ("server/vsftpd.service.d/ftpswiz-tls.conf" -> "vsftpd.service").
-func reportDropInUnit(p string) (string, bool) {
-	rest, ok := strings.CutPrefix(p, "server/")
-	if !ok {
-		return "", false
-	}
-	unit, file, ok := strings.Cut(rest, ".d/")
-	if !ok || strings.Contains(file, "/") || !strings.HasSuffix(unit, ".service") {
-		return "", false
-	}
-	return unit, true
-}
-
+// reportTLSCapOf finds the cap's files by their descriptions: the OpenSSL
+// configuration, and the drop-ins (a file whose description names the unit
+// it extends).
 func reportTLSCapOf(p *wizard.Plan, outputs []File) (reportTLSCap, bool) {
 	s := p.Server
-	if s == nil || s.OpenSSLConf == "" || !reportHas(outputs, reportOpenSSLFile) {
+	if s == nil || s.OpenSSLConf == "" || !reportHas(outputs, vsftpdOpenSSLFile) {
 		return reportTLSCap{}, false
 	}
-	c := reportTLSCap{Conf: reportOpenSSLFile, ConfDest: s.OpenSSLConf}
+	c := reportTLSCap{Conf: vsftpdOpenSSLFile, ConfDest: s.OpenSSLConf}
 	for _, f := range outputs {
-		if unit, ok := reportDropInUnit(f.Path); ok {
-			c.DropIns = append(c.DropIns, reportDropIn{Unit: unit, File: f.Path,
-				Dest: "/etc/systemd/system/" + strings.TrimPrefix(f.Path, "server/")})
+		if f.Desc.Unit != "" {
+			c.DropIns = append(c.DropIns, reportDropIn{Unit: f.Desc.Unit, File: f.Path, Dest: f.Desc.Install})
 		}
 	}
 	slices.SortFunc(c.DropIns, func(a, b reportDropIn) int { return strings.Compare(a.File, b.File) })
 	return c, true
+}
+
+// reportBackupCmd copies target to backup plus a time stamp, if it exists.
+func reportBackupCmd(target, backup string) Cmd {
+	return Cmd{}.Op("if", "[", "-e").Arg(target).Op("];", "then", "cp", "-a").Arg(target, backup).
+		GlueOp(`"$(date +%Y%m%d-%H%M%S)";`).Op("fi")
+}
+
+// reportInstallCmd installs an output file as root's, mode 0644.
+func reportInstallCmd(file, dest string) string {
+	return Sh("install", "-m", "0644", "-o", "root", "-g", "root", file, dest).Line("")
 }
 
 func reportHas(outputs []File, p string) bool {
@@ -124,15 +115,15 @@ func reportServerSteps(p *wizard.Plan, outputs []File) []reportStep {
 			return
 		}
 		seen[target] = true
-		backup = append(backup, fmt.Sprintf(`if [ -e %[1]s ]; then cp -a %[1]s %[1]s.bak-"$(date +%%Y%%m%%d-%%H%%M%%S)"; fi`, target))
+		backup = append(backup, reportBackupCmd(target, target+".bak-").Line(""))
 	}
 	for _, in := range s.Instances {
 		addBackup(in.InstallPath)
 		if in.UnitFile != "" {
-			addBackup(reportUnitPath(in))
+			addBackup(vsftpdUnitPath(in))
 		}
 	}
-	if reportHas(outputs, reportUserListFile) {
+	if reportHas(outputs, vsftpdUserListFile) {
 		addBackup(s.UserListPath)
 	}
 	tlsCap, capped := reportTLSCapOf(p, outputs)
@@ -158,14 +149,14 @@ func reportServerSteps(p *wizard.Plan, outputs []File) []reportStep {
 	var inst []string
 	var unitNames []string
 	for _, in := range s.Instances {
-		inst = append(inst, fmt.Sprintf("install -m 0644 -o root -g root %s %s", in.File, in.InstallPath))
+		inst = append(inst, reportInstallCmd(in.File, in.InstallPath))
 		if in.UnitFile != "" {
-			inst = append(inst, fmt.Sprintf("install -m 0644 -o root -g root %s %s", in.UnitFile, reportUnitPath(in)))
+			inst = append(inst, reportInstallCmd(in.UnitFile, vsftpdUnitPath(in)))
 			unitNames = append(unitNames, in.Unit)
 		}
 	}
-	if reportHas(outputs, reportUserListFile) {
-		inst = append(inst, fmt.Sprintf("install -m 0644 -o root -g root %s %s", reportUserListFile, s.UserListPath))
+	if reportHas(outputs, vsftpdUserListFile) {
+		inst = append(inst, reportInstallCmd(vsftpdUserListFile, s.UserListPath))
 	}
 	text := "Copy the generated files to where vsftpd reads them:"
 	if len(unitNames) > 0 || len(tlsCap.DropIns) > 0 {
@@ -176,10 +167,10 @@ func reportServerSteps(p *wizard.Plan, outputs []File) []reportStep {
 			") runs the other instance."
 	}
 	if capped {
-		inst = append(inst, fmt.Sprintf("install -m 0644 -o root -g root %s %s", tlsCap.Conf, tlsCap.ConfDest))
+		inst = append(inst, reportInstallCmd(tlsCap.Conf, tlsCap.ConfDest))
 		var dropUnits []string
 		for _, d := range tlsCap.DropIns {
-			inst = append(inst, fmt.Sprintf("install -D -m 0644 -o root -g root %s %s", d.File, d.Dest))
+			inst = append(inst, Sh("install", "-D", "-m", "0644", "-o", "root", "-g", "root", d.File, d.Dest).Line(""))
 			dropUnits = append(dropUnits, d.Unit)
 		}
 		text += fmt.Sprintf(" The OpenSSL configuration %s caps TLS at version 1.2 (see the TLS versions "+
@@ -208,14 +199,14 @@ func reportServerSteps(p *wizard.Plan, outputs []File) []reportStep {
 	var check []string
 	for _, in := range s.Instances {
 		check = append(check,
-			"systemctl stop "+in.Unit,
-			fmt.Sprintf(`timeout 5 vsftpd %s 0>&1; echo "exit code: $?"`, in.InstallPath))
+			Sh("systemctl", "stop", in.Unit).Line(""),
+			Sh("timeout", "5", "vsftpd", in.InstallPath).Op("0>&1;", `echo "exit code: $?"`).Line(""))
 	}
 	for _, in := range s.Instances {
 		check = append(check,
-			"systemctl enable "+in.Unit,
-			"systemctl restart "+in.Unit,
-			"systemctl status "+in.Unit+" --no-pager")
+			Sh("systemctl", "enable", in.Unit).Line(""),
+			Sh("systemctl", "restart", in.Unit).Line(""),
+			Sh("systemctl", "status", in.Unit, "--no-pager").Line(""))
 	}
 	check = append(check, "ss -ltnp | grep vsftpd")
 	steps = append(steps, reportStep{
@@ -261,17 +252,18 @@ func reportTLSCapStep(p *wizard.Plan, c reportTLSCap) reportStep {
 	s := p.Server
 	var code, units []string
 	for _, in := range s.Instances {
-		code = append(code, "systemctl show -p Environment "+in.Unit)
+		code = append(code, Sh("systemctl", "show", "-p", "Environment", in.Unit).Line(""))
 		units = append(units, in.Unit)
 	}
 	for _, in := range s.Instances {
-		base := fmt.Sprintf("openssl s_client -connect 127.0.0.1:%d", in.Port)
+		base := Sh("openssl", "s_client", "-connect", fmt.Sprintf("127.0.0.1:%d", in.Port))
 		if !in.Implicit {
-			base += " -starttls ftp"
+			base = base.Arg("-starttls", "ftp")
 		}
-		code = append(code,
-			base+" -tls1_2 -brief </dev/null  # must print: Protocol version: TLSv1.2",
-			base+" -tls1_3 -brief </dev/null  # must fail: tlsv1 alert protocol version")
+		code = append(code, cmdLines([]Cmd{
+			base.Arg("-tls1_2", "-brief").Op("</dev/null").With("must print: Protocol version: TLSv1.2"),
+			base.Arg("-tls1_3", "-brief").Op("</dev/null").With("must fail: tlsv1 alert protocol version"),
+		}, "")...)
 	}
 	text := fmt.Sprintf("The vsftpd build `%s` has no option for TLS 1.3, so the cap is not in vsftpd.conf: "+
 		"systemd starts vsftpd with OPENSSL_CONF=%s. If that file, the drop-in or the `daemon-reload` is "+
@@ -280,11 +272,6 @@ func reportTLSCapStep(p *wizard.Plan, c reportTLSCap) reportStep {
 		"and each `-tls1_3` handshake must be refused by the server.",
 		s.Flavour, c.ConfDest, c.ConfDest, strings.Join(units, " and "))
 	return reportStep{Title: "Check that vsftpd refuses TLS 1.3", Text: mdWrap(reportWidth, text), Code: mdCode(code...)}
-}
-
-// reportUnitPath is where a unit ftpswiz writes is installed.
-func reportUnitPath(in wizard.Instance) string {
-	return "/etc/systemd/system/" + path.Base(in.UnitFile)
 }
 
 func reportJoinInts(ns []int) string {
@@ -301,7 +288,7 @@ func reportCertStep(p *wizard.Plan) reportStep {
 	if s.PublicIsIP {
 		san = "IP:" + s.PublicAddress
 	}
-	code := []string{"ls -l " + s.CertFile + " " + s.KeyFile}
+	code := []string{Sh("ls", "-l", s.CertFile, s.KeyFile).Line("")}
 	text := fmt.Sprintf("vsftpd reads the certificate from %s and its key from %s. Put your certificate "+
 		"(with its chain) and key there, or, for a first test, create a self-signed pair (clients will "+
 		"have to be told to trust it). An RSA key works with every cipher setting of vsftpd 3.0.x.",
@@ -312,9 +299,9 @@ func reportCertStep(p *wizard.Plan) reportStep {
 	}
 	code = append(code,
 		"# only if you have no certificate yet (self-signed, for testing):",
-		fmt.Sprintf("openssl req -x509 -newkey rsa:3072 -nodes -days 365 -subj \"/CN=%s\" -addext \"subjectAltName=%s\" -keyout %s -out %s",
-			s.PublicAddress, san, s.KeyFile, s.CertFile),
-		"chmod 600 "+s.KeyFile)
+		Sh("openssl", "req", "-x509", "-newkey", "rsa:3072", "-nodes", "-days", "365", "-subj", "/CN="+s.PublicAddress,
+			"-addext", "subjectAltName="+san, "-keyout", s.KeyFile, "-out", s.CertFile).Line(""),
+		Sh("chmod", "600", s.KeyFile).Line(""))
 	return reportStep{Title: "Certificate and key", Text: mdWrap(reportWidth, text), Code: mdCode(code...)}
 }
 
@@ -346,17 +333,19 @@ func reportUsersStep(p *wizard.Plan) reportStep {
 		"/usr/sbin/nologin, so they get no SSH shell, and list it in /etc/shells.")
 	code := []string{
 		"grep -qx /usr/sbin/nologin /etc/shells || echo /usr/sbin/nologin >> /etc/shells",
-		fmt.Sprintf("install -d -m 0755 -o root -g root %s", root),
-		fmt.Sprintf("for u in %s; do", strings.Join(users, " ")),
-		fmt.Sprintf(`  id "$u" >/dev/null 2>&1 || useradd --home-dir "%s/$u" --no-create-home --shell /usr/sbin/nologin "$u"`, root),
-		fmt.Sprintf(`  install -d -m 0755 -o root -g root "%s/$u"`, root),
+		Sh("install", "-d", "-m", "0755", "-o", "root", "-g", "root", root).Line(""),
+		Cmd{}.Op("for", "u", "in").Arg(users...).GlueOp(";").Op("do").Line(""),
+		Cmd{}.Op(`  id "$u" >/dev/null 2>&1 ||`, "useradd", "--home-dir").Arg(root+"/").GlueOp(`"$u"`).
+			Op("--no-create-home", "--shell", "/usr/sbin/nologin", `"$u"`).Line(""),
+		Cmd{}.Op("  install", "-d", "-m", "0755", "-o", "root", "-g", "root").Arg(root + "/").GlueOp(`"$u"`).Line(""),
 	}
 	if s.WriteEnable && s.UploadDir != "" {
-		code = append(code, fmt.Sprintf(`  install -d -m 0755 -o "$u" -g "$(id -gn "$u")" "%s/$u/%s"`, root, s.UploadDir))
+		code = append(code, Cmd{}.Op("  install", "-d", "-m", "0755", "-o", `"$u"`, "-g", `"$(id -gn "$u")"`).
+			Arg(root+"/").GlueOp(`"$u"`).GlueArg("/"+s.UploadDir).Line(""))
 	}
 	code = append(code, "done")
 	for _, u := range users {
-		code = append(code, "passwd "+u)
+		code = append(code, Sh("passwd", u).Line(""))
 	}
 	if s.Flavour == wizard.FlavourRHEL {
 		text = append(text, "With SELinux enforcing (`getenforce`), vsftpd also needs the "+
@@ -366,86 +355,58 @@ func reportUsersStep(p *wizard.Plan) reportStep {
 	return reportStep{Title: "Users and directories", Text: mdWrap(reportWidth, mdText(strings.Join(text, " "))), Code: mdCode(code...)}
 }
 
-// reportFirewallSideFiles returns the firewall files written for a side.
-func reportFirewallSideFiles(side wizard.Side, outputs []File) []File {
+// reportFirewallSideFiles returns the firewall files written for a side,
+// except the AWS ones (reportAWSStep), in the order the answers list their
+// formats.
+func reportFirewallSideFiles(p *wizard.Plan, side wizard.Side, outputs []File) []File {
 	var out []File
 	for _, f := range outputs {
-		if s, _, ok := reportFirewallFile(f.Path); ok && s == side {
+		if f.Desc.Backend != "" && f.Desc.Backend != wizard.FirewallAWS && f.Desc.Side == side {
 			out = append(out, f)
 		}
 	}
+	slices.SortStableFunc(out, func(a, b File) int {
+		return reportBackendRank(p, a.Desc.Backend) - reportBackendRank(p, b.Desc.Backend)
+	})
 	return out
 }
 
-// reportFileHeader is what a generated firewall file's header says about
-// using it: "# Check:", "# Apply:" (commands, possibly on "#   " continuation
-// lines) and "# Persist:" (prose).
-type reportFileHeader struct {
-	Check, Apply []string
-	Persist      string
-}
-
-var (
-	reportHeaderKey  = regexp.MustCompile(`^# (Apply|Check|Persist|Remove|Undo)\b[^:]*:\s*(.*)$`)
-	reportHeaderCont = regexp.MustCompile(`^#\s{2,}(\S.*)$`)
-	reportHeaderNote = regexp.MustCompile(`\s{2,}\(.*\)$`)
-)
-
-// reportParseHeader reads the usage lines from the comment header of a
-// generated file, rewriting the file's bare name into its path in the
-// output directory (the commands run there).
-func reportParseHeader(f File) reportFileHeader {
-	var h reportFileHeader
-	base := path.Base(f.Path)
-	fix := func(cmd string) string {
-		cmd = reportHeaderNote.ReplaceAllString(cmd, "")
-		words := strings.Fields(cmd)
-		for i, w := range words {
-			if w == base {
-				words[i] = f.Path
-			}
-		}
-		return strings.Join(words, " ")
+// reportUsage is the block of one file's apply steps: its tool, path and
+// persistence in a sentence, then the commands of its description (check,
+// apply, show), run in the output directory.
+func reportUsage(f File) string {
+	d := f.Desc
+	label := "**" + d.Tool + "**, `" + f.Path + "`"
+	if d.Needs != "" {
+		label += " (" + d.Needs + ")"
 	}
-	key := ""
-	for _, l := range strings.Split(string(f.Content), "\n") {
-		if !strings.HasPrefix(l, "#") {
-			if strings.TrimSpace(l) != "" && !strings.HasPrefix(l, "#!") {
-				break // the header ends at the first line that is not a comment
-			}
-			continue
-		}
-		var text string
-		if m := reportHeaderKey.FindStringSubmatch(l); m != nil {
-			key, text = m[1], m[2]
-		} else if m := reportHeaderCont.FindStringSubmatch(l); m != nil && key != "" {
-			text = m[1]
-		} else {
-			key = ""
-			continue
-		}
-		if text == "" || strings.HasPrefix(text, "(") {
-			continue
-		}
-		switch key {
-		case "Apply":
-			h.Apply = append(h.Apply, fix(text))
-		case "Check":
-			h.Check = append(h.Check, fix(text))
-		case "Persist":
-			if h.Persist != "" {
-				h.Persist += " "
-			}
-			h.Persist += text
-		}
+	if d.OwnDir != "" {
+		label += ", in a directory of its own"
 	}
-	return h
+	if d.Persist != "" {
+		label += ". To load it at boot: " + strings.TrimSuffix(d.Persist, ".") + "."
+	} else {
+		label += ":"
+	}
+	var code []string
+	file := f.Path
+	if d.OwnDir != "" {
+		code = append(code, Sh("mkdir", "-p", d.OwnDir).Op("&&").Arg("cp").File().Arg(d.OwnDir+"/").
+			Op("&&").Arg("cd", d.OwnDir).Line(f.Path))
+		file = path.Base(f.Path)
+	}
+	for _, c := range d.Check {
+		code = append(code, c.Line(file)+"  # check only, changes nothing")
+	}
+	code = append(code, cmdLines(d.Apply, file)...)
+	code = append(code, cmdLines(d.Show, file)...)
+	return mdWrap(reportWidth, label) + "\n\n" + mdCode(code...)
 }
 
 // reportFirewallStep is the step that loads one side's rules, with the
-// commands each file's own header gives.
+// commands each file's description gives.
 func reportFirewallStep(p *wizard.Plan, side wizard.Side, outputs []File) (reportStep, bool) {
-	files := reportFirewallSideFiles(side, outputs)
+	files := reportFirewallSideFiles(p, side, outputs)
 	if len(files) == 0 {
 		return reportStep{}, false
 	}
@@ -476,91 +437,30 @@ func reportFirewallStep(p *wizard.Plan, side wizard.Side, outputs []File) (repor
 			"Apply them from a session inside that network and keep it open until a new SSH login works.",
 			port, p.Server.AdminNetwork)))
 	}
-	slices.SortStableFunc(files, func(a, b File) int {
-		return reportBackendRank(p, a.Path) - reportBackendRank(p, b.Path)
-	})
 	if len(files) > 1 {
 		text = append(text, "", mdWrap(reportWidth, "Pick one of these:"))
 	}
 	var blocks []string
 	for _, f := range files {
-		_, backend, _ := reportFirewallFile(f.Path)
-		h := reportParseHeader(f)
-		var show string
-		switch {
-		case strings.HasSuffix(f.Path, ".nft"):
-			h = reportDefault(h, []string{"nft -c -f " + f.Path}, []string{"nft -f " + f.Path})
-			show = "nft list ruleset"
-		case strings.HasSuffix(f.Path, ".iptables"):
-			h = reportDefault(h, []string{"iptables-restore --test < " + f.Path}, []string{"iptables-restore --noflush < " + f.Path})
-			show = "iptables-save"
-		case strings.HasSuffix(f.Path, ".ufw.sh"):
-			h = reportDefault(h, nil, []string{"bash " + f.Path})
-			show = "ufw status verbose"
-		case strings.HasSuffix(f.Path, ".firewalld.sh"):
-			h = reportDefault(h, nil, []string{"bash " + f.Path})
-			show = "firewall-cmd --list-all"
-		}
-		var code []string
-		for _, c := range h.Check {
-			code = append(code, c+"  # check only, changes nothing")
-		}
-		code = append(code, h.Apply...)
-		code = append(code, show)
-		label := "**" + backend + "**, `" + f.Path + "`"
-		if h.Persist != "" {
-			label += ". To load it at boot: " + strings.TrimSuffix(h.Persist, ".") + "."
-		} else {
-			label += ":"
-		}
-		blocks = append(blocks, mdWrap(reportWidth, label)+"\n\n"+mdCode(code...))
+		blocks = append(blocks, reportUsage(f))
 	}
 	return reportStep{Title: "Firewall " + where, Text: strings.Join(text, "\n"), Code: strings.Join(blocks, "\n\n")}, true
 }
 
 // reportBackendRank orders firewall files like the answers list their
 // formats.
-func reportBackendRank(p *wizard.Plan, path string) int {
-	var fw wizard.Firewall
-	switch {
-	case strings.HasSuffix(path, ".nft"):
-		fw = wizard.FirewallNftables
-	case strings.HasSuffix(path, ".iptables"):
-		fw = wizard.FirewallIptables
-	case strings.HasSuffix(path, ".ufw.sh"):
-		fw = wizard.FirewallUFW
-	case strings.HasSuffix(path, ".firewalld.sh"):
-		fw = wizard.FirewallFirewalld
-	}
-	if i := slices.Index(p.Answers.Firewalls, fw); i >= 0 {
+func reportBackendRank(p *wizard.Plan, fw wizard.Firewall) int {
+	if i := slices.Index(p.Firewalls, fw); i >= 0 {
 		return i
 	}
-	return len(p.Answers.Firewalls)
-}
-
-// reportDefault fills in commands a file's header does not give.
-func reportDefault(h reportFileHeader, check, apply []string) reportFileHeader {
-	if len(h.Check) == 0 {
-		h.Check = check
-	}
-	if len(h.Apply) == 0 {
-		h.Apply = apply
-	}
-	return h
+	return len(p.Firewalls)
 }
 
 func reportAWSStep(outputs []File) (reportStep, bool) {
 	var blocks []string
 	for _, f := range outputs {
-		switch f.Path {
-		case "firewall/aws-security-group.sh":
-			apply := reportDefault(reportParseHeader(f), nil, []string{"SG_ID=sg-... bash " + f.Path}).Apply
-			blocks = append(blocks, "**AWS CLI**, `"+f.Path+"` (needs credentials allowed to change security groups):\n\n"+
-				mdCode(apply...))
-		case "firewall/aws-security-group.tf":
-			apply := reportDefault(reportParseHeader(f), nil, []string{"terraform init && terraform apply"}).Apply
-			blocks = append(blocks, "**Terraform**, `"+f.Path+"`, in a directory of its own:\n\n"+
-				mdCode(append([]string{"mkdir -p ftpswiz-sg && cp " + f.Path + " ftpswiz-sg/ && cd ftpswiz-sg"}, apply...)...))
+		if f.Desc.Backend == wizard.FirewallAWS {
+			blocks = append(blocks, reportUsage(f))
 		}
 	}
 	if len(blocks) == 0 {
@@ -579,7 +479,7 @@ func reportAWSStep(outputs []File) (reportStep, bool) {
 // reportUnmanagedNATStep covers NAT that no generated rule set configures.
 func reportUnmanagedNATStep(p *wizard.Plan) (reportStep, bool) {
 	s := p.Server
-	if s == nil || !s.NAT.Behind() || len(p.FlowsFor(wizard.SideServerRouter)) > 0 || s.HostAddress == "" {
+	if b, ok := p.Box(wizard.SideServerRouter); !ok || b.Managed || s == nil || s.HostAddress == "" {
 		return reportStep{}, false
 	}
 	var ports []string
@@ -600,28 +500,27 @@ func reportUnmanagedNATStep(p *wizard.Plan) (reportStep, bool) {
 
 // reportTestCommands are the outside checks for every endpoint.
 func reportTestCommands(p *wizard.Plan) []string {
-	addr := reportServerAddress(p)
+	addr := p.Service.Address.Value
 	user := reportTestUser(p)
 	upload := p.Server != nil && p.Server.WriteEnable && p.Server.UploadDir != ""
 	var code []string
-	for _, e := range reportEndpoints(p) {
+	for _, e := range p.Service.Endpoints {
 		if len(code) > 0 {
 			code = append(code, "")
 		}
 		url := fmt.Sprintf("%s://%s:%d/", e.Scheme(), addr, e.Port)
-		ssl := "--ssl-reqd "
 		code = append(code, "# "+e.Name()+" FTPS, port "+fmt.Sprint(e.Port))
-		if e.Implicit {
-			ssl = ""
-			code = append(code, fmt.Sprintf("openssl s_client -connect %s:%d -brief </dev/null", addr, e.Port))
-		} else {
-			code = append(code, fmt.Sprintf("openssl s_client -connect %s:%d -starttls ftp -brief </dev/null", addr, e.Port))
+		connect := Sh("openssl", "s_client", "-connect", fmt.Sprintf("%s:%d", addr, e.Port))
+		curl := Sh("curl")
+		if !e.Implicit {
+			connect = connect.Arg("-starttls", "ftp")
+			curl = curl.Arg("--ssl-reqd")
 		}
-		code = append(code, fmt.Sprintf("curl %s--disable-epsv --no-ftp-skip-pasv-ip --user %s %s", ssl, user, url))
+		curl = curl.Arg("--disable-epsv", "--no-ftp-skip-pasv-ip", "--user", user)
+		code = append(code, connect.Arg("-brief").Op("</dev/null").Line(""), curl.Arg(url).Line(""))
 		if upload {
 			code = append(code, "echo test > ftpswiz-test.txt",
-				fmt.Sprintf("curl %s--disable-epsv --no-ftp-skip-pasv-ip --user %s -T ftpswiz-test.txt %s%s/",
-					ssl, user, url, p.Server.UploadDir))
+				curl.Arg("-T", "ftpswiz-test.txt", url+p.Server.UploadDir+"/").Line(""))
 		}
 	}
 	return code
@@ -664,33 +563,13 @@ func reportClientSteps(p *wizard.Plan, outputs []File) []reportStep {
 }
 
 // reportExisting explains how the generated rules combine with rules a box
-// already has, for each format in the plan.
+// already has, for each format in the plan (fwBackends says it).
 func reportExisting(p *wizard.Plan) string {
 	var items []string
-	has := func(f wizard.Firewall) bool { return slices.Contains(p.Answers.Firewalls, f) }
-	if has(wizard.FirewallNftables) {
-		items = append(items, "**nftables:** nftables runs the base chains of every table on the same hook "+
-			"one after the other: an accept in ftpswiz's table does not override a drop in another table, "+
-			"and a drop anywhere is final. On a box with an nftables firewall of its own, copy ftpswiz's "+
-			"accept rules (each carries its reason as a comment) into your own chains instead of loading "+
-			"the file.")
-	}
-	if has(wizard.FirewallIptables) {
-		items = append(items, "**iptables:** load the file with `--noflush`, as above. Without it, "+
-			"iptables-restore empties every chain of each table the file names, your own rules included. "+
-			"On a box with rules of its own you can instead copy the ACCEPT rules into your chains.")
-	}
-	if has(wizard.FirewallUFW) {
-		items = append(items, "**ufw:** the script adds `ufw` rules next to the existing ones; review them with "+
-			"`ufw status numbered`. Do not combine ufw with hand-written nftables or iptables rules on the same host.")
-	}
-	if has(wizard.FirewallFirewalld) {
-		items = append(items, "**firewalld:** the script adds rules to a zone, permanently; review with "+
-			"`firewall-cmd --list-all`. Do not combine firewalld with hand-written nftables or iptables rules.")
-	}
-	if has(wizard.FirewallAWS) {
-		items = append(items, "**AWS:** security groups only allow and are stateful; a group adds to the "+
-			"instance's other groups, and return traffic needs no rule.")
+	for _, b := range fwBackends() {
+		if b.Existing != "" && slices.Contains(p.Firewalls, b.Firewall) {
+			items = append(items, b.Existing)
+		}
 	}
 	if len(items) == 0 {
 		return ""

@@ -30,7 +30,7 @@ func reportFakeOutputs(p *wizard.Plan) []File {
 			}
 		}
 		if len(p.Server.Users) > 0 {
-			files = append(files, File{Path: reportUserListFile})
+			files = append(files, File{Path: vsftpdUserListFile})
 		}
 	}
 	for _, side := range p.Sides() {
@@ -659,7 +659,7 @@ func TestReportTLSCapSteps(t *testing.T) {
 			unit := p.Server.Instances[0].Unit
 			dropIn := "server/" + unit + ".d/ftpswiz-tls.conf"
 			want := []string{
-				"install -m 0644 -o root -g root " + reportOpenSSLFile + " " + p.Server.OpenSSLConf,
+				"install -m 0644 -o root -g root " + vsftpdOpenSSLFile + " " + p.Server.OpenSSLConf,
 				"install -D -m 0644 -o root -g root " + dropIn + " /etc/systemd/system/" + unit + ".d/ftpswiz-tls.conf",
 			}
 			lines := strings.Split(install, "\n")
@@ -669,7 +669,7 @@ func TestReportTLSCapSteps(t *testing.T) {
 					t.Errorf("install step lacks %q before daemon-reload:\n%s", w, install)
 				}
 			}
-			for _, f := range []string{reportOpenSSLFile, dropIn} {
+			for _, f := range []string{vsftpdOpenSSLFile, dropIn} {
 				if _, ok := reportFind(files, f); !ok {
 					t.Errorf("%s not generated", f)
 				}

@@ -11,6 +11,8 @@ import (
 // reportView is what templates/report.md.tmpl lays out. Every text in it is
 // already Markdown: wrapped, escaped, lists and tables formatted.
 type reportView struct {
+	// Protocol names the protocol in headings ("FTPS", "SFTP").
+	Protocol   string
 	Title      string
 	Intro      string
 	Summary    string
@@ -58,23 +60,24 @@ type reportStep struct {
 }
 
 func newReportView(p *wizard.Plan, outputs []File) (*reportView, error) {
-	if !p.Answers.Role.HasServer() && !p.Answers.Role.HasClient() {
-		return nil, fmt.Errorf("unknown role %q", p.Answers.Role)
+	if !p.Role.HasServer() && !p.Role.HasClient() {
+		return nil, fmt.Errorf("unknown role %q", p.Role)
 	}
-	if p.Answers.Role.HasServer() && p.Server == nil {
-		return nil, fmt.Errorf("role %s but the plan has no server", p.Answers.Role)
+	if p.Role.HasServer() && p.Server == nil {
+		return nil, fmt.Errorf("role %s but the plan has no server", p.Role)
 	}
-	if p.Answers.Role.HasClient() && p.Client == nil {
-		return nil, fmt.Errorf("role %s but the plan has no client", p.Answers.Role)
+	if p.Role.HasClient() && p.Client == nil {
+		return nil, fmt.Errorf("role %s but the plan has no client", p.Role)
 	}
 	v := &reportView{
-		Title: reportTitle(p),
+		Protocol: "FTPS",
+		Title:    reportTitle(p),
 		Intro: mdWrap(reportWidth, "This report explains every file ftpswiz generated for this plan: "+
 			"which connections each firewall must allow and why, how the passive port range was sized, "+
 			"each decision with its reason, what can go wrong, and the exact steps to apply it. "+
 			"Regenerate everything from the output directory with `"+RegenerateCommand+"`."),
 		Summary:           mdList(reportSummary(p)),
-		Files:             mdList(reportFileItems(p, outputs)),
+		Files:             mdList(reportFileItems(outputs)),
 		Background:        mdWrap(reportWidth, reportBackground(p)),
 		PortMap:           reportPortMap(p),
 		Legend:            mdList(reportLegend(p)),
@@ -137,7 +140,7 @@ func reportPitfallOf(n int, symptom, cause, fix string) reportPitfall {
 
 func reportTitle(p *wizard.Plan) string {
 	switch {
-	case p.Answers.Role == wizard.RoleBoth:
+	case p.Role == wizard.RoleBoth:
 		return "FTPS plan: server " + p.Server.PublicAddress + " and its clients"
 	case p.Server != nil:
 		return "FTPS plan: server " + p.Server.PublicAddress
@@ -184,46 +187,9 @@ func reportClientNATText(n wizard.ClientNAT) string {
 	return string(n)
 }
 
-// reportEndpoints returns the server's control ports as explicit/implicit
-// endpoints, from whichever end of the plan there is.
-func reportEndpoints(p *wizard.Plan) []wizard.Endpoint {
-	if p.Server != nil {
-		out := make([]wizard.Endpoint, 0, len(p.Server.Instances))
-		for _, in := range p.Server.Instances {
-			out = append(out, wizard.Endpoint{Implicit: in.Implicit, Port: in.Port})
-		}
-		return out
-	}
-	if p.Client != nil {
-		return p.Client.Endpoints
-	}
-	return nil
-}
-
-// reportServerAddress is the address clients dial.
-func reportServerAddress(p *wizard.Plan) string {
-	if p.Server != nil {
-		return p.Server.PublicAddress
-	}
-	if p.Client != nil {
-		return p.Client.ServerAddress
-	}
-	return ""
-}
-
-func reportPassive(p *wizard.Plan) wizard.PortRange {
-	if p.Server != nil {
-		return p.Server.Passive
-	}
-	if p.Client != nil {
-		return p.Client.Passive
-	}
-	return wizard.PortRange{}
-}
-
 func reportModeText(p *wizard.Plan) string {
 	var parts []string
-	for _, e := range reportEndpoints(p) {
+	for _, e := range p.Service.Endpoints {
 		if e.Implicit {
 			parts = append(parts, fmt.Sprintf("implicit FTPS (TLS from the first byte) on port %d", e.Port))
 		} else {
@@ -231,7 +197,7 @@ func reportModeText(p *wizard.Plan) string {
 		}
 	}
 	s := strings.Join(parts, " and ")
-	if p.Answers.FTPS.Mode == wizard.ModeBoth && p.Server != nil {
+	if p.Service.Mode == wizard.ModeBoth && p.Server != nil {
 		s += " (two vsftpd instances)"
 	}
 	return s
@@ -239,7 +205,7 @@ func reportModeText(p *wizard.Plan) string {
 
 func reportSummary(p *wizard.Plan) []string {
 	items := []string{
-		"**Role:** " + reportRoleText(p.Answers.Role),
+		"**Role:** " + reportRoleText(p.Role),
 		"**FTPS mode:** " + reportModeText(p),
 	}
 	if s := p.Server; s != nil {
@@ -277,7 +243,7 @@ func reportWarningTitles(p *wizard.Plan) []string {
 
 func reportBackground(p *wizard.Plan) string {
 	mode := "In passive mode, which this plan uses,"
-	if p.Answers.FTPS.ActiveMode {
+	if p.Service.ActiveMode {
 		mode = "In passive mode (this plan also allows active mode, see its warning)"
 	}
 	return "FTPS is FTP with TLS. A session has one control connection (login and commands) and opens a " +
@@ -291,103 +257,24 @@ func reportBackground(p *wizard.Plan) string {
 		"this report applies to it."
 }
 
-// reportFileItems describes every output, in path order.
-func reportFileItems(p *wizard.Plan, outputs []File) []string {
-	paths := make([]string, 0, len(outputs))
-	for _, f := range outputs {
-		paths = append(paths, f.Path)
-	}
-	slices.Sort(paths)
-	paths = slices.Compact(paths)
-	items := make([]string, 0, len(paths))
-	for _, path := range paths {
-		items = append(items, "`"+path+"`: "+reportDescribe(p, path))
+// reportFileItems describes every output, in path order, from the
+// descriptions their renderers gave.
+func reportFileItems(outputs []File) []string {
+	files := slices.Clone(outputs)
+	slices.SortStableFunc(files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
+	files = slices.CompactFunc(files, func(a, b File) bool { return a.Path == b.Path })
+	items := make([]string, 0, len(files))
+	for _, f := range files {
+		d := f.Desc.What
+		if d == "" {
+			d = "generated file"
+		}
+		if f.Desc.Install != "" {
+			d += "; install as " + f.Desc.Install
+		}
+		items = append(items, "`"+f.Path+"`: "+d)
 	}
 	return items
-}
-
-// reportBackends maps a firewall file's suffix to the tool that reads it.
-var reportBackends = []struct{ suffix, name string }{
-	{".ufw.sh", "ufw script"},
-	{".firewalld.sh", "firewalld script"},
-	{".nft", "nftables ruleset"},
-	{".iptables", "iptables-restore ruleset"},
-}
-
-// reportFirewallFile splits "firewall/server-host.nft" into its side and
-// backend description; ok is false for other paths.
-func reportFirewallFile(path string) (side wizard.Side, backend string, ok bool) {
-	name, found := strings.CutPrefix(path, "firewall/")
-	if !found {
-		return "", "", false
-	}
-	for _, b := range reportBackends {
-		if s, cut := strings.CutSuffix(name, b.suffix); cut {
-			return wizard.Side(s), b.name, true
-		}
-	}
-	return "", "", false
-}
-
-func reportDescribe(p *wizard.Plan, path string) string {
-	switch path {
-	case ReportPath:
-		return "this report"
-	case HandoutPath:
-		return "for the people who connect: address, ports, what their firewall must allow, client settings"
-	case AnswersPath:
-		return "your answers, normalised; the regenerate command reads it"
-	case "firewall/aws-security-group.sh":
-		return "AWS security group rules (AWS CLI script)"
-	case "firewall/aws-security-group.tf":
-		return "AWS security group rules (Terraform)"
-	}
-	if s := p.Server; s != nil {
-		for _, in := range s.Instances {
-			switch path {
-			case in.File:
-				return fmt.Sprintf("vsftpd configuration of the %s FTPS instance (port %d); install as %s",
-					in.Name, in.Port, in.InstallPath)
-			case in.UnitFile:
-				d := fmt.Sprintf("systemd unit %s that runs the %s instance", in.Unit, in.Name)
-				if s.OpenSSLConf != "" {
-					d += " (it sets OPENSSL_CONF itself, for the TLS 1.2 cap)"
-				}
-				return d + "; install as " + reportUnitPath(in)
-			}
-		}
-		if path == "server/vsftpd.user_list" {
-			return "the users allowed to log in; install as " + s.UserListPath
-		}
-		if path == reportOpenSSLFile && s.OpenSSLConf != "" {
-			return "OpenSSL configuration that caps vsftpd at TLS 1.2 (this vsftpd build has no option for it; " +
-				"see the TLS versions decision); install as " + s.OpenSSLConf
-		}
-		if unit, ok := reportDropInUnit(path); ok && s.OpenSSLConf != "" {
-			return fmt.Sprintf("systemd drop-in for the distribution's %s: starts vsftpd with OPENSSL_CONF=%s "+
-				"(the TLS 1.2 cap); install as /etc/systemd/system/%s", unit, s.OpenSSLConf, strings.TrimPrefix(path, "server/"))
-		}
-	}
-	if side, backend, ok := reportFirewallFile(path); ok {
-		return backend + " for the " + strings.ToLower(side.Title()[:1]) + side.Title()[1:]
-	}
-	if name, ok := strings.CutPrefix(path, "client/"); ok {
-		if d, ok := reportClientFiles[name]; ok {
-			return d + "; its header says how to use it"
-		}
-		return "client settings; its header says how to use it"
-	}
-	return "generated file"
-}
-
-// reportClientFiles describes the client outputs by file name.
-var reportClientFiles = map[string]string{
-	"lftp.rc":                   "lftp settings and bookmarks",
-	"curl.sh":                   "curl commands",
-	"filezilla-sitemanager.xml": "FileZilla site, to import in the Site Manager",
-	"winscp.txt":                "WinSCP session and script",
-	"rclone.conf":               "rclone remote",
-	"ftps_client.py":            "Python client (TLS session reuse included)",
 }
 
 func reportPurposeText(pu wizard.Purpose) string {
@@ -545,10 +432,10 @@ func reportFlowItems(flows []wizard.Flow) []string {
 // 50000-50074".
 func reportPortsPhrase(p *wizard.Plan) string {
 	var parts []string
-	for _, e := range reportEndpoints(p) {
+	for _, e := range p.Service.Endpoints {
 		parts = append(parts, fmt.Sprintf("%d (%s control)", e.Port, e.Name()))
 	}
-	if pr := reportPassive(p); pr.Count() > 0 && !pr.IsZero() {
+	if pr := p.Service.Passive; pr.Count() > 0 && !pr.IsZero() {
 		parts = append(parts, pr.String()+" (passive data)")
 	}
 	switch len(parts) {
@@ -561,8 +448,8 @@ func reportPortsPhrase(p *wizard.Plan) string {
 }
 
 func reportQuestions(p *wizard.Plan) []reportQA {
-	addr := reportServerAddress(p)
-	passive := reportPassive(p)
+	addr := p.Service.Address.Value
+	passive := p.Service.Passive
 	var qs []reportQA
 
 	// 1. Control ports on the server side.
@@ -574,7 +461,7 @@ func reportQuestions(p *wizard.Plan) []reportQA {
 				"connections the clients opened (established traffic)."))
 	} else {
 		var ports []string
-		for _, e := range reportEndpoints(p) {
+		for _, e := range p.Service.Endpoints {
 			ports = append(ports, fmt.Sprintf("TCP %d (%s FTPS)", e.Port, e.Name()))
 		}
 		a = append(a, mdWrap(reportWidth, "That is the server operator's side: their firewall opens "+
@@ -656,9 +543,9 @@ func reportClientAndFirewallItems(p *wizard.Plan) []string {
 			items = append(items, "**Client software:** "+strings.Join(sw, ", "))
 		}
 	}
-	if len(p.Answers.Firewalls) > 0 {
-		fw := make([]string, len(p.Answers.Firewalls))
-		for i, f := range p.Answers.Firewalls {
+	if len(p.Firewalls) > 0 {
+		fw := make([]string, len(p.Firewalls))
+		for i, f := range p.Firewalls {
 			fw[i] = string(f)
 		}
 		items = append(items, "**Firewall rule formats:** "+strings.Join(fw, ", "))

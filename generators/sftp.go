@@ -17,19 +17,18 @@ import (
 // skip SFTP plans, so the shared paths (client/filezilla-sitemanager.xml,
 // client/winscp.txt, client/rclone.conf) are written by exactly one side.
 func sftpRenderers() []Renderer {
-	return []Renderer{
+	out := []Renderer{
 		{Name: "sshd-sftp", Applies: func(p *wizard.Plan) bool { return p != nil && p.SFTP != nil }, Render: renderSSHDDropIn},
-		sftpClientRenderer(wizard.ClientOpenSSH, renderSFTPOpenSSH),
-		sftpClientRenderer(wizard.ClientLFTP, renderSFTPLFTP),
-		sftpClientRenderer(wizard.ClientFileZilla, renderSFTPFileZilla),
-		sftpClientRenderer(wizard.ClientWinSCP, renderSFTPWinSCP),
-		sftpClientRenderer(wizard.ClientRclone, renderSFTPRclone),
 	}
+	for _, c := range sftpClients() {
+		out = append(out, c.renderer("sftp-client-", isSFTP))
+	}
+	return out
 }
 
 // isSFTP reports whether the plan is for SFTP rather than FTPS.
 func isSFTP(p *wizard.Plan) bool {
-	return p != nil && p.Answers.Protocol == wizard.ProtocolSFTP
+	return p != nil && p.Protocol == wizard.ProtocolSFTP
 }
 
 // sshdDropInView is what templates/sftp-sshd.conf.tmpl lays out.
@@ -86,13 +85,17 @@ func renderSSHDDropIn(p *wizard.Plan) ([]File, error) {
 		Global:      global,
 		MatchGroups: match,
 		Setup:       SFTPSetupCommands(sp),
-		Check:       fmt.Sprintf("sshd -T -C user=%s,host=client,addr=127.0.0.1 | grep -Ei '^(forcecommand|chrootdirectory|allowtcpforwarding|permittty|passwordauthentication) '", sftpFirstUser(sp)),
+		Check: Sh("sshd", "-T", "-C", "user="+sftpFirstUser(sp)+",host=client,addr=127.0.0.1").
+			Op("|", "grep", "-Ei", `'^(forcecommand|chrootdirectory|allowtcpforwarding|permittty|passwordauthentication) '`).Line(""),
 	}
 	b, err := templates.Render("sftp-sshd.conf.tmpl", v)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", sp.File, err)
 	}
-	return []File{{Path: sp.File, Mode: 0o644, Content: clientEOL(b)}}, nil
+	return []File{{Path: sp.File, Mode: 0o644, Content: clientEOL(b), Desc: Desc{
+		What: "sshd drop-in: the SFTP-only group, its chroot and restrictions", Side: wizard.SideServerHost,
+		Install: sp.InstallPath,
+	}}}, nil
 }
 
 // checkSFTPPlan refuses values that would make the drop-in or the setup
@@ -106,7 +109,7 @@ func checkSFTPPlan(sp *wizard.SFTPPlan) error {
 		return fmt.Errorf("group %q is not a plain group name", sp.Group)
 	}
 	for _, u := range sp.Users {
-		if !sftpNameRE.MatchString(u) {
+		if !sftpNameRE.MatchString(u) && u != "USER" {
 			return fmt.Errorf("user %q is not a plain user name", u)
 		}
 	}
@@ -145,21 +148,30 @@ func SFTPSetupCommands(sp *wizard.SFTPPlan) []string {
 	if len(users) == 0 {
 		users = []string{"USER"}
 	}
-	cmds := []string{"groupadd " + sp.Group}
+	q := shWord
+	root := sp.ChrootRoot
+	cmds := []string{"groupadd " + q(sp.Group)}
 	for _, u := range users {
+		home, upload := root+"/"+u, root+"/"+u+"/"+sp.UploadDir
 		cmds = append(cmds,
-			fmt.Sprintf("useradd --create-home --shell /usr/sbin/nologin --groups %s %s", sp.Group, u),
-			fmt.Sprintf("mkdir -p %s/%s/%s", sp.ChrootRoot, u, sp.UploadDir),
-			fmt.Sprintf("chown root:root %s %s/%s && chmod 755 %s %s/%s", sp.ChrootRoot, sp.ChrootRoot, u, sp.ChrootRoot, sp.ChrootRoot, u),
-			fmt.Sprintf("chown %s: %s/%s/%s && chmod 755 %s/%s/%s", u, sp.ChrootRoot, u, sp.UploadDir, sp.ChrootRoot, u, sp.UploadDir),
+			fmt.Sprintf("useradd --create-home --shell /usr/sbin/nologin --groups %s %s", q(sp.Group), q(u)),
+			"mkdir -p "+q(upload),
+			fmt.Sprintf("chown root:root %s %s && chmod 755 %s %s", q(root), q(home), q(root), q(home)),
+			fmt.Sprintf("chown %s %s && chmod 755 %s", q(u+":"), q(upload), q(upload)),
 		)
 		if sp.PasswordAuth {
-			cmds = append(cmds, "passwd "+u)
-		} else {
-			cmds = append(cmds,
-				fmt.Sprintf("mkdir -p -m 700 ~%s/.ssh && cat %s.pub >> ~%s/.ssh/authorized_keys", u, u, u),
-				fmt.Sprintf("chmod 600 ~%s/.ssh/authorized_keys && chown -R %s: ~%s/.ssh", u, u, u))
+			cmds = append(cmds, "passwd "+q(u))
+			continue
 		}
+		// ~user must stay unquoted to expand; a name that is not plain
+		// (checkSFTPPlan refuses it) gets its home from getent instead.
+		tilde := "~" + u
+		if !sftpNameRE.MatchString(u) && u != "USER" {
+			tilde = `"$(getent passwd ` + q(u) + ` | cut -d: -f6)"`
+		}
+		cmds = append(cmds,
+			fmt.Sprintf("mkdir -p -m 700 %s/.ssh && cat %s >> %s/.ssh/authorized_keys", tilde, q(u+".pub"), tilde),
+			fmt.Sprintf("chmod 600 %s/.ssh/authorized_keys && chown -R %s %s/.ssh", tilde, q(u+":"), tilde))
 	}
 	return cmds
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"net/netip"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -51,18 +50,6 @@ type sftpClientView struct {
 	Server   clientReason // client.server (role client only)
 	Auth     clientReason // sftp.auth (when the plan has the server)
 	Chroot   clientReason // sftp.chroot (when the plan has the server)
-}
-
-// sftpClientRenderer builds the renderer of one SFTP client software: it
-// applies to SFTP plans whose client part lists the software.
-func sftpClientRenderer(sw wizard.ClientSoftware, render func(*wizard.Plan) ([]File, error)) Renderer {
-	return Renderer{
-		Name: "sftp-client-" + string(sw),
-		Applies: func(p *wizard.Plan) bool {
-			return isSFTP(p) && p.Client != nil && slices.Contains(p.Client.Software, sw)
-		},
-		Render: render,
-	}
 }
 
 // newSFTPClientView checks the plan's client part and flattens it.
@@ -111,8 +98,8 @@ func newSFTPClientView(p *wizard.Plan, what string) (sftpClientView, error) {
 		if clientSafeDir(p.SFTP.UploadDir) {
 			v.UploadDir = strings.Trim(p.SFTP.UploadDir, "/")
 		}
-	case p.Answers.SFTP != nil:
-		v.PasswordAuth = wizard.IsTrue(p.Answers.SFTP.PasswordAuthentication, false)
+	default:
+		v.PasswordAuth = p.Service.PasswordAuth
 	}
 	v.Protocol = clientReasonOf(p, "protocol")
 	v.Server = clientReasonOf(p, "client.server")
@@ -153,30 +140,6 @@ func sftpTemplate(p *wizard.Plan, path, tmpl, what string, mode fs.FileMode) ([]
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return []File{{Path: path, Mode: mode, Content: clientEOL(b)}}, nil
-}
-
-// renderSFTPOpenSSH writes client/ssh_config: a Host entry for OpenSSH's
-// sftp (and ssh), usable with -F or pasted into ~/.ssh/config.
-func renderSFTPOpenSSH(p *wizard.Plan) ([]File, error) {
-	return sftpTemplate(p, sftpOpenSSHPath, "sftp-ssh_config.tmpl", "OpenSSH client settings", 0o644)
-}
-
-// renderSFTPLFTP writes client/lftp-sftp.rc: lftp's sftp:// bookmark, with
-// the ssh options lftp runs ssh with.
-func renderSFTPLFTP(p *wizard.Plan) ([]File, error) {
-	return sftpTemplate(p, sftpLFTPPath, "sftp-lftp.rc.tmpl", "lftp settings", 0o644)
-}
-
-// renderSFTPWinSCP writes client/winscp.txt, a winscp.com script with an
-// sftp:// session.
-func renderSFTPWinSCP(p *wizard.Plan) ([]File, error) {
-	return sftpTemplate(p, sftpWinSCPPath, "sftp-winscp.txt.tmpl", "WinSCP script", 0o644)
-}
-
-// renderSFTPRclone writes client/rclone.conf with a type = sftp remote.
-// Private like the FTPS one (0600): people add secrets to it.
-func renderSFTPRclone(p *wizard.Plan) ([]File, error) {
-	return sftpTemplate(p, sftpRclonePath, "sftp-rclone.conf.tmpl", "rclone remote", 0o600)
 }
 
 // FileZilla's values for an SFTP site (FileZilla's ServerProtocol and
@@ -231,7 +194,7 @@ func renderSFTPFileZilla(p *wizard.Plan) ([]File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", sftpFileZillaPath, err)
 	}
-	b, err := templates.Render("sftp-filezilla-sitemanager.xml.tmpl", map[string]any{
+	b, err := templates.Render("client-filezilla-sitemanager.xml.tmpl", map[string]any{
 		"View": v, "Notes": sftpXMLComment(notes, "  "), "Servers": string(body),
 	})
 	if err != nil {

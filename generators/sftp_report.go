@@ -2,32 +2,21 @@ package generators
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
 
 // REPORT.md and HANDOUT.md for SFTP plans: the same documents as for FTPS
-// (templates/sftp-report.md.tmpl has report.md.tmpl's sections; HANDOUT.md
-// uses handout.md.tmpl itself), filled with what an SFTP deployment needs:
+// (report.md.tmpl and handout.md.tmpl themselves: the protocol is a
+// variant), filled with what an SFTP deployment needs:
 // one port, sshd's drop-in, accounts and chroots, SSH keys and host keys.
 // Report and Handout (report.go) call these for protocol sftp.
 
-// sftpReportTemplate is REPORT.md's template for SFTP plans.
-const sftpReportTemplate = "sftp-report.md.tmpl"
-
-// sftpPort is the plan's SFTP port, from whichever end it has.
+// sftpPort is the service's SFTP port (22 when the plan names none).
 func sftpPort(p *wizard.Plan) int {
-	if p.SFTP != nil {
-		return p.SFTP.Port
-	}
-	if p.Client != nil {
-		for _, e := range p.Client.Endpoints {
-			if e.SFTP {
-				return e.Port
-			}
-		}
+	if port := p.Service.SFTPPort(); port > 0 {
+		return port
 	}
 	return 22
 }
@@ -44,12 +33,7 @@ func sftpUser(p *wizard.Plan) string {
 }
 
 // sftpPasswords reports whether SFTP accounts may log in with a password.
-func sftpPasswords(p *wizard.Plan) bool {
-	if p.SFTP != nil {
-		return p.SFTP.PasswordAuth
-	}
-	return p.Answers.SFTP != nil && wizard.IsTrue(p.Answers.SFTP.PasswordAuthentication, false)
-}
+func sftpPasswords(p *wizard.Plan) bool { return p.Service.PasswordAuth }
 
 // sftpUploadDir is the writable directory in each chroot ("" when the plan
 // has no server end and so does not know it).
@@ -61,24 +45,25 @@ func sftpUploadDir(p *wizard.Plan) string {
 }
 
 func newSFTPReportView(p *wizard.Plan, outputs []File) (*reportView, error) {
-	if !p.Answers.Role.HasServer() && !p.Answers.Role.HasClient() {
-		return nil, fmt.Errorf("unknown role %q", p.Answers.Role)
+	if !p.Role.HasServer() && !p.Role.HasClient() {
+		return nil, fmt.Errorf("unknown role %q", p.Role)
 	}
-	if p.Answers.Role.HasServer() && (p.Server == nil || p.SFTP == nil) {
-		return nil, fmt.Errorf("role %s but the plan has no SFTP server", p.Answers.Role)
+	if p.Role.HasServer() && (p.Server == nil || p.SFTP == nil) {
+		return nil, fmt.Errorf("role %s but the plan has no SFTP server", p.Role)
 	}
-	if p.Answers.Role.HasClient() && p.Client == nil {
-		return nil, fmt.Errorf("role %s but the plan has no client", p.Answers.Role)
+	if p.Role.HasClient() && p.Client == nil {
+		return nil, fmt.Errorf("role %s but the plan has no client", p.Role)
 	}
-	addr := reportServerAddress(p)
+	addr := p.Service.Address.Value
 	v := &reportView{
-		Title: sftpReportTitle(p, addr),
+		Protocol: "SFTP",
+		Title:    sftpReportTitle(p, addr),
 		Intro: mdWrap(reportWidth, "This report explains every file ftpswiz generated for this plan: "+
 			"which connections each firewall must allow and why, each decision with its reason, what can go "+
 			"wrong, and the exact steps to apply it. Regenerate everything from the output directory with `"+
 			RegenerateCommand+"`."),
 		Summary: mdList(sftpReportSummary(p)),
-		Files:   mdList(sftpReportFileItems(p, outputs)),
+		Files:   mdList(reportFileItems(outputs)),
 		Background: mdWrap(reportWidth, fmt.Sprintf("SFTP is file transfer over SSH, served here by OpenSSH's "+
 			"sshd. A session is one TCP connection from the client to port %d of %s: the login, every command, "+
 			"listing and file travel inside it, encrypted from the first packet. So there is no data channel, "+
@@ -114,7 +99,7 @@ func newSFTPReportView(p *wizard.Plan, outputs []File) (*reportView, error) {
 
 func sftpReportTitle(p *wizard.Plan, addr string) string {
 	switch {
-	case p.Answers.Role == wizard.RoleBoth:
+	case p.Role == wizard.RoleBoth:
 		return "SFTP plan: server " + addr + " and its clients"
 	case p.Server != nil:
 		return "SFTP plan: server " + addr
@@ -127,7 +112,7 @@ func sftpReportSummary(p *wizard.Plan) []string {
 		wizard.RoleServer: "server: you run the SFTP server (OpenSSH's sshd)",
 		wizard.RoleClient: "client: you connect to someone else's SFTP server through your own firewall",
 		wizard.RoleBoth:   "both: you plan the SFTP server (sshd) and the clients that connect to it",
-	}[p.Answers.Role]
+	}[p.Role]
 	auth := "SSH keys only"
 	if sftpPasswords(p) {
 		auth = "passwords or SSH keys"
@@ -169,42 +154,8 @@ func sftpReportSummary(p *wizard.Plan) []string {
 	return append(items, reportClientAndFirewallItems(p)...)
 }
 
-// sftpReportFiles describes the SFTP outputs by path.
-var sftpReportFiles = map[string]string{
-	sftpOpenSSHPath:   "OpenSSH client settings: a Host entry for sftp (`sftp -F client/ssh_config " + sftpAlias + "`)",
-	sftpLFTPPath:      "lftp settings and an `sftp://` bookmark",
-	sftpFileZillaPath: "FileZilla SFTP site, to import in the Site Manager",
-	sftpWinSCPPath:    "WinSCP script with an `sftp://` session",
-	sftpRclonePath:    "rclone `sftp` remote",
-}
-
-func sftpReportFileItems(p *wizard.Plan, outputs []File) []string {
-	paths := make([]string, 0, len(outputs))
-	for _, f := range outputs {
-		paths = append(paths, f.Path)
-	}
-	slices.Sort(paths)
-	paths = slices.Compact(paths)
-	items := make([]string, 0, len(paths))
-	for _, path := range paths {
-		var d string
-		switch {
-		case p.SFTP != nil && path == p.SFTP.File:
-			d = "sshd drop-in: the SFTP-only group, its chroot and restrictions; install as " + p.SFTP.InstallPath
-		case sftpReportFiles[path] != "":
-			d = sftpReportFiles[path] + "; its header says how to use it"
-		case path == HandoutPath:
-			d = "for the people who connect: address, port, keys, what their firewall must allow, client settings"
-		default:
-			d = reportDescribe(p, path)
-		}
-		items = append(items, "`"+path+"`: "+d)
-	}
-	return items
-}
-
 func sftpReportQuestions(p *wizard.Plan) []reportQA {
-	addr := reportServerAddress(p)
+	addr := p.Service.Address.Value
 	port := sftpPort(p)
 	var qs []reportQA
 
@@ -285,10 +236,11 @@ func sftpReportServerSteps(p *wizard.Plan, outputs []File) []reportStep {
 			"one account gets: forcecommand internal-sftp, its chrootdirectory, and forwarding, tunnels and "+
 			"TTYs off."),
 		Code: mdCode(
-			fmt.Sprintf(`if [ -e %[1]s ]; then cp -a %[1]s /root/ftpswiz-sftp.conf.bak-"$(date +%%Y%%m%%d-%%H%%M%%S)"; fi`, sp.InstallPath),
-			fmt.Sprintf("install -m 0644 -o root -g root %s %s", sp.File, sp.InstallPath),
+			reportBackupCmd(sp.InstallPath, "/root/ftpswiz-sftp.conf.bak-").Line(""),
+			reportInstallCmd(sp.File, sp.InstallPath),
 			"sshd -t && systemctl reload ssh  # RHEL, Fedora: systemctl reload sshd",
-			fmt.Sprintf("sshd -T -C user=%s,host=client,addr=127.0.0.1 | grep -Ei '^(port|forcecommand|chrootdirectory|allowtcpforwarding|permittunnel|permittty|passwordauthentication) '", user),
+			Sh("sshd", "-T", "-C", "user="+user+",host=client,addr=127.0.0.1").
+				Op("|", "grep", "-Ei", `'^(port|forcecommand|chrootdirectory|allowtcpforwarding|permittunnel|permittty|passwordauthentication) '`).Line(""),
 			"ss -ltnp | grep sshd"),
 	})
 	for _, side := range []wizard.Side{wizard.SideServerHost, wizard.SideServerRouter} {
@@ -299,7 +251,8 @@ func sftpReportServerSteps(p *wizard.Plan, outputs []File) []reportStep {
 	if st, ok := reportAWSStep(outputs); ok {
 		steps = append(steps, st)
 	}
-	if s := p.Server; s.NAT.Behind() && len(p.FlowsFor(wizard.SideServerRouter)) == 0 && s.HostAddress != "" {
+	if b, ok := p.Box(wizard.SideServerRouter); ok && !b.Managed && p.Server.HostAddress != "" {
+		s := p.Server
 		steps = append(steps, reportStep{
 			Title: "The NAT in front of the server",
 			Text: mdWrap(reportWidth, fmt.Sprintf("No rules were generated for the device or cloud service that "+
@@ -313,7 +266,7 @@ func sftpReportServerSteps(p *wizard.Plan, outputs []File) []reportStep {
 			"fingerprint (first command) or, better, the ready known_hosts line (second), through a channel "+
 			"other than the connection itself. HANDOUT.md tells them what to do with it."),
 		Code: mdCode("ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub",
-			fmt.Sprintf(`echo "%s $(cut -d' ' -f1,2 /etc/ssh/ssh_host_ed25519_key.pub)"`, sftpKnownHostsName(p.Server.PublicAddress, sp.Port))),
+			Sh("echo").Arg(sftpKnownHostsName(p.Server.PublicAddress, sp.Port)+" ").GlueOp(`"$(cut -d' ' -f1,2 /etc/ssh/ssh_host_ed25519_key.pub)"`).Line("")),
 	})
 	steps = append(steps, sftpReportTestStep(p, "Test from outside",
 		"From a machine outside the server's network (from inside, the public address may not loop back "+
@@ -332,11 +285,11 @@ func sftpKnownHostsName(host string, port int) string {
 }
 
 func sftpReportTestStep(p *wizard.Plan, title, text string) reportStep {
-	addr, port, user := reportServerAddress(p), sftpPort(p), sftpUser(p)
+	addr, port, user := p.Service.Address.Value, sftpPort(p), sftpUser(p)
 	code := []string{
-		fmt.Sprintf("ssh-keyscan -p %d -t ed25519 %s | ssh-keygen -lf -", port, addr),
-		fmt.Sprintf("echo 'ls -l' | sftp -b - -P %d %s@%s", port, user, addr),
-		fmt.Sprintf("ssh -p %d %s@%s true  # must fail", port, user, addr),
+		Sh("ssh-keyscan", "-p", fmt.Sprint(port), "-t", "ed25519", addr).Op("|", "ssh-keygen", "-lf", "-").Line(""),
+		Cmd{}.Op("echo", "'ls -l'", "|").Arg("sftp", "-b", "-", "-P", fmt.Sprint(port), user+"@"+addr).Line(""),
+		Sh("ssh", "-p", fmt.Sprint(port), user+"@"+addr, "true").Line("") + "  # must fail",
 	}
 	return reportStep{Title: title, Text: mdWrap(reportWidth, text), Code: mdCode(code...)}
 }
@@ -353,7 +306,7 @@ func sftpReportClientSteps(p *wizard.Plan, outputs []File) []reportStep {
 			steps = append(steps, st)
 		}
 	}
-	addr, port := reportServerAddress(p), sftpPort(p)
+	addr, port := p.Service.Address.Value, sftpPort(p)
 	keyText := "Each person who connects needs an SSH key pair; the public key (the .pub file, never the " +
 		"other one) goes to the server's operator, who installs it for the account."
 	if sftpPasswords(p) {
@@ -366,7 +319,7 @@ func sftpReportClientSteps(p *wizard.Plan, outputs []File) []reportStep {
 			"the operator sends you, or the scanned key after you compared its fingerprint with the "+
 			"operator's. The generated configs refuse any other host key."),
 		Code: mdCode("ssh-keygen -t ed25519 -f ~/.ssh/id_ed25519",
-			fmt.Sprintf("ssh-keyscan -p %d -t ed25519 %s > server.key && ssh-keygen -lf server.key", port, addr),
+			Sh("ssh-keyscan", "-p", fmt.Sprint(port), "-t", "ed25519", addr).Op(">", "server.key", "&&", "ssh-keygen", "-lf", "server.key").Line(""),
 			"cat server.key >> ~/.ssh/known_hosts  # only once the fingerprint matches"),
 	})
 	if st, ok := reportClientFilesStep(outputs); ok {
@@ -460,7 +413,7 @@ func newSFTPHandoutView(p *wizard.Plan) *handoutView {
 			Text: mdWrap(reportWidth, "The first command puts the server's host key into known_hosts once you "+
 				"have compared its fingerprint; then sftp works interactively, or with `-b` for scripts."),
 			Code: mdCode(
-				fmt.Sprintf("ssh-keyscan -p %d -t ed25519 %s > server.key && ssh-keygen -lf server.key", port, addr),
+				Sh("ssh-keyscan", "-p", fmt.Sprint(port), "-t", "ed25519", addr).Op(">", "server.key", "&&", "ssh-keygen", "-lf", "server.key").Line(""),
 				"cat server.key >> ~/.ssh/known_hosts  # once the fingerprint matches",
 				fmt.Sprintf("sftp -P %d%s %s@%s", port, keyOpt, user, addr),
 				fmt.Sprintf("echo 'put FILE %s' | sftp -b - -P %d%s %s@%s", up, port, keyOpt, user, addr)),

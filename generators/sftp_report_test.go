@@ -93,7 +93,7 @@ func TestSFTPReportAndHandout(t *testing.T) {
 			a.Role, a.Client = wizard.RoleServer, nil
 			a.SFTP.Port, a.SFTP.PasswordAuthentication = 2222, &yes
 		}, report: []string{"# SFTP plan: server 198.51.100.10", "passwd acme", "logins with passwords or SSH keys",
-			`echo "[198.51.100.10]:2222 $(cut -d' ' -f1,2 /etc/ssh/ssh_host_ed25519_key.pub)"`},
+			`echo '[198.51.100.10]:2222 '"$(cut -d' ' -f1,2 /etc/ssh/ssh_host_ed25519_key.pub)"`},
 			reportNot: []string{"## Apply on the client side", "authorized_keys &&"},
 			handout:   []string{"SFTP on port 2222", "lftp -u acme sftp://198.51.100.10:2222", "ask_password = true"}},
 		{name: "role client", edit: func(a *wizard.Answers) {

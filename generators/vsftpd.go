@@ -2,6 +2,7 @@ package generators
 
 import (
 	"fmt"
+	"path"
 	"regexp"
 	"slices"
 	"strconv"
@@ -11,6 +12,17 @@ import (
 	"github.com/ftpswiz/ftpswiz/vsftpd"
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
+
+// Output paths of the vsftpd side's fixed files.
+const (
+	vsftpdUserListFile = "server/vsftpd.user_list"
+	vsftpdOpenSSLFile  = "server/vsftpd-openssl.cnf"
+)
+
+// vsftpdUnitPath is where a unit ftpswiz writes is installed.
+func vsftpdUnitPath(in wizard.Instance) string {
+	return "/etc/systemd/system/" + path.Base(in.UnitFile)
+}
 
 // serverRenderers returns the renderers of the vsftpd side.
 func serverRenderers() []Renderer {
@@ -63,8 +75,23 @@ func renderVsftpd(p *wizard.Plan) ([]File, error) {
 			return nil, fmt.Errorf("%s: %w", in.File, err)
 		}
 		title := fmt.Sprintf("vsftpd.conf: %s FTPS on port %d, for %s", in.Name, in.Port, p.Server.Flavour)
+		d := Desc{
+			What: fmt.Sprintf("vsftpd configuration of the %s FTPS instance (port %d)", in.Name, in.Port),
+			Side: wizard.SideServerHost, Install: in.InstallPath, Tool: "vsftpd",
+			// vsftpd in the foreground with the installed file: "500 OOPS"
+			// and exit when anything is wrong.
+			Check: []Cmd{Sh("vsftpd", in.InstallPath)},
+			Apply: []Cmd{
+				Sh("install", "-m", "0644", "-o", "root", "-g", "root").File().Arg(in.InstallPath),
+				Sh("systemctl", "restart", in.Unit),
+			},
+			Show:    []Cmd{Sh("systemctl", "status", in.Unit, "--no-pager")},
+			Persist: "systemctl enable " + in.Unit,
+			Remove:  []Cmd{Sh("systemctl", "disable", "--now", in.Unit)},
+		}
 		b, err := templates.Render("vsftpd.conf.tmpl", map[string]any{
 			"Title": title, "Command": RegenerateCommand, "Instance": in, "Groups": groups,
+			"CheckCmd": d.Check[0].Line(""), "RestartCmd": d.Apply[len(d.Apply)-1].Line(""),
 		})
 		if err != nil {
 			return nil, err
@@ -72,7 +99,7 @@ func renderVsftpd(p *wizard.Plan) ([]File, error) {
 		if err := checkVsftpdConf(groups, b); err != nil {
 			return nil, fmt.Errorf("%s: %w", in.File, err)
 		}
-		out = append(out, File{Path: in.File, Mode: 0o644, Content: b})
+		out = append(out, File{Path: in.File, Mode: 0o644, Content: b, Desc: d})
 	}
 	return out, nil
 }
@@ -96,6 +123,7 @@ func renderVsftpdUnits(p *wizard.Plan) ([]File, error) {
 			"Title":   fmt.Sprintf("systemd unit for the second vsftpd instance (%s FTPS, port %d)", in.Name, in.Port),
 			"Command": RegenerateCommand, "Instance": in, "Why": mode.Why, "SecureChroot": secure,
 			"OpenSSLConf": p.Server.OpenSSLConf,
+			"ApplyCmd":    Sh("systemctl", "daemon-reload").Op("&&").Arg("systemctl", "enable", "--now", in.Unit).Line(""),
 		})
 		if err != nil {
 			return nil, err
@@ -105,13 +133,19 @@ func renderVsftpdUnits(p *wizard.Plan) ([]File, error) {
 				"ExecReload", "Restart", "WantedBy"}); err != nil {
 			return nil, fmt.Errorf("%s: %w", in.UnitFile, err)
 		}
-		out = append(out, File{Path: in.UnitFile, Mode: 0o644, Content: b})
+		what := fmt.Sprintf("systemd unit %s that runs the %s instance", in.Unit, in.Name)
+		if p.Server.OpenSSLConf != "" {
+			what += " (it sets OPENSSL_CONF itself, for the TLS 1.2 cap)"
+		}
+		out = append(out, File{Path: in.UnitFile, Mode: 0o644, Content: b, Desc: Desc{
+			What: what, Side: wizard.SideServerHost, Install: vsftpdUnitPath(in),
+		}})
 	}
 	return out, nil
 }
 
 func renderUserList(p *wizard.Plan) ([]File, error) {
-	const file = "server/vsftpd.user_list"
+	const file = vsftpdUserListFile
 	if err := guardToken(p.Server.UserListPath, unitTokenRE); err != nil {
 		return nil, fmt.Errorf("%s: install path %q (from server.vsftpd.flavour) %w", file, p.Server.UserListPath, err)
 	}
@@ -141,7 +175,9 @@ func renderUserList(p *wizard.Plan) ([]File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
-	return []File{{Path: file, Mode: 0o644, Content: []byte(b.String())}}, nil
+	return []File{{Path: vsftpdUserListFile, Mode: 0o644, Content: []byte(b.String()), Desc: Desc{
+		What: "the users allowed to log in", Side: wizard.SideServerHost, Install: p.Server.UserListPath,
+	}}}, nil
 }
 
 // checkUnitValues refuses a port outside 1-65535 and a value systemd
@@ -226,17 +262,27 @@ func renderOpenSSLCap(p *wizard.Plan) ([]File, error) {
 	}
 	dropIn, err := templates.Render("vsftpd-tls-dropin.conf.tmpl", map[string]any{
 		"Command": RegenerateCommand, "Path": p.Server.OpenSSLConf, "Unit": unit,
+		"ApplyCmd": Sh("systemctl", "daemon-reload").Op("&&").Arg("systemctl", "restart", unit).Line(""),
+		"CheckCmd": Sh("systemctl", "show", "-p", "Environment", unit).Line(""),
 	})
 	if err != nil {
 		return nil, err
 	}
-	dropInPath := "server/" + unit + ".d/ftpswiz-tls.conf"
+	dropInName := unit + ".d/ftpswiz-tls.conf"
 	if err := checkKeyLines(dropIn, "=", []string{"[Service]"}, []string{"Environment"}); err != nil {
-		return nil, fmt.Errorf("%s: %w", dropInPath, err)
+		return nil, fmt.Errorf("server/%s: %w", dropInName, err)
 	}
 	return []File{
-		{Path: "server/vsftpd-openssl.cnf", Mode: 0o644, Content: cnf},
-		{Path: dropInPath, Mode: 0o644, Content: dropIn},
+		{Path: vsftpdOpenSSLFile, Mode: 0o644, Content: cnf, Desc: Desc{
+			What: "OpenSSL configuration that caps vsftpd at TLS 1.2 (this vsftpd build has no option for it; " +
+				"see the TLS versions decision)",
+			Side: wizard.SideServerHost, Install: p.Server.OpenSSLConf,
+		}},
+		{Path: "server/" + dropInName, Mode: 0o644, Content: dropIn, Desc: Desc{
+			What: fmt.Sprintf("systemd drop-in for the distribution's %s: starts vsftpd with OPENSSL_CONF=%s "+
+				"(the TLS 1.2 cap)", unit, p.Server.OpenSSLConf),
+			Side: wizard.SideServerHost, Install: "/etc/systemd/system/" + dropInName, Unit: unit,
+		}},
 	}, nil
 }
 

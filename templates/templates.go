@@ -6,6 +6,8 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
+	"io/fs"
+	"slices"
 	"strings"
 	"sync"
 	"text/template"
@@ -16,15 +18,16 @@ var files embed.FS
 
 // Render executes the named template (a file in this package, e.g.
 // "vsftpd.conf.tmpl") with data; the fragments of partials.tmpl are
-// available to it.
+// available to it. Each template is parsed the first time it is rendered,
+// so a run pays only for the templates it uses.
 func Render(name string, data any) ([]byte, error) {
-	set, err := parsed()
+	parse, ok := parsers[name]
+	if !ok {
+		return nil, fmt.Errorf("render template %s: no such template", name)
+	}
+	t, err := parse()
 	if err != nil {
 		return nil, err
-	}
-	t := set.Lookup(name)
-	if t == nil {
-		return nil, fmt.Errorf("render template %s: no such template", name)
 	}
 	var b bytes.Buffer
 	b.Grow(16 << 10)
@@ -34,16 +37,44 @@ func Render(name string, data any) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// parsed parses every template once, on first use. The set is never
-// changed afterwards (executing a parsed template is safe for concurrent
-// use), so this is a cache, not mutable state.
-var parsed = sync.OnceValues(func() (*template.Template, error) {
-	t, err := template.New("").Option("missingkey=error").Funcs(Funcs()).ParseFS(files, "*.tmpl")
+// partialsFile holds the fragments every template may use.
+const partialsFile = "partials.tmpl"
+
+// parsers holds one parse-once function per embedded template (partials
+// aside). The map is built at start-up from the embedded file names and
+// never changed; each function parses its template on first use and
+// returns the same result afterwards (executing a parsed template is safe
+// for concurrent use), so this is a cache, not mutable state.
+var parsers = func() map[string]func() (*template.Template, error) {
+	names, err := fs.Glob(files, "*.tmpl")
 	if err != nil {
-		return nil, fmt.Errorf("parse templates: %w", err)
+		panic("templates: " + err.Error()) // the pattern is constant and valid
 	}
-	return t, nil
-})
+	m := make(map[string]func() (*template.Template, error), len(names))
+	for _, name := range names {
+		if name == partialsFile {
+			continue
+		}
+		m[name] = sync.OnceValues(func() (*template.Template, error) {
+			t, err := template.New(name).Option("missingkey=error").Funcs(Funcs()).ParseFS(files, partialsFile, name)
+			if err != nil {
+				return nil, fmt.Errorf("parse template %s: %w", name, err)
+			}
+			return t.Lookup(name), nil
+		})
+	}
+	return m
+}()
+
+// Names returns the templates Render knows, sorted.
+func Names() []string {
+	out := make([]string, 0, len(parsers))
+	for n := range parsers {
+		out = append(out, n)
+	}
+	slices.Sort(out)
+	return out
+}
 
 // Funcs are the functions every template may call.
 func Funcs() template.FuncMap {

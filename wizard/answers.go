@@ -4,8 +4,6 @@
 // decoder and the generators all go through it.
 package wizard
 
-import "github.com/ftpswiz/ftpswiz/firewall"
-
 // SchemaVersion is the version of the answers file format this build reads
 // and writes. It only changes when a field changes meaning.
 const SchemaVersion = 1
@@ -268,43 +266,3 @@ const (
 func ClientNATs() []ClientNAT {
 	return []ClientNAT{ClientNATNone, ClientNATMasquerade, ClientNATCGNAT}
 }
-
-// ClientSoftware is an FTPS client ftpswiz writes a config for.
-type ClientSoftware string
-
-// Client software.
-const (
-	ClientLFTP      ClientSoftware = "lftp"
-	ClientCurl      ClientSoftware = "curl"
-	ClientFileZilla ClientSoftware = "filezilla"
-	ClientWinSCP    ClientSoftware = "winscp"
-	ClientRclone    ClientSoftware = "rclone"
-	ClientPython    ClientSoftware = "python"
-	ClientOpenSSH   ClientSoftware = "openssh" // sftp only: sftp(1) and ~/.ssh/config
-)
-
-// ClientSoftwares lists the valid client software for FTPS.
-func ClientSoftwares() []ClientSoftware {
-	return []ClientSoftware{ClientLFTP, ClientCurl, ClientFileZilla, ClientWinSCP, ClientRclone, ClientPython}
-}
-
-// SFTPClientSoftwares lists the valid client software for SFTP.
-func SFTPClientSoftwares() []ClientSoftware {
-	return []ClientSoftware{ClientOpenSSH, ClientLFTP, ClientFileZilla, ClientWinSCP, ClientRclone}
-}
-
-// Firewall is a firewall backend ftpswiz writes rules for (package firewall
-// holds the enum).
-type Firewall = firewall.Backend
-
-// Firewall backends.
-const (
-	FirewallNftables  = firewall.Nftables
-	FirewallIptables  = firewall.Iptables
-	FirewallUFW       = firewall.UFW
-	FirewallFirewalld = firewall.Firewalld
-	FirewallAWS       = firewall.AWS
-)
-
-// Firewalls lists the valid firewall backends.
-func Firewalls() []Firewall { return firewall.Backends() }

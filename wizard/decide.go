@@ -60,6 +60,7 @@ func Decide(a Answers) (*Plan, error) {
 	}
 	d.firewalls()
 	d.pitfalls()
+	d.p.Complete()
 	return d.p, nil
 }
 
@@ -602,28 +603,9 @@ func (d *decider) client() {
 				"allows exactly those outbound. If they enlarge the range, regenerate with the new one, or "+
 				"transfers to the new ports will time out.", cp.ServerAddress, cp.Passive))
 	}
-	ftpsNotes := map[ClientSoftware]string{
-		ClientLFTP:      "lftp: forces TLS on control and data (ftp:ssl-force, ftp:ssl-protect-data)",
-		ClientCurl:      "curl: --ssl-reqd for explicit, ftps:// for implicit",
-		ClientFileZilla: "FileZilla: an importable site (Site Manager, File > Import)",
-		ClientWinSCP:    "WinSCP: a script for winscp.com",
-		ClientRclone:    "rclone: a remote that resumes the TLS session on data connections (tls_cache_size; TLS 1.2, as Debian 12's rclone 1.60 fails TLS 1.3 data connections to vsftpd)",
-		ClientPython:    "Python: an ftplib script that resumes the TLS session on data connections (stock FTP_TLS does not)",
-	}
-	sftpNotes := map[ClientSoftware]string{
-		ClientOpenSSH:   "OpenSSH: a ~/.ssh/config host entry for sftp(1)",
-		ClientLFTP:      "lftp: an sftp:// bookmark",
-		ClientFileZilla: "FileZilla: an importable SFTP site",
-		ClientWinSCP:    "WinSCP: a script for winscp.com with the host key pinned",
-		ClientRclone:    "rclone: an sftp remote",
-	}
-	known := ftpsNotes
-	if a.Protocol == ProtocolSFTP {
-		known = sftpNotes
-	}
 	var notes []string
 	for _, sw := range c.Software {
-		notes = append(notes, known[sw])
+		notes = append(notes, clientNote(a.Protocol, sw))
 	}
 	if a.Protocol == ProtocolSFTP {
 		d.decide("client.software", "Client software", strings.Join(strs(c.Software), ", "),

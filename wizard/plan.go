@@ -1,5 +1,7 @@
 package wizard
 
+import "net/netip"
+
 // Plan is what Decide makes of Answers: every setting ftpswiz will write, each
 // with its reason. Generators render a Plan and nothing else, so the Why of a
 // decision is written once and shown everywhere (file comments, REPORT.md,
@@ -19,6 +21,192 @@ type Plan struct {
 	SFTP     *SFTPPlan
 	Client   *ClientPlan // nil for role server
 	Pitfalls []Pitfall
+
+	// The fields below say what every renderer needs without looking at
+	// Answers; Complete fills them in (Decide calls it).
+
+	// Role says which ends the plan has.
+	Role Role
+	// Protocol is FTPS or SFTP.
+	Protocol Protocol
+	// Firewalls are the rule formats to write, in the answers' order.
+	Firewalls []Firewall
+	// Service is what both ends share, whichever of them the plan has.
+	Service Service
+	// Boxes are the boxes the plan's network has, in port-map order: each
+	// host of an end the plan has, and each NAT device in front of one
+	// (Managed when ftpswiz writes its rules; Sides lists those with rules).
+	Boxes []Box
+}
+
+// Box is one box of the plan's network.
+type Box struct {
+	Side Side
+	// Managed says whether ftpswiz writes rules for it (a NAT device the
+	// user does not manage, a cloud's 1:1 NAT or a carrier's NAT, is not).
+	Managed bool
+}
+
+// Box returns the box on a side, if the plan's network has one.
+func (p *Plan) Box(side Side) (Box, bool) {
+	for _, b := range p.Boxes {
+		if b.Side == side {
+			return b, true
+		}
+	}
+	return Box{}, false
+}
+
+// Family is an address's family. ftpswiz plans IPv4 today; FamilyIPv6 is
+// the seam IPv6 will use.
+type Family string
+
+// Address families.
+const (
+	FamilyIPv4 Family = "ipv4"
+	FamilyIPv6 Family = "ipv6"
+	// FamilyName is a DNS name: its family is whatever it resolves to.
+	FamilyName Family = "name"
+)
+
+// Address is one address of the plan with its family.
+type Address struct {
+	Value  string
+	Family Family
+}
+
+// AddressOf returns s with its family.
+func AddressOf(s string) Address {
+	if s == "" {
+		return Address{}
+	}
+	if a, err := netip.ParseAddr(s); err == nil {
+		if a.Is4() || a.Is4In6() {
+			return Address{Value: s, Family: FamilyIPv4}
+		}
+		return Address{Value: s, Family: FamilyIPv6}
+	}
+	return Address{Value: s, Family: FamilyName}
+}
+
+// IsIP reports whether the address is a literal IP address (not a name).
+func (a Address) IsIP() bool { return a.Family == FamilyIPv4 || a.Family == FamilyIPv6 }
+
+// String is the address as written.
+func (a Address) String() string { return a.Value }
+
+// Service is the service both ends share, role-neutral: the address
+// clients dial, its control endpoints, the passive range and the
+// settings a client must follow. It is the same whether the plan has the
+// server (it is derived from it), the client (from what the client was
+// told) or both.
+type Service struct {
+	Protocol Protocol
+	// Address is what clients dial.
+	Address Address
+	// Endpoints are the control ports (explicit first), or the SFTP port.
+	Endpoints []Endpoint
+	// Passive is the passive range (FTPS; zero for SFTP).
+	Passive PortRange
+	// Mode is the FTPS mode (explicit, implicit or both); "" for SFTP.
+	Mode Mode
+	// ActiveMode says whether active-mode data connections are allowed.
+	ActiveMode bool
+	// RequireSSLReuse says whether clients must resume the TLS session on
+	// data connections (FTPS).
+	RequireSSLReuse bool
+	// PasswordAuth says whether SFTP accounts may log in with a password.
+	PasswordAuth bool
+	// TLSProfile is the server's TLS profile when the plan knows it.
+	TLSProfile TLSProfile
+	// Limits are the server's session limits when the plan knows them.
+	Limits Limits
+}
+
+// Limits are a server's session limits (vsftpd max_clients, max_per_ip).
+type Limits struct {
+	Transfers int
+	Clients   int
+	PerClient int
+}
+
+// SFTPPort is the service's SFTP port (0 when it has none).
+func (sv Service) SFTPPort() int {
+	for _, e := range sv.Endpoints {
+		if e.SFTP {
+			return e.Port
+		}
+	}
+	return 0
+}
+
+// Complete fills in the plan's role-neutral fields (Role, Protocol,
+// Firewalls, Service) from its answers and its ends. Decide calls it; a
+// plan built by hand calls it once its ends are set.
+func (p *Plan) Complete() {
+	a := p.Answers
+	p.Role, p.Protocol = a.Role, a.Protocol
+	if p.Protocol == "" {
+		p.Protocol = ProtocolFTPS
+	}
+	p.Firewalls = append([]Firewall(nil), a.Firewalls...)
+	for i := range p.Flows {
+		p.Flows[i].Family = flowFamily(p.Flows[i])
+	}
+	sv := Service{Protocol: p.Protocol, ActiveMode: a.FTPS.ActiveMode, RequireSSLReuse: true}
+	if p.Protocol != ProtocolSFTP {
+		sv.Mode = a.FTPS.Mode
+	}
+	if a.SFTP != nil {
+		sv.PasswordAuth = IsTrue(a.SFTP.PasswordAuthentication, false)
+	}
+	switch s := p.Server; {
+	case s != nil:
+		sv.Address = AddressOf(s.PublicAddress)
+		if s.PublicAddress != "" && !s.PublicIsIP {
+			sv.Address.Family = FamilyName
+		}
+		for _, in := range s.Instances {
+			sv.Endpoints = append(sv.Endpoints, Endpoint{Implicit: in.Implicit, Port: in.Port})
+		}
+		sv.Passive = s.Passive
+		if p.SFTP != nil {
+			sv.Endpoints = []Endpoint{{SFTP: true, Port: p.SFTP.Port}}
+			sv.PasswordAuth = p.SFTP.PasswordAuth
+		}
+		if as := a.Server; as != nil {
+			sv.RequireSSLReuse = IsTrue(as.TLS.RequireSSLReuse, true)
+			sv.TLSProfile = as.TLS.Profile
+			sv.Limits = Limits{Transfers: as.Capacity.Transfers, Clients: as.Capacity.Clients, PerClient: as.Capacity.PerClient}
+		}
+	case p.Client != nil:
+		c := p.Client
+		sv.Address = AddressOf(c.ServerAddress)
+		if c.ServerAddress != "" && !c.ServerIsIP {
+			sv.Address.Family = FamilyName
+		}
+		sv.Endpoints = append([]Endpoint(nil), c.Endpoints...)
+		sv.Passive = c.Passive
+		sv.RequireSSLReuse = c.RequireSSLReuse
+	}
+	p.Service = sv
+	p.Boxes = nil
+	managed := map[Side]bool{}
+	for _, s := range p.Sides() {
+		managed[s] = true
+	}
+	if p.Server != nil {
+		p.Boxes = append(p.Boxes, Box{Side: SideServerHost, Managed: managed[SideServerHost]})
+		if p.Server.NAT.Behind() {
+			p.Boxes = append(p.Boxes, Box{Side: SideServerRouter, Managed: managed[SideServerRouter]})
+		}
+	}
+	if c := p.Client; c != nil {
+		if c.NAT != ClientNATNone && c.NAT != "" {
+			p.Boxes = append(p.Boxes, Box{Side: SideClientRouter, Managed: managed[SideClientRouter]})
+		}
+		p.Boxes = append(p.Boxes, Box{Side: SideClientHost, Managed: managed[SideClientHost]})
+	}
 }
 
 // Decision is one choice ftpswiz made, with its reason.
@@ -148,6 +336,27 @@ type Flow struct {
 	Why string
 	// Warning marks a flow the user should think twice about (active mode).
 	Warning bool
+	// Family is the address family of the flow's From, To and DNATTo
+	// (FamilyIPv4 today; Complete sets it).
+	Family Family
+}
+
+// flowFamily is the family of a flow's addresses: IPv6 when any of them is
+// an IPv6 address or prefix, else IPv4.
+func flowFamily(f Flow) Family {
+	addrs := append([]string{f.To, f.DNATTo}, f.From...)
+	for _, a := range addrs {
+		if a == "" {
+			continue
+		}
+		if pfx, err := netip.ParsePrefix(a); err == nil && pfx.Addr().Is6() && !pfx.Addr().Is4In6() {
+			return FamilyIPv6
+		}
+		if ip, err := netip.ParseAddr(a); err == nil && ip.Is6() && !ip.Is4In6() {
+			return FamilyIPv6
+		}
+	}
+	return FamilyIPv4
 }
 
 // AnyIPv4 is the CIDR for "anywhere".

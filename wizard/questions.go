@@ -293,70 +293,13 @@ func ftpsQuestions() []Question {
 			Key: QClientSoftware, Kind: KindMulti,
 			Title:       "Which clients should get a ready-made config?",
 			Description: "Each chosen client gets a config that uses TLS for login and data, passive mode, and the right port.",
-			Choices: []Choice{
-				{
-					Value: string(ClientLFTP), Label: "lftp",
-					What:   "Scriptable command-line client.",
-					Effect: "client/lftp.rc forcing TLS on the control and data connections.",
-				},
-				{
-					Value: string(ClientCurl), Label: "curl",
-					What:   "Command-line transfers for scripts.",
-					Effect: "client/curl.sh with TLS required (--ssl-reqd, or ftps:// for implicit).",
-				},
-				{
-					Value: string(ClientFileZilla), Label: "FileZilla",
-					What:   "Desktop client with a graphical interface.",
-					Effect: "client/filezilla-sitemanager.xml, importable in the Site Manager.",
-				},
-				{
-					Value: string(ClientWinSCP), Label: "WinSCP",
-					What:   "Windows client with a GUI and scripting.",
-					Effect: "client/winscp.txt with the session URL (ftpes:// or ftps://) and passive mode.",
-				},
-				{
-					Value: string(ClientRclone), Label: "rclone",
-					What:   "Sync and backup tool.",
-					Effect: "client/rclone.conf with an FTPS remote using explicit or implicit TLS.",
-				},
-				{
-					Value: string(ClientPython), Label: "Python (ftplib)",
-					What:   "A snippet for your own scripts.",
-					Effect: "client/ftps_client.py, which reuses the TLS session on data connections (stock ftplib does not, and fails with require_ssl_reuse).",
-				},
-			},
+			Choices:     clientChoices(ProtocolFTPS),
 		},
 		{
 			Key: QFirewalls, Kind: KindMulti,
 			Title:       "Which firewalls should get rules?",
 			Description: "Rules are written for every side that needs them (server host, its router, client router or host) in each chosen format. Installed tools are preselected.",
-			Choices: []Choice{
-				{
-					Value: string(FirewallNftables), Label: "nftables",
-					What:   "The Linux packet filter (Debian 10+ default).",
-					Effect: "firewall/<side>.nft, in a table of its own, safe to re-apply; never flushes the ruleset.",
-				},
-				{
-					Value: string(FirewallIptables), Label: "iptables",
-					What:   "The older Linux packet filter.",
-					Effect: "firewall/<side>.iptables in iptables-restore format.",
-				},
-				{
-					Value: string(FirewallUFW), Label: "ufw",
-					What:   "Ubuntu's firewall front-end.",
-					Effect: "firewall/<side>.ufw.sh for the host sides.",
-				},
-				{
-					Value: string(FirewallFirewalld), Label: "firewalld",
-					What:   "The firewall daemon of RHEL and Fedora.",
-					Effect: "firewall/<side>.firewalld.sh for the host sides.",
-				},
-				{
-					Value: string(FirewallAWS), Label: "AWS security group",
-					What:   "The cloud firewall in front of an EC2 instance.",
-					Effect: "firewall/aws-security-group.sh (AWS CLI) and .tf (Terraform).",
-				},
-			},
+			Choices:     firewallChoices(),
 		},
 		{
 			Key: QTLSProfile, Kind: KindChoice,
@@ -823,33 +766,7 @@ func sftpTexts() []Question {
 			Key: QClientSoftware, Kind: KindMulti,
 			Title:       "Which clients should get a ready-made config?",
 			Description: "Each chosen client gets an SFTP configuration (sftp://, never ftp:// or ftps://) for the server's port and login name, which checks the server's host key.",
-			Choices: []Choice{
-				{
-					Value: string(ClientOpenSSH), Label: "OpenSSH sftp",
-					What:   "The sftp command of Linux, macOS and Windows 10 and later.",
-					Effect: "client/ssh_config with a Host entry (port, user, key, strict host key checking) for sftp -F, or to copy into ~/.ssh/config.",
-				},
-				{
-					Value: string(ClientLFTP), Label: "lftp",
-					What:   "Scriptable command-line client; runs ssh underneath.",
-					Effect: "client/lftp-sftp.rc with an sftp:// bookmark and the ssh options it runs with.",
-				},
-				{
-					Value: string(ClientFileZilla), Label: "FileZilla",
-					What:   "Desktop client with a graphical interface.",
-					Effect: "client/filezilla-sitemanager.xml with an SFTP site (Protocol 1), importable in the Site Manager.",
-				},
-				{
-					Value: string(ClientWinSCP), Label: "WinSCP",
-					What:   "Windows client with a GUI and scripting.",
-					Effect: "client/winscp.txt, a script that opens sftp:// with the server's host key pinned.",
-				},
-				{
-					Value: string(ClientRclone), Label: "rclone",
-					What:   "Sync and backup tool.",
-					Effect: "client/rclone.conf with an sftp remote that checks known_hosts.",
-				},
-			},
+			Choices:     clientChoices(ProtocolSFTP),
 		},
 		{
 			Key: QAdminNetwork, Kind: KindText,

@@ -112,7 +112,7 @@ func runGenerate(cmd *cobra.Command, opts *generateOptions) error {
 	if opts.Diff {
 		return generateDiff(opts, p, files)
 	}
-	changes, err := outdir.Write(opts.OutDir, files, outdir.Options{Force: opts.Force, Now: ro.Now})
+	changes, err := writePlanFiles(ro, opts.OutDir, files, opts.Force)
 	var exists *outdir.ExistsError
 	if errors.As(err, &exists) && opts.JSON {
 		// The changes are what Write would have done; nothing was written.
@@ -121,13 +121,8 @@ func runGenerate(cmd *cobra.Command, opts *generateOptions) error {
 		}
 		return err
 	}
-	if errors.As(err, &exists) {
-		fmt.Fprintf(ro.ErrOut, "ftpswiz: nothing was written. Differences (- on disk, + new):\n%s",
-			diffSummary(changes))
-		return err
-	}
 	if err != nil {
-		return fmt.Errorf("write %s: %w", opts.OutDir, err)
+		return err
 	}
 	// Files an earlier run wrote into the output subdirectories and this
 	// run does not produce are left alone, but mentioned.
@@ -151,6 +146,24 @@ func runGenerate(cmd *cobra.Command, opts *generateOptions) error {
 			strings.Join(stale, ", "))
 	}
 	return nil
+}
+
+// writePlanFiles writes a plan's rendered files into dir, the one write
+// path of `ftpswiz generate` and the wizard: atomically, a changed file
+// replaced only with force (after a backup). When changed files stop it,
+// their differences go to standard error and nothing is written.
+func writePlanFiles(ro *rootOptions, dir string, files []generators.File, force bool) ([]outdir.Change, error) {
+	changes, err := outdir.Write(dir, files, outdir.Options{Force: force, Now: ro.Now})
+	var exists *outdir.ExistsError
+	if errors.As(err, &exists) {
+		fmt.Fprintf(ro.ErrOut, "ftpswiz: nothing was written. Differences (- on disk, + new):\n%s",
+			diffSummary(changes))
+		return changes, err
+	}
+	if err != nil {
+		return changes, fmt.Errorf("write %s: %w", dir, err)
+	}
+	return changes, nil
 }
 
 // writeStdout writes every file after a "==> PATH <==" header, like tail

@@ -1,8 +1,9 @@
 package main
 
 // Plain `ftpswiz`: the interactive wizard (wizard/tui). Its first step asks
-// FTPS or SFTP (with ftpswiz's recommendation pre-selected); the files are
-// written as `ftpswiz generate` writes them, for either protocol.
+// FTPS or SFTP (with ftpswiz's recommendation pre-selected). The wizard
+// returns the answers, the plan and the directory; the files are rendered
+// and written here by the same path as `ftpswiz generate` (writePlanFiles).
 //
 // Contract with root.go: root.go creates one *wizardOptions, calls
 // addWizardFlags(rootCmd, w) once to add the wizard's flags to the root
@@ -68,11 +69,18 @@ func runWizard(cmd *cobra.Command, opts *rootOptions, w *wizardOptions) error {
 		Detector:   opts.Detector,
 		OutDir:     w.OutDir,
 		Files:      generators.Render,
-		Now:        opts.Now,
 	})
 	if errors.Is(err, tui.ErrAborted) {
 		return withCode(codeInterrupted, err)
 	}
+	if err != nil {
+		return err
+	}
+	files, err := generators.Render(res.Plan)
+	if err != nil {
+		return fmt.Errorf("render: %w", err)
+	}
+	changes, err := writePlanFiles(opts, res.Dir, files, res.Force)
 	if err != nil {
 		return err
 	}
@@ -83,7 +91,7 @@ func runWizard(cmd *cobra.Command, opts *rootOptions, w *wizardOptions) error {
 		}
 		saved = w.SaveAnswers
 	}
-	wizardSummary(opts, res, saved)
+	wizardSummary(opts, res.Dir, changes, saved)
 	return nil
 }
 
@@ -133,9 +141,9 @@ func saveAnswers(path string, a wizard.Answers, opts *rootOptions) error {
 }
 
 // wizardSummary tells on standard output what was written.
-func wizardSummary(opts *rootOptions, res *tui.Result, saved string) {
+func wizardSummary(opts *rootOptions, dir string, changes []outdir.Change, saved string) {
 	var n [4]int
-	for _, c := range res.Changes {
+	for _, c := range changes {
 		if int(c.Kind) < len(n) {
 			n[c.Kind]++
 		}
@@ -152,17 +160,17 @@ func wizardSummary(opts *rootOptions, res *tui.Result, saved string) {
 		parts = append(parts, fmt.Sprintf("%d %s", n[k], label))
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "ftpswiz wrote the plan to %s (%d files: %s):\n", res.Dir, len(res.Changes), strings.Join(parts, ", "))
-	for _, c := range res.Changes {
-		line := "  " + filepath.Join(res.Dir, filepath.FromSlash(c.Path))
+	fmt.Fprintf(&b, "ftpswiz wrote the plan to %s (%d files: %s):\n", dir, len(changes), strings.Join(parts, ", "))
+	for _, c := range changes {
+		line := "  " + filepath.Join(dir, filepath.FromSlash(c.Path))
 		if c.Kind == outdir.Changed && c.Backup != "" {
-			line += " (old content kept in " + filepath.Join(res.Dir, filepath.FromSlash(c.Backup)) + ")"
+			line += " (old content kept in " + filepath.Join(dir, filepath.FromSlash(c.Backup)) + ")"
 		}
 		b.WriteString(line + "\n")
 	}
-	fmt.Fprintf(&b, "Next: read %s, then follow its apply steps.\n", filepath.Join(res.Dir, generators.ReportPath))
+	fmt.Fprintf(&b, "Next: read %s, then follow its apply steps.\n", filepath.Join(dir, generators.ReportPath))
 	if saved != "" {
-		fmt.Fprintf(&b, "Answers saved to %s; repeat this run with: ftpswiz generate --answers %s --out %s\n", saved, saved, res.Dir)
+		fmt.Fprintf(&b, "Answers saved to %s; repeat this run with: ftpswiz generate --answers %s --out %s\n", saved, saved, dir)
 	}
 	fmt.Fprint(opts.Out, b.String())
 }

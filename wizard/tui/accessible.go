@@ -205,6 +205,16 @@ func (a *accessible) review() (step, error) {
 		}
 		a.printf("%s%s: %s. Why: %s\n", warn, d.Title, d.Value, d.Why)
 	}
+	if files, err := a.cfg.files(plan); err == nil {
+		a.printf("\nFiles this plan writes:\n")
+		for _, f := range files {
+			d := f.Desc.What
+			if f.Desc.Install != "" {
+				d += "; install as " + f.Desc.Install
+			}
+			a.printf("%s: %s\n", f.Path, d)
+		}
+	}
 	if a.d.Advanced {
 		return stepOutput, nil
 	}
@@ -300,12 +310,7 @@ func (a *accessible) output() (*Result, error) {
 				continue
 			}
 		}
-		written, err := outdir.Write(dir, files, outdir.Options{Force: force, Now: a.cfg.now})
-		if err != nil {
-			a.printf("Writing failed: %s\n", err)
-			continue
-		}
-		return &Result{Answers: a.plan.Answers, Plan: a.plan, Dir: dir, Changes: written}, nil
+		return &Result{Answers: a.plan.Answers, Plan: a.plan, Dir: dir, Force: force, Preview: changes}, nil
 	}
 }
 

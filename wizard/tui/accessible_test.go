@@ -71,6 +71,11 @@ func TestAccessibleClientOnly(t *testing.T) {
 	if got := a.Client.Software; len(got) != 3 || got[2] != wizard.ClientFileZilla {
 		t.Errorf("software %v", got)
 	}
+	// The wizard writes nothing itself: its caller writes the plan.
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("the wizard wrote into %s itself: %v", out, err)
+	}
+	writeResult(t, res)
 	if _, err := os.Stat(filepath.Join(out, "client", "filezilla-sitemanager.xml")); err != nil {
 		t.Errorf("files not written: %v", err)
 	}
@@ -215,6 +220,10 @@ func TestAccessibleConfirmsOverwrite(t *testing.T) {
 			if res.Dir != tt.dir {
 				t.Errorf("written to %s, want %s", res.Dir, tt.dir)
 			}
+			if res.Force != (tt.dir == out) {
+				t.Errorf("Force %v after %v", res.Force, tt.then)
+			}
+			writeResult(t, res)
 			backups, _ := filepath.Glob(filepath.Join(out, "REPORT.md.bak-*"))
 			if b, _ := os.ReadFile(filepath.Join(out, "REPORT.md")); tt.dir == other && (string(b) != "old\n" || len(backups) != 0) {
 				t.Errorf("REPORT.md replaced after n: %q, backups %v", b, backups)

@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ftpswiz/ftpswiz/internal/detect"
+	"github.com/ftpswiz/ftpswiz/internal/outdir"
 )
 
 // driver runs the wizard's model synchronously, the way Bubble Tea would:
@@ -21,6 +22,8 @@ type driver struct {
 	t    testing.TB
 	m    *Model
 	quit bool
+	// written is what writing the result did (writeResult, on quit).
+	written []outdir.Change
 }
 
 // fixtureDetector is a machine with a public and a private interface and
@@ -76,6 +79,9 @@ func (d *driver) run(cmd tea.Cmd) {
 	case nil:
 	case tea.QuitMsg:
 		d.quit = true
+		if d.m.result != nil {
+			d.written = writeResult(d.t, d.m.result)
+		}
 	case tea.BatchMsg:
 		for _, c := range msg {
 			d.run(c)
@@ -156,4 +162,19 @@ func (d *driver) expect(s step, key string) {
 	if d.m.step != s || d.focused() != key {
 		d.t.Fatalf("on step %q focused %q, want step %q focused %q\n%s", d.m.step.title(), d.focused(), s.title(), key, d.view())
 	}
+}
+
+// writeResult writes a finished wizard's files as the CLI does: the wizard
+// returns the plan and the directory, and the caller renders and writes.
+func writeResult(t testing.TB, res *Result) []outdir.Change {
+	t.Helper()
+	files, err := Files(res.Plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changes, err := outdir.Write(res.Dir, files, outdir.Options{Force: res.Force})
+	if err != nil {
+		t.Fatalf("write %s: %v", res.Dir, err)
+	}
+	return changes
 }

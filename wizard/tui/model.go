@@ -66,16 +66,9 @@ type Model struct {
 	files    []generators.File
 	outDir   string
 	changes  []outdir.Change
-	writing  bool
 
 	result  *Result
 	aborted bool
-}
-
-// writtenMsg reports the end of writing the files.
-type writtenMsg struct {
-	changes []outdir.Change
-	err     error
 }
 
 func newModel(cfg *config) *Model {
@@ -119,11 +112,6 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.form.Update(msg)
 		}
 		m.refreshPage()
-		return m, nil
-	case writtenMsg:
-		return m.written(msg)
-	}
-	if m.writing {
 		return m, nil
 	}
 	switch m.step {
@@ -407,31 +395,12 @@ func (m *Model) updateConfirm(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-// write writes the files; force replaces the changed files the user saw
-// (a backup of each is kept).
+// write ends the wizard with the plan and where to write it; force says
+// the user agreed to replace the changed files they saw. The caller writes
+// (cmd: the path `ftpswiz generate` uses).
 func (m *Model) write(force bool) tea.Cmd {
-	m.writing = true
-	dir, files, now := m.outDir, m.files, m.cfg.now
-	return func() tea.Msg {
-		changes, err := outdir.Write(dir, files, outdir.Options{Force: force, Now: now})
-		return writtenMsg{changes: changes, err: err}
-	}
-}
-
-func (m *Model) written(msg writtenMsg) (tea.Model, tea.Cmd) {
-	m.writing = false
-	var exists *outdir.ExistsError
-	switch {
-	case errors.As(msg.err, &exists):
-		// Something changed on disk since the preview: show it.
-		return m, m.prepareWrite()
-	case msg.err != nil:
-		cmd := m.enterAtEnd(stepOutput)
-		m.notice = "Writing failed: " + msg.err.Error()
-		return m, cmd
-	}
-	m.result = &Result{Answers: m.plan.Answers, Plan: m.plan, Dir: m.outDir, Changes: msg.changes}
-	return m, tea.Quit
+	m.result = &Result{Answers: m.plan.Answers, Plan: m.plan, Dir: m.outDir, Force: force, Preview: m.changes}
+	return tea.Quit
 }
 
 // layout sizes the form and the pages for the terminal.
@@ -510,7 +479,7 @@ func (m *Model) refreshPage() {
 			if m.recheck != nil {
 				text += recheckText(m.d, *m.recheck, w, m.st) + "\n\n"
 			}
-			m.page.set(text + reviewText(m.plan, w, m.st))
+			m.page.set(text + reviewText(m.plan, w, m.st) + "\n\n" + filesText(m.files, w, m.st))
 		default:
 			m.page.set("")
 		}
@@ -542,8 +511,6 @@ func (m *Model) render() string {
 	}
 	var body, keys string
 	switch {
-	case m.writing:
-		body, keys = "Writing files to "+m.outDir+" …", ""
 	case m.step == stepReview:
 		body = m.page.view()
 		switch {

@@ -7,6 +7,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"charm.land/lipgloss/v2/table"
 
+	"github.com/ftpswiz/ftpswiz/generators"
 	"github.com/ftpswiz/ftpswiz/internal/outdir"
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
@@ -154,6 +155,26 @@ func reviewText(p *wizard.Plan, width int, st styles) string {
 		}
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// filesText lists the files the plan writes, each with what its renderer
+// says about it (generators.Desc): what it is and where it is installed.
+func filesText(files []generators.File, width int, st styles) string {
+	var b strings.Builder
+	b.WriteString(st.Heading.Render("Files this plan writes"))
+	for _, f := range files {
+		d := f.Desc.What
+		if f.Desc.Install != "" {
+			d += "; install as " + f.Desc.Install
+		}
+		b.WriteString("\n")
+		b.WriteString(st.Label.Render(wrap(width, "• "+f.Path)))
+		if d != "" {
+			b.WriteString("\n")
+			b.WriteString(indent(wrap(width-2, d), "  "))
+		}
+	}
+	return b.String()
 }
 
 // recheck recommends a protocol again on all the answers (at the review)

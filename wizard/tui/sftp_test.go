@@ -536,6 +536,7 @@ func TestAccessibleSFTPClassic(t *testing.T) {
 		}
 	}
 	requireSameAnswers(t, res.Answers, scenarioAnswers(t, "sftp-classic"))
+	writeResult(t, res)
 	requireSameFiles(t, filepath.Join(scenarios, "sftp-classic", "expected"), readTree(t, out))
 }
 

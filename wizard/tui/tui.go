@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -24,7 +23,8 @@ import (
 )
 
 // ErrAborted is returned when the user quits (Ctrl-C, Esc, end of input in
-// accessible mode) before the files are written. Nothing is written then.
+// accessible mode) before the end. The wizard never writes the plan's
+// files itself: it returns the plan, and the caller writes them.
 var ErrAborted = errors.New("wizard aborted: nothing was written")
 
 // DefaultOutDir is the output directory offered when Options.OutDir is
@@ -48,21 +48,25 @@ type Options struct {
 	// Files renders a plan into the files to write; the CLI passes the same
 	// function `ftpswiz generate` uses. Default: Files.
 	Files func(*wizard.Plan) ([]generators.File, error)
-	// Now is the clock for backup file names (default time.Now).
-	Now func() time.Time
 	// ProgramOptions are extra Bubble Tea options (tests set the window size
 	// and environment).
 	ProgramOptions []tea.ProgramOption
 }
 
-// Result is what a completed wizard wrote.
+// Result is what a completed wizard decided: the answers, the plan, and
+// where its files go. The wizard writes nothing; the caller renders the
+// plan and writes the files (cmd/ftpswiz: the write path of `ftpswiz
+// generate`).
 type Result struct {
 	// Answers are the normalised answers the plan was made from.
 	Answers wizard.Answers
 	Plan    *wizard.Plan
-	// Dir is the output directory and Changes what happened to each file.
-	Dir     string
-	Changes []outdir.Change
+	// Dir is the output directory the user chose.
+	Dir string
+	// Force is set when the user agreed to replace the changed files
+	// Preview listed (a backup of each is kept).
+	Force   bool
+	Preview []outdir.Change
 }
 
 // Files renders the plan like `ftpswiz generate`: every generator's files,
@@ -80,7 +84,6 @@ type config struct {
 	defaults defaults
 	outDir   string
 	files    func(*wizard.Plan) ([]generators.File, error)
-	now      func() time.Time
 }
 
 func newConfig(o Options) *config {
@@ -88,7 +91,6 @@ func newConfig(o Options) *config {
 		defaults: detectDefaults(o.Detector),
 		outDir:   o.OutDir,
 		files:    o.Files,
-		now:      o.Now,
 	}
 	if c.outDir == "" {
 		c.outDir = DefaultOutDir
@@ -96,14 +98,11 @@ func newConfig(o Options) *config {
 	if c.files == nil {
 		c.files = Files
 	}
-	if c.now == nil {
-		c.now = time.Now
-	}
 	return c
 }
 
-// Run runs the wizard until the files are written. It returns ErrAborted
-// when the user quits first; nothing is written then.
+// Run runs the wizard until the user has chosen where to write the plan's
+// files. It returns ErrAborted when the user quits first. It writes nothing.
 func Run(ctx context.Context, o Options) (*Result, error) {
 	if o.In == nil {
 		o.In = os.Stdin

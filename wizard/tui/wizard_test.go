@@ -2,6 +2,7 @@ package tui
 
 import (
 	"bytes"
+	"github.com/charmbracelet/x/ansi"
 	"io/fs"
 	"maps"
 	"os"
@@ -236,7 +237,10 @@ func TestOverwriteShowsDiffAndKeepsBackup(t *testing.T) {
 		t.Errorf("backup holds %q", b)
 	}
 	var kinds []string
-	for _, c := range d.m.result.Changes {
+	if !d.m.result.Force {
+		t.Error("result without Force after y")
+	}
+	for _, c := range d.written {
 		if c.Path == "server/vsftpd.conf" {
 			kinds = append(kinds, c.Kind.String())
 		}
@@ -532,5 +536,36 @@ func TestClientNetworkOffersTheLocalNetwork(t *testing.T) {
 	d.expect(stepClientNetwork, wizard.QClientLAN)
 	if !strings.Contains(d.view(), "> 10.20.0.0/24") {
 		t.Errorf("the machine's private network is not offered:\n%s", d.view())
+	}
+}
+
+// TestReviewListsFileDescriptions: the review lists every file with the
+// description its renderer gave (what it is, where it is installed).
+func TestReviewListsFileDescriptions(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(scenarios, "classic", "answers.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := wizard.DecodeAnswers(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := wizard.Decide(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := Files(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := ansi.Strip(filesText(files, 80, styles{}))
+	flat := strings.Join(strings.Fields(text), " ")
+	for _, f := range files {
+		if !strings.Contains(text, f.Path) || !strings.Contains(flat, f.Desc.What) {
+			t.Errorf("review lacks %s (%s):\n%s", f.Path, f.Desc.What, text)
+		}
+	}
+	if !strings.Contains(flat, "install as /etc/vsftpd.conf") {
+		t.Errorf("review lacks the install path:\n%s", text)
 	}
 }

@@ -5,7 +5,9 @@
 #
 # Apply:  sudo bash client-host.ufw.sh
 #         (re-running is safe: ufw skips a rule it already has)
-# Undo:   ufw status numbered, then ufw delete N for each rule commented "ftpswiz ..."
+# Check:  bash -n client-host.ufw.sh
+# Remove: ufw status numbered, then ufw delete N for each rule commented "ftpswiz ..."
+# Persist: nothing to do, ufw loads its rules at boot while it is enabled (the script enables it)
 #
 # ufw's own before.rules already accept loopback, replies to allowed
 # connections (established/related) and the ICMP TCP needs (destination

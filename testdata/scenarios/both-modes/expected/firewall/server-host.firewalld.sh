@@ -5,7 +5,9 @@
 #
 # Apply:  sudo bash server-host.firewalld.sh   (zone: the default zone, or FTPSWIZ_ZONE=name)
 #         (re-running is safe: every rule is queried before it is added)
-# Undo:   firewall-cmd --permanent --zone=ZONE --remove-rich-rule='...' for the rules below; firewall-cmd --reload
+# Check:  bash -n server-host.firewalld.sh
+# Remove: firewall-cmd --permanent --zone=ZONE --remove-rich-rule='...' for the rules below; firewall-cmd --reload
+# Persist: nothing to do, the script writes firewalld's permanent configuration, which it loads at boot
 #
 # firewalld itself accepts loopback, replies to allowed connections
 # (established/related) and ICMP (destination unreachable including

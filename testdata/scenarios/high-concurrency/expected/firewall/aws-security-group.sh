@@ -5,6 +5,9 @@
 #
 # Apply:  SG_ID=sg-... bash aws-security-group.sh
 #         (re-running is safe: a rule that exists already is skipped)
+# Check:  bash -n aws-security-group.sh
+# Remove: aws ec2 revoke-security-group-ingress (or -egress) for each rule whose description starts with ftpswiz
+# Persist: nothing to do, AWS keeps a security group's rules
 #
 # Security groups are stateful: replies to an allowed connection, and their
 # ICMP errors, always pass; nothing to add for them. Descriptions carry the

@@ -3,6 +3,9 @@
 # Every setting that matters carries its reason; REPORT.md has the whole plan.
 #
 # Apply:  terraform init && terraform apply -var vpc_id=vpc-...
+# Check:  terraform init && terraform validate
+# Remove: terraform destroy -var vpc_id=vpc-...
+# Persist: nothing to do, AWS keeps the security groups (keep this directory and its terraform.tfstate to change or remove them)
 #
 # Attach each security group to its instance (vpc_security_group_ids =
 # [aws_security_group.NAME.id]). Security groups are stateful: replies to an
