@@ -36,7 +36,20 @@ type clientView struct {
 	UploadDir string
 	Endpoints []clientEndpoint
 	Reasons   clientReasons
+	// PinFile is set when the server's certificate is self-signed and
+	// pinned: the certificate file clients trust (relative to the output
+	// directory, where the usage lines run); PinFP is its SHA-256
+	// fingerprint, "" until the operator records it.
+	PinFile string
+	PinFP   string
 }
+
+// clientPinFileRE and clientFingerprintRE are what pinning writes into
+// client files unquoted.
+var (
+	clientPinFileRE     = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\.pem$`)
+	clientFingerprintRE = regexp.MustCompile(`^[0-9A-F]{2}(:[0-9A-F]{2}){31}$`)
+)
 
 // clientEndpoint is one way to reach the server, as client configs name it.
 type clientEndpoint struct {
@@ -146,6 +159,15 @@ func newClientView(p *wizard.Plan, title string) (clientView, error) {
 			Label:    "ftps-" + e.Name(),
 			URL:      fmt.Sprintf("%s://%s:%d", e.Scheme(), c.ServerAddress, e.Port),
 		})
+	}
+	if pin := p.Service.Pin; pin != nil {
+		if !clientPinFileRE.MatchString(pin.CAFile) {
+			return clientView{}, fmt.Errorf("pinned certificate file %q is not a plain .pem file name", pin.CAFile)
+		}
+		if pin.Fingerprint != "" && !clientFingerprintRE.MatchString(pin.Fingerprint) {
+			return clientView{}, fmt.Errorf("pinned fingerprint %q (from server.tls.fingerprint) is not a SHA-256 fingerprint", pin.Fingerprint)
+		}
+		v.PinFile, v.PinFP = "client/"+pin.CAFile, pin.Fingerprint
 	}
 	v.Reasons = clientReasons{
 		Mode:     clientReasonOf(p, clientKeyMode),

@@ -124,6 +124,16 @@ func fzNotes(v clientView) string {
 	}
 	cert := "Certificate: FileZilla shows an untrusted (self-signed) certificate at the first connection; compare " +
 		"its fingerprint with the one the server's operator gives you before you trust it"
+	switch {
+	case v.PinFP != "":
+		cert = "Certificate: the server's certificate is self-signed and pinned. FileZilla asks at the first " +
+			"connection: trust it (\"Always trust this certificate\") only if its SHA-256 fingerprint is " +
+			v.PinFP + ", and refuse it otherwise"
+	case v.PinFile != "":
+		cert = "Certificate: the server's certificate is self-signed. FileZilla asks at the first connection: " +
+			"trust it only if its SHA-256 fingerprint matches the one in HANDOUT.md (openssl x509 -noout " +
+			"-fingerprint -sha256 -in " + v.PinFile + ")"
+	}
 	if v.HostIsIP {
 		cert += ". As the server is reached by IP address, a CA-signed certificate must name " + v.Host +
 			" as an IP subjectAltName"

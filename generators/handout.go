@@ -93,7 +93,8 @@ func newHandoutView(p *wizard.Plan) *handoutView {
 	basics = append(basics, mode,
 		"**Encryption:** required for the login and for every data connection (protection level P, "+
 			"\"PROT P\"), with "+handoutTLSVersions(p)+".",
-		"**Login:** the user name and password the operator gave you. After login you are in your own folder.")
+		"**Login:** the user name and password the operator gave you. After login you are in your own folder.",
+		handoutCert(p))
 	if s.WriteEnable && s.UploadDir != "" {
 		basics = append(basics, "**Uploads:** into the `"+s.UploadDir+"/` folder inside your folder.")
 	} else {
@@ -156,20 +157,47 @@ func reportRestricted(allowed []string) bool {
 	return len(allowed) > 0 && !slices.Contains(allowed, wizard.AnyIPv4)
 }
 
+// handoutCert says how clients verify the server's certificate.
+func handoutCert(p *wizard.Plan) string {
+	pin := p.Service.Pin
+	if pin == nil {
+		return "**Certificate:** issued by a public CA for " + p.Server.PublicAddress + ": clients verify it " +
+			"with their system's CA list. Keep verification on; a client that refuses the certificate " +
+			"points at a real problem (wrong address, intercepted connection)."
+	}
+	fp := "ask the operator for its SHA-256 fingerprint"
+	if pin.Fingerprint != "" {
+		fp = "its SHA-256 fingerprint is `" + pin.Fingerprint + "`"
+	}
+	return "**Certificate:** self-signed for this link, so no CA vouches for it: you pin it. Get the " +
+		"certificate file from the operator over a channel you trust and save it as `client/" + pin.CAFile +
+		"`; " + fp + " (check it with `openssl x509 -noout -fingerprint -sha256 -in client/" + pin.CAFile +
+		"`). The commands below trust exactly that certificate, with verification on."
+}
+
 func handoutClients(p *wizard.Plan, addr, user string, eps []wizard.Endpoint) []reportStep {
 	var lftp, curl, winscp []string
+	lftpPin, curlPin, winscpPin, opensslPin := "", "", "", ""
+	if pin := p.Service.Pin; pin != nil {
+		lftpPin = "set ssl:ca-file client/" + pin.CAFile + "; "
+		curlPin = "--cacert client/" + pin.CAFile + " "
+		opensslPin = " -CAfile client/" + pin.CAFile + " -verify_return_error"
+		if pin.Fingerprint != "" {
+			winscpPin = " -certificate=\"" + pin.Fingerprint + "\""
+		}
+	}
 	var fzMode, wsMode []string
 	for _, e := range eps {
 		if e.Implicit {
-			lftp = append(lftp, fmt.Sprintf("lftp -e 'set ftp:ssl-protect-data yes; open -u %s ftps://%s:%d'", user, addr, e.Port))
-			curl = append(curl, fmt.Sprintf("curl --user %s ftps://%s:%d/", user, addr, e.Port))
-			winscp = append(winscp, fmt.Sprintf("open ftps://%s@%s:%d/ -passive=on", user, addr, e.Port))
+			lftp = append(lftp, fmt.Sprintf("lftp -e '%sset ftp:ssl-protect-data yes; open -u %s ftps://%s:%d'", lftpPin, user, addr, e.Port))
+			curl = append(curl, fmt.Sprintf("curl %s--user %s ftps://%s:%d/", curlPin, user, addr, e.Port))
+			winscp = append(winscp, fmt.Sprintf("open ftps://%s@%s:%d/ -passive=on%s", user, addr, e.Port, winscpPin))
 			fzMode = append(fzMode, fmt.Sprintf("\"Require implicit FTP over TLS\" with port %d", e.Port))
 			wsMode = append(wsMode, fmt.Sprintf("\"TLS/SSL Implicit encryption\" with port %d", e.Port))
 		} else {
-			lftp = append(lftp, fmt.Sprintf("lftp -e 'set ftp:ssl-force yes; set ftp:ssl-protect-data yes; open -u %s -p %d %s'", user, e.Port, addr))
-			curl = append(curl, fmt.Sprintf("curl --ssl-reqd --user %s ftp://%s:%d/", user, addr, e.Port))
-			winscp = append(winscp, fmt.Sprintf("open ftpes://%s@%s:%d/ -passive=on", user, addr, e.Port))
+			lftp = append(lftp, fmt.Sprintf("lftp -e '%sset ftp:ssl-force yes; set ftp:ssl-protect-data yes; open -u %s -p %d %s'", lftpPin, user, e.Port, addr))
+			curl = append(curl, fmt.Sprintf("curl %s--ssl-reqd --user %s ftp://%s:%d/", curlPin, user, addr, e.Port))
+			winscp = append(winscp, fmt.Sprintf("open ftpes://%s@%s:%d/ -passive=on%s", user, addr, e.Port, winscpPin))
 			fzMode = append(fzMode, fmt.Sprintf("\"Require explicit FTP over TLS\" with port %d", e.Port))
 			wsMode = append(wsMode, fmt.Sprintf("\"TLS/SSL Explicit encryption\" with port %d", e.Port))
 		}
@@ -182,16 +210,16 @@ func handoutClients(p *wizard.Plan, addr, user string, eps []wizard.Endpoint) []
 	}
 	curl = append(curl,
 		"# download a file, upload a file:",
-		fmt.Sprintf("curl %s--user %s -O %sFILE", ssl, user, base))
+		fmt.Sprintf("curl %s%s--user %s -O %sFILE", curlPin, ssl, user, base))
 	if p.Server.WriteEnable && p.Server.UploadDir != "" {
-		curl = append(curl, fmt.Sprintf("curl %s--user %s -T FILE %s%s/", ssl, user, base, p.Server.UploadDir))
+		curl = append(curl, fmt.Sprintf("curl %s%s--user %s -T FILE %s%s/", curlPin, ssl, user, base, p.Server.UploadDir))
 	}
 	openssl := make([]string, 0, len(eps))
 	for _, e := range eps {
 		if e.Implicit {
-			openssl = append(openssl, fmt.Sprintf("openssl s_client -connect %s:%d -brief </dev/null", addr, e.Port))
+			openssl = append(openssl, fmt.Sprintf("openssl s_client -connect %s:%d%s -brief </dev/null", addr, e.Port, opensslPin))
 		} else {
-			openssl = append(openssl, fmt.Sprintf("openssl s_client -connect %s:%d -starttls ftp -brief </dev/null", addr, e.Port))
+			openssl = append(openssl, fmt.Sprintf("openssl s_client -connect %s:%d -starttls ftp%s -brief </dev/null", addr, e.Port, opensslPin))
 		}
 	}
 	return []reportStep{
@@ -226,11 +254,19 @@ func handoutClients(p *wizard.Plan, addr, user string, eps []wizard.Endpoint) []
 		},
 		{
 			Title: "Check the certificate",
-			Text: mdWrap(reportWidth, "Shows the TLS version and the certificate the server presents; if it is "+
-				"self-signed, compare its fingerprint with the one the operator gives you before trusting it."),
+			Text: mdWrap(reportWidth, handoutCheckText(p)),
 			Code: mdCode(openssl...),
 		},
 	}
+}
+
+func handoutCheckText(p *wizard.Plan) string {
+	if p.Service.Pin != nil {
+		return "Shows the TLS version and the certificate the server presents, verified against the pinned " +
+			"certificate (`Verification: OK`); any other certificate is refused."
+	}
+	return "Shows the TLS version and the certificate the server presents, and whether your system's CAs " +
+		"verify it (`Verification: OK`)."
 }
 
 func handoutTroubles(p *wizard.Plan, addr string, eps []wizard.Endpoint) []reportPitfall {

@@ -283,25 +283,66 @@ func reportJoinInts(ns []int) string {
 }
 
 func reportCertStep(p *wizard.Plan) reportStep {
-	s := p.Server
-	san := "DNS:" + s.PublicAddress
-	if s.PublicIsIP {
-		san = "IP:" + s.PublicAddress
+	c := p.Server.Cert
+	var text string
+	var code []string
+	switch c.Source {
+	case wizard.SourceLetsEncrypt:
+		text = fmt.Sprintf("Let's Encrypt issues the certificate for %s and certbot renews it from its timer "+
+			"(twice a day; lifetimes fall to 64 days in 2027 and 45 in 2028). ", c.Name)
+		if c.Challenge == wizard.ChallengeDNS01 {
+			text += fmt.Sprintf("DNS-01: certbot asks you to create a TXT record under _acme-challenge.%s; for "+
+				"unattended renewal install the certbot DNS plugin of your DNS provider and replace --manual "+
+				"with it. ", c.Name)
+		} else {
+			text += "HTTP-01: certbot answers the CA's check on port 80 itself (--standalone) while it issues or " +
+				"renews; the server-host (and router) rules below allow tcp 80 for that (if a firewall already " +
+				"runs on the host, apply those rules first). "
+		}
+		text += fmt.Sprintf("vsftpd reads %s (leaf and intermediate) and %s. Install the deploy hook, which "+
+			"restarts vsftpd after each renewal, and check that renewal works (a dry run changes nothing).",
+			c.CertFile, c.KeyFile)
+		code = append(code, "apt-get install -y certbot", CertbotCommand(p).Line(""),
+			reportInstallCmd(certDeployHookFile, c.DeployHook),
+			Sh("chmod", "0755", c.DeployHook).Line(""),
+			Sh("ls", "-l", c.CertFile, c.KeyFile).Line(""),
+			CertbotRenewDryRun(p).Line(""),
+			"systemctl list-timers certbot.timer --no-pager")
+	case wizard.SourceOwn:
+		check := Sh("openssl", "x509", "-in", c.CertFile, "-noout", "-checkhost", c.Name)
+		if c.NameIsIP {
+			check = Sh("openssl", "x509", "-in", c.CertFile, "-noout", "-checkip", c.Name)
+		}
+		text = fmt.Sprintf("vsftpd reads your certificate from %s and its key from %s. Put the full chain "+
+			"there (your certificate first, then the intermediates: strict clients refuse an incomplete "+
+			"chain), and check that it names %s, is valid for 30 more days (-checkend) and matches the key "+
+			"(the two sums must be equal). `ftpswiz check` and `ftpswiz probe` check the same. Restart "+
+			"vsftpd whenever you replace it.", c.CertFile, c.KeyFile, c.Name)
+		code = append(code,
+			Sh("ls", "-l", c.CertFile, c.KeyFile).Line(""),
+			check.Line(""),
+			Sh("openssl", "x509", "-in", c.CertFile, "-noout", "-checkend", "2592000").Line(""),
+			Sh("grep", "-c", "BEGIN CERTIFICATE", c.CertFile).Line("")+"   # 2 or more: the chain is there",
+			Sh("openssl", "x509", "-in", c.CertFile, "-noout", "-pubkey").Op("|", "sha256sum").Line(""),
+			Sh("openssl", "pkey", "-in", c.KeyFile, "-pubout").Op("|", "sha256sum").Line(""))
+	case wizard.SourceSelfSigned:
+		text = fmt.Sprintf("Create the dedicated self-signed pair %s and %s, with %s in its subjectAltName. It "+
+			"is this server's alone: never Debian's snakeoil pair, which is named after the host and shared "+
+			"with other services, and the command does nothing if the certificate already exists. The last "+
+			"command prints its SHA-256 fingerprint: ", c.CertFile, c.KeyFile, c.Name)
+		if c.Fingerprint == "" {
+			text += "put it into answers.yaml as `server.tls.fingerprint` and regenerate, so HANDOUT.md and the " +
+				"client configs pin it. "
+		} else {
+			text += "it must be " + c.Fingerprint + " (server.tls.fingerprint), which HANDOUT.md and the " +
+				"client configs pin; if it differs, set the new value and regenerate. "
+		}
+		text += fmt.Sprintf("Then hand the certificate (never the key) to the people who connect, who keep it "+
+			"as client/%s next to their client configs.", wizard.PinCAFile)
+		for _, cmd := range SelfSignedCommands(p) {
+			code = append(code, cmd.Line(""))
+		}
 	}
-	code := []string{Sh("ls", "-l", s.CertFile, s.KeyFile).Line("")}
-	text := fmt.Sprintf("vsftpd reads the certificate from %s and its key from %s. Put your certificate "+
-		"(with its chain) and key there, or, for a first test, create a self-signed pair (clients will "+
-		"have to be told to trust it). An RSA key works with every cipher setting of vsftpd 3.0.x.",
-		s.CertFile, s.KeyFile)
-	if strings.Contains(s.CertFile, "snakeoil") {
-		text += " The Debian snakeoil pair is created by the ssl-cert package (`make-ssl-cert " +
-			"generate-default-snakeoil`), but it is named after the host, not " + s.PublicAddress + "."
-	}
-	code = append(code,
-		"# only if you have no certificate yet (self-signed, for testing):",
-		Sh("openssl", "req", "-x509", "-newkey", "rsa:3072", "-nodes", "-days", "365", "-subj", "/CN="+s.PublicAddress,
-			"-addext", "subjectAltName="+san, "-keyout", s.KeyFile, "-out", s.CertFile).Line(""),
-		Sh("chmod", "600", s.KeyFile).Line(""))
 	return reportStep{Title: "Certificate and key", Text: mdWrap(reportWidth, text), Code: mdCode(code...)}
 }
 
@@ -527,7 +568,10 @@ func reportTestCommands(p *wizard.Plan) []string {
 }
 
 func reportTestStep(p *wizard.Plan, title, text string) reportStep {
-	text += " With a self-signed certificate add `--insecure` to curl for this test only."
+	if p.Server != nil && p.Server.Cert.Source == wizard.SourceSelfSigned {
+		text += fmt.Sprintf(" The certificate is self-signed: give curl its copy with `--cacert %s` "+
+			"(verification stays on).", "client/"+wizard.PinCAFile)
+	}
 	return reportStep{Title: title, Text: mdWrap(reportWidth, text), Code: mdCode(reportTestCommands(p)...)}
 }
 

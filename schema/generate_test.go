@@ -55,6 +55,9 @@ func enums() map[reflect.Type][]string {
 		reflect.TypeFor[wizard.Mode]():           strs(wizard.Modes()),
 		reflect.TypeFor[wizard.ServerNAT]():      strs(wizard.ServerNATs()),
 		reflect.TypeFor[wizard.TLSProfile]():     strs(wizard.TLSProfiles()),
+		reflect.TypeFor[wizard.TLSSource]():      strs(wizard.TLSSources()),
+		reflect.TypeFor[wizard.KeyType]():        strs(wizard.KeyTypes()),
+		reflect.TypeFor[wizard.Challenge]():      strs(wizard.Challenges()),
 		reflect.TypeFor[wizard.Flavour]():        strs(wizard.Flavours()),
 		reflect.TypeFor[wizard.ClientNAT]():      strs(wizard.ClientNATs()),
 		reflect.TypeFor[wizard.ClientSoftware](): software,
@@ -180,14 +183,15 @@ func withDefault(v any, f func(*jsonschema.Schema)) func(*jsonschema.Schema) {
 // (wizard.Normalize fills them in).
 func defaults() map[string]map[string]any {
 	return map[string]map[string]any{
-		"Answers":  {"protocol": string(wizard.ProtocolFTPS), "firewalls": []string{string(wizard.FirewallNftables)}},
-		"FTPS":     {"mode": string(wizard.ModeExplicit), "explicit_port": wizard.DefaultExplicitPort, "implicit_port": wizard.DefaultImplicitPort, "active_mode": false},
-		"Server":   {"nat": string(wizard.NATNone), "ssh_port": wizard.DefaultSSHPort, "passive_start": wizard.DefaultPassiveStart, "admin_network": wizard.AnyIPv4},
-		"Capacity": {"target_failure_rate": wizard.DefaultTargetFailureRate},
-		"TLS":      {"profile": string(wizard.ProfileIntermediate), "require_ssl_reuse": true},
-		"Vsftpd":   {"flavour": string(wizard.FlavourAuto), "local_root": wizard.DefaultLocalRoot, "upload_dir": wizard.DefaultUploadDir, "write_enable": true},
-		"SFTP":     {"upload_dir": wizard.DefaultUploadDir, "password_authentication": false},
-		"Client":   {"nat": string(wizard.ClientNATNone)},
+		"Answers":     {"protocol": string(wizard.ProtocolFTPS), "firewalls": []string{string(wizard.FirewallNftables)}},
+		"FTPS":        {"mode": string(wizard.ModeExplicit), "explicit_port": wizard.DefaultExplicitPort, "implicit_port": wizard.DefaultImplicitPort, "active_mode": false},
+		"Server":      {"nat": string(wizard.NATNone), "ssh_port": wizard.DefaultSSHPort, "passive_start": wizard.DefaultPassiveStart, "admin_network": wizard.AnyIPv4},
+		"Capacity":    {"target_failure_rate": wizard.DefaultTargetFailureRate},
+		"TLS":         {"profile": string(wizard.ProfileIntermediate), "require_ssl_reuse": true},
+		"LetsEncrypt": {"challenge": string(wizard.ChallengeHTTP01), "config_dir": wizard.DefaultLetsEncryptDir},
+		"Vsftpd":      {"flavour": string(wizard.FlavourAuto), "local_root": wizard.DefaultLocalRoot, "upload_dir": wizard.DefaultUploadDir, "write_enable": true},
+		"SFTP":        {"upload_dir": wizard.DefaultUploadDir, "password_authentication": false},
+		"Client":      {"nat": string(wizard.ClientNATNone)},
 	}
 }
 

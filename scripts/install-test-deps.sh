@@ -9,7 +9,7 @@ declare -A pkgs=(
   [openssl]=openssl [ip]=iproute2 [ss]=iproute2 [tmux]=tmux [xmllint]=libxml2-utils
   [ufw]=ufw [firewall-offline-cmd]=firewalld [python3]=python3 [sshd]=openssh-server
   [sftp]=openssh-client [cmark-gfm]=cmark-gfm [rclone]=rclone [strings]=binutils [unshare]=util-linux [modprobe]=kmod
-  [man]=man-db
+  [man]=man-db [pebble]=pebble [certbot]=certbot
 )
 missing=()
 for tool in "${!pkgs[@]}"; do

@@ -31,6 +31,14 @@ const IntermediateCiphers = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-
 	"ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:" +
 	"ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305"
 
+// ECDSACiphers and RSACiphers are IntermediateCiphers for one key type:
+// a server whose certificate has an ECDSA (RSA) key can only complete
+// handshakes with the ECDHE-ECDSA (ECDHE-RSA) suites.
+const (
+	ECDSACiphers = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305"
+	RSACiphers   = "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-CHACHA20-POLY1305"
+)
+
 // MaxPorts is the most ports a passive range can hold (1024-65535 is the
 // widest range vsftpd uses; a plan needs no more than 65535 in any case).
 const MaxPorts = 65535

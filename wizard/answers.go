@@ -186,9 +186,29 @@ type Capacity struct {
 
 // TLS holds the server's certificate and protocol policy.
 type TLS struct {
+	// Source is where the certificate comes from: letsencrypt (certbot,
+	// renewed automatically; needs a DNS name), own (a certificate you
+	// have), or self-signed (a dedicated pair for a closed partner link,
+	// pinned in every client). Default: letsencrypt when public_address is
+	// a DNS name, else self-signed; own when cert_file is given.
+	Source TLSSource `yaml:"source"`
+	// KeyType is the certificate's key type, which ssl_ciphers must match:
+	// ecdsa (default for letsencrypt and self-signed) or rsa; any (own
+	// only, the default there) lists the suites of both.
+	KeyType KeyType `yaml:"key_type"`
+	// LetsEncrypt configures certbot (source letsencrypt only).
+	LetsEncrypt *LetsEncrypt `yaml:"letsencrypt,omitempty"`
+	// CertFile and KeyFile are the pair vsftpd reads. letsencrypt: set
+	// from the name (config_dir/live/NAME/fullchain.pem, privkey.pem);
+	// self-signed: a dedicated pair (default /etc/ftpswiz/tls/), never the
+	// system's snakeoil pair; own: required.
 	CertFile string     `yaml:"cert_file"`
 	KeyFile  string     `yaml:"key_file"`
 	Profile  TLSProfile `yaml:"profile"`
+	// Fingerprint is the self-signed certificate's SHA-256 fingerprint
+	// (AA:BB:...: 32 bytes in hex), printed by the generated openssl
+	// command; once set, HANDOUT.md and every client config pin it.
+	Fingerprint string `yaml:"fingerprint,omitempty"`
 	// RequireSSLReuse makes vsftpd demand TLS session resumption on data
 	// connections, which proves the data connection comes from the same
 	// client as the control connection. Default true.
@@ -200,6 +220,60 @@ type TLS struct {
 	// needs it true.
 	AllowTLS13 *bool `yaml:"allow_tls13"`
 }
+
+// TLSSource is where the server's certificate comes from.
+type TLSSource string
+
+// Certificate sources.
+const (
+	SourceLetsEncrypt TLSSource = "letsencrypt" // certbot, renewed automatically
+	SourceOwn         TLSSource = "own"         // a certificate the operator has
+	SourceSelfSigned  TLSSource = "self-signed" // a dedicated pair, pinned in every client
+)
+
+// TLSSources lists the valid certificate sources.
+func TLSSources() []TLSSource { return []TLSSource{SourceLetsEncrypt, SourceOwn, SourceSelfSigned} }
+
+// KeyType is a certificate's key algorithm.
+type KeyType string
+
+// Key types.
+const (
+	KeyECDSA KeyType = "ecdsa" // P-256
+	KeyRSA   KeyType = "rsa"   // 2048 bits or more
+	KeyAny   KeyType = "any"   // own certificates of either type
+)
+
+// KeyTypes lists the valid key types.
+func KeyTypes() []KeyType { return []KeyType{KeyECDSA, KeyRSA, KeyAny} }
+
+// LetsEncrypt configures certbot for source letsencrypt.
+type LetsEncrypt struct {
+	// Challenge is how the CA checks the name: http-01 (certbot answers on
+	// port 80, which the generated firewalls open for it; default) or
+	// dns-01 (a TXT record; no port).
+	Challenge Challenge `yaml:"challenge"`
+	// Email receives expiry warnings; empty registers without one.
+	Email string `yaml:"email,omitempty"`
+	// Server is the ACME directory URL (default: Let's Encrypt's
+	// production directory).
+	Server string `yaml:"server,omitempty"`
+	// ConfigDir is certbot's configuration directory (default
+	// /etc/letsencrypt).
+	ConfigDir string `yaml:"config_dir"`
+}
+
+// Challenge is an ACME challenge type.
+type Challenge string
+
+// ACME challenges.
+const (
+	ChallengeHTTP01 Challenge = "http-01"
+	ChallengeDNS01  Challenge = "dns-01"
+)
+
+// Challenges lists the valid ACME challenges.
+func Challenges() []Challenge { return []Challenge{ChallengeHTTP01, ChallengeDNS01} }
 
 // TLSProfile follows Mozilla's server-side TLS recommendations.
 type TLSProfile string

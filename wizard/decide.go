@@ -125,6 +125,7 @@ func (d *decider) server() {
 		WriteEnable:    IsTrue(s.Vsftpd.WriteEnable, true),
 		CertFile:       s.TLS.CertFile,
 		KeyFile:        s.TLS.KeyFile,
+		Cert:           certPlan(s),
 	}
 	if len(sp.Users) > 0 {
 		sp.UserListPath = fl.UserListPath
@@ -379,10 +380,7 @@ func (d *decider) decideTLS(fl flavourInfo) {
 
 func (d *decider) decideTLSRest(fl flavourInfo) {
 	s := d.a.Server
-	d.decide("tls.ciphers", "TLS 1.2 ciphers", "Mozilla intermediate (ECDHE with AES-GCM or ChaCha20)",
-		"ssl_ciphers lists forward-secret AEAD suites for both ECDSA and RSA certificates. vsftpd's built-in "+
-			"default allows only ECDHE-RSA-AES256-GCM-SHA384, so an ECDSA certificate would fail every "+
-			"handshake. TLS 1.3 suites are not affected by ssl_ciphers (all of them are strong).")
+	d.decideCiphers()
 	reuse := IsTrue(s.TLS.RequireSSLReuse, true)
 	if reuse {
 		d.decide("tls.require_ssl_reuse", "TLS session reuse on data connections", "required (require_ssl_reuse=YES)",
@@ -398,11 +396,7 @@ func (d *decider) decideTLSRest(fl flavourInfo) {
 				"anyone who connects to the announced passive port first (from the same address, as "+
 				"pasv_promiscuous is off) can take over the transfer. Prefer fixing the client.")
 	}
-	d.decide("tls.certificate", "Certificate", s.TLS.CertFile,
-		fmt.Sprintf("vsftpd reads the certificate from %s and the key from %s at start-up (a missing or "+
-			"unreadable file stops it). Use a certificate whose name matches the address clients dial (%s), "+
-			"e.g. from Let's Encrypt, so clients can verify it instead of being told to skip verification; "+
-			"reload vsftpd after renewing.", s.TLS.CertFile, s.TLS.KeyFile, s.PublicAddress))
+	d.decideCert()
 }
 
 func (d *decider) decideUsers(fl flavourInfo) {
@@ -483,7 +477,7 @@ func (d *decider) options(in Instance, fl flavourInfo) []Option {
 			add("tls.protocols", k, val)
 		}
 	}
-	add("tls.ciphers", "ssl_ciphers", IntermediateCiphers)
+	add("tls.ciphers", "ssl_ciphers", sp.Cert.Ciphers())
 	add("tls.require_ssl_reuse", "require_ssl_reuse", yesNo(IsTrue(s.TLS.RequireSSLReuse, true)))
 	add("tls.certificate", "rsa_cert_file", s.TLS.CertFile, "rsa_private_key_file", s.TLS.KeyFile)
 	add("passive.range", "pasv_enable", "YES",
@@ -725,6 +719,7 @@ func (d *decider) serverFlows() {
 	d.flow(Flow{Side: SideServerHost, Direction: Inbound, Purpose: PurposeAdmin, Ports: Port(s.SSHPort),
 		From: []string{s.AdminNetwork}, Decision: "firewall.admin_ssh",
 		Why: "the administrator's SSH, so the firewall never locks you out"})
+	d.acmeFlows(SideServerHost, Flow{Direction: Inbound})
 	if d.a.FTPS.ActiveMode {
 		d.flow(Flow{Side: SideServerHost, Direction: Outbound, Purpose: PurposeActive,
 			Ports: PortRange{First: 1024, Last: 65535}, SourcePorts: Port(20),
@@ -751,6 +746,7 @@ func (d *decider) serverFlows() {
 				"range forwarded, login works but every listing times out.",
 				kind, s.Router.WANInterface, s.HostAddress))
 		d.controlFlows(Flow{Side: SideServerRouter, Direction: Forward, From: s.AllowedClients, To: to, DNATTo: s.HostAddress})
+		d.acmeFlows(SideServerRouter, Flow{Direction: Forward, To: to, DNATTo: s.HostAddress})
 		if d.a.FTPS.ActiveMode {
 			d.flow(Flow{Side: SideServerRouter, Direction: Forward, Purpose: PurposeActive,
 				Ports: PortRange{First: 1024, Last: 65535}, SourcePorts: Port(20), From: []string{s.HostAddress + "/32"},

@@ -3,6 +3,7 @@ package wizard
 import (
 	"net/netip"
 	"slices"
+	"strings"
 
 	"github.com/ftpswiz/ftpswiz/vsftpd"
 )
@@ -134,16 +135,10 @@ func normalizeServerFTPS(s *Server) {
 	if v.Flavour == "" {
 		v.Flavour = FlavourAuto
 	}
-	fl := flavourOf(v.Flavour)
 	if s.TLS.Profile == "" {
 		s.TLS.Profile = ProfileIntermediate
 	}
-	if s.TLS.CertFile == "" {
-		s.TLS.CertFile = fl.CertFile
-	}
-	if s.TLS.KeyFile == "" {
-		s.TLS.KeyFile = fl.KeyFile
-	}
+	normalizeCert(s)
 	if s.TLS.AllowTLS13 == nil {
 		s.TLS.AllowTLS13 = ptr(s.TLS.Profile == ProfileModern)
 	} else {
@@ -196,6 +191,81 @@ func normalizeClient(c *Client, a Answers) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// Certificate defaults.
+const (
+	DefaultLetsEncryptDir = "/etc/letsencrypt"
+	DefaultSelfSignedCert = "/etc/ftpswiz/tls/vsftpd-cert.pem"
+	DefaultSelfSignedKey  = "/etc/ftpswiz/tls/vsftpd-key.pem"
+)
+
+// normalizeCert fills in the certificate source and its pair. An answers
+// file without a source (written before it existed) gets own when it names
+// a certificate other than the system's snakeoil pair, letsencrypt when
+// clients dial a DNS name, else self-signed.
+func normalizeCert(s *Server) {
+	t := &s.TLS
+	if t.Source == "" {
+		switch {
+		case t.CertFile != "" && !IsSnakeoil(t.CertFile):
+			t.Source = SourceOwn
+		case IsHostname(s.PublicAddress) && !isIPv4(s.PublicAddress):
+			t.Source = SourceLetsEncrypt
+		default:
+			t.Source = SourceSelfSigned
+		}
+	}
+	if t.KeyType == "" {
+		t.KeyType = KeyECDSA
+		if t.Source == SourceOwn {
+			t.KeyType = KeyAny
+		}
+	}
+	if t.LetsEncrypt != nil {
+		le := *t.LetsEncrypt
+		t.LetsEncrypt = &le
+	}
+	switch t.Source {
+	case SourceLetsEncrypt:
+		if t.LetsEncrypt == nil {
+			t.LetsEncrypt = &LetsEncrypt{}
+		}
+		le := t.LetsEncrypt
+		if le.Challenge == "" {
+			le.Challenge = ChallengeHTTP01
+		}
+		if le.ConfigDir == "" {
+			le.ConfigDir = DefaultLetsEncryptDir
+		}
+		if !IsHostname(s.PublicAddress) || isIPv4(s.PublicAddress) {
+			break // validation names public_address
+		}
+		if t.CertFile == "" {
+			t.CertFile = LetsEncryptLive(le.ConfigDir, s.PublicAddress, "fullchain.pem")
+		}
+		if t.KeyFile == "" {
+			t.KeyFile = LetsEncryptLive(le.ConfigDir, s.PublicAddress, "privkey.pem")
+		}
+	case SourceSelfSigned:
+		if t.CertFile == "" {
+			t.CertFile = DefaultSelfSignedCert
+		}
+		if t.KeyFile == "" {
+			t.KeyFile = DefaultSelfSignedKey
+		}
+	}
+}
+
+// LetsEncryptLive is where certbot keeps the current file of a lineage
+// (config_dir/live/NAME/file).
+func LetsEncryptLive(dir, name, file string) string {
+	return strings.TrimRight(dir, "/") + "/live/" + name + "/" + file
+}
+
+// IsSnakeoil reports whether a path is one of the distribution's
+// system-wide snakeoil files (Debian's ssl-cert pair), which other services
+// share and ftpswiz never writes.
+func IsSnakeoil(p string) bool { return strings.Contains(p, "snakeoil") }
 
 // IsTrue reads an optional boolean answer, nil meaning def.
 func IsTrue(b *bool, def bool) bool {

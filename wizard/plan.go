@@ -1,6 +1,10 @@
 package wizard
 
-import "net/netip"
+import (
+	"net/netip"
+
+	"github.com/ftpswiz/ftpswiz/vsftpd"
+)
 
 // Plan is what Decide makes of Answers: every setting ftpswiz will write, each
 // with its reason. Generators render a Plan and nothing else, so the Why of a
@@ -119,6 +123,9 @@ type Service struct {
 	PasswordAuth bool
 	// TLSProfile is the server's TLS profile when the plan knows it.
 	TLSProfile TLSProfile
+	// Pin is set when clients must pin the server's certificate
+	// (self-signed, known to the plan).
+	Pin *CertPin
 	// Limits are the server's session limits when the plan knows them.
 	Limits Limits
 }
@@ -173,6 +180,9 @@ func (p *Plan) Complete() {
 		if p.SFTP != nil {
 			sv.Endpoints = []Endpoint{{SFTP: true, Port: p.SFTP.Port}}
 			sv.PasswordAuth = p.SFTP.PasswordAuth
+		}
+		if s.Cert.Source == SourceSelfSigned && p.SFTP == nil {
+			sv.Pin = &CertPin{CAFile: PinCAFile, Fingerprint: s.Cert.Fingerprint}
 		}
 		if as := a.Server; as != nil {
 			sv.RequireSSLReuse = IsTrue(as.TLS.RequireSSLReuse, true)
@@ -307,6 +317,7 @@ const (
 	PurposeActive          Purpose = "active-data"      // active-mode data connections (server to client)
 	PurposeAdmin           Purpose = "admin-ssh"        // the administrator's SSH
 	PurposeSFTP            Purpose = "sftp"             // SFTP (SSH) sessions
+	PurposeACME            Purpose = "acme-http01"      // certbot's answer to Let's Encrypt's HTTP-01 check
 )
 
 // Flow is one kind of connection a firewall must let through. Return traffic
@@ -386,6 +397,8 @@ type ServerPlan struct {
 	UserListPath string
 	CertFile     string
 	KeyFile      string
+	// Cert is where the certificate comes from and how it is kept valid.
+	Cert CertPlan
 	// TLS13 says whether vsftpd may speak TLS 1.3.
 	TLS13 bool
 	// OpenSSLConf is set when TLS 1.3 is capped through OpenSSL's
@@ -393,6 +406,53 @@ type ServerPlan struct {
 	// install path, which each vsftpd unit gets as OPENSSL_CONF.
 	OpenSSLConf string
 }
+
+// CertPlan is the server certificate: its source, key type and, per
+// source, how it is obtained and renewed.
+type CertPlan struct {
+	Source  TLSSource
+	KeyType KeyType
+	// Name is what the certificate must cover: the address clients dial.
+	Name     string
+	NameIsIP bool
+	CertFile string
+	KeyFile  string
+	// Let's Encrypt (certbot).
+	Challenge  Challenge
+	Email      string
+	ACMEServer string // "" for Let's Encrypt's production directory
+	ConfigDir  string
+	// DeployHook is the install path of the renewal hook ftpswiz writes
+	// (config_dir/renewal-hooks/deploy/ftpswiz-vsftpd.sh).
+	DeployHook string
+	// Fingerprint is the pinned SHA-256 fingerprint (self-signed; "" until
+	// the operator records it).
+	Fingerprint string
+}
+
+// Ciphers is the ssl_ciphers value that matches the key type.
+func (c CertPlan) Ciphers() string {
+	switch c.KeyType {
+	case KeyECDSA:
+		return vsftpd.ECDSACiphers
+	case KeyRSA:
+		return vsftpd.RSACiphers
+	}
+	return vsftpd.IntermediateCiphers
+}
+
+// CertPin is how clients pin a self-signed server certificate: the
+// certificate file handed to them (their CA file) and its fingerprint.
+type CertPin struct {
+	// CAFile is the name of the server's certificate next to the client
+	// configs.
+	CAFile string
+	// Fingerprint is its SHA-256 fingerprint, "" when not recorded yet.
+	Fingerprint string
+}
+
+// PinCAFile is the file name clients keep the pinned certificate under.
+const PinCAFile = "ftps-server.pem"
 
 // ControlPorts returns the control port of every instance.
 func (s *ServerPlan) ControlPorts() []int {

@@ -43,7 +43,7 @@ func TestServiceSameFromEitherEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	sv := both.Service
-	if sv.Address != (Address{Value: "198.51.100.10", Family: FamilyIPv4}) || sv.Protocol != ProtocolFTPS ||
+	if sv.Address != (Address{Value: "ftps.example.com", Family: FamilyName}) || sv.Protocol != ProtocolFTPS ||
 		sv.Mode != ModeExplicit || !sv.RequireSSLReuse || sv.Passive != both.Server.Passive ||
 		sv.Limits.PerClient == 0 || both.Role != RoleBoth || !slices.Equal(both.Firewalls, both.Answers.Firewalls) {
 		t.Fatalf("service of classic: %+v", sv)

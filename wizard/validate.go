@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/netip"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -357,7 +358,7 @@ func (v *validator) server(s *Server, f FTPS) {
 	}
 	v.capacity(&s.Capacity)
 	v.passive(s, f, sshOK)
-	v.tls(&s.TLS, s.Vsftpd.Flavour)
+	v.tls(&s.TLS, s.Vsftpd.Flavour, s.PublicAddress)
 	v.vsftpd(&s.Vsftpd)
 }
 
@@ -501,7 +502,7 @@ func controlPorts(f FTPS) []int {
 	return out
 }
 
-func (v *validator) tls(t *TLS, fl Flavour) {
+func (v *validator) tls(t *TLS, fl Flavour, public string) {
 	if v.enum("server.tls.profile", string(t.Profile), strs(TLSProfiles())) &&
 		t.Profile == ProfileModern && (fl == FlavourDebian) {
 		v.add("server.tls.profile", "use profile: intermediate with vsftpd 3.0.3 (TLS 1.2 and 1.3), or set vsftpd.flavour to a build that has ssl_tlsv12 / ssl_tlsv1_2",
@@ -511,10 +512,102 @@ func (v *validator) tls(t *TLS, fl Flavour) {
 		v.add("server.tls.allow_tls13", "set allow_tls13: true, or use profile: intermediate (TLS 1.2)",
 			"is false, but profile modern means TLS 1.3 only")
 	}
+	pathsOK := true
 	for _, p := range []struct{ field, val string }{{"server.tls.cert_file", t.CertFile}, {"server.tls.key_file", t.KeyFile}} {
 		if err := CheckAbsPath(p.val); err != nil {
+			if p.val == "" && (!pathsOK || t.Source == SourceLetsEncrypt) {
+				continue // the certificate's own error says enough
+			}
+			pathsOK = false
 			v.add(p.field, "give an absolute path on the server, e.g. /etc/ssl/certs/ftp.example.com.pem",
 				"%v (vsftpd reads it at start-up, relative to nothing)", err)
+		}
+	}
+	v.cert(t, public, pathsOK)
+}
+
+// fingerprintRe is a SHA-256 fingerprint as openssl prints it.
+var fingerprintRe = regexp.MustCompile(`^[0-9A-F]{2}(:[0-9A-F]{2}){31}$`)
+
+// emailRe is a plain address (no quoting needed in a command line).
+var emailRe = regexp.MustCompile(`^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$`)
+
+// acmeURLRe is an https ACME directory URL made of plain characters.
+var acmeURLRe = regexp.MustCompile(`^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?$`)
+
+// cert checks the certificate source and what it needs.
+func (v *validator) cert(t *TLS, public string, pathsOK bool) {
+	if !v.enum("server.tls.source", string(t.Source), strs(TLSSources())) {
+		return
+	}
+	if v.enum("server.tls.key_type", string(t.KeyType), strs(KeyTypes())) && t.KeyType == KeyAny && t.Source != SourceOwn {
+		v.add("server.tls.key_type", "use ecdsa (default) or rsa: ftpswiz creates this key, so it knows its type",
+			"any is only for source own (a certificate whose key type ftpswiz is not told)")
+	}
+	if t.LetsEncrypt != nil && t.Source != SourceLetsEncrypt {
+		v.add("server.tls.letsencrypt", "remove the letsencrypt section, or set source: letsencrypt",
+			"is set, but source is %s", t.Source)
+	}
+	if t.Fingerprint != "" && t.Source != SourceSelfSigned {
+		v.add("server.tls.fingerprint", "remove fingerprint: clients verify a "+string(t.Source)+" certificate through its CA",
+			"is only for source self-signed (the pinned certificate)")
+	}
+	if pathsOK && t.Source != SourceLetsEncrypt {
+		for _, p := range []struct{ field, val string }{{"server.tls.cert_file", t.CertFile}, {"server.tls.key_file", t.KeyFile}} {
+			if IsSnakeoil(p.val) {
+				v.add(p.field, fmt.Sprintf("use a dedicated pair, e.g. %s and %s (source self-signed creates it), or your own certificate",
+					DefaultSelfSignedCert, DefaultSelfSignedKey),
+					"%s is the system-wide snakeoil pair: it is named after the host, not the address clients dial, so every client refuses it, and other services (PostgreSQL, Postfix) share it", p.val)
+			}
+		}
+	}
+	switch t.Source {
+	case SourceLetsEncrypt:
+		if isIPv4(public) {
+			v.add("server.tls.source", "use source: self-signed (pinned in every client) or own for an IP address, or give server.public_address as a DNS name",
+				"is letsencrypt, but public_address %s is an IP address: certbot certifies DNS names", public)
+		}
+		le := t.LetsEncrypt
+		if le == nil {
+			return
+		}
+		v.enum("server.tls.letsencrypt.challenge", string(le.Challenge), strs(Challenges()))
+		if le.Email != "" && !emailRe.MatchString(le.Email) {
+			v.add("server.tls.letsencrypt.email", "give a plain address like admin@example.com, or leave it out",
+				"%q is not an e-mail address ftpswiz accepts", le.Email)
+		}
+		if le.Server != "" && (len(le.Server) > 200 || !acmeURLRe.MatchString(le.Server)) {
+			v.add("server.tls.letsencrypt.server", "give an https ACME directory URL, e.g. https://acme-staging-v02.api.letsencrypt.org/directory, or leave it out for Let's Encrypt",
+				"%q is not an https URL of plain characters", le.Server)
+		}
+		if err := CheckAbsPath(le.ConfigDir); err != nil {
+			v.add("server.tls.letsencrypt.config_dir", "give an absolute directory, e.g. /etc/letsencrypt (the default)", "%v", err)
+			return
+		}
+		if !pathsOK || isIPv4(public) || public == "" {
+			return
+		}
+		for _, p := range []struct{ field, val, want string }{
+			{"server.tls.cert_file", t.CertFile, LetsEncryptLive(le.ConfigDir, public, "fullchain.pem")},
+			{"server.tls.key_file", t.KeyFile, LetsEncryptLive(le.ConfigDir, public, "privkey.pem")},
+		} {
+			if p.val != p.want {
+				v.add(p.field, "leave it out: with source letsencrypt vsftpd reads "+p.want,
+					"is %s, but certbot keeps the current pair in %s", p.val, p.want)
+			}
+		}
+	case SourceSelfSigned:
+		if t.Fingerprint != "" && !fingerprintRe.MatchString(t.Fingerprint) {
+			v.add("server.tls.fingerprint", "paste what `openssl x509 -noout -fingerprint -sha256` prints after the =, e.g. AB:CD:...(32 pairs, upper case)",
+				"%q is not a SHA-256 fingerprint", t.Fingerprint)
+		}
+		if pathsOK {
+			for _, p := range []struct{ field, val string }{{"server.tls.cert_file", t.CertFile}, {"server.tls.key_file", t.KeyFile}} {
+				if strings.HasPrefix(p.val, "/etc/letsencrypt/") {
+					v.add(p.field, fmt.Sprintf("use a directory of its own, e.g. %s (the default)", DefaultSelfSignedCert),
+						"%s is inside certbot's directory, which certbot manages; the self-signed pair needs a directory of its own", p.val)
+				}
+			}
 		}
 	}
 }

@@ -33,8 +33,8 @@ func TestExplain(t *testing.T) {
 		{"one decision", []string{"explain", "-a", classic, "passive.range"},
 			[]string{"Passive port range (passive.range): 50000-50074 (75 ports)", "(N/R)^9",
 				"Firewall rules that follow from it:", "server-router  forward", "to any -> 10.20.0.2"}, nil},
-		{"pasv_address decision", []string{"explain", "-a", classic, "vsftpd.pasv_address"},
-			[]string{"198.51.100.10", "10.20.0.2"}, nil},
+		{"pasv_address decision", []string{"explain", "-a", scenario("both-modes"), "vsftpd.pasv_address"},
+			[]string{"198.51.100.20", "10.30.0.5"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -148,7 +148,9 @@ func TestPorts(t *testing.T) {
 		"server-host    inbound    tcp    21           192.0.2.20/32",
 		"server-host    inbound    tcp    50000-50074  192.0.2.20/32",
 		"server-router  forward    tcp    50000-50074  192.0.2.20/32    any -> 10.20.0.2",
-		"client-router  forward    tcp    21           192.168.50.0/24  198.51.100.10/32",
+		"client-router  forward    tcp    21           192.168.50.0/24  any",
+		"server-host    inbound    tcp    80           anywhere",
+		"server-router  forward    tcp    80           anywhere         any -> 10.20.0.2",
 	} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("table lacks %q:\n%s", want, r.stdout)

@@ -24,7 +24,7 @@ func TestGenerateDiff(t *testing.T) {
 		stderr  string
 	}{
 		{"missing directory: every file added", func(t *testing.T) {}, codeExists,
-			[]string{"--- /dev/null\n+++ b/REPORT.md\n@@ -0,0 +1,", "+++ b/server/vsftpd.conf", "+pasv_min_port=50000"}, []string{"--- a/"}, "16 new"},
+			[]string{"--- /dev/null\n+++ b/REPORT.md\n@@ -0,0 +1,", "+++ b/server/vsftpd.conf", "+pasv_min_port=50000"}, []string{"--- a/"}, "17 new"},
 		{"up to date", func(t *testing.T) {
 			if r := runFTPSwiz(t, "", "generate", "--answers", classic, "--out", out); r.code != codeOK {
 				t.Fatalf("generate: %d %s", r.code, r.stderr)

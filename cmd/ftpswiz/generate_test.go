@@ -198,7 +198,7 @@ func TestGenerateUsageErrors(t *testing.T) {
 	classic := readFile(t, classicPath)
 	unknownKey := strings.Replace(classic, "  nat: port-forward\n", "  nat: port-forward\n  natt: yes\n", 1)
 	badValues := strings.NewReplacer(
-		"public_address: 198.51.100.10", "public_address: 10.0.0.300",
+		"public_address: ftps.example.com", "public_address: 10.0.0.300",
 		"concurrent_transfers: 16", "concurrent_transfers: -4",
 		"software: [lftp, curl, filezilla]", "software: [lftp, ncftp]",
 	).Replace(classic)

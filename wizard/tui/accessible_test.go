@@ -89,7 +89,7 @@ func TestAccessibleClassicWithOptionalSettings(t *testing.T) {
 		"",              // role: both
 		"",              // nat: port-forward
 		"10.0.0.1",      // public address: private, refused
-		"198.51.100.10", // public address
+		"ftps.example.com", // public address (the name Let's Encrypt certifies)
 		"10.20.0.2", "wan0", "lan0",
 		"",   // mode
 		"16", // transfers

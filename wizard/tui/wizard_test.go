@@ -45,7 +45,7 @@ func answerClassic(t *testing.T, d *driver) {
 	d.expect(stepServerNAT, wizard.QServerNAT)
 	d.key(keyEnter) // port-forward (the default)
 	d.expect(stepServerAddress, wizard.QServerPublic)
-	d.replace("198.51.100.10")
+	d.replace("ftps.example.com")
 	d.expect(stepServerAddress, wizard.QServerHost)
 	d.replace("10.20.0.2")
 	d.expect(stepServerAddress, wizard.QServerRouterWAN)

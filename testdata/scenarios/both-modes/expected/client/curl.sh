@@ -90,9 +90,13 @@ opts=(
 if [[ "${FTPS_STRICT_PASV:-0}" == 1 ]]; then
 	opts+=(--disable-epsv --no-ftp-skip-pasv-ip)
 fi
-# Certificate verification is always on (never add --insecure/-k). For a
+# Certificate verification is always on; never switch it off. For a
 # self-signed certificate, trust it explicitly; as 198.51.100.20 is an IP
 # address, the certificate must carry it as an IP subjectAltName.
+# This server's certificate is self-signed and pinned: curl trusts exactly the
+# certificate the server's operator handed you, client/ftps-server.pem
+# (SHA-256 fingerprint 3F:9A:1C:44:0B:7E:D2:58:61:AF:93:0C:E5:27:B8:4D:16:F0:A2:39:C7:5E:08:DB:94:6A:21:FE:83:0D:B5:72).
+FTPS_CA_FILE="${FTPS_CA_FILE:-client/ftps-server.pem}"
 if [[ -n "${FTPS_CA_FILE:-}" ]]; then
 	opts+=(--cacert "$FTPS_CA_FILE")
 fi

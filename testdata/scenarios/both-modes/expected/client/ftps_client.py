@@ -19,6 +19,7 @@ trust a self-signed or private-CA server certificate, --strict-pasv, --help.
 import argparse
 import ftplib
 import getpass
+import hashlib
 import os
 import socket
 import ssl
@@ -26,6 +27,11 @@ import sys
 
 HOST = "198.51.100.20"
 USER = "exchange"
+# The server's certificate is self-signed and pinned: the script trusts only
+# the certificate file the server's operator handed you and checks its
+# SHA-256 fingerprint.
+PIN_FILE = "client/ftps-server.pem"
+PIN_SHA256 = "3F:9A:1C:44:0B:7E:D2:58:61:AF:93:0C:E5:27:B8:4D:16:F0:A2:39:C7:5E:08:DB:94:6A:21:FE:83:0D:B5:72"
 # One entry per endpoint of the server: name -> (port, implicit TLS).
 ENDPOINTS = {
     "explicit": (21, False),
@@ -127,13 +133,26 @@ def tls_context(ca_file):
     return ctx
 
 
+def check_pin(sock):
+    """Refuse a server whose certificate is not the pinned one."""
+    if PIN_SHA256 is None:
+        return
+    got = hashlib.sha256(sock.getpeercert(binary_form=True)).hexdigest().upper()
+    want = PIN_SHA256.replace(":", "")
+    if got != want:
+        raise ssl.SSLError("server certificate fingerprint %s is not the pinned %s" % (got, want))
+
+
 def connect(args, password):
     port, implicit = ENDPOINTS[args.endpoint]
     cls = ImplicitFTP_TLS if implicit else ReusingFTP_TLS
     ftp = cls(context=tls_context(args.ca_file), timeout=TIMEOUT)
     ftp.connect(args.host, port)
-    # Explicit FTPS: login() sends AUTH TLS first, so the password only ever
-    # travels encrypted.
+    if not implicit:
+        # Explicit FTPS: AUTH TLS first, so the password only ever travels
+        # encrypted.
+        ftp.auth()
+    check_pin(ftp.sock)
     ftp.login(args.user, password)
     # Encrypt data connections too (PROT P); the server refuses clear ones.
     ftp.prot_p()
@@ -167,7 +186,7 @@ def main(argv=None):
     parser.add_argument("--user", default=os.environ.get("FTPS_USER", USER),
                         help="login name (default %(default)s)")
     parser.add_argument(
-        "--ca-file", default=os.environ.get("FTPS_CA_FILE"),
+        "--ca-file", default=os.environ.get("FTPS_CA_FILE", PIN_FILE),
         help="CA certificate (PEM) to trust instead of the system's CAs",
     )
     parser.add_argument(

@@ -94,7 +94,7 @@ opts=(
 if [[ "${FTPS_STRICT_PASV:-0}" == 1 ]]; then
 	opts+=(--disable-epsv --no-ftp-skip-pasv-ip)
 fi
-# Certificate verification is always on (never add --insecure/-k). For a
+# Certificate verification is always on; never switch it off. For a
 # self-signed certificate, trust it explicitly.
 if [[ -n "${FTPS_CA_FILE:-}" ]]; then
 	opts+=(--cacert "$FTPS_CA_FILE")
