@@ -254,8 +254,8 @@ func handoutClients(p *wizard.Plan, addr, user string, eps []wizard.Endpoint) []
 		},
 		{
 			Title: "Check the certificate",
-			Text: mdWrap(reportWidth, handoutCheckText(p)),
-			Code: mdCode(openssl...),
+			Text:  mdWrap(reportWidth, handoutCheckText(p)),
+			Code:  mdCode(openssl...),
 		},
 	}
 }

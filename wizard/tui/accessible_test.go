@@ -84,11 +84,11 @@ func TestAccessibleClientOnly(t *testing.T) {
 func TestAccessibleClassicWithOptionalSettings(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "out")
 	in := script(
-		"y",             // the other side accepts only FTP or FTPS
-		"",              // protocol: FTPS (recommended)
-		"",              // role: both
-		"",              // nat: port-forward
-		"10.0.0.1",      // public address: private, refused
+		"y",                // the other side accepts only FTP or FTPS
+		"",                 // protocol: FTPS (recommended)
+		"",                 // role: both
+		"",                 // nat: port-forward
+		"10.0.0.1",         // public address: private, refused
 		"ftps.example.com", // public address (the name Let's Encrypt certifies)
 		"10.20.0.2", "wan0", "lan0",
 		"",   // mode
