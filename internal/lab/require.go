@@ -48,6 +48,9 @@ var debianPackage = map[string]string{
 	"man":                     "man-db",
 	"dpkg":                    "dpkg",
 	"dpkg-query":              "dpkg",
+	"pebble":                  "pebble",
+	"certbot":                 "certbot",
+	"nsenter":                 "util-linux",
 }
 
 // PackageFor returns the Debian package that provides tool (the tool's own
