@@ -171,6 +171,23 @@ func TestBadInputs(t *testing.T) {
 		{"multicast host address", []edit{{"host_address: 10.20.0.2", "host_address: 239.1.1.1"}}, "server.host_address", "a multicast address", 9},
 		{"admin network is the public address", []edit{{"admin_network: 10.20.0.0/24", "admin_network: 198.51.100.10/32"}}, "server.admin_network", "the server's own address", 14},
 		{"admin network is the host address", []edit{{"admin_network: 10.20.0.0/24", "admin_network: 10.20.0.2/32"}}, "server.admin_network", "the server's own address", 14},
+		// issue 11: certificates
+		{"unknown cert source", tlsEdit("source: acme"), "server.tls.source", `"acme" is not a valid value`, 0},
+		{"letsencrypt for an IP address", tlsEdit("source: letsencrypt"), "server.tls.source", "certbot certifies DNS names", 0},
+		{"snakeoil as self-signed", tlsEdit("cert_file: /etc/ssl/certs/ssl-cert-snakeoil.pem\n    key_file: /etc/ssl/private/x.key\n    source: self-signed"), "server.tls.cert_file", "system-wide snakeoil pair", 0},
+		{"snakeoil key for own", tlsEdit("cert_file: /etc/ssl/certs/ftp.pem\n    key_file: /etc/ssl/private/ssl-cert-snakeoil.key"), "server.tls.key_file", "system-wide snakeoil pair", 0},
+		{"own without a key", tlsEdit("source: own\n    cert_file: /etc/ssl/certs/ftp.pem"), "server.tls.key_file", "is missing", 0},
+		{"key type any for self-signed", tlsEdit("key_type: any"), "server.tls.key_type", "only for source own", 0},
+		{"unknown key type", tlsEdit("key_type: dsa"), "server.tls.key_type", `"dsa" is not a valid value`, 0},
+		{"letsencrypt section with self-signed", tlsEdit("letsencrypt: {challenge: http-01}"), "server.tls.letsencrypt", "source is self-signed", 0},
+		{"bad fingerprint", tlsEdit("fingerprint: ab:cd"), "server.tls.fingerprint", "not a SHA-256 fingerprint", 0},
+		{"fingerprint for own", tlsEdit("source: own\n    cert_file: /etc/ssl/certs/ftp.pem\n    key_file: /etc/ssl/private/ftp.key\n    fingerprint: " + strings.TrimSuffix(strings.Repeat("AB:", 32), ":")), "server.tls.fingerprint", "only for source self-signed", 0},
+		{"self-signed inside certbot's directory", tlsEdit("cert_file: /etc/letsencrypt/x.pem\n    key_file: /etc/ftpswiz/tls/k.pem\n    source: self-signed"), "server.tls.cert_file", "certbot's directory", 0},
+		{"unknown challenge", leEdit("challenge: tls-alpn-01"), "server.tls.letsencrypt.challenge", `"tls-alpn-01" is not a valid value`, 0},
+		{"bad email", leEdit("email: \"ops@example.com; rm -rf /\""), "server.tls.letsencrypt.email", "not an e-mail address", 0},
+		{"plain-http ACME server", leEdit("server: http://acme.example/dir"), "server.tls.letsencrypt.server", "not an https URL", 0},
+		{"letsencrypt with a foreign cert path", leEdit("challenge: http-01\n    cert_file: /etc/ssl/certs/ftp.pem"), "server.tls.cert_file", "certbot keeps the current pair in /etc/letsencrypt/live/ftps.example.com/fullchain.pem", 0},
+		{"relative certbot dir", leEdit("config_dir: letsencrypt"), "server.tls.letsencrypt.config_dir", "not an absolute path", 0},
 		// firewalls
 		{"unknown firewall", []edit{{"firewalls: [nftables, iptables]", "firewalls: [nftables, pf]"}}, "firewalls[1]", "use one of: nftables, iptables, ufw, firewalld, aws", 27},
 		{"duplicate firewall", []edit{{"firewalls: [nftables, iptables]", "firewalls: [nftables, nftables]"}}, "firewalls[1]", "listed twice", 27},
@@ -255,5 +272,19 @@ func TestValidationErrorListsEveryProblem(t *testing.T) {
 	}
 	if !strings.HasPrefix(err.Error(), "invalid answers (3 problems):") {
 		t.Errorf("message = %q", err.Error())
+	}
+}
+
+// tlsEdit adds a tls section (at line 17) with the given keys.
+func tlsEdit(keys string) []struct{ old, new string } {
+	return []struct{ old, new string }{{"  vsftpd:\n", "  tls:\n    " + keys + "\n  vsftpd:\n"}}
+}
+
+// leEdit moves the server to a DNS name and gives it a letsencrypt section
+// with the given keys.
+func leEdit(keys string) []struct{ old, new string } {
+	return []struct{ old, new string }{
+		{"public_address: 198.51.100.10", "public_address: ftps.example.com"},
+		{"  vsftpd:\n", "  tls:\n    source: letsencrypt\n    letsencrypt:\n      " + strings.Replace(keys, "\n    cert_file", "\n    cert_file", 1) + "\n  vsftpd:\n"},
 	}
 }

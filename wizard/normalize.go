@@ -237,7 +237,7 @@ func normalizeCert(s *Server) {
 		if le.ConfigDir == "" {
 			le.ConfigDir = DefaultLetsEncryptDir
 		}
-		if !IsHostname(s.PublicAddress) || isIPv4(s.PublicAddress) {
+		if !IsHostname(s.PublicAddress) || isIPv4(s.PublicAddress) || !strings.HasPrefix(le.ConfigDir, "/") {
 			break // validation names public_address
 		}
 		if t.CertFile == "" {

@@ -512,6 +512,10 @@ func (v *validator) tls(t *TLS, fl Flavour, public string) {
 		v.add("server.tls.allow_tls13", "set allow_tls13: true, or use profile: intermediate (TLS 1.2)",
 			"is false, but profile modern means TLS 1.3 only")
 	}
+	if !slices.Contains(TLSSources(), t.Source) {
+		v.enum("server.tls.source", string(t.Source), strs(TLSSources()))
+		return // the paths depend on the source
+	}
 	pathsOK := true
 	for _, p := range []struct{ field, val string }{{"server.tls.cert_file", t.CertFile}, {"server.tls.key_file", t.KeyFile}} {
 		if err := CheckAbsPath(p.val); err != nil {
