@@ -84,6 +84,8 @@ const (
 	QClientSoftware     = "client.software"
 	QFirewalls          = "firewalls"
 	QTLSProfile         = "server.tls.profile"
+	QTLSSource          = "server.tls.source"
+	QLEEmail            = "server.tls.letsencrypt.email"
 	QTLSCert            = "server.tls.cert_file"
 	QTLSKey             = "server.tls.key_file"
 	QSSLReuse           = "server.tls.require_ssl_reuse"
@@ -199,6 +201,28 @@ func ftpsQuestions() []Question {
 			Description: "On the same router: the interface on the vsftpd host's network.",
 			Example:     "eth1",
 			Effect:      "The router rules pass the forwarded FTPS ports out of this interface to the vsftpd host.",
+		},
+		{
+			Key: QTLSSource, Kind: KindChoice,
+			Title:       "Where does the server's certificate come from?",
+			Description: "Clients check the certificate against the name or address they dial; one they cannot verify makes every client fail, which pushes people to switch verification off. Pick how yours is trusted.",
+			Choices: []Choice{
+				{
+					Value: string(SourceLetsEncrypt), Label: "Let's Encrypt (recommended for a DNS name)",
+					What:   "Free, trusted by every client, renewed automatically; needs a DNS name that points at the server.",
+					Effect: "certbot commands and a deploy hook that restarts vsftpd after each renewal; port 80 opened for the HTTP-01 check only.",
+				},
+				{
+					Value: string(SourceOwn), Label: "My own certificate",
+					What:   "A certificate you already have (a commercial or company CA), with its full chain.",
+					Effect: "vsftpd.conf points to your files (set them in the optional settings); check and probe verify name, chain and expiry.",
+				},
+				{
+					Value: string(SourceSelfSigned), Label: "Self-signed, pinned (closed partner link, or an IP address)",
+					What:   "No CA: a dedicated pair for this server, and each client trusts exactly that certificate.",
+					Effect: "An openssl command with the address in subjectAltName; its SHA-256 fingerprint goes into HANDOUT.md and every client config.",
+				},
+			},
 		},
 		{
 			Key: QMode, Kind: KindChoice,
@@ -331,6 +355,13 @@ func ftpsQuestions() []Question {
 			Description: "The certificate's private key, readable by root only.",
 			Example:     "/etc/ssl/private/ftp.example.com.key",
 			Effect:      "The key vsftpd.conf points to (rsa_private_key_file).",
+		},
+		{
+			Key: QLEEmail, Kind: KindText,
+			Title:       "E-mail for Let's Encrypt (optional)",
+			Description: "Let's Encrypt writes here when a certificate is about to expire without renewal. Empty: certbot registers without an address.",
+			Example:     "ops@example.com",
+			Effect:      "certbot --email (else --register-unsafely-without-email).",
 		},
 		{
 			Key: QSSLReuse, Kind: KindYesNo,
@@ -562,7 +593,7 @@ func sftpOnlyQuestions() []Question {
 func ftpsOnly(key string) bool {
 	switch key {
 	case QMode, QActiveMode, QTransfers, QPassiveStart, QClientPassivePorts,
-		QTLSProfile, QTLSCert, QTLSKey, QSSLReuse, QFlavour, QUsers:
+		QTLSProfile, QTLSSource, QLEEmail, QTLSCert, QTLSKey, QSSLReuse, QFlavour, QUsers:
 		return true
 	}
 	return false

@@ -238,6 +238,10 @@ func tmuxClassic(t *testing.T, bin string) {
 	s.step(wizard.QServerHost, func() { s.keys("Enter") })
 	s.step(wizard.QServerRouterWAN, func() { s.typeLine("wan0") })
 	s.step(wizard.QServerRouterLAN, func() { s.typeLine("lan0") })
+	s.step(wizard.QTLSSource, func() {
+		s.waitFor("> Self-signed, pinned") // the default for an IP address
+		s.keys("Enter")
+	})
 	s.step(wizard.QMode, func() { s.keys("Enter") }) // explicit
 	s.step(wizard.QTransfers, func() {
 		s.keys("C-u")

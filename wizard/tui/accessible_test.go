@@ -91,14 +91,17 @@ func TestAccessibleClassicWithOptionalSettings(t *testing.T) {
 		"10.0.0.1",         // public address: private, refused
 		"ftps.example.com", // public address (the name Let's Encrypt certifies)
 		"10.20.0.2", "wan0", "lan0",
+		"",   // certificate: Let's Encrypt (the default for a DNS name)
 		"",   // mode
 		"16", // transfers
 		"",   // client nat: masquerade
 		"wan0", "lan0", "192.168.50.0/24",
 		"3", "0", // software: + FileZilla
 		"2", "0", // firewalls: + iptables
-		"y",                // review: optional settings
-		"", "", "", "", "", // flavour, profile, certificate, key, session reuse
+		"y",            // review: optional settings
+		"", "", "", "", // flavour, profile, certificate, key
+		"ops@example.com",                       // Let's Encrypt e-mail
+		"",                                      // session reuse
 		"acme", "10.20.0.0/24", "192.0.2.20/32", // users, admin network, allowed clients
 		"", "", "", // passive start, active mode, client user
 		"", // output directory

@@ -38,6 +38,8 @@ type draft struct {
 	AdminNetwork   string
 	AllowedClients string
 	Profile        wizard.TLSProfile
+	TLSSource      wizard.TLSSource
+	LEEmail        string
 	CertFile       string
 	KeyFile        string
 	SSLReuse       string // "yes" or "no"
@@ -145,10 +147,14 @@ func (d *draft) answers() wizard.Answers {
 			s.PassiveStart = atoi(d.PassiveStart)
 			s.Capacity = wizard.Capacity{Transfers: atoi(d.Transfers)}
 			s.TLS = wizard.TLS{
+				Source:          d.TLSSource,
 				CertFile:        strings.TrimSpace(d.CertFile),
 				KeyFile:         strings.TrimSpace(d.KeyFile),
 				Profile:         d.Profile,
 				RequireSSLReuse: new(d.SSLReuse != "no"),
+			}
+			if email := strings.TrimSpace(d.LEEmail); email != "" && d.TLSSource == wizard.SourceLetsEncrypt {
+				s.TLS.LetsEncrypt = &wizard.LetsEncrypt{Email: email}
 			}
 			s.Vsftpd = wizard.Vsftpd{Flavour: d.Flavour, Users: splitList(d.Users)}
 		}

@@ -398,6 +398,7 @@ func TestReviewRechecksTheProtocol(t *testing.T) {
 	d.replace("10.20.0.2")
 	d.replace("wan0")
 	d.replace("lan0")
+	d.key(keyEnter)   // certificate
 	d.key(keyEnter)   // explicit
 	d.replace("16")   // transfers
 	d.key(keyEnter)   // masquerade

@@ -26,6 +26,7 @@ const (
 	stepRole
 	stepServerNAT
 	stepServerAddress
+	stepCertificate
 	stepSFTP
 	stepMode
 	stepCapacity
@@ -51,6 +52,8 @@ func (s step) title() string {
 		return "Server network"
 	case stepServerAddress:
 		return "Server addresses"
+	case stepCertificate:
+		return "Certificate"
 	case stepSFTP:
 		return "SFTP service"
 	case stepMode:
@@ -106,6 +109,8 @@ func (d *draft) applies(s step) bool {
 		return d.Role.HasServer()
 	case stepSFTP:
 		return d.sftp()
+	case stepCertificate:
+		return !d.sftp() && d.Role.HasServer()
 	case stepMode:
 		return !d.sftp()
 	case stepCapacity:
@@ -192,6 +197,13 @@ func (b *builder) fields(s step) []spec {
 		if d.ServerNAT == wizard.NATPortForward {
 			out = append(out, b.text(wizard.QServerRouterWAN, &d.ServerWAN), b.text(wizard.QServerRouterLAN, &d.ServerLAN))
 		}
+	case stepCertificate:
+		if d.TLSSource == "" {
+			// What Normalize would pick: Let's Encrypt for a DNS name,
+			// self-signed (pinned) for an IP address.
+			d.TLSSource = wizard.Normalize(d.answers()).Server.TLS.Source
+		}
+		out = append(out, choiceSpec(b, wizard.QTLSSource, &d.TLSSource))
 	case stepSFTP:
 		out = append(out, b.number(wizard.QSFTPPort, &d.SFTPPort))
 		if d.Role.HasServer() {
@@ -244,6 +256,11 @@ func (b *builder) fields(s step) []spec {
 				choiceSpec(b, wizard.QTLSProfile, &d.Profile),
 				b.text(wizard.QTLSCert, &d.CertFile),
 				b.text(wizard.QTLSKey, &d.KeyFile),
+			)
+			if d.TLSSource == wizard.SourceLetsEncrypt {
+				out = append(out, b.text(wizard.QLEEmail, &d.LEEmail))
+			}
+			out = append(out,
 				choiceSpec(b, wizard.QSSLReuse, &d.SSLReuse),
 				b.text(wizard.QUsers, &d.Users),
 				b.text(wizard.QAdminNetwork, &d.AdminNetwork),

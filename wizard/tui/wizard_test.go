@@ -52,6 +52,11 @@ func answerClassic(t *testing.T, d *driver) {
 	d.replace("wan0")
 	d.expect(stepServerAddress, wizard.QServerRouterLAN)
 	d.replace("lan0")
+	d.expect(stepCertificate, wizard.QTLSSource)
+	if d.d().TLSSource != wizard.SourceLetsEncrypt {
+		t.Fatalf("Let's Encrypt not pre-selected for a DNS name:\n%s", d.view())
+	}
+	d.key(keyEnter) // Let's Encrypt (the default for a DNS name)
 	d.expect(stepMode, wizard.QMode)
 	d.key(keyEnter) // explicit (the default)
 	d.expect(stepCapacity, wizard.QTransfers)
@@ -79,7 +84,10 @@ func answerClassic(t *testing.T, d *driver) {
 	d.expect(stepAdvanced, wizard.QFlavour)
 	d.key(keyEnter) // auto: no vsftpd here, so Debian 12's
 	d.expect(stepAdvanced, wizard.QTLSProfile)
-	d.key(keyEnter, keyEnter, keyEnter, keyEnter) // profile, certificate, key, session reuse
+	d.key(keyEnter, keyEnter, keyEnter) // profile, certificate, key
+	d.expect(stepAdvanced, wizard.QLEEmail)
+	d.replace("ops@example.com")
+	d.key(keyEnter) // session reuse
 	d.expect(stepAdvanced, wizard.QUsers)
 	d.replace("acme")
 	d.replace("10.20.0.0/24")
@@ -305,14 +313,14 @@ func TestBackNavigation(t *testing.T) {
 	d.key(keyEnter)
 	d.replace("wan0")
 	d.replace("lan0")
-	d.expect(stepMode, wizard.QMode)
+	d.expect(stepCertificate, wizard.QTLSSource)
 	d.key(keyShiftTab)
 	d.expect(stepServerAddress, wizard.QServerRouterLAN)
 	d.key(keyEnter)
 
 	// From the review back to the last form step, and from the output
 	// question back to the review.
-	d.key(keyEnter, keyEnter, keyEnter)
+	d.key(keyEnter, keyEnter, keyEnter, keyEnter)
 	d.replace("wan0")
 	d.replace("lan0")
 	d.replace("192.168.50.0/24")
@@ -439,7 +447,7 @@ func TestNumberAndCrossFieldValidation(t *testing.T) {
 	d.replace("wan0") // same interface twice
 	d.expect(stepServerAddress, wizard.QServerRouterLAN)
 	d.replace("lan0")
-	d.key(keyEnter)
+	d.key(keyEnter, keyEnter) // certificate, mode
 	d.expect(stepCapacity, wizard.QTransfers)
 	for _, bad := range []string{"many", "0", "20000"} {
 		d.replace(bad)
@@ -461,7 +469,7 @@ func TestReviewSendsToTheProblem(t *testing.T) {
 	d.replace("10.20.0.2")
 	d.replace("wan0")
 	d.replace("lan0")
-	d.key(keyEnter)
+	d.key(keyEnter, keyEnter) // certificate, mode
 	d.replace("500")
 	d.key(keyEnter)
 	d.replace("wan0")
