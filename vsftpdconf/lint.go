@@ -983,16 +983,38 @@ func (l *linter) certificate() {
 			Fix: "Point rsa_cert_file to a PEM certificate."})
 		return
 	}
+	src := vsftpd.CertSourceOf(cert, c)
 	switch {
 	case l.o.Now.After(c.NotAfter):
 		l.add(Finding{Severity: Error, Code: "cert-expired", Line: n, Option: "rsa_cert_file",
 			Why: fmt.Sprintf("The certificate %s expired on %s: clients that verify certificates refuse to connect.", cert,
 				c.NotAfter.Format("2006-01-02")),
-			Fix: "Renew the certificate and restart vsftpd."})
+			Fix: vsftpd.CertRenewFix(src), Answer: "server.tls.source"})
 	case l.o.Now.Add(30 * 24 * time.Hour).After(c.NotAfter):
 		l.add(Finding{Severity: Warning, Code: "cert-expiring", Line: n, Option: "rsa_cert_file",
-			Why: fmt.Sprintf("The certificate %s expires on %s.", cert, c.NotAfter.Format("2006-01-02")),
-			Fix: "Renew it soon (and restart vsftpd, which reads it at start)."})
+			Why: fmt.Sprintf("The certificate %s expires on %s, within 30 days.", cert, c.NotAfter.Format("2006-01-02")),
+			Fix: vsftpd.CertRenewFix(src), Answer: "server.tls.source"})
+	}
+	if src != vsftpd.CertSelfSigned && certCount(data) == 1 {
+		l.add(Finding{Severity: Warning, Code: "cert-chain-incomplete", Line: n, Option: "rsa_cert_file",
+			Why: fmt.Sprintf("%s holds only the server's certificate, issued by %q, without the intermediate "+
+				"certificate(s): vsftpd sends what the file holds, and strict clients (lftp, curl, Python) refuse an "+
+				"incomplete chain.", cert, c.Issuer.CommonName),
+			Fix: vsftpd.CertChainFix(src), Answer: "server.tls.cert_file"})
+	}
+	name := l.o.PublicAddress
+	if name == "" {
+		if pa, _, ok := l.str("pasv_address"); ok {
+			if resolve, _ := l.boolean("pasv_addr_resolve", false); resolve {
+				name = pa // a name clients dial
+			}
+		}
+	}
+	if name != "" && c.VerifyHostname(name) != nil {
+		l.add(Finding{Severity: Error, Code: "cert-wrong-name", Line: n, Option: "rsa_cert_file",
+			Why: fmt.Sprintf("The certificate %s is for %s, not %s, the address clients dial: clients that check "+
+				"names refuse it.", cert, strings.Join(certNames(c), ", "), name),
+			Fix: vsftpd.CertNameFix(src, name), Answer: "server.tls.source"})
 	}
 	ciphers, _, hasC := l.str("ssl_ciphers")
 	if !hasC {
@@ -1014,6 +1036,31 @@ func (l *linter) certificate() {
 			Fix:   "Set ssl_ciphers to a list with ECDSA suites (ftpswiz's intermediate list).",
 			Edits: []Edit{{Op: Set, Key: "ssl_ciphers", Value: vsftpd.IntermediateCiphers}}})
 	}
+}
+
+func certCount(data []byte) int {
+	n := 0
+	for {
+		var b *pem.Block
+		b, data = pem.Decode(data)
+		if b == nil {
+			return n
+		}
+		if b.Type == "CERTIFICATE" {
+			n++
+		}
+	}
+}
+
+func certNames(c *x509.Certificate) []string {
+	names := append([]string(nil), c.DNSNames...)
+	for _, ip := range c.IPAddresses {
+		names = append(names, ip.String())
+	}
+	if len(names) == 0 && c.Subject.CommonName != "" {
+		names = append(names, c.Subject.CommonName)
+	}
+	return names
 }
 
 func firstCert(data []byte) *x509.Certificate {

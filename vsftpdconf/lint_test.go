@@ -447,3 +447,80 @@ func TestOwnerFinding(t *testing.T) {
 		t.Errorf("directory: %+v", f)
 	}
 }
+
+// caSigned returns a CA certificate and a leaf for name signed by it (PEM),
+// the leaf valid until notAfter.
+func caSigned(t *testing.T, name string, notAfter time.Time) (ca, leaf []byte) {
+	t.Helper()
+	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	caTmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "Lab Intermediate", Organization: []string{"Lab CA"}},
+		NotBefore: notAfter.Add(-400 * 24 * time.Hour), NotAfter: notAfter.Add(400 * 24 * time.Hour), IsCA: true,
+		BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
+	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	caCert, _ := x509.ParseCertificate(caDER)
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(8), Subject: pkix.Name{CommonName: name}, DNSNames: []string{name},
+		NotBefore: notAfter.Add(-80 * 24 * time.Hour), NotAfter: notAfter}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, caCert, &key.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+}
+
+// TestLintCertificateFindings (issue 11): an incomplete chain, a name
+// mismatch and an expiry within 30 days, each with the fix for the source.
+func TestLintCertificateFindings(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	ca, leaf := caSigned(t, "ftps.example.com", now.Add(60*24*time.Hour))
+	_, soon := caSigned(t, "ftps.example.com", now.Add(10*24*time.Hour))
+	host := hostFS{fstest.MapFS{
+		"etc/letsencrypt/live/ftps.example.com/cert.pem":      {Data: leaf},
+		"etc/letsencrypt/live/ftps.example.com/fullchain.pem": {Data: append(append([]byte{}, leaf...), ca...)},
+		"etc/letsencrypt/live/soon.example.com/fullchain.pem": {Data: append(append([]byte{}, soon...), ca...)},
+		"etc/ssl/certs/own.pem":                               {Data: leaf},
+		"etc/ssl/certs/own-full.pem":                          {Data: append(append([]byte{}, leaf...), ca...)},
+		"etc/ftpswiz/tls/self.pem":                            {Data: ecdsaCert(t, now.Add(10*24*time.Hour))},
+	}}
+	base := "listen=YES\nlocal_enable=YES\nssl_enable=YES\nssl_ciphers=" + vsftpd.IntermediateCiphers + "\n"
+	tests := []struct {
+		name, conf, public, code string
+		want                     bool
+		fix                      string // a substring of the finding's fix
+	}{
+		{"letsencrypt cert.pem", "rsa_cert_file=/etc/letsencrypt/live/ftps.example.com/cert.pem\n", "", "cert-chain-incomplete", true, "fullchain.pem"},
+		{"letsencrypt fullchain.pem", "rsa_cert_file=/etc/letsencrypt/live/ftps.example.com/fullchain.pem\n", "", "cert-chain-incomplete", false, ""},
+		{"own leaf only", "rsa_cert_file=/etc/ssl/certs/own.pem\n", "", "cert-chain-incomplete", true, "Append the intermediate"},
+		{"own full chain", "rsa_cert_file=/etc/ssl/certs/own-full.pem\n", "", "cert-chain-incomplete", false, ""},
+		{"self-signed needs no chain", "rsa_cert_file=/etc/ftpswiz/tls/self.pem\n", "", "cert-chain-incomplete", false, ""},
+		{"name matches", "rsa_cert_file=/etc/ssl/certs/own-full.pem\n", "ftps.example.com", "cert-wrong-name", false, ""},
+		{"name mismatch, own", "rsa_cert_file=/etc/ssl/certs/own-full.pem\n", "ftp.other.example", "cert-wrong-name", true, "subjectAltName lists ftp.other.example"},
+		{"name mismatch, letsencrypt", "rsa_cert_file=/etc/letsencrypt/live/ftps.example.com/fullchain.pem\n", "ftp.other.example", "cert-wrong-name", true, "-d ftp.other.example"},
+		{"name from pasv_address", "rsa_cert_file=/etc/ssl/certs/own-full.pem\npasv_address=ftp.other.example\npasv_addr_resolve=YES\n", "", "cert-wrong-name", true, ""},
+		{"expiring, letsencrypt", "rsa_cert_file=/etc/letsencrypt/live/soon.example.com/fullchain.pem\n", "", "cert-expiring", true, "certbot renew --dry-run"},
+		{"expiring, self-signed", "rsa_cert_file=/etc/ftpswiz/tls/self.pem\n", "", "cert-expiring", true, "server.tls.fingerprint"},
+		{"not expiring", "rsa_cert_file=/etc/ssl/certs/own-full.pem\n", "", "cert-expiring", false, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fs := Lint(Parse([]byte(base+tt.conf)), Options{Host: host, Now: now, PublicAddress: tt.public})
+			if got := has(fs, tt.code, -1); got != tt.want {
+				t.Fatalf("%s: got %v, want %v:\n%s", tt.code, got, tt.want, formatFindings(fs))
+			}
+			for _, f := range fs {
+				if f.Code == tt.code && !strings.Contains(f.Fix, tt.fix) {
+					t.Errorf("%s fix %q lacks %q", tt.code, f.Fix, tt.fix)
+				}
+			}
+		})
+	}
+}
