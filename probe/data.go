@@ -36,14 +36,15 @@ func (p *prober) certificate() {
 		sum := sha256.Sum256(leaf.Raw)
 		pinned := p.o.Fingerprint != "" && normFingerprint(p.o.Fingerprint) == hex.EncodeToString(sum[:])
 		var problems []*Diagnosis
+		src := vsftpd.CertSourceOf("", leaf)
 		switch {
 		case now.After(leaf.NotAfter):
 			problems = append(problems, &Diagnosis{Code: "cert-expired",
 				Cause: fmt.Sprintf("The server certificate expired on %s: clients that verify certificates refuse the "+
 					"connection (lftp: \"certificate has expired\", curl: error 60, FileZilla asks the user).",
 					leaf.NotAfter.Format("2006-01-02 15:04 MST")),
-				Fix:    "Renew the certificate (the file named by rsa_cert_file) and restart vsftpd, which reads it at start.",
-				Answer: "server.tls.cert_file"})
+				Fix:    vsftpd.CertRenewFix(src),
+				Answer: "server.tls.source"})
 		case now.Before(leaf.NotBefore):
 			problems = append(problems, &Diagnosis{Code: "cert-not-yet-valid",
 				Cause: fmt.Sprintf("The server certificate is valid only from %s: the server's or this machine's clock "+
@@ -55,9 +56,8 @@ func (p *prober) certificate() {
 				problems = append(problems, &Diagnosis{Code: "cert-wrong-name",
 					Cause: fmt.Sprintf("The certificate is for %s, not for %s, the name the client dialled: clients "+
 						"that check names refuse it.", strings.Join(certNames(leaf), ", "), p.o.ServerName),
-					Fix: fmt.Sprintf("Use a certificate whose subjectAltName lists %s (for an IP address, an IP "+
-						"entry), or connect with a name the certificate lists.", p.o.ServerName),
-					Answer: "server.tls.cert_file"})
+					Fix:    vsftpd.CertNameFix(src, p.o.ServerName),
+					Answer: "server.tls.source"})
 			}
 			inter := x509.NewCertPool()
 			for _, c := range p.state.PeerCertificates[1:] {
@@ -67,7 +67,15 @@ func (p *prober) certificate() {
 			if at.After(leaf.NotAfter) || at.Before(leaf.NotBefore) {
 				at = leaf.NotBefore.Add(leaf.NotAfter.Sub(leaf.NotBefore) / 2) // check the chain apart from the dates
 			}
-			if _, err := leaf.Verify(x509.VerifyOptions{Roots: p.o.RootCAs, Intermediates: inter, CurrentTime: at}); err != nil {
+			var unknown x509.UnknownAuthorityError
+			if _, err := leaf.Verify(x509.VerifyOptions{Roots: p.o.RootCAs, Intermediates: inter, CurrentTime: at}); err != nil &&
+				len(p.state.PeerCertificates) == 1 && src != vsftpd.CertSelfSigned && errors.As(err, &unknown) {
+				problems = append(problems, &Diagnosis{Code: "cert-chain-incomplete",
+					Cause: fmt.Sprintf("The server sent only its own certificate, issued by %q, without the "+
+						"intermediate certificate(s): strict clients (lftp, curl, Python) cannot build the chain to a "+
+						"root they trust and refuse it.", leaf.Issuer.CommonName),
+					Fix: vsftpd.CertChainFix(src), Answer: "server.tls.cert_file"})
+			} else if err != nil {
 				cause := fmt.Sprintf("The certificate is issued by %q, which this machine does not trust (%v).",
 					leaf.Issuer.String(), err)
 				if bytes.Equal(leaf.RawIssuer, leaf.RawSubject) {
@@ -84,6 +92,10 @@ func (p *prober) certificate() {
 			s.Detail += "; fingerprint pinned"
 		}
 		if len(problems) == 0 {
+			if left := leaf.NotAfter.Sub(now); left < 30*24*time.Hour {
+				warn(s, "cert-expiring", fmt.Sprintf("The server certificate expires on %s, in %d days.",
+					leaf.NotAfter.Format("2006-01-02"), int(left.Hours()/24)), vsftpd.CertRenewFix(src), "server.tls.source")
+			}
 			return
 		}
 		d := problems[0]

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -223,6 +224,58 @@ func expiredCert(t *testing.T) *lab.Cert {
 	return &lab.Cert{CertFile: filepath.Join(dir, "cert.pem"), KeyFile: filepath.Join(dir, "key.pem"), Name: lab.SrvPublicAddr}
 }
 
+// chain is a root CA and a server certificate issued through an
+// intermediate.
+type chain struct {
+	root *lab.Cert // the root's certificate (the CA file clients trust)
+	leaf *lab.Cert // the server's pair; CertFile holds the leaf, plus the intermediate when full
+}
+
+// chainCert makes root -> intermediate -> leaf for the server's public
+// address with openssl, the leaf valid for days days.
+func chainCert(t *testing.T, days int, full bool) chain {
+	t.Helper()
+	dir, err := os.MkdirTemp(lab.TempDir(t), "chain-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	run := func(script string) {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, "sh", "-ec", script) // openssl only: no network
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%s: %v\n%s", script, err, out)
+		}
+	}
+	run(`openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 400 -subj /CN=Lab-Root -keyout root.key -out root.pem
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=Lab-Intermediate -keyout int.key -out int.csr
+printf 'basicConstraints=critical,CA:TRUE
+keyUsage=critical,keyCertSign,cRLSign
+' > int.ext
+openssl x509 -req -in int.csr -CA root.pem -CAkey root.key -CAcreateserial -days 400 -extfile int.ext -out int.pem
+openssl req -new -newkey rsa:2048 -nodes -subj /CN=` + lab.SrvPublicAddr + ` -keyout leaf.key -out leaf.csr
+printf 'subjectAltName=IP:` + lab.SrvPublicAddr + `
+basicConstraints=CA:FALSE
+extendedKeyUsage=serverAuth
+' > leaf.ext
+openssl x509 -req -in leaf.csr -CA int.pem -CAkey int.key -CAcreateserial -days ` + fmt.Sprint(days) + ` -extfile leaf.ext -out leaf.pem
+chmod 600 leaf.key`)
+	certFile := filepath.Join(dir, "leaf.pem")
+	if full {
+		run("cat leaf.pem int.pem > full.pem")
+		certFile = filepath.Join(dir, "full.pem")
+	}
+	return chain{
+		root: &lab.Cert{CertFile: filepath.Join(dir, "root.pem"), Name: "Lab-Root"},
+		leaf: &lab.Cert{CertFile: certFile, KeyFile: filepath.Join(dir, "leaf.key"), Name: lab.SrvPublicAddr},
+	}
+}
+
 // TestProbeFaults injects one fault at a time into a real vsftpd behind NAT
 // and checks that the probe, run from the client host behind its own NAT,
 // names the cause and the fix, within the time bound.
@@ -346,13 +399,35 @@ func TestProbeFaults(t *testing.T) {
 		c := expiredCert(t)
 		s.start(serverConf{PasvAddress: lab.SrvPublicAddr, Cert: c})
 		r := s.probe(s.options(c))
-		expect(t, r, "certificate", Fail, "cert-expired", "expired", "Renew")
+		expect(t, r, "certificate", Fail, "cert-expired", "expired", "Create a new pair") // self-signed: the fix for that source
 		expect(t, r, "login", Skip, "")
 		o := s.options(c)
 		o.Insecure = true
 		r = s.probe(o)
 		expect(t, r, "certificate", Warn, "cert-expired")
 		expect(t, r, "list", Pass, "")
+	})
+
+	t.Run("certificate expiring within 30 days", func(t *testing.T) {
+		c := chainCert(t, 10, true)
+		s.start(serverConf{PasvAddress: lab.SrvPublicAddr, Cert: c.leaf})
+		o := s.options(c.root)
+		r := s.probe(o)
+		expect(t, r, "certificate", Warn, "cert-expiring", "expires on", "Renew it with your CA")
+		expect(t, r, "list", Pass, "")
+	})
+
+	t.Run("incomplete chain", func(t *testing.T) {
+		c := chainCert(t, 60, false)
+		s.start(serverConf{PasvAddress: lab.SrvPublicAddr, Cert: c.leaf})
+		r := s.probe(s.options(c.root))
+		expect(t, r, "certificate", Fail, "cert-chain-incomplete", "intermediate", "Append the intermediate")
+		expect(t, r, "login", Skip, "")
+		// The same certificate with its chain passes.
+		full := chainCert(t, 60, true)
+		s.start(serverConf{PasvAddress: lab.SrvPublicAddr, Cert: full.leaf})
+		r = s.probe(s.options(full.root))
+		expect(t, r, "certificate", Pass, "")
 	})
 
 	t.Run("wrong-name certificate", func(t *testing.T) {

@@ -106,7 +106,8 @@ type Cert struct {
 	Name     string // CN and subjectAltName (IP or DNS)
 }
 
-// NewCert makes a self-signed RSA 2048 certificate valid for two days with
+// NewCert makes a self-signed RSA 2048 certificate valid for 90 days (the
+// probe warns about one that expires within 30) with
 // CN = name and a matching subjectAltName (IP: for an address, DNS:
 // otherwise), using openssl.
 func NewCert(t testing.TB, name string) *Cert {
@@ -122,7 +123,7 @@ func NewCert(t testing.TB, name string) *Cert {
 	}
 	c := &Cert{CertFile: filepath.Join(dir, "cert.pem"), KeyFile: filepath.Join(dir, "key.pem"), Name: name}
 	out, err := rootCmd(30*time.Second, "", "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-		"-days", "2", "-subj", "/CN="+name, "-addext", "subjectAltName="+san,
+		"-days", "90", "-subj", "/CN="+name, "-addext", "subjectAltName="+san,
 		"-keyout", c.KeyFile, "-out", c.CertFile)
 	if err != nil {
 		t.Fatalf("lab: openssl req: %v: %s", err, out)
