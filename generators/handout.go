@@ -161,7 +161,7 @@ func reportRestricted(allowed []string) bool {
 func handoutCert(p *wizard.Plan) string {
 	pin := p.Service.Pin
 	if pin == nil {
-		return "**Certificate:** issued by a public CA for " + p.Server.PublicAddress + ": clients verify it " +
+		return "**Certificate:** issued by a CA for " + p.Server.PublicAddress + ": clients verify it " +
 			"with their system's CA list. Keep verification on; a client that refuses the certificate " +
 			"points at a real problem (wrong address, intercepted connection)."
 	}
