@@ -22,7 +22,11 @@ func firewallRenderers() []Renderer {
 	for _, b := range fwBackends() {
 		if b.Render != nil {
 			render := b.Render
-			out = append(out, Renderer{Name: string(b.Firewall), Applies: fwWants(b.Kind),
+			applies := fwWants(b.Kind)
+			if b.Wants != nil {
+				applies = b.Wants
+			}
+			out = append(out, Renderer{Name: string(b.Kind), Applies: applies,
 				Render: func(p *wizard.Plan) ([]File, error) {
 					if err := fwIPv4Only(p); err != nil {
 						return nil, err
@@ -45,6 +49,9 @@ const (
 	fwKindFirewalld fwFileKind = "firewalld"
 	fwKindAWSCLI    fwFileKind = "aws-cli"
 	fwKindTerraform fwFileKind = "terraform"
+	// A bridge-networked vsftpd container's published ports (firewall_docker.go).
+	fwKindDockerIptables fwFileKind = "docker-iptables"
+	fwKindDockerNft      fwFileKind = "docker-nftables"
 )
 
 // fwBackend is everything ftpswiz knows about one kind of firewall file:
@@ -73,6 +80,8 @@ type fwBackend struct {
 	Render func(*wizard.Plan) ([]File, error)
 	// steps gives the usage of one file (fwStepCtx: what it depends on).
 	steps func(c fwStepCtx) Desc
+	// Wants, when set, replaces fwWants: whether the plan wants the file.
+	Wants func(*wizard.Plan) bool
 }
 
 // fwStepCtx is what a backend's usage depends on: the sides a file for
@@ -87,7 +96,7 @@ type fwStepCtx struct {
 // fwBackends is the table of firewall file kinds, in the order REPORT.md
 // explains them.
 func fwBackends() []fwBackend {
-	return []fwBackend{
+	return append([]fwBackend{
 		{
 			Kind: fwKindNft, Firewall: wizard.FirewallNftables, Tool: "nftables ruleset", Ext: ".nft", Mode: 0o644,
 			Header: headerStyle{Width: 9}, Render: renderNft,
@@ -200,7 +209,7 @@ func fwBackends() []fwBackend {
 				}
 			},
 		},
-	}
+	}, dockerFwBackends()...)
 }
 
 // fwIPv4Only refuses a plan with a flow of another family than IPv4: every

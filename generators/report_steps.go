@@ -567,7 +567,7 @@ func reportClientSteps(p *wizard.Plan, outputs []File) []reportStep {
 func reportExisting(p *wizard.Plan) string {
 	var items []string
 	for _, b := range fwBackends() {
-		if b.Existing != "" && slices.Contains(p.Firewalls, b.Firewall) {
+		if b.Existing != "" && slices.Contains(p.Firewalls, b.Firewall) && (b.Wants == nil || b.Wants(p)) {
 			items = append(items, b.Existing)
 		}
 	}

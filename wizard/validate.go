@@ -335,6 +335,9 @@ func (v *validator) server(s *Server, f FTPS) {
 		v.adminNetwork(s, pub, pubIsIP)
 	}
 	sshOK := v.port("server.ssh_port", s.SSHPort)
+	if v.sftp && s.Container != nil {
+		v.container(s, f)
+	}
 	if v.sftp {
 		for _, x := range []struct {
 			field string
@@ -359,6 +362,7 @@ func (v *validator) server(s *Server, f FTPS) {
 	v.passive(s, f, sshOK)
 	v.tls(&s.TLS, s.Vsftpd.Flavour)
 	v.vsftpd(&s.Vsftpd)
+	v.container(s, f)
 }
 
 // adminNetwork refuses an admin network that is only the server itself:

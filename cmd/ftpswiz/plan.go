@@ -140,6 +140,9 @@ func resolveFlavour(opts *rootOptions, a *wizard.Answers) string {
 	if a.Server == nil || a.Protocol == wizard.ProtocolSFTP {
 		return "" // no vsftpd to configure
 	}
+	if a.Server.Container != nil {
+		return "" // the container runs Debian's vsftpd, whatever this machine has
+	}
 	fl := a.Server.Vsftpd.Flavour
 	if fl != "" && fl != wizard.FlavourAuto {
 		return ""
