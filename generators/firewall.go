@@ -209,7 +209,7 @@ func fwBackends() []fwBackend {
 				}
 			},
 		},
-	}, dockerFwBackends()...)
+	}, append(cloudBackends(), dockerFwBackends()...)...)
 }
 
 // fwIPv4Only refuses a plan with a flow of another family than IPv4: every
@@ -256,6 +256,14 @@ func (b fwBackend) File(side wizard.Side, c fwStepCtx, content []byte) File {
 		d.What = "AWS security group rules (AWS CLI script)"
 	case fwKindTerraform:
 		d.What = "AWS security group rules (Terraform)"
+	case fwKindAzureCLI:
+		d.What = "Azure network security group rules (Azure CLI script)"
+	case fwKindAzureTF:
+		d.What = "Azure network security group rules (Terraform)"
+	case fwKindGCPCLI:
+		d.What = "Google Cloud VPC firewall rules (gcloud CLI script)"
+	case fwKindGCPTF:
+		d.What = "Google Cloud VPC firewall rules (Terraform)"
 	default:
 		d.What = b.Tool + " for the " + strings.ToLower(side.Title()[:1]) + side.Title()[1:]
 	}

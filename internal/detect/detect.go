@@ -217,6 +217,8 @@ var firewallCommands = []struct {
 	{firewall.UFW, "ufw"},
 	{firewall.Firewalld, "firewall-cmd"},
 	{firewall.AWS, "aws"},
+	{firewall.Azure, "az"},
+	{firewall.GCP, "gcloud"},
 }
 
 // Firewalls lists the backends whose tools are on the PATH (or in the
