@@ -153,9 +153,9 @@ func reportContainerSteps(p *wizard.Plan, outputs []File) []reportStep {
 	}
 	if st, ok := reportFirewallStep(p, wizard.SideServerHost, outputs); ok {
 		if c.Bridge() {
-			st.Text += "\n\n" + mdWrap(reportWidth, "These host rules keep the host's own SSH as it was; their "+
+			st.Text = mdWrap(reportWidth, "These host rules keep the host's own SSH as it was; their "+
 				"FTPS rules matter only for vsftpd on the host itself, since the container's ports are "+
-				"forwarded, not delivered to the host.")
+				"forwarded, not delivered to the host.") + "\n\n" + st.Text
 		}
 		steps = append(steps, st)
 	}
