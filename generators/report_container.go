@@ -45,6 +45,9 @@ func reportContainerSteps(p *wizard.Plan, outputs []File) []reportStep {
 	text := fmt.Sprintf("Run everything below as root on the server host, in a copy of this output directory. "+
 		"vsftpd runs in the %s container %s, built from server/container/Dockerfile: Debian's vsftpd "+
 		"package on %s (the configuration uses its option names, %s).", engine, c.Name, c.BaseImage, s.Flavour)
+	if c.Engine == wizard.EngineDocker {
+		text += " Debian 12's docker-compose package is Compose v1: there, type docker-compose where the steps say docker compose."
+	}
 	code := []string{"apt-get install -y " + pkg}
 	if c.Bridge() && c.Engine == wizard.EngineDocker {
 		text += fmt.Sprintf(" Turn Docker's userland proxy off before the first start: with it, dockerd runs one "+
