@@ -191,7 +191,7 @@ func renderContainer(p *wizard.Plan) ([]File, error) {
 		users = []string{"ftpuser"}
 	}
 	for _, u := range users {
-		if !sftpNameRE.MatchString(u) {
+		if !wizard.ValidUserName(u) {
 			return nil, fmt.Errorf("%s: user %q (from server.vsftpd.users) is not a plain user name", containerAccounts, u)
 		}
 		ac.WriteString(u + ":!\n")
