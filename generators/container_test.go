@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ftpswiz/ftpswiz/wizard"
+	"go.yaml.in/yaml/v3"
 )
 
 func dockerVPS(t testing.TB, edit func(a *wizard.Answers)) *wizard.Plan {
@@ -145,5 +146,72 @@ func TestContainerRendererGuards(t *testing.T) {
 				t.Errorf("renderContainer: %v, want an error naming %s", err, tc.field)
 			}
 		})
+	}
+}
+
+// TestContainerComposeYAML: compose.yaml parses as YAML with the keys of the
+// Compose specification ftpswiz uses, and the same ports, environment and
+// mounts as the plan.
+func TestContainerComposeYAML(t *testing.T) {
+	for _, network := range []wizard.ContainerNetwork{wizard.NetworkBridge, wizard.NetworkHost} {
+		p := dockerVPS(t, func(a *wizard.Answers) { a.Server.Container.Network = network })
+		files, err := Render(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc struct {
+			Services map[string]map[string]yaml.Node `yaml:"services"`
+		}
+		content := fwFile(t, files, containerCompose).Content
+		if err := yaml.Unmarshal(content, &doc); err != nil {
+			t.Fatalf("compose.yaml: %v", err)
+		}
+		svc, ok := doc.Services["vsftpd"]
+		if len(doc.Services) != 1 || !ok {
+			t.Fatalf("services %v, want vsftpd only", doc.Services)
+		}
+		// Keys of the Compose specification's service element.
+		known := []string{"build", "image", "container_name", "restart", "ports", "network_mode", "environment", "volumes"}
+		for k := range svc {
+			if !slices.Contains(known, k) {
+				t.Errorf("service key %s is not one ftpswiz means to write", k)
+			}
+		}
+		var ports, volumes []string
+		var env map[string]string
+		var restart string
+		decode := func(key string, v any) error {
+			n, ok := svc[key]
+			if !ok {
+				return nil
+			}
+			return n.Decode(v)
+		}
+		if err := decode("ports", &ports); err != nil {
+			t.Error(err)
+		}
+		if err := decode("volumes", &volumes); err != nil {
+			t.Error(err)
+		}
+		if err := decode("environment", &env); err != nil {
+			t.Error(err)
+		}
+		if err := decode("restart", &restart); err != nil || restart != "unless-stopped" {
+			t.Errorf("restart %q %v", restart, err)
+		}
+		c := p.Server.Container
+		var want []string
+		for _, pr := range c.Publish {
+			want = append(want, pr.String()+":"+pr.String())
+		}
+		if !slices.Equal(ports, want) {
+			t.Errorf("%s: ports %v, want %v", network, ports, want)
+		}
+		if len(volumes) != len(c.Mounts) {
+			t.Errorf("%s: %d volumes, %d mounts", network, len(volumes), len(c.Mounts))
+		}
+		if env["OPENSSL_CONF"] != p.Server.OpenSSLConf {
+			t.Errorf("%s: environment %v", network, env)
+		}
 	}
 }

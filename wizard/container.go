@@ -332,3 +332,15 @@ func (d *decider) containerPitfalls(add func(symptom, cause, fix string)) {
 		"A mounted file is missing on the host (vsftpd.conf, the certificate or key), or the config has a mistake.",
 		fmt.Sprintf("Check the files under %s and the certificate paths exist on the host, then %s logs %s.", cp.ConfigDir, cp.Engine, cp.Name))
 }
+
+// containerHostNote is what the host firewall decision adds when vsftpd runs
+// in a bridge-networked container: its FTPS rules do not reach the
+// published ports.
+func containerHostNote(s *Server) string {
+	if !bridged(s) {
+		return ""
+	}
+	return " vsftpd runs in a container whose ports are published: connections to them are forwarded, not " +
+		"delivered to the host, so these input rules keep the host's own SSH as it was and the FTPS ports " +
+		"are filtered on the forward path instead (see Firewall for published ports)."
+}

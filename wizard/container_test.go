@@ -169,3 +169,14 @@ func TestContainerDecodeYAML(t *testing.T) {
 		t.Fatalf("unknown key not rejected: %v %+v", err, a)
 	}
 }
+
+func TestContainerRefusedForSFTP(t *testing.T) {
+	a := vps(&Container{})
+	a.Protocol = ProtocolSFTP
+	a.Server.Capacity, a.Server.Vsftpd = Capacity{}, Vsftpd{}
+	_, err := Decide(a)
+	var ve *ValidationError
+	if !errors.As(err, &ve) || !strings.Contains(err.Error(), "server.container") {
+		t.Fatalf("Decide: %v, want an error naming server.container", err)
+	}
+}

@@ -732,7 +732,7 @@ func (d *decider) serverFlows() {
 		fmt.Sprintf("The vsftpd host accepts new connections only on the control port(s) and the passive range, "+
 			"from %s, plus SSH for the administrator; replies to its own connections, loopback and the ICMP "+
 			"messages TCP needs (path-MTU discovery: TLS handshakes stall without it) pass; everything else "+
-			"is dropped.", allowed))
+			"is dropped.%s", allowed, containerHostNote(s)))
 	d.adminSSH()
 	d.controlFlows(Flow{Side: SideServerHost, Direction: Inbound, From: s.AllowedClients})
 	d.flow(Flow{Side: SideServerHost, Direction: Inbound, Purpose: PurposeAdmin, Ports: Port(s.SSHPort),
