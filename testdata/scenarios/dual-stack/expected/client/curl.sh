@@ -96,6 +96,13 @@ opts=(
 # follow that under TLS, so it fails for nearly every client. Passive mode
 # only: the client opens every connection, and the client side needs nothing
 # inbound.
+# The server is planned for IPv6 too: curl's EPSV (the default, its 229 reply
+# carries only a port) is what IPv6 needs; over IPv6 curl uses EPSV even with
+# --disable-epsv. Force a family with FTPS_FAMILY=4 or FTPS_FAMILY=6.
+case "${FTPS_FAMILY:-}" in
+4) opts+=(--ipv4) ;;
+6) opts+=(--ipv6) ;;
+esac
 if [[ "${FTPS_STRICT_PASV:-0}" == 1 ]]; then
 	opts+=(--disable-epsv --no-ftp-skip-pasv-ip)
 fi
