@@ -180,6 +180,10 @@ func (v *validator) container(s *Server, f FTPS) {
 		v.add("server.container", "choose ftps.mode explicit or implicit for the container (or plan a second container with its own answers)",
 			"runs one vsftpd instance, but mode both needs two")
 	}
+	if s.IPv6Address != "" || s.DNSRecords.HasAAAA() {
+		v.add("server.ipv6_address", "remove ipv6_address (and dns_records aaaa/both) for the container, or run vsftpd on the host: ftpswiz plans a container over IPv4",
+			"is given, but a container's published ports are planned for IPv4 only (Docker's IPv6 needs its own daemon settings)")
+	}
 	if s.Vsftpd.Flavour != FlavourDebian {
 		v.add("server.vsftpd.flavour", "set flavour: debian-3.0.3 (or leave it out): the generated image installs Debian's vsftpd",
 			"is %s, but the container runs Debian's vsftpd 3.0.3", s.Vsftpd.Flavour)

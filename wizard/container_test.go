@@ -136,6 +136,7 @@ func TestContainerValidation(t *testing.T) {
 		{"base image with a newline", func(a *Answers) { a.Server.Container.BaseImage = "debian:12\nRUN rm -rf /" }, "server.container.base_image"},
 		{"not a Debian image", func(a *Answers) { a.Server.Container.BaseImage = "alpine:3.20" }, "server.container.base_image"},
 		{"mode both", func(a *Answers) { a.FTPS.Mode = ModeBoth }, "server.container"},
+		{"IPv6", func(a *Answers) { a.Server.IPv6Address = "2001:db8::10" }, "server.ipv6_address"},
 		{"rhel flavour", func(a *Answers) { a.Server.Vsftpd.Flavour = FlavourRHEL }, "server.vsftpd.flavour"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
