@@ -209,4 +209,3 @@ func TestMergedSidesRefuseOverlaps(t *testing.T) {
 		t.Fatalf("control: one plan: %v", err)
 	}
 }
-
