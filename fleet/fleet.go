@@ -108,7 +108,7 @@ func Decode(data []byte) (*Answers, error) {
 	var fa Answers
 	if err := dec.Decode(&fa); err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, errors.New("the fleet file is empty: it needs version: 1, defaults: and servers:")
+			return nil, errors.New("the fleet file is empty: it needs version: 1, a defaults section and a servers list")
 		}
 		return nil, fmt.Errorf("the fleet file is not valid: %w", err)
 	}
