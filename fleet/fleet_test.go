@@ -1,6 +1,7 @@
 package fleet
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -89,5 +90,41 @@ func TestIsFleet(t *testing.T) {
 		if got := IsFleet([]byte(in)); got != want {
 			t.Errorf("IsFleet(%q) = %v", in, got)
 		}
+	}
+}
+
+// TestDecodeHostile: names become paths and inventory names, so anything but
+// a plain name is refused by field; aliases and oversized files are bounded.
+func TestDecodeHostile(t *testing.T) {
+	base := "version: 1\ndefaults: {role: server}\nservers:\n  - name: %s\n"
+	tests := []struct{ name, in, want string }{
+		{"path traversal", fmt.Sprintf(base, "../../etc"), "servers[0].name"},
+		{"slash", fmt.Sprintf(base, "a/b"), "servers[0].name"},
+		{"shell", fmt.Sprintf(base, "'$(reboot)'"), "servers[0].name"},
+		{"jinja", fmt.Sprintf(base, "'{{ lookup(\"pipe\", \"id\") }}'"), "servers[0].name"},
+		{"router name", "version: 1\nservers:\n  - name: a\n    router: '../x'\n", "servers[0].router"},
+		{"ansible_host", "version: 1\nservers:\n  - name: a\n    ansible_host: 'a b'\n", "servers[0].ansible_host"},
+		{"unknown key", "version: 1\nservers:\n  - name: a\n    nmae: b\n", "nmae"},
+		{"no servers", "version: 1\nservers: []\n", "servers: is empty"},
+		{"too big", "version: 1\nservers: []\n#" + strings.Repeat("x", 2<<20) + "\n", "more than"},
+		{"serial", "version: 1\nfleet: {serial: -1}\nservers:\n  - name: a\n", "fleet.serial"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Decode([]byte(tt.in))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %v, want one containing %q", err, tt.want)
+			}
+		})
+	}
+	// Merged answers are decoded as an answers file: an alias bomb in the
+	// defaults is refused there, not expanded.
+	bomb := "version: 1\ndefaults:\n  role: server\n  firewalls: &a [nftables, *a]\nservers:\n  - name: a\n"
+	fa, err := Decode([]byte(bomb))
+	if err == nil {
+		_, err = Decide(fa)
+	}
+	if err == nil {
+		t.Fatal("a recursive alias in the defaults was accepted")
 	}
 }
