@@ -177,7 +177,9 @@ func (fl *fleetLab) generate(ftpBClients int) {
 func (fl *fleetLab) playbook(args ...string) (string, error) {
 	fl.t.Helper()
 	start := time.Now()
-	defer func() { fl.t.Logf("ansible-playbook %s: %v", strings.Join(args, " "), time.Since(start).Round(time.Millisecond)) }()
+	defer func() {
+		fl.t.Logf("ansible-playbook %s: %v", strings.Join(args, " "), time.Since(start).Round(time.Millisecond))
+	}()
 	a := append([]string{"site.yml", "-e", "@" + fl.extra}, args...)
 	return run(fl.t, ansibleTimeout, filepath.Join(fl.out, "ansible"), []string{"ANSIBLE_NOCOLOR=1", "ANSIBLE_PIPELINING=1",
 		"ANSIBLE_LOCAL_TEMP=" + filepath.Join(fl.f.Dir, "ansible-tmp"), "ANSIBLE_REMOTE_TEMP=" + filepath.Join(fl.f.Dir, "ansible-tmp"),
