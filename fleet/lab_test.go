@@ -29,7 +29,7 @@ import (
 // private mount namespace where that root's etc/ is laid over /etc (an
 // overlay) and var/log is bound, so no file of the host's /etc changes.
 
-const ansibleTimeout = 150 * time.Second
+const ansibleTimeout = 240 * time.Second
 
 func repoRoot(t *testing.T) string {
 	t.Helper()
@@ -294,6 +294,19 @@ ftpswiz_probe_environment: {FTPSWIZ_LAB_PASSWORD: "%s"}
 	for h, r := range recap(t, out) {
 		if r[1] != 0 {
 			t.Errorf("first run: %s failed=%d", h, r[1])
+		}
+	}
+	// The playbook's files went under the throwaway roots, none into the
+	// host's /etc.
+	for _, p := range []string{"ftp-a/etc/vsftpd.conf", "ftp-b/etc/ftpswiz/server-host.nft", "office-gw/etc/ftpswiz/server-router.nft",
+		"office-gw/etc/sysctl.d/90-ftpswiz.conf", "site-1/etc/ftpswiz/clients/ftp-b/lftp.rc"} {
+		if _, err := os.Stat(filepath.Join(fl.roots, p)); err != nil {
+			t.Errorf("the playbook did not install %s: %v", p, err)
+		}
+	}
+	for _, p := range []string{"/etc/ftpswiz", "/etc/sysctl.d/90-ftpswiz.conf", "/etc/vsftpd.user_list", "/etc/ssl/vsftpd-openssl.cnf"} {
+		if _, err := os.Stat(p); err == nil {
+			t.Errorf("%s exists on the host: the lab must not write the host's /etc", p)
 		}
 	}
 	if !strings.Contains(out, "Every server passes the probe") {
