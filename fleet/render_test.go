@@ -209,3 +209,19 @@ func TestMergedSidesRefuseOverlaps(t *testing.T) {
 		t.Fatalf("control: one plan: %v", err)
 	}
 }
+
+// TestFleetIPv6Server: a server with an IPv6 address renders; its router
+// forwards IPv6 too and the playbook turns IPv6 forwarding on there.
+func TestFleetIPv6Server(t *testing.T) {
+	in := strings.Replace(string(readClassic(t)), "        host_address: 10.20.0.2\n",
+		"        host_address: 10.20.0.2\n        ipv6_address: 2001:db8::2\n        allowed_clients: [192.0.2.20/32, \"2001:db8:1::/48\"]\n", 1)
+	files := renderFleet(t, []byte(in))
+	if !strings.Contains(string(files["ansible/host_vars/office-gw.yml"]), "router_ipv6_forwarding: true") {
+		t.Errorf("router vars lack IPv6 forwarding:\n%s", files["ansible/host_vars/office-gw.yml"])
+	}
+	if !strings.Contains(string(readClassicRendered(t)["ansible/host_vars/office-gw.yml"]), "router_ipv6_forwarding: false") {
+		t.Error("control: the IPv4-only fleet's router turns IPv6 forwarding on")
+	}
+}
+
+func readClassicRendered(t *testing.T) map[string][]byte { return renderFleet(t, readClassic(t)) }

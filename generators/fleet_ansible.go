@@ -114,7 +114,14 @@ func renderAnsible(v *fleetView) ([]File, error) {
 		out = append(out, f)
 	}
 	for i, r := range v.routers {
-		vars := map[string]any{"ftpswiz_dir": path.Join(fleetRoutersDir, r.name)}
+		vars := map[string]any{"ftpswiz_dir": path.Join(fleetRoutersDir, r.name), "router_ipv6_forwarding": false}
+		for _, p := range v.Plan.Routers[i].Plans {
+			for _, f := range p.FlowsFor(wizard.SideServerRouter) {
+				if f.Family == wizard.FamilyIPv6 {
+					vars["router_ipv6_forwarding"] = true
+				}
+			}
+		}
 		addFirewallVars(vars, r.files, v.Plan.Routers[i].Plans[0].Firewalls)
 		f, err := ansibleVars("host_vars/"+r.name+".yml", "the NAT router "+r.name, vars)
 		if err != nil {
