@@ -174,6 +174,11 @@ func loadPlan(ctx context.Context, opts *rootOptions, path string) (p *wizard.Pl
 	if err != nil {
 		return nil, "", err
 	}
+	return loadPlanFrom(ctx, opts, f)
+}
+
+// loadPlanFrom is loadPlan for an answers file already read.
+func loadPlanFrom(ctx context.Context, opts *rootOptions, f answersFile) (p *wizard.Plan, note string, err error) {
 	if err := interrupted(ctx); err != nil {
 		return nil, "", err
 	}
