@@ -32,6 +32,17 @@ func certRenderers() []Renderer {
 // certificate only at start). A plan that runs vsftpd in a container adds
 // its reload here; this is the one place that list is made.
 func DeployHookRestarts(p *wizard.Plan) ([]Cmd, error) {
+	if c := p.Server.Container; c != nil {
+		// vsftpd runs in the container: restarting it rereads the
+		// certificate (bind-mounted from the host).
+		if err := guardToken(string(c.Engine), unitTokenRE); err != nil {
+			return nil, fmt.Errorf("container engine %q %w", c.Engine, err)
+		}
+		if err := guardToken(c.Name, unitTokenRE); err != nil {
+			return nil, fmt.Errorf("container name %q %w", c.Name, err)
+		}
+		return []Cmd{Sh(string(c.Engine), "restart", c.Name)}, nil
+	}
 	var out []Cmd
 	for _, in := range p.Server.Instances {
 		if !certUnitRE.MatchString(in.Unit) {

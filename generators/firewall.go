@@ -22,10 +22,16 @@ func firewallRenderers() []Renderer {
 	for _, b := range fwBackends() {
 		if b.Render != nil {
 			render := b.Render
-			out = append(out, Renderer{Name: string(b.Firewall), Applies: fwWants(b.Kind),
+			applies := fwWants(b.Kind)
+			if b.Wants != nil {
+				applies = b.Wants
+			}
+			out = append(out, Renderer{Name: string(b.Kind), Applies: applies,
 				Render: func(p *wizard.Plan) ([]File, error) {
-					if err := fwIPv4Only(p); err != nil {
-						return nil, err
+					if !fwFamilyAware(b.Kind) {
+						if err := fwIPv4Only(p); err != nil {
+							return nil, fmt.Errorf("%s: %w", b.Firewall, err)
+						}
 					}
 					return render(p)
 				}})
@@ -41,10 +47,14 @@ type fwFileKind string
 const (
 	fwKindNft       fwFileKind = "nftables"
 	fwKindIptables  fwFileKind = "iptables"
+	fwKindIp6tables fwFileKind = "ip6tables"
 	fwKindUFW       fwFileKind = "ufw"
 	fwKindFirewalld fwFileKind = "firewalld"
 	fwKindAWSCLI    fwFileKind = "aws-cli"
 	fwKindTerraform fwFileKind = "terraform"
+	// A bridge-networked vsftpd container's published ports (firewall_docker.go).
+	fwKindDockerIptables fwFileKind = "docker-iptables"
+	fwKindDockerNft      fwFileKind = "docker-nftables"
 )
 
 // fwBackend is everything ftpswiz knows about one kind of firewall file:
@@ -73,6 +83,8 @@ type fwBackend struct {
 	Render func(*wizard.Plan) ([]File, error)
 	// steps gives the usage of one file (fwStepCtx: what it depends on).
 	steps func(c fwStepCtx) Desc
+	// Wants, when set, replaces fwWants: whether the plan wants the file.
+	Wants func(*wizard.Plan) bool
 }
 
 // fwStepCtx is what a backend's usage depends on: the sides a file for
@@ -87,7 +99,7 @@ type fwStepCtx struct {
 // fwBackends is the table of firewall file kinds, in the order REPORT.md
 // explains them.
 func fwBackends() []fwBackend {
-	return []fwBackend{
+	return append([]fwBackend{
 		{
 			Kind: fwKindNft, Firewall: wizard.FirewallNftables, Tool: "nftables ruleset", Ext: ".nft", Mode: 0o644,
 			Header: headerStyle{Width: 9}, Render: renderNft,
@@ -124,6 +136,27 @@ func fwBackends() []fwBackend {
 					Check:   []Cmd{Sh("iptables-restore", "--test").Op("<").File()},
 					Show:    []Cmd{Sh("iptables-save")},
 					Persist: "after applying, netfilter-persistent save (package iptables-persistent).",
+				}
+				for _, h := range c.Hooks {
+					d.Apply = append(d.Apply, h.Apply())
+					d.Remove = append(d.Remove, h.Remove())
+				}
+				return d
+			},
+		},
+		{
+			// Written by the iptables row's render function, for the sides
+			// that have IPv6 flows.
+			Kind: fwKindIp6tables, Firewall: wizard.FirewallIptables, Tool: "ip6tables-restore ruleset", Ext: ".ip6tables", Mode: 0o644,
+			Header: headerStyle{Width: 8, ApplyQual: "as root, in this order; re-running gives the same rules, other rules stay"},
+			Existing: "**ip6tables:** the IPv6 rules are a file of their own, loaded with `ip6tables-restore --noflush` " +
+				"like the IPv4 one; without it, IPv6 is not filtered by ftpswiz's rules at all.",
+			steps: func(c fwStepCtx) Desc {
+				d := Desc{
+					Apply:   []Cmd{Sh("ip6tables-restore", "--noflush").Op("<").File()},
+					Check:   []Cmd{Sh("ip6tables-restore", "--test").Op("<").File()},
+					Show:    []Cmd{Sh("ip6tables-save")},
+					Persist: "after applying, netfilter-persistent save (package iptables-persistent; it saves rules.v6 too).",
 				}
 				for _, h := range c.Hooks {
 					d.Apply = append(d.Apply, h.Apply())
@@ -200,7 +233,17 @@ func fwBackends() []fwBackend {
 				}
 			},
 		},
+	}, append(cloudBackends(), dockerFwBackends()...)...)
+}
+
+// fwFamilyAware reports whether a backend writes rules for both families
+// (the others refuse an IPv6 flow by name, below).
+func fwFamilyAware(k fwFileKind) bool {
+	switch k {
+	case fwKindNft, fwKindIptables, fwKindUFW, fwKindFirewalld, fwKindAWSCLI:
+		return true
 	}
+	return false
 }
 
 // fwIPv4Only refuses a plan with a flow of another family than IPv4: every
@@ -247,6 +290,14 @@ func (b fwBackend) File(side wizard.Side, c fwStepCtx, content []byte) File {
 		d.What = "AWS security group rules (AWS CLI script)"
 	case fwKindTerraform:
 		d.What = "AWS security group rules (Terraform)"
+	case fwKindAzureCLI:
+		d.What = "Azure network security group rules (Azure CLI script)"
+	case fwKindAzureTF:
+		d.What = "Azure network security group rules (Terraform)"
+	case fwKindGCPCLI:
+		d.What = "Google Cloud VPC firewall rules (gcloud CLI script)"
+	case fwKindGCPTF:
+		d.What = "Google Cloud VPC firewall rules (Terraform)"
 	default:
 		d.What = b.Tool + " for the " + strings.ToLower(side.Title()[:1]) + side.Title()[1:]
 	}

@@ -39,6 +39,10 @@ const (
 	// first-last (or one port), four or five digits each; the bounds are
 	// checked by ftpswiz.
 	portRangePattern = `^[0-9]{4,5}(-[0-9]{4,5})?$`
+	// ipv6Pattern and cidr6Pattern are the shape of an IPv6 address and
+	// prefix; the address itself is checked by ftpswiz.
+	ipv6Pattern  = `^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*$`
+	cidr6Pattern = `^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*/(12[0-8]|1[01][0-9]|[1-9]?[0-9])$`
 )
 
 // enums are the answers' enumerated string types and their values.
@@ -50,18 +54,21 @@ func enums() map[reflect.Type][]string {
 		}
 	}
 	return map[reflect.Type][]string{
-		reflect.TypeFor[wizard.Protocol]():       strs(wizard.Protocols()),
-		reflect.TypeFor[wizard.Role]():           strs(wizard.Roles()),
-		reflect.TypeFor[wizard.Mode]():           strs(wizard.Modes()),
-		reflect.TypeFor[wizard.ServerNAT]():      strs(wizard.ServerNATs()),
-		reflect.TypeFor[wizard.TLSProfile]():     strs(wizard.TLSProfiles()),
-		reflect.TypeFor[wizard.TLSSource]():      strs(wizard.TLSSources()),
-		reflect.TypeFor[wizard.KeyType]():        strs(wizard.KeyTypes()),
-		reflect.TypeFor[wizard.Challenge]():      strs(wizard.Challenges()),
-		reflect.TypeFor[wizard.Flavour]():        strs(wizard.Flavours()),
-		reflect.TypeFor[wizard.ClientNAT]():      strs(wizard.ClientNATs()),
-		reflect.TypeFor[wizard.ClientSoftware](): software,
-		reflect.TypeFor[wizard.Firewall]():       strs(wizard.Firewalls()),
+		reflect.TypeFor[wizard.Protocol]():         strs(wizard.Protocols()),
+		reflect.TypeFor[wizard.Role]():             strs(wizard.Roles()),
+		reflect.TypeFor[wizard.Mode]():             strs(wizard.Modes()),
+		reflect.TypeFor[wizard.ServerNAT]():        strs(wizard.ServerNATs()),
+		reflect.TypeFor[wizard.TLSProfile]():       strs(wizard.TLSProfiles()),
+		reflect.TypeFor[wizard.TLSSource]():        strs(wizard.TLSSources()),
+		reflect.TypeFor[wizard.KeyType]():          strs(wizard.KeyTypes()),
+		reflect.TypeFor[wizard.Challenge]():        strs(wizard.Challenges()),
+		reflect.TypeFor[wizard.Flavour]():          strs(wizard.Flavours()),
+		reflect.TypeFor[wizard.ClientNAT]():        strs(wizard.ClientNATs()),
+		reflect.TypeFor[wizard.ClientSoftware]():   software,
+		reflect.TypeFor[wizard.Firewall]():         strs(wizard.Firewalls()),
+		reflect.TypeFor[wizard.DNSRecords]():       strs(wizard.AllDNSRecords()),
+		reflect.TypeFor[wizard.ContainerEngine]():  strs(wizard.ContainerEngines()),
+		reflect.TypeFor[wizard.ContainerNetwork](): strs(wizard.ContainerNetworks()),
 	}
 }
 
@@ -129,8 +136,9 @@ func constraints() map[string]map[string]func(*jsonschema.Schema) {
 		},
 		"Server": {
 			"host_address":    pattern(ipv4Pattern),
-			"allowed_clients": items(strict(cidrPattern)),
-			"admin_network":   pattern(cidrPattern),
+			"allowed_clients": items(strict(cidrPattern + "|" + cidr6Pattern)),
+			"admin_network":   pattern(cidrPattern + "|" + cidr6Pattern),
+			"ipv6_address":    pattern(ipv6Pattern),
 			"ssh_port":        port,
 			"public_address": func(s *jsonschema.Schema) {
 				s.MinLength, s.MaxLength = ptr(uint64(1)), ptr(uint64(253))
@@ -154,15 +162,21 @@ func constraints() map[string]map[string]func(*jsonschema.Schema) {
 			},
 		},
 		"TLS": {"cert_file": pattern(absPattern), "key_file": pattern(absPattern)},
+		"Container": {
+			"name": pattern(`^[a-z0-9][a-z0-9_.-]{0,62}$`), "config_dir": pattern(absPattern),
+			"base_image": func(s *jsonschema.Schema) { s.MaxLength = ptr(uint64(255)) },
+		},
 		"Vsftpd": {
 			"users": users, "local_root": pattern(absPattern), "upload_dir": pattern(dirNamePattern),
 		},
 		"Client": {
-			"lan_cidr":       pattern(cidrPattern),
-			"server_address": func(s *jsonschema.Schema) { s.MaxLength = ptr(uint64(253)) },
-			"passive_ports":  pattern(portRangePattern),
-			"software":       unique,
-			"user":           pattern(userPattern),
+			"lan_cidr":            pattern(cidrPattern),
+			"ipv6_prefix":         pattern(cidr6Pattern),
+			"server_ipv6_address": pattern(ipv6Pattern),
+			"server_address":      func(s *jsonschema.Schema) { s.MaxLength = ptr(uint64(253)) },
+			"passive_ports":       pattern(portRangePattern),
+			"software":            unique,
+			"user":                pattern(userPattern),
 		},
 	}
 }

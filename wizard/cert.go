@@ -104,7 +104,11 @@ func (d *decider) acmeFlows(side Side, f Flow) {
 	if c.Source != SourceLetsEncrypt || c.Challenge != ChallengeHTTP01 {
 		return
 	}
-	f.Side, f.Purpose, f.Ports, f.From, f.Decision = side, PurposeACME, Port(80), []string{AnyIPv4}, "tls.certificate"
+	fam := f.Family
+	if fam == "" {
+		fam = FamilyIPv4
+	}
+	f.Side, f.Purpose, f.Ports, f.From, f.Decision = side, PurposeACME, Port(80), []string{AnyOf(fam)}, "tls.certificate"
 	f.Why = "Let's Encrypt's HTTP-01 check: certbot answers on port 80 only while it issues or renews (from " +
 		"anywhere: the CA checks from addresses it does not publish)"
 	d.flow(f)

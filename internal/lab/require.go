@@ -51,6 +51,8 @@ var debianPackage = map[string]string{
 	"pebble":                  "pebble",
 	"certbot":                 "certbot",
 	"nsenter":                 "util-linux",
+	"ansible-playbook":        "ansible",
+	"ansible-lint":            "ansible-lint",
 }
 
 // PackageFor returns the Debian package that provides tool (the tool's own
