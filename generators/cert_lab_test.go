@@ -175,7 +175,7 @@ func TestCertLetsEncryptLab(t *testing.T) {
 	load(l.Srv, filepath.Join(noChallenge, nftPath(wizard.SideServerHost)))
 	if outp, err := certbot(issue...); err == nil {
 		t.Fatalf("certbot got a certificate through host rules without port 80:\n%s", outp)
-	} else if !strings.Contains(outp, "Type:   connection") || !strings.Contains(outp, lab.SrvPublicAddr+":80") {
+	} else if !strings.Contains(outp, "Type:   connection") || !strings.Contains(outp, "http://"+certLabName+":80/") {
 		t.Fatalf("certbot failed, but not because the CA could not connect:\n%s", outp)
 	}
 	if _, err := os.Stat(p.Server.Cert.CertFile); err == nil {
