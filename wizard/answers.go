@@ -213,6 +213,28 @@ const (
 // TLSProfiles lists the valid TLS profiles.
 func TLSProfiles() []TLSProfile { return []TLSProfile{ProfileIntermediate, ProfileModern} }
 
+// ProfileVersions returns the TLS versions a plan with profile p allows,
+// oldest first ("TLS 1.2", "TLS 1.3"): modern is TLS 1.3 alone; intermediate
+// is TLS 1.2, and TLS 1.3 only with allow_tls13 (its default is false: see
+// the tls.protocols decision). Labels and the decision both say it from
+// here, so the wizard never promises a version the plan switches off.
+func ProfileVersions(p TLSProfile, allowTLS13 bool) []string {
+	switch {
+	case p == ProfileModern:
+		return []string{"TLS 1.3"}
+	case allowTLS13:
+		return []string{"TLS 1.2", "TLS 1.3"}
+	}
+	return []string{"TLS 1.2"}
+}
+
+// ProfileOffered reports whether the wizard offers profile p for vsftpd
+// build fl: modern (TLS 1.3 only) needs a build that can switch TLS 1.2 off,
+// which Debian's 3.0.3 cannot.
+func ProfileOffered(p TLSProfile, fl Flavour) bool {
+	return p != ProfileModern || fl == FlavourAuto || fl.CanDisableTLS12()
+}
+
 // Vsftpd holds the vsftpd build and its local users.
 type Vsftpd struct {
 	// Flavour picks the option names of the vsftpd build that will read the

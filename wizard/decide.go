@@ -336,15 +336,7 @@ func (d *decider) decideTLS(fl flavourInfo) {
 	if !sp.TLS13 && fl.TLSOption(vsftpd.TLS13) == "" {
 		sp.OpenSSLConf = VsftpdOpenSSLConfPath
 	}
-	var vers []string
-	switch {
-	case s.TLS.Profile == ProfileModern:
-		vers = []string{"TLS 1.3"}
-	case sp.TLS13:
-		vers = []string{"TLS 1.2", "TLS 1.3"}
-	default:
-		vers = []string{"TLS 1.2"}
-	}
+	vers := ProfileVersions(s.TLS.Profile, sp.TLS13)
 	why := fmt.Sprintf("The %s profile (after Mozilla's server-side TLS guidelines) allows %s. SSLv2, SSLv3 "+
 		"and TLS 1.0 are switched off with ssl_sslv2/ssl_sslv3/ssl_tlsv1=NO.", s.TLS.Profile, strings.Join(vers, " and "))
 	if fl.TLSOption(vsftpd.TLS11) == "" {

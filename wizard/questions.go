@@ -1,5 +1,7 @@
 package wizard
 
+import "strings"
+
 // The questions the wizard asks, as plain text: what each answer is, and for
 // each choice what it is and how it changes the generated files. The TUI, the
 // accessible prompt mode and the docs all read them from here, so an option
@@ -307,12 +309,12 @@ func ftpsQuestions() []Question {
 			Description: "Which TLS versions and ciphers vsftpd accepts, after Mozilla's server-side TLS recommendations.",
 			Choices: []Choice{
 				{
-					Value: string(ProfileIntermediate), Label: "Intermediate (TLS 1.2 and 1.3)",
+					Value: string(ProfileIntermediate), Label: profileLabel("Intermediate", ProfileIntermediate),
 					What:   "Works with every maintained client.",
 					Effect: "Older protocol versions off; TLS 1.2 limited to strong AEAD ciphers.",
 				},
 				{
-					Value: string(ProfileModern), Label: "Modern (TLS 1.3 only)",
+					Value: string(ProfileModern), Label: profileLabel("Modern", ProfileModern),
 					What:   "The strictest setting; old clients cannot connect.",
 					Effect: "TLS 1.2 off too; not possible with Debian's vsftpd 3.0.3, which cannot switch TLS 1.2 off.",
 				},
@@ -429,6 +431,17 @@ func ftpsQuestions() []Question {
 			Effect:      "The login name in every client config.",
 		},
 	}
+}
+
+// profileLabel names a TLS profile with the versions a plan with it allows
+// (allow_tls13 at its default), from ProfileVersions.
+func profileLabel(name string, p TLSProfile) string {
+	v := ProfileVersions(p, p == ProfileModern)
+	label := name + " (" + strings.Join(v, " and ")
+	if len(v) == 1 {
+		label += " only"
+	}
+	return label + ")"
 }
 
 // QuestionByKey returns the question for an answers-file field path (with

@@ -504,7 +504,7 @@ func controlPorts(f FTPS) []int {
 func (v *validator) tls(t *TLS, fl Flavour) {
 	if v.enum("server.tls.profile", string(t.Profile), strs(TLSProfiles())) &&
 		t.Profile == ProfileModern && (fl == FlavourDebian) {
-		v.add("server.tls.profile", "use profile: intermediate with vsftpd 3.0.3 (TLS 1.2 and 1.3), or set vsftpd.flavour to a build that has ssl_tlsv12 / ssl_tlsv1_2",
+		v.add("server.tls.profile", "use profile: intermediate with vsftpd 3.0.3 (TLS 1.2, and 1.3 with allow_tls13: true), or set vsftpd.flavour to a build that has ssl_tlsv12 / ssl_tlsv1_2",
 			"modern means TLS 1.3 only, but %s cannot switch TLS 1.2 off", fl)
 	}
 	if t.Profile == ProfileModern && !IsTrue(t.AllowTLS13, true) {

@@ -370,8 +370,8 @@ func tmuxSFTP(t *testing.T, bin string) {
 	}
 }
 
-// tmuxInterrupted: Ctrl-C and Esc in the middle exit 130 and write
-// nothing.
+// tmuxInterrupted: Ctrl-C, and Esc once confirmed, in the middle exit 130
+// and write nothing.
 func tmuxInterrupted(t *testing.T, bin string) {
 	for _, key := range []string{"C-c", "Escape"} {
 		t.Run(key, func(t *testing.T) {
@@ -382,6 +382,11 @@ func tmuxInterrupted(t *testing.T, bin string) {
 			s.step(wizard.QRole, func() { s.keys("Enter") })
 			s.step(wizard.QServerNAT, func() { s.keys("Enter") })
 			s.step(wizard.QServerPublic, func() { s.keys(key) })
+			if key == "Escape" {
+				// Esc asks before it discards the answers; Ctrl-C does not.
+				s.waitFor("Quit and discard your answers?")
+				s.keys("y")
+			}
 			s.waitFor("ftpswiz-exit=130")
 			if scr := s.screen(); !strings.Contains(scr, "nothing was written") {
 				t.Errorf("no message after %s:\n%s", key, scr)

@@ -103,6 +103,17 @@ func newDraft(def defaults) *draft {
 	return d
 }
 
+// answeredCount is the number of steps the user has completed.
+func (d *draft) answeredCount() int {
+	n := 0
+	for _, a := range d.answered {
+		if a {
+			n++
+		}
+	}
+	return n
+}
+
 // sftp reports whether SFTP is chosen.
 func (d *draft) sftp() bool { return d.Protocol == wizard.ProtocolSFTP }
 

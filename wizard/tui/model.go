@@ -69,7 +69,14 @@ type Model struct {
 
 	result  *Result
 	aborted bool
+	// quitAsk is set while Esc's question (discard the answers?) waits
+	// for its key.
+	quitAsk bool
 }
+
+// quitQuestion is what Esc asks once something was answered. Ctrl-C quits
+// without asking.
+const quitQuestion = "Quit and discard your answers? y quits, any other key goes on."
 
 func newModel(cfg *config) *Model {
 	d := newDraft(cfg.defaults)
@@ -96,8 +103,29 @@ func (m *Model) Init() tea.Cmd {
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
+		if m.quitAsk {
+			// The question Esc asked: y (or Esc again) discards, any
+			// other key goes on where the user was.
+			m.quitAsk = false
+			m.notice = ""
+			switch msg.String() {
+			case "y", "Y", "esc", "ctrl+c":
+				m.aborted = true
+				return m, tea.Quit
+			}
+			return m, nil
+		}
 		switch msg.String() {
-		case "ctrl+c", "esc":
+		case "ctrl+c":
+			// Immediate, as in every terminal program.
+			m.aborted = true
+			return m, tea.Quit
+		case "esc":
+			if m.d.answeredCount() > 0 || (m.step.isForm() && m.focusedIndex() > 0) {
+				m.quitAsk = true
+				m.notice = quitQuestion
+				return m, nil
+			}
 			m.aborted = true
 			return m, tea.Quit
 		}
@@ -573,16 +601,22 @@ func (m *Model) header() string {
 // progress returns the position of the current step among the steps that
 // apply, and their number.
 func (m *Model) progress() (int, int) {
+	// The protocol choice (partner, certificates, protocol) counts as one
+	// step whichever of its questions apply, so answering the first does
+	// not change the total.
 	idx, total := 0, 0
 	for s := stepPartner; s < stepCount; s++ {
 		if s == stepConfirm && m.step != stepConfirm {
+			continue
+		}
+		if s.choosesProtocol() && s != stepProtocol {
 			continue
 		}
 		if !m.d.applies(s) {
 			continue
 		}
 		total++
-		if s <= m.step {
+		if s <= m.step || (s == stepProtocol && m.step.choosesProtocol()) {
 			idx = total
 		}
 	}

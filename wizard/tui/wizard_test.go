@@ -484,7 +484,13 @@ func TestQuitWritesNothing(t *testing.T) {
 		key  func(*driver)
 	}{
 		{"ctrl+c", func(d *driver) { d.key(keyCtrlC) }},
-		{"esc", func(d *driver) { d.key(keyEsc) }},
+		// Esc asks once something was answered; y confirms.
+		{"esc", func(d *driver) {
+			d.key(keyEsc)
+			if !d.quit {
+				d.char('y')
+			}
+		}},
 	} {
 		for _, where := range []string{"first step", "output directory", "confirm"} {
 			t.Run(k.name+" at "+where, func(t *testing.T) {
@@ -519,6 +525,61 @@ func TestQuitWritesNothing(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// Esc asks before it discards answers (any key but y goes on where the
+// user was, the answers kept); Ctrl-C quits at once; on the first question
+// with nothing answered Esc quits at once too.
+func TestEscAsksBeforeDiscarding(t *testing.T) {
+	d := newDriver(t, Options{Detector: fixtureDetector(), OutDir: filepath.Join(t.TempDir(), "out")}, 80, 24)
+	d.chooseFTPS()
+	d.key(keyEnter) // role: both
+	d.key(keyEnter) // port forwarding
+	d.expect(stepServerAddress, wizard.QServerPublic)
+	d.replace("198.51.100.10")
+	d.expect(stepServerAddress, wizard.QServerHost)
+	d.key(keyEsc)
+	if d.quit {
+		t.Fatal("esc quit without asking")
+	}
+	if v := d.view(); !strings.Contains(v, "Quit and discard your answers?") {
+		t.Fatalf("esc did not ask:\n%s", v)
+	}
+	d.char('n')
+	if d.quit {
+		t.Fatal("n quit")
+	}
+	d.expect(stepServerAddress, wizard.QServerHost)
+	if d.m.d.Public != "198.51.100.10" || strings.Contains(d.view(), "Quit and discard") {
+		t.Fatalf("after n: public %q\n%s", d.m.d.Public, d.view())
+	}
+	d.key(keyCtrlC)
+	if !d.quit || !d.m.aborted {
+		t.Fatal("ctrl+c did not quit at once")
+	}
+
+	fresh := newDriver(t, Options{Detector: fixtureDetector(), OutDir: filepath.Join(t.TempDir(), "out")}, 80, 24)
+	fresh.key(keyEsc)
+	if !fresh.quit || !fresh.m.aborted {
+		t.Fatal("esc on the untouched first question did not quit")
+	}
+}
+
+// The step counter does not change its total when the first question is
+// answered (the protocol choice's questions count as one step).
+func TestStepCounterStable(t *testing.T) {
+	d := newDriver(t, Options{Detector: fixtureDetector(), OutDir: filepath.Join(t.TempDir(), "out")}, 80, 24)
+	_, before := d.m.progress()
+	i0, _ := d.m.progress()
+	d.char('y') // the partner accepts only FTPS: the certificates question goes
+	i1, after := d.m.progress()
+	if before != after || i0 != 1 || i1 != 1 {
+		t.Fatalf("counter %d/%d, then %d/%d after the first answer", i0, before, i1, after)
+	}
+	d.key(keyEnter) // FTPS
+	if i, total := d.m.progress(); i != 2 || total != after {
+		t.Fatalf("role step at %d/%d, want 2/%d", i, total, after)
 	}
 }
 
