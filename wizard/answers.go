@@ -232,7 +232,7 @@ func ProfileVersions(p TLSProfile, allowTLS13 bool) []string {
 // build fl: modern (TLS 1.3 only) needs a build that can switch TLS 1.2 off,
 // which Debian's 3.0.3 cannot.
 func ProfileOffered(p TLSProfile, fl Flavour) bool {
-	return p != ProfileModern || fl == FlavourAuto || fl.CanDisableTLS12()
+	return p != ProfileModern || fl.CanDisableTLS12()
 }
 
 // Vsftpd holds the vsftpd build and its local users.

@@ -241,7 +241,7 @@ func (b *builder) fields(s step) []spec {
 		if d.Role.HasServer() {
 			out = append(out,
 				choiceSpec(b, wizard.QFlavour, &d.Flavour),
-				choiceSpec(b, wizard.QTLSProfile, &d.Profile),
+				b.profile(),
 				b.text(wizard.QTLSCert, &d.CertFile),
 				b.text(wizard.QTLSKey, &d.KeyFile),
 				choiceSpec(b, wizard.QSSLReuse, &d.SSLReuse),
@@ -291,8 +291,49 @@ func (b *builder) yesNo(key string, v *bool) spec {
 	return spec{q: q, field: c, hovered: value, chosen: value}
 }
 
+// profile is the TLS profile question with the profiles the vsftpd build
+// can have: modern (TLS 1.3 only) is not offered for Debian's 3.0.3, which
+// cannot switch TLS 1.2 off.
+func (b *builder) profile() spec {
+	fl := b.flavour()
+	if !wizard.ProfileOffered(b.d.Profile, fl) {
+		b.d.Profile = wizard.ProfileIntermediate
+	}
+	return choiceSpecOf(b, wizard.QTLSProfile, &b.d.Profile, func(v string) bool {
+		return wizard.ProfileOffered(wizard.TLSProfile(v), fl)
+	})
+}
+
+// flavour is the vsftpd build the plan will be written for: the one chosen,
+// for auto the one detected here, Debian 12's when none is (as generate
+// resolves it).
+func (b *builder) flavour() wizard.Flavour {
+	switch {
+	case b.d.Flavour != "" && b.d.Flavour != wizard.FlavourAuto:
+		return b.d.Flavour
+	case b.def.Flavour != "":
+		return b.def.Flavour
+	}
+	return wizard.FlavourDebian
+}
+
 func choiceSpec[T ~string](b *builder, key string, v *T) spec {
+	return choiceSpecOf(b, key, v, nil)
+}
+
+// choiceSpecOf is choiceSpec offering only the choices keep accepts (all
+// when keep is nil).
+func choiceSpecOf[T ~string](b *builder, key string, v *T, keep func(value string) bool) spec {
 	q := b.question(key)
+	if keep != nil {
+		var cs []wizard.Choice
+		for _, c := range q.Choices {
+			if keep(c.Value) {
+				cs = append(cs, c)
+			}
+		}
+		q.Choices = cs
+	}
 	opts := make([]huh.Option[T], 0, len(q.Choices))
 	for _, c := range q.Choices {
 		label := c.Label

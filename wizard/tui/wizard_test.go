@@ -630,3 +630,44 @@ func TestReviewListsFileDescriptions(t *testing.T) {
 		t.Errorf("review lacks the install path:\n%s", text)
 	}
 }
+
+// The TLS profile question offers only what the vsftpd build can have:
+// not modern (TLS 1.3 only) for Debian's 3.0.3, which this machine's
+// missing vsftpd falls back to; modern for upstream 3.0.5.
+func TestProfileOptionsFollowTheBuild(t *testing.T) {
+	d := newDriver(t, Options{Detector: fixtureDetector(), OutDir: filepath.Join(t.TempDir(), "out")}, 80, 24)
+	d.m.d.Protocol = wizard.ProtocolFTPS
+	d.m.d.Advanced = true
+	offered := func() []string {
+		var out []string
+		for _, sp := range d.m.b.fields(stepAdvanced) {
+			if sp.q.Key == wizard.QTLSProfile {
+				for _, c := range sp.q.Choices {
+					out = append(out, c.Value)
+				}
+			}
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		flavour wizard.Flavour
+		want    string
+	}{
+		{wizard.FlavourAuto, "intermediate"},
+		{wizard.FlavourDebian, "intermediate"},
+		{wizard.FlavourUpstream, "intermediate modern"},
+		{wizard.FlavourRHEL, "intermediate modern"},
+	} {
+		d.m.d.Flavour = tt.flavour
+		if got := strings.Join(offered(), " "); got != tt.want {
+			t.Errorf("flavour %s: offered %q, want %q", tt.flavour, got, tt.want)
+		}
+	}
+	// A modern profile chosen for upstream falls back when the build
+	// changes to one that cannot have it.
+	d.m.d.Flavour, d.m.d.Profile = wizard.FlavourDebian, wizard.ProfileModern
+	offered()
+	if d.m.d.Profile != wizard.ProfileIntermediate {
+		t.Errorf("profile %s kept for %s", d.m.d.Profile, d.m.d.Flavour)
+	}
+}

@@ -1,0 +1,67 @@
+package wizard
+
+import (
+	"strings"
+	"testing"
+)
+
+// The TLS profile's label names the versions the plan really allows: the
+// intermediate profile caps at TLS 1.2 unless allow_tls13 is set, so its
+// label must not promise TLS 1.3 (it said "TLS 1.2 and 1.3").
+func TestProfileLabelsMatchThePlan(t *testing.T) {
+	q, ok := QuestionByKey(QTLSProfile)
+	if !ok {
+		t.Fatal("no TLS profile question")
+	}
+	for _, tt := range []struct {
+		profile TLSProfile
+		flavour Flavour
+	}{
+		{ProfileIntermediate, FlavourDebian},
+		{ProfileIntermediate, FlavourUpstream},
+		{ProfileModern, FlavourUpstream},
+	} {
+		a := classic(t)
+		a.Server.TLS.Profile = tt.profile
+		a.Server.Vsftpd.Flavour = tt.flavour
+		p, err := Decide(a)
+		if err != nil {
+			t.Fatalf("%s/%s: %v", tt.profile, tt.flavour, err)
+		}
+		var why string
+		for _, d := range p.Decisions {
+			if d.Key == "tls.protocols" {
+				why = d.Why
+			}
+		}
+		vers := ProfileVersions(tt.profile, p.Server.TLS13)
+		if !strings.Contains(why, "allows "+strings.Join(vers, " and ")+".") {
+			t.Errorf("%s/%s: decision says %q, versions %v", tt.profile, tt.flavour, why, vers)
+		}
+		c, _ := q.Choice(string(tt.profile))
+		label := c.Label
+		for _, v := range []string{"TLS 1.2", "TLS 1.3"} {
+			inPlan := strings.Contains(strings.Join(vers, ","), v)
+			if strings.Contains(label, v) != inPlan {
+				t.Errorf("%s/%s: label %q, but the plan allows %v", tt.profile, tt.flavour, label, vers)
+			}
+		}
+	}
+}
+
+func TestProfileOffered(t *testing.T) {
+	for _, tt := range []struct {
+		p    TLSProfile
+		fl   Flavour
+		want bool
+	}{
+		{ProfileIntermediate, FlavourDebian, true},
+		{ProfileModern, FlavourDebian, false},
+		{ProfileModern, FlavourUpstream, true},
+		{ProfileModern, FlavourRHEL, true},
+	} {
+		if got := ProfileOffered(tt.p, tt.fl); got != tt.want {
+			t.Errorf("ProfileOffered(%s, %s) = %v", tt.p, tt.fl, got)
+		}
+	}
+}
