@@ -28,6 +28,26 @@ type Answers struct {
 	// role server.
 	Client    *Client    `yaml:"client,omitempty"`
 	Firewalls []Firewall `yaml:"firewalls,flow"`
+	// Constraints are what the other side imposes, as the wizard's first
+	// questions asked it; `ftpswiz compare --answers` recommends from them.
+	Constraints Constraints `yaml:"constraints,omitempty"`
+}
+
+// Constraints are facts about the deployment that decide the protocol and
+// that the rest of the answers cannot show.
+type Constraints struct {
+	// PartnerRequiresFTPS: the other side (a partner, an appliance, a
+	// contract or a regulation) accepts only FTP or FTPS, so SFTP is no
+	// option. Requires protocol ftps.
+	PartnerRequiresFTPS bool `yaml:"partner_requires_ftps,omitempty"`
+	// ClientCertificates: users must log in with X.509 client
+	// certificates, which only FTPS (TLS) offers. Requires protocol ftps.
+	ClientCertificates bool `yaml:"client_certificates,omitempty"`
+}
+
+// RecommendOptions returns the constraints as Recommend's options.
+func (c Constraints) RecommendOptions() RecommendOptions {
+	return RecommendOptions{PartnerRequiresFTPS: c.PartnerRequiresFTPS, ClientCertificates: c.ClientCertificates}
 }
 
 // Protocol is the file-transfer protocol being planned.

@@ -65,3 +65,37 @@ func TestProfileOffered(t *testing.T) {
 		}
 	}
 }
+
+// The partner's constraint is an answer: saved, round-tripped, and refused
+// with protocol sftp (naming the field and the fix).
+func TestConstraintsAreAnswers(t *testing.T) {
+	a := classic(t)
+	a.Constraints = Constraints{PartnerRequiresFTPS: true}
+	data, err := EncodeAnswers(Normalize(a))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), "constraints:\n  partner_requires_ftps: true") {
+		t.Errorf("encoded answers lack the constraint:\n%s", data)
+	}
+	back, err := DecodeAnswers(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !back.Constraints.PartnerRequiresFTPS {
+		t.Error("constraint lost in the round trip")
+	}
+	if r := Recommend(back, back.Constraints.RecommendOptions()); r.Protocol != ProtocolFTPS {
+		t.Errorf("recommendation %s for a partner that accepts only FTPS", r.Protocol)
+	}
+	s := sftpAnswers()
+	s.Constraints = Constraints{PartnerRequiresFTPS: true, ClientCertificates: true}
+	_, err = Decide(s)
+	fields := map[string]bool{}
+	for _, fe := range FieldErrors(err) {
+		fields[fe.Field] = true
+	}
+	if !fields["constraints.partner_requires_ftps"] || !fields["constraints.client_certificates"] {
+		t.Errorf("sftp with FTPS-only constraints: %v", err)
+	}
+}

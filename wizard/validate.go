@@ -67,6 +67,14 @@ func (v *validator) answers(a Answers) {
 	if v.enum("protocol", string(a.Protocol), strs(Protocols())) && a.Protocol == ProtocolSFTP {
 		v.sftp = true
 	}
+	if v.sftp && a.Constraints.PartnerRequiresFTPS {
+		v.add("constraints.partner_requires_ftps", "set protocol: ftps, or remove partner_requires_ftps if the other side can use SFTP",
+			"says the other side accepts only FTP or FTPS, but protocol is sftp")
+	}
+	if v.sftp && a.Constraints.ClientCertificates {
+		v.add("constraints.client_certificates", "set protocol: ftps (SFTP authenticates with SSH keys, not X.509), or remove client_certificates",
+			"says users log in with X.509 client certificates, but protocol is sftp")
+	}
 	roleOK := v.enum("role", string(a.Role), strs(Roles()))
 	switch {
 	case v.sftp && a.FTPS != (FTPS{}):

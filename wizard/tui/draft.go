@@ -136,6 +136,12 @@ func (d *draft) answers() wizard.Answers {
 		Firewalls: slices.Clone(d.Firewalls),
 	}
 	sftp := d.sftp()
+	if !sftp {
+		// Saved, so `ftpswiz compare --answers` recommends from them too.
+		// (Choosing SFTP against them is the user's call; they are not
+		// saved then, as Decide refuses them with protocol sftp.)
+		a.Constraints = wizard.Constraints{PartnerRequiresFTPS: d.PartnerFTPS, ClientCertificates: d.ClientCerts && !d.PartnerFTPS}
+	}
 	if sftp {
 		x := &wizard.SFTP{Port: atoi(d.SFTPPort), PasswordAuthentication: new(d.SFTPPassword == "yes")}
 		if d.Role.HasServer() {
