@@ -896,7 +896,7 @@ func (d *decider) pitfalls() {
 		for _, sw := range a.Client.Software {
 			if sw == ClientFileZilla || sw == ClientWinSCP {
 				add("On Windows, the control connection works but data connections are reset.",
-					"Windows Firewall's stateful FTP filter inspects port 21 and breaks FTPS.",
+					"Windows Firewall's stateful FTP filter can inspect port 21 and break FTPS.",
 					"`netsh advfirewall set global StatefulFTP disable` (as administrator).")
 				break
 			}
