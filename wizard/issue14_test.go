@@ -99,3 +99,34 @@ func TestConstraintsAreAnswers(t *testing.T) {
 		t.Errorf("sftp with FTPS-only constraints: %v", err)
 	}
 }
+
+// A plan of the client alone does not speak as the server ("two vsftpd
+// instances", "port_enable=NO"): it says what the client does and to ask
+// the server's operator.
+func TestClientPlanSpeaksAsTheClient(t *testing.T) {
+	for _, mode := range []Mode{ModeExplicit, ModeImplicit, ModeBoth} {
+		for _, active := range []bool{false} {
+			a := Answers{Version: 1, Role: RoleClient, FTPS: FTPS{Mode: mode, ActiveMode: active},
+				Client: &Client{NAT: ClientNATNone, ServerAddress: "ftp.vendor.example",
+					PassivePorts: "50000-50099", Software: []ClientSoftware{ClientLFTP}}}
+			p, err := Decide(a)
+			if err != nil {
+				t.Fatalf("%s: %v", mode, err)
+			}
+			for _, d := range p.Decisions {
+				if d.Key != "ftps.mode" && d.Key != "ftps.active_mode" {
+					continue
+				}
+				text := d.Value + " " + d.Why
+				for _, bad := range []string{"vsftpd", "port_enable", "instances", "implicit_ssl"} {
+					if strings.Contains(text, bad) {
+						t.Errorf("%s %s: %q speaks as the server: %s", mode, d.Key, bad, text)
+					}
+				}
+				if d.Key == "ftps.mode" && !strings.Contains(d.Why, "server's operator") {
+					t.Errorf("%s: mode decision does not say to ask the server's operator: %s", mode, d.Why)
+				}
+			}
+		}
+	}
+}
