@@ -34,3 +34,18 @@ func TestExplainFindsAnswersInCurrentDirectory(t *testing.T) {
 		t.Fatalf("explain passive.range without answers: exit %d\n%s", r.code, r.stderr)
 	}
 }
+
+// The default output directory lands inside a checkout when the wizard runs
+// there: git ignores it.
+func TestDefaultOutDirIgnored(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", ".gitignore"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range strings.Split(string(data), "\n") {
+		if l == "/"+defaultOutDir+"/" || l == defaultOutDir || l == "/"+defaultOutDir || l == defaultOutDir+"/" {
+			return
+		}
+	}
+	t.Errorf(".gitignore does not ignore %s:\n%s", defaultOutDir, data)
+}
