@@ -300,7 +300,7 @@ func ftpsQuestions() []Question {
 		{
 			Key: QFirewalls, Kind: KindMulti,
 			Title:       "Which firewalls should get rules?",
-			Description: "Rules are written for every side that needs them (server host, its router, client router or host) in each chosen format. Installed tools are preselected.",
+			Description: "Rules are written for every box that needs them (the server host, its router, the client's router or host) in each chosen format. Choose what those boxes run (which firewall does the vendor's router run?), not what this machine has; nftables, Debian's and RHEL's default, is preselected.",
 			Choices:     firewallChoices(),
 		},
 		{
@@ -388,15 +388,15 @@ func ftpsQuestions() []Question {
 		{
 			Key: QAdminNetwork, Kind: KindText,
 			Title:       "Network allowed to reach SSH on the server",
-			Description: "The generated host firewall keeps SSH open from this network (CIDR), so applying it never locks you out.",
+			Description: "The generated host firewall keeps SSH open from this network (CIDR), so applying it never locks you out; only from it. Over SSH, the address you are connected from is offered. Empty: anywhere, with a warning.",
 			Example:     "198.51.100.0/24",
 			Effect:      "The server host's rules keep SSH open from this network.",
 		},
 		{
 			Key: QAllowedClients, Kind: KindText,
-			Title:       "Networks allowed to use FTPS (comma-separated CIDRs)",
-			Description: "Only these networks reach the control port and passive range. 0.0.0.0/0 means anywhere.",
-			Example:     "0.0.0.0/0",
+			Title:       "Who may connect: the clients' public addresses (comma-separated CIDRs)",
+			Description: "Only these networks reach the control port and passive range. Planning both ends, this is the customer's public address (their router's WAN address, as a /32). Empty or 0.0.0.0/0: anyone on the internet.",
+			Example:     "192.0.2.20/32",
 			Effect:      "The source networks of the FTPS rules on the server side.",
 		},
 		{

@@ -45,6 +45,15 @@ func addWizardFlags(cmd *cobra.Command, w *wizardOptions) {
 	_ = cmd.MarkFlagDirname("out")
 }
 
+// getenv reads an environment variable through the options ("" without a
+// Getenv).
+func getenv(opts *rootOptions, key string) string {
+	if opts.Getenv == nil {
+		return ""
+	}
+	return opts.Getenv(key)
+}
+
 // errNoTerminal explains what to do without a terminal.
 var errNoTerminal = errors.New("the interactive wizard needs a terminal on standard input and output; " +
 	"without one, write an answers file (see the README) and run: ftpswiz generate --answers FILE [--out DIR]")
@@ -68,6 +77,7 @@ func runWizard(cmd *cobra.Command, opts *rootOptions, w *wizardOptions) error {
 		Accessible: w.Accessible || envTrue(opts.Getenv, "ACCESSIBLE") || (opts.Getenv != nil && opts.Getenv("TERM") == "dumb"),
 		Detector:   opts.Detector,
 		OutDir:     w.OutDir,
+		SSHClient:  getenv(opts, "SSH_CLIENT"),
 		Files:      generators.Render,
 	})
 	if errors.Is(err, tui.ErrAborted) {

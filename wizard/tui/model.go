@@ -609,14 +609,21 @@ func (m *Model) progress() (int, int) {
 		if s == stepConfirm && m.step != stepConfirm {
 			continue
 		}
-		if s.choosesProtocol() && s != stepProtocol {
+		if s.choosesProtocol() {
+			// Counted once, at stepProtocol, whether or not it is asked.
+			if s == stepProtocol {
+				total++
+				if m.step.choosesProtocol() || m.step > s {
+					idx = total
+				}
+			}
 			continue
 		}
 		if !m.d.applies(s) {
 			continue
 		}
 		total++
-		if s <= m.step || (s == stepProtocol && m.step.choosesProtocol()) {
+		if s <= m.step {
 			idx = total
 		}
 	}

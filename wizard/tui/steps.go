@@ -29,6 +29,8 @@ const (
 	stepSFTP
 	stepMode
 	stepCapacity
+	stepAccess
+	stepAccounts
 	stepClientNAT
 	stepClientNetwork
 	stepSoftware
@@ -57,6 +59,10 @@ func (s step) title() string {
 		return "FTPS mode"
 	case stepCapacity:
 		return "Concurrency"
+	case stepAccess:
+		return "Who may connect"
+	case stepAccounts:
+		return "Certificate, users"
 	case stepClientNAT:
 		return "Client network"
 	case stepClientNetwork:
@@ -99,8 +105,8 @@ func (s step) choosesProtocol() bool {
 // output and confirm steps are handled by the model.
 func (d *draft) applies(s step) bool {
 	switch s {
-	case stepCertificates:
-		// A partner that accepts only FTPS decides already.
+	case stepCertificates, stepProtocol:
+		// A partner that accepts only FTPS decides already: FTPS.
 		return !d.PartnerFTPS
 	case stepServerNAT, stepServerAddress:
 		return d.Role.HasServer()
@@ -108,7 +114,9 @@ func (d *draft) applies(s step) bool {
 		return d.sftp()
 	case stepMode:
 		return !d.sftp()
-	case stepCapacity:
+	case stepCapacity, stepAccess, stepAccounts:
+		// The answers that matter most for safety are in the main flow:
+		// who may reach FTPS and SSH, the certificate, the accounts.
 		return !d.sftp() && d.Role.HasServer()
 	case stepClientNAT, stepSoftware:
 		return d.Role.HasClient()
@@ -202,6 +210,19 @@ func (b *builder) fields(s step) []spec {
 		out = append(out, choiceSpec(b, wizard.QMode, &d.Mode))
 	case stepCapacity:
 		out = append(out, b.number(wizard.QTransfers, &d.Transfers))
+	case stepAccess:
+		if d.AdminNetwork == "" && b.def.AdminNet != "" {
+			// The SSH session the wizard runs in comes from the admin's
+			// machine: offer its address.
+			d.AdminNetwork = b.def.AdminNet
+		}
+		out = append(out, b.text(wizard.QAllowedClients, &d.AllowedClients), b.text(wizard.QAdminNetwork, &d.AdminNetwork))
+	case stepAccounts:
+		out = append(out, choiceSpec(b, certSourceQuestion.Key, &d.CertSource))
+		if d.CertSource == certOwn {
+			out = append(out, b.text(wizard.QTLSCert, &d.CertFile), b.text(wizard.QTLSKey, &d.KeyFile))
+		}
+		out = append(out, b.text(wizard.QUsers, &d.Users))
 	case stepClientNAT:
 		out = append(out, choiceSpec(b, wizard.QClientNAT, &d.ClientNAT))
 	case stepClientNetwork:
@@ -242,12 +263,7 @@ func (b *builder) fields(s step) []spec {
 			out = append(out,
 				choiceSpec(b, wizard.QFlavour, &d.Flavour),
 				b.profile(),
-				b.text(wizard.QTLSCert, &d.CertFile),
-				b.text(wizard.QTLSKey, &d.KeyFile),
 				choiceSpec(b, wizard.QSSLReuse, &d.SSLReuse),
-				b.text(wizard.QUsers, &d.Users),
-				b.text(wizard.QAdminNetwork, &d.AdminNetwork),
-				b.text(wizard.QAllowedClients, &d.AllowedClients),
 				b.number(wizard.QPassiveStart, &d.PassiveStart),
 			)
 		}
@@ -264,6 +280,9 @@ func (b *builder) fields(s step) []spec {
 // question returns the texts of a question for the protocol being
 // planned; a missing one is a programming error caught by the tests.
 func (b *builder) question(key string) wizard.Question {
+	if key == certSourceQuestion.Key {
+		return certSourceQuestion
+	}
 	q, ok := wizard.QuestionFor(b.d.protocol(), key)
 	if !ok {
 		panic("tui: no question " + key + " for " + string(b.d.protocol()))
@@ -492,6 +511,34 @@ func (b *builder) placeholder(key string) string {
 		return strings.Join(n.Server.AllowedClients, ", ")
 	}
 	return ""
+}
+
+// Values of the certificate question.
+const (
+	certDefault = "default"
+	certOwn     = "own"
+)
+
+// certSourceQuestion asks where vsftpd's certificate comes from. It is not
+// an answers-file field: "default" leaves server.tls.cert_file and key_file
+// at the build's self-signed pair, "own" asks for both paths.
+var certSourceQuestion = wizard.Question{
+	Key:         "certificate",
+	Kind:        wizard.KindChoice,
+	Title:       "Which certificate does vsftpd present?",
+	Description: "Clients verify it: a certificate from a CA they trust (e.g. Let's Encrypt) works everywhere; the distribution's self-signed pair works only for clients told to trust it (the client configs say how), good for a first test.",
+	Choices: []wizard.Choice{
+		{
+			Value: certDefault, Label: "The distribution's self-signed pair (first test)",
+			What:   "Debian's ssl-cert snakeoil pair (RHEL: /etc/pki/tls); REPORT.md shows how to create it.",
+			Effect: "vsftpd.conf points to the build's default certificate and key; clients must trust it explicitly.",
+		},
+		{
+			Value: certOwn, Label: "My own certificate and key files",
+			What:   "A certificate (with its chain) and key already on the server, from your CA.",
+			Effect: "Asks for both paths; vsftpd.conf points to them (rsa_cert_file, rsa_private_key_file).",
+		},
+	},
 }
 
 // outputQuestion is the output directory's question (not an answer: it is

@@ -45,6 +45,9 @@ type Options struct {
 	Detector detect.Detector
 	// OutDir is the output directory offered (default DefaultOutDir).
 	OutDir string
+	// SSHClient is $SSH_CLIENT of the session ("ADDR PORT PORT", "" when
+	// not over SSH): its address is the admin network offered.
+	SSHClient string
 	// Files renders a plan into the files to write; the CLI passes the same
 	// function `ftpswiz generate` uses. Default: Files.
 	Files func(*wizard.Plan) ([]generators.File, error)
@@ -92,6 +95,7 @@ func newConfig(o Options) *config {
 		outDir:   o.OutDir,
 		files:    o.Files,
 	}
+	c.defaults.AdminNet = sshClientNet(o.SSHClient)
 	if c.outDir == "" {
 		c.outDir = DefaultOutDir
 	}

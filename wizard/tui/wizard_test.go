@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/ftpswiz/ftpswiz/generators"
+	"github.com/ftpswiz/ftpswiz/internal/detect"
 	"github.com/ftpswiz/ftpswiz/internal/golden"
 	"github.com/ftpswiz/ftpswiz/internal/outdir"
 	"github.com/ftpswiz/ftpswiz/wizard"
@@ -26,17 +27,19 @@ func (d *driver) chooseFTPS() {
 	d.t.Helper()
 	d.expect(stepPartner, wizard.QPartnerFTPS)
 	d.char('y')
-	d.expect(stepProtocol, wizard.QProtocol)
-	if d.m.d.Protocol != wizard.ProtocolFTPS {
-		d.t.Fatalf("FTPS not pre-selected for a partner that requires it:\n%s", d.view())
+	// SFTP is no option: FTPS without asking.
+	d.expect(stepRole, wizard.QRole)
+	if d.m.d.protocol() != wizard.ProtocolFTPS {
+		d.t.Fatalf("FTPS not chosen for a partner that requires it:\n%s", d.view())
 	}
-	d.key(keyEnter)
 }
 
 // answerClassic drives the wizard through the classic scenario of
 // testdata/scenarios/classic/answers.yaml: the vendor's vsftpd behind a
 // port-forwarding router, the customer's clients behind a masquerading
-// router, both planned at once. It stops on the output directory question.
+// router, both planned at once, all in the main flow (who may connect, the
+// admin network, the certificate and the accounts included). It stops on
+// the output directory question.
 func answerClassic(t *testing.T, d *driver) {
 	t.Helper()
 	d.chooseFTPS()
@@ -56,6 +59,14 @@ func answerClassic(t *testing.T, d *driver) {
 	d.key(keyEnter) // explicit (the default)
 	d.expect(stepCapacity, wizard.QTransfers)
 	d.replace("16")
+	d.expect(stepAccess, wizard.QAllowedClients)
+	d.replace("192.0.2.20/32") // the customer's public address
+	d.expect(stepAccess, wizard.QAdminNetwork)
+	d.replace("10.20.0.0/24")
+	d.expect(stepAccounts, certSourceQuestion.Key)
+	d.key(keyEnter) // the distribution's self-signed pair
+	d.expect(stepAccounts, wizard.QUsers)
+	d.replace("acme")
 	d.expect(stepClientNAT, wizard.QClientNAT)
 	d.key(keyEnter) // masquerade (the default)
 	d.expect(stepClientNetwork, wizard.QClientRouterWAN)
@@ -68,27 +79,13 @@ func answerClassic(t *testing.T, d *driver) {
 	d.char('x')
 	d.key(keyEnter)
 	d.expect(stepFirewalls, wizard.QFirewalls)
-	d.key(keyDown) // nftables is installed (preselected); add iptables
+	d.key(keyDown) // nftables is preselected; add iptables
 	d.char('x')
 	d.key(keyEnter)
 	d.expect(stepReview, "")
 	if !strings.Contains(d.view(), "Port map") {
 		t.Fatalf("review shows no port map:\n%s", d.view())
 	}
-	d.char('a') // the optional settings: users, admin and client networks
-	d.expect(stepAdvanced, wizard.QFlavour)
-	d.key(keyEnter) // auto: no vsftpd here, so Debian 12's
-	d.expect(stepAdvanced, wizard.QTLSProfile)
-	d.key(keyEnter, keyEnter, keyEnter, keyEnter) // profile, certificate, key, session reuse
-	d.expect(stepAdvanced, wizard.QUsers)
-	d.replace("acme")
-	d.replace("10.20.0.0/24")
-	d.expect(stepAdvanced, wizard.QAllowedClients)
-	d.replace("192.0.2.20/32")
-	d.key(keyEnter, keyEnter) // passive start, active mode
-	d.expect(stepAdvanced, wizard.QClientUser)
-	d.key(keyEnter) // the default: the first server user
-	d.expect(stepReview, "")
 	d.key(keyEnter)
 	d.expect(stepOutput, "output")
 }
@@ -266,8 +263,8 @@ func TestBackNavigation(t *testing.T) {
 		{"within the step (huh)", stepServerAddress, wizard.QServerPublic},
 		{"to the previous step", stepServerNAT, wizard.QServerNAT},
 		{"to the role", stepRole, wizard.QRole},
-		{"to the protocol", stepProtocol, wizard.QProtocol},
-		// The certificates question is skipped: the partner decided.
+		// The certificates and protocol questions are skipped: the
+		// partner decided.
 		{"to the first step", stepPartner, wizard.QPartnerFTPS},
 		{"nothing before the first step", stepPartner, wizard.QPartnerFTPS},
 	}
@@ -285,11 +282,11 @@ func TestBackNavigation(t *testing.T) {
 	// going back from a later step lands on the previous step's last
 	// question.
 	d.key(keyEnter)
-	d.expect(stepProtocol, wizard.QProtocol)
-	if d.d().Protocol != wizard.ProtocolFTPS {
-		t.Fatalf("protocol %q after going back and forth", d.d().Protocol)
+	d.expect(stepRole, wizard.QRole)
+	if d.d().protocol() != wizard.ProtocolFTPS {
+		t.Fatalf("protocol %q after going back and forth", d.d().protocol())
 	}
-	d.key(keyEnter, keyEnter, keyEnter)
+	d.key(keyEnter, keyEnter)
 	d.expect(stepServerAddress, wizard.QServerPublic)
 	if !strings.Contains(d.view(), "198.51.100.10") {
 		t.Errorf("public address not shown again:\n%s", d.view())
@@ -312,7 +309,9 @@ func TestBackNavigation(t *testing.T) {
 
 	// From the review back to the last form step, and from the output
 	// question back to the review.
-	d.key(keyEnter, keyEnter, keyEnter)
+	d.key(keyEnter, keyEnter)                     // mode, transfers
+	d.key(keyEnter, keyEnter, keyEnter, keyEnter) // who may connect, admin network, certificate, accounts
+	d.key(keyEnter)                               // client NAT
 	d.replace("wan0")
 	d.replace("lan0")
 	d.replace("192.168.50.0/24")
@@ -446,7 +445,7 @@ func TestNumberAndCrossFieldValidation(t *testing.T) {
 		d.expect(stepCapacity, wizard.QTransfers)
 	}
 	d.replace("500")
-	d.expect(stepClientNAT, wizard.QClientNAT)
+	d.expect(stepAccess, wizard.QAllowedClients)
 }
 
 func TestReviewSendsToTheProblem(t *testing.T) {
@@ -463,6 +462,7 @@ func TestReviewSendsToTheProblem(t *testing.T) {
 	d.replace("lan0")
 	d.key(keyEnter)
 	d.replace("500")
+	d.key(keyEnter, keyEnter, keyEnter, keyEnter) // who may connect, admin network, certificate, accounts
 	d.key(keyEnter)
 	d.replace("wan0")
 	d.replace("lan0")
@@ -572,14 +572,14 @@ func TestStepCounterStable(t *testing.T) {
 	d := newDriver(t, Options{Detector: fixtureDetector(), OutDir: filepath.Join(t.TempDir(), "out")}, 80, 24)
 	_, before := d.m.progress()
 	i0, _ := d.m.progress()
-	d.char('y') // the partner accepts only FTPS: the certificates question goes
+	d.char('y') // the partner accepts only FTPS: certificates and protocol go
 	i1, after := d.m.progress()
-	if before != after || i0 != 1 || i1 != 1 {
-		t.Fatalf("counter %d/%d, then %d/%d after the first answer", i0, before, i1, after)
+	if before != after || i0 != 1 || i1 != 2 || d.m.step != stepRole {
+		t.Fatalf("counter %d/%d, then %d/%d on %s after the first answer", i0, before, i1, after, d.m.step.title())
 	}
-	d.key(keyEnter) // FTPS
-	if i, total := d.m.progress(); i != 2 || total != after {
-		t.Fatalf("role step at %d/%d, want 2/%d", i, total, after)
+	d.key(keyShiftTab) // back: the same total
+	if i, total := d.m.progress(); i != 1 || total != after {
+		t.Fatalf("back on the first step at %d/%d, want 1/%d", i, total, after)
 	}
 }
 
@@ -669,5 +669,40 @@ func TestProfileOptionsFollowTheBuild(t *testing.T) {
 	offered()
 	if d.m.d.Profile != wizard.ProfileIntermediate {
 		t.Errorf("profile %s kept for %s", d.m.d.Profile, d.m.d.Flavour)
+	}
+}
+
+// The admin network is offered from the SSH session the wizard runs in
+// ($SSH_CLIENT), as that one address; the firewall formats are not taken
+// from the tools this machine has (the rules are for the plan's boxes).
+func TestMainFlowDefaults(t *testing.T) {
+	det := detect.Static{Tools: []detect.Tool{
+		{Firewall: "ufw", Command: "ufw", Path: "/usr/sbin/ufw"},
+		{Firewall: "aws", Command: "aws", Path: "/usr/bin/aws"},
+	}}
+	d := newDriver(t, Options{Detector: det, OutDir: filepath.Join(t.TempDir(), "out"), SSHClient: "198.51.100.77 52144 22"}, 80, 24)
+	if got := d.m.d.Firewalls; len(got) != 1 || got[0] != wizard.FirewallNftables {
+		t.Errorf("firewalls preselected %v, want nftables only", got)
+	}
+	d.chooseFTPS()
+	d.key(keyEnter, keyEnter) // both, port-forward
+	d.replace("198.51.100.10")
+	d.replace("10.20.0.2")
+	d.replace("wan0")
+	d.replace("lan0")
+	d.key(keyEnter) // explicit
+	d.replace("16")
+	d.expect(stepAccess, wizard.QAllowedClients)
+	d.key(keyEnter)
+	d.expect(stepAccess, wizard.QAdminNetwork)
+	if d.m.d.AdminNetwork != "198.51.100.77/32" || !strings.Contains(d.view(), "198.51.100.77/32") {
+		t.Errorf("admin network %q not offered from SSH_CLIENT:\n%s", d.m.d.AdminNetwork, d.view())
+	}
+	for _, tt := range []struct{ in, want string }{
+		{"198.51.100.77 52144 22", "198.51.100.77/32"}, {"", ""}, {"::1 5 22", ""}, {"garbage", ""},
+	} {
+		if got := sshClientNet(tt.in); got != tt.want {
+			t.Errorf("sshClientNet(%q) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }
