@@ -34,6 +34,12 @@ type clientView struct {
 	// UploadDir is the writable directory inside the user's chroot when the
 	// plan knows it (role both), else "".
 	UploadDir string
+	// IPv6 is true when the client side is planned for IPv6 too: clients
+	// then prefer EPSV, whose 229 reply carries only a port.
+	IPv6 bool
+	// ForceIPv4 is true when the name has an AAAA record but the client
+	// side is planned for IPv4 only: clients must not try IPv6 first.
+	ForceIPv4 bool
 	Endpoints []clientEndpoint
 	Reasons   clientReasons
 }
@@ -86,9 +92,9 @@ const (
 )
 
 var (
-	// clientUserRE is the user names client files accept: they end up in
-	// shell scripts, URLs and lftp commands unquoted.
-	clientUserRE = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$`)
+	// clientPathPartRE is one directory name client files accept: they end
+	// up in shell scripts, URLs and lftp commands unquoted.
+	clientPathPartRE = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$`)
 	// clientHostRE is a DNS name.
 	clientHostRE = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$`)
 )
@@ -117,12 +123,14 @@ func newClientView(p *wizard.Plan, title string) (clientView, error) {
 	} else if !clientHostRE.MatchString(c.ServerAddress) {
 		return clientView{}, fmt.Errorf("server address %q is neither an IPv4 address nor a DNS name", c.ServerAddress)
 	}
-	if !clientUserRE.MatchString(c.User) {
-		return clientView{}, fmt.Errorf("user name %q: client files need letters, digits, '.', '_' or '-'", c.User)
+	if !wizard.ValidUserName(c.User) {
+		return clientView{}, fmt.Errorf("user name %q: client files need a plain user name (lower-case letters, digits, _ and -)", c.User)
 	}
 	if !c.Passive.IsZero() {
 		v.Passive = c.Passive.String()
 	}
+	v.IPv6 = wizard.HasFamily(c.Families, wizard.FamilyIPv6)
+	v.ForceIPv4 = !v.IPv6 && c.DNSRecords.HasAAAA()
 	if p.Server != nil && p.Server.WriteEnable && clientSafeDir(p.Server.UploadDir) {
 		v.UploadDir = strings.Trim(p.Server.UploadDir, "/")
 	}
@@ -174,7 +182,7 @@ func clientSafeDir(dir string) bool {
 		return false
 	}
 	for _, part := range strings.Split(dir, "/") {
-		if part == "." || part == ".." || !clientUserRE.MatchString(part) {
+		if part == "." || part == ".." || !clientPathPartRE.MatchString(part) {
 			return false
 		}
 	}

@@ -121,7 +121,7 @@ func fwSources(from []string) []string {
 }
 
 func fwIsAny(cidrs []string) bool {
-	return len(cidrs) == 0 || (len(cidrs) == 1 && cidrs[0] == wizard.AnyIPv4)
+	return len(cidrs) == 0 || (len(cidrs) == 1 && wizard.IsAny(cidrs[0]))
 }
 
 // fwHostSide reports whether the side is a host (not a router).
@@ -192,10 +192,28 @@ func hostFlowRule(f wizard.Flow) fwRule {
 		// The source is this host; only the destination matters.
 		r.Dst = f.To
 	}
-	if r.Src == nil && r.Dst == "" {
-		r.Family = "ip" // the plan is IPv4; keep the rule to IPv4 in an inet table
-	}
+	r.Family = fwFamily(f)
 	return r
+}
+
+// fwFamily is the rule family of a flow: "ip6" for IPv6, else "ip" (every
+// flow rule names its family, so an inet table matches it in one family
+// only and the iptables/ip6tables files each get their own).
+func fwFamily(f wizard.Flow) string {
+	if f.Family == wizard.FamilyIPv6 {
+		return "ip6"
+	}
+	return "ip"
+}
+
+// fwPlanHasIPv6 reports whether any flow of the plan is IPv6.
+func fwPlanHasIPv6(p *wizard.Plan) bool {
+	for _, f := range p.Flows {
+		if f.Family == wizard.FamilyIPv6 {
+			return true
+		}
+	}
+	return false
 }
 
 // buildRuleset turns the side's flows into chains.
@@ -257,7 +275,17 @@ func serverRouterRuleset(p *wizard.Plan, flows []wizard.Flow, rs fwRuleset) (fwR
 	fwd.Rules = append(fwd.Rules, lanOut)
 	pre := fwChain{Hook: "prerouting", Policy: "accept", Why: "Destination NAT: the ports below, arriving on the WAN interface, go to the file server with their port numbers unchanged (no port in the dnat target keeps the port)."}
 	post := fwChain{Hook: "postrouting", Policy: "accept", Why: "Source NAT of the file server's own connections to the public address."}
+	v6 := false
 	for _, f := range flows {
+		if f.Family == wizard.FamilyIPv6 && f.Purpose != wizard.PurposeActive {
+			// IPv6 is routed, not NATed: the flow goes to the host's own
+			// address, so the forward filter alone lets it in.
+			v6 = true
+			fwd.Rules = append(fwd.Rules, fwRule{Why: f.Why + " (IPv6, routed without NAT)", Tag: fwTag(f), Family: "ip6",
+				InIf: wan, OutIf: r.LANInterface, Src: fwSources(f.From), Dst: f.To, Proto: "tcp", DPorts: f.Ports,
+				SPorts: f.SourcePorts, CtState: []string{"new"}, Verdict: "accept", Warning: f.Warning, FromFlow: true})
+			continue
+		}
 		if f.DNATTo == "" {
 			// A connection the host opens (active mode): out of the WAN.
 			fwd.Rules = append(fwd.Rules, forwardOutRule(f, r, fwSources(f.From)))
@@ -266,7 +294,7 @@ func serverRouterRuleset(p *wizard.Plan, flows []wizard.Flow, rs fwRuleset) (fwR
 		pre.Rules = append(pre.Rules, fwRule{Why: f.Why, Tag: fwTag(f), InIf: wan, Dst: f.To,
 			Proto: "tcp", DPorts: f.Ports, SPorts: f.SourcePorts, Verdict: "dnat", NATTo: f.DNATTo,
 			Warning: f.Warning, FromFlow: true})
-		fr := fwRule{Why: f.Why, Tag: fwTag(f), InIf: wan, OutIf: r.LANInterface, Src: fwSources(f.From),
+		fr := fwRule{Why: f.Why, Tag: fwTag(f), Family: fwFamily(f), InIf: wan, OutIf: r.LANInterface, Src: fwSources(f.From),
 			Dst: f.DNATTo, Proto: "tcp", DPorts: f.Ports, SPorts: f.SourcePorts, CtDNAT: true,
 			CtState: []string{"new"}, Verdict: "accept", Warning: f.Warning, FromFlow: true}
 		fwd.Rules = append(fwd.Rules, fr)
@@ -284,10 +312,27 @@ func serverRouterRuleset(p *wizard.Plan, flows []wizard.Flow, rs fwRuleset) (fwR
 	if len(post.Rules) > 0 {
 		rs.NAT = append(rs.NAT, post)
 	}
-	rs.Notes = append(rs.Notes,
-		"A router forwards only with IP forwarding on: sysctl -w net.ipv4.ip_forward=1 (persist it in /etc/sysctl.d/).",
+	rs.Notes = append(rs.Notes, fwForwardingNote(v6),
 		"The forward chain drops what it does not allow: other port forwards this router does need their own accept rules (merge, as above).")
 	return rs, nil
+}
+
+// fwForwardingNote tells a router's admin to switch forwarding on, for IPv6
+// too when the side forwards IPv6.
+func fwForwardingNote(v6 bool) string {
+	if v6 {
+		return "A router forwards only with IP forwarding on: sysctl -w net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 (persist both in /etc/sysctl.d/; with IPv6 forwarding on, the router ignores router advertisements on its WAN interface unless net.ipv6.conf.WAN.accept_ra=2)."
+	}
+	return "A router forwards only with IP forwarding on: sysctl -w net.ipv4.ip_forward=1 (persist it in /etc/sysctl.d/)."
+}
+
+func hasV6(flows []wizard.Flow) bool {
+	for _, f := range flows {
+		if f.Family == wizard.FamilyIPv6 {
+			return true
+		}
+	}
+	return false
 }
 
 // forwardOutRule is the forward rule of a connection from behind the router
@@ -296,9 +341,7 @@ func forwardOutRule(f wizard.Flow, r *wizard.Router, src []string) fwRule {
 	fr := fwRule{Why: f.Why, Tag: fwTag(f), InIf: r.LANInterface, OutIf: r.WANInterface, Src: src, Dst: f.To,
 		Proto: "tcp", DPorts: f.Ports, SPorts: f.SourcePorts, CtState: []string{"new"}, Verdict: "accept",
 		Warning: f.Warning, FromFlow: true}
-	if fr.Src == nil && fr.Dst == "" {
-		fr.Family = "ip"
-	}
+	fr.Family = fwFamily(f)
 	return fr
 }
 
@@ -321,7 +364,7 @@ func clientRouterRuleset(p *wizard.Plan, flows []wizard.Flow, rs fwRuleset) (fwR
 	fwd.Rules = append(fwd.Rules, ping)
 	for _, f := range flows {
 		src := fwSources(f.From)
-		if fwIsAny(src) && lanSrc != nil {
+		if fwIsAny(src) && lanSrc != nil && f.Family != wizard.FamilyIPv6 {
 			src = lanSrc
 		}
 		fwd.Rules = append(fwd.Rules, forwardOutRule(f, r, src))
@@ -334,6 +377,6 @@ func clientRouterRuleset(p *wizard.Plan, flows []wizard.Flow, rs fwRuleset) (fwR
 	}
 	rs.Notes = append(rs.Notes,
 		"This is an egress filter: hosts behind this router may open new connections only to the file-transfer flows below; web, DNS to outside resolvers and everything else forwarded are dropped. On a router that must keep routing other traffic, merge the accept rules into your own forward chain instead.",
-		"A router forwards only with IP forwarding on: sysctl -w net.ipv4.ip_forward=1 (persist it in /etc/sysctl.d/).")
+		fwForwardingNote(hasV6(flows)))
 	return rs, nil
 }

@@ -72,7 +72,7 @@ func nftViewOf(rs fwRuleset) nftView {
 	intro = append(intro, fwCommentLines("# ",
 		"How it fits into an existing firewall: this file touches only its own tables. nftables runs the base chains of every table on a hook one after the other: an accept here does not override a drop in another table, and a drop anywhere is final. So on a box without another nftables firewall, apply it as is; on a box with its own nftables firewall, merge the accept rules below into your own chains instead of loading this file (otherwise your drop still drops these flows, and this file's drop policy drops what yours allows).")...)
 	intro = append(intro, "#")
-	intro = append(intro, fwCommentLines("# ", "IPv6: the filter table is inet, so it covers IPv6 too: only the ICMPv6 that IPv6 needs passes; ftpswiz plans IPv4.")...)
+	intro = append(intro, fwCommentLines("# ", nftIPv6Note(rs))...)
 	for _, n := range rs.Notes {
 		intro = append(intro, "#")
 		intro = append(intro, fwCommentLines("# ", n)...)
@@ -96,6 +96,18 @@ func nftViewOf(rs fwRuleset) nftView {
 		v.Tables = append(v.Tables, nat)
 	}
 	return v
+}
+
+// nftIPv6Note says what the inet table does with IPv6.
+func nftIPv6Note(rs fwRuleset) string {
+	for _, c := range rs.Filter {
+		for _, r := range c.Rules {
+			if r.FromFlow && r.Family == "ip6" {
+				return "IPv6: the filter table is inet, so one table holds both families: the ip6 rules below are the IPv6 flows (routed without NAT), and the ICMPv6 that IPv6 needs passes."
+			}
+		}
+	}
+	return "IPv6: the filter table is inet, so it covers IPv6 too: only the ICMPv6 that IPv6 needs passes; ftpswiz plans IPv4."
 }
 
 func nftChain(c fwChain, typ, prio string) nftChainView {
@@ -151,18 +163,22 @@ func nftRuleText(r fwRule) string {
 		m = append(m, "oifname "+strconv.Quote(r.OutIf))
 	}
 	ipMatch := false
+	fam, nfproto := "ip", "ipv4"
+	if r.Family == "ip6" {
+		fam, nfproto = "ip6", "ipv6"
+	}
 	if len(r.Src) > 0 {
-		m = append(m, "ip saddr "+nftSet(r.Src))
+		m = append(m, fam+" saddr "+nftSet(r.Src))
 		ipMatch = true
 	}
 	if r.Dst != "" {
-		m = append(m, "ip daddr "+r.Dst)
+		m = append(m, fam+" daddr "+r.Dst)
 		ipMatch = true
 	}
 	switch r.Proto {
 	case "tcp":
-		if r.Family == "ip" && !ipMatch {
-			m = append(m, "meta nfproto ipv4")
+		if r.Family != "" && !ipMatch {
+			m = append(m, "meta nfproto "+nfproto)
 		}
 		if r.SPorts.IsZero() && r.DPorts.IsZero() {
 			m = append(m, "meta l4proto tcp")
@@ -176,8 +192,8 @@ func nftRuleText(r fwRule) string {
 	case "icmp", "icmpv6":
 		m = append(m, r.Proto+" type "+nftSet(r.ICMP))
 	default:
-		if r.Family == "ip" && !ipMatch {
-			m = append(m, "meta nfproto ipv4")
+		if r.Family != "" && !ipMatch {
+			m = append(m, "meta nfproto "+nfproto)
 		}
 	}
 	if r.CtDNAT {

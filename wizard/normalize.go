@@ -102,13 +102,25 @@ func normalizeServerNetwork(s *Server) {
 		r := *s.Router
 		s.Router = &r
 	}
+	if s.DNSRecords == "" && s.PublicAddress != "" && !isIP(s.PublicAddress) {
+		s.DNSRecords = RecordsA
+		if s.IPv6Address != "" {
+			s.DNSRecords = RecordsBoth
+		}
+	}
+	fams := ServerFamilies(s)
 	if len(s.AllowedClients) == 0 {
-		s.AllowedClients = []string{AnyIPv4}
+		for _, f := range fams {
+			s.AllowedClients = append(s.AllowedClients, AnyOf(f))
+		}
 	} else {
 		s.AllowedClients = slices.Clone(s.AllowedClients)
 	}
 	if s.AdminNetwork == "" {
 		s.AdminNetwork = AnyIPv4
+		if !slices.Contains(fams, FamilyIPv4) {
+			s.AdminNetwork = AnyIPv6
+		}
 	}
 	if s.SSHPort == 0 {
 		s.SSHPort = DefaultSSHPort
@@ -175,6 +187,12 @@ func normalizeClient(c *Client, a Answers) {
 	if c.Router != nil {
 		r := *c.Router
 		c.Router = &r
+	}
+	if c.DNSRecords == "" && a.Role == RoleClient && c.ServerAddress != "" && !isIP(c.ServerAddress) {
+		c.DNSRecords = RecordsA
+		if c.ServerIPv6Address != "" {
+			c.DNSRecords = RecordsBoth
+		}
 	}
 	switch {
 	case len(c.Software) > 0:
