@@ -47,7 +47,7 @@ type Constraints struct {
 
 // RecommendOptions returns the constraints as Recommend's options.
 func (c Constraints) RecommendOptions() RecommendOptions {
-	return RecommendOptions{PartnerRequiresFTPS: c.PartnerRequiresFTPS, ClientCertificates: c.ClientCertificates}
+	return RecommendOptions(c)
 }
 
 // Protocol is the file-transfer protocol being planned.

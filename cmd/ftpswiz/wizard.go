@@ -72,13 +72,14 @@ func runWizard(cmd *cobra.Command, opts *rootOptions, w *wizardOptions) error {
 		}
 	}
 	res, err := tui.Run(cmd.Context(), tui.Options{
-		In:         opts.In,
-		Out:        opts.ErrOut,
-		Accessible: w.Accessible || envTrue(opts.Getenv, "ACCESSIBLE") || (opts.Getenv != nil && opts.Getenv("TERM") == "dumb"),
-		Detector:   opts.Detector,
-		OutDir:     w.OutDir,
-		SSHClient:  getenv(opts, "SSH_CLIENT"),
-		Files:      generators.Render,
+		In:          opts.In,
+		Out:         opts.ErrOut,
+		Accessible:  w.Accessible || envTrue(opts.Getenv, "ACCESSIBLE") || (opts.Getenv != nil && opts.Getenv("TERM") == "dumb"),
+		Detector:    opts.Detector,
+		OutDir:      w.OutDir,
+		OutDirGiven: cmd.Flags().Changed("out"),
+		SSHClient:   getenv(opts, "SSH_CLIENT"),
+		Files:       generators.Render,
 	})
 	if errors.Is(err, tui.ErrAborted) {
 		return withCode(codeInterrupted, err)

@@ -366,6 +366,10 @@ func (m *Model) updateReview(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.plan == nil {
 			return m, nil
 		}
+		if m.cfg.outGiven {
+			// --out named the directory: no need to ask it again.
+			return m, m.prepareWrite()
+		}
 		return m, m.enter(stepOutput)
 	case "a":
 		m.d.Advanced = true
@@ -503,6 +507,9 @@ func (m *Model) refreshPage() {
 			m.page.set(problemsText(m.problems, m.b, w, m.st))
 		case m.plan != nil:
 			hint := "Press enter to choose where to write the files, or a to change " + optionalSettings(m.d) + "."
+			if m.cfg.outGiven {
+				hint = "Press enter to write the files to " + m.outDir + ", or a to change " + optionalSettings(m.d) + "."
+			}
 			text := m.st.Dim.Render(wrap(w, hint)) + "\n\n"
 			if m.recheck != nil {
 				text += recheckText(m.d, *m.recheck, w, m.st) + "\n\n"

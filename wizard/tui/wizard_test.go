@@ -706,3 +706,27 @@ func TestMainFlowDefaults(t *testing.T) {
 		}
 	}
 }
+
+// With --out given (OutDirGiven), enter on the review writes there: the
+// directory is not asked a second time.
+func TestOutDirGivenIsNotAskedAgain(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	d := newDriver(t, Options{Detector: fixtureDetector(), OutDir: out, OutDirGiven: true}, 80, 24)
+	if !d.m.cfg.outGiven {
+		t.Fatal("OutDirGiven not taken")
+	}
+	d.m.cfg.outGiven = false // answerClassic walks to the output question
+	answerClassic(t, d)
+	d.key(keyShiftTab)
+	d.expect(stepReview, "")
+	d.m.cfg.outGiven = true
+	d.m.refreshPage()
+	if v := d.view(); !strings.Contains(strings.Join(strings.Fields(v), " "), "Press enter to write the files to "+out) {
+		t.Errorf("review does not say where enter writes:\n%s", v)
+	}
+	d.key(keyEnter)
+	if !d.quit || d.m.result == nil || d.m.result.Dir != out {
+		t.Fatalf("enter on the review did not finish with %s: quit %v result %+v", out, d.quit, d.m.result)
+	}
+	requireSameFiles(t, filepath.Join(scenarios, "classic", "expected"), readTree(t, out))
+}
