@@ -219,7 +219,7 @@ func (a *accessible) review() (step, error) {
 		return stepOutput, nil
 	}
 	more := false
-	title := "Change the TLS and server settings (TLS profile, session reuse, vsftpd build, passive start, active mode, client login)?"
+	title := "Change the TLS and server settings (FTPS mode, TLS profile, session reuse, vsftpd build, passive start, active mode, client login)?"
 	if a.d.sftp() {
 		title = "Change the optional settings (" + optionalSettings(a.d) + ")?"
 	}

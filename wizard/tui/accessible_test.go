@@ -89,7 +89,6 @@ func TestAccessibleClassicWithOptionalSettings(t *testing.T) {
 		"10.0.0.1",      // public address: private, refused
 		"198.51.100.10", // public address
 		"10.20.0.2", "wan0", "lan0",
-		"",                              // mode
 		"16",                            // transfers
 		"192.0.2.20/32", "10.20.0.0/24", // who may connect, admin network
 		"", "acme", // certificate: the self-signed pair; accounts
@@ -97,8 +96,8 @@ func TestAccessibleClassicWithOptionalSettings(t *testing.T) {
 		"wan0", "lan0", "192.168.50.0/24",
 		"3", "0", // software: + FileZilla
 		"2", "0", // firewalls: + iptables
-		"y",        // review: optional settings
-		"", "", "", // flavour, profile, session reuse
+		"y",            // review: optional settings
+		"", "", "", "", // mode, flavour, profile, session reuse
 		"", "", "", // passive start, active mode, client user
 		"", // output directory
 	)

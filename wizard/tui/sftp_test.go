@@ -405,7 +405,6 @@ func TestReviewRechecksTheProtocol(t *testing.T) {
 	d.replace("10.20.0.2")
 	d.replace("wan0")
 	d.replace("lan0")
-	d.key(keyEnter)                     // explicit
 	d.replace("16")                     // transfers
 	d.key(keyEnter, keyEnter, keyEnter) // who may connect, admin network, certificate
 	d.key(keyEnter)                     // accounts

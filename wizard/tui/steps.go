@@ -113,7 +113,10 @@ func (d *draft) applies(s step) bool {
 	case stepSFTP:
 		return d.sftp()
 	case stepMode:
-		return !d.sftp()
+		// Planning only the client, the mode is the server's (ask its
+		// operator) and must be asked; a server gets explicit FTPS, the
+		// standard, unless the optional settings change it.
+		return !d.sftp() && d.Role == wizard.RoleClient
 	case stepCapacity, stepAccess, stepAccounts:
 		// The answers that matter most for safety are in the main flow:
 		// who may reach FTPS and SSH, the certificate, the accounts.
@@ -261,6 +264,7 @@ func (b *builder) fields(s step) []spec {
 		}
 		if d.Role.HasServer() {
 			out = append(out,
+				choiceSpec(b, wizard.QMode, &d.Mode),
 				choiceSpec(b, wizard.QFlavour, &d.Flavour),
 				b.profile(),
 				choiceSpec(b, wizard.QSSLReuse, &d.SSLReuse),

@@ -55,8 +55,7 @@ func answerClassic(t *testing.T, d *driver) {
 	d.replace("wan0")
 	d.expect(stepServerAddress, wizard.QServerRouterLAN)
 	d.replace("lan0")
-	d.expect(stepMode, wizard.QMode)
-	d.key(keyEnter) // explicit (the default)
+	// explicit FTPS, the standard: among the optional settings
 	d.expect(stepCapacity, wizard.QTransfers)
 	d.replace("16")
 	d.expect(stepAccess, wizard.QAllowedClients)
@@ -302,14 +301,14 @@ func TestBackNavigation(t *testing.T) {
 	d.key(keyEnter)
 	d.replace("wan0")
 	d.replace("lan0")
-	d.expect(stepMode, wizard.QMode)
+	d.expect(stepCapacity, wizard.QTransfers)
 	d.key(keyShiftTab)
 	d.expect(stepServerAddress, wizard.QServerRouterLAN)
 	d.key(keyEnter)
 
 	// From the review back to the last form step, and from the output
 	// question back to the review.
-	d.key(keyEnter, keyEnter)                     // mode, transfers
+	d.key(keyEnter)                               // transfers
 	d.key(keyEnter, keyEnter, keyEnter, keyEnter) // who may connect, admin network, certificate, accounts
 	d.key(keyEnter)                               // client NAT
 	d.replace("wan0")
@@ -438,7 +437,6 @@ func TestNumberAndCrossFieldValidation(t *testing.T) {
 	d.replace("wan0") // same interface twice
 	d.expect(stepServerAddress, wizard.QServerRouterLAN)
 	d.replace("lan0")
-	d.key(keyEnter)
 	d.expect(stepCapacity, wizard.QTransfers)
 	for _, bad := range []string{"many", "0", "20000"} {
 		d.replace(bad)
@@ -460,7 +458,6 @@ func TestReviewSendsToTheProblem(t *testing.T) {
 	d.replace("10.20.0.2")
 	d.replace("wan0")
 	d.replace("lan0")
-	d.key(keyEnter)
 	d.replace("500")
 	d.key(keyEnter, keyEnter, keyEnter, keyEnter) // who may connect, admin network, certificate, accounts
 	d.key(keyEnter)
@@ -690,7 +687,6 @@ func TestMainFlowDefaults(t *testing.T) {
 	d.replace("10.20.0.2")
 	d.replace("wan0")
 	d.replace("lan0")
-	d.key(keyEnter) // explicit
 	d.replace("16")
 	d.expect(stepAccess, wizard.QAllowedClients)
 	d.key(keyEnter)
