@@ -153,6 +153,5 @@ func SelfSignedCommands(p *wizard.Plan) []Cmd {
 	return append(cmds,
 		Sh("test", "-e", c.CertFile).Op("||").Arg(req.Values()...).With("never overwrites an existing pair"),
 		Sh("chmod", "600", c.KeyFile),
-		Sh("chmod", "644", c.CertFile),
 		Sh("openssl", "x509", "-noout", "-fingerprint", "-sha256", "-in", c.CertFile))
 }

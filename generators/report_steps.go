@@ -327,10 +327,9 @@ func reportCertStep(p *wizard.Plan) reportStep {
 			Sh("openssl", "x509", "-in", c.CertFile, "-noout", "-pubkey").Op("|", "sha256sum").Line(""),
 			Sh("openssl", "pkey", "-in", c.KeyFile, "-pubout").Op("|", "sha256sum").Line(""))
 	case wizard.SourceSelfSigned:
-		text = fmt.Sprintf("Create the dedicated self-signed pair %s and %s, with %s in its subjectAltName. It "+
-			"is this server's alone: never Debian's snakeoil pair, which is named after the host and shared "+
-			"with other services, and the command does nothing if the certificate already exists. The last "+
-			"command prints its SHA-256 fingerprint: ", c.CertFile, c.KeyFile, c.Name)
+		text = fmt.Sprintf("Create the dedicated self-signed pair %s and %s (%s in its subjectAltName; never "+
+			"the snakeoil pair other services share; an existing pair is kept). The last command prints its "+
+			"SHA-256 fingerprint: ", c.CertFile, c.KeyFile, c.Name)
 		if c.Fingerprint == "" {
 			text += "put it into answers.yaml as `server.tls.fingerprint` and regenerate, so HANDOUT.md and the " +
 				"client configs pin it. "
@@ -475,9 +474,14 @@ func reportFirewallStep(p *wizard.Plan, side wizard.Side, outputs []File) (repor
 		if port == 0 {
 			port = 22
 		}
-		text = append(text, "", mdWrap(reportWidth, fmt.Sprintf("The host rules allow SSH (port %d) only from %s. "+
+		ssh := fmt.Sprintf("The host rules allow SSH (port %d) only from %s. "+
 			"Apply them from a session inside that network and keep it open until a new SSH login works.",
-			port, p.Server.AdminNetwork)))
+			port, p.Server.AdminNetwork)
+		if p.Server.AdminNetwork == wizard.AnyIPv4 {
+			ssh = fmt.Sprintf("The host rules keep SSH (port %d) open from anywhere, as no admin network was "+
+				"given (server.admin_network). Keep your session open until a new SSH login works.", port)
+		}
+		text = append(text, "", mdWrap(reportWidth, ssh))
 	}
 	if len(files) > 1 {
 		text = append(text, "", mdWrap(reportWidth, "Pick one of these:"))
@@ -566,15 +570,9 @@ func reportClientSteps(p *wizard.Plan, outputs []File) []reportStep {
 	if p.Server == nil {
 		steps = append(steps, reportCloudSteps(outputs)...)
 	}
-	c := p.Client
-	if slices.Contains(c.Software, wizard.ClientFileZilla) || slices.Contains(c.Software, wizard.ClientWinSCP) {
-		steps = append(steps, reportStep{
-			Title: "Windows clients",
-			Text: mdWrap(reportWidth, "Windows Firewall's stateful FTP filter resets FTPS connections. "+
-				"On each Windows client, in an administrator's command prompt:"),
-			Code: mdCodeIn("text", "netsh advfirewall set global StatefulFTP disable"),
-		})
-	}
+	// Windows Firewall's stateful FTP filter is a pitfall (symptom, cause,
+	// fix), not a step: nothing shows it breaks outbound passive FTPS, so
+	// nobody is told to change it before they see the symptom.
 	if st, ok := reportClientFilesStep(outputs); ok {
 		steps = append(steps, st)
 	}

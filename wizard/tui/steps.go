@@ -26,10 +26,11 @@ const (
 	stepRole
 	stepServerNAT
 	stepServerAddress
-	stepCertificate
 	stepSFTP
 	stepMode
 	stepCapacity
+	stepAccess
+	stepAccounts
 	stepClientNAT
 	stepClientNetwork
 	stepSoftware
@@ -52,14 +53,16 @@ func (s step) title() string {
 		return "Server network"
 	case stepServerAddress:
 		return "Server addresses"
-	case stepCertificate:
-		return "Certificate"
 	case stepSFTP:
 		return "SFTP service"
 	case stepMode:
 		return "FTPS mode"
 	case stepCapacity:
 		return "Concurrency"
+	case stepAccess:
+		return "Who may connect"
+	case stepAccounts:
+		return "Certificate, users"
 	case stepClientNAT:
 		return "Client network"
 	case stepClientNetwork:
@@ -88,6 +91,10 @@ func (s step) titleFor(p wizard.Protocol) string {
 	return s.title()
 }
 
+// isForm reports whether the step is a huh form (review and confirm are
+// scrollable pages of their own).
+func (s step) isForm() bool { return s != stepReview && s != stepConfirm }
+
 // choosesProtocol reports whether the step belongs to the protocol choice,
 // whose side panel holds the comparison and scrolls.
 func (s step) choosesProtocol() bool {
@@ -98,18 +105,21 @@ func (s step) choosesProtocol() bool {
 // output and confirm steps are handled by the model.
 func (d *draft) applies(s step) bool {
 	switch s {
-	case stepCertificates:
-		// A partner that accepts only FTPS decides already.
+	case stepCertificates, stepProtocol:
+		// A partner that accepts only FTPS decides already: FTPS.
 		return !d.PartnerFTPS
 	case stepServerNAT, stepServerAddress:
 		return d.Role.HasServer()
 	case stepSFTP:
 		return d.sftp()
-	case stepCertificate:
-		return !d.sftp() && d.Role.HasServer()
 	case stepMode:
-		return !d.sftp()
-	case stepCapacity:
+		// Planning only the client, the mode is the server's (ask its
+		// operator) and must be asked; a server gets explicit FTPS, the
+		// standard, unless the optional settings change it.
+		return !d.sftp() && d.Role == wizard.RoleClient
+	case stepCapacity, stepAccess, stepAccounts:
+		// The answers that matter most for safety are in the main flow:
+		// who may reach FTPS and SSH, the certificate, the accounts.
 		return !d.sftp() && d.Role.HasServer()
 	case stepClientNAT, stepSoftware:
 		return d.Role.HasClient()
@@ -193,13 +203,6 @@ func (b *builder) fields(s step) []spec {
 		if d.ServerNAT == wizard.NATPortForward {
 			out = append(out, b.text(wizard.QServerRouterWAN, &d.ServerWAN), b.text(wizard.QServerRouterLAN, &d.ServerLAN))
 		}
-	case stepCertificate:
-		if d.TLSSource == "" {
-			// What Normalize would pick: Let's Encrypt for a DNS name,
-			// self-signed (pinned) for an IP address.
-			d.TLSSource = wizard.Normalize(d.answers()).Server.TLS.Source
-		}
-		out = append(out, choiceSpec(b, wizard.QTLSSource, &d.TLSSource))
 	case stepSFTP:
 		out = append(out, b.number(wizard.QSFTPPort, &d.SFTPPort))
 		if d.Role.HasServer() {
@@ -210,6 +213,27 @@ func (b *builder) fields(s step) []spec {
 		out = append(out, choiceSpec(b, wizard.QMode, &d.Mode))
 	case stepCapacity:
 		out = append(out, b.number(wizard.QTransfers, &d.Transfers))
+	case stepAccess:
+		if d.AdminNetwork == "" && b.def.AdminNet != "" {
+			// The SSH session the wizard runs in comes from the admin's
+			// machine: offer its address.
+			d.AdminNetwork = b.def.AdminNet
+		}
+		out = append(out, b.text(wizard.QAllowedClients, &d.AllowedClients), b.text(wizard.QAdminNetwork, &d.AdminNetwork))
+	case stepAccounts:
+		if d.TLSSource == "" {
+			// What Normalize would pick: Let's Encrypt for a DNS name,
+			// self-signed (pinned) for an IP address.
+			d.TLSSource = wizard.Normalize(d.answers()).Server.TLS.Source
+		}
+		out = append(out, choiceSpec(b, wizard.QTLSSource, &d.TLSSource))
+		switch d.TLSSource {
+		case wizard.SourceOwn:
+			out = append(out, b.text(wizard.QTLSCert, &d.CertFile), b.text(wizard.QTLSKey, &d.KeyFile))
+		case wizard.SourceLetsEncrypt:
+			out = append(out, b.text(wizard.QLEEmail, &d.LEEmail))
+		}
+		out = append(out, b.text(wizard.QUsers, &d.Users))
 	case stepClientNAT:
 		out = append(out, choiceSpec(b, wizard.QClientNAT, &d.ClientNAT))
 	case stepClientNetwork:
@@ -248,19 +272,10 @@ func (b *builder) fields(s step) []spec {
 		}
 		if d.Role.HasServer() {
 			out = append(out,
+				choiceSpec(b, wizard.QMode, &d.Mode),
 				choiceSpec(b, wizard.QFlavour, &d.Flavour),
-				choiceSpec(b, wizard.QTLSProfile, &d.Profile),
-				b.text(wizard.QTLSCert, &d.CertFile),
-				b.text(wizard.QTLSKey, &d.KeyFile),
-			)
-			if d.TLSSource == wizard.SourceLetsEncrypt {
-				out = append(out, b.text(wizard.QLEEmail, &d.LEEmail))
-			}
-			out = append(out,
+				b.profile(),
 				choiceSpec(b, wizard.QSSLReuse, &d.SSLReuse),
-				b.text(wizard.QUsers, &d.Users),
-				b.text(wizard.QAdminNetwork, &d.AdminNetwork),
-				b.text(wizard.QAllowedClients, &d.AllowedClients),
 				b.number(wizard.QPassiveStart, &d.PassiveStart),
 			)
 		}
@@ -304,8 +319,49 @@ func (b *builder) yesNo(key string, v *bool) spec {
 	return spec{q: q, field: c, hovered: value, chosen: value}
 }
 
+// profile is the TLS profile question with the profiles the vsftpd build
+// can have: modern (TLS 1.3 only) is not offered for Debian's 3.0.3, which
+// cannot switch TLS 1.2 off.
+func (b *builder) profile() spec {
+	fl := b.flavour()
+	if !wizard.ProfileOffered(b.d.Profile, fl) {
+		b.d.Profile = wizard.ProfileIntermediate
+	}
+	return choiceSpecOf(b, wizard.QTLSProfile, &b.d.Profile, func(v string) bool {
+		return wizard.ProfileOffered(wizard.TLSProfile(v), fl)
+	})
+}
+
+// flavour is the vsftpd build the plan will be written for: the one chosen,
+// for auto the one detected here, Debian 12's when none is (as generate
+// resolves it).
+func (b *builder) flavour() wizard.Flavour {
+	switch {
+	case b.d.Flavour != "" && b.d.Flavour != wizard.FlavourAuto:
+		return b.d.Flavour
+	case b.def.Flavour != "":
+		return b.def.Flavour
+	}
+	return wizard.FlavourDebian
+}
+
 func choiceSpec[T ~string](b *builder, key string, v *T) spec {
+	return choiceSpecOf(b, key, v, nil)
+}
+
+// choiceSpecOf is choiceSpec offering only the choices keep accepts (all
+// when keep is nil).
+func choiceSpecOf[T ~string](b *builder, key string, v *T, keep func(value string) bool) spec {
 	q := b.question(key)
+	if keep != nil {
+		var cs []wizard.Choice
+		for _, c := range q.Choices {
+			if keep(c.Value) {
+				cs = append(cs, c)
+			}
+		}
+		q.Choices = cs
+	}
 	opts := make([]huh.Option[T], 0, len(q.Choices))
 	for _, c := range q.Choices {
 		label := c.Label
