@@ -82,6 +82,33 @@ type fwStepCtx struct {
 	Sides []wizard.Side
 	NAT   bool
 	Hooks []iptablesHook
+	// Shared: the file only adds to the box's own firewall; Jumps are the
+	// nftables chains it adds ("inet filter ftpswiz_forward").
+	Shared bool
+	Jumps  []nftJump
+	// Router: the box forwards (its persistence includes IP forwarding).
+	Router bool
+	// Install is the file's name under /etc/nftables.d/.
+	Install string
+}
+
+// fwPersistNft is how an nftables file survives a reboot on Debian 12,
+// Ubuntu 24.04 and RHEL 9.
+func fwPersistNft(c fwStepCtx) string {
+	s := "mkdir -p /etc/nftables.d && cp this file /etc/nftables.d/" + c.Install + ", then add the line include \"/etc/nftables.d/" + c.Install + "\" at the end of /etc/nftables.conf (Debian 12, Ubuntu 24.04) or /etc/sysconfig/nftables.conf (RHEL 9)"
+	if c.Shared {
+		s += ", after your own table (the include adds to it)"
+	}
+	s += ", and systemctl enable nftables (RHEL 9 runs firewalld by default: use one of the two, not both)"
+	return s + fwPersistForward(c)
+}
+
+// fwPersistForward is the forwarding part of a router's persistence.
+func fwPersistForward(c fwStepCtx) string {
+	if !c.Router {
+		return ""
+	}
+	return "; IP forwarding at boot: echo net.ipv4.ip_forward=1 > /etc/sysctl.d/99-ftpswiz-forward.conf && sysctl --system (the same on Debian 12, Ubuntu 24.04 and RHEL 9)"
 }
 
 // fwBackends is the table of firewall file kinds, in the order REPORT.md
@@ -97,6 +124,9 @@ func fwBackends() []fwBackend {
 				"accept rules (each carries its reason as a comment) into your own chains instead of loading " +
 				"the file.",
 			steps: func(c fwStepCtx) Desc {
+				if c.Shared {
+					return nftSharedSteps(c)
+				}
 				remove := []Cmd{Sh("nft", "delete", "table", "inet", nftFilterTable)}
 				if c.NAT {
 					remove = append(remove, Sh("nft", "delete", "table", "ip", nftNATTable))
@@ -107,26 +137,27 @@ func fwBackends() []fwBackend {
 					Check:     []Cmd{Sh("nft", "-c", "-f").File()},
 					Show:      []Cmd{Sh("nft", "list", "ruleset")},
 					Remove:    remove,
-					Persist:   `copy it to /etc/nftables.d/ftpswiz.nft and add include "/etc/nftables.d/ftpswiz.nft" to /etc/nftables.conf`,
+					Persist:   fwPersistNft(c),
 				}
 			},
 		},
 		{
 			Kind: fwKindIptables, Firewall: wizard.FirewallIptables, Tool: "iptables-restore ruleset", Ext: ".iptables", Mode: 0o644,
 			Render: renderIptables,
-			Header: headerStyle{Width: 8, ApplyQual: "as root, in this order; re-running gives the same rules, other rules stay"},
+			Header: headerStyle{Width: 8, ApplyQual: "as root; the one command, the jumps are in the file; other rules stay"},
 			Existing: "**iptables:** load the file with `--noflush`, as above. Without it, " +
 				"iptables-restore empties every chain of each table the file names, your own rules included. " +
 				"On a box with rules of its own you can instead copy the ACCEPT rules into your chains.",
 			steps: func(c fwStepCtx) Desc {
 				d := Desc{
-					Apply:   []Cmd{Sh("iptables-restore", "--noflush").Op("<").File()},
-					Check:   []Cmd{Sh("iptables-restore", "--test").Op("<").File()},
-					Show:    []Cmd{Sh("iptables-save")},
-					Persist: "after applying, netfilter-persistent save (package iptables-persistent).",
+					Apply:     []Cmd{Sh("iptables-restore", "--noflush").Op("<").File()},
+					ApplyNote: "apply it once: a second run adds a second, harmless jump (run the remove commands as often as you applied it)",
+					Check:     []Cmd{Sh("iptables-restore", "--test", "--noflush").Op("<").File()},
+					Show:      []Cmd{Sh("iptables-save")},
+					Persist: "after applying, Debian 12 and Ubuntu 24.04: apt install iptables-persistent, then netfilter-persistent save; " +
+						"RHEL 9: dnf install iptables-services, iptables-save > /etc/sysconfig/iptables, systemctl enable iptables" + fwPersistForward(c),
 				}
 				for _, h := range c.Hooks {
-					d.Apply = append(d.Apply, h.Apply())
 					d.Remove = append(d.Remove, h.Remove())
 				}
 				return d

@@ -100,8 +100,10 @@ func normalizeServerNetwork(s *Server) {
 	}
 	if s.Router != nil {
 		r := *s.Router
+		normalizeRouter(&r)
 		s.Router = &r
 	}
+	normalizeBox(&s.HostFirewall, BoxDedicated, DefaultNftHostChain)
 	if len(s.AllowedClients) == 0 {
 		s.AllowedClients = []string{AnyIPv4}
 	} else {
@@ -174,8 +176,10 @@ func normalizeClient(c *Client, a Answers) {
 	}
 	if c.Router != nil {
 		r := *c.Router
+		normalizeRouter(&r)
 		c.Router = &r
 	}
+	normalizeBox(&c.HostFirewall, BoxDedicated, DefaultNftHostChain)
 	switch {
 	case len(c.Software) > 0:
 		c.Software = slices.Clone(c.Software)
@@ -212,4 +216,11 @@ func cloneOrNil[T any](xs []T) []T {
 		return nil
 	}
 	return slices.Clone(xs)
+}
+
+func normalizeRouter(r *Router) {
+	if r.Kind == "" {
+		r.Kind = RouterLinux
+	}
+	normalizeBox(&r.Firewall, BoxShared, DefaultNftRouterChain)
 }
