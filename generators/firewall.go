@@ -64,7 +64,10 @@ type fwBackend struct {
 	Mode  fs.FileMode
 	// HostOnly: written for host sides only (not routers).
 	HostOnly bool
-	Header   headerStyle
+	// Router is the router kind of a row written for routers of that kind
+	// (not Linux): its Firewall is the kind's name, not a firewalls answer.
+	Router wizard.RouterKind
+	Header headerStyle
 	// Existing says how its rules combine with rules a box already has
 	// (REPORT.md's "Fitting the rules into an existing firewall").
 	Existing string
@@ -113,16 +116,22 @@ func fwPersistForward(c fwStepCtx) string {
 
 // fwBackends is the table of firewall file kinds, in the order REPORT.md
 // explains them.
-func fwBackends() []fwBackend {
+func fwBackends() []fwBackend { return append(fwHostBackends(), fwRouterRows()...) }
+
+// fwHostBackends are the rows of the backends of the firewalls answer
+// (hosts, and routers of kind linux).
+func fwHostBackends() []fwBackend {
 	return []fwBackend{
 		{
 			Kind: fwKindNft, Firewall: wizard.FirewallNftables, Tool: "nftables ruleset", Ext: ".nft", Mode: 0o644,
 			Header: headerStyle{Width: 9}, Render: renderNft,
 			Existing: "**nftables:** nftables runs the base chains of every table on the same hook " +
-				"one after the other: an accept in ftpswiz's table does not override a drop in another table, " +
-				"and a drop anywhere is final. On a box with an nftables firewall of its own, copy ftpswiz's " +
-				"accept rules (each carries its reason as a comment) into your own chains instead of loading " +
-				"the file.",
+				"one after the other: an accept in one table does not override a drop in another, and a drop " +
+				"anywhere is final. So a shared box (every router by default; a host whose answers say " +
+				"host_firewall use: shared) gets rules inside its own table (default inet filter, as in Debian's " +
+				"/etc/nftables.conf): a chain of ftpswiz's, jumped to from its base chain, that only accepts. " +
+				"A dedicated box gets ftpswiz's own tables with a drop policy: load that only on a box with no " +
+				"nftables firewall of its own.",
 			steps: func(c fwStepCtx) Desc {
 				if c.Shared {
 					return nftSharedSteps(c)
@@ -147,7 +156,8 @@ func fwBackends() []fwBackend {
 			Header: headerStyle{Width: 8, ApplyQual: "as root; the one command, the jumps are in the file; other rules stay"},
 			Existing: "**iptables:** load the file with `--noflush`, as above. Without it, " +
 				"iptables-restore empties every chain of each table the file names, your own rules included. " +
-				"On a box with rules of its own you can instead copy the ACCEPT rules into your chains.",
+				"The file carries its own jumps; on a shared box ftpswiz's chains accept the flows and return " +
+				"everything else to your rules.",
 			steps: func(c fwStepCtx) Desc {
 				d := Desc{
 					Apply:     []Cmd{Sh("iptables-restore", "--noflush").Op("<").File()},
@@ -268,6 +278,17 @@ func (b fwBackend) Path(side wizard.Side) string {
 // Suits reports whether the kind is written for a side.
 func (b fwBackend) Suits(side wizard.Side) bool { return !b.HostOnly || fwHostSide(side) }
 
+// SuitsIn reports whether the kind is written for a side of the plan: a
+// router kind's row for routers of that kind, the other rows for hosts and
+// Linux routers.
+func (b fwBackend) SuitsIn(p *wizard.Plan, side wizard.Side) bool {
+	_, r := p.BoxFirewall(side)
+	if b.Router != "" {
+		return r != nil && r.Kind == b.Router
+	}
+	return b.Suits(side) && (r == nil || r.Kind.Linux())
+}
+
 // File builds one firewall file with its description; side is the box it
 // belongs to (for a Fixed file, the first of c.Sides).
 func (b fwBackend) File(side wizard.Side, c fwStepCtx, content []byte) File {
@@ -296,10 +317,10 @@ func (b fwBackend) HeaderLines(side wizard.Side, c fwStepCtx) []string {
 func fwWants(k fwFileKind) func(*wizard.Plan) bool {
 	b := fwBackendOf(k)
 	return func(p *wizard.Plan) bool {
-		if !slices.Contains(p.Firewalls, b.Firewall) {
+		if b.Router == "" && !slices.Contains(p.Firewalls, b.Firewall) {
 			return false
 		}
-		return slices.ContainsFunc(p.Sides(), b.Suits)
+		return slices.ContainsFunc(p.Sides(), func(s wizard.Side) bool { return b.SuitsIn(p, s) })
 	}
 }
 

@@ -43,6 +43,9 @@ func renderIptables(p *wizard.Plan) ([]File, error) {
 	var out []File
 	b := fwBackendOf(fwKindIptables)
 	for _, side := range p.Sides() {
+		if !b.SuitsIn(p, side) {
+			continue // a router of another kind: its own file
+		}
 		rs, err := buildRuleset(p, side)
 		if err != nil {
 			return nil, fmt.Errorf("iptables %s: %w", side, err)

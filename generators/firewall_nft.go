@@ -114,6 +114,9 @@ func renderNft(p *wizard.Plan) ([]File, error) {
 	var out []File
 	bk := fwBackendOf(fwKindNft)
 	for _, side := range p.Sides() {
+		if !bk.SuitsIn(p, side) {
+			continue // a router of another kind: its own file
+		}
 		rs, err := buildRuleset(p, side)
 		if err != nil {
 			return nil, fmt.Errorf("nftables %s: %w", side, err)

@@ -47,6 +47,11 @@ func ufwRules(f wizard.Flow) []string {
 			}
 			out = append(out, s+" to any port "+ufwPorts(f.Ports)+tail)
 		}
+		if f.Purpose == wizard.PurposeAdmin && !fwIsAny(f.From) {
+			// ufw filters IPv6 too: admin SSH over IPv6 (admin_network is
+			// IPv4) must not be locked out.
+			out = append(out, "ufw allow in proto tcp from ::/0 to any port "+ufwPorts(f.Ports)+" comment "+shQuote(fwSafe(fwTag(f)+" ipv6")))
+		}
 		return out
 	}
 	s := "ufw allow out proto tcp from any"

@@ -411,23 +411,44 @@ func reportFirewallStep(p *wizard.Plan, side wizard.Side, outputs []File) (repor
 		return reportStep{}, false
 	}
 	where := "on the " + strings.ToLower(side.Title()[:1]) + side.Title()[1:]
-	var router *wizard.Router
-	switch side {
-	case wizard.SideServerRouter:
-		if p.Server != nil {
-			router = p.Server.Router
-		}
-	case wizard.SideClientRouter:
-		if p.Client != nil {
-			router = p.Client.Router
-		}
-	}
-	if router != nil {
+	box, router := p.BoxFirewall(side)
+	switch {
+	case router != nil && !router.Kind.Linux():
+		where += " (" + router.Kind.Label() + ")"
+	case router != nil:
 		where += fmt.Sprintf(" (WAN interface %s, LAN interface %s)", router.WANInterface, router.LANInterface)
 	}
-	text := []string{mdWrap(reportWidth, "Load these rules "+where+", with the one format that box already "+
-		"uses: two formats on one box give two rule sets that both filter. Each file's header explains "+
-		"it; the commands below are the ones it gives, check first.")}
+	var text []string
+	if side == wizard.SideClientRouter && router != nil && router.Kind.Linux() && !box.Shared() {
+		text = append(text, mdWrap(reportWidth, "**EGRESS LOCKDOWN.** These rules are the router's complete policy "+
+			"(firewall use: dedicated): the LAN may open only the file-transfer connections; web, DNS to outside "+
+			"resolvers, mail, VPNs and everything else it forwards stop. On a router that carries other traffic, "+
+			"use shared (the default) instead."), "")
+	}
+	switch {
+	case router != nil && !router.Kind.Linux():
+		text = append(text, mdWrap(reportWidth, "Configure the router with its own file below: it only adds (port "+
+			"forwards with the port numbers unchanged, the FTP helper off, hairpin NAT) and changes nothing else."))
+	case box.Shared():
+		text = append(text, mdWrap(reportWidth, "This box is shared: the rules only add to its own firewall (nftables: "+
+			"a chain of ftpswiz's inside "+box.NftTable+", jumped to from its "+box.NftChain+" chain; iptables: ftpswiz's "+
+			"own chains, jumped to from the built-in ones, that accept the file-transfer flows and return the rest). "+
+			"Your policy and every other flow stay as they were. Load them with the one format the box already uses; "+
+			"each file is complete: the one command below applies it."))
+	default:
+		text = append(text, mdWrap(reportWidth, "Load these rules "+where+", with the one format that box already "+
+			"uses: two formats on one box give two rule sets that both filter. Each file's header explains "+
+			"it; the commands below are the ones it gives, check first."))
+	}
+	if fwHostSide(side) && !box.Shared() {
+		ipv6 := "IPv6: the nftables file filters IPv6 too (inet table): new IPv6 connections are dropped except " +
+			"the ICMPv6 IPv6 needs"
+		if side == wizard.SideServerHost {
+			ipv6 += " and SSH, from any IPv6 address, so an administrator logged in over IPv6 is not locked out"
+		}
+		ipv6 += "; the iptables file leaves IPv6 as it was (ip6tables is not touched)."
+		text = append(text, "", mdWrap(reportWidth, ipv6))
+	}
 	if side == wizard.SideServerHost && p.Server != nil && p.Server.AdminNetwork != "" {
 		port := p.Server.SSHPort
 		if port == 0 {
