@@ -211,7 +211,9 @@ func (d *decider) routerDecision(side Side, key string, r *Router) {
 	use := r.Firewall.Use
 	why := boxWhy(side, r.Firewall)
 	if side == SideClientRouter && use == BoxDedicated {
-		why += " On the client's router the complete policy is an egress lockdown: the LAN may open only the file-transfer connections; web, DNS, mail and everything else stop."
+		d.warn(key, side.Title()+": egress lockdown", "dedicated: EGRESS LOCKDOWN",
+			why+" On the client's router the complete policy is an egress lockdown: the LAN may open only the file-transfer connections; web, DNS, mail, VPNs and everything else it forwards stop.")
+		return
 	}
 	d.decide(key, side.Title()+": "+string(use), string(use), why)
 }
