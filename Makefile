@@ -7,6 +7,8 @@
 
 GO ?= go
 FUZZTIME ?= 10s
+# The linter, pinned; its settings are in staticcheck.conf.
+STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # The release version: the nearest v* tag (git describe), else a
 # development version naming the commit. SOURCE_DATE_EPOCH (the commit
 # time) fixes every timestamp in the artefacts.
@@ -42,6 +44,7 @@ check:
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted" >&2; exit 1; fi
 	$(GO) vet ./...
 	cd tools/release && $(GO) vet ./...
+	$(STATICCHECK) ./...
 
 unit:
 	$(GO) test -short -count=1 ./...

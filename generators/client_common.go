@@ -86,9 +86,9 @@ const (
 )
 
 var (
-	// clientUserRE is the user names client files accept: they end up in
-	// shell scripts, URLs and lftp commands unquoted.
-	clientUserRE = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$`)
+	// clientPathPartRE is one directory name client files accept: they end
+	// up in shell scripts, URLs and lftp commands unquoted.
+	clientPathPartRE = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$`)
 	// clientHostRE is a DNS name.
 	clientHostRE = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$`)
 )
@@ -117,8 +117,8 @@ func newClientView(p *wizard.Plan, title string) (clientView, error) {
 	} else if !clientHostRE.MatchString(c.ServerAddress) {
 		return clientView{}, fmt.Errorf("server address %q is neither an IPv4 address nor a DNS name", c.ServerAddress)
 	}
-	if !clientUserRE.MatchString(c.User) {
-		return clientView{}, fmt.Errorf("user name %q: client files need letters, digits, '.', '_' or '-'", c.User)
+	if !wizard.ValidUserName(c.User) {
+		return clientView{}, fmt.Errorf("user name %q: client files need a plain user name (lower-case letters, digits, _ and -)", c.User)
 	}
 	if !c.Passive.IsZero() {
 		v.Passive = c.Passive.String()
@@ -174,7 +174,7 @@ func clientSafeDir(dir string) bool {
 		return false
 	}
 	for _, part := range strings.Split(dir, "/") {
-		if part == "." || part == ".." || !clientUserRE.MatchString(part) {
+		if part == "." || part == ".." || !clientPathPartRE.MatchString(part) {
 			return false
 		}
 	}

@@ -96,12 +96,6 @@ func fwNoComments(save string) string {
 
 func fwAddr(host string, port int) string { return net.JoinHostPort(host, strconv.Itoa(port)) }
 
-// fwIP strips the prefix length.
-func fwIP(cidr string) string {
-	ip, _, _ := strings.Cut(cidr, "/")
-	return ip
-}
-
 // fwArrived waits for a connection on l and returns "LOCAL from REMOTE".
 func fwArrived(t *testing.T, l *fwListener) string {
 	t.Helper()

@@ -23,7 +23,10 @@ import (
 // them. Nothing is configured in the root namespace; every namespace is
 // deleted by t.Cleanup.
 
-const fwCmdTimeout = 30 * time.Second
+// fwCmdTimeout bounds one command: a hang guard, not a speed goal. The
+// firewalld scripts start firewall-offline-cmd (Python) about 20 times, which
+// takes 30 s and more on a loaded 2-core machine.
+const fwCmdTimeout = 120 * time.Second
 
 // fwNS is a named network namespace.
 type fwNS struct {

@@ -54,9 +54,6 @@ type sshdDropInView struct {
 var (
 	sshdKeywordRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]*$`)
 	sshdValueRE   = regexp.MustCompile(`^[A-Za-z0-9%/._,:@+=-]+$`)
-	// sftpNameRE is a user or group name that may go into shell commands
-	// unquoted.
-	sftpNameRE = regexp.MustCompile(`^[a-z_][a-z0-9_-]{0,31}$`)
 )
 
 // renderSSHDDropIn writes the sshd drop-in (plan.SFTP.File): the global
@@ -105,11 +102,11 @@ func checkSFTPPlan(sp *wizard.SFTPPlan) error {
 	if sp.File == "" || sp.InstallPath == "" {
 		return fmt.Errorf("the SFTP plan names no output or install path")
 	}
-	if !sftpNameRE.MatchString(sp.Group) {
+	if !wizard.ValidUserName(sp.Group) {
 		return fmt.Errorf("group %q is not a plain group name", sp.Group)
 	}
 	for _, u := range sp.Users {
-		if !sftpNameRE.MatchString(u) && u != "USER" {
+		if !wizard.ValidUserName(u) && u != "USER" {
 			return fmt.Errorf("user %q is not a plain user name", u)
 		}
 	}
@@ -166,7 +163,7 @@ func SFTPSetupCommands(sp *wizard.SFTPPlan) []string {
 		// ~user must stay unquoted to expand; a name that is not plain
 		// (checkSFTPPlan refuses it) gets its home from getent instead.
 		tilde := "~" + u
-		if !sftpNameRE.MatchString(u) && u != "USER" {
+		if !wizard.ValidUserName(u) && u != "USER" {
 			tilde = `"$(getent passwd ` + q(u) + ` | cut -d: -f6)"`
 		}
 		cmds = append(cmds,

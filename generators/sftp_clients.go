@@ -72,8 +72,8 @@ func newSFTPClientView(p *wizard.Plan, what string) (sftpClientView, error) {
 	} else if !clientHostRE.MatchString(c.ServerAddress) {
 		return sftpClientView{}, fmt.Errorf("server address %q is neither an IPv4 address nor a DNS name", c.ServerAddress)
 	}
-	if !clientUserRE.MatchString(c.User) {
-		return sftpClientView{}, fmt.Errorf("user name %q: client files need letters, digits, '.', '_' or '-'", c.User)
+	if !wizard.ValidUserName(c.User) {
+		return sftpClientView{}, fmt.Errorf("user name %q: client files need a plain user name (lower-case letters, digits, _ and -)", c.User)
 	}
 	var ends []wizard.Endpoint
 	for _, e := range c.Endpoints {

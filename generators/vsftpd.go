@@ -152,7 +152,7 @@ func renderUserList(p *wizard.Plan) ([]File, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Install as %s: the accounts allowed to log in, one per line.\n", p.Server.UserListPath)
 	for _, u := range p.Server.Users {
-		if !sftpNameRE.MatchString(u) {
+		if !wizard.ValidUserName(u) {
 			return nil, fmt.Errorf("%s: user %q (from server.vsftpd.users) is not a plain user name "+
 				"(a lower-case letter or _, then letters, digits, _ or -; at most 32)", file, u)
 		}
@@ -163,7 +163,7 @@ func renderUserList(p *wizard.Plan) ([]File, error) {
 		switch {
 		case s == "" || n == 1 && strings.HasPrefix(s, "# "):
 			return nil
-		case !sftpNameRE.MatchString(s):
+		case !wizard.ValidUserName(s):
 			return fmt.Errorf("not a user name")
 		}
 		users++

@@ -95,7 +95,7 @@ func (p *prober) certificate() {
 			warn(s, d.Code, d.Cause, d.Fix+" (--insecure: the probe carries on.)", d.Answer)
 			if now.After(leaf.NotAfter) || now.Before(leaf.NotBefore) {
 				mid := leaf.NotBefore.Add(leaf.NotAfter.Sub(leaf.NotBefore) / 2)
-				p.clockShift = mid.Sub(time.Now())
+				p.clockShift = time.Until(mid)
 			}
 			return
 		}

@@ -26,7 +26,6 @@ var (
 	// '/', ':' or whitespace), narrowed to characters every firewall
 	// format takes unquoted.
 	ifnameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$`)
-	labelRE  = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
 )
 
 // ValidUserName reports whether s is a user or group name ftpswiz writes into

@@ -103,6 +103,7 @@ func TestConntrackHelperIsBlindToTLS(t *testing.T) {
 	if strings.TrimSpace(string(loose)) == "N" || strings.TrimSpace(string(loose)) == "0" {
 		vs.Stop()
 		vs = start("pasv", ftpsConf{PasvAddress: SrvPublicAddr, PasvMin: 50000, PasvMax: 50031})
+		defer vs.Stop()
 		pasvOK, pasvOut := run(true)
 		t.Logf("helper-only firewall, pasv_address=%s: plain FTP %d/%d OK (loose=N)", SrvPublicAddr, pasvOK, n)
 		if pasvOK != 0 {

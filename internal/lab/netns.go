@@ -50,6 +50,11 @@ func newNamespace(t testing.TB, r *registry, role string) *Namespace {
 	ns := &Namespace{Name: name, Role: role, t: t, reg: r}
 	r.addNS(ns)
 	ns.MustRun("ip", "link", "set", "lo", "up")
+	// A new namespace copies the root namespace's IPv4 settings
+	// (net.core.devconf_inherit_init_net=0), so on a host that forwards (a
+	// Docker or Podman host) every lab host would route. Each namespace
+	// starts as a plain host; the routers turn forwarding on themselves.
+	ns.Sysctl("net.ipv4.ip_forward", "0")
 	return ns
 }
 

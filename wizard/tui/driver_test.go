@@ -110,7 +110,6 @@ var (
 	keyEsc      = keyMsg(tea.KeyEscape, 0)
 	keyCtrlC    = keyMsg('c', tea.ModCtrl)
 	keyCtrlU    = keyMsg('u', tea.ModCtrl)
-	keySpace    = tea.KeyPressMsg(tea.Key{Code: tea.KeySpace, Text: " "})
 )
 
 // key sends a named key.

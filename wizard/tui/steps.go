@@ -85,10 +85,6 @@ func (s step) titleFor(p wizard.Protocol) string {
 	return s.title()
 }
 
-// isForm reports whether the step is a huh form (review and confirm are
-// scrollable pages of their own).
-func (s step) isForm() bool { return s != stepReview && s != stepConfirm }
-
 // choosesProtocol reports whether the step belongs to the protocol choice,
 // whose side panel holds the comparison and scrolls.
 func (s step) choosesProtocol() bool {
