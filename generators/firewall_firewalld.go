@@ -107,6 +107,7 @@ func firewalldView(p *wizard.Plan, side wizard.Side) scriptView {
 		})
 	}
 	restrictSSH := false
+	sshPort := ""
 	for _, f := range flows {
 		rules, sportLost := firewalldRich(f)
 		var notes []string
@@ -131,12 +132,14 @@ func firewalldView(p *wizard.Plan, side wizard.Side) scriptView {
 		v.Steps = append(v.Steps, flowStep(f, cmds, notes...))
 		if f.Purpose == wizard.PurposeAdmin && !fwIsAny(f.From) {
 			restrictSSH = true
+			sshPort = f.Ports.String()
 		}
 	}
 	if restrictSSH {
 		v.Steps = append(v.Steps, scriptStep{
-			Comment: fwCommentLines("# ", "The zone's ssh service opens SSH from anywhere; the rule above allows it from the admin network only, so the service goes (after that rule is in place)."),
+			Comment: fwCommentLines("# ", "The zone's ssh service opens SSH from anywhere; the rule above allows it from the admin network only, so the service goes (after that rule is in place). SSH over IPv6 stays open from anywhere (admin_network is IPv4): an administrator logged in over IPv6 is not locked out."),
 			Commands: []string{
+				"zone_rich " + shQuote(`rule family="ipv6" port port="`+sshPort+`" protocol="tcp" accept`),
 				`if firewall-cmd --permanent --zone="$ZONE" --query-service=ssh >/dev/null; then`,
 				`	firewall-cmd --permanent --zone="$ZONE" --remove-service=ssh`,
 				`fi`,
