@@ -138,7 +138,7 @@ func nftViewOf(rs fwRuleset) nftView {
 		return nftSharedView(rs, intro)
 	}
 	intro = append(intro, fwCommentLines("# ",
-		"How it fits into an existing firewall: this file touches only its own tables. nftables runs the base chains of every table on a hook one after the other: an accept here does not override a drop in another table, and a drop anywhere is final. So on a box without another nftables firewall, apply it as is; on a box with its own nftables firewall, merge the accept rules below into your own chains instead of loading this file (otherwise your drop still drops these flows, and this file's drop policy drops what yours allows).")...)
+		"How it fits into an existing firewall: this file touches only its own tables. nftables runs the base chains of every table on a hook one after the other: an accept here does not override a drop in another table, and a drop anywhere is final. So this file (firewall use: dedicated, a complete policy) is for a box without another nftables firewall; on a box with its own nftables firewall or other traffic, say firewall use: shared in the answers: ftpswiz then writes rules that only add, inside your own table (otherwise your drop still drops these flows, and this file's drop policy drops what yours allows).")...)
 	intro = append(intro, "#")
 	intro = append(intro, fwCommentLines("# ", "IPv6: the filter table is inet, so it covers IPv6 too: only the ICMPv6 that IPv6 needs passes; ftpswiz plans IPv4.")...)
 	for _, n := range rs.Notes {
