@@ -34,6 +34,12 @@ type clientView struct {
 	// UploadDir is the writable directory inside the user's chroot when the
 	// plan knows it (role both), else "".
 	UploadDir string
+	// IPv6 is true when the client side is planned for IPv6 too: clients
+	// then prefer EPSV, whose 229 reply carries only a port.
+	IPv6 bool
+	// ForceIPv4 is true when the name has an AAAA record but the client
+	// side is planned for IPv4 only: clients must not try IPv6 first.
+	ForceIPv4 bool
 	Endpoints []clientEndpoint
 	Reasons   clientReasons
 }
@@ -123,6 +129,8 @@ func newClientView(p *wizard.Plan, title string) (clientView, error) {
 	if !c.Passive.IsZero() {
 		v.Passive = c.Passive.String()
 	}
+	v.IPv6 = wizard.HasFamily(c.Families, wizard.FamilyIPv6)
+	v.ForceIPv4 = !v.IPv6 && c.DNSRecords.HasAAAA()
 	if p.Server != nil && p.Server.WriteEnable && clientSafeDir(p.Server.UploadDir) {
 		v.UploadDir = strings.Trim(p.Server.UploadDir, "/")
 	}

@@ -221,24 +221,49 @@ func TestFirewallTableMatchesCatalogue(t *testing.T) {
 	}
 }
 
-// TestFirewallsRefuseIPv6Flows: every flow carries its address family; the
-// backends write IPv4 rules only, so a plan with an IPv6 flow is refused by
-// name instead of written wrong. The negative control renders the same plan
-// with its IPv4 flow.
-func TestFirewallsRefuseIPv6Flows(t *testing.T) {
+// TestFirewallsRenderIPv6Flows: every flow carries its address family; an
+// IPv4 plan writes no ip6tables file, and the same plan with an IPv6 flow
+// gets an ip6 rule in the inet table and in the side's .ip6tables file, not
+// in its .iptables file. fwIPv4Only (for a backend that knows no IPv6)
+// refuses it by name.
+func TestFirewallsRenderIPv6Flows(t *testing.T) {
 	p := decideFile(t, filepath.Join("..", "testdata", "scenarios", "classic", "answers.yaml"), nil)
 	for _, f := range p.Flows {
 		if f.Family != wizard.FamilyIPv4 {
 			t.Fatalf("flow %+v: family %q", f, f.Family)
 		}
 	}
-	if _, err := Render(p); err != nil {
+	files, err := Render(p)
+	if err != nil {
 		t.Fatalf("IPv4 plan: %v", err)
 	}
+	for _, f := range files {
+		if strings.HasSuffix(f.Path, ".ip6tables") {
+			t.Errorf("IPv4 plan writes %s", f.Path)
+		}
+	}
 	p.Flows[0].From = []string{"2001:db8::/32"}
+	p.Flows[0].Family = ""
 	p.Complete()
-	_, err := Render(p)
-	if err == nil || !strings.Contains(err.Error(), "ipv6 addresses are not supported") {
+	files, err = Render(p)
+	if err != nil {
 		t.Fatalf("IPv6 flow: %v", err)
+	}
+	got := map[string]string{}
+	for _, f := range files {
+		got[f.Path] = string(f.Content)
+	}
+	if !strings.Contains(got["firewall/server-host.nft"], "ip6 saddr 2001:db8::/32 tcp dport 21") {
+		t.Errorf("nft has no ip6 rule for the IPv6 flow:\n%s", got["firewall/server-host.nft"])
+	}
+	if !strings.Contains(got["firewall/server-host.ip6tables"], "-s 2001:db8::/32 -p tcp -m tcp --dport 21") {
+		t.Errorf("no ip6tables rule for the IPv6 flow:\n%s", got["firewall/server-host.ip6tables"])
+	}
+	if strings.Contains(got["firewall/server-host.iptables"], "2001:db8") {
+		t.Errorf("the IPv4 iptables file holds an IPv6 rule")
+	}
+	// A backend that does not know IPv6 refuses it by name.
+	if err := fwIPv4Only(p); err == nil || !strings.Contains(err.Error(), "ipv6 addresses are not supported") {
+		t.Fatalf("fwIPv4Only: %v", err)
 	}
 }

@@ -24,8 +24,10 @@ func firewallRenderers() []Renderer {
 			render := b.Render
 			out = append(out, Renderer{Name: string(b.Firewall), Applies: fwWants(b.Kind),
 				Render: func(p *wizard.Plan) ([]File, error) {
-					if err := fwIPv4Only(p); err != nil {
-						return nil, err
+					if !fwFamilyAware(b.Kind) {
+						if err := fwIPv4Only(p); err != nil {
+							return nil, fmt.Errorf("%s: %w", b.Firewall, err)
+						}
 					}
 					return render(p)
 				}})
@@ -41,6 +43,7 @@ type fwFileKind string
 const (
 	fwKindNft       fwFileKind = "nftables"
 	fwKindIptables  fwFileKind = "iptables"
+	fwKindIp6tables fwFileKind = "ip6tables"
 	fwKindUFW       fwFileKind = "ufw"
 	fwKindFirewalld fwFileKind = "firewalld"
 	fwKindAWSCLI    fwFileKind = "aws-cli"
@@ -174,6 +177,28 @@ func fwHostBackends() []fwBackend {
 			},
 		},
 		{
+			// Written by the iptables row's render function, for the sides
+			// that have IPv6 flows.
+			Kind: fwKindIp6tables, Firewall: wizard.FirewallIptables, Tool: "ip6tables-restore ruleset", Ext: ".ip6tables", Mode: 0o644,
+			Header: headerStyle{Width: 8, ApplyQual: "as root; the one command, the jumps are in the file; other rules stay"},
+			Existing: "**ip6tables:** the IPv6 rules are a file of their own, loaded with `ip6tables-restore --noflush` " +
+				"like the IPv4 one; without it, IPv6 is not filtered by ftpswiz's rules at all.",
+			steps: func(c fwStepCtx) Desc {
+				d := Desc{
+					Apply:     []Cmd{Sh("ip6tables-restore", "--noflush").Op("<").File()},
+					ApplyNote: "apply it once: a second run adds a second, harmless jump (run the remove commands as often as you applied it)",
+					Check:     []Cmd{Sh("ip6tables-restore", "--test", "--noflush").Op("<").File()},
+					Show:      []Cmd{Sh("ip6tables-save")},
+					Persist: "after applying, Debian 12 and Ubuntu 24.04: netfilter-persistent save (package iptables-persistent; it saves rules.v6 too); " +
+						"RHEL 9: ip6tables-save > /etc/sysconfig/ip6tables, systemctl enable ip6tables (package iptables-services)",
+				}
+				for _, h := range c.Hooks {
+					d.Remove = append(d.Remove, h.Remove())
+				}
+				return d
+			},
+		},
+		{
 			Kind: fwKindUFW, Firewall: wizard.FirewallUFW, Tool: "ufw script", Ext: ".ufw.sh", Mode: 0o755, HostOnly: true,
 			Header: headerStyle{Width: 8}, Render: renderUFW,
 			Existing: "**ufw:** the script adds `ufw` rules next to the existing ones; review them with " +
@@ -242,6 +267,16 @@ func fwHostBackends() []fwBackend {
 			},
 		},
 	}
+}
+
+// fwFamilyAware reports whether a backend writes rules for both families
+// (the others refuse an IPv6 flow by name, below).
+func fwFamilyAware(k fwFileKind) bool {
+	switch k {
+	case fwKindNft, fwKindIptables, fwKindUFW, fwKindFirewalld, fwKindAWSCLI:
+		return true
+	}
+	return false
 }
 
 // fwIPv4Only refuses a plan with a flow of another family than IPv4: every

@@ -44,6 +44,13 @@ type awsIPPermission struct {
 	FromPort   *int         `json:"FromPort,omitempty"`
 	ToPort     *int         `json:"ToPort,omitempty"`
 	IPRanges   []awsIPRange `json:"IpRanges"`
+	// IPv6Ranges are the IPv6 peers (an IPv6 flow's).
+	IPv6Ranges []awsIPv6Range `json:"Ipv6Ranges,omitempty"`
+}
+
+type awsIPv6Range struct {
+	CidrIPv6    string `json:"CidrIpv6"`
+	Description string `json:"Description,omitempty"`
 }
 
 type awsIPRange struct {
@@ -57,9 +64,20 @@ func awsCIDR(a string) string {
 		return wizard.AnyIPv4
 	}
 	if !strings.Contains(a, "/") {
+		if wizard.CIDRFamily(a) == wizard.FamilyIPv6 {
+			return a + "/128"
+		}
 		return a + "/32"
 	}
 	return a
+}
+
+// awsAny is anywhere in the flow's family.
+func awsAny(f wizard.Flow) string {
+	if f.Family == wizard.FamilyIPv6 {
+		return wizard.AnyIPv6
+	}
+	return wizard.AnyIPv4
 }
 
 // awsPeers are the flow's remote networks: sources of an inbound flow,
@@ -67,13 +85,16 @@ func awsCIDR(a string) string {
 func awsPeers(f wizard.Flow) []string {
 	if f.Direction == wizard.Inbound {
 		if len(f.From) == 0 {
-			return []string{wizard.AnyIPv4}
+			return []string{awsAny(f)}
 		}
 		out := make([]string, 0, len(f.From))
 		for _, c := range f.From {
 			out = append(out, awsCIDR(c))
 		}
 		return out
+	}
+	if f.To == "" {
+		return []string{awsAny(f)}
 	}
 	return []string{awsCIDR(f.To)}
 }
@@ -82,7 +103,14 @@ func awsPermissionJSON(f wizard.Flow) (string, error) {
 	first, last := f.Ports.First, f.Ports.Last
 	perm := awsIPPermission{IPProtocol: "tcp", FromPort: &first, ToPort: &last}
 	for _, c := range awsPeers(f) {
+		if wizard.CIDRFamily(c) == wizard.FamilyIPv6 {
+			perm.IPv6Ranges = append(perm.IPv6Ranges, awsIPv6Range{CidrIPv6: c, Description: fwTag(f)})
+			continue
+		}
 		perm.IPRanges = append(perm.IPRanges, awsIPRange{CidrIP: c, Description: fwTag(f)})
+	}
+	if perm.IPRanges == nil {
+		perm.IPRanges = []awsIPRange{}
 	}
 	b, err := json.Marshal([]awsIPPermission{perm})
 	if err != nil {
@@ -234,7 +262,12 @@ func awsTerraformView(p *wizard.Plan, sides []wizard.Side) tfView {
 				comment = append(comment, "# (a security group cannot match the source port "+f.SourcePorts.String()+")")
 			}
 			for _, peer := range awsPeers(f) {
+				cidrAttr := "cidr_ipv4"
 				base := tfName(string(side), string(f.Purpose))
+				if wizard.CIDRFamily(peer) == wizard.FamilyIPv6 {
+					cidrAttr = "cidr_ipv6"
+					base = tfName(string(side), string(f.Purpose)+"_ipv6")
+				}
 				used[base]++
 				name := base
 				if n := used[base]; n > 1 {
@@ -247,7 +280,7 @@ func awsTerraformView(p *wizard.Plan, sides []wizard.Side) tfView {
 						"ip_protocol", tfString("tcp"),
 						"from_port", strconv.Itoa(f.Ports.First),
 						"to_port", strconv.Itoa(f.Ports.Last),
-						"cidr_ipv4", tfString(peer)),
+						cidrAttr, tfString(peer)),
 				})
 				comment = nil
 			}

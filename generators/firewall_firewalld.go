@@ -56,23 +56,27 @@ policy_rich() {
 // (the second return value says so).
 func firewalldRich(f wizard.Flow) ([]string, bool) {
 	port := fmt.Sprintf(`port port="%s" protocol="tcp" accept`, f.Ports.String())
+	fam := `rule family="ipv4" `
+	if f.Family == wizard.FamilyIPv6 {
+		fam = `rule family="ipv6" `
+	}
 	if f.Direction != wizard.Inbound {
 		dst := ""
 		if f.To != "" {
 			dst = fmt.Sprintf(`destination address="%s" `, f.To)
 		}
-		return []string{`rule family="ipv4" ` + dst + port}, !f.SourcePorts.IsZero()
+		return []string{fam + dst + port}, !f.SourcePorts.IsZero()
 	}
 	var out []string
 	for _, src := range f.From {
-		if src == wizard.AnyIPv4 {
-			out = append(out, `rule family="ipv4" `+port)
+		if wizard.IsAny(src) {
+			out = append(out, fam+port)
 			continue
 		}
-		out = append(out, fmt.Sprintf(`rule family="ipv4" source address="%s" `, src)+port)
+		out = append(out, fam+fmt.Sprintf(`source address="%s" `, src)+port)
 	}
 	if len(f.From) == 0 {
-		out = append(out, `rule family="ipv4" `+port)
+		out = append(out, fam+port)
 	}
 	return out, !f.SourcePorts.IsZero()
 }

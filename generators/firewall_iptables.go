@@ -55,6 +55,14 @@ func renderIptables(p *wizard.Plan) ([]File, error) {
 			return nil, fmt.Errorf("iptables %s: %w", side, err)
 		}
 		out = append(out, b.File(side, iptCtx(rs), content))
+		if !hasV6(p.FlowsFor(side)) {
+			continue
+		}
+		content6, err := templates.Render("firewall-iptables.tmpl", ip6ViewOf(rs))
+		if err != nil {
+			return nil, fmt.Errorf("ip6tables %s: %w", side, err)
+		}
+		out = append(out, fwBackendOf(fwKindIp6tables).File(side, ip6Ctx(rs), content6))
 	}
 	return out, nil
 }
@@ -64,6 +72,32 @@ func iptCtx(rs fwRuleset) fwStepCtx {
 	return fwStepCtx{NAT: len(rs.NAT) > 0, Hooks: iptablesHooks(rs), Shared: rs.Shared(), Router: !fwHostSide(rs.Side)}
 }
 
+// ip6Ctx is what the usage of a side's ip6tables file depends on: filter
+// chains only (IPv6 is not NATed).
+func ip6Ctx(rs fwRuleset) fwStepCtx {
+	var hooks []iptablesHook
+	for _, c := range rs.Filter {
+		hooks = append(hooks, iptablesHook{Tool: "ip6tables", Table: "filter", BuiltIn: strings.ToUpper(c.Hook), Chain: iptChainName(c.Hook)})
+	}
+	return fwStepCtx{Hooks: hooks, Shared: rs.Shared(), Router: !fwHostSide(rs.Side)}
+}
+
+// ip6ViewOf is the side's IPv6 rules in ip6tables-restore format.
+func ip6ViewOf(rs fwRuleset) iptView {
+	intro := append(fwBackendOf(fwKindIp6tables).HeaderLines(rs.Side, ip6Ctx(rs)), "#")
+	intro = append(intro, fwCommentLines("# ",
+		"IPv6 rules of this side, the companion of "+iptablesPath(rs.Side)+": the same chains and the same flows, for IPv6, which is routed without NAT (so there is no nat table). ICMPv6 is not optional in IPv6: neighbour discovery replaces ARP, and packet too big is the only path-MTU signal (IPv6 routers never fragment), so the rules below let those through.")...)
+	v := iptView{Title: fwTitle(rs.Side, "ip6tables rules (ip6tables-restore format)"), Command: fwRegenerate, Intro: intro}
+	var jumps []string
+	for _, h := range ip6Ctx(rs).Hooks {
+		jumps = append(jumps, h.Line())
+	}
+	if len(rs.Filter) > 0 {
+		v.Tables = append(v.Tables, iptTableView{Name: "filter", Chains: iptChainsFamily(rs.Filter, true), Jumps: jumps})
+	}
+	return v
+}
+
 func iptablesPath(side wizard.Side) string { return fwBackendOf(fwKindIptables).Path(side) }
 
 // iptChainName is ftpswiz's own chain for a hook ("FTPSWIZ-INPUT").
@@ -71,6 +105,7 @@ func iptChainName(hook string) string { return "FTPSWIZ-" + strings.ToUpper(hook
 
 // iptablesHook is one jump from a built-in chain into ftpswiz's chain.
 type iptablesHook struct {
+	Tool    string // "iptables" ("" too) or "ip6tables"
 	Table   string // "filter" or "nat"
 	BuiltIn string // "INPUT"
 	Chain   string // "FTPSWIZ-INPUT"
@@ -83,6 +118,14 @@ func (h iptablesHook) table() []string {
 	return []string{"-t", h.Table}
 }
 
+func (h iptablesHook) tool() string {
+	if h.Tool == "" {
+		return "iptables"
+	}
+	return h.Tool
+}
+
+
 // Line is the jump as an iptables-restore line.
 func (h iptablesHook) Line() string {
 	return "-I " + h.BuiltIn + " 1 -m comment --comment \"ftpswiz jump\" -j " + h.Chain
@@ -90,9 +133,10 @@ func (h iptablesHook) Line() string {
 
 // Remove deletes the jump and the chain.
 func (h iptablesHook) Remove() Cmd {
-	return Sh("iptables").Arg(h.table()...).Arg("-D", h.BuiltIn, "-m", "comment", "--comment", "ftpswiz jump", "-j", h.Chain).GlueOp(";").
-		Arg("iptables").Arg(h.table()...).Arg("-F", h.Chain).GlueOp(";").
-		Arg("iptables").Arg(h.table()...).Arg("-X", h.Chain)
+	t := h.tool()
+	return Sh(t).Arg(h.table()...).Arg("-D", h.BuiltIn, "-m", "comment", "--comment", "ftpswiz jump", "-j", h.Chain).GlueOp(";").
+		Arg(t).Arg(h.table()...).Arg("-F", h.Chain).GlueOp(";").
+		Arg(t).Arg(h.table()...).Arg("-X", h.Chain)
 }
 
 func iptablesHooks(rs fwRuleset) []iptablesHook {
@@ -116,7 +160,11 @@ func iptViewOf(rs fwRuleset) iptView {
 			"How it fits into an existing firewall: --noflush keeps every other chain; this file declares only ftpswiz's own chains, which iptables-restore empties and refills. The jump into each one is inserted as the first rule of the built-in chain (the -I lines at the end of each table), and a chain with policy drop ends in DROP: what it does not accept is dropped, whatever rules follow in the built-in chain (this box is dedicated: this is its complete policy). On a box with its own firewall rules, say firewall use: shared.")...)
 	}
 	intro = append(intro, "#")
-	intro = append(intro, fwCommentLines("# ", "IPv4 only: ip6tables is not touched; ftpswiz plans IPv4.")...)
+	ipv6Note := "IPv4 only: ip6tables is not touched; ftpswiz plans IPv4."
+	if rsHasV6(rs) {
+		ipv6Note = "IPv4 rules only: the IPv6 rules of this side are in " + fwBackendOf(fwKindIp6tables).Path(rs.Side) + " (ip6tables-restore)."
+	}
+	intro = append(intro, fwCommentLines("# ", ipv6Note)...)
 	for _, n := range rs.Notes {
 		intro = append(intro, "#")
 		intro = append(intro, fwCommentLines("# ", n)...)
@@ -139,15 +187,30 @@ func iptViewOf(rs fwRuleset) iptView {
 	return v
 }
 
-func iptChains(chains []fwChain) []iptChainView {
+// rsHasV6 reports whether a ruleset allows an IPv6 flow.
+func rsHasV6(rs fwRuleset) bool {
+	for _, c := range rs.Filter {
+		for _, r := range c.Rules {
+			if r.FromFlow && r.Family == "ip6" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func iptChains(chains []fwChain) []iptChainView { return iptChainsFamily(chains, false) }
+
+// iptChainsFamily lays out the chains for iptables (v6 false) or ip6tables.
+func iptChainsFamily(chains []fwChain, v6 bool) []iptChainView {
 	var out []iptChainView
 	for _, c := range chains {
 		name := iptChainName(c.Hook)
 		cv := iptChainView{Name: name, Comment: fwCommentLines("# ", name+": "+c.Why)}
 		for _, r := range c.Rules {
-			lines := iptRuleLines(name, r)
+			lines := iptRuleLines(name, r, v6)
 			if len(lines) == 0 {
-				continue // IPv6-only rule
+				continue // a rule of the other family
 			}
 			cv.Rules = append(cv.Rules, fwRuleView{Comment: fwRuleComment("# ", r), Text: strings.Join(lines, "\n")})
 		}
@@ -176,10 +239,14 @@ func iptPorts(r wizard.PortRange) string {
 	return fmt.Sprintf("%d:%d", r.First, r.Last)
 }
 
-// iptRuleLines is the rule as iptables-restore lines: one per source
-// address and ICMP type. IPv6-only rules give none.
-func iptRuleLines(chain string, r fwRule) []string {
-	if r.Family == "ip6" || r.Proto == "icmpv6" {
+// iptRuleLines is the rule as iptables-restore lines (v6: ip6tables-restore
+// lines): one per source address and ICMP type. Rules of the other family
+// give none.
+func iptRuleLines(chain string, r fwRule, v6 bool) []string {
+	if v6 && (r.Family == "ip" || r.Proto == "icmp") {
+		return nil
+	}
+	if !v6 && (r.Family == "ip6" || r.Proto == "icmpv6") {
 		return nil
 	}
 	srcs := r.Src
@@ -227,6 +294,8 @@ func iptRuleLine(chain string, r fwRule, src, icmp string) string {
 		}
 	case "icmp":
 		m = append(m, "-p", "icmp", "-m", "icmp", "--icmp-type", icmp)
+	case "icmpv6":
+		m = append(m, "-p", "ipv6-icmp", "-m", "icmp6", "--icmpv6-type", ip6tablesICMPv6(icmp))
 	}
 	if r.CtDNAT {
 		m = append(m, "-m", "conntrack", "--ctstate", "DNAT")
@@ -250,4 +319,22 @@ func iptRuleLine(chain string, r fwRule, src, icmp string) string {
 		m = append(m, "-j", "MASQUERADE")
 	}
 	return strings.Join(m, " ")
+}
+
+// ip6tablesICMPv6 is an nft ICMPv6 type name as ip6tables spells it
+// (types ip6tables has no name for are given by number).
+func ip6tablesICMPv6(nft string) string {
+	switch nft {
+	case "nd-router-solicit":
+		return "router-solicitation"
+	case "nd-router-advert":
+		return "router-advertisement"
+	case "nd-neighbor-solicit":
+		return "neighbour-solicitation"
+	case "nd-neighbor-advert":
+		return "neighbour-advertisement"
+	case "mld2-listener-report":
+		return "143"
+	}
+	return nft
 }

@@ -129,7 +129,7 @@ func fwSources(from []string) []string {
 }
 
 func fwIsAny(cidrs []string) bool {
-	return len(cidrs) == 0 || (len(cidrs) == 1 && cidrs[0] == wizard.AnyIPv4)
+	return len(cidrs) == 0 || (len(cidrs) == 1 && wizard.IsAny(cidrs[0]))
 }
 
 // fwHostSide reports whether the side is a host (not a router).
@@ -200,10 +200,28 @@ func hostFlowRule(f wizard.Flow) fwRule {
 		// The source is this host; only the destination matters.
 		r.Dst = f.To
 	}
-	if r.Src == nil && r.Dst == "" {
-		r.Family = "ip" // the plan is IPv4; keep the rule to IPv4 in an inet table
-	}
+	r.Family = fwFamily(f)
 	return r
+}
+
+// fwFamily is the rule family of a flow: "ip6" for IPv6, else "ip" (every
+// flow rule names its family, so an inet table matches it in one family
+// only and the iptables/ip6tables files each get their own).
+func fwFamily(f wizard.Flow) string {
+	if f.Family == wizard.FamilyIPv6 {
+		return "ip6"
+	}
+	return "ip"
+}
+
+// fwPlanHasIPv6 reports whether any flow of the plan is IPv6.
+func fwPlanHasIPv6(p *wizard.Plan) bool {
+	for _, f := range p.Flows {
+		if f.Family == wizard.FamilyIPv6 {
+			return true
+		}
+	}
+	return false
 }
 
 // buildRuleset turns the side's flows into chains: a complete policy for
@@ -243,7 +261,13 @@ func sharedOf(rs fwRuleset) fwRuleset {
 	rs.Filter = filter
 	rs.Notes = nil
 	if !fwHostSide(rs.Side) {
-		rs.Notes = append(rs.Notes, fwForwardingNote)
+		v6 := false
+		for _, c := range rs.Filter {
+			for _, r := range c.Rules {
+				v6 = v6 || r.Family == "ip6"
+			}
+		}
+		rs.Notes = append(rs.Notes, fwForwardingNote(v6))
 	}
 	return rs
 }
@@ -258,8 +282,6 @@ func sharedWhy(hook string) string {
 	return "New connections through this router that the plan needs: accepted; everything else goes on through your own rules, unchanged."
 }
 
-// fwForwardingNote is the forwarding reminder of every router file.
-const fwForwardingNote = "A router forwards only with IP forwarding on: REPORT.md's persistence step writes it to /etc/sysctl.d/ (sysctl -w net.ipv4.ip_forward=1 turns it on now)."
 
 // buildDedicated turns the side's flows into a complete policy.
 func buildDedicated(p *wizard.Plan, side wizard.Side) (fwRuleset, error) {
@@ -324,7 +346,17 @@ func serverRouterRuleset(p *wizard.Plan, flows []wizard.Flow, rs fwRuleset) (fwR
 	fwd.Rules = append(fwd.Rules, lanOut)
 	pre := fwChain{Hook: "prerouting", Policy: "accept", Why: "Destination NAT: the ports below, arriving on the WAN interface, go to the file server with their port numbers unchanged (no port in the dnat target keeps the port)."}
 	post := fwChain{Hook: "postrouting", Policy: "accept", Why: "Source NAT of the file server's own connections to the public address."}
+	v6 := false
 	for _, f := range flows {
+		if f.Family == wizard.FamilyIPv6 && f.Purpose != wizard.PurposeActive {
+			// IPv6 is routed, not NATed: the flow goes to the host's own
+			// address, so the forward filter alone lets it in.
+			v6 = true
+			fwd.Rules = append(fwd.Rules, fwRule{Why: f.Why + " (IPv6, routed without NAT)", Tag: fwTag(f), Family: "ip6",
+				InIf: wan, OutIf: r.LANInterface, Src: fwSources(f.From), Dst: f.To, Proto: "tcp", DPorts: f.Ports,
+				SPorts: f.SourcePorts, CtState: []string{"new"}, Verdict: "accept", Warning: f.Warning, FromFlow: true})
+			continue
+		}
 		if f.DNATTo == "" {
 			// A connection the host opens (active mode): out of the WAN.
 			fwd.Rules = append(fwd.Rules, forwardOutRule(f, r, fwSources(f.From)))
@@ -333,7 +365,7 @@ func serverRouterRuleset(p *wizard.Plan, flows []wizard.Flow, rs fwRuleset) (fwR
 		pre.Rules = append(pre.Rules, fwRule{Why: f.Why, Tag: fwTag(f), InIf: wan, Dst: f.To,
 			Proto: "tcp", DPorts: f.Ports, SPorts: f.SourcePorts, Verdict: "dnat", NATTo: f.DNATTo,
 			Warning: f.Warning, FromFlow: true})
-		fr := fwRule{Why: f.Why, Tag: fwTag(f), InIf: wan, OutIf: r.LANInterface, Src: fwSources(f.From),
+		fr := fwRule{Why: f.Why, Tag: fwTag(f), Family: fwFamily(f), InIf: wan, OutIf: r.LANInterface, Src: fwSources(f.From),
 			Dst: f.DNATTo, Proto: "tcp", DPorts: f.Ports, SPorts: f.SourcePorts, CtDNAT: true,
 			CtState: []string{"new"}, Verdict: "accept", Warning: f.Warning, FromFlow: true}
 		fwd.Rules = append(fwd.Rules, fr)
@@ -351,9 +383,27 @@ func serverRouterRuleset(p *wizard.Plan, flows []wizard.Flow, rs fwRuleset) (fwR
 	if len(post.Rules) > 0 {
 		rs.NAT = append(rs.NAT, post)
 	}
-	rs.Notes = append(rs.Notes, fwForwardingNote,
+	rs.Notes = append(rs.Notes, fwForwardingNote(v6),
 		"This is the router's complete policy (firewall use: dedicated): the forward chain drops what it does not allow, so other port forwards this router does need their own accept rules. On a router with a firewall of its own, use shared (the default).")
 	return rs, nil
+}
+
+// fwForwardingNote tells a router's admin to switch forwarding on, for IPv6
+// too when the side forwards IPv6.
+func fwForwardingNote(v6 bool) string {
+	if v6 {
+		return "A router forwards only with IP forwarding on: sysctl -w net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 (persist both in /etc/sysctl.d/; with IPv6 forwarding on, the router ignores router advertisements on its WAN interface unless net.ipv6.conf.WAN.accept_ra=2)."
+	}
+	return "A router forwards only with IP forwarding on: sysctl -w net.ipv4.ip_forward=1 (persist it in /etc/sysctl.d/)."
+}
+
+func hasV6(flows []wizard.Flow) bool {
+	for _, f := range flows {
+		if f.Family == wizard.FamilyIPv6 {
+			return true
+		}
+	}
+	return false
 }
 
 // forwardOutRule is the forward rule of a connection from behind the router
@@ -362,9 +412,7 @@ func forwardOutRule(f wizard.Flow, r *wizard.Router, src []string) fwRule {
 	fr := fwRule{Why: f.Why, Tag: fwTag(f), InIf: r.LANInterface, OutIf: r.WANInterface, Src: src, Dst: f.To,
 		Proto: "tcp", DPorts: f.Ports, SPorts: f.SourcePorts, CtState: []string{"new"}, Verdict: "accept",
 		Warning: f.Warning, FromFlow: true}
-	if fr.Src == nil && fr.Dst == "" {
-		fr.Family = "ip"
-	}
+	fr.Family = fwFamily(f)
 	return fr
 }
 
@@ -387,7 +435,7 @@ func clientRouterRuleset(p *wizard.Plan, flows []wizard.Flow, rs fwRuleset) (fwR
 	fwd.Rules = append(fwd.Rules, ping)
 	for _, f := range flows {
 		src := fwSources(f.From)
-		if fwIsAny(src) && lanSrc != nil {
+		if fwIsAny(src) && lanSrc != nil && f.Family != wizard.FamilyIPv6 {
 			src = lanSrc
 		}
 		fwd.Rules = append(fwd.Rules, forwardOutRule(f, r, src))
@@ -399,7 +447,7 @@ func clientRouterRuleset(p *wizard.Plan, flows []wizard.Flow, rs fwRuleset) (fwR
 		rs.NAT = append(rs.NAT, fwChain{Hook: "postrouting", Policy: "accept", Why: "Source NAT of the LAN.", Rules: []fwRule{m}})
 	}
 	rs.Notes = append(rs.Notes,
-		fwLockdownNote, fwForwardingNote)
+		fwLockdownNote, fwForwardingNote(hasV6(flows)))
 	return rs, nil
 }
 

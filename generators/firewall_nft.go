@@ -140,7 +140,7 @@ func nftViewOf(rs fwRuleset) nftView {
 	intro = append(intro, fwCommentLines("# ",
 		"How it fits into an existing firewall: this file touches only its own tables. nftables runs the base chains of every table on a hook one after the other: an accept here does not override a drop in another table, and a drop anywhere is final. So this file (firewall use: dedicated, a complete policy) is for a box without another nftables firewall; on a box with its own nftables firewall or other traffic, say firewall use: shared in the answers: ftpswiz then writes rules that only add, inside your own table (otherwise your drop still drops these flows, and this file's drop policy drops what yours allows).")...)
 	intro = append(intro, "#")
-	intro = append(intro, fwCommentLines("# ", "IPv6: the filter table is inet, so it covers IPv6 too: only the ICMPv6 that IPv6 needs passes; ftpswiz plans IPv4.")...)
+	intro = append(intro, fwCommentLines("# ", nftIPv6Note(rs))...)
 	for _, n := range rs.Notes {
 		intro = append(intro, "#")
 		intro = append(intro, fwCommentLines("# ", n)...)
@@ -169,7 +169,11 @@ func nftSharedView(rs fwRuleset, intro []string) nftView {
 			"and every other flow stay as they were. If %s or its chain does not exist, nft -c and nft -f fail and change nothing: "+
 			"give its real name in the answers (firewall: {nft_table: ..., nft_chain: ...}; nft list ruleset shows it).", rs.Box.NftTable, rs.Box.NftTable))...)
 	intro = append(intro, "#")
-	intro = append(intro, fwCommentLines("# ", "IPv6: nothing changes for IPv6 (ftpswiz plans IPv4 and adds IPv4 rules only); your own rules keep deciding.")...)
+	ipv6 := "IPv6: nothing changes for IPv6 (the plan has IPv4 flows only, so only IPv4 rules are added); your own rules keep deciding."
+	if rsHasV6(rs) {
+		ipv6 = "IPv6: the ip6 rules below are the plan's IPv6 flows (routed without NAT); every other IPv6 packet goes on through your own rules."
+	}
+	intro = append(intro, fwCommentLines("# ", ipv6)...)
 	for _, n := range rs.Notes {
 		intro = append(intro, "#")
 		intro = append(intro, fwCommentLines("# ", n)...)
@@ -199,6 +203,18 @@ func nftNATView(rs fwRuleset) nftTableView {
 		nat.Chains = append(nat.Chains, nftChain(c, "nat", prio))
 	}
 	return nat
+}
+
+// nftIPv6Note says what the inet table does with IPv6.
+func nftIPv6Note(rs fwRuleset) string {
+	for _, c := range rs.Filter {
+		for _, r := range c.Rules {
+			if r.FromFlow && r.Family == "ip6" {
+				return "IPv6: the filter table is inet, so one table holds both families: the ip6 rules below are the IPv6 flows (routed without NAT), and the ICMPv6 that IPv6 needs passes."
+			}
+		}
+	}
+	return "IPv6: the filter table is inet, so it covers IPv6 too: only the ICMPv6 that IPv6 needs passes; ftpswiz plans IPv4."
 }
 
 func nftChain(c fwChain, typ, prio string) nftChainView {
@@ -254,18 +270,22 @@ func nftRuleText(r fwRule) string {
 		m = append(m, "oifname "+strconv.Quote(r.OutIf))
 	}
 	ipMatch := false
+	fam, nfproto := "ip", "ipv4"
+	if r.Family == "ip6" {
+		fam, nfproto = "ip6", "ipv6"
+	}
 	if len(r.Src) > 0 {
-		m = append(m, "ip saddr "+nftSet(r.Src))
+		m = append(m, fam+" saddr "+nftSet(r.Src))
 		ipMatch = true
 	}
 	if r.Dst != "" {
-		m = append(m, "ip daddr "+r.Dst)
+		m = append(m, fam+" daddr "+r.Dst)
 		ipMatch = true
 	}
 	switch r.Proto {
 	case "tcp":
-		if r.Family == "ip" && !ipMatch {
-			m = append(m, "meta nfproto ipv4")
+		if r.Family != "" && !ipMatch {
+			m = append(m, "meta nfproto "+nfproto)
 		}
 		if r.Family == "ip6" {
 			m = append(m, "meta nfproto ipv6")
@@ -282,8 +302,8 @@ func nftRuleText(r fwRule) string {
 	case "icmp", "icmpv6":
 		m = append(m, r.Proto+" type "+nftSet(r.ICMP))
 	default:
-		if r.Family == "ip" && !ipMatch {
-			m = append(m, "meta nfproto ipv4")
+		if r.Family != "" && !ipMatch {
+			m = append(m, "meta nfproto "+nfproto)
 		}
 	}
 	if r.CtDNAT {

@@ -38,8 +38,8 @@ func ufwRules(f wizard.Flow) []string {
 			from = []string{"any"}
 		}
 		for _, src := range from {
-			if src == wizard.AnyIPv4 {
-				src = "any"
+			if wizard.IsAny(src) {
+				src = "any" // ufw's any covers IPv4 and IPv6
 			}
 			s := "ufw allow in proto tcp from " + src
 			if !f.SourcePorts.IsZero() {
@@ -73,8 +73,25 @@ func ufwView(p *wizard.Plan, side wizard.Side) scriptView {
 			"WARNING: this script makes ufw an egress filter (default deny outgoing): this host can then open only the file-transfer connections below; DNS to outside resolvers, package updates, NTP and everything else stop until you allow them (ufw allow out 53, ...).")...)
 	}
 	v.Prelude = "command -v ufw >/dev/null || { echo \"ufw is not installed (apt-get install ufw)\" >&2; exit 1; }"
+	seen := map[string]bool{}
+	v6 := false
 	for _, f := range p.FlowsFor(side) {
-		v.Steps = append(v.Steps, flowStep(f, ufwRules(f)))
+		v6 = v6 || f.Family == wizard.FamilyIPv6
+		var rules []string
+		for _, r := range ufwRules(f) {
+			if !seen[r] { // "from any" of IPv4 and IPv6 is one ufw rule
+				seen[r] = true
+				rules = append(rules, r)
+			}
+		}
+		if len(rules) > 0 {
+			v.Steps = append(v.Steps, flowStep(f, rules))
+		}
+	}
+	if v6 {
+		v.Intro = append(v.Intro, "#")
+		v.Intro = append(v.Intro, fwCommentLines("# ",
+			"IPv6: ufw writes each rule for IPv6 as well only with IPV6=yes in /etc/default/ufw (the default); its before6.rules accept the ICMPv6 IPv6 needs (neighbour discovery, packet too big).")...)
 	}
 	defaults := scriptStep{Comment: []string{"# Defaults: nothing new comes in unless allowed above."},
 		Commands: []string{"ufw default deny incoming"}}

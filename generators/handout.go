@@ -72,6 +72,16 @@ func newHandoutView(p *wizard.Plan) *handoutView {
 	} else {
 		basics = append(basics, "**Server address:** "+addr+" (a DNS name)")
 	}
+	if sv := p.Service; wizard.HasFamily(sv.Families, wizard.FamilyIPv6) && sv.IPv6Address.Value != "" {
+		line := "**IPv6 address:** " + sv.IPv6Address.Value
+		switch {
+		case sv.DNSRecords.HasAAAA() && sv.DNSRecords.HasA():
+			line += " (" + addr + " has A and AAAA records: clients with IPv6 connect over IPv6 first, then fall back to IPv4)"
+		case sv.DNSRecords == wizard.RecordsAAAA:
+			line += " (" + addr + " has an AAAA record only: the server is reached over IPv6 only)"
+		}
+		basics = append(basics, line)
+	}
 	for _, e := range eps {
 		if e.Implicit {
 			basics = append(basics, fmt.Sprintf("**Implicit FTPS:** port %d (TLS from the first byte; "+
@@ -104,11 +114,20 @@ func newHandoutView(p *wizard.Plan) *handoutView {
 	v.FirewallIntro = mdWrap(reportWidth, "Your side opens every connection, so your firewall only needs "+
 		"outbound rules to the server, and nothing inbound:")
 	rows := [][]string{}
-	for _, e := range eps {
-		rows = append(rows, []string{"outbound (new)", "TCP", addr, fmt.Sprint(e.Port), "control, " + e.Name() + " FTPS"})
+	dests := []string{addr}
+	if sv := p.Service; wizard.HasFamily(sv.Families, wizard.FamilyIPv6) && sv.IPv6Address.Value != "" {
+		if !wizard.HasFamily(sv.Families, wizard.FamilyIPv4) {
+			dests = nil
+		}
+		dests = append(dests, sv.IPv6Address.Value+" (IPv6)")
+	}
+	for _, d := range dests {
+		for _, e := range eps {
+			rows = append(rows, []string{"outbound (new)", "TCP", d, fmt.Sprint(e.Port), "control, " + e.Name() + " FTPS"})
+		}
+		rows = append(rows, []string{"outbound (new)", "TCP", d, s.Passive.String(), "data connections (passive mode)"})
 	}
 	rows = append(rows,
-		[]string{"outbound (new)", "TCP", addr, s.Passive.String(), "data connections (passive mode)"},
 		[]string{"inbound", "TCP", "your side", "replies only", "established/related traffic of the connections above"},
 		[]string{"inbound (new)", "-", "-", "none", "nothing needs to reach you"},
 	)
@@ -128,6 +147,12 @@ func newHandoutView(p *wizard.Plan) *handoutView {
 			n += " That address can change: update the rule when it does, or filter by name if your firewall can."
 		}
 		notes = append(notes, n)
+	}
+	if wizard.HasFamily(p.Service.Families, wizard.FamilyIPv6) {
+		notes = append(notes, "Over IPv6 your client uses EPSV (extended passive mode): the server's reply names "+
+			"only the port, and the data connection goes to the address you dialled. If your network has IPv6 but "+
+			"your firewall only allows IPv4 to this server, clients try IPv6 first and hang: allow both, or set "+
+			"your client to IPv4. FileZilla's network configuration wizard tests IPv4 only.")
 	}
 	if reportRestricted(s.AllowedClients) {
 		notes = append(notes, "The server only accepts connections from registered source addresses: tell the "+

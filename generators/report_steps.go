@@ -588,6 +588,9 @@ func reportClientSteps(p *wizard.Plan, outputs []File) []reportStep {
 func reportExisting(p *wizard.Plan) string {
 	var items []string
 	for _, b := range fwBackends() {
+		if b.Kind == fwKindIp6tables && !fwPlanHasIPv6(p) {
+			continue // no ip6tables files without IPv6 flows
+		}
 		if b.Existing != "" && slices.Contains(p.Firewalls, b.Firewall) {
 			items = append(items, b.Existing)
 		}

@@ -92,7 +92,13 @@ func newReportView(p *wizard.Plan, outputs []File) (*reportView, error) {
 			"They are marked WARNING under Decisions.", len(w), strings.Join(w, "; ")))
 	}
 	if s := p.Server; s != nil {
-		v.Sizing = mdWrap(reportWidth, mdText(s.Sizing.Arithmetic()))
+		sizing := s.Sizing.Arithmetic()
+		if len(s.Families) > 1 {
+			per := s.Sizing.Transfers / max(1, len(s.Instances))
+			sizing += fmt.Sprintf(" The range serves both families: %d vsftpd instance(s) (%s), each admitting its own "+
+				"sessions, share it, so N counts %d transfers for each of them.", len(s.Instances), reportInstanceFamilies(s), per)
+		}
+		v.Sizing = mdWrap(reportWidth, mdText(sizing))
 		v.SizingTable = reportSizingTable(s)
 	}
 	v.Decisions, v.Pitfalls = reportDecisionsAndPitfalls(p)
@@ -341,13 +347,18 @@ func reportPortMap(p *wizard.Plan) string {
 	}
 	header := []string{"Side", "Direction", "Protocol", "Ports", "Carries", "From", "To", "Why"}
 	rows := make([][]string, 0, len(p.Flows))
+	v6 := fwPlanHasIPv6(p)
 	for _, f := range p.Flows {
 		why := f.Why
 		if f.Warning {
 			why = "WARNING: " + why
 		}
+		proto := "TCP"
+		if v6 {
+			proto = "TCP (" + f.Family.Title() + ")" // a dual-stack plan names each row's family
+		}
 		rows = append(rows, []string{
-			f.Side.Title(), string(f.Direction), "TCP", reportPortsText(f), reportPurposeText(f.Purpose),
+			f.Side.Title(), string(f.Direction), proto, reportPortsText(f), reportPurposeText(f.Purpose),
 			reportFromText(f.From), reportToText(f), why,
 		})
 	}
@@ -358,14 +369,39 @@ func reportLegend(p *wizard.Plan) []string {
 	items := []string{
 		"**inbound**: new connections arrive at that box; **outbound**: that box opens them; " +
 			"**forward**: a router passes them through (with DNAT when \"forwarded to\" is shown, port numbers unchanged).",
-		"Only new connections are listed. Replies and the rest of each connection are allowed as " +
-			"established/related traffic by every generated rule set.",
 	}
+	if fwPlanHasIPv6(p) {
+		var fams []string
+		for _, f := range p.Service.Families {
+			fams = append(fams, f.Title())
+		}
+		if len(fams) == 0 {
+			fams = []string{"IPv6"}
+		}
+		items = append(items, "**"+strings.Join(fams, " and ")+"**: each row names its family. IPv6 rows go to "+
+			"the server's own address (routed, never NATed), and every family shares the one passive range.")
+	}
+	items = append(items,
+		"Only new connections are listed. Replies and the rest of each connection are allowed as "+
+			"established/related traffic by every generated rule set.")
 	if p.Server != nil && p.Server.Passive.Count() > 0 {
 		items = append(items, fmt.Sprintf("Every data connection uses one port of the passive range %s; "+
 			"the range must reach the server with the port numbers unchanged.", p.Server.Passive))
 	}
 	return items
+}
+
+// reportInstanceFamilies lists each vsftpd instance with its families.
+func reportInstanceFamilies(s *wizard.ServerPlan) string {
+	var out []string
+	for _, in := range s.Instances {
+		var fams []string
+		for _, f := range in.Families {
+			fams = append(fams, f.Title())
+		}
+		out = append(out, in.Name+": "+strings.Join(fams, " and "))
+	}
+	return strings.Join(out, "; ")
 }
 
 func reportSizingTable(s *wizard.ServerPlan) string {
@@ -401,7 +437,11 @@ var (
 // reportFlowSentence says in words what one flow allows.
 func reportFlowSentence(f wizard.Flow) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %s TCP %s (%s)", f.Side.Title(), f.Direction, reportPortsText(f), reportPurposeText(f.Purpose))
+	tcp := "TCP"
+	if f.Family == wizard.FamilyIPv6 {
+		tcp = "TCP over IPv6"
+	}
+	fmt.Fprintf(&b, "%s: %s %s %s (%s)", f.Side.Title(), f.Direction, tcp, reportPortsText(f), reportPurposeText(f.Purpose))
 	if f.Direction == wizard.Inbound || f.Direction == wizard.Forward {
 		fmt.Fprintf(&b, " from %s", reportFromText(f.From))
 	} else if len(f.From) > 0 && !slices.Equal(f.From, []string{wizard.AnyIPv4}) {

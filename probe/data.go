@@ -241,6 +241,65 @@ func parsePASV(msg string) (netip.Addr, int, error) {
 	return ip, n[4]*256 + n[5], nil
 }
 
+// sendPassive asks for a passive data port the way a client does in the
+// control connection's family: EPSV over IPv6 (PASV can only name an IPv4
+// address), PASV over IPv4 (so its announced address is checked).
+func (p *prober) sendPassive(s *Step) (netip.Addr, int, bool) {
+	if p.ip.Is6() {
+		return p.sendEPSV(s)
+	}
+	return p.sendPASV(s)
+}
+
+// parseEPSV reads "229 Entering Extended Passive Mode (|||port|)".
+func parseEPSV(msg string) (int, error) {
+	i, j := strings.Index(msg, "("), strings.LastIndex(msg, ")")
+	if i < 0 || j < i+5 {
+		return 0, fmt.Errorf("no (|||port|) in %q", msg)
+	}
+	inner := msg[i+1 : j]
+	d := inner[0]
+	parts := strings.Split(inner, string(d))
+	if len(parts) != 5 || parts[1] != "" || parts[2] != "" || parts[4] != "" {
+		return 0, fmt.Errorf("bad EPSV reply %q", msg)
+	}
+	port, err := strconv.Atoi(parts[3])
+	if err != nil || port < 1 || port > 65535 {
+		return 0, fmt.Errorf("bad EPSV port in %q", msg)
+	}
+	return port, nil
+}
+
+// sendEPSV sends EPSV and returns the control address and the announced port.
+func (p *prober) sendEPSV(s *Step) (netip.Addr, int, bool) {
+	code, msg, err := p.cmd(p.o.StepTimeout, "EPSV")
+	switch {
+	case err != nil:
+		fail(s, "epsv-session-ended", fmt.Sprintf("The session broke at EPSV (%v): vsftpd ends a session when its "+
+			strconv.Itoa(vsftpd.BindAttempts)+" random tries find no free port in the passive range.", err),
+			"Make the passive range large enough for the concurrent transfers.", "server.capacity.concurrent_transfers")
+		p.stop("session ended at EPSV")
+		return netip.Addr{}, 0, false
+	case code == 229:
+	case code == 500 && oops(s, msg):
+		p.stop("vsftpd ended the session at EPSV")
+		return netip.Addr{}, 0, false
+	default:
+		fail(s, "epsv-refused", "Over IPv6 a client can only use EPSV (PASV names IPv4 addresses only), and the server "+
+			"refused it: "+reply(code, msg)+".", "Enable passive mode (pasv_enable=YES) on the IPv6 listener.", "server.ipv6_address")
+		p.stop("no passive mode over IPv6")
+		return netip.Addr{}, 0, false
+	}
+	port, perr := parseEPSV(msg)
+	if perr != nil {
+		fail(s, "epsv-unparsable", perr.Error(), "Check the server software.", "")
+		p.stop("bad EPSV reply")
+		return netip.Addr{}, 0, false
+	}
+	s.Detail = reply(code, msg)
+	return p.ip, port, true
+}
+
 // sendPASV sends PASV and returns the announced address, port and the
 // reply; err covers a broken connection or an unparsable reply.
 func (p *prober) sendPASV(s *Step) (netip.Addr, int, bool) {
@@ -283,9 +342,12 @@ func (p *prober) pasv() (netip.Addr, int) {
 	var target netip.Addr
 	var port int
 	p.step("pasv", func(s *Step) {
-		ip, pt, ok := p.sendPASV(s)
+		ip, pt, ok := p.sendPassive(s)
 		if !ok {
 			return
+		}
+		if p.ip.Is6() {
+			s.Detail += " (IPv6: data connections use EPSV, whose reply carries no address; PASV can only name IPv4 addresses)"
 		}
 		port = pt
 		target = ip
@@ -495,7 +557,7 @@ func (p *prober) list(conn net.Conn) bool {
 // connection that starts a fresh TLS session.
 func (p *prober) reuse() {
 	p.step("reuse", func(s *Step) {
-		ip, port, ok := p.sendPASV(s)
+		ip, port, ok := p.sendPassive(s)
 		if !ok {
 			return
 		}
@@ -545,7 +607,7 @@ func (p *prober) transfer() {
 		payload := []byte(fmt.Sprintf("ftpswiz probe %x\n", rnd))
 		payload = bytes.Repeat(payload, 64)
 		open := func() net.Conn {
-			ip, port, ok := p.sendPASV(s)
+			ip, port, ok := p.sendPassive(s)
 			if !ok {
 				return nil
 			}

@@ -83,6 +83,10 @@ type Options struct {
 	// network wait (0: DefaultStepTimeout).
 	Timeout     time.Duration
 	StepTimeout time.Duration
+	// Family limits the probe to one address family of a name: "ipv4",
+	// "ipv6" or "" (any, IPv4 preferred). A name without an address of the
+	// family fails the dns step, naming the family.
+	Family string
 	// Dial opens TCP connections (nil: net.Dialer). Tests use it to dial
 	// from inside a network namespace.
 	Dial func(ctx context.Context, network, address string) (net.Conn, error)
@@ -148,6 +152,8 @@ type Report struct {
 	Target string `json:"target"`
 	// Address is the IP:port connected to.
 	Address string `json:"address,omitempty"`
+	// Family is the family of Address ("ipv4" or "ipv6"; "" before it is known).
+	Family string `json:"family,omitempty"`
 	// Mode is the mode the server actually speaks (after a mismatch, the
 	// working one).
 	Mode  Mode     `json:"mode"`

@@ -1,9 +1,14 @@
 package probe
 
 import (
+	"context"
 	"crypto/tls"
+	"net"
 	"net/netip"
+	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 func TestParseTarget(t *testing.T) {
@@ -89,5 +94,63 @@ func TestReportWorst(t *testing.T) {
 	r.Steps = append(r.Steps, Step{Status: Fail})
 	if r.Worst() != Fail {
 		t.Error(r.Worst())
+	}
+}
+
+func TestParseEPSV(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		port int
+		bad  bool
+	}{
+		{"Entering Extended Passive Mode (|||50012|)", 50012, false},
+		{"Entering Extended Passive Mode (!!!21!)", 21, false},
+		{"Entering Extended Passive Mode (|1|2001:db8::1|50012|)", 0, true},
+		{"Entering Extended Passive Mode (|||0|)", 0, true},
+		{"Entering Extended Passive Mode (|||70000|)", 0, true},
+		{"Entering Extended Passive Mode", 0, true},
+	} {
+		port, err := parseEPSV(tt.in)
+		if (err != nil) != tt.bad || port != tt.port {
+			t.Errorf("parseEPSV(%q) = %d, %v", tt.in, port, err)
+		}
+	}
+}
+
+// TestFamilyResolution: a name with A and AAAA records has both families;
+// a probe limited to a family the name lacks fails at dns, naming it, and
+// one limited to a family it has connects to that family's address (the
+// negative control: the dns step passes).
+func TestFamilyResolution(t *testing.T) {
+	both := func(context.Context, string) ([]string, error) { return []string{"2001:db8:20::2", "192.0.2.10"}, nil }
+	only4 := func(context.Context, string) ([]string, error) { return []string{"192.0.2.10"}, nil }
+	fams, err := Families(context.Background(), Options{Host: "ftp.example.net", LookupHost: both})
+	if err != nil || len(fams) != 2 || fams[0] != FamilyIPv4 || fams[1] != FamilyIPv6 {
+		t.Fatalf("Families = %v, %v", fams, err)
+	}
+	refused := func(context.Context, string, string) (net.Conn, error) { return nil, syscall.ECONNREFUSED }
+	for _, tt := range []struct {
+		lookup func(context.Context, string) ([]string, error)
+		family string
+		dns    Status
+		addr   string
+	}{
+		{both, FamilyIPv6, Pass, "[2001:db8:20::2]:21"},
+		{both, FamilyIPv4, Pass, "192.0.2.10:21"},
+		{both, "", Pass, "192.0.2.10:21"},
+		{only4, FamilyIPv6, Fail, ""},
+	} {
+		r, err := Run(context.Background(), Options{Host: "ftp.example.net", Family: tt.family, LookupHost: tt.lookup,
+			Dial: refused, Timeout: 2 * time.Second, StepTimeout: time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, _ := r.Step("dns")
+		if st.Status != tt.dns || r.Address != tt.addr {
+			t.Errorf("family %q: dns %s, address %q, want %s, %q", tt.family, st.Status, r.Address, tt.dns, tt.addr)
+		}
+		if tt.dns == Fail && (st.Diagnosis == nil || st.Diagnosis.Code != "dns-family" || !strings.Contains(st.Diagnosis.Cause, "no ipv6 address")) {
+			t.Errorf("dns failure does not name the family: %+v", st.Diagnosis)
+		}
 	}
 }

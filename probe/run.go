@@ -271,6 +271,7 @@ func (p *prober) resolve() {
 	p.step("dns", func(s *Step) {
 		if ip, err := netip.ParseAddr(p.o.Host); err == nil {
 			p.ip = ip.Unmap()
+			p.r.Family = familyOf(p.ip)
 			s.Detail = "an address: no lookup needed"
 			return
 		}
@@ -291,16 +292,31 @@ func (p *prober) resolve() {
 			p.stop("the name does not resolve")
 			return
 		}
-		// Prefer IPv4: PASV carries only IPv4 addresses.
+		// Prefer IPv4 (PASV carries only IPv4 addresses), unless a family
+		// is asked for.
 		var chosen netip.Addr
 		for _, a := range addrs {
 			ip, err := netip.ParseAddr(a)
 			if err != nil {
 				continue
 			}
-			if !chosen.IsValid() || (ip.Unmap().Is4() && !chosen.Is4()) {
-				chosen = ip.Unmap()
+			ip = ip.Unmap()
+			if f := familyOf(ip); p.o.Family != "" && f != p.o.Family {
+				continue
 			}
+			if !chosen.IsValid() || (ip.Is4() && !chosen.Is4()) {
+				chosen = ip
+			}
+		}
+		if !chosen.IsValid() && p.o.Family != "" {
+			rec := "A"
+			if p.o.Family == FamilyIPv6 {
+				rec = "AAAA"
+			}
+			fail(s, "dns-family", fmt.Sprintf("%s has no %s address (%s record): it resolves to %s.", p.o.Host, p.o.Family, rec, strings.Join(addrs, ", ")),
+				"Add the "+rec+" record, or probe the other family.", "server.dns_records")
+			p.stop("the name has no address of that family")
+			return
 		}
 		if !chosen.IsValid() {
 			fail(s, "dns", fmt.Sprintf("%s resolves to no usable address (%s).", p.o.Host, strings.Join(addrs, ", ")),
@@ -309,8 +325,58 @@ func (p *prober) resolve() {
 			return
 		}
 		p.ip = chosen
+		p.r.Family = familyOf(chosen)
 		s.Detail = strings.Join(addrs, ", ")
 	})
+}
+
+// Address families a probe names.
+const (
+	FamilyIPv4 = "ipv4"
+	FamilyIPv6 = "ipv6"
+)
+
+func familyOf(ip netip.Addr) string {
+	if ip.Unmap().Is4() {
+		return FamilyIPv4
+	}
+	return FamilyIPv6
+}
+
+// Families resolves the host the options name and returns its families,
+// IPv4 first: one for an address, one or two for a name. It is bounded by
+// the step timeout (at most 4 s), like the dns step.
+func Families(ctx context.Context, o Options) ([]string, error) {
+	if ip, err := netip.ParseAddr(o.Host); err == nil {
+		return []string{familyOf(ip)}, nil
+	}
+	lookup := o.LookupHost
+	if lookup == nil {
+		lookup = net.DefaultResolver.LookupHost
+	}
+	t := o.StepTimeout
+	if t <= 0 || t > 4*time.Second {
+		t = 4 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(ctx, t)
+	defer cancel()
+	addrs, err := lookup(ctx, o.Host)
+	if err != nil {
+		return nil, fmt.Errorf("resolve %s: %w", o.Host, err)
+	}
+	has := map[string]bool{}
+	for _, a := range addrs {
+		if ip, err := netip.ParseAddr(a); err == nil {
+			has[familyOf(ip)] = true
+		}
+	}
+	var out []string
+	for _, f := range []string{FamilyIPv4, FamilyIPv6} {
+		if has[f] {
+			out = append(out, f)
+		}
+	}
+	return out, nil
 }
 
 func (p *prober) connect() {

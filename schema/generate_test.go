@@ -39,6 +39,10 @@ const (
 	// first-last (or one port), four or five digits each; the bounds are
 	// checked by ftpswiz.
 	portRangePattern = `^[0-9]{4,5}(-[0-9]{4,5})?$`
+	// ipv6Pattern and cidr6Pattern are the shape of an IPv6 address and
+	// prefix; the address itself is checked by ftpswiz.
+	ipv6Pattern  = `^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*$`
+	cidr6Pattern = `^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*/(12[0-8]|1[01][0-9]|[1-9]?[0-9])$`
 )
 
 // enums are the answers' enumerated string types and their values.
@@ -59,6 +63,7 @@ func enums() map[reflect.Type][]string {
 		reflect.TypeFor[wizard.ClientNAT]():      strs(wizard.ClientNATs()),
 		reflect.TypeFor[wizard.ClientSoftware](): software,
 		reflect.TypeFor[wizard.Firewall]():       strs(wizard.Firewalls()),
+		reflect.TypeFor[wizard.DNSRecords]():     strs(wizard.AllDNSRecords()),
 	}
 }
 
@@ -126,8 +131,9 @@ func constraints() map[string]map[string]func(*jsonschema.Schema) {
 		},
 		"Server": {
 			"host_address":    pattern(ipv4Pattern),
-			"allowed_clients": items(strict(cidrPattern)),
-			"admin_network":   pattern(cidrPattern),
+			"allowed_clients": items(strict(cidrPattern + "|" + cidr6Pattern)),
+			"admin_network":   pattern(cidrPattern + "|" + cidr6Pattern),
+			"ipv6_address":    pattern(ipv6Pattern),
 			"ssh_port":        port,
 			"public_address": func(s *jsonschema.Schema) {
 				s.MinLength, s.MaxLength = ptr(uint64(1)), ptr(uint64(253))
@@ -155,11 +161,13 @@ func constraints() map[string]map[string]func(*jsonschema.Schema) {
 			"users": users, "local_root": pattern(absPattern), "upload_dir": pattern(dirNamePattern),
 		},
 		"Client": {
-			"lan_cidr":       pattern(cidrPattern),
-			"server_address": func(s *jsonschema.Schema) { s.MaxLength = ptr(uint64(253)) },
-			"passive_ports":  pattern(portRangePattern),
-			"software":       unique,
-			"user":           pattern(userPattern),
+			"lan_cidr":            pattern(cidrPattern),
+			"ipv6_prefix":         pattern(cidr6Pattern),
+			"server_ipv6_address": pattern(ipv6Pattern),
+			"server_address":      func(s *jsonschema.Schema) { s.MaxLength = ptr(uint64(253)) },
+			"passive_ports":       pattern(portRangePattern),
+			"software":            unique,
+			"user":                pattern(userPattern),
 		},
 	}
 }

@@ -121,6 +121,14 @@ type Server struct {
 	// defaults to PublicAddress.
 	HostAddress string    `yaml:"host_address"`
 	NAT         ServerNAT `yaml:"nat"`
+	// IPv6Address is the vsftpd host's own global IPv6 address, which
+	// clients reach directly: IPv6 needs no NAT and no pasv_address. Empty:
+	// the server is not reachable over IPv6.
+	IPv6Address string `yaml:"ipv6_address,omitempty"`
+	// DNSRecords says which address records the DNS name in PublicAddress
+	// has: a, aaaa or both. Default: both when IPv6Address is given, else
+	// a. Only for a DNS name; aaaa alone plans an IPv6-only server.
+	DNSRecords DNSRecords `yaml:"dns_records,omitempty"`
 	// Router names the NAT router's interfaces. Required for port-forward;
 	// optional for one-to-one and dynamic-dns (give it when a Linux box you
 	// manage does the NAT); unused for none.
@@ -260,8 +268,19 @@ type Client struct {
 	// PassivePorts is the server's passive range as "first-last" (ask the
 	// server's operator). Role client and protocol ftps only: with role both
 	// ftpswiz sizes it.
-	PassivePorts string           `yaml:"passive_ports,omitempty"`
-	Software     []ClientSoftware `yaml:"software,flow"`
+	PassivePorts string `yaml:"passive_ports,omitempty"`
+	// IPv6Prefix is the client network's IPv6 prefix (a CIDR such as
+	// 2001:db8:50::/64). Given, and the server has IPv6, the client side's
+	// rules allow the IPv6 path too (routers forward IPv6 without NAT).
+	IPv6Prefix string `yaml:"ipv6_prefix,omitempty"`
+	// ServerIPv6Address is the server's IPv6 address. Role client only: with
+	// role both it is server.ipv6_address.
+	ServerIPv6Address string `yaml:"server_ipv6_address,omitempty"`
+	// DNSRecords says which address records the name in ServerAddress has
+	// (a, aaaa or both). Role client only, for a DNS name. Default: both when
+	// server_ipv6_address is given, else a.
+	DNSRecords DNSRecords       `yaml:"dns_records,omitempty"`
+	Software   []ClientSoftware `yaml:"software,flow"`
 	// User is the login name written into client configs. Default "ftpuser".
 	User string `yaml:"user"`
 	// HostFirewall says whether the client host is dedicated (default: a
@@ -283,3 +302,22 @@ const (
 func ClientNATs() []ClientNAT {
 	return []ClientNAT{ClientNATNone, ClientNATMasquerade, ClientNATCGNAT}
 }
+
+// DNSRecords says which address records the DNS name clients dial has.
+type DNSRecords string
+
+// DNS record sets.
+const (
+	RecordsA    DNSRecords = "a"    // IPv4 only
+	RecordsAAAA DNSRecords = "aaaa" // IPv6 only
+	RecordsBoth DNSRecords = "both" // A and AAAA: clients try IPv6 first
+)
+
+// AllDNSRecords lists the valid record sets.
+func AllDNSRecords() []DNSRecords { return []DNSRecords{RecordsA, RecordsAAAA, RecordsBoth} }
+
+// HasA reports whether the name has an A record.
+func (r DNSRecords) HasA() bool { return r == RecordsA || r == RecordsBoth }
+
+// HasAAAA reports whether the name has an AAAA record.
+func (r DNSRecords) HasAAAA() bool { return r == RecordsAAAA || r == RecordsBoth }

@@ -113,6 +113,10 @@ func (d *decider) server() {
 		PublicAddress:  s.PublicAddress,
 		PublicIsIP:     isIPv4(s.PublicAddress),
 		HostAddress:    s.HostAddress,
+		IPv6Address:    s.IPv6Address,
+		DNSRecords:     s.DNSRecords,
+		Families:       ServerFamilies(s),
+		SplitListeners: SplitListeners(s),
 		NAT:            s.NAT,
 		Router:         s.Router,
 		HostFirewall:   s.HostFirewall,
@@ -130,7 +134,7 @@ func (d *decider) server() {
 	if len(sp.Users) > 0 {
 		sp.UserListPath = fl.UserListPath
 	}
-	sp.Sizing = SizePassive(SizedTransfers(a.FTPS.Mode, s.Capacity.Transfers), s.Capacity.TargetFailureRate)
+	sp.Sizing = SizePassive(Listeners(a.FTPS.Mode, s)*s.Capacity.Transfers, s.Capacity.TargetFailureRate)
 	sp.Passive = PortRange{First: s.PassiveStart, Last: s.PassiveStart + sp.Sizing.Ports - 1}
 	d.p.Server = sp
 
@@ -156,20 +160,38 @@ func (d *decider) server() {
 	if a.FTPS.Mode.Implicit() {
 		explicitFirst = append(explicitFirst, true)
 	}
-	for i, implicit := range explicitFirst {
-		in := Instance{Implicit: implicit, Name: "explicit", Port: a.FTPS.ExplicitPort}
-		if implicit {
-			in.Name, in.Port = "implicit", a.FTPS.ImplicitPort
+	// One instance per mode serves every family, or (split listeners) one
+	// per mode and family, IPv4 first.
+	groups := [][]Family{sp.Families}
+	if sp.SplitListeners {
+		groups = [][]Family{{FamilyIPv4}, {FamilyIPv6}}
+	}
+	first := true
+	for _, fams := range groups {
+		for _, implicit := range explicitFirst {
+			in := Instance{Implicit: implicit, Name: "explicit", Port: a.FTPS.ExplicitPort, Families: fams}
+			if implicit {
+				in.Name, in.Port = "implicit", a.FTPS.ImplicitPort
+			}
+			suffix := ""
+			if implicit {
+				suffix = "-implicit"
+			}
+			if sp.SplitListeners && fams[0] == FamilyIPv6 {
+				in.Name += "-ipv6"
+				suffix += "-ipv6"
+			}
+			if first {
+				in.File, in.InstallPath, in.Unit = "server/vsftpd.conf", fl.ConfigPath, "vsftpd.service"
+				first = false
+			} else {
+				in.File = "server/vsftpd" + suffix + ".conf"
+				in.InstallPath = strings.TrimSuffix(fl.ConfigPath, ".conf") + suffix + ".conf"
+				in.Unit, in.UnitFile = "vsftpd"+suffix+".service", "server/vsftpd"+suffix+".service"
+			}
+			in.Options = d.options(in, fl)
+			sp.Instances = append(sp.Instances, in)
 		}
-		if i == 0 {
-			in.File, in.InstallPath, in.Unit = "server/vsftpd.conf", fl.ConfigPath, "vsftpd.service"
-		} else {
-			in.File = "server/vsftpd-implicit.conf"
-			in.InstallPath = strings.TrimSuffix(fl.ConfigPath, ".conf") + "-implicit.conf"
-			in.Unit, in.UnitFile = "vsftpd-implicit.service", "server/vsftpd-implicit.service"
-		}
-		in.Options = d.options(in, fl)
-		sp.Instances = append(sp.Instances, in)
 	}
 }
 
@@ -215,11 +237,39 @@ func (d *decider) warnLoopback(field, addr string) {
 }
 
 func (d *decider) decideListen() {
-	d.decide("vsftpd.listen", "Listen on IPv4", "listen=YES, listen_ipv6=NO",
-		"vsftpd runs as a standalone IPv4 listener. Debian ships listen_ipv6=YES, and in that mode vsftpd "+
-			"ignores pasv_address and announces 0,0,0,0 in its PASV replies; setting both listen options to "+
-			"YES makes vsftpd refuse to start. For IPv6 as well, run a second instance with listen_ipv6=YES "+
-			"(IPv6 needs no NAT and no pasv_address).")
+	sp := d.p.Server
+	v4, v6 := HasFamily(sp.Families, FamilyIPv4), HasFamily(sp.Families, FamilyIPv6)
+	switch {
+	case sp.SplitListeners:
+		d.decide("vsftpd.listen", "Listeners per family",
+			fmt.Sprintf("IPv4: listen=YES, listen_ipv6=NO, with pasv_address; IPv6: listen=NO, listen_ipv6=YES, listen_address6=%s, no pasv_address", sp.IPv6Address),
+			fmt.Sprintf("The server is dual stack behind IPv4 NAT (%s). The IPv4 clients need pasv_address (the "+
+				"public address), but vsftpd ignores pasv_address as soon as it listens on an IPv6 socket "+
+				"(listen_ipv6=YES, Debian's default) and then announces 0,0,0,0 in its PASV replies. So each family "+
+				"gets its own vsftpd instance with its own config and unit: the IPv4 one with listen=YES and "+
+				"pasv_address, the IPv6 one with listen_ipv6=YES bound to %s only (listen_address6, so it does not "+
+				"also claim the IPv4 port through a dual-stack socket) and no pasv_address: IPv6 needs no NAT, and "+
+				"its clients use EPSV, whose reply carries no address at all. Both share the passive range, which "+
+				"is sized for the sessions of all instances together.", d.a.Server.NAT, sp.IPv6Address))
+	case v4 && v6:
+		d.decide("vsftpd.listen", "Listen on IPv4 and IPv6", "listen=NO, listen_ipv6=YES (one dual-stack socket)",
+			fmt.Sprintf("The host has both addresses itself (nat none), so one vsftpd instance serves both "+
+				"families: with listen_ipv6=YES it listens on a dual-stack socket that accepts IPv4 as well "+
+				"(as IPv4-mapped addresses; net.ipv6.bindv6only must stay 0, the default). No pasv_address is "+
+				"needed: a PASV reply carries the address the client dialled, and IPv6 clients use EPSV, whose "+
+				"reply carries none. Setting both listen and listen_ipv6 to YES makes vsftpd refuse to start."))
+	case v6:
+		d.decide("vsftpd.listen", "Listen on IPv6", "listen=NO, listen_ipv6=YES",
+			fmt.Sprintf("Clients reach %s over IPv6 only (dns_records aaaa), so vsftpd listens on IPv6 "+
+				"(listen_ipv6=YES) and needs no pasv_address: IPv6 has no NAT, and IPv6 clients use EPSV, whose "+
+				"reply carries no address.", sp.PublicAddress))
+	default:
+		d.decide("vsftpd.listen", "Listen on IPv4", "listen=YES, listen_ipv6=NO",
+			"vsftpd runs as a standalone IPv4 listener. Debian ships listen_ipv6=YES, and in that mode vsftpd "+
+				"ignores pasv_address and announces 0,0,0,0 in its PASV replies; setting both listen options to "+
+				"YES makes vsftpd refuse to start. For IPv6 as well, give server.ipv6_address: ftpswiz then plans "+
+				"the IPv6 listener (IPv6 needs no NAT and no pasv_address).")
+	}
 }
 
 func (d *decider) decidePasvAddress() {
@@ -271,7 +321,7 @@ func (d *decider) decideLimits() {
 	c := d.a.Server.Capacity
 	r := d.p.Server.Sizing.Ports
 	sized := d.p.Server.Sizing.Transfers
-	n := d.a.FTPS.Mode.Instances()
+	n := Listeners(d.a.FTPS.Mode, d.a.Server)
 	admitted := n * c.Clients // sessions the limits admit at once, over every instance
 	why := fmt.Sprintf("max_clients=%d caps the sessions vsftpd serves at once. A session moves one file at "+
 		"a time, so this also caps the transfers that can hold a passive port at once.", c.Clients)
@@ -464,7 +514,15 @@ func (d *decider) options(in Instance, fl flavourInfo) []Option {
 			out = append(out, Option{Key: kv[i], Value: kv[i+1], Decision: decision})
 		}
 	}
-	add("vsftpd.listen", "listen", "YES", "listen_ipv6", "NO")
+	onlyV4 := len(in.Families) == 1 && in.Families[0] == FamilyIPv4
+	switch {
+	case onlyV4 || len(in.Families) == 0:
+		add("vsftpd.listen", "listen", "YES", "listen_ipv6", "NO")
+	case sp.SplitListeners:
+		add("vsftpd.listen", "listen", "NO", "listen_ipv6", "YES", "listen_address6", sp.IPv6Address)
+	default:
+		add("vsftpd.listen", "listen", "NO", "listen_ipv6", "YES")
+	}
 	add("ftps.mode", "listen_port", strconv.Itoa(in.Port))
 	add("tls.required", "ssl_enable", "YES")
 	if in.Implicit {
@@ -489,7 +547,7 @@ func (d *decider) options(in Instance, fl flavourInfo) []Option {
 	add("tls.certificate", "rsa_cert_file", s.TLS.CertFile, "rsa_private_key_file", s.TLS.KeyFile)
 	add("passive.range", "pasv_enable", "YES",
 		"pasv_min_port", strconv.Itoa(sp.Passive.First), "pasv_max_port", strconv.Itoa(sp.Passive.Last))
-	if s.NAT.Behind() {
+	if s.NAT.Behind() && (onlyV4 || len(in.Families) == 0) {
 		add("vsftpd.pasv_address", "pasv_address", s.PublicAddress)
 		if !sp.PublicIsIP {
 			add("vsftpd.pasv_address", "pasv_addr_resolve", "YES")
@@ -558,6 +616,28 @@ func (d *decider) client() {
 		cp.RequireSSLReuse = true                      // vsftpd's default; assume the strict case
 	}
 	cp.ServerIsIP = isIPv4(cp.ServerAddress)
+	cp.IPv6Prefix = c.IPv6Prefix
+	serverFams := []Family{FamilyIPv4}
+	switch {
+	case a.Protocol == ProtocolSFTP:
+	case a.Server != nil:
+		cp.ServerIPv6Address, cp.DNSRecords = a.Server.IPv6Address, a.Server.DNSRecords
+		serverFams = ServerFamilies(a.Server)
+	default:
+		cp.ServerIPv6Address, cp.DNSRecords = c.ServerIPv6Address, c.DNSRecords
+		serverFams = nil
+		if cp.DNSRecords != RecordsAAAA {
+			serverFams = append(serverFams, FamilyIPv4)
+		}
+		if cp.ServerIPv6Address != "" || cp.DNSRecords.HasAAAA() {
+			serverFams = append(serverFams, FamilyIPv6)
+		}
+	}
+	for _, f := range serverFams {
+		if f == FamilyIPv4 || c.IPv6Prefix != "" {
+			cp.Families = append(cp.Families, f)
+		}
+	}
 	if a.Protocol == ProtocolSFTP {
 		cp.Endpoints = append(cp.Endpoints, Endpoint{SFTP: true, Port: a.SFTP.Port})
 	}
@@ -605,6 +685,7 @@ func (d *decider) client() {
 				"allows exactly those outbound. If they enlarge the range, regenerate with the new one, or "+
 				"transfers to the new ports will time out.", cp.ServerAddress, cp.Passive))
 	}
+	d.decideClientIPv6(cp)
 	var notes []string
 	for _, sw := range c.Software {
 		notes = append(notes, clientNote(a.Protocol, sw))
@@ -617,6 +698,38 @@ func (d *decider) client() {
 		d.decide("client.software", "Client software", strings.Join(strs(c.Software), ", "),
 			"Each client gets a config that forces TLS on the control and the data channel and uses passive mode. "+
 				strings.Join(notes, "; ")+".")
+	}
+}
+
+// decideClientIPv6 explains the client side's families: the IPv6 path when
+// it is planned, a warning when the name has an AAAA record but it is not.
+func (d *decider) decideClientIPv6(cp *ClientPlan) {
+	if d.a.Protocol == ProtocolSFTP {
+		return
+	}
+	switch {
+	case HasFamily(cp.Families, FamilyIPv6):
+		to := "the server's IPv6 address"
+		if cp.ServerIPv6Address != "" {
+			to = cp.ServerIPv6Address
+		}
+		fams := "IPv4 and IPv6"
+		if !HasFamily(cp.Families, FamilyIPv4) {
+			fams = "IPv6 only"
+		}
+		d.decide("client.ipv6", "Client network over IPv6", fmt.Sprintf("%s; IPv6 from %s, no NAT", fams, cp.IPv6Prefix),
+			fmt.Sprintf("The client network has IPv6 (%s) and the server does too (%s), so the client side's rules "+
+				"allow the control port(s) and the passive range to it over IPv6 as well, routed without NAT, with "+
+				"the ICMPv6 IPv6 needs (packet too big, neighbour discovery). Over IPv6 clients use EPSV (RFC 2428), "+
+				"whose 229 reply carries only a port: no address can be wrong, so no pasv_address is involved. "+
+				"When the name has both records, clients try IPv6 first and fall back to IPv4.", cp.IPv6Prefix, to))
+	case cp.DNSRecords.HasAAAA():
+		d.warn("client.ipv6", "IPv6 path not planned", "the name has an AAAA record, the client side plans IPv4 only",
+			fmt.Sprintf("%s has an AAAA record, so clients with IPv6 connect over IPv6 first, but no client.ipv6_prefix "+
+				"was given, so the client side's rules allow IPv4 only: the IPv6 attempt is dropped and each "+
+				"connection waits for a timeout before falling back to IPv4 (or fails, for clients that do not fall "+
+				"back). Give client.ipv6_prefix to plan the IPv6 path, or make the clients use IPv4 (lftp: set "+
+				"dns:order \"inet\"; curl: --ipv4).", cp.ServerAddress))
 	}
 }
 
@@ -731,15 +844,25 @@ func (d *decider) serverFlows() {
 			"messages TCP needs (path-MTU discovery: TLS handshakes stall without it) pass; everything else "+
 			"is dropped.", allowed))
 	d.adminSSH()
-	d.controlFlows(Flow{Side: SideServerHost, Direction: Inbound, From: s.AllowedClients})
-	d.flow(Flow{Side: SideServerHost, Direction: Inbound, Purpose: PurposeAdmin, Ports: Port(s.SSHPort),
-		From: []string{s.AdminNetwork}, Decision: "firewall.admin_ssh",
-		Why: "the administrator's SSH, so the firewall never locks you out"})
+	for _, fam := range sp.Families {
+		d.controlFlows(Flow{Side: SideServerHost, Direction: Inbound, From: OfFamily(s.AllowedClients, fam), Family: fam})
+		admin := OfFamily([]string{s.AdminNetwork}, fam)
+		if len(admin) == 0 && s.AdminNetwork == AnyIPv4 {
+			admin = []string{AnyOf(fam)} // anywhere means anywhere in both families
+		}
+		if len(admin) > 0 {
+			d.flow(Flow{Side: SideServerHost, Direction: Inbound, Purpose: PurposeAdmin, Ports: Port(s.SSHPort),
+				From: admin, Decision: "firewall.admin_ssh", Family: fam,
+				Why: "the administrator's SSH, so the firewall never locks you out"})
+		}
+	}
 	if d.a.FTPS.ActiveMode {
-		d.flow(Flow{Side: SideServerHost, Direction: Outbound, Purpose: PurposeActive,
-			Ports: PortRange{First: 1024, Last: 65535}, SourcePorts: Port(20),
-			Decision: "ftps.active_mode", Warning: true,
-			Why: "active mode: the server connects from port 20 to the port the client names"})
+		for _, fam := range sp.Families {
+			d.flow(Flow{Side: SideServerHost, Direction: Outbound, Purpose: PurposeActive,
+				Ports: PortRange{First: 1024, Last: 65535}, SourcePorts: Port(20),
+				Decision: "ftps.active_mode", Warning: true, Family: fam,
+				Why: "active mode: the server connects from port 20 to the port the client names"})
+		}
 	}
 
 	switch {
@@ -760,12 +883,30 @@ func (d *decider) serverFlows() {
 				"and replies back, and drops every other new connection from outside. Without the passive "+
 				"range forwarded, login works but every listing times out.",
 				kind, s.Router.WANName(), s.HostAddress))
-		d.controlFlows(Flow{Side: SideServerRouter, Direction: Forward, From: s.AllowedClients, To: to, DNATTo: s.HostAddress})
-		if d.a.FTPS.ActiveMode {
-			d.flow(Flow{Side: SideServerRouter, Direction: Forward, Purpose: PurposeActive,
-				Ports: PortRange{First: 1024, Last: 65535}, SourcePorts: Port(20), From: []string{s.HostAddress + "/32"},
-				Decision: "ftps.active_mode", Warning: true,
-				Why: "active mode: the server's connections from port 20 out to clients"})
+		if HasFamily(sp.Families, FamilyIPv4) {
+			d.controlFlows(Flow{Side: SideServerRouter, Direction: Forward, From: OfFamily(s.AllowedClients, FamilyIPv4), To: to, DNATTo: s.HostAddress, Family: FamilyIPv4})
+			if d.a.FTPS.ActiveMode {
+				d.flow(Flow{Side: SideServerRouter, Direction: Forward, Purpose: PurposeActive,
+					Ports: PortRange{First: 1024, Last: 65535}, SourcePorts: Port(20), From: []string{s.HostAddress + "/32"},
+					Decision: "ftps.active_mode", Warning: true, Family: FamilyIPv4,
+					Why: "active mode: the server's connections from port 20 out to clients"})
+			}
+		}
+		if HasFamily(sp.Families, FamilyIPv6) {
+			d.decide("firewall.server_router_ipv6", "Server's router over IPv6",
+				fmt.Sprintf("forward tcp %s to %s, no NAT", strings.Join(open, ", "), s.IPv6Address),
+				fmt.Sprintf("IPv6 has no NAT: the router routes the control port(s) and the passive range to the host's "+
+					"own address %s unchanged, and its forward filter lets exactly these in over IPv6 (plus the ICMPv6 "+
+					"errors, packet too big above all: IPv6 routers never fragment, so path-MTU discovery depends "+
+					"on it). The router needs IPv6 forwarding on (net.ipv6.conf.all.forwarding=1).", s.IPv6Address))
+			d.controlFlows(Flow{Side: SideServerRouter, Direction: Forward, From: OfFamily(s.AllowedClients, FamilyIPv6),
+				To: s.IPv6Address + "/128", Family: FamilyIPv6})
+			if d.a.FTPS.ActiveMode {
+				d.flow(Flow{Side: SideServerRouter, Direction: Forward, Purpose: PurposeActive,
+					Ports: PortRange{First: 1024, Last: 65535}, SourcePorts: Port(20), From: []string{s.IPv6Address + "/128"},
+					Decision: "ftps.active_mode", Warning: true, Family: FamilyIPv6,
+					Why: "active mode: the server's connections from port 20 out to clients"})
+			}
 		}
 	case s.NAT == NATOneToOne:
 		d.decide("firewall.server_router", "Cloud NAT and security group",
@@ -809,19 +950,34 @@ func (d *decider) clientFlows() {
 		tail = " Passive mode needs no inbound rule and no port forward on your side. A strict egress " +
 			"filter that allows only the control port lets you log in, then hangs on the first listing."
 	}
+	to6 := ""
+	if c.ServerIPv6Address != "" {
+		to6 = c.ServerIPv6Address + "/128"
+	}
+	v4, v6 := HasFamily(c.Families, FamilyIPv4), HasFamily(c.Families, FamilyIPv6)
 	switch c.NAT {
 	case ClientNATMasquerade:
 		d.decide("firewall.client_egress", "Client's router",
 			fmt.Sprintf("forward tcp %s from %s to %s; nothing inbound", strings.Join(ports, ", "), c.LANCIDR, dest),
 			fmt.Sprintf("Your router lets %s open connections to %s and lets the replies back; nothing new "+
 				"comes in.%s", c.LANCIDR, what, tail))
-		d.controlFlows(Flow{Side: SideClientRouter, Direction: Forward, From: []string{c.LANCIDR}, To: to})
+		if v4 {
+			d.controlFlows(Flow{Side: SideClientRouter, Direction: Forward, From: []string{c.LANCIDR}, To: to, Family: FamilyIPv4})
+		}
+		if v6 {
+			d.controlFlows(Flow{Side: SideClientRouter, Direction: Forward, From: []string{c.IPv6Prefix}, To: to6, Family: FamilyIPv6})
+		}
 	default:
 		d.decide("firewall.client_egress", "Client host firewall",
 			fmt.Sprintf("outbound tcp %s to %s; nothing inbound", strings.Join(ports, ", "), dest),
 			fmt.Sprintf("The client host may open connections to %s and gets the replies back; nothing new "+
 				"comes in.%s", what, tail))
-		d.controlFlows(Flow{Side: SideClientHost, Direction: Outbound, To: to})
+		if v4 {
+			d.controlFlows(Flow{Side: SideClientHost, Direction: Outbound, To: to, Family: FamilyIPv4})
+		}
+		if v6 {
+			d.controlFlows(Flow{Side: SideClientHost, Direction: Outbound, To: to6, Family: FamilyIPv6})
+		}
 		if c.ActiveMode && c.NAT == ClientNATNone {
 			d.flow(Flow{Side: SideClientHost, Direction: Inbound, Purpose: PurposeActive,
 				Ports: PortRange{First: 1024, Last: 65535}, SourcePorts: Port(20), From: []string{orAny(to)},
@@ -898,6 +1054,16 @@ func (d *decider) pitfalls() {
 		add("\"425 Security: Bad IP connecting.\"",
 			"The data connection arrives from another address than the control connection: a load balancer, or a carrier-grade NAT with several public addresses.",
 			"Route the client's FTPS traffic through one address; pasv_promiscuous=YES is the last resort and weakens security.")
+	}
+	if cp := d.p.Client; cp != nil && cp.DNSRecords.HasAAAA() && !HasFamily(cp.Families, FamilyIPv6) {
+		add(fmt.Sprintf("Connections to %s hang for a while before they work, or fail, from clients with IPv6.", cp.ServerAddress),
+			fmt.Sprintf("%s has an AAAA record, so clients try IPv6 first, but the client side's rules were planned for IPv4 only and drop it.", cp.ServerAddress),
+			"Regenerate with client.ipv6_prefix set (the client network's IPv6 prefix), or make the clients use IPv4 (lftp: set dns:order \"inet\"; curl --ipv4).")
+	}
+	if s := d.p.Server; s != nil && HasFamily(s.Families, FamilyIPv6) {
+		add("Over IPv6, login works but the first listing or transfer hangs; over IPv4 everything works.",
+			fmt.Sprintf("The passive range %s is open for IPv4 only somewhere on the IPv6 path (ip6tables or a security group's IPv6 rules), or ICMPv6 packet too big is dropped.", pr),
+			"Apply the generated IPv6 rules too (the .ip6tables files, the inet nftables tables); check with `ip6tables -S` or `nft list ruleset`.")
 	}
 	if a.Client != nil && !d.p.Client.ServerIsIP {
 		add(fmt.Sprintf("The client cannot resolve %s once the egress filter is on.", d.p.Client.ServerAddress),

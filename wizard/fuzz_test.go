@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -135,7 +136,7 @@ func planInvariantErrors(p *Plan) []string {
 		}
 	}
 	cidr := func(what, s string) {
-		if pr, err := netip.ParsePrefix(s); err != nil || !pr.Addr().Is4() || pr.String() != s {
+		if pr, err := netip.ParsePrefix(s); err != nil || pr.Addr().Is4In6() || pr.Addr().Zone() != "" || pr.Masked() != pr || pr.String() != s {
 			bad("%s: CIDR %q", what, s)
 		}
 	}
@@ -188,16 +189,24 @@ func planInvariantErrors(p *Plan) []string {
 			if c.Clients < 1 || c.Clients > MaxClients || c.PerClient < 1 || c.PerClient > c.Clients {
 				bad("limits %+v", c)
 			}
-			if want := SizedTransfers(p.Answers.FTPS.Mode, c.Transfers); s.Sizing.Transfers != want {
+			if want := Listeners(p.Answers.FTPS.Mode, p.Answers.Server) * c.Transfers; s.Sizing.Transfers != want {
 				bad("range sized for %d transfers, want %d", s.Sizing.Transfers, want)
 			}
 			ports := map[int]string{s.SSHPort: "ssh"}
+			v6ports := map[int]string{s.SSHPort: "ssh"}
 			for _, in := range s.Instances {
 				port(in.Name, in.Port)
-				if other, dup := ports[in.Port]; dup {
+				used := ports
+				if s.SplitListeners && slices.Equal(in.Families, []Family{FamilyIPv6}) {
+					used = v6ports // the IPv6 listener binds its own address
+					if _, ok := in.Lookup("pasv_address"); ok {
+						bad("%s: IPv6 instance with pasv_address", in.Name)
+					}
+				}
+				if other, dup := used[in.Port]; dup {
 					bad("%s port %d is also the %s port", in.Name, in.Port, other)
 				}
-				ports[in.Port] = in.Name
+				used[in.Port] = in.Name
 				if s.Passive.Contains(in.Port) {
 					bad("passive range %s contains the %s port", s.Passive, in.Name)
 				}

@@ -117,7 +117,7 @@ func TestValidateBoundsAnswersFromCode(t *testing.T) {
 func TestLargestTransfersFixFits(t *testing.T) {
 	for _, mode := range Modes() {
 		t.Run(string(mode), func(t *testing.T) {
-			fix := maxTransfersFix(mode, 1e-9)
+			fix := maxTransfersFix(mode.Instances(), 1e-9)
 			var n int
 			if _, err := fmt.Sscanf(fix, "lower concurrent_transfers to %d or less", &n); err != nil {
 				t.Fatalf("fix %q names no number: %v", fix, err)

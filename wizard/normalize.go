@@ -104,13 +104,25 @@ func normalizeServerNetwork(s *Server) {
 		s.Router = &r
 	}
 	normalizeBox(&s.HostFirewall, BoxDedicated, DefaultNftHostChain)
+	if s.DNSRecords == "" && s.PublicAddress != "" && !isIP(s.PublicAddress) {
+		s.DNSRecords = RecordsA
+		if s.IPv6Address != "" {
+			s.DNSRecords = RecordsBoth
+		}
+	}
+	fams := ServerFamilies(s)
 	if len(s.AllowedClients) == 0 {
-		s.AllowedClients = []string{AnyIPv4}
+		for _, f := range fams {
+			s.AllowedClients = append(s.AllowedClients, AnyOf(f))
+		}
 	} else {
 		s.AllowedClients = slices.Clone(s.AllowedClients)
 	}
 	if s.AdminNetwork == "" {
 		s.AdminNetwork = AnyIPv4
+		if !slices.Contains(fams, FamilyIPv4) {
+			s.AdminNetwork = AnyIPv6
+		}
 	}
 	if s.SSHPort == 0 {
 		s.SSHPort = DefaultSSHPort
@@ -180,6 +192,12 @@ func normalizeClient(c *Client, a Answers) {
 		c.Router = &r
 	}
 	normalizeBox(&c.HostFirewall, BoxDedicated, DefaultNftHostChain)
+	if c.DNSRecords == "" && a.Role == RoleClient && c.ServerAddress != "" && !isIP(c.ServerAddress) {
+		c.DNSRecords = RecordsA
+		if c.ServerIPv6Address != "" {
+			c.DNSRecords = RecordsBoth
+		}
+	}
 	switch {
 	case len(c.Software) > 0:
 		c.Software = slices.Clone(c.Software)

@@ -1,6 +1,9 @@
 package wizard
 
-import "net/netip"
+import (
+	"net/netip"
+	"slices"
+)
 
 // Plan is what Decide makes of Answers: every setting ftpswiz will write, each
 // with its reason. Generators render a Plan and nothing else, so the Why of a
@@ -106,6 +109,13 @@ type Service struct {
 	Address Address
 	// Endpoints are the control ports (explicit first), or the SFTP port.
 	Endpoints []Endpoint
+	// IPv6Address is the server's IPv6 address when the plan knows it.
+	IPv6Address Address
+	// Families are the families the service is planned for, IPv4 first
+	// (the server's, or what the client side allows).
+	Families []Family
+	// DNSRecords are the records of the name clients dial ("" for an address).
+	DNSRecords DNSRecords
 	// Passive is the passive range (FTPS; zero for SFTP).
 	Passive PortRange
 	// Mode is the FTPS mode (explicit, implicit or both); "" for SFTP.
@@ -151,7 +161,9 @@ func (p *Plan) Complete() {
 	}
 	p.Firewalls = append([]Firewall(nil), a.Firewalls...)
 	for i := range p.Flows {
-		p.Flows[i].Family = flowFamily(p.Flows[i])
+		if p.Flows[i].Family == "" {
+			p.Flows[i].Family = flowFamily(p.Flows[i])
+		}
 	}
 	sv := Service{Protocol: p.Protocol, ActiveMode: a.FTPS.ActiveMode, RequireSSLReuse: true}
 	if p.Protocol != ProtocolSFTP {
@@ -167,8 +179,14 @@ func (p *Plan) Complete() {
 			sv.Address.Family = FamilyName
 		}
 		for _, in := range s.Instances {
-			sv.Endpoints = append(sv.Endpoints, Endpoint{Implicit: in.Implicit, Port: in.Port})
+			e := Endpoint{Implicit: in.Implicit, Port: in.Port}
+			if !slices.Contains(sv.Endpoints, e) {
+				sv.Endpoints = append(sv.Endpoints, e)
+			}
 		}
+		sv.IPv6Address = AddressOf(s.IPv6Address)
+		sv.Families = slices.Clone(s.Families)
+		sv.DNSRecords = s.DNSRecords
 		sv.Passive = s.Passive
 		if p.SFTP != nil {
 			sv.Endpoints = []Endpoint{{SFTP: true, Port: p.SFTP.Port}}
@@ -186,6 +204,9 @@ func (p *Plan) Complete() {
 			sv.Address.Family = FamilyName
 		}
 		sv.Endpoints = append([]Endpoint(nil), c.Endpoints...)
+		sv.IPv6Address = AddressOf(c.ServerIPv6Address)
+		sv.Families = slices.Clone(c.Families)
+		sv.DNSRecords = c.DNSRecords
 		sv.Passive = c.Passive
 		sv.RequireSSLReuse = c.RequireSSLReuse
 	}
@@ -368,12 +389,21 @@ type ServerPlan struct {
 	// PublicIsIP is false when clients dial a DNS name.
 	PublicIsIP  bool
 	HostAddress string
-	NAT         ServerNAT
+	// IPv6Address is the host's own IPv6 address ("" without IPv6).
+	IPv6Address string
+	// DNSRecords are the records of the name clients dial ("" for an address).
+	DNSRecords DNSRecords
+	// Families are the families clients reach the server over, IPv4 first.
+	Families []Family
+	// SplitListeners says that each family has its own vsftpd instances
+	// (dual stack behind IPv4 NAT).
+	SplitListeners bool
+	NAT            ServerNAT
 	// Router is set when ftpswiz writes rules for the NAT router (its Kind
 	// says which make).
 	Router *Router
 	// HostFirewall says how the host's rules join its firewall.
-	HostFirewall   BoxFirewall
+	HostFirewall BoxFirewall
 	Flavour        Flavour
 	Passive        PortRange
 	Sizing         Sizing
@@ -416,6 +446,9 @@ type Instance struct {
 	File string
 	// InstallPath is where the config goes on the server ("/etc/vsftpd.conf").
 	InstallPath string
+	// Families are the address families the instance listens on: one
+	// family for split listeners, both for one dual-stack instance.
+	Families []Family
 	// Unit is the systemd unit that runs this instance ("vsftpd.service").
 	Unit string
 	// UnitFile is the output path of a unit ftpswiz writes ("" when the
@@ -446,6 +479,14 @@ func (in Instance) Lookup(key string) (string, bool) {
 type ClientPlan struct {
 	ServerAddress string
 	ServerIsIP    bool
+	// ServerIPv6Address is the server's IPv6 address when known.
+	ServerIPv6Address string
+	// DNSRecords are the records of the name the client dials ("" for an address).
+	DNSRecords DNSRecords
+	// IPv6Prefix is the client network's IPv6 prefix ("" without IPv6).
+	IPv6Prefix string
+	// Families are the families the client side's rules allow, IPv4 first.
+	Families []Family
 	// Endpoints are the server's control ports the client may use (explicit
 	// first); client configs get one entry per endpoint.
 	Endpoints []Endpoint

@@ -39,6 +39,7 @@ func TestREADMEAnswersExample(t *testing.T) {
 	doc = strings.NewReplacer(
 		"  server_address: ftp.example.com", "",
 		"  passive_ports: 50000-50074", "",
+		"  server_ipv6_address: 2001:db8:20::2", "",
 	).Replace(doc)
 	a, err := DecodeAnswers([]byte(doc))
 	if err != nil {

@@ -103,6 +103,14 @@ func (v *validator) answers(a Answers) {
 	if a.Client != nil {
 		v.client(a.Client, a.Role, a.FTPS)
 	}
+	if a.Client != nil && a.Client.IPv6Prefix == "" && !v.sftp {
+		only6 := (a.Server != nil && a.Server.DNSRecords == RecordsAAAA) ||
+			(a.Server == nil && a.Client.DNSRecords == RecordsAAAA)
+		if only6 {
+			v.add("client.ipv6_prefix", "give the client network's IPv6 prefix, e.g. 2001:db8:50::/64",
+				"is missing, but the server is reached over IPv6 only (dns_records aaaa)")
+		}
+	}
 	if !v.listLength("firewalls", len(a.Firewalls)) {
 		a.Firewalls = nil
 	}
@@ -207,7 +215,7 @@ func (v *validator) address(field, s, what string) (netip.Addr, bool) {
 	}
 	if a, err := netip.ParseAddr(s); err == nil {
 		if !a.Is4() {
-			v.add(field, "give an IPv4 address or a DNS name with an A record (ftpswiz plans IPv4 FTPS; vsftpd's pasv_address is IPv4 only)",
+			v.add(field, "give the IPv4 address or the DNS name clients dial here, and the IPv6 address in "+ipv6FieldFor(field)+" (vsftpd's pasv_address is IPv4 only; IPv6 needs none)",
 				"%s is an IPv6 address", s)
 			return netip.Addr{}, false
 		}
@@ -223,6 +231,13 @@ func (v *validator) address(field, s, what string) (netip.Addr, bool) {
 			"%q is neither an IPv4 address nor a DNS name", clip(s))
 	}
 	return netip.Addr{}, false
+}
+
+func ipv6FieldFor(field string) string {
+	if strings.HasPrefix(field, "client.") {
+		return "client.server_ipv6_address"
+	}
+	return "server.ipv6_address"
 }
 
 func (v *validator) ipv4(field, s, what string) (netip.Addr, bool) {
@@ -259,6 +274,91 @@ func (v *validator) cidr(field, s string) bool {
 		return false
 	}
 	return true
+}
+
+// cidrEither checks an IPv4 or IPv6 CIDR and returns its family.
+func (v *validator) cidrEither(field, s string) (Family, bool) {
+	if p, err := netip.ParsePrefix(s); err == nil && p.Addr().Is6() && !p.Addr().Is4In6() {
+		return FamilyIPv6, v.cidr6(field, s)
+	}
+	if a, err := netip.ParseAddr(s); err == nil && a.Is6() && !a.Is4In6() {
+		v.add(field, fmt.Sprintf("write a single IPv6 address as %s/128", s), "%q has no prefix length", s)
+		return FamilyIPv6, false
+	}
+	return FamilyIPv4, v.cidr(field, s)
+}
+
+// cidr6 checks an IPv6 CIDR.
+func (v *validator) cidr6(field, s string) bool {
+	p, err := netip.ParsePrefix(s)
+	if err != nil || !p.Addr().Is6() || p.Addr().Is4In6() || p.Addr().Zone() != "" {
+		v.add(field, "give an IPv6 network in CIDR form, like 2001:db8:50::/64 (::/0 for anywhere)", "%q is not an IPv6 CIDR", clip(s))
+		return false
+	}
+	if p.Masked() != p {
+		v.add(field, fmt.Sprintf("write the network address: %s", p.Masked()), "%s has host bits set", s)
+		return false
+	}
+	return true
+}
+
+// ipv6 checks an IPv6 host address a client can connect to.
+func (v *validator) ipv6(field, s, what string) bool {
+	a, err := netip.ParseAddr(s)
+	if err != nil || !a.Is6() || a.Is4In6() || a.Zone() != "" {
+		v.add(field, "give "+what+" as a numeric IPv6 address like 2001:db8:20::2 (ip -6 addr lists it)", "%q is not an IPv6 address", clip(s))
+		return false
+	}
+	var why string
+	switch {
+	case a.IsUnspecified():
+		why = "the unspecified address (::), never a destination"
+	case a.IsLinkLocalUnicast():
+		why = "a link-local address (fe80::/10): it is not routed, and needs a zone to be dialled"
+	case a.IsMulticast():
+		why = "a multicast address: TCP cannot connect to it"
+	case a.IsLoopback():
+		why = "the loopback address: only the host itself can reach it"
+	}
+	if why != "" {
+		v.add(field, "give "+what+": its global (or unique local) IPv6 address, e.g. 2001:db8:20::2", "%s is %s", s, why)
+		return false
+	}
+	return true
+}
+
+func familyHow(f Family) string {
+	if f == FamilyIPv6 {
+		return "set server.ipv6_address"
+	}
+	return "set server.dns_records to both or a"
+}
+
+// serverIPv6 checks the server's IPv6 answers: its address and the records
+// of the name clients dial.
+func (v *validator) serverIPv6(s *Server, natOK, pubIsIP bool) {
+	if s.IPv6Address != "" {
+		v.ipv6("server.ipv6_address", s.IPv6Address, "the vsftpd host's own IPv6 address")
+	}
+	if s.DNSRecords == "" {
+		return
+	}
+	if !v.enum("server.dns_records", string(s.DNSRecords), strs(AllDNSRecords())) {
+		return
+	}
+	if pubIsIP || isIP(s.PublicAddress) {
+		v.add("server.dns_records", "remove dns_records: it describes a DNS name, and public_address is an address",
+			"is %s, but public_address %s is not a DNS name", s.DNSRecords, s.PublicAddress)
+		return
+	}
+	if s.DNSRecords.HasAAAA() && s.IPv6Address == "" {
+		v.add("server.ipv6_address", "give the IPv6 address the AAAA record points to (the host's own; IPv6 needs no NAT), or set dns_records: a",
+			"is missing, but dns_records %s says clients reach %s over IPv6", s.DNSRecords, s.PublicAddress)
+	}
+	if natOK && s.DNSRecords == RecordsAAAA && s.NAT.Behind() {
+		v.add("server.dns_records", "set dns_records: both (IPv4 through the NAT, IPv6 directly), or nat: none for an IPv6-only server",
+			"is aaaa (IPv6 only), but nat %s is IPv4 NAT: an IPv6-only server is reached directly", s.NAT)
+	}
 }
 
 func (v *validator) router(field string, r *Router) {
@@ -334,13 +434,36 @@ func (v *validator) server(s *Server, f FTPS) {
 	if !v.listLength("server.allowed_clients", len(allowed)) {
 		allowed = nil
 	}
+	v.serverIPv6(s, natOK, pubIsIP)
+	fams := ServerFamilies(s)
+	perFamily := map[Family]int{}
 	for i, c := range allowed {
-		v.cidr(fmt.Sprintf("server.allowed_clients[%d]", i), c)
+		if f, ok := v.cidrEither(fmt.Sprintf("server.allowed_clients[%d]", i), c); ok {
+			perFamily[f]++
+		}
 	}
-	if v.cidr("server.admin_network", s.AdminNetwork) {
-		v.adminNetwork(s, pub, pubIsIP)
+	if len(allowed) > 0 && len(perFamily) > 0 {
+		for _, f := range []Family{FamilyIPv4, FamilyIPv6} {
+			switch {
+			case HasFamily(fams, f) && perFamily[f] == 0:
+				v.add("server.allowed_clients", fmt.Sprintf("add %s (anywhere over %s) or the %s networks of your clients", AnyOf(f), f.Title(), f.Title()),
+					"lists no %s network, but the server is reached over %s: its %s clients would be refused", f.Title(), f.Title(), f.Title())
+			case !HasFamily(fams, f) && perFamily[f] > 0:
+				v.add("server.allowed_clients", fmt.Sprintf("remove the %s networks, or plan %s (%s)", f.Title(), f.Title(), familyHow(f)),
+					"lists %s networks, but the server is not reached over %s", f.Title(), f.Title())
+			}
+		}
+	}
+	if f, ok := v.cidrEither("server.admin_network", s.AdminNetwork); ok {
+		if f == FamilyIPv4 {
+			v.adminNetwork(s, pub, pubIsIP)
+		}
 	}
 	sshOK := v.port("server.ssh_port", s.SSHPort)
+	if v.sftp && (s.IPv6Address != "" || s.DNSRecords.HasAAAA()) {
+		v.add("server.ipv6_address", "remove ipv6_address (and dns_records aaaa/both): ftpswiz plans SFTP over IPv4",
+			"is given, but ftpswiz plans IPv6 for FTPS only")
+	}
 	if v.sftp {
 		for _, x := range []struct {
 			field string
@@ -448,13 +571,14 @@ func (v *validator) passive(s *Server, f FTPS, sshOK bool) {
 	if !capacityOK(c) {
 		return // the capacity errors already explain it
 	}
-	load := SizedTransfers(f.Mode, c.Transfers)
+	n := Listeners(f.Mode, s)
+	load := n * c.Transfers
 	size := PassivePortsFor(load, c.TargetFailureRate)
 	r := PortRange{First: start, Last: start + size - 1}
 	if r.Last > 65535 {
 		what := fmt.Sprintf("%d concurrent transfers", load)
 		if load != c.Transfers {
-			what = fmt.Sprintf("%d concurrent transfers (%d for each of mode both's two vsftpd instances)", load, c.Transfers)
+			what = fmt.Sprintf("%d concurrent transfers (%d for each of the %d vsftpd instances)", load, c.Transfers, n)
 		}
 		if first := 65536 - size; first >= 1024 {
 			v.add("server.passive_start",
@@ -462,7 +586,7 @@ func (v *validator) passive(s *Server, f FTPS, sshOK bool) {
 				"%d plus the %d ports needed for %s runs past 65535", start, size, what)
 			return
 		}
-		v.add("server.capacity.concurrent_transfers", maxTransfersFix(f.Mode, c.TargetFailureRate),
+		v.add("server.capacity.concurrent_transfers", maxTransfersFix(n, c.TargetFailureRate),
 			"needs %d passive ports for %s at a target failure rate of %g, more than the 64512 ports from 1024 to 65535", size, what, c.TargetFailureRate)
 		return
 	}
@@ -480,11 +604,11 @@ func (v *validator) passive(s *Server, f FTPS, sshOK bool) {
 
 // maxTransfersFix names the largest concurrent_transfers whose passive
 // range fits in 1024-65535 at target, for an error's fix.
-func maxTransfersFix(m Mode, target float64) string {
+func maxTransfersFix(n int, target float64) string {
 	lo, hi := 0, MaxTransfers // invariant: lo fits (0 trivially), hi+1 does not or is out of bounds
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
-		if PassivePortsFor(SizedTransfers(m, mid), target) <= 65536-1024 {
+		if PassivePortsFor(n*mid, target) <= 65536-1024 {
 			lo = mid
 		} else {
 			hi = mid - 1
@@ -555,6 +679,30 @@ func (v *validator) client(c *Client, role Role, f FTPS) {
 	v.box("client.host_firewall", c.HostFirewall, nil)
 	if c.LANCIDR != "" {
 		v.cidr("client.lan_cidr", c.LANCIDR)
+	}
+	if c.IPv6Prefix != "" {
+		if v.sftp {
+			v.add("client.ipv6_prefix", "remove ipv6_prefix: ftpswiz plans SFTP over IPv4", "is given, but ftpswiz plans IPv6 for FTPS only")
+		}
+		v.cidr6("client.ipv6_prefix", c.IPv6Prefix)
+	}
+	if role == RoleBoth {
+		if c.ServerIPv6Address != "" {
+			v.add("client.server_ipv6_address", "remove it: with role both the client dials server.ipv6_address",
+				"is given, but with role both ftpswiz takes it from server.ipv6_address")
+		}
+		if c.DNSRecords != "" {
+			v.add("client.dns_records", "remove it: with role both it is server.dns_records",
+				"is given, but with role both ftpswiz takes it from server.dns_records")
+		}
+	} else if role == RoleClient {
+		if c.ServerIPv6Address != "" {
+			v.ipv6("client.server_ipv6_address", c.ServerIPv6Address, "the server's IPv6 address")
+		}
+		if c.DNSRecords != "" && v.enum("client.dns_records", string(c.DNSRecords), strs(AllDNSRecords())) && isIP(c.ServerAddress) {
+			v.add("client.dns_records", "remove dns_records: it describes a DNS name, and server_address is an address",
+				"is %s, but server_address %s is not a DNS name", c.DNSRecords, c.ServerAddress)
+		}
 	}
 	if role == RoleBoth {
 		if c.ServerAddress != "" {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
 
 	"charm.land/lipgloss/v2"
@@ -117,7 +118,7 @@ The exit status describes the file at FILE after the command (after --fix
 	f := cmd.Flags()
 	f.StringVar(&opts.Flavour, "flavour", "auto", "vsftpd build: auto, "+flavourNames())
 	f.StringVarP(&opts.Answers, "answers", "a", "", "check against the plan of this answers file")
-	f.StringVar(&opts.Instance, "instance", "", "with --answers in mode both: explicit or implicit")
+	f.StringVar(&opts.Instance, "instance", "", "with --answers in mode both or dual stack: the instance (explicit, implicit, explicit-ipv6, implicit-ipv6)")
 	f.IntVar(&opts.Transfers, "transfers", 0, "concurrent transfers to size the passive range for (without --answers)")
 	f.BoolVar(&opts.Fix, "fix", false, "write a corrected copy and show the diff")
 	f.StringVarP(&opts.Out, "out", "o", "", "with --fix: where to write the corrected copy (default FILE.fixed; - for stdout)")
@@ -176,8 +177,14 @@ func runCheck(ctx context.Context, opts *checkOptions, file string) error {
 		if p.Server == nil {
 			return argsError("%s plans no server (role client): nothing to check a vsftpd.conf against", opts.Answers)
 		}
-		if opts.Instance != "" && opts.Instance != "explicit" && opts.Instance != "implicit" {
-			return argsError("--instance must be explicit or implicit")
+		if opts.Instance != "" {
+			var names []string
+			for _, in := range p.Server.Instances {
+				names = append(names, in.Name)
+			}
+			if !slices.Contains(names, opts.Instance) && opts.Instance != "explicit" && opts.Instance != "implicit" {
+				return argsError("--instance must be one of the plan's instances: %s", strings.Join(names, ", "))
+			}
 		}
 		lo = lintOptionsFromPlan(p, opts.Instance)
 		if opts.Transfers > 0 {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/ftpswiz/ftpswiz/vsftpd"
@@ -35,6 +36,11 @@ func lintOptionsFromPlan(p *wizard.Plan, instance string) vsftpdconf.Options {
 		if instance == "" || in.Name == instance {
 			imp := in.Implicit
 			o.Implicit = &imp
+			if slices.Equal(in.Families, []wizard.Family{wizard.FamilyIPv6}) {
+				// An IPv6-only listener: IPv6 has no NAT, so no pasv_address.
+				no := false
+				o.BehindNAT = &no
+			}
 			break
 		}
 	}

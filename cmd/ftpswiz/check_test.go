@@ -140,6 +140,9 @@ func TestCheckGeneratedConfigs(t *testing.T) {
 			if strings.Contains(filepath.Base(conf), "implicit") {
 				instance = "implicit"
 			}
+			if strings.Contains(filepath.Base(conf), "-ipv6") {
+				instance += "-ipv6"
+			}
 			args := []string{"check", conf, "--answers", filepath.Join(scenario, "answers.yaml"), "--no-host",
 				"--instance", instance}
 			res := runFTPSwiz(t, "", args...)

@@ -24,6 +24,7 @@ func goldenScenarios() []string {
 		"high-concurrency", // 500 transfers; flavour auto, detected on the fake machine
 		"sftp",             // the classic network with protocol sftp: sshd, one forwarded port
 		"sftp-classic",     // protocol sftp on port 22, keys only, every SFTP client (lftp, FileZilla, WinSCP, rclone, OpenSSH)
+		"dual-stack",       // IPv4 behind port-forward NAT + IPv6 routed: split vsftpd listeners, ip6tables, client IPv6 prefix
 	}
 }
 

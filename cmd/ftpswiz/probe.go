@@ -41,15 +41,20 @@ type probeOptions struct {
 	StepTimeout  time.Duration
 	JSON         bool
 
+	// Family is auto (both families when the name has both), ipv4 or ipv6.
+	Family string
+
 	// run replaces probe.Run in tests.
 	run func(context.Context, probe.Options) (*probe.Report, error)
+	// families resolves the target's families (nil: no lookup, one probe).
+	families func(context.Context, probe.Options) ([]string, error)
 }
 
 // defaultPasswordEnv is where probe reads the password by default.
 const defaultPasswordEnv = "FTPSWIZ_PASSWORD"
 
 func newProbeCmd(root *rootOptions) *cobra.Command {
-	return newProbeCmdWith(&probeOptions{root: root, run: probe.Run})
+	return newProbeCmdWith(&probeOptions{root: root, run: probe.Run, families: probe.Families})
 }
 
 // newProbeCmdWith builds the command around opts (tests replace opts.run).
@@ -67,6 +72,10 @@ passive range is not open or not forwarded), a LIST over the protected data
 channel resuming the TLS session, optionally an upload/download round trip
 (--transfer), and finally whether the server insists on TLS session
 resumption (vsftpd's require_ssl_reuse; this last check ends the session).
+
+When the name has both an A and an AAAA record, the probe runs once over
+IPv4 and once over IPv6 and says which family failed (--family picks one);
+over IPv6 the data connections use EPSV, as IPv6 clients do.
 
 Every problem comes with its cause, the fix and, where ftpswiz generates the
 fix, the answer to change in the wizard. Each network wait is bounded
@@ -121,6 +130,7 @@ On a terminal the steps appear as a live checklist; otherwise as plain lines;
 	f.DurationVar(&opts.Timeout, "timeout", probe.DefaultTimeout, "bound for the whole probe")
 	f.DurationVar(&opts.StepTimeout, "step-timeout", probe.DefaultStepTimeout, "bound for each network wait")
 	f.BoolVar(&opts.JSON, "json", false, "print the report as JSON")
+	f.StringVar(&opts.Family, "family", "auto", "address family: auto (both, one after the other, when the name has A and AAAA records), ipv4 or ipv6")
 	_ = cmd.MarkFlagFilename("ca", "pem", "crt")
 	return cmd
 }
@@ -203,6 +213,18 @@ func runProbe(ctx context.Context, opts *probeOptions, target string) error {
 		po.OnStep = live.onStep
 		fmt.Fprintln(opts.root.Out, st.heading.Render("Probing "+target))
 	}
+	switch opts.Family {
+	case "auto", "":
+	case probe.FamilyIPv4, probe.FamilyIPv6:
+		po.Family = opts.Family
+	default:
+		return argsError("--family %q: use auto, ipv4 or ipv6", opts.Family)
+	}
+	if po.Family == "" && opts.families != nil {
+		if fams, err := opts.families(ctx, po); err == nil && len(fams) > 1 {
+			return runProbeFamilies(ctx, opts, po, target, fams, live, st)
+		}
+	}
 	r, err := opts.run(ctx, po)
 	if err != nil {
 		return fmt.Errorf("probe: %w", err)
@@ -227,6 +249,93 @@ func runProbe(ctx context.Context, opts *probeOptions, target string) error {
 		return withCode(codeInterrupted, fmt.Errorf("interrupted: %w", ctx.Err()))
 	}
 	return status
+}
+
+// runProbeFamilies probes a name with A and AAAA records once per family
+// and names the families that failed.
+func runProbeFamilies(ctx context.Context, opts *probeOptions, po probe.Options, target string, fams []string,
+	live *liveList, st diagStyles) error {
+	type famReport struct {
+		*probe.Report
+		Verdict probe.Status `json:"verdict"`
+	}
+	var reports []famReport
+	var failed []string
+	var worst error
+	for _, f := range fams {
+		o := po
+		o.Family = f
+		if live != nil {
+			fmt.Fprintln(opts.root.Out, st.heading.Render("Over "+familyTitle(f)))
+		}
+		r, err := opts.run(ctx, o)
+		if err != nil {
+			return fmt.Errorf("probe over %s: %w", familyTitle(f), err)
+		}
+		status := probeStatus(r)
+		if r.Worst() == probe.Fail {
+			failed = append(failed, f)
+		}
+		if worst == nil || exitCode(status) > exitCode(worst) {
+			worst = status
+		}
+		reports = append(reports, famReport{r, r.Worst()})
+		if live != nil {
+			printVerdict(opts.root.Out, st, r)
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	if opts.JSON {
+		verdict := probe.Pass
+		for _, r := range reports {
+			if r.Verdict == probe.Fail || (r.Verdict == probe.Warn && verdict == probe.Pass) {
+				verdict = r.Verdict
+			}
+		}
+		out := struct {
+			jsonHeader
+			Target   string       `json:"target"`
+			Families []famReport  `json:"families"`
+			Failed   []string     `json:"failed_families"`
+			Verdict  probe.Status `json:"verdict"`
+			ExitCode int          `json:"exit_code"`
+		}{header("probe"), target, reports, failed, verdict, exitCode(worst)}
+		if out.Failed == nil {
+			out.Failed = []string{}
+		}
+		enc := json.NewEncoder(opts.root.Out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(out); err != nil {
+			return fmt.Errorf("probe: %w", err)
+		}
+	} else if len(failed) > 0 && len(failed) < len(fams) {
+		var names []string
+		for _, f := range failed {
+			names = append(names, familyTitle(f))
+		}
+		fmt.Fprintf(opts.root.Out, "%s has A and AAAA records; it fails over %s only: clients of that family fail while the others work.\n",
+			po.Host, strings.Join(names, " and "))
+	}
+	if ctx.Err() != nil {
+		return withCode(codeInterrupted, fmt.Errorf("interrupted: %w", ctx.Err()))
+	}
+	if len(failed) > 0 {
+		var names []string
+		for _, f := range failed {
+			names = append(names, familyTitle(f))
+		}
+		return withCode(codeProblems, fmt.Errorf("failed over %s", strings.Join(names, " and ")))
+	}
+	return worst
+}
+
+func familyTitle(f string) string {
+	if f == probe.FamilyIPv6 {
+		return "IPv6"
+	}
+	return "IPv4"
 }
 
 func tlsFlag(name, v string) (uint16, error) {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -153,5 +154,78 @@ func TestProbeCommandAgainstVsftpd(t *testing.T) {
 	res = probeIn(append(base, "--no-reuse", "--json")...)
 	if res.code != codeProblems || !strings.Contains(res.stdout, `"code": "reuse-required"`) {
 		t.Errorf("exit %d\n%s\n%s", res.code, res.stdout, res.stderr)
+	}
+}
+
+// TestProbeBothFamilies: a name with A and AAAA records is probed once per
+// family, and the output and the exit status name the family that failed;
+// with both passing (the negative control) nothing is named.
+func TestProbeBothFamilies(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		fail6   bool
+		code    int
+		want    string
+		failed  []string
+		verdict string
+	}{
+		{"ipv6 fails", true, codeProblems, "fails over IPv6 only", []string{"ipv6"}, "fail"},
+		{"both pass", false, codeOK, "", []string{}, "pass"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var families []string
+			run := func(jsonOut bool) (int, string) {
+				var out, errOut bytes.Buffer
+				opts := &rootOptions{In: strings.NewReader(""), Out: &out, ErrOut: &errOut, Detector: fakeMachine(), Now: fixedNow,
+					Getenv: func(string) string { return "" }, IsTerminal: func() bool { return false }}
+				families = nil
+				po := &probeOptions{root: opts,
+					families: func(context.Context, probe.Options) ([]string, error) { return []string{"ipv4", "ipv6"}, nil },
+					run: func(_ context.Context, o probe.Options) (*probe.Report, error) {
+						families = append(families, o.Family)
+						st := probe.Step{ID: "data", Title: "Open the passive data connection", Status: probe.Pass}
+						if o.Family == "ipv6" && tc.fail6 {
+							st.Status = probe.Fail
+							st.Diagnosis = &probe.Diagnosis{Code: "data-timeout", Cause: "timed out", Fix: "open the range"}
+						}
+						return &probe.Report{Target: "ftp.example.net:21", Family: o.Family, Mode: probe.Explicit, Steps: []probe.Step{st}}, nil
+					}}
+				cmd := newProbeCmdWith(po)
+				cmd.SilenceErrors, cmd.SilenceUsage = true, true
+				args := []string{"ftp.example.net"}
+				if jsonOut {
+					args = append(args, "--json")
+				}
+				cmd.SetArgs(args)
+				cmd.SetOut(&out)
+				cmd.SetErr(&errOut)
+				return exitCode(cmd.Execute()), out.String()
+			}
+			code, out := run(false)
+			if code != tc.code || !slices.Equal(families, []string{"ipv4", "ipv6"}) {
+				t.Fatalf("exit %d, families %v; output:\n%s", code, families, out)
+			}
+			if tc.want != "" && !strings.Contains(out, tc.want) {
+				t.Errorf("output does not name the failing family:\n%s", out)
+			}
+			if tc.want == "" && strings.Contains(out, "fails over") {
+				t.Errorf("output names a failing family:\n%s", out)
+			}
+			code, out = run(true)
+			var got struct {
+				Failed   []string `json:"failed_families"`
+				Verdict  string   `json:"verdict"`
+				ExitCode int      `json:"exit_code"`
+				Families []struct {
+					Family string `json:"family"`
+				} `json:"families"`
+			}
+			if err := json.Unmarshal([]byte(out), &got); err != nil {
+				t.Fatalf("json: %v\n%s", err, out)
+			}
+			if !slices.Equal(got.Failed, tc.failed) || got.Verdict != tc.verdict || got.ExitCode != code || len(got.Families) != 2 {
+				t.Errorf("json %+v", got)
+			}
+		})
 	}
 }

@@ -153,6 +153,48 @@ func DNATRuleset(ports ...string) string {
 `
 }
 
+// IPv6 addresses EnableIPv6 gives the topology (documentation prefix
+// 2001:db8::/32, inside the namespaces only). IPv6 is routed end to end
+// without NAT: the server host's own address is what clients dial.
+const (
+	SrvAddr6      = "2001:db8:20::2" // server host, eth0
+	SrvRouterLAN6 = "2001:db8:20::1" // server router, lan0
+	SrvRouterWAN6 = "2001:db8:ff::1" // server router, wan0
+	CliRouterWAN6 = "2001:db8:ff::2" // client router, wan0
+	CliRouterLAN6 = "2001:db8:50::1" // client router, lan0
+	CliAddr6      = "2001:db8:50::2" // client host, eth0
+
+	SrvLAN6 = "2001:db8:20::/64"
+	CliLAN6 = "2001:db8:50::/64"
+)
+
+// EnableIPv6 adds the IPv6 addresses above to every link (nodad: usable at
+// once, so a test need not wait out duplicate address detection), default
+// routes on the hosts, routes between the routers, and IPv6 forwarding on
+// both routers. No NAT and no filter is loaded for IPv6: tests load rules.
+func (l *Lab) EnableIPv6() {
+	l.Srv.t.Helper()
+	for _, ns := range l.Namespaces() {
+		ns.Sysctl("net.ipv6.conf.all.disable_ipv6", "0")
+		ns.Sysctl("net.ipv6.conf.default.disable_ipv6", "0")
+	}
+	add := func(ns *Namespace, addr, dev string) {
+		ns.MustRun("ip", "-6", "addr", "add", addr, "dev", dev, "nodad")
+	}
+	add(l.Srv, SrvAddr6+"/64", HostIf)
+	add(l.SrvRouter, SrvRouterLAN6+"/64", LANIf)
+	add(l.SrvRouter, SrvRouterWAN6+"/64", WANIf)
+	add(l.CliRouter, CliRouterWAN6+"/64", WANIf)
+	add(l.CliRouter, CliRouterLAN6+"/64", LANIf)
+	add(l.Cli, CliAddr6+"/64", HostIf)
+	l.Srv.MustRun("ip", "-6", "route", "add", "default", "via", SrvRouterLAN6)
+	l.Cli.MustRun("ip", "-6", "route", "add", "default", "via", CliRouterLAN6)
+	l.SrvRouter.MustRun("ip", "-6", "route", "add", CliLAN6, "via", CliRouterWAN6)
+	l.CliRouter.MustRun("ip", "-6", "route", "add", SrvLAN6, "via", SrvRouterWAN6)
+	l.SrvRouter.Sysctl("net.ipv6.conf.all.forwarding", "1")
+	l.CliRouter.Sysctl("net.ipv6.conf.all.forwarding", "1")
+}
+
 // DebianNftables is Debian 12's default /etc/nftables.conf (package
 // nftables): the table inet filter with empty input, forward and output
 // base chains, which a shared box's nftables file adds to (issue 10). It

@@ -174,6 +174,9 @@ func (ns *Namespace) TryStartVsftpd(confPath string) (*Process, error) {
 	if host == "" {
 		host = "127.0.0.1"
 	}
+	if h6 := opts["listen_address6"]; h6 != "" && strings.EqualFold(opts["listen_ipv6"], "YES") {
+		host = h6 // an IPv6 listener bound to one address answers only there
+	}
 	addr := net.JoinHostPort(host, port)
 	p := ns.Start("vsftpd", confPath)
 	deadline := time.Now().Add(VsftpdStartTimeout)
