@@ -125,7 +125,6 @@ func (h iptablesHook) tool() string {
 	return h.Tool
 }
 
-
 // Line is the jump as an iptables-restore line.
 func (h iptablesHook) Line() string {
 	return "-I " + h.BuiltIn + " 1 -m comment --comment \"ftpswiz jump\" -j " + h.Chain

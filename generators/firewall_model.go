@@ -282,7 +282,6 @@ func sharedWhy(hook string) string {
 	return "New connections through this router that the plan needs: accepted; everything else goes on through your own rules, unchanged."
 }
 
-
 // buildDedicated turns the side's flows into a complete policy.
 func buildDedicated(p *wizard.Plan, side wizard.Side) (fwRuleset, error) {
 	flows := p.FlowsFor(side)
@@ -290,7 +289,10 @@ func buildDedicated(p *wizard.Plan, side wizard.Side) (fwRuleset, error) {
 	switch side {
 	case wizard.SideServerHost:
 		in := fwChain{Hook: "input", Policy: "drop", Why: "New connections to this host: only the flows below; everything else is dropped.", Rules: inputBase()}
-		if p.Server != nil && p.Server.SSHPort > 0 {
+		if p.Server != nil && p.Server.SSHPort > 0 && !fwPlanHasIPv6(p) {
+			// An IPv4-only plan's inet table drops IPv6 too: keep the
+			// administrator's SSH over IPv6 (a plan with IPv6 flows lists
+			// its IPv6 rules itself).
 			in.Rules = append(in.Rules, fwRule{Why: whySSHv6, Tag: "ftpswiz admin-ssh ipv6 (firewall.admin_ssh)", Family: "ip6", Proto: "tcp",
 				DPorts: wizard.Port(p.Server.SSHPort), CtState: []string{"new"}, Verdict: "accept"})
 		}

@@ -287,9 +287,6 @@ func nftRuleText(r fwRule) string {
 		if r.Family != "" && !ipMatch {
 			m = append(m, "meta nfproto "+nfproto)
 		}
-		if r.Family == "ip6" {
-			m = append(m, "meta nfproto ipv6")
-		}
 		if r.SPorts.IsZero() && r.DPorts.IsZero() {
 			m = append(m, "meta l4proto tcp")
 		}

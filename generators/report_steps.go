@@ -440,7 +440,7 @@ func reportFirewallStep(p *wizard.Plan, side wizard.Side, outputs []File) (repor
 			"uses: two formats on one box give two rule sets that both filter. Each file's header explains "+
 			"it; the commands below are the ones it gives, check first."))
 	}
-	if fwHostSide(side) && !box.Shared() {
+	if fwHostSide(side) && !box.Shared() && !fwPlanHasIPv6(p) {
 		ipv6 := "IPv6: the nftables file filters IPv6 too (inet table): new IPv6 connections are dropped except " +
 			"the ICMPv6 IPv6 needs"
 		if side == wizard.SideServerHost {

@@ -403,7 +403,7 @@ type ServerPlan struct {
 	// says which make).
 	Router *Router
 	// HostFirewall says how the host's rules join its firewall.
-	HostFirewall BoxFirewall
+	HostFirewall   BoxFirewall
 	Flavour        Flavour
 	Passive        PortRange
 	Sizing         Sizing
