@@ -13,7 +13,9 @@ const (
 	UFW       Backend = "ufw"
 	Firewalld Backend = "firewalld"
 	AWS       Backend = "aws"
+	Azure     Backend = "azure"
+	GCP       Backend = "gcp"
 )
 
 // Backends lists the valid firewall backends.
-func Backends() []Backend { return []Backend{Nftables, Iptables, UFW, Firewalld, AWS} }
+func Backends() []Backend { return []Backend{Nftables, Iptables, UFW, Firewalld, AWS, Azure, GCP} }

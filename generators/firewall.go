@@ -22,7 +22,11 @@ func firewallRenderers() []Renderer {
 	for _, b := range fwBackends() {
 		if b.Render != nil {
 			render := b.Render
-			out = append(out, Renderer{Name: string(b.Firewall), Applies: fwWants(b.Kind),
+			applies := fwWants(b.Kind)
+			if b.Wants != nil {
+				applies = b.Wants
+			}
+			out = append(out, Renderer{Name: string(b.Kind), Applies: applies,
 				Render: func(p *wizard.Plan) ([]File, error) {
 					if !fwFamilyAware(b.Kind) {
 						if err := fwIPv4Only(p); err != nil {
@@ -48,6 +52,9 @@ const (
 	fwKindFirewalld fwFileKind = "firewalld"
 	fwKindAWSCLI    fwFileKind = "aws-cli"
 	fwKindTerraform fwFileKind = "terraform"
+	// A bridge-networked vsftpd container's published ports (firewall_docker.go).
+	fwKindDockerIptables fwFileKind = "docker-iptables"
+	fwKindDockerNft      fwFileKind = "docker-nftables"
 )
 
 // fwBackend is everything ftpswiz knows about one kind of firewall file:
@@ -79,6 +86,8 @@ type fwBackend struct {
 	Render func(*wizard.Plan) ([]File, error)
 	// steps gives the usage of one file (fwStepCtx: what it depends on).
 	steps func(c fwStepCtx) Desc
+	// Wants, when set, replaces fwWants: whether the plan wants the file.
+	Wants func(*wizard.Plan) bool
 }
 
 // fwStepCtx is what a backend's usage depends on: the sides a file for
@@ -119,7 +128,9 @@ func fwPersistForward(c fwStepCtx) string {
 
 // fwBackends is the table of firewall file kinds, in the order REPORT.md
 // explains them.
-func fwBackends() []fwBackend { return append(fwHostBackends(), fwRouterRows()...) }
+func fwBackends() []fwBackend {
+	return append(fwHostBackends(), append(cloudBackends(), append(dockerFwBackends(), fwRouterRows()...)...)...)
+}
 
 // fwHostBackends are the rows of the backends of the firewalls answer
 // (hosts, and routers of kind linux).
@@ -334,6 +345,14 @@ func (b fwBackend) File(side wizard.Side, c fwStepCtx, content []byte) File {
 		d.What = "AWS security group rules (AWS CLI script)"
 	case fwKindTerraform:
 		d.What = "AWS security group rules (Terraform)"
+	case fwKindAzureCLI:
+		d.What = "Azure network security group rules (Azure CLI script)"
+	case fwKindAzureTF:
+		d.What = "Azure network security group rules (Terraform)"
+	case fwKindGCPCLI:
+		d.What = "Google Cloud VPC firewall rules (gcloud CLI script)"
+	case fwKindGCPTF:
+		d.What = "Google Cloud VPC firewall rules (Terraform)"
 	default:
 		d.What = b.Tool + " for the " + strings.ToLower(side.Title()[:1]) + side.Title()[1:]
 	}

@@ -105,7 +105,10 @@ func iptChainName(hook string) string { return "FTPSWIZ-" + strings.ToUpper(hook
 
 // iptablesHook is one jump from a built-in chain into ftpswiz's chain.
 type iptablesHook struct {
-	Tool    string // "iptables" ("" too) or "ip6tables"
+	Tool string // "iptables" ("" too) or "ip6tables"
+	// Bare: the jump is inserted by the Apply command, without the comment
+	// of the jumps written into a restore file.
+	Bare    bool
 	Table   string // "filter" or "nat"
 	BuiltIn string // "INPUT"
 	Chain   string // "FTPSWIZ-INPUT"
@@ -125,6 +128,14 @@ func (h iptablesHook) tool() string {
 	return h.Tool
 }
 
+// Apply inserts the jump into ftpswiz's chain unless it is there already
+// (the container filter's, re-applied after the engine starts at boot).
+func (h iptablesHook) Apply() Cmd {
+	t := h.tool()
+	return Sh(t).Arg(h.table()...).Arg("-C", h.BuiltIn, "-j", h.Chain).Op("2>/dev/null", "||").
+		Arg(t).Arg(h.table()...).Arg("-I", h.BuiltIn, "1", "-j", h.Chain)
+}
+
 // Line is the jump as an iptables-restore line.
 func (h iptablesHook) Line() string {
 	return "-I " + h.BuiltIn + " 1 -m comment --comment \"ftpswiz jump\" -j " + h.Chain
@@ -133,7 +144,11 @@ func (h iptablesHook) Line() string {
 // Remove deletes the jump and the chain.
 func (h iptablesHook) Remove() Cmd {
 	t := h.tool()
-	return Sh(t).Arg(h.table()...).Arg("-D", h.BuiltIn, "-m", "comment", "--comment", "ftpswiz jump", "-j", h.Chain).GlueOp(";").
+	del := []string{"-D", h.BuiltIn, "-m", "comment", "--comment", "ftpswiz jump", "-j", h.Chain}
+	if h.Bare {
+		del = []string{"-D", h.BuiltIn, "-j", h.Chain}
+	}
+	return Sh(t).Arg(h.table()...).Arg(del...).GlueOp(";").
 		Arg(t).Arg(h.table()...).Arg("-F", h.Chain).GlueOp(";").
 		Arg(t).Arg(h.table()...).Arg("-X", h.Chain)
 }

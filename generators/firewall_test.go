@@ -117,7 +117,7 @@ func TestFirewallFiles(t *testing.T) {
 
 // fwFileCovers reports whether the file at path holds rules for side.
 func fwFileCovers(path string, side wizard.Side) bool {
-	if strings.HasPrefix(path, "firewall/aws-") {
+	if strings.HasPrefix(path, "firewall/aws-") || strings.HasPrefix(path, "firewall/azure-") || strings.HasPrefix(path, "firewall/gcp-") {
 		return fwHostSide(side)
 	}
 	return strings.HasPrefix(path, "firewall/"+string(side)+".")
@@ -146,6 +146,10 @@ func TestFirewallBackendChoice(t *testing.T) {
 				ok = strings.HasSuffix(f.Path, ".firewalld.sh") && !strings.Contains(f.Path, "router")
 			case wizard.FirewallAWS:
 				ok = strings.HasPrefix(f.Path, "firewall/aws-security-group.")
+			case wizard.FirewallAzure:
+				ok = strings.HasPrefix(f.Path, "firewall/azure-nsg.")
+			case wizard.FirewallGCP:
+				ok = strings.HasPrefix(f.Path, "firewall/gcp-firewall.")
 			}
 			if !ok {
 				t.Errorf("backend %s wrote %s", fw, f.Path)

@@ -5,6 +5,7 @@ package generators
 func Registry() []Renderer {
 	var out []Renderer
 	out = append(out, serverRenderers()...)
+	out = append(out, containerRenderers()...)
 	out = append(out, firewallRenderers()...)
 	out = append(out, clientRenderers()...)
 	out = append(out, sftpRenderers()...)

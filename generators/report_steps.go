@@ -89,6 +89,9 @@ func reportTestUser(p *wizard.Plan) string {
 }
 
 func reportServerSteps(p *wizard.Plan, outputs []File) []reportStep {
+	if p.Containerised() {
+		return reportContainerSteps(p, outputs)
+	}
 	s := p.Server
 	var steps []reportStep
 
@@ -228,9 +231,7 @@ func reportServerSteps(p *wizard.Plan, outputs []File) []reportStep {
 			steps = append(steps, st)
 		}
 	}
-	if st, ok := reportAWSStep(outputs); ok {
-		steps = append(steps, st)
-	}
+	steps = append(steps, reportCloudSteps(outputs)...)
 	if st, ok := reportUnmanagedNATStep(p); ok {
 		steps = append(steps, st)
 	}
@@ -361,7 +362,7 @@ func reportUsersStep(p *wizard.Plan) reportStep {
 func reportFirewallSideFiles(p *wizard.Plan, side wizard.Side, outputs []File) []File {
 	var out []File
 	for _, f := range outputs {
-		if f.Desc.Backend != "" && f.Desc.Backend != wizard.FirewallAWS && f.Desc.Side == side {
+		if f.Desc.Backend != "" && !fwCloudBackend(f.Desc.Backend) && f.Desc.Side == side && !reportContainerFilter(f) {
 			out = append(out, f)
 		}
 	}
@@ -477,26 +478,6 @@ func reportBackendRank(p *wizard.Plan, fw wizard.Firewall) int {
 	return len(p.Firewalls)
 }
 
-func reportAWSStep(outputs []File) (reportStep, bool) {
-	var blocks []string
-	for _, f := range outputs {
-		if f.Desc.Backend == wizard.FirewallAWS {
-			blocks = append(blocks, reportUsage(f))
-		}
-	}
-	if len(blocks) == 0 {
-		return reportStep{}, false
-	}
-	return reportStep{
-		Title: "AWS security group",
-		Text: mdWrap(reportWidth, "Create the security group rules with one of these (read the file's "+
-			"header for the values it expects, such as the group or VPC id) and attach the group to the "+
-			"instance. Security groups only allow and are stateful: the rules add to the instance's other "+
-			"groups, and replies need no rule."),
-		Code: strings.Join(blocks, "\n\n"),
-	}, true
-}
-
 // reportUnmanagedNATStep covers NAT that no generated rule set configures.
 func reportUnmanagedNATStep(p *wizard.Plan) (reportStep, bool) {
 	s := p.Server
@@ -560,9 +541,7 @@ func reportClientSteps(p *wizard.Plan, outputs []File) []reportStep {
 		}
 	}
 	if p.Server == nil {
-		if st, ok := reportAWSStep(outputs); ok {
-			steps = append(steps, st)
-		}
+		steps = append(steps, reportCloudSteps(outputs)...)
 	}
 	c := p.Client
 	if slices.Contains(c.Software, wizard.ClientFileZilla) || slices.Contains(c.Software, wizard.ClientWinSCP) {
@@ -591,7 +570,7 @@ func reportExisting(p *wizard.Plan) string {
 		if b.Kind == fwKindIp6tables && !fwPlanHasIPv6(p) {
 			continue // no ip6tables files without IPv6 flows
 		}
-		if b.Existing != "" && slices.Contains(p.Firewalls, b.Firewall) {
+		if b.Existing != "" && slices.Contains(p.Firewalls, b.Firewall) && (b.Wants == nil || b.Wants(p)) {
 			items = append(items, b.Existing)
 		}
 	}

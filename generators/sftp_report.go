@@ -248,9 +248,7 @@ func sftpReportServerSteps(p *wizard.Plan, outputs []File) []reportStep {
 			steps = append(steps, st)
 		}
 	}
-	if st, ok := reportAWSStep(outputs); ok {
-		steps = append(steps, st)
-	}
+	steps = append(steps, reportCloudSteps(outputs)...)
 	if b, ok := p.Box(wizard.SideServerRouter); ok && !b.Managed && p.Server.HostAddress != "" {
 		s := p.Server
 		steps = append(steps, reportStep{
@@ -302,9 +300,7 @@ func sftpReportClientSteps(p *wizard.Plan, outputs []File) []reportStep {
 		}
 	}
 	if p.Server == nil {
-		if st, ok := reportAWSStep(outputs); ok {
-			steps = append(steps, st)
-		}
+		steps = append(steps, reportCloudSteps(outputs)...)
 	}
 	addr, port := p.Service.Address.Value, sftpPort(p)
 	keyText := "Each person who connects needs an SSH key pair; the public key (the .pub file, never the " +

@@ -89,6 +89,9 @@ func renderVsftpd(p *wizard.Plan) ([]File, error) {
 			Persist: "systemctl enable " + in.Unit,
 			Remove:  []Cmd{Sh("systemctl", "disable", "--now", in.Unit)},
 		}
+		if c := p.Server.Container; c != nil {
+			d = containerVsftpdDesc(d, c, in)
+		}
 		b, err := templates.Render("vsftpd.conf.tmpl", map[string]any{
 			"Title": title, "Command": RegenerateCommand, "Instance": in, "Groups": groups,
 			"CheckCmd": d.Check[0].Line(""), "RestartCmd": d.Apply[len(d.Apply)-1].Line(""),
@@ -176,7 +179,7 @@ func renderUserList(p *wizard.Plan) ([]File, error) {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	return []File{{Path: vsftpdUserListFile, Mode: 0o644, Content: []byte(b.String()), Desc: Desc{
-		What: "the users allowed to log in", Side: wizard.SideServerHost, Install: p.Server.UserListPath,
+		What: "the users allowed to log in", Side: wizard.SideServerHost, Install: containerHostPath(p, p.Server.UserListPath),
 	}}}, nil
 }
 
@@ -272,12 +275,17 @@ func renderOpenSSLCap(p *wizard.Plan) ([]File, error) {
 	if err := checkKeyLines(dropIn, "=", []string{"[Service]"}, []string{"Environment"}); err != nil {
 		return nil, fmt.Errorf("server/%s: %w", dropInName, err)
 	}
+	cnfFile := File{Path: vsftpdOpenSSLFile, Mode: 0o644, Content: cnf, Desc: Desc{
+		What: "OpenSSL configuration that caps vsftpd at TLS 1.2 (this vsftpd build has no option for it; " +
+			"see the TLS versions decision)",
+		Side: wizard.SideServerHost, Install: containerHostPath(p, p.Server.OpenSSLConf),
+	}}
+	if p.Containerised() {
+		// The container's environment names it (OPENSSL_CONF): no systemd drop-in.
+		return []File{cnfFile}, nil
+	}
 	return []File{
-		{Path: vsftpdOpenSSLFile, Mode: 0o644, Content: cnf, Desc: Desc{
-			What: "OpenSSL configuration that caps vsftpd at TLS 1.2 (this vsftpd build has no option for it; " +
-				"see the TLS versions decision)",
-			Side: wizard.SideServerHost, Install: p.Server.OpenSSLConf,
-		}},
+		cnfFile,
 		{Path: "server/" + dropInName, Mode: 0o644, Content: dropIn, Desc: Desc{
 			What: fmt.Sprintf("systemd drop-in for the distribution's %s: starts vsftpd with OPENSSL_CONF=%s "+
 				"(the TLS 1.2 cap)", unit, p.Server.OpenSSLConf),

@@ -54,16 +54,18 @@ func enums() map[reflect.Type][]string {
 		}
 	}
 	return map[reflect.Type][]string{
-		reflect.TypeFor[wizard.Protocol]():       strs(wizard.Protocols()),
-		reflect.TypeFor[wizard.Role]():           strs(wizard.Roles()),
-		reflect.TypeFor[wizard.Mode]():           strs(wizard.Modes()),
-		reflect.TypeFor[wizard.ServerNAT]():      strs(wizard.ServerNATs()),
-		reflect.TypeFor[wizard.TLSProfile]():     strs(wizard.TLSProfiles()),
-		reflect.TypeFor[wizard.Flavour]():        strs(wizard.Flavours()),
-		reflect.TypeFor[wizard.ClientNAT]():      strs(wizard.ClientNATs()),
-		reflect.TypeFor[wizard.ClientSoftware](): software,
-		reflect.TypeFor[wizard.Firewall]():       strs(wizard.Firewalls()),
-		reflect.TypeFor[wizard.DNSRecords]():     strs(wizard.AllDNSRecords()),
+		reflect.TypeFor[wizard.Protocol]():         strs(wizard.Protocols()),
+		reflect.TypeFor[wizard.Role]():             strs(wizard.Roles()),
+		reflect.TypeFor[wizard.Mode]():             strs(wizard.Modes()),
+		reflect.TypeFor[wizard.ServerNAT]():        strs(wizard.ServerNATs()),
+		reflect.TypeFor[wizard.TLSProfile]():       strs(wizard.TLSProfiles()),
+		reflect.TypeFor[wizard.Flavour]():          strs(wizard.Flavours()),
+		reflect.TypeFor[wizard.ClientNAT]():        strs(wizard.ClientNATs()),
+		reflect.TypeFor[wizard.ClientSoftware]():   software,
+		reflect.TypeFor[wizard.Firewall]():         strs(wizard.Firewalls()),
+		reflect.TypeFor[wizard.DNSRecords]():       strs(wizard.AllDNSRecords()),
+		reflect.TypeFor[wizard.ContainerEngine]():  strs(wizard.ContainerEngines()),
+		reflect.TypeFor[wizard.ContainerNetwork](): strs(wizard.ContainerNetworks()),
 	}
 }
 
@@ -157,6 +159,10 @@ func constraints() map[string]map[string]func(*jsonschema.Schema) {
 			},
 		},
 		"TLS": {"cert_file": pattern(absPattern), "key_file": pattern(absPattern)},
+		"Container": {
+			"name": pattern(`^[a-z0-9][a-z0-9_.-]{0,62}$`), "config_dir": pattern(absPattern),
+			"base_image": func(s *jsonschema.Schema) { s.MaxLength = ptr(uint64(255)) },
+		},
 		"Vsftpd": {
 			"users": users, "local_root": pattern(absPattern), "upload_dir": pattern(dirNamePattern),
 		},

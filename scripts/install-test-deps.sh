@@ -9,7 +9,7 @@ declare -A pkgs=(
   [openssl]=openssl [ip]=iproute2 [ss]=iproute2 [tmux]=tmux [xmllint]=libxml2-utils
   [ufw]=ufw [firewall-offline-cmd]=firewalld [python3]=python3 [sshd]=openssh-server
   [sftp]=openssh-client [cmark-gfm]=cmark-gfm [rclone]=rclone [strings]=binutils [unshare]=util-linux [modprobe]=kmod
-  [man]=man-db
+  [man]=man-db [ansible-playbook]=ansible [ansible-lint]=ansible-lint
 )
 missing=()
 for tool in "${!pkgs[@]}"; do
@@ -18,6 +18,10 @@ for tool in "${!pkgs[@]}"; do
     missing+=("${pkgs[$tool]}")
   fi
 done
+# Ansible's package_facts (the fleet playbook's vsftpd build) reads dpkg through python3-apt.
+if ! /usr/bin/python3 -c 'import apt' >/dev/null 2>&1; then
+  missing+=(python3-apt)
+fi
 if [ ${#missing[@]} -eq 0 ]; then
   echo "test dependencies: all present" >&2
   exit 0

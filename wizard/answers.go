@@ -151,6 +151,9 @@ type Server struct {
 	Capacity     Capacity `yaml:"capacity,omitempty"`
 	TLS          TLS      `yaml:"tls,omitempty"`
 	Vsftpd       Vsftpd   `yaml:"vsftpd,omitempty"`
+	// Container runs vsftpd in a container (Docker or Podman) on the
+	// server host; absent: vsftpd runs on the host itself.
+	Container *Container `yaml:"container,omitempty"`
 }
 
 // ServerNAT is how the vsftpd host is reached from the internet.

@@ -193,6 +193,7 @@ func (d *decider) server() {
 			sp.Instances = append(sp.Instances, in)
 		}
 	}
+	d.decideContainer()
 }
 
 func (d *decider) decideMode() {
@@ -275,6 +276,18 @@ func (d *decider) decideListen() {
 func (d *decider) decidePasvAddress() {
 	s := d.a.Server
 	switch {
+	case !s.NAT.Behind() && bridged(s) && isIPv4(s.PublicAddress):
+		d.decide("vsftpd.pasv_address", "Address in PASV replies", s.PublicAddress,
+			fmt.Sprintf("The host has the public address %s itself (nat none), but vsftpd runs in a "+
+				"bridge-networked container and knows only the container's address (172.17.x.x on Docker's "+
+				"default bridge). Without pasv_address, PASV replies send clients to that private address and "+
+				"every listing times out after a successful login (stock lftp, curl and FileZilla hide it by "+
+				"replacing the address; strict clients do not). The value must be a bare IPv4 address.", s.PublicAddress))
+	case !s.NAT.Behind() && bridged(s):
+		d.decide("vsftpd.pasv_address", "Address in PASV replies", s.PublicAddress+" (pasv_addr_resolve=YES)",
+			fmt.Sprintf("vsftpd runs in a bridge-networked container and knows only the container's address; clients "+
+				"dial the name %s, so vsftpd resolves it (pasv_addr_resolve=YES, once at start-up: restart the "+
+				"container if the name's address changes) and announces the public address in PASV replies.", s.PublicAddress))
 	case !s.NAT.Behind():
 		d.decide("vsftpd.pasv_address", "Address in PASV replies", "not set (the address the client dialled)",
 			fmt.Sprintf("The host has the public address itself (nat none), so vsftpd's default is right: a PASV "+
@@ -547,7 +560,7 @@ func (d *decider) options(in Instance, fl flavourInfo) []Option {
 	add("tls.certificate", "rsa_cert_file", s.TLS.CertFile, "rsa_private_key_file", s.TLS.KeyFile)
 	add("passive.range", "pasv_enable", "YES",
 		"pasv_min_port", strconv.Itoa(sp.Passive.First), "pasv_max_port", strconv.Itoa(sp.Passive.Last))
-	if s.NAT.Behind() && (onlyV4 || len(in.Families) == 0) {
+	if (s.NAT.Behind() || bridged(s)) && (onlyV4 || len(in.Families) == 0) {
 		add("vsftpd.pasv_address", "pasv_address", s.PublicAddress)
 		if !sp.PublicIsIP {
 			add("vsftpd.pasv_address", "pasv_addr_resolve", "YES")
@@ -842,7 +855,7 @@ func (d *decider) serverFlows() {
 		fmt.Sprintf("The vsftpd host accepts new connections only on the control port(s) and the passive range, "+
 			"from %s, plus SSH for the administrator; replies to its own connections, loopback and the ICMP "+
 			"messages TCP needs (path-MTU discovery: TLS handshakes stall without it) pass; everything else "+
-			"is dropped.", allowed))
+			"is dropped.%s", allowed, containerHostNote(s)))
 	d.adminSSH()
 	for _, fam := range sp.Families {
 		d.controlFlows(Flow{Side: SideServerHost, Direction: Inbound, From: OfFamily(s.AllowedClients, fam), Family: fam})
@@ -911,10 +924,12 @@ func (d *decider) serverFlows() {
 	case s.NAT == NATOneToOne:
 		d.decide("firewall.server_router", "Cloud NAT and security group",
 			fmt.Sprintf("allow tcp %s inbound to the instance", strings.Join(open, ", ")),
-			"The provider maps the public address one-to-one onto the instance and keeps port numbers, so "+
-				"there is no router of yours to configure; its security group (or cloud firewall) is a second "+
-				"filter in front of the host and must allow the same ports as the host firewall: the control "+
-				"port(s) and the whole passive range. The aws backend writes it.")
+			"The provider maps the public address one-to-one onto the instance and keeps port numbers: "+
+				"there is nothing to configure on the NAT itself; open the security group. The cloud's "+
+				"firewall (an AWS security group, an Azure network security group, a Google Cloud VPC "+
+				"firewall rule) is a second filter in front of the host and must allow the same ports as the "+
+				"host firewall: the control port(s) and the whole passive range. The aws, azure and gcp "+
+				"backends write it.")
 	case s.NAT == NATPortForward || s.NAT == NATDynamicDNS:
 		d.decide("firewall.server_router", "Server's NAT router", "configure its port forwards by hand",
 			fmt.Sprintf("No router interfaces were given, so ftpswiz writes no router rules: in your router's "+
@@ -1018,6 +1033,7 @@ func (d *decider) pitfalls() {
 		"Apply the generated rules on every side; check each hop with `nft list ruleset` and the port map.")
 	if a.Server != nil {
 		s := a.Server
+		d.containerPitfalls(add)
 		if s.NAT.Behind() {
 			add("A strict client reports an unroutable or private address in the \"227 Entering Passive Mode\" reply (or PASV 0,0,0,0).",
 				"vsftpd announces its own address: pasv_address is missing, or listen_ipv6=YES makes vsftpd ignore it.",

@@ -13,6 +13,8 @@ const (
 	FirewallUFW       = firewall.UFW
 	FirewallFirewalld = firewall.Firewalld
 	FirewallAWS       = firewall.AWS
+	FirewallAzure     = firewall.Azure
+	FirewallGCP       = firewall.GCP
 )
 
 // FirewallInfo is what the wizard knows about one firewall backend: how
@@ -43,6 +45,12 @@ func FirewallCatalogue() []FirewallInfo {
 		{Firewall: FirewallAWS, Label: "AWS security group",
 			What:   "The cloud firewall in front of an EC2 instance.",
 			Effect: "firewall/aws-security-group.sh (AWS CLI) and .tf (Terraform)."},
+		{Firewall: FirewallAzure, Label: "Azure network security group",
+			What:   "The cloud firewall in front of an Azure VM.",
+			Effect: "firewall/azure-nsg.sh (Azure CLI) and .tf (Terraform)."},
+		{Firewall: FirewallGCP, Label: "Google Cloud VPC firewall",
+			What:   "The cloud firewall in front of a Compute Engine instance.",
+			Effect: "firewall/gcp-firewall.sh (gcloud CLI) and .tf (Terraform)."},
 	}
 }
 

@@ -51,6 +51,7 @@ func Normalize(a Answers) Answers {
 		s := *a.Server
 		normalizeServerNetwork(&s)
 		if !sftp {
+			normalizeContainer(&s)
 			normalizeServerFTPS(&s)
 		}
 		n.Server = &s

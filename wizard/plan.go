@@ -425,6 +425,9 @@ type ServerPlan struct {
 	// configuration (builds without an option for it, Debian's 3.0.3): its
 	// install path, which each vsftpd unit gets as OPENSSL_CONF.
 	OpenSSLConf string
+	// Container is set when vsftpd runs in a container (the certificate
+	// renewal hook restarts it: Engine restart Name).
+	Container *ContainerPlan
 }
 
 // ControlPorts returns the control port of every instance.

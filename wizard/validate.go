@@ -460,6 +460,9 @@ func (v *validator) server(s *Server, f FTPS) {
 		}
 	}
 	sshOK := v.port("server.ssh_port", s.SSHPort)
+	if v.sftp && s.Container != nil {
+		v.container(s, f)
+	}
 	if v.sftp && (s.IPv6Address != "" || s.DNSRecords.HasAAAA()) {
 		v.add("server.ipv6_address", "remove ipv6_address (and dns_records aaaa/both): ftpswiz plans SFTP over IPv4",
 			"is given, but ftpswiz plans IPv6 for FTPS only")
@@ -488,6 +491,7 @@ func (v *validator) server(s *Server, f FTPS) {
 	v.passive(s, f, sshOK)
 	v.tls(&s.TLS, s.Vsftpd.Flavour)
 	v.vsftpd(&s.Vsftpd)
+	v.container(s, f)
 }
 
 // adminNetwork refuses an admin network that is only the server itself:

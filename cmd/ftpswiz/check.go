@@ -32,7 +32,7 @@ const diagnoseExitHelp = `Exit status:
   1    error (reading or writing files)
   2    usage error: bad flags or arguments, invalid answers file
   3    check --fix: refused to overwrite an existing file (use --force)
-  4    warnings only
+  4    warnings only (check --fail-on error: 0)
   5    problems: check found errors (vsftpd will not start, or FTPS
        fails); probe: a step failed (the diagnosis says why)
   130  interrupted (Ctrl-C)`
@@ -50,6 +50,10 @@ type checkOptions struct {
 	JSON      bool
 	NoHost    bool
 	Host      bool
+	// FailOn is the least severity that makes the exit status non-zero:
+	// warning (the default: 4 on warnings, 5 on errors) or error (0 on
+	// warnings, for Ansible's validate:).
+	FailOn string
 	// format is the deprecated --format text|json.
 	format string
 }
@@ -130,6 +134,8 @@ The exit status describes the file at FILE after the command (after --fix
 	_ = f.MarkHidden("format")
 	f.BoolVar(&opts.NoHost, "no-host", false, "do not read the files the config names from this machine")
 	f.BoolVar(&opts.Host, "host", false, "FILE is this machine's live config: check that every file it names exists here")
+	f.StringVar(&opts.FailOn, "fail-on", "warning", "least severity that fails the exit status: warning (4 on warnings) or error (warnings exit 0, for Ansible's validate:)")
+	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"warning", "error"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("flavour", cobra.FixedCompletions(
 		[]string{"auto", string(wizard.FlavourDebian), string(wizard.FlavourUpstream), string(wizard.FlavourRHEL)},
 		cobra.ShellCompDirectiveNoFileComp))
@@ -164,6 +170,9 @@ func runCheck(ctx context.Context, opts *checkOptions, file string) error {
 	}
 	if opts.Transfers < 0 {
 		return argsError("--transfers must be positive")
+	}
+	if opts.FailOn != "warning" && opts.FailOn != "error" {
+		return argsError("unknown --fail-on %q: use warning (the default) or error", opts.FailOn)
 	}
 	lo := vsftpdconf.Options{Transfers: opts.Transfers}
 	if opts.Answers != "" {
@@ -248,7 +257,7 @@ func runCheck(ctx context.Context, opts *checkOptions, file string) error {
 				return fmt.Errorf("check: %w", err)
 			}
 			printFindingsSummary(opts.root.ErrOut, res)
-			return checkStatus(final)
+			return checkStatus(final, opts.FailOn)
 		}
 	}
 	if opts.JSON {
@@ -260,7 +269,7 @@ func runCheck(ctx context.Context, opts *checkOptions, file string) error {
 		if err := enc.Encode(res); err != nil {
 			return fmt.Errorf("check: %w", err)
 		}
-		return checkStatus(final)
+		return checkStatus(final, opts.FailOn)
 	}
 	st := newDiagStyles(opts.root)
 	printFindings(opts.root.Out, st, res)
@@ -271,7 +280,7 @@ func runCheck(ctx context.Context, opts *checkOptions, file string) error {
 			fmt.Fprintf(opts.root.Out, "\n%s\n%s", st.heading.Render("Corrections ("+res.Fixed+"):"), res.Diff)
 		}
 	}
-	return checkStatus(final)
+	return checkStatus(final, opts.FailOn)
 }
 
 // checkFlavour picks the build: --flavour, then the plan's, then the
@@ -337,12 +346,12 @@ func writeFixed(opts *checkOptions, file, target string, old, fixed []byte) erro
 	return nil
 }
 
-func checkStatus(fs []vsftpdconf.Finding) error {
+func checkStatus(fs []vsftpdconf.Finding, failOn string) error {
 	errs, warns := countFindings(fs)
 	switch {
 	case errs > 0:
 		return withCode(codeProblems, fmt.Errorf("%d error(s), %d warning(s)", errs, warns))
-	case warns > 0:
+	case warns > 0 && failOn != "error":
 		return withCode(codeWarnings, fmt.Errorf("%d warning(s)", warns))
 	}
 	return nil

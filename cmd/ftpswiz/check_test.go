@@ -42,6 +42,15 @@ func TestCheckCommand(t *testing.T) {
 		{name: "warnings only", conf: "listen=YES\nlisten_ipv6=NO\nlocal_enable=YES\npam_service_name=vsftpd\n" +
 			"anonymous_enable=NO\nssl_enable=YES\nrsa_cert_file=/c\nssl_tlsv1=YES\npasv_min_port=50000\npasv_max_port=50099\n",
 			args: []string{"--flavour", "debian-3.0.3", "--no-host"}, code: codeWarnings, stdout: []string{"ssl_tlsv1"}},
+		{name: "fail-on error: warnings exit 0", conf: "listen=YES\nlisten_ipv6=NO\nlocal_enable=YES\npam_service_name=vsftpd\n" +
+			"anonymous_enable=NO\nssl_enable=YES\nrsa_cert_file=/c\nssl_tlsv1=YES\npasv_min_port=50000\npasv_max_port=50099\n",
+			args: []string{"--flavour", "debian-3.0.3", "--no-host", "--fail-on", "error"}, code: codeOK, stdout: []string{"ssl_tlsv1"}},
+		{name: "fail-on error: errors still exit 5", conf: brokenConf,
+			args: []string{"--flavour", "debian-3.0.3", "--no-host", "--fail-on", "error"}, code: codeProblems, stdout: []string{"pasv_address"}},
+		{name: "fail-on warning is the default", conf: "listen=YES\nlisten_ipv6=NO\nlocal_enable=YES\npam_service_name=vsftpd\n" +
+			"anonymous_enable=NO\nssl_enable=YES\nrsa_cert_file=/c\nssl_tlsv1=YES\npasv_min_port=50000\npasv_max_port=50099\n",
+			args: []string{"--flavour", "debian-3.0.3", "--no-host", "--fail-on", "warning"}, code: codeWarnings},
+		{name: "bad fail-on", conf: brokenConf, args: []string{"--fail-on", "info"}, code: codeUsage, stderr: []string{"--fail-on"}},
 		{name: "flavour from the installed binary", conf: "ssl_tlsv12=YES\n", args: []string{"--no-host"},
 			code: codeProblems, stdout: []string{"upstream-3.0.5"}},
 		{name: "unknown on debian", conf: "ssl_tlsv12=YES\n", args: []string{"--flavour", "debian-3.0.3", "--no-host"},

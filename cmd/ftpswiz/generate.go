@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ftpswiz/ftpswiz/fleet"
 	"github.com/ftpswiz/ftpswiz/generators"
 	"github.com/ftpswiz/ftpswiz/internal/outdir"
 )
@@ -59,6 +60,12 @@ with its diff), the stale files, and the plan's decisions with their reasons.
 A vsftpd flavour of "auto" is detected from the vsftpd binary installed on this
 machine (Debian 12's 3.0.3 when there is none).
 
+A fleet answers file (defaults:, servers:, client_sites:; see the README)
+writes each server's outputs into servers/NAME/ (with the server files of
+every vsftpd build in servers/NAME/builds/, the playbook picks the target's),
+one ruleset per router in routers/NAME/, each client site's configurations in
+sites/NAME/, an Ansible project in ansible/ and the fleet's REPORT.md.
+
 ` + exitStatusHelp,
 		Example: `  ftpswiz generate --answers answers.yaml --out ftpswiz-out
   ftpswiz generate --answers answers.yaml --out . --force   # regenerate in place
@@ -91,7 +98,14 @@ machine (Debian 12's 3.0.3 when there is none).
 
 func runGenerate(cmd *cobra.Command, opts *generateOptions) error {
 	ro := opts.root
-	p, note, err := loadPlan(cmd.Context(), ro, opts.Answers)
+	af, err := readAnswers(cmd.Context(), ro, opts.Answers)
+	if err != nil {
+		return err
+	}
+	if fleet.IsFleet(af.Data) {
+		return runGenerateFleet(cmd, opts, af)
+	}
+	p, note, err := loadPlanFrom(cmd.Context(), ro, af)
 	if err != nil {
 		return err
 	}

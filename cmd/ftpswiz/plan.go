@@ -140,6 +140,9 @@ func resolveFlavour(opts *rootOptions, a *wizard.Answers) string {
 	if a.Server == nil || a.Protocol == wizard.ProtocolSFTP {
 		return "" // no vsftpd to configure
 	}
+	if a.Server.Container != nil {
+		return "" // the container runs Debian's vsftpd, whatever this machine has
+	}
 	fl := a.Server.Vsftpd.Flavour
 	if fl != "" && fl != wizard.FlavourAuto {
 		return ""
@@ -171,6 +174,11 @@ func loadPlan(ctx context.Context, opts *rootOptions, path string) (p *wizard.Pl
 	if err != nil {
 		return nil, "", err
 	}
+	return loadPlanFrom(ctx, opts, f)
+}
+
+// loadPlanFrom is loadPlan for an answers file already read.
+func loadPlanFrom(ctx context.Context, opts *rootOptions, f answersFile) (p *wizard.Plan, note string, err error) {
 	if err := interrupted(ctx); err != nil {
 		return nil, "", err
 	}

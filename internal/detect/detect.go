@@ -217,6 +217,9 @@ var firewallCommands = []struct {
 	{firewall.UFW, "ufw"},
 	{firewall.Firewalld, "firewall-cmd"},
 	{firewall.AWS, "aws"},
+	// Azure and Google Cloud are not detected: their CLIs (az, gcloud) are
+	// installed on many workstations that are no cloud instance, and the
+	// wizard preselects what it detects.
 }
 
 // Firewalls lists the backends whose tools are on the PATH (or in the

@@ -48,6 +48,8 @@ var debianPackage = map[string]string{
 	"man":                     "man-db",
 	"dpkg":                    "dpkg",
 	"dpkg-query":              "dpkg",
+	"ansible-playbook":        "ansible",
+	"ansible-lint":            "ansible-lint",
 }
 
 // PackageFor returns the Debian package that provides tool (the tool's own
