@@ -183,6 +183,17 @@ func reportCmark(t *testing.T, name, doc string, st reportMarkdownStats) {
 	allowed := map[string]bool{"h1": true, "h2": true, "h3": true, "p": true, "ul": true, "ol": true, "li": true,
 		"strong": true, "em": true, "code": true, "pre": true, "table": true, "thead": true, "tbody": true,
 		"tr": true, "th": true, "td": true, "blockquote": true, "hr": true}
+	// Links only to the document's own headings (the contents list).
+	allowed["a"] = true
+	slugs := map[string]bool{}
+	for _, m := range reportHTMLHeading.FindAllStringSubmatch(html, -1) {
+		slugs[reportSlug(m[1])] = true
+	}
+	for _, m := range reportHTMLHref.FindAllStringSubmatch(html, -1) {
+		if !strings.HasPrefix(m[1], "#") || !slugs[m[1][1:]] {
+			t.Errorf("%s: link to %q, which is no heading of the document", name, m[1])
+		}
+	}
 	for _, m := range reportHTMLTag.FindAllStringSubmatch(html, -1) {
 		if !allowed[m[1]] {
 			t.Errorf("%s: unexpected element <%s> in the rendered document", name, m[1])
@@ -193,6 +204,26 @@ func reportCmark(t *testing.T, name, doc string, st reportMarkdownStats) {
 			_ = os.WriteFile(dir+"/"+strings.ReplaceAll(name, "/", "_")+".html", out.Bytes(), 0o644)
 		}
 	}
+}
+
+var (
+	reportHTMLHeading = regexp.MustCompile(`<h[1-3]>(.*?)</h[1-3]>`)
+	reportHTMLHref    = regexp.MustCompile(`<a href="([^"]*)"`)
+)
+
+// reportSlug is GitHub's anchor for a heading's text: lower case, spaces to
+// hyphens, other punctuation dropped.
+func reportSlug(text string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(text) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-', r == '_':
+			b.WriteRune(r)
+		case r == ' ':
+			b.WriteByte('-')
+		}
+	}
+	return b.String()
 }
 
 // reportShellBlocks returns the contents of the ```sh blocks of doc.

@@ -455,9 +455,14 @@ func reportFirewallStep(p *wizard.Plan, side wizard.Side, outputs []File) (repor
 		if port == 0 {
 			port = 22
 		}
-		text = append(text, "", mdWrap(reportWidth, fmt.Sprintf("The host rules allow SSH (port %d) only from %s. "+
+		ssh := fmt.Sprintf("The host rules allow SSH (port %d) only from %s. "+
 			"Apply them from a session inside that network and keep it open until a new SSH login works.",
-			port, p.Server.AdminNetwork)))
+			port, p.Server.AdminNetwork)
+		if p.Server.AdminNetwork == wizard.AnyIPv4 {
+			ssh = fmt.Sprintf("The host rules keep SSH (port %d) open from anywhere, as no admin network was "+
+				"given (server.admin_network). Keep your session open until a new SSH login works.", port)
+		}
+		text = append(text, "", mdWrap(reportWidth, ssh))
 	}
 	if len(files) > 1 {
 		text = append(text, "", mdWrap(reportWidth, "Pick one of these:"))
@@ -529,7 +534,8 @@ func reportTestCommands(p *wizard.Plan) []string {
 }
 
 func reportTestStep(p *wizard.Plan, title, text string) reportStep {
-	text += " With a self-signed certificate add `--insecure` to curl for this test only."
+	text += " curl verifies the certificate; with a self-signed one, copy it from the server and add " +
+		"`--cacert` with that file (never turn verification off)."
 	return reportStep{Title: title, Text: mdWrap(reportWidth, text), Code: mdCode(reportTestCommands(p)...)}
 }
 
@@ -543,15 +549,9 @@ func reportClientSteps(p *wizard.Plan, outputs []File) []reportStep {
 	if p.Server == nil {
 		steps = append(steps, reportCloudSteps(outputs)...)
 	}
-	c := p.Client
-	if slices.Contains(c.Software, wizard.ClientFileZilla) || slices.Contains(c.Software, wizard.ClientWinSCP) {
-		steps = append(steps, reportStep{
-			Title: "Windows clients",
-			Text: mdWrap(reportWidth, "Windows Firewall's stateful FTP filter resets FTPS connections. "+
-				"On each Windows client, in an administrator's command prompt:"),
-			Code: mdCodeIn("text", "netsh advfirewall set global StatefulFTP disable"),
-		})
-	}
+	// Windows Firewall's stateful FTP filter is a pitfall (symptom, cause,
+	// fix), not a step: nothing shows it breaks outbound passive FTPS, so
+	// nobody is told to change it before they see the symptom.
 	if st, ok := reportClientFilesStep(outputs); ok {
 		steps = append(steps, st)
 	}

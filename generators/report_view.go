@@ -562,7 +562,24 @@ func reportQuestions(p *wizard.Plan) []reportQA {
 			"without the server's internal details."))
 	}
 	qs = append(qs, reportQA{Question: "What must the client's firewall allow, in which direction?", Answer: strings.Join(a, "\n")})
+	qs = append(qs, reportQA{Question: ports989Question, Answer: mdWrap(reportWidth, ports989Answer(p))})
 	return qs
+}
+
+// ports989Question is the port pair first-timers read about (IANA lists
+// ftps-data 989 and ftps 990) and believe they must open.
+const ports989Question = "Must ports 989 and 991 be opened?"
+
+// ports989Answer answers it for the plan: never in passive mode.
+func ports989Answer(p *wizard.Plan) string {
+	ans := "No, not in passive mode. 989 is implicit FTPS's data port for active mode only (the server " +
+		"connects from it to the client, like port 20 in plain FTP); 991 is not an FTPS port at all. " +
+		"Passive data connections use the passive range " + p.Service.Passive.String() + " and nothing else."
+	if p.Protocol == wizard.ProtocolSFTP {
+		ans = "No. Neither is an SFTP port: SFTP uses the one SSH port in the port map. (989 is implicit FTPS's " +
+			"active-mode data port; 991 is not an FTPS port either.)"
+	}
+	return ans
 }
 
 // reportClientAndFirewallItems are the summary lines about the client side

@@ -192,6 +192,7 @@ func sftpReportQuestions(p *wizard.Plan) []reportQA {
 			"without the server's internal details."))
 	}
 	qs = append(qs, reportQA{Question: "What must the client's firewall allow, in which direction?", Answer: strings.Join(a, "\n")})
+	qs = append(qs, reportQA{Question: ports989Question, Answer: mdWrap(reportWidth, ports989Answer(p))})
 	return qs
 }
 

@@ -554,8 +554,27 @@ func (p *prober) implicitMismatch(s *Step) {
 			p.raw = c
 			p.newText(tc)
 			p.secured = true
-			p.r.Mode = Implicit
 			p.recordTLS(tc.ConnectionState())
+			// Implicit FTPS greets over TLS; a TLS service that is no
+			// FTP server (a TLS-intercepting middlebox, an HTTPS or other
+			// TLS service behind a wrong port forward) does not.
+			code, msg, err := p.read(min(p.o.StepTimeout, 4*time.Second))
+			if err != nil || code != 220 {
+				got := "no FTP greeting"
+				if err == nil {
+					got = "no FTP greeting (it answered " + reply(code, msg) + ")"
+				}
+				fail(s, "tls-not-ftp", fmt.Sprintf("Something that is not an FTP server answers on %s (TLS without "+
+					"FTP): it sends no plain-text greeting, and a TLS handshake succeeds, but over TLS there is %s "+
+					"either. Typically a TLS-intercepting middlebox or proxy, or a port forward that points to "+
+					"another TLS service (HTTPS, a VPN).", addr, got),
+					"Check what listens on the port (ss -ltnp on the server) and where the router forwards it; "+
+						"connect from a network without TLS inspection, or exempt this server from it.",
+					"server.nat")
+				p.stop("TLS without FTP")
+				return
+			}
+			p.r.Mode = Implicit
 			fail(s, "implicit-on-explicit", fmt.Sprintf("No greeting within the time limit, but a TLS handshake on %s "+
 				"succeeds: the server speaks implicit FTPS (TLS from the first byte) on this port, while the client "+
 				"expected explicit FTPS (plain-text greeting, then AUTH TLS). Both sides wait for each other until the "+
@@ -564,11 +583,6 @@ func (p *prober) implicitMismatch(s *Step) {
 					"\"Require implicit FTP over TLS\"), or configure the server for explicit FTPS on this port "+
 					"(implicit_ssl=NO). The probe carries on over implicit FTPS.", net.JoinHostPort(p.o.Host, strconv.Itoa(p.o.Port))),
 				"ftps.mode")
-			code, msg, err := p.read(min(p.o.StepTimeout, 4*time.Second))
-			if err != nil || code != 220 {
-				p.stop("no greeting over implicit TLS either")
-				return
-			}
 			s.Detail = "over implicit TLS: " + reply(code, msg)
 			return
 		}

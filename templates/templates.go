@@ -83,6 +83,7 @@ func Funcs() template.FuncMap {
 		"wrap":    Wrap,
 		"join":    strings.Join,
 		"upper":   strings.ToUpper,
+		"lower":   strings.ToLower,
 		"dict":    Dict,
 	}
 }

@@ -28,6 +28,26 @@ type Answers struct {
 	// role server.
 	Client    *Client    `yaml:"client,omitempty"`
 	Firewalls []Firewall `yaml:"firewalls,flow"`
+	// Constraints are what the other side imposes, as the wizard's first
+	// questions asked it; `ftpswiz compare --answers` recommends from them.
+	Constraints Constraints `yaml:"constraints,omitempty"`
+}
+
+// Constraints are facts about the deployment that decide the protocol and
+// that the rest of the answers cannot show.
+type Constraints struct {
+	// PartnerRequiresFTPS: the other side (a partner, an appliance, a
+	// contract or a regulation) accepts only FTP or FTPS, so SFTP is no
+	// option. Requires protocol ftps.
+	PartnerRequiresFTPS bool `yaml:"partner_requires_ftps,omitempty"`
+	// ClientCertificates: users must log in with X.509 client
+	// certificates, which only FTPS (TLS) offers. Requires protocol ftps.
+	ClientCertificates bool `yaml:"client_certificates,omitempty"`
+}
+
+// RecommendOptions returns the constraints as Recommend's options.
+func (c Constraints) RecommendOptions() RecommendOptions {
+	return RecommendOptions(c)
 }
 
 // Protocol is the file-transfer protocol being planned.
@@ -237,6 +257,28 @@ const (
 
 // TLSProfiles lists the valid TLS profiles.
 func TLSProfiles() []TLSProfile { return []TLSProfile{ProfileIntermediate, ProfileModern} }
+
+// ProfileVersions returns the TLS versions a plan with profile p allows,
+// oldest first ("TLS 1.2", "TLS 1.3"): modern is TLS 1.3 alone; intermediate
+// is TLS 1.2, and TLS 1.3 only with allow_tls13 (its default is false: see
+// the tls.protocols decision). Labels and the decision both say it from
+// here, so the wizard never promises a version the plan switches off.
+func ProfileVersions(p TLSProfile, allowTLS13 bool) []string {
+	switch {
+	case p == ProfileModern:
+		return []string{"TLS 1.3"}
+	case allowTLS13:
+		return []string{"TLS 1.2", "TLS 1.3"}
+	}
+	return []string{"TLS 1.2"}
+}
+
+// ProfileOffered reports whether the wizard offers profile p for vsftpd
+// build fl: modern (TLS 1.3 only) needs a build that can switch TLS 1.2 off,
+// which Debian's 3.0.3 cannot.
+func ProfileOffered(p TLSProfile, fl Flavour) bool {
+	return p != ProfileModern || fl.CanDisableTLS12()
+}
 
 // Vsftpd holds the vsftpd build and its local users.
 type Vsftpd struct {

@@ -70,8 +70,9 @@ func Comparison() []ComparisonRow {
 	}
 }
 
-// RecommendOptions are facts Recommend needs that the answers file does not
-// hold.
+// RecommendOptions are facts Recommend needs beyond the network: the
+// wizard's first questions, saved in answers as Constraints and given to
+// `ftpswiz compare` as flags.
 type RecommendOptions struct {
 	// PartnerRequiresFTPS: the other side (a partner, an appliance, a
 	// contract or a regulation) accepts only FTP or FTPS.

@@ -198,6 +198,10 @@ func (d *decider) server() {
 
 func (d *decider) decideMode() {
 	f := d.a.FTPS
+	if d.a.Server == nil {
+		d.decideClientMode()
+		return
+	}
 	switch f.Mode {
 	case ModeExplicit:
 		d.decide("ftps.mode", "FTPS mode", fmt.Sprintf("explicit (AUTH TLS) on port %d", f.ExplicitPort),
@@ -371,8 +375,41 @@ func (d *decider) decideLimits() {
 			c.PerClient))
 }
 
+// decideClientMode words the FTPS mode for a plan of the client alone: the
+// server's operator runs the server and decides; nothing about vsftpd.
+func (d *decider) decideClientMode() {
+	f := d.a.FTPS
+	const ask = " The server's operator decides which kind their server speaks: ask them if unsure; a " +
+		"client set to the other kind hangs in the handshake or is refused."
+	switch f.Mode {
+	case ModeExplicit:
+		d.decide("ftps.mode", "FTPS mode", fmt.Sprintf("explicit (AUTH TLS) to port %d", f.ExplicitPort),
+			fmt.Sprintf("Your clients connect to port %d, read a plain-text greeting, send AUTH TLS and "+
+				"continue encrypted (ftp:// with TLS required). A firewall or middlebox on your side with "+
+				"an FTP helper can latch onto the clear-text start and interfere.", f.ExplicitPort)+ask)
+	case ModeImplicit:
+		d.decide("ftps.mode", "FTPS mode", fmt.Sprintf("implicit to port %d", f.ImplicitPort),
+			fmt.Sprintf("Your clients start TLS with the first byte on port %d (ftps:// URLs), so "+
+				"FTP-aware middleboxes on your side see nothing to interfere with.", f.ImplicitPort)+ask)
+	case ModeBoth:
+		d.decide("ftps.mode", "FTPS mode", fmt.Sprintf("explicit to %d, implicit to %d", f.ExplicitPort, f.ImplicitPort),
+			fmt.Sprintf("The server offers both kinds: explicit FTPS (AUTH TLS) on port %d and implicit "+
+				"FTPS on port %d. Your firewall allows both; the client configs use the explicit port "+
+				"first.", f.ExplicitPort, f.ImplicitPort)+ask)
+	}
+}
+
 func (d *decider) decideActive() {
 	f := d.a.FTPS
+	if d.a.Server == nil && !f.ActiveMode {
+		d.decide("ftps.active_mode", "Active mode", "off (passive mode only)",
+			"The client configs use passive mode: your clients open every connection, the control "+
+				"connection and each data connection, so your firewall needs nothing inbound. Active mode "+
+				"(the server connecting back to a port your client names inside the encrypted control "+
+				"channel) fails through NAT and firewalls under TLS. If the server's operator says their "+
+				"server needs active mode, ask them why: nearly every FTPS server offers passive mode.")
+		return
+	}
 	if !f.ActiveMode {
 		d.decide("ftps.active_mode", "Active mode", "off (port_enable=NO)",
 			"Active mode (PORT/EPRT) makes the server connect back to the client on a port the client names "+
@@ -400,15 +437,7 @@ func (d *decider) decideTLS(fl flavourInfo) {
 	if !sp.TLS13 && fl.TLSOption(vsftpd.TLS13) == "" {
 		sp.OpenSSLConf = VsftpdOpenSSLConfPath
 	}
-	var vers []string
-	switch {
-	case s.TLS.Profile == ProfileModern:
-		vers = []string{"TLS 1.3"}
-	case sp.TLS13:
-		vers = []string{"TLS 1.2", "TLS 1.3"}
-	default:
-		vers = []string{"TLS 1.2"}
-	}
+	vers := ProfileVersions(s.TLS.Profile, sp.TLS13)
 	why := fmt.Sprintf("The %s profile (after Mozilla's server-side TLS guidelines) allows %s. SSLv2, SSLv3 "+
 		"and TLS 1.0 are switched off with ssl_sslv2/ssl_sslv3/ssl_tlsv1=NO.", s.TLS.Profile, strings.Join(vers, " and "))
 	if fl.TLSOption(vsftpd.TLS11) == "" {
@@ -1096,7 +1125,7 @@ func (d *decider) pitfalls() {
 		for _, sw := range a.Client.Software {
 			if sw == ClientFileZilla || sw == ClientWinSCP {
 				add("On Windows, the control connection works but data connections are reset.",
-					"Windows Firewall's stateful FTP filter inspects port 21 and breaks FTPS.",
+					"Windows Firewall's stateful FTP filter can inspect port 21 and break FTPS.",
 					"`netsh advfirewall set global StatefulFTP disable` (as administrator).")
 				break
 			}

@@ -1,5 +1,7 @@
 package wizard
 
+import "strings"
+
 // The questions the wizard asks, as plain text: what each answer is, and for
 // each choice what it is and how it changes the generated files. The TUI, the
 // accessible prompt mode and the docs all read them from here, so an option
@@ -298,7 +300,7 @@ func ftpsQuestions() []Question {
 		{
 			Key: QFirewalls, Kind: KindMulti,
 			Title:       "Which firewalls should get rules?",
-			Description: "Rules are written for every side that needs them (server host, its router, client router or host) in each chosen format. Installed tools are preselected.",
+			Description: "Rules are written for every box that needs them (the server host, its router, the client's router or host) in each chosen format. Choose what those boxes run (which firewall does the vendor's router run?), not what this machine has; nftables, Debian's and RHEL's default, is preselected.",
 			Choices:     firewallChoices(),
 		},
 		{
@@ -307,12 +309,12 @@ func ftpsQuestions() []Question {
 			Description: "Which TLS versions and ciphers vsftpd accepts, after Mozilla's server-side TLS recommendations.",
 			Choices: []Choice{
 				{
-					Value: string(ProfileIntermediate), Label: "Intermediate (TLS 1.2 and 1.3)",
+					Value: string(ProfileIntermediate), Label: profileLabel("Intermediate", ProfileIntermediate),
 					What:   "Works with every maintained client.",
 					Effect: "Older protocol versions off; TLS 1.2 limited to strong AEAD ciphers.",
 				},
 				{
-					Value: string(ProfileModern), Label: "Modern (TLS 1.3 only)",
+					Value: string(ProfileModern), Label: profileLabel("Modern", ProfileModern),
 					What:   "The strictest setting; old clients cannot connect.",
 					Effect: "TLS 1.2 off too; not possible with Debian's vsftpd 3.0.3, which cannot switch TLS 1.2 off.",
 				},
@@ -386,15 +388,15 @@ func ftpsQuestions() []Question {
 		{
 			Key: QAdminNetwork, Kind: KindText,
 			Title:       "Network allowed to reach SSH on the server",
-			Description: "The generated host firewall keeps SSH open from this network (CIDR), so applying it never locks you out.",
+			Description: "The generated host firewall keeps SSH open from this network (CIDR), so applying it never locks you out; only from it. Over SSH, the address you are connected from is offered. Empty: anywhere, with a warning.",
 			Example:     "198.51.100.0/24",
 			Effect:      "The server host's rules keep SSH open from this network.",
 		},
 		{
 			Key: QAllowedClients, Kind: KindText,
-			Title:       "Networks allowed to use FTPS (comma-separated CIDRs)",
-			Description: "Only these networks reach the control port and passive range. 0.0.0.0/0 means anywhere.",
-			Example:     "0.0.0.0/0",
+			Title:       "Who may connect: the clients' public addresses (comma-separated CIDRs)",
+			Description: "Only these networks reach the control port and passive range. Planning both ends, this is the customer's public address (their router's WAN address, as a /32). Empty or 0.0.0.0/0: anyone on the internet.",
+			Example:     "192.0.2.20/32",
 			Effect:      "The source networks of the FTPS rules on the server side.",
 		},
 		{
@@ -429,6 +431,17 @@ func ftpsQuestions() []Question {
 			Effect:      "The login name in every client config.",
 		},
 	}
+}
+
+// profileLabel names a TLS profile with the versions a plan with it allows
+// (allow_tls13 at its default), from ProfileVersions.
+func profileLabel(name string, p TLSProfile) string {
+	v := ProfileVersions(p, p == ProfileModern)
+	label := name + " (" + strings.Join(v, " and ")
+	if len(v) == 1 {
+		label += " only"
+	}
+	return label + ")"
 }
 
 // QuestionByKey returns the question for an answers-file field path (with

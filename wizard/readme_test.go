@@ -15,13 +15,22 @@ func TestREADMEAnswersExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, rest, ok := strings.Cut(string(data), "```yaml\n")
-	if !ok {
-		t.Fatal("README has no yaml block")
+	blocks := readmeYAMLBlocks(t, string(data))
+	if len(blocks) < 2 {
+		t.Fatalf("README has %d yaml blocks, want the example and the schema reference", len(blocks))
 	}
-	block, _, ok := strings.Cut(rest, "```")
-	if !ok {
-		t.Fatal("README's yaml block is not closed")
+	// The first is the example: valid exactly as written.
+	ex, err := DecodeAnswers([]byte(blocks[0]))
+	if err != nil {
+		t.Fatalf("README's example does not decode as written: %v", err)
+	}
+	if _, err := Decide(ex); err != nil {
+		t.Fatalf("README's example is not a valid plan as written: %v", AnnotateLines([]byte(blocks[0]), err))
+	}
+	// The second is the schema reference, labelled as such: every key.
+	block := blocks[1]
+	if i := strings.Index(string(data), "```yaml\n"+block); i < 0 || !strings.Contains(string(data)[max(0, i-300):i], "Schema reference") {
+		t.Error("the README's second yaml block is not labelled as the schema reference")
 	}
 	var ftps []string
 	inSFTP := false
@@ -47,5 +56,23 @@ func TestREADMEAnswersExample(t *testing.T) {
 	}
 	if _, err := Decide(a); err != nil {
 		t.Fatalf("README example is not a valid plan: %v", AnnotateLines([]byte(doc), err))
+	}
+}
+
+// readmeYAMLBlocks returns the contents of the README's ```yaml blocks.
+func readmeYAMLBlocks(t *testing.T, doc string) []string {
+	t.Helper()
+	var out []string
+	for {
+		_, rest, ok := strings.Cut(doc, "```yaml\n")
+		if !ok {
+			return out
+		}
+		block, after, ok := strings.Cut(rest, "```")
+		if !ok {
+			t.Fatal("a yaml block in the README is not closed")
+		}
+		out = append(out, block)
+		doc = after
 	}
 }

@@ -67,6 +67,14 @@ func (v *validator) answers(a Answers) {
 	if v.enum("protocol", string(a.Protocol), strs(Protocols())) && a.Protocol == ProtocolSFTP {
 		v.sftp = true
 	}
+	if v.sftp && a.Constraints.PartnerRequiresFTPS {
+		v.add("constraints.partner_requires_ftps", "set protocol: ftps, or remove partner_requires_ftps if the other side can use SFTP",
+			"says the other side accepts only FTP or FTPS, but protocol is sftp")
+	}
+	if v.sftp && a.Constraints.ClientCertificates {
+		v.add("constraints.client_certificates", "set protocol: ftps (SFTP authenticates with SSH keys, not X.509), or remove client_certificates",
+			"says users log in with X.509 client certificates, but protocol is sftp")
+	}
 	roleOK := v.enum("role", string(a.Role), strs(Roles()))
 	switch {
 	case v.sftp && a.FTPS != (FTPS{}):
@@ -638,7 +646,7 @@ func controlPorts(f FTPS) []int {
 func (v *validator) tls(t *TLS, fl Flavour) {
 	if v.enum("server.tls.profile", string(t.Profile), strs(TLSProfiles())) &&
 		t.Profile == ProfileModern && (fl == FlavourDebian) {
-		v.add("server.tls.profile", "use profile: intermediate with vsftpd 3.0.3 (TLS 1.2 and 1.3), or set vsftpd.flavour to a build that has ssl_tlsv12 / ssl_tlsv1_2",
+		v.add("server.tls.profile", "use profile: intermediate with vsftpd 3.0.3 (TLS 1.2, and 1.3 with allow_tls13: true), or set vsftpd.flavour to a build that has ssl_tlsv12 / ssl_tlsv1_2",
 			"modern means TLS 1.3 only, but %s cannot switch TLS 1.2 off", fl)
 	}
 	if t.Profile == ProfileModern && !IsTrue(t.AllowTLS13, true) {

@@ -94,7 +94,7 @@ func TestExplainUnknownKey(t *testing.T) {
 		{[]string{"explain", "pasive"}, []string{`no topic "pasive"`, "passive-vs-active", "decision keys need --answers"}},
 		{[]string{"explain", "-a", scenario("classic"), "passive.rnage"}, []string{`no topic or decision "passive.rnage"`, "passive.range"}},
 		{[]string{"explain", "-a", scenario("classic"), "pasv_address"}, []string{"vsftpd.pasv_address"}},
-		{[]string{"explain", "zzzzzz"}, []string{`no topic "zzzzzz" (decision keys need --answers FILE). Run 'ftpswiz explain' for the list.`}},
+		{[]string{"explain", "zzzzzz"}, []string{`no topic "zzzzzz" (decision keys need --answers FILE, or an answers.yaml in the current directory). Run 'ftpswiz explain' for the list.`}},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args[1:], " "), func(t *testing.T) {

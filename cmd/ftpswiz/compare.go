@@ -108,9 +108,14 @@ func runCompare(ctx context.Context, opts *compareOptions) error {
 			source = "stdin"
 		}
 	}
-	rec := wizard.Recommend(answers, opts.RecommendOptions)
+	// The constraints saved in the answers count as if given as flags: a
+	// plan whose other side accepts only FTPS is never told to use SFTP.
+	ro := opts.RecommendOptions
+	ro.PartnerRequiresFTPS = ro.PartnerRequiresFTPS || answers.Constraints.PartnerRequiresFTPS
+	ro.ClientCertificates = ro.ClientCertificates || answers.Constraints.ClientCertificates
+	rec := wizard.Recommend(answers, ro)
 	if opts.JSON {
-		return writeCompareJSON(opts.root.Out, rec, source, opts.RecommendOptions)
+		return writeCompareJSON(opts.root.Out, rec, source, ro)
 	}
 
 	bw := bufio.NewWriter(opts.root.Out)

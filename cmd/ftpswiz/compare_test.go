@@ -77,8 +77,13 @@ func TestCompareCommand(t *testing.T) {
 				"Recommendation: SFTP (from no answers"}, []string{"╭", "\x1b["}},
 		{"table on request, no colours into a pipe", []string{"compare", "--format", "table"},
 			[]string{"╭", "│ Protocol family", "Recommendation: SFTP"}, []string{"\x1b["}},
+		// The classic answers saved the partner's constraint (the wizard's
+		// first answer): compare recommends FTPS from it, never SFTP.
 		{"recommendation from the classic answers", []string{"compare", "--answers", scenario("classic")},
-			[]string{"Recommendation for " + scenario("classic") + ": SFTP", "Both ends are behind NAT",
+			[]string{"Recommendation for " + scenario("classic") + ": FTPS", "accepts only FTP or FTPS"},
+			[]string{"Recommendation for " + scenario("classic") + ": SFTP"}},
+		{"recommendation from answers without constraints", []string{"compare", "--answers", scenario("both-modes")},
+			[]string{"Recommendation for " + scenario("both-modes") + ": SFTP",
 				"Keep in mind:"}, nil},
 		{"a partner that mandates FTPS", []string{"compare", "--answers", scenario("classic"), "--partner-requires-ftps"},
 			[]string{": FTPS", "accepts only FTP or FTPS", "pasv_address", "protocol: ftps"}, nil},

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"github.com/ftpswiz/ftpswiz/internal/textdist"
 	"io"
+	"os"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -37,7 +38,9 @@ the topics; with KEY it explains one.
 
 With --answers FILE it also lists the decisions of that plan (the settings
 ftpswiz chose, each with its reason, the same text as in the generated files
-and REPORT.md), and KEY may name a decision, e.g. passive.range.
+and REPORT.md), and KEY may name a decision, e.g. passive.range. Without
+--answers, a KEY that is no topic is looked up in ./answers.yaml when there is
+one (the directory ftpswiz wrote, next to REPORT.md).
 
 --json prints the topics and decisions (all, or those KEY names) as a
 versioned JSON object (see the README).
@@ -78,8 +81,18 @@ versioned JSON object (see the README).
 	return cmd
 }
 
+// defaultAnswers is the answers file explain reads without --answers when
+// KEY is no topic: the one ftpswiz writes next to REPORT.md, whose hints
+// (`+"`ftpswiz explain passive.range`"+`) are run in that directory.
+const defaultAnswers = "answers.yaml"
+
 func runExplain(ctx context.Context, opts *explainOptions) error {
 	var plan *wizard.Plan
+	if opts.Answers == "" && opts.Key != "" && !isTopic(opts.Key) {
+		if st, err := os.Stat(defaultAnswers); err == nil && st.Mode().IsRegular() {
+			opts.Answers = defaultAnswers
+		}
+	}
 	if opts.Answers != "" {
 		p, _, err := loadPlan(ctx, opts.root, opts.Answers)
 		if err != nil {
@@ -104,6 +117,16 @@ func runExplain(ctx context.Context, opts *explainOptions) error {
 		return fmt.Errorf("write explanation: %w", err)
 	}
 	return nil
+}
+
+// isTopic reports whether key names a concept topic.
+func isTopic(key string) bool {
+	for _, t := range wizard.Topics() {
+		if t.Key == key {
+			return true
+		}
+	}
+	return false
 }
 
 // explainOutput is the output of `explain --json`.
@@ -244,7 +267,7 @@ func unknownKeyError(key string, plan *wizard.Plan) error {
 	}
 	msg := fmt.Sprintf("no topic or decision %q", key)
 	if plan == nil {
-		msg = fmt.Sprintf("no topic %q (decision keys need --answers FILE)", key)
+		msg = fmt.Sprintf("no topic %q (decision keys need --answers FILE, or an answers.yaml in the current directory)", key)
 	}
 	if near := nearest(key, keys, 3); len(near) > 0 {
 		msg += "; did you mean " + strings.Join(near, ", ") + "?"

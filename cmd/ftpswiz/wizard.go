@@ -45,6 +45,15 @@ func addWizardFlags(cmd *cobra.Command, w *wizardOptions) {
 	_ = cmd.MarkFlagDirname("out")
 }
 
+// getenv reads an environment variable through the options ("" without a
+// Getenv).
+func getenv(opts *rootOptions, key string) string {
+	if opts.Getenv == nil {
+		return ""
+	}
+	return opts.Getenv(key)
+}
+
 // errNoTerminal explains what to do without a terminal.
 var errNoTerminal = errors.New("the interactive wizard needs a terminal on standard input and output; " +
 	"without one, write an answers file (see the README) and run: ftpswiz generate --answers FILE [--out DIR]")
@@ -63,12 +72,14 @@ func runWizard(cmd *cobra.Command, opts *rootOptions, w *wizardOptions) error {
 		}
 	}
 	res, err := tui.Run(cmd.Context(), tui.Options{
-		In:         opts.In,
-		Out:        opts.ErrOut,
-		Accessible: w.Accessible || envTrue(opts.Getenv, "ACCESSIBLE") || (opts.Getenv != nil && opts.Getenv("TERM") == "dumb"),
-		Detector:   opts.Detector,
-		OutDir:     w.OutDir,
-		Files:      generators.Render,
+		In:          opts.In,
+		Out:         opts.ErrOut,
+		Accessible:  w.Accessible || envTrue(opts.Getenv, "ACCESSIBLE") || (opts.Getenv != nil && opts.Getenv("TERM") == "dumb"),
+		Detector:    opts.Detector,
+		OutDir:      w.OutDir,
+		OutDirGiven: cmd.Flags().Changed("out"),
+		SSHClient:   getenv(opts, "SSH_CLIENT"),
+		Files:       generators.Render,
 	})
 	if errors.Is(err, tui.ErrAborted) {
 		return withCode(codeInterrupted, err)

@@ -40,11 +40,11 @@ func TestWizardNeedsATerminal(t *testing.T) {
 }
 
 // clientOnlyScript answers the accessible wizard for a client behind CGNAT
-// connecting to a partner's FTPS server: the partner accepts only FTPS (y),
-// FTPS (recommended), client, explicit, CGNAT, the server, its passive
+// connecting to a partner's FTPS server: the partner accepts only FTPS (y,
+// so FTPS without asking), client, explicit, CGNAT, the server, its passive
 // range, the preselected software and firewall, no optional settings, the
 // offered directory.
-const clientOnlyScript = "y\n\n2\n\n3\nftp.vendor.example\n50000-50099\n0\n0\n\n\n"
+const clientOnlyScript = "y\n2\n\n3\nftp.vendor.example\n50000-50099\n0\n0\n\n\n"
 
 func TestWizardAccessibleSavesAnswers(t *testing.T) {
 	dir := t.TempDir()
@@ -91,7 +91,7 @@ func TestWizardAccessibleSavesAnswers(t *testing.T) {
 
 func TestWizardAbortWritesNothing(t *testing.T) {
 	dir := t.TempDir()
-	r := runInTerminal(t, "y\n\n2\n\n3\n", nil, "--accessible", "--out", filepath.Join(dir, "out"), "--save-answers", filepath.Join(dir, "a.yaml"))
+	r := runInTerminal(t, "y\n2\n\n3\n", nil, "--accessible", "--out", filepath.Join(dir, "out"), "--save-answers", filepath.Join(dir, "a.yaml"))
 	if r.code != codeInterrupted || r.stdout != "" {
 		t.Fatalf("exit %d stdout %q, want %d and nothing\n%s", r.code, r.stdout, codeInterrupted, r.stderr)
 	}

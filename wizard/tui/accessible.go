@@ -219,7 +219,7 @@ func (a *accessible) review() (step, error) {
 		return stepOutput, nil
 	}
 	more := false
-	title := "Change the TLS and server settings (certificate, TLS profile, vsftpd build, users, SSH network, passive start, active mode)?"
+	title := "Change the TLS and server settings (FTPS mode, TLS profile, session reuse, vsftpd build, passive start, active mode, client login)?"
 	if a.d.sftp() {
 		title = "Change the optional settings (" + optionalSettings(a.d) + ")?"
 	}
@@ -285,10 +285,14 @@ func (a *accessible) output() (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("render: %w", err)
 	}
+	ask := !a.cfg.outGiven // --out named it: asked only if it cannot be used
 	for {
-		if err := a.askStep(stepOutput); err != nil {
-			return nil, err
+		if ask {
+			if err := a.askStep(stepOutput); err != nil {
+				return nil, err
+			}
 		}
+		ask = true
 		dir := strings.TrimSpace(a.outDir)
 		changes, err := outdir.Preview(dir, files)
 		if err != nil {

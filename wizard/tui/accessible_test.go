@@ -20,8 +20,7 @@ func script(lines ...string) string { return strings.Join(lines, "\n") + "\n" }
 func TestAccessibleClientOnly(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "out")
 	in := script(
-		"y",                  // the other side accepts only FTP or FTPS
-		"",                   // protocol: FTPS (recommended, the default)
+		"y",                  // the other side accepts only FTP or FTPS: FTPS, not asked
 		"2",                  // role: client
 		"",                   // mode: explicit (the default)
 		"3",                  // client network: carrier-grade NAT
@@ -84,22 +83,21 @@ func TestAccessibleClientOnly(t *testing.T) {
 func TestAccessibleClassicWithOptionalSettings(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "out")
 	in := script(
-		"y",             // the other side accepts only FTP or FTPS
-		"",              // protocol: FTPS (recommended)
+		"y",             // the other side accepts only FTP or FTPS: FTPS, not asked
 		"",              // role: both
 		"",              // nat: port-forward
 		"10.0.0.1",      // public address: private, refused
 		"198.51.100.10", // public address
 		"10.20.0.2", "wan0", "lan0",
-		"",   // mode
-		"16", // transfers
-		"",   // client nat: masquerade
+		"16",                            // transfers
+		"192.0.2.20/32", "10.20.0.0/24", // who may connect, admin network
+		"", "acme", // certificate: the self-signed pair; accounts
+		"", // client nat: masquerade
 		"wan0", "lan0", "192.168.50.0/24",
 		"3", "0", // software: + FileZilla
 		"2", "0", // firewalls: + iptables
-		"y",                // review: optional settings
-		"", "", "", "", "", // flavour, profile, certificate, key, session reuse
-		"acme", "10.20.0.0/24", "192.0.2.20/32", // users, admin network, allowed clients
+		"y",            // review: optional settings
+		"", "", "", "", // mode, flavour, profile, session reuse
 		"", "", "", // passive start, active mode, client user
 		"", // output directory
 	)
@@ -196,7 +194,7 @@ func TestAccessibleConfirmsOverwrite(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(out, "REPORT.md"), []byte("old\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	answers := []string{"y", "", "2", "", "3", "ftp.vendor.example", "50000-50099", "0", "0", ""}
+	answers := []string{"y", "2", "", "3", "ftp.vendor.example", "50000-50099", "0", "0", ""}
 	for _, tt := range []struct {
 		name string
 		then []string

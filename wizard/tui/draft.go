@@ -38,6 +38,7 @@ type draft struct {
 	AdminNetwork   string
 	AllowedClients string
 	Profile        wizard.TLSProfile
+	CertSource     string // certDefault or certOwn
 	CertFile       string
 	KeyFile        string
 	SSLReuse       string // "yes" or "no"
@@ -84,6 +85,7 @@ func newDraft(def defaults) *draft {
 		Transfers:    "20",
 		PassiveStart: strconv.Itoa(wizard.DefaultPassiveStart),
 		Profile:      wizard.ProfileIntermediate,
+		CertSource:   certDefault,
 		SSLReuse:     "yes",
 		Flavour:      def.Flavour,
 		ActiveMode:   "no",
@@ -92,19 +94,31 @@ func newDraft(def defaults) *draft {
 		ClientNAT:    wizard.ClientNATMasquerade,
 		Software:     []wizard.ClientSoftware{wizard.ClientLFTP, wizard.ClientCurl},
 		SFTPSoftware: []wizard.ClientSoftware{wizard.ClientOpenSSH},
-		Firewalls:    slices.Clone(def.Firewalls),
+		// Not what this machine has installed: the rules are for the
+		// boxes of the plan (routers, the server host), which the wizard
+		// cannot see. nftables is Debian's and RHEL's default.
+		Firewalls: []wizard.Firewall{wizard.FirewallNftables},
 	}
 	if d.Flavour == "" {
 		d.Flavour = wizard.FlavourAuto
 	}
-	if len(d.Firewalls) == 0 {
-		d.Firewalls = []wizard.Firewall{wizard.FirewallNftables}
-	}
 	return d
 }
 
-// sftp reports whether SFTP is chosen.
-func (d *draft) sftp() bool { return d.Protocol == wizard.ProtocolSFTP }
+// answeredCount is the number of steps the user has completed.
+func (d *draft) answeredCount() int {
+	n := 0
+	for _, a := range d.answered {
+		if a {
+			n++
+		}
+	}
+	return n
+}
+
+// sftp reports whether SFTP is chosen (never when the partner accepts only
+// FTPS: then the protocol question is not asked).
+func (d *draft) sftp() bool { return d.Protocol == wizard.ProtocolSFTP && !d.PartnerFTPS }
 
 // protocol is the protocol chosen, FTPS until the user chooses.
 func (d *draft) protocol() wizard.Protocol {
@@ -125,6 +139,12 @@ func (d *draft) answers() wizard.Answers {
 		Firewalls: slices.Clone(d.Firewalls),
 	}
 	sftp := d.sftp()
+	if !sftp {
+		// Saved, so `ftpswiz compare --answers` recommends from them too.
+		// (Choosing SFTP against them is the user's call; they are not
+		// saved then, as Decide refuses them with protocol sftp.)
+		a.Constraints = wizard.Constraints{PartnerRequiresFTPS: d.PartnerFTPS, ClientCertificates: d.ClientCerts && !d.PartnerFTPS}
+	}
 	if sftp {
 		x := &wizard.SFTP{Port: atoi(d.SFTPPort), PasswordAuthentication: new(d.SFTPPassword == "yes")}
 		if d.Role.HasServer() {
@@ -144,9 +164,13 @@ func (d *draft) answers() wizard.Answers {
 		if !sftp {
 			s.PassiveStart = atoi(d.PassiveStart)
 			s.Capacity = wizard.Capacity{Transfers: atoi(d.Transfers)}
+			cert, key := strings.TrimSpace(d.CertFile), strings.TrimSpace(d.KeyFile)
+			if d.CertSource != certOwn {
+				cert, key = "", "" // the build's default pair
+			}
 			s.TLS = wizard.TLS{
-				CertFile:        strings.TrimSpace(d.CertFile),
-				KeyFile:         strings.TrimSpace(d.KeyFile),
+				CertFile:        cert,
+				KeyFile:         key,
 				Profile:         d.Profile,
 				RequireSSLReuse: new(d.SSLReuse != "no"),
 			}
@@ -283,6 +307,23 @@ type defaults struct {
 	Firewalls  []wizard.Firewall
 	// Flavour is the installed vsftpd's build ("" when none or unknown).
 	Flavour wizard.Flavour
+	// AdminNet is the address the wizard's SSH session comes from, as a
+	// /32 ("" outside SSH): the admin network offered.
+	AdminNet string
+}
+
+// sshClientNet reads $SSH_CLIENT ("ADDR PORT PORT") into ADDR/32; "" when it
+// is not an IPv4 address.
+func sshClientNet(v string) string {
+	f := strings.Fields(v)
+	if len(f) == 0 {
+		return ""
+	}
+	a, err := netip.ParseAddr(f[0])
+	if err != nil || !a.Unmap().Is4() {
+		return ""
+	}
+	return netip.PrefixFrom(a.Unmap(), 32).String()
 }
 
 // detectDefaults asks the detector (which never reaches the network) for

@@ -69,7 +69,14 @@ type Model struct {
 
 	result  *Result
 	aborted bool
+	// quitAsk is set while Esc's question (discard the answers?) waits
+	// for its key.
+	quitAsk bool
 }
+
+// quitQuestion is what Esc asks once something was answered. Ctrl-C quits
+// without asking.
+const quitQuestion = "Quit and discard your answers? y quits, any other key goes on."
 
 func newModel(cfg *config) *Model {
 	d := newDraft(cfg.defaults)
@@ -96,8 +103,29 @@ func (m *Model) Init() tea.Cmd {
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
+		if m.quitAsk {
+			// The question Esc asked: y (or Esc again) discards, any
+			// other key goes on where the user was.
+			m.quitAsk = false
+			m.notice = ""
+			switch msg.String() {
+			case "y", "Y", "esc", "ctrl+c":
+				m.aborted = true
+				return m, tea.Quit
+			}
+			return m, nil
+		}
 		switch msg.String() {
-		case "ctrl+c", "esc":
+		case "ctrl+c":
+			// Immediate, as in every terminal program.
+			m.aborted = true
+			return m, tea.Quit
+		case "esc":
+			if m.d.answeredCount() > 0 || (m.step.isForm() && m.focusedIndex() > 0) {
+				m.quitAsk = true
+				m.notice = quitQuestion
+				return m, nil
+			}
 			m.aborted = true
 			return m, tea.Quit
 		}
@@ -338,6 +366,10 @@ func (m *Model) updateReview(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.plan == nil {
 			return m, nil
 		}
+		if m.cfg.outGiven {
+			// --out named the directory: no need to ask it again.
+			return m, m.prepareWrite()
+		}
 		return m, m.enter(stepOutput)
 	case "a":
 		m.d.Advanced = true
@@ -475,6 +507,9 @@ func (m *Model) refreshPage() {
 			m.page.set(problemsText(m.problems, m.b, w, m.st))
 		case m.plan != nil:
 			hint := "Press enter to choose where to write the files, or a to change " + optionalSettings(m.d) + "."
+			if m.cfg.outGiven {
+				hint = "Press enter to write the files to " + m.outDir + ", or a to change " + optionalSettings(m.d) + "."
+			}
 			text := m.st.Dim.Render(wrap(w, hint)) + "\n\n"
 			if m.recheck != nil {
 				text += recheckText(m.d, *m.recheck, w, m.st) + "\n\n"
@@ -573,9 +608,22 @@ func (m *Model) header() string {
 // progress returns the position of the current step among the steps that
 // apply, and their number.
 func (m *Model) progress() (int, int) {
+	// The protocol choice (partner, certificates, protocol) counts as one
+	// step whichever of its questions apply, so answering the first does
+	// not change the total.
 	idx, total := 0, 0
 	for s := stepPartner; s < stepCount; s++ {
 		if s == stepConfirm && m.step != stepConfirm {
+			continue
+		}
+		if s.choosesProtocol() {
+			// Counted once, at stepProtocol, whether or not it is asked.
+			if s == stepProtocol {
+				total++
+				if m.step.choosesProtocol() || m.step > s {
+					idx = total
+				}
+			}
 			continue
 		}
 		if !m.d.applies(s) {

@@ -204,7 +204,7 @@ func recheckText(d *draft, rec wizard.Recommendation, width int, st styles) stri
 // optionalSettings names what the optional settings step asks.
 func optionalSettings(d *draft) string {
 	if !d.sftp() {
-		return "the TLS settings (certificate, profile), the vsftpd build, users, SSH network, passive start or active mode"
+		return "the FTPS mode (explicit), the TLS profile and session reuse, the vsftpd build, the passive start, active mode or the client login"
 	}
 	var parts []string
 	if d.Role.HasServer() {

@@ -318,6 +318,14 @@ func TestRecommendationPreselected(t *testing.T) {
 				}
 				d.key(keyEnter)
 			}
+			if tt.partner {
+				// SFTP is no option for this partner: FTPS, not asked.
+				d.expect(stepRole, wizard.QRole)
+				if d.d().protocol() != tt.want || !strings.Contains(d.view(), "Which end of the FTPS connection") {
+					t.Fatalf("protocol %q\n%s", d.d().protocol(), d.view())
+				}
+				return
+			}
 			d.expect(stepProtocol, wizard.QProtocol)
 			if d.d().Protocol != tt.want {
 				t.Fatalf("pre-selected %q, want %q", d.d().Protocol, tt.want)
@@ -380,12 +388,11 @@ func TestRecommendationFollowsAnswers(t *testing.T) {
 	d.key(keyShiftTab, keyShiftTab, keyShiftTab)
 	d.expect(stepPartner, wizard.QPartnerFTPS)
 	d.char('y')
-	d.expect(stepProtocol, wizard.QProtocol)
-	if d.d().Protocol != wizard.ProtocolFTPS || !strings.Contains(d.m.notice, "now recommends FTPS") {
-		t.Errorf("protocol %q, notice %q", d.d().Protocol, d.m.notice)
-	}
-	if !strings.Contains(d.view(), "now recommends FTPS") {
-		t.Errorf("notice not on screen:\n%s", d.view())
+	// The partner accepts only FTPS: FTPS without asking, whatever was
+	// chosen before.
+	d.expect(stepRole, wizard.QRole)
+	if d.d().protocol() != wizard.ProtocolFTPS || !strings.Contains(d.view(), "FTPS wizard") {
+		t.Errorf("protocol %q\n%s", d.d().protocol(), d.view())
 	}
 }
 
@@ -398,10 +405,11 @@ func TestReviewRechecksTheProtocol(t *testing.T) {
 	d.replace("10.20.0.2")
 	d.replace("wan0")
 	d.replace("lan0")
-	d.key(keyEnter)   // explicit
-	d.replace("16")   // transfers
-	d.key(keyEnter)   // masquerade
-	d.replace("wan0") // client router
+	d.replace("16")                     // transfers
+	d.key(keyEnter, keyEnter, keyEnter) // who may connect, admin network, certificate
+	d.key(keyEnter)                     // accounts
+	d.key(keyEnter)                     // masquerade
+	d.replace("wan0")                   // client router
 	d.replace("lan0")
 	d.replace("192.168.50.0/24")
 	d.key(keyEnter, keyEnter) // software, firewalls

@@ -29,6 +29,8 @@ const (
 	stepSFTP
 	stepMode
 	stepCapacity
+	stepAccess
+	stepAccounts
 	stepClientNAT
 	stepClientNetwork
 	stepSoftware
@@ -57,6 +59,10 @@ func (s step) title() string {
 		return "FTPS mode"
 	case stepCapacity:
 		return "Concurrency"
+	case stepAccess:
+		return "Who may connect"
+	case stepAccounts:
+		return "Certificate, users"
 	case stepClientNAT:
 		return "Client network"
 	case stepClientNetwork:
@@ -85,6 +91,10 @@ func (s step) titleFor(p wizard.Protocol) string {
 	return s.title()
 }
 
+// isForm reports whether the step is a huh form (review and confirm are
+// scrollable pages of their own).
+func (s step) isForm() bool { return s != stepReview && s != stepConfirm }
+
 // choosesProtocol reports whether the step belongs to the protocol choice,
 // whose side panel holds the comparison and scrolls.
 func (s step) choosesProtocol() bool {
@@ -95,16 +105,21 @@ func (s step) choosesProtocol() bool {
 // output and confirm steps are handled by the model.
 func (d *draft) applies(s step) bool {
 	switch s {
-	case stepCertificates:
-		// A partner that accepts only FTPS decides already.
+	case stepCertificates, stepProtocol:
+		// A partner that accepts only FTPS decides already: FTPS.
 		return !d.PartnerFTPS
 	case stepServerNAT, stepServerAddress:
 		return d.Role.HasServer()
 	case stepSFTP:
 		return d.sftp()
 	case stepMode:
-		return !d.sftp()
-	case stepCapacity:
+		// Planning only the client, the mode is the server's (ask its
+		// operator) and must be asked; a server gets explicit FTPS, the
+		// standard, unless the optional settings change it.
+		return !d.sftp() && d.Role == wizard.RoleClient
+	case stepCapacity, stepAccess, stepAccounts:
+		// The answers that matter most for safety are in the main flow:
+		// who may reach FTPS and SSH, the certificate, the accounts.
 		return !d.sftp() && d.Role.HasServer()
 	case stepClientNAT, stepSoftware:
 		return d.Role.HasClient()
@@ -198,6 +213,19 @@ func (b *builder) fields(s step) []spec {
 		out = append(out, choiceSpec(b, wizard.QMode, &d.Mode))
 	case stepCapacity:
 		out = append(out, b.number(wizard.QTransfers, &d.Transfers))
+	case stepAccess:
+		if d.AdminNetwork == "" && b.def.AdminNet != "" {
+			// The SSH session the wizard runs in comes from the admin's
+			// machine: offer its address.
+			d.AdminNetwork = b.def.AdminNet
+		}
+		out = append(out, b.text(wizard.QAllowedClients, &d.AllowedClients), b.text(wizard.QAdminNetwork, &d.AdminNetwork))
+	case stepAccounts:
+		out = append(out, choiceSpec(b, certSourceQuestion.Key, &d.CertSource))
+		if d.CertSource == certOwn {
+			out = append(out, b.text(wizard.QTLSCert, &d.CertFile), b.text(wizard.QTLSKey, &d.KeyFile))
+		}
+		out = append(out, b.text(wizard.QUsers, &d.Users))
 	case stepClientNAT:
 		out = append(out, choiceSpec(b, wizard.QClientNAT, &d.ClientNAT))
 	case stepClientNetwork:
@@ -236,14 +264,10 @@ func (b *builder) fields(s step) []spec {
 		}
 		if d.Role.HasServer() {
 			out = append(out,
+				choiceSpec(b, wizard.QMode, &d.Mode),
 				choiceSpec(b, wizard.QFlavour, &d.Flavour),
-				choiceSpec(b, wizard.QTLSProfile, &d.Profile),
-				b.text(wizard.QTLSCert, &d.CertFile),
-				b.text(wizard.QTLSKey, &d.KeyFile),
+				b.profile(),
 				choiceSpec(b, wizard.QSSLReuse, &d.SSLReuse),
-				b.text(wizard.QUsers, &d.Users),
-				b.text(wizard.QAdminNetwork, &d.AdminNetwork),
-				b.text(wizard.QAllowedClients, &d.AllowedClients),
 				b.number(wizard.QPassiveStart, &d.PassiveStart),
 			)
 		}
@@ -260,6 +284,9 @@ func (b *builder) fields(s step) []spec {
 // question returns the texts of a question for the protocol being
 // planned; a missing one is a programming error caught by the tests.
 func (b *builder) question(key string) wizard.Question {
+	if key == certSourceQuestion.Key {
+		return certSourceQuestion
+	}
 	q, ok := wizard.QuestionFor(b.d.protocol(), key)
 	if !ok {
 		panic("tui: no question " + key + " for " + string(b.d.protocol()))
@@ -287,8 +314,49 @@ func (b *builder) yesNo(key string, v *bool) spec {
 	return spec{q: q, field: c, hovered: value, chosen: value}
 }
 
+// profile is the TLS profile question with the profiles the vsftpd build
+// can have: modern (TLS 1.3 only) is not offered for Debian's 3.0.3, which
+// cannot switch TLS 1.2 off.
+func (b *builder) profile() spec {
+	fl := b.flavour()
+	if !wizard.ProfileOffered(b.d.Profile, fl) {
+		b.d.Profile = wizard.ProfileIntermediate
+	}
+	return choiceSpecOf(b, wizard.QTLSProfile, &b.d.Profile, func(v string) bool {
+		return wizard.ProfileOffered(wizard.TLSProfile(v), fl)
+	})
+}
+
+// flavour is the vsftpd build the plan will be written for: the one chosen,
+// for auto the one detected here, Debian 12's when none is (as generate
+// resolves it).
+func (b *builder) flavour() wizard.Flavour {
+	switch {
+	case b.d.Flavour != "" && b.d.Flavour != wizard.FlavourAuto:
+		return b.d.Flavour
+	case b.def.Flavour != "":
+		return b.def.Flavour
+	}
+	return wizard.FlavourDebian
+}
+
 func choiceSpec[T ~string](b *builder, key string, v *T) spec {
+	return choiceSpecOf(b, key, v, nil)
+}
+
+// choiceSpecOf is choiceSpec offering only the choices keep accepts (all
+// when keep is nil).
+func choiceSpecOf[T ~string](b *builder, key string, v *T, keep func(value string) bool) spec {
 	q := b.question(key)
+	if keep != nil {
+		var cs []wizard.Choice
+		for _, c := range q.Choices {
+			if keep(c.Value) {
+				cs = append(cs, c)
+			}
+		}
+		q.Choices = cs
+	}
 	opts := make([]huh.Option[T], 0, len(q.Choices))
 	for _, c := range q.Choices {
 		label := c.Label
@@ -447,6 +515,34 @@ func (b *builder) placeholder(key string) string {
 		return strings.Join(n.Server.AllowedClients, ", ")
 	}
 	return ""
+}
+
+// Values of the certificate question.
+const (
+	certDefault = "default"
+	certOwn     = "own"
+)
+
+// certSourceQuestion asks where vsftpd's certificate comes from. It is not
+// an answers-file field: "default" leaves server.tls.cert_file and key_file
+// at the build's self-signed pair, "own" asks for both paths.
+var certSourceQuestion = wizard.Question{
+	Key:         "certificate",
+	Kind:        wizard.KindChoice,
+	Title:       "Which certificate does vsftpd present?",
+	Description: "Clients verify it: a certificate from a CA they trust (e.g. Let's Encrypt) works everywhere; the distribution's self-signed pair works only for clients told to trust it (the client configs say how), good for a first test.",
+	Choices: []wizard.Choice{
+		{
+			Value: certDefault, Label: "The distribution's self-signed pair (first test)",
+			What:   "Debian's ssl-cert snakeoil pair (RHEL: /etc/pki/tls); REPORT.md shows how to create it.",
+			Effect: "vsftpd.conf points to the build's default certificate and key; clients must trust it explicitly.",
+		},
+		{
+			Value: certOwn, Label: "My own certificate and key files",
+			What:   "A certificate (with its chain) and key already on the server, from your CA.",
+			Effect: "Asks for both paths; vsftpd.conf points to them (rsa_cert_file, rsa_private_key_file).",
+		},
+	},
 }
 
 // outputQuestion is the output directory's question (not an answer: it is

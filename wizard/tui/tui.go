@@ -45,6 +45,14 @@ type Options struct {
 	Detector detect.Detector
 	// OutDir is the output directory offered (default DefaultOutDir).
 	OutDir string
+	// OutDirGiven is set when the user named OutDir (--out): the wizard
+	// then writes there without asking again (another directory is asked
+	// for only when that one cannot be used, or the user declines to
+	// replace changed files).
+	OutDirGiven bool
+	// SSHClient is $SSH_CLIENT of the session ("ADDR PORT PORT", "" when
+	// not over SSH): its address is the admin network offered.
+	SSHClient string
 	// Files renders a plan into the files to write; the CLI passes the same
 	// function `ftpswiz generate` uses. Default: Files.
 	Files func(*wizard.Plan) ([]generators.File, error)
@@ -83,6 +91,7 @@ func Files(p *wizard.Plan) ([]generators.File, error) {
 type config struct {
 	defaults defaults
 	outDir   string
+	outGiven bool
 	files    func(*wizard.Plan) ([]generators.File, error)
 }
 
@@ -90,8 +99,10 @@ func newConfig(o Options) *config {
 	c := &config{
 		defaults: detectDefaults(o.Detector),
 		outDir:   o.OutDir,
+		outGiven: o.OutDirGiven && o.OutDir != "",
 		files:    o.Files,
 	}
+	c.defaults.AdminNet = sshClientNet(o.SSHClient)
 	if c.outDir == "" {
 		c.outDir = DefaultOutDir
 	}

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/ftpswiz/ftpswiz/generators"
+	"github.com/ftpswiz/ftpswiz/internal/detect"
 	"github.com/ftpswiz/ftpswiz/internal/golden"
 	"github.com/ftpswiz/ftpswiz/internal/outdir"
 	"github.com/ftpswiz/ftpswiz/wizard"
@@ -26,17 +27,19 @@ func (d *driver) chooseFTPS() {
 	d.t.Helper()
 	d.expect(stepPartner, wizard.QPartnerFTPS)
 	d.char('y')
-	d.expect(stepProtocol, wizard.QProtocol)
-	if d.m.d.Protocol != wizard.ProtocolFTPS {
-		d.t.Fatalf("FTPS not pre-selected for a partner that requires it:\n%s", d.view())
+	// SFTP is no option: FTPS without asking.
+	d.expect(stepRole, wizard.QRole)
+	if d.m.d.protocol() != wizard.ProtocolFTPS {
+		d.t.Fatalf("FTPS not chosen for a partner that requires it:\n%s", d.view())
 	}
-	d.key(keyEnter)
 }
 
 // answerClassic drives the wizard through the classic scenario of
 // testdata/scenarios/classic/answers.yaml: the vendor's vsftpd behind a
 // port-forwarding router, the customer's clients behind a masquerading
-// router, both planned at once. It stops on the output directory question.
+// router, both planned at once, all in the main flow (who may connect, the
+// admin network, the certificate and the accounts included). It stops on
+// the output directory question.
 func answerClassic(t *testing.T, d *driver) {
 	t.Helper()
 	d.chooseFTPS()
@@ -52,10 +55,17 @@ func answerClassic(t *testing.T, d *driver) {
 	d.replace("wan0")
 	d.expect(stepServerAddress, wizard.QServerRouterLAN)
 	d.replace("lan0")
-	d.expect(stepMode, wizard.QMode)
-	d.key(keyEnter) // explicit (the default)
+	// explicit FTPS, the standard: among the optional settings
 	d.expect(stepCapacity, wizard.QTransfers)
 	d.replace("16")
+	d.expect(stepAccess, wizard.QAllowedClients)
+	d.replace("192.0.2.20/32") // the customer's public address
+	d.expect(stepAccess, wizard.QAdminNetwork)
+	d.replace("10.20.0.0/24")
+	d.expect(stepAccounts, certSourceQuestion.Key)
+	d.key(keyEnter) // the distribution's self-signed pair
+	d.expect(stepAccounts, wizard.QUsers)
+	d.replace("acme")
 	d.expect(stepClientNAT, wizard.QClientNAT)
 	d.key(keyEnter) // masquerade (the default)
 	d.expect(stepClientNetwork, wizard.QClientRouterWAN)
@@ -68,27 +78,13 @@ func answerClassic(t *testing.T, d *driver) {
 	d.char('x')
 	d.key(keyEnter)
 	d.expect(stepFirewalls, wizard.QFirewalls)
-	d.key(keyDown) // nftables is installed (preselected); add iptables
+	d.key(keyDown) // nftables is preselected; add iptables
 	d.char('x')
 	d.key(keyEnter)
 	d.expect(stepReview, "")
 	if !strings.Contains(d.view(), "Port map") {
 		t.Fatalf("review shows no port map:\n%s", d.view())
 	}
-	d.char('a') // the optional settings: users, admin and client networks
-	d.expect(stepAdvanced, wizard.QFlavour)
-	d.key(keyEnter) // auto: no vsftpd here, so Debian 12's
-	d.expect(stepAdvanced, wizard.QTLSProfile)
-	d.key(keyEnter, keyEnter, keyEnter, keyEnter) // profile, certificate, key, session reuse
-	d.expect(stepAdvanced, wizard.QUsers)
-	d.replace("acme")
-	d.replace("10.20.0.0/24")
-	d.expect(stepAdvanced, wizard.QAllowedClients)
-	d.replace("192.0.2.20/32")
-	d.key(keyEnter, keyEnter) // passive start, active mode
-	d.expect(stepAdvanced, wizard.QClientUser)
-	d.key(keyEnter) // the default: the first server user
-	d.expect(stepReview, "")
 	d.key(keyEnter)
 	d.expect(stepOutput, "output")
 }
@@ -266,8 +262,8 @@ func TestBackNavigation(t *testing.T) {
 		{"within the step (huh)", stepServerAddress, wizard.QServerPublic},
 		{"to the previous step", stepServerNAT, wizard.QServerNAT},
 		{"to the role", stepRole, wizard.QRole},
-		{"to the protocol", stepProtocol, wizard.QProtocol},
-		// The certificates question is skipped: the partner decided.
+		// The certificates and protocol questions are skipped: the
+		// partner decided.
 		{"to the first step", stepPartner, wizard.QPartnerFTPS},
 		{"nothing before the first step", stepPartner, wizard.QPartnerFTPS},
 	}
@@ -285,11 +281,11 @@ func TestBackNavigation(t *testing.T) {
 	// going back from a later step lands on the previous step's last
 	// question.
 	d.key(keyEnter)
-	d.expect(stepProtocol, wizard.QProtocol)
-	if d.d().Protocol != wizard.ProtocolFTPS {
-		t.Fatalf("protocol %q after going back and forth", d.d().Protocol)
+	d.expect(stepRole, wizard.QRole)
+	if d.d().protocol() != wizard.ProtocolFTPS {
+		t.Fatalf("protocol %q after going back and forth", d.d().protocol())
 	}
-	d.key(keyEnter, keyEnter, keyEnter)
+	d.key(keyEnter, keyEnter)
 	d.expect(stepServerAddress, wizard.QServerPublic)
 	if !strings.Contains(d.view(), "198.51.100.10") {
 		t.Errorf("public address not shown again:\n%s", d.view())
@@ -305,14 +301,16 @@ func TestBackNavigation(t *testing.T) {
 	d.key(keyEnter)
 	d.replace("wan0")
 	d.replace("lan0")
-	d.expect(stepMode, wizard.QMode)
+	d.expect(stepCapacity, wizard.QTransfers)
 	d.key(keyShiftTab)
 	d.expect(stepServerAddress, wizard.QServerRouterLAN)
 	d.key(keyEnter)
 
 	// From the review back to the last form step, and from the output
 	// question back to the review.
-	d.key(keyEnter, keyEnter, keyEnter)
+	d.key(keyEnter)                               // transfers
+	d.key(keyEnter, keyEnter, keyEnter, keyEnter) // who may connect, admin network, certificate, accounts
+	d.key(keyEnter)                               // client NAT
 	d.replace("wan0")
 	d.replace("lan0")
 	d.replace("192.168.50.0/24")
@@ -439,14 +437,13 @@ func TestNumberAndCrossFieldValidation(t *testing.T) {
 	d.replace("wan0") // same interface twice
 	d.expect(stepServerAddress, wizard.QServerRouterLAN)
 	d.replace("lan0")
-	d.key(keyEnter)
 	d.expect(stepCapacity, wizard.QTransfers)
 	for _, bad := range []string{"many", "0", "20000"} {
 		d.replace(bad)
 		d.expect(stepCapacity, wizard.QTransfers)
 	}
 	d.replace("500")
-	d.expect(stepClientNAT, wizard.QClientNAT)
+	d.expect(stepAccess, wizard.QAllowedClients)
 }
 
 func TestReviewSendsToTheProblem(t *testing.T) {
@@ -461,8 +458,8 @@ func TestReviewSendsToTheProblem(t *testing.T) {
 	d.replace("10.20.0.2")
 	d.replace("wan0")
 	d.replace("lan0")
-	d.key(keyEnter)
 	d.replace("500")
+	d.key(keyEnter, keyEnter, keyEnter, keyEnter) // who may connect, admin network, certificate, accounts
 	d.key(keyEnter)
 	d.replace("wan0")
 	d.replace("lan0")
@@ -484,7 +481,13 @@ func TestQuitWritesNothing(t *testing.T) {
 		key  func(*driver)
 	}{
 		{"ctrl+c", func(d *driver) { d.key(keyCtrlC) }},
-		{"esc", func(d *driver) { d.key(keyEsc) }},
+		// Esc asks once something was answered; y confirms.
+		{"esc", func(d *driver) {
+			d.key(keyEsc)
+			if !d.quit {
+				d.char('y')
+			}
+		}},
 	} {
 		for _, where := range []string{"first step", "output directory", "confirm"} {
 			t.Run(k.name+" at "+where, func(t *testing.T) {
@@ -519,6 +522,61 @@ func TestQuitWritesNothing(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// Esc asks before it discards answers (any key but y goes on where the
+// user was, the answers kept); Ctrl-C quits at once; on the first question
+// with nothing answered Esc quits at once too.
+func TestEscAsksBeforeDiscarding(t *testing.T) {
+	d := newDriver(t, Options{Detector: fixtureDetector(), OutDir: filepath.Join(t.TempDir(), "out")}, 80, 24)
+	d.chooseFTPS()
+	d.key(keyEnter) // role: both
+	d.key(keyEnter) // port forwarding
+	d.expect(stepServerAddress, wizard.QServerPublic)
+	d.replace("198.51.100.10")
+	d.expect(stepServerAddress, wizard.QServerHost)
+	d.key(keyEsc)
+	if d.quit {
+		t.Fatal("esc quit without asking")
+	}
+	if v := d.view(); !strings.Contains(v, "Quit and discard your answers?") {
+		t.Fatalf("esc did not ask:\n%s", v)
+	}
+	d.char('n')
+	if d.quit {
+		t.Fatal("n quit")
+	}
+	d.expect(stepServerAddress, wizard.QServerHost)
+	if d.m.d.Public != "198.51.100.10" || strings.Contains(d.view(), "Quit and discard") {
+		t.Fatalf("after n: public %q\n%s", d.m.d.Public, d.view())
+	}
+	d.key(keyCtrlC)
+	if !d.quit || !d.m.aborted {
+		t.Fatal("ctrl+c did not quit at once")
+	}
+
+	fresh := newDriver(t, Options{Detector: fixtureDetector(), OutDir: filepath.Join(t.TempDir(), "out")}, 80, 24)
+	fresh.key(keyEsc)
+	if !fresh.quit || !fresh.m.aborted {
+		t.Fatal("esc on the untouched first question did not quit")
+	}
+}
+
+// The step counter does not change its total when the first question is
+// answered (the protocol choice's questions count as one step).
+func TestStepCounterStable(t *testing.T) {
+	d := newDriver(t, Options{Detector: fixtureDetector(), OutDir: filepath.Join(t.TempDir(), "out")}, 80, 24)
+	_, before := d.m.progress()
+	i0, _ := d.m.progress()
+	d.char('y') // the partner accepts only FTPS: certificates and protocol go
+	i1, after := d.m.progress()
+	if before != after || i0 != 1 || i1 != 2 || d.m.step != stepRole {
+		t.Fatalf("counter %d/%d, then %d/%d on %s after the first answer", i0, before, i1, after, d.m.step.title())
+	}
+	d.key(keyShiftTab) // back: the same total
+	if i, total := d.m.progress(); i != 1 || total != after {
+		t.Fatalf("back on the first step at %d/%d, want 1/%d", i, total, after)
 	}
 }
 
@@ -568,4 +626,103 @@ func TestReviewListsFileDescriptions(t *testing.T) {
 	if !strings.Contains(flat, "install as /etc/vsftpd.conf") {
 		t.Errorf("review lacks the install path:\n%s", text)
 	}
+}
+
+// The TLS profile question offers only what the vsftpd build can have:
+// not modern (TLS 1.3 only) for Debian's 3.0.3, which this machine's
+// missing vsftpd falls back to; modern for upstream 3.0.5.
+func TestProfileOptionsFollowTheBuild(t *testing.T) {
+	d := newDriver(t, Options{Detector: fixtureDetector(), OutDir: filepath.Join(t.TempDir(), "out")}, 80, 24)
+	d.m.d.Protocol = wizard.ProtocolFTPS
+	d.m.d.Advanced = true
+	offered := func() []string {
+		var out []string
+		for _, sp := range d.m.b.fields(stepAdvanced) {
+			if sp.q.Key == wizard.QTLSProfile {
+				for _, c := range sp.q.Choices {
+					out = append(out, c.Value)
+				}
+			}
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		flavour wizard.Flavour
+		want    string
+	}{
+		{wizard.FlavourAuto, "intermediate"},
+		{wizard.FlavourDebian, "intermediate"},
+		{wizard.FlavourUpstream, "intermediate modern"},
+		{wizard.FlavourRHEL, "intermediate modern"},
+	} {
+		d.m.d.Flavour = tt.flavour
+		if got := strings.Join(offered(), " "); got != tt.want {
+			t.Errorf("flavour %s: offered %q, want %q", tt.flavour, got, tt.want)
+		}
+	}
+	// A modern profile chosen for upstream falls back when the build
+	// changes to one that cannot have it.
+	d.m.d.Flavour, d.m.d.Profile = wizard.FlavourDebian, wizard.ProfileModern
+	offered()
+	if d.m.d.Profile != wizard.ProfileIntermediate {
+		t.Errorf("profile %s kept for %s", d.m.d.Profile, d.m.d.Flavour)
+	}
+}
+
+// The admin network is offered from the SSH session the wizard runs in
+// ($SSH_CLIENT), as that one address; the firewall formats are not taken
+// from the tools this machine has (the rules are for the plan's boxes).
+func TestMainFlowDefaults(t *testing.T) {
+	det := detect.Static{Tools: []detect.Tool{
+		{Firewall: "ufw", Command: "ufw", Path: "/usr/sbin/ufw"},
+		{Firewall: "aws", Command: "aws", Path: "/usr/bin/aws"},
+	}}
+	d := newDriver(t, Options{Detector: det, OutDir: filepath.Join(t.TempDir(), "out"), SSHClient: "198.51.100.77 52144 22"}, 80, 24)
+	if got := d.m.d.Firewalls; len(got) != 1 || got[0] != wizard.FirewallNftables {
+		t.Errorf("firewalls preselected %v, want nftables only", got)
+	}
+	d.chooseFTPS()
+	d.key(keyEnter, keyEnter) // both, port-forward
+	d.replace("198.51.100.10")
+	d.replace("10.20.0.2")
+	d.replace("wan0")
+	d.replace("lan0")
+	d.replace("16")
+	d.expect(stepAccess, wizard.QAllowedClients)
+	d.key(keyEnter)
+	d.expect(stepAccess, wizard.QAdminNetwork)
+	if d.m.d.AdminNetwork != "198.51.100.77/32" || !strings.Contains(d.view(), "198.51.100.77/32") {
+		t.Errorf("admin network %q not offered from SSH_CLIENT:\n%s", d.m.d.AdminNetwork, d.view())
+	}
+	for _, tt := range []struct{ in, want string }{
+		{"198.51.100.77 52144 22", "198.51.100.77/32"}, {"", ""}, {"::1 5 22", ""}, {"garbage", ""},
+	} {
+		if got := sshClientNet(tt.in); got != tt.want {
+			t.Errorf("sshClientNet(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// With --out given (OutDirGiven), enter on the review writes there: the
+// directory is not asked a second time.
+func TestOutDirGivenIsNotAskedAgain(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	d := newDriver(t, Options{Detector: fixtureDetector(), OutDir: out, OutDirGiven: true}, 80, 24)
+	if !d.m.cfg.outGiven {
+		t.Fatal("OutDirGiven not taken")
+	}
+	d.m.cfg.outGiven = false // answerClassic walks to the output question
+	answerClassic(t, d)
+	d.key(keyShiftTab)
+	d.expect(stepReview, "")
+	d.m.cfg.outGiven = true
+	d.m.refreshPage()
+	if v := d.view(); !strings.Contains(strings.Join(strings.Fields(v), " "), "Press enter to write the files to "+out) {
+		t.Errorf("review does not say where enter writes:\n%s", v)
+	}
+	d.key(keyEnter)
+	if !d.quit || d.m.result == nil || d.m.result.Dir != out {
+		t.Fatalf("enter on the review did not finish with %s: quit %v result %+v", out, d.quit, d.m.result)
+	}
+	requireSameFiles(t, filepath.Join(scenarios, "classic", "expected"), readTree(t, out))
 }

@@ -85,12 +85,13 @@ opts=(
 # (the generated Python script handles it).
 # Never use --ftp-port (active mode): it needs inbound connections to this
 # client, which its firewall rules do not allow.
-# Why (ftps.active_mode, off (port_enable=NO)): Active mode (PORT/EPRT) makes
-# the server connect back to the client on a port the client names inside the
-# encrypted control channel. No NAT router or firewall on the client side can
-# follow that under TLS, so it fails for nearly every client. Passive mode
-# only: the client opens every connection, and the client side needs nothing
-# inbound.
+# Why (ftps.active_mode, off (passive mode only)): The client configs use
+# passive mode: your clients open every connection, the control connection and
+# each data connection, so your firewall needs nothing inbound. Active mode
+# (the server connecting back to a port your client names inside the encrypted
+# control channel) fails through NAT and firewalls under TLS. If the server's
+# operator says their server needs active mode, ask them why: nearly every
+# FTPS server offers passive mode.
 if [[ "${FTPS_STRICT_PASV:-0}" == 1 ]]; then
 	opts+=(--disable-epsv --no-ftp-skip-pasv-ip)
 fi
@@ -105,13 +106,12 @@ if [[ -n "${FTPS_NETRC:-}" ]]; then
 	auth=(--netrc-file "$FTPS_NETRC")
 fi
 
-# Why (ftps.mode, explicit (AUTH TLS) on port 21): Explicit FTPS is the
-# standard (RFC 4217): the client connects to port 21, reads a plain-text
-# greeting, sends AUTH TLS and continues encrypted; vsftpd refuses to log
-# anyone in before that. Every current client supports it. Its weakness is the
-# clear-text start: a firewall or middlebox with an FTP helper can latch onto
-# it and interfere; if a customer's network does that, offer implicit FTPS as
-# well (mode both).
+# Why (ftps.mode, explicit (AUTH TLS) to port 21): Your clients connect to
+# port 21, read a plain-text greeting, send AUTH TLS and continue encrypted
+# (ftp:// with TLS required). A firewall or middlebox on your side with an FTP
+# helper can latch onto the clear-text start and interfere. The server's
+# operator decides which kind their server speaks: ask them if unsure; a
+# client set to the other kind hangs in the handshake or is refused.
 case "$endpoint" in
 explicit)
 	# Explicit FTPS: ftp:// on port 21, upgraded with AUTH TLS (--ssl-reqd).
