@@ -110,20 +110,11 @@ type fwStepCtx struct {
 // fwPersistNft is how an nftables file survives a reboot on Debian 12,
 // Ubuntu 24.04 and RHEL 9.
 func fwPersistNft(c fwStepCtx) string {
-	s := "mkdir -p /etc/nftables.d && cp this file /etc/nftables.d/" + c.Install + ", then add the line include \"/etc/nftables.d/" + c.Install + "\" at the end of /etc/nftables.conf (Debian 12, Ubuntu 24.04) or /etc/sysconfig/nftables.conf (RHEL 9)"
+	s := "copy it to /etc/nftables.d/" + c.Install + " (mkdir -p), include it at the end of /etc/nftables.conf (RHEL 9: /etc/sysconfig/nftables.conf)"
 	if c.Shared {
-		s += ", after your own table (the include adds to it)"
+		s += ", after your table"
 	}
-	s += ", and systemctl enable nftables (RHEL 9 runs firewalld by default: use one of the two, not both)"
-	return s + fwPersistForward(c)
-}
-
-// fwPersistForward is the forwarding part of a router's persistence.
-func fwPersistForward(c fwStepCtx) string {
-	if !c.Router {
-		return ""
-	}
-	return "; IP forwarding at boot: echo net.ipv4.ip_forward=1 > /etc/sysctl.d/99-ftpswiz-forward.conf && sysctl --system (the same on Debian 12, Ubuntu 24.04 and RHEL 9)"
+	return s + ", systemctl enable nftables"
 }
 
 // fwBackends is the table of firewall file kinds, in the order REPORT.md
@@ -178,8 +169,8 @@ func fwHostBackends() []fwBackend {
 					ApplyNote: "apply it once: a second run adds a second, harmless jump (run the remove commands as often as you applied it)",
 					Check:     []Cmd{Sh("iptables-restore", "--test", "--noflush").Op("<").File()},
 					Show:      []Cmd{Sh("iptables-save")},
-					Persist: "after applying, Debian 12 and Ubuntu 24.04: apt install iptables-persistent, then netfilter-persistent save; " +
-						"RHEL 9: dnf install iptables-services, iptables-save > /etc/sysconfig/iptables, systemctl enable iptables" + fwPersistForward(c),
+					Persist: "netfilter-persistent save (iptables-persistent; RHEL 9: iptables-save > /etc/sysconfig/iptables, " +
+						"systemctl enable iptables)",
 				}
 				for _, h := range c.Hooks {
 					d.Remove = append(d.Remove, h.Remove())
@@ -200,8 +191,8 @@ func fwHostBackends() []fwBackend {
 					ApplyNote: "apply it once: a second run adds a second, harmless jump (run the remove commands as often as you applied it)",
 					Check:     []Cmd{Sh("ip6tables-restore", "--test", "--noflush").Op("<").File()},
 					Show:      []Cmd{Sh("ip6tables-save")},
-					Persist: "after applying, Debian 12 and Ubuntu 24.04: netfilter-persistent save (package iptables-persistent; it saves rules.v6 too); " +
-						"RHEL 9: ip6tables-save > /etc/sysconfig/ip6tables, systemctl enable ip6tables (package iptables-services)",
+					Persist: "netfilter-persistent save (iptables-persistent, rules.v6 too; RHEL 9: ip6tables-save > " +
+						"/etc/sysconfig/ip6tables, systemctl enable ip6tables)",
 				}
 				for _, h := range c.Hooks {
 					d.Remove = append(d.Remove, h.Remove())

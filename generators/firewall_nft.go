@@ -76,7 +76,6 @@ func nftSharedSteps(c fwStepCtx) Desc {
 	}
 	if c.NAT {
 		remove = append(remove, "nft delete table ip "+nftNATTable)
-		show = append(show, Sh("nft", "list", "table", "ip", nftNATTable))
 	}
 	return Desc{
 		Apply:      []Cmd{Sh("nft", "-f").File()},

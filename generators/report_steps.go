@@ -431,24 +431,13 @@ func reportFirewallStep(p *wizard.Plan, side wizard.Side, outputs []File) (repor
 		text = append(text, mdWrap(reportWidth, "Configure the router with its own file below: it only adds (port "+
 			"forwards with the port numbers unchanged, the FTP helper off, hairpin NAT) and changes nothing else."))
 	case box.Shared():
-		text = append(text, mdWrap(reportWidth, "This box is shared: the rules only add to its own firewall (nftables: "+
-			"a chain of ftpswiz's inside "+box.NftTable+", jumped to from its "+box.NftChain+" chain; iptables: ftpswiz's "+
-			"own chains, jumped to from the built-in ones, that accept the file-transfer flows and return the rest). "+
-			"Your policy and every other flow stay as they were. Load them with the one format the box already uses; "+
-			"each file is complete: the one command below applies it."))
+		text = append(text, mdWrap(reportWidth, "This box is shared: the rules only add (a chain of ftpswiz's in "+
+			box.NftTable+", or iptables chains that return the rest); your policy and other flows stay; one format "+
+			"per box, one command per file."+reportForwarding(router)))
 	default:
 		text = append(text, mdWrap(reportWidth, "Load these rules "+where+", with the one format that box already "+
 			"uses: two formats on one box give two rule sets that both filter. Each file's header explains "+
-			"it; the commands below are the ones it gives, check first."))
-	}
-	if fwHostSide(side) && !box.Shared() && !fwPlanHasIPv6(p) {
-		ipv6 := "IPv6: the nftables file filters IPv6 too (inet table): new IPv6 connections are dropped except " +
-			"the ICMPv6 IPv6 needs"
-		if side == wizard.SideServerHost {
-			ipv6 += " and SSH, from any IPv6 address, so an administrator logged in over IPv6 is not locked out"
-		}
-		ipv6 += "; the iptables file leaves IPv6 as it was (ip6tables is not touched)."
-		text = append(text, "", mdWrap(reportWidth, ipv6))
+			"it; the commands below are the ones it gives, check first."+reportForwarding(router)))
 	}
 	if side == wizard.SideServerHost && p.Server != nil && p.Server.AdminNetwork != "" {
 		port := p.Server.SSHPort
@@ -462,7 +451,7 @@ func reportFirewallStep(p *wizard.Plan, side wizard.Side, outputs []File) (repor
 			ssh = fmt.Sprintf("The host rules keep SSH (port %d) open from anywhere, as no admin network was "+
 				"given (server.admin_network). Keep your session open until a new SSH login works.", port)
 		}
-		text = append(text, "", mdWrap(reportWidth, ssh))
+		text = append(text, "", mdWrap(reportWidth, ssh+reportIPv6SSH(p, box)))
 	}
 	if len(files) > 1 {
 		text = append(text, "", mdWrap(reportWidth, "Pick one of these:"))
@@ -599,4 +588,22 @@ func reportClientFilesStep(outputs []File) (reportStep, bool) {
 		Text: mdWrap(reportWidth, "Install "+strings.Join(clientFiles, ", ")+" on the client hosts; each "+
 			"file's header says where it goes and how to run it."),
 	}, true
+}
+
+// reportIPv6SSH says what a dedicated server host's rules do with IPv6
+// (issue 10: nobody is locked out over IPv6).
+func reportIPv6SSH(p *wizard.Plan, box wizard.BoxFirewall) string {
+	if box.Shared() || fwPlanHasIPv6(p) {
+		return ""
+	}
+	return " Over IPv6 the nftables rules keep SSH open from anywhere and drop the rest; the iptables file leaves IPv6 as it was."
+}
+
+// reportForwarding is a Linux router's forwarding at boot (Debian 12,
+// Ubuntu 24.04 and RHEL 9 alike).
+func reportForwarding(r *wizard.Router) string {
+	if r == nil || !r.Kind.Linux() {
+		return ""
+	}
+	return " Forwarding at boot: echo net.ipv4.ip_forward=1 > /etc/sysctl.d/99-ftpswiz-forward.conf."
 }
