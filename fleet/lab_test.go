@@ -88,6 +88,7 @@ defaults:
     router:
       wan_interface: wan0
       lan_interface: lan0
+      firewall: {use: dedicated}
     allowed_clients: [192.0.2.20/32]
     admin_network: 10.20.0.0/24
     capacity:

@@ -74,7 +74,10 @@ type fwBackend struct {
 	Mode  fs.FileMode
 	// HostOnly: written for host sides only (not routers).
 	HostOnly bool
-	Header   headerStyle
+	// Router is the router kind of a row written for routers of that kind
+	// (not Linux): its Firewall is the kind's name, not a firewalls answer.
+	Router wizard.RouterKind
+	Header headerStyle
 	// Existing says how its rules combine with rules a box already has
 	// (REPORT.md's "Fitting the rules into an existing firewall").
 	Existing string
@@ -94,21 +97,50 @@ type fwStepCtx struct {
 	Sides []wizard.Side
 	NAT   bool
 	Hooks []iptablesHook
+	// Shared: the file only adds to the box's own firewall; Jumps are the
+	// nftables chains it adds ("inet filter ftpswiz_forward").
+	Shared bool
+	Jumps  []nftJump
+	// Router: the box forwards (its persistence includes IP forwarding).
+	Router bool
+	// Install is the file's name under /etc/nftables.d/.
+	Install string
+}
+
+// fwPersistNft is how an nftables file survives a reboot on Debian 12,
+// Ubuntu 24.04 and RHEL 9.
+func fwPersistNft(c fwStepCtx) string {
+	s := "copy it to /etc/nftables.d/" + c.Install + " (mkdir -p), include it at the end of /etc/nftables.conf (RHEL 9: /etc/sysconfig/nftables.conf)"
+	if c.Shared {
+		s += ", after your table"
+	}
+	return s + ", systemctl enable nftables"
 }
 
 // fwBackends is the table of firewall file kinds, in the order REPORT.md
 // explains them.
 func fwBackends() []fwBackend {
-	return append([]fwBackend{
+	return append(fwHostBackends(), append(cloudBackends(), append(dockerFwBackends(), fwRouterRows()...)...)...)
+}
+
+// fwHostBackends are the rows of the backends of the firewalls answer
+// (hosts, and routers of kind linux).
+func fwHostBackends() []fwBackend {
+	return []fwBackend{
 		{
 			Kind: fwKindNft, Firewall: wizard.FirewallNftables, Tool: "nftables ruleset", Ext: ".nft", Mode: 0o644,
 			Header: headerStyle{Width: 9}, Render: renderNft,
 			Existing: "**nftables:** nftables runs the base chains of every table on the same hook " +
-				"one after the other: an accept in ftpswiz's table does not override a drop in another table, " +
-				"and a drop anywhere is final. On a box with an nftables firewall of its own, copy ftpswiz's " +
-				"accept rules (each carries its reason as a comment) into your own chains instead of loading " +
-				"the file.",
+				"one after the other: an accept in one table does not override a drop in another, and a drop " +
+				"anywhere is final. So a shared box (every router by default; a host whose answers say " +
+				"host_firewall use: shared) gets rules inside its own table (default inet filter, as in Debian's " +
+				"/etc/nftables.conf): a chain of ftpswiz's, jumped to from its base chain, that only accepts. " +
+				"A dedicated box gets ftpswiz's own tables with a drop policy: load that only on a box with no " +
+				"nftables firewall of its own.",
 			steps: func(c fwStepCtx) Desc {
+				if c.Shared {
+					return nftSharedSteps(c)
+				}
 				remove := []Cmd{Sh("nft", "delete", "table", "inet", nftFilterTable)}
 				if c.NAT {
 					remove = append(remove, Sh("nft", "delete", "table", "ip", nftNATTable))
@@ -119,26 +151,28 @@ func fwBackends() []fwBackend {
 					Check:     []Cmd{Sh("nft", "-c", "-f").File()},
 					Show:      []Cmd{Sh("nft", "list", "ruleset")},
 					Remove:    remove,
-					Persist:   `copy it to /etc/nftables.d/ftpswiz.nft and add include "/etc/nftables.d/ftpswiz.nft" to /etc/nftables.conf`,
+					Persist:   fwPersistNft(c),
 				}
 			},
 		},
 		{
 			Kind: fwKindIptables, Firewall: wizard.FirewallIptables, Tool: "iptables-restore ruleset", Ext: ".iptables", Mode: 0o644,
 			Render: renderIptables,
-			Header: headerStyle{Width: 8, ApplyQual: "as root, in this order; re-running gives the same rules, other rules stay"},
+			Header: headerStyle{Width: 8, ApplyQual: "as root; the one command, the jumps are in the file; other rules stay"},
 			Existing: "**iptables:** load the file with `--noflush`, as above. Without it, " +
 				"iptables-restore empties every chain of each table the file names, your own rules included. " +
-				"On a box with rules of its own you can instead copy the ACCEPT rules into your chains.",
+				"The file carries its own jumps; on a shared box ftpswiz's chains accept the flows and return " +
+				"everything else to your rules.",
 			steps: func(c fwStepCtx) Desc {
 				d := Desc{
-					Apply:   []Cmd{Sh("iptables-restore", "--noflush").Op("<").File()},
-					Check:   []Cmd{Sh("iptables-restore", "--test").Op("<").File()},
-					Show:    []Cmd{Sh("iptables-save")},
-					Persist: "after applying, netfilter-persistent save (package iptables-persistent).",
+					Apply:     []Cmd{Sh("iptables-restore", "--noflush").Op("<").File()},
+					ApplyNote: "apply it once: a second run adds a second, harmless jump (run the remove commands as often as you applied it)",
+					Check:     []Cmd{Sh("iptables-restore", "--test", "--noflush").Op("<").File()},
+					Show:      []Cmd{Sh("iptables-save")},
+					Persist: "netfilter-persistent save (iptables-persistent; RHEL 9: iptables-save > /etc/sysconfig/iptables, " +
+						"systemctl enable iptables)",
 				}
 				for _, h := range c.Hooks {
-					d.Apply = append(d.Apply, h.Apply())
 					d.Remove = append(d.Remove, h.Remove())
 				}
 				return d
@@ -148,18 +182,19 @@ func fwBackends() []fwBackend {
 			// Written by the iptables row's render function, for the sides
 			// that have IPv6 flows.
 			Kind: fwKindIp6tables, Firewall: wizard.FirewallIptables, Tool: "ip6tables-restore ruleset", Ext: ".ip6tables", Mode: 0o644,
-			Header: headerStyle{Width: 8, ApplyQual: "as root, in this order; re-running gives the same rules, other rules stay"},
+			Header: headerStyle{Width: 8, ApplyQual: "as root; the one command, the jumps are in the file; other rules stay"},
 			Existing: "**ip6tables:** the IPv6 rules are a file of their own, loaded with `ip6tables-restore --noflush` " +
 				"like the IPv4 one; without it, IPv6 is not filtered by ftpswiz's rules at all.",
 			steps: func(c fwStepCtx) Desc {
 				d := Desc{
-					Apply:   []Cmd{Sh("ip6tables-restore", "--noflush").Op("<").File()},
-					Check:   []Cmd{Sh("ip6tables-restore", "--test").Op("<").File()},
-					Show:    []Cmd{Sh("ip6tables-save")},
-					Persist: "after applying, netfilter-persistent save (package iptables-persistent; it saves rules.v6 too).",
+					Apply:     []Cmd{Sh("ip6tables-restore", "--noflush").Op("<").File()},
+					ApplyNote: "apply it once: a second run adds a second, harmless jump (run the remove commands as often as you applied it)",
+					Check:     []Cmd{Sh("ip6tables-restore", "--test", "--noflush").Op("<").File()},
+					Show:      []Cmd{Sh("ip6tables-save")},
+					Persist: "netfilter-persistent save (iptables-persistent, rules.v6 too; RHEL 9: ip6tables-save > " +
+						"/etc/sysconfig/ip6tables, systemctl enable ip6tables)",
 				}
 				for _, h := range c.Hooks {
-					d.Apply = append(d.Apply, h.Apply())
 					d.Remove = append(d.Remove, h.Remove())
 				}
 				return d
@@ -233,7 +268,7 @@ func fwBackends() []fwBackend {
 				}
 			},
 		},
-	}, append(cloudBackends(), dockerFwBackends()...)...)
+	}
 }
 
 // fwFamilyAware reports whether a backend writes rules for both families
@@ -280,6 +315,17 @@ func (b fwBackend) Path(side wizard.Side) string {
 // Suits reports whether the kind is written for a side.
 func (b fwBackend) Suits(side wizard.Side) bool { return !b.HostOnly || fwHostSide(side) }
 
+// SuitsIn reports whether the kind is written for a side of the plan: a
+// router kind's row for routers of that kind, the other rows for hosts and
+// Linux routers.
+func (b fwBackend) SuitsIn(p *wizard.Plan, side wizard.Side) bool {
+	_, r := p.BoxFirewall(side)
+	if b.Router != "" {
+		return r != nil && r.Kind == b.Router
+	}
+	return b.Suits(side) && (r == nil || r.Kind.Linux())
+}
+
 // File builds one firewall file with its description; side is the box it
 // belongs to (for a Fixed file, the first of c.Sides).
 func (b fwBackend) File(side wizard.Side, c fwStepCtx, content []byte) File {
@@ -316,10 +362,10 @@ func (b fwBackend) HeaderLines(side wizard.Side, c fwStepCtx) []string {
 func fwWants(k fwFileKind) func(*wizard.Plan) bool {
 	b := fwBackendOf(k)
 	return func(p *wizard.Plan) bool {
-		if !slices.Contains(p.Firewalls, b.Firewall) {
+		if b.Router == "" && !slices.Contains(p.Firewalls, b.Firewall) {
 			return false
 		}
-		return slices.ContainsFunc(p.Sides(), b.Suits)
+		return slices.ContainsFunc(p.Sides(), func(s wizard.Side) bool { return b.SuitsIn(p, s) })
 	}
 }
 

@@ -42,9 +42,9 @@ func dockerWants(fw wizard.Firewall) func(*wizard.Plan) bool {
 // dockerHook is the built-in chain the iptables filter hangs from.
 func dockerHook(engine wizard.ContainerEngine) iptablesHook {
 	if engine == wizard.EnginePodman {
-		return iptablesHook{Table: "filter", BuiltIn: "FORWARD", Chain: dockerIptChain}
+		return iptablesHook{Table: "filter", BuiltIn: "FORWARD", Chain: dockerIptChain, Bare: true}
 	}
-	return iptablesHook{Table: "filter", BuiltIn: "DOCKER-USER", Chain: dockerIptChain}
+	return iptablesHook{Table: "filter", BuiltIn: "DOCKER-USER", Chain: dockerIptChain, Bare: true}
 }
 
 // dockerFwBackends are the rows of fwBackends for the container filter.

@@ -111,6 +111,7 @@ func firewalldView(p *wizard.Plan, side wizard.Side) scriptView {
 		})
 	}
 	restrictSSH := false
+	sshPort := ""
 	for _, f := range flows {
 		rules, sportLost := firewalldRich(f)
 		var notes []string
@@ -135,16 +136,23 @@ func firewalldView(p *wizard.Plan, side wizard.Side) scriptView {
 		v.Steps = append(v.Steps, flowStep(f, cmds, notes...))
 		if f.Purpose == wizard.PurposeAdmin && !fwIsAny(f.From) {
 			restrictSSH = true
+			sshPort = f.Ports.String()
 		}
 	}
 	if restrictSSH {
+		var v6SSH []string
+		sshWhy := "The zone's ssh service opens SSH from anywhere; the rule above allows it from the admin network only, so the service goes (after that rule is in place)."
+		if !fwPlanHasIPv6(p) {
+			sshWhy += " SSH over IPv6 stays open from anywhere (admin_network is IPv4): an administrator logged in over IPv6 is not locked out."
+			v6SSH = []string{"zone_rich " + shQuote(`rule family="ipv6" port port="`+sshPort+`" protocol="tcp" accept`)}
+		}
 		v.Steps = append(v.Steps, scriptStep{
-			Comment: fwCommentLines("# ", "The zone's ssh service opens SSH from anywhere; the rule above allows it from the admin network only, so the service goes (after that rule is in place)."),
-			Commands: []string{
+			Comment: fwCommentLines("# ", sshWhy),
+			Commands: append(v6SSH,
 				`if firewall-cmd --permanent --zone="$ZONE" --query-service=ssh >/dev/null; then`,
 				`	firewall-cmd --permanent --zone="$ZONE" --remove-service=ssh`,
 				`fi`,
-			},
+			),
 		})
 	}
 	if egress {

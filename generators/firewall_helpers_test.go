@@ -1,6 +1,7 @@
 package generators
 
 import (
+	"github.com/ftpswiz/ftpswiz/internal/lab"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 // fwScenarios are the answers files under testdata/firewall.
 var fwScenarios = []string{
 	"port-forward-classic",
+	"shared-boxes",
 	"one-to-one-router",
 	"one-to-one-cloud",
 	"dynamic-dns",
@@ -74,4 +76,15 @@ func fwHasLine(text, line string) bool {
 		}
 	}
 	return false
+}
+
+// fwDebianNftables is Debian 12's default /etc/nftables.conf.
+const fwDebianNftables = lab.DebianNftables
+
+// fwNftCheck is the shell lines that check an nftables file with nft -c
+// in a fresh namespace: Debian's default ruleset is loaded first, so a
+// shared box's file finds the table it adds to (in a fresh namespace only:
+// the flush ruleset must never run elsewhere).
+func fwNftCheck(path string) string {
+	return "nft -f - <<'FTPSWIZ_DEBIAN'\n" + fwDebianNftables + "FTPSWIZ_DEBIAN\nnft -c -f " + shQuote(path) + "\n"
 }

@@ -13,9 +13,10 @@ import (
 // iptables-restore format. It declares only ftpswiz's own chains
 // (FTPSWIZ-INPUT, ...): `iptables-restore --noflush` flushes a declared user
 // chain and reloads it, and leaves every other chain alone. The jump from the
-// built-in chain is added by a separate check-then-insert command (a jump in
-// the restore file would be appended again on every run), so applying twice
-// gives the same rules.
+// built-in chain is in the file too (issue 10: the file alone is complete),
+// so the file is applied once: a second run adds a second jump, harmless
+// (the chain's rules match the same packets) and removed by running the
+// remove commands once more.
 
 type iptView struct {
 	Title   string
@@ -27,6 +28,9 @@ type iptView struct {
 type iptTableView struct {
 	Name   string
 	Chains []iptChainView
+	// Jumps insert the jump into each of ftpswiz's chains at the top of its
+	// built-in chain: part of the file, so the file alone is complete.
+	Jumps []string
 }
 
 type iptChainView struct {
@@ -39,6 +43,9 @@ func renderIptables(p *wizard.Plan) ([]File, error) {
 	var out []File
 	b := fwBackendOf(fwKindIptables)
 	for _, side := range p.Sides() {
+		if !b.SuitsIn(p, side) {
+			continue // a router of another kind: its own file
+		}
 		rs, err := buildRuleset(p, side)
 		if err != nil {
 			return nil, fmt.Errorf("iptables %s: %w", side, err)
@@ -61,7 +68,9 @@ func renderIptables(p *wizard.Plan) ([]File, error) {
 }
 
 // iptCtx is what the usage of a side's iptables file depends on.
-func iptCtx(rs fwRuleset) fwStepCtx { return fwStepCtx{NAT: len(rs.NAT) > 0, Hooks: iptablesHooks(rs)} }
+func iptCtx(rs fwRuleset) fwStepCtx {
+	return fwStepCtx{NAT: len(rs.NAT) > 0, Hooks: iptablesHooks(rs), Shared: rs.Shared(), Router: !fwHostSide(rs.Side)}
+}
 
 // ip6Ctx is what the usage of a side's ip6tables file depends on: filter
 // chains only (IPv6 is not NATed).
@@ -70,7 +79,7 @@ func ip6Ctx(rs fwRuleset) fwStepCtx {
 	for _, c := range rs.Filter {
 		hooks = append(hooks, iptablesHook{Tool: "ip6tables", Table: "filter", BuiltIn: strings.ToUpper(c.Hook), Chain: iptChainName(c.Hook)})
 	}
-	return fwStepCtx{Hooks: hooks}
+	return fwStepCtx{Hooks: hooks, Shared: rs.Shared(), Router: !fwHostSide(rs.Side)}
 }
 
 // ip6ViewOf is the side's IPv6 rules in ip6tables-restore format.
@@ -79,8 +88,12 @@ func ip6ViewOf(rs fwRuleset) iptView {
 	intro = append(intro, fwCommentLines("# ",
 		"IPv6 rules of this side, the companion of "+iptablesPath(rs.Side)+": the same chains and the same flows, for IPv6, which is routed without NAT (so there is no nat table). ICMPv6 is not optional in IPv6: neighbour discovery replaces ARP, and packet too big is the only path-MTU signal (IPv6 routers never fragment), so the rules below let those through.")...)
 	v := iptView{Title: fwTitle(rs.Side, "ip6tables rules (ip6tables-restore format)"), Command: fwRegenerate, Intro: intro}
+	var jumps []string
+	for _, h := range ip6Ctx(rs).Hooks {
+		jumps = append(jumps, h.Line())
+	}
 	if len(rs.Filter) > 0 {
-		v.Tables = append(v.Tables, iptTableView{Name: "filter", Chains: iptChainsFamily(rs.Filter, true)})
+		v.Tables = append(v.Tables, iptTableView{Name: "filter", Chains: iptChainsFamily(rs.Filter, true), Jumps: jumps})
 	}
 	return v
 }
@@ -92,7 +105,10 @@ func iptChainName(hook string) string { return "FTPSWIZ-" + strings.ToUpper(hook
 
 // iptablesHook is one jump from a built-in chain into ftpswiz's chain.
 type iptablesHook struct {
-	Tool    string // "iptables" ("" too) or "ip6tables"
+	Tool string // "iptables" ("" too) or "ip6tables"
+	// Bare: the jump is inserted by the Apply command, without the comment
+	// of the jumps written into a restore file.
+	Bare    bool
 	Table   string // "filter" or "nat"
 	BuiltIn string // "INPUT"
 	Chain   string // "FTPSWIZ-INPUT"
@@ -112,17 +128,27 @@ func (h iptablesHook) tool() string {
 	return h.Tool
 }
 
-// Apply inserts the jump into ftpswiz's chain unless it is there already.
+// Apply inserts the jump into ftpswiz's chain unless it is there already
+// (the container filter's, re-applied after the engine starts at boot).
 func (h iptablesHook) Apply() Cmd {
 	t := h.tool()
 	return Sh(t).Arg(h.table()...).Arg("-C", h.BuiltIn, "-j", h.Chain).Op("2>/dev/null", "||").
 		Arg(t).Arg(h.table()...).Arg("-I", h.BuiltIn, "1", "-j", h.Chain)
 }
 
+// Line is the jump as an iptables-restore line.
+func (h iptablesHook) Line() string {
+	return "-I " + h.BuiltIn + " 1 -m comment --comment \"ftpswiz jump\" -j " + h.Chain
+}
+
 // Remove deletes the jump and the chain.
 func (h iptablesHook) Remove() Cmd {
 	t := h.tool()
-	return Sh(t).Arg(h.table()...).Arg("-D", h.BuiltIn, "-j", h.Chain).GlueOp(";").
+	del := []string{"-D", h.BuiltIn, "-m", "comment", "--comment", "ftpswiz jump", "-j", h.Chain}
+	if h.Bare {
+		del = []string{"-D", h.BuiltIn, "-j", h.Chain}
+	}
+	return Sh(t).Arg(h.table()...).Arg(del...).GlueOp(";").
 		Arg(t).Arg(h.table()...).Arg("-F", h.Chain).GlueOp(";").
 		Arg(t).Arg(h.table()...).Arg("-X", h.Chain)
 }
@@ -140,8 +166,13 @@ func iptablesHooks(rs fwRuleset) []iptablesHook {
 
 func iptViewOf(rs fwRuleset) iptView {
 	intro := append(fwBackendOf(fwKindIptables).HeaderLines(rs.Side, iptCtx(rs)), "#")
-	intro = append(intro, fwCommentLines("# ",
-		"How it fits into an existing firewall: --noflush keeps every other chain; this file declares only ftpswiz's own chains, which iptables-restore empties and refills on every run. The jump into each one is inserted as the first rule of the built-in chain, and a chain with policy drop ends in DROP: what it does not accept is dropped, whatever rules follow in the built-in chain (as with an nftables drop). On a box with its own firewall rules, you may instead merge the ACCEPT rules below into your own chains.")...)
+	if rs.Shared() {
+		intro = append(intro, fwCommentLines("# ",
+			"How it fits into your firewall (this box is shared): the rules below only add. --noflush keeps every other chain; this file declares only ftpswiz's own chains, which accept the file-transfer flows and RETURN everything else to your built-in chain, where your own rules and policy decide as before. The jump into each one is the first rule of its built-in chain (the -I lines at the end of each table).")...)
+	} else {
+		intro = append(intro, fwCommentLines("# ",
+			"How it fits into an existing firewall: --noflush keeps every other chain; this file declares only ftpswiz's own chains, which iptables-restore empties and refills. The jump into each one is inserted as the first rule of the built-in chain (the -I lines at the end of each table), and a chain with policy drop ends in DROP: what it does not accept is dropped, whatever rules follow in the built-in chain (this box is dedicated: this is its complete policy). On a box with its own firewall rules, say firewall use: shared.")...)
+	}
 	intro = append(intro, "#")
 	ipv6Note := "IPv4 only: ip6tables is not touched; ftpswiz plans IPv4."
 	if rsHasV6(rs) {
@@ -153,11 +184,19 @@ func iptViewOf(rs fwRuleset) iptView {
 		intro = append(intro, fwCommentLines("# ", n)...)
 	}
 	v := iptView{Title: fwTitle(rs.Side, "iptables rules (iptables-restore format)"), Command: fwRegenerate, Intro: intro}
+	var fj, nj []string
+	for _, h := range iptablesHooks(rs) {
+		if h.Table == "filter" {
+			fj = append(fj, h.Line())
+		} else {
+			nj = append(nj, h.Line())
+		}
+	}
 	if len(rs.Filter) > 0 {
-		v.Tables = append(v.Tables, iptTableView{Name: "filter", Chains: iptChains(rs.Filter)})
+		v.Tables = append(v.Tables, iptTableView{Name: "filter", Chains: iptChains(rs.Filter), Jumps: fj})
 	}
 	if len(rs.NAT) > 0 {
-		v.Tables = append(v.Tables, iptTableView{Name: "nat", Chains: iptChains(rs.NAT)})
+		v.Tables = append(v.Tables, iptTableView{Name: "nat", Chains: iptChains(rs.NAT), Jumps: nj})
 	}
 	return v
 }
@@ -188,6 +227,12 @@ func iptChainsFamily(chains []fwChain, v6 bool) []iptChainView {
 				continue // a rule of the other family
 			}
 			cv.Rules = append(cv.Rules, fwRuleView{Comment: fwRuleComment("# ", r), Text: strings.Join(lines, "\n")})
+		}
+		if c.Policy == "" {
+			cv.Rules = append(cv.Rules, fwRuleView{
+				Comment: []string{"# Everything else goes back to your own rules, unchanged."},
+				Text:    "-A " + name + " -m comment --comment \"ftpswiz return\" -j RETURN",
+			})
 		}
 		if c.Policy == "drop" {
 			cv.Rules = append(cv.Rules, fwRuleView{

@@ -25,7 +25,14 @@ type fwRuleset struct {
 	NAT []fwChain
 	// Notes are side-specific usage notes for the file header.
 	Notes []string
+	// Box says how the rules join the box's firewall: dedicated (the
+	// chains above are the box's complete policy) or shared (the chains hold
+	// only accepts and are jumped to from the box's own chains).
+	Box wizard.BoxFirewall
 }
+
+// Shared reports whether the ruleset only adds to the box's own firewall.
+func (rs fwRuleset) Shared() bool { return rs.Box.Shared() }
 
 // fwChain is one base chain.
 type fwChain struct {
@@ -82,6 +89,7 @@ const (
 	whyICMPOut     = "ICMP this host sends: errors, and ping for diagnosis"
 	whyICMPv6Out   = "ICMPv6 this host sends: errors, ping, neighbour and router discovery"
 	whyICMPFwd     = "ICMP errors for forwarded connections (fragmentation needed keeps path-MTU discovery, and so TLS, working)"
+	whySSHv6       = "SSH over IPv6, from anywhere (admin_network is IPv4): this table also filters IPv6, and an administrator logged in over IPv6 must not be locked out"
 	whyICMPv6Fwd   = "ICMPv6 errors for forwarded connections (packet too big is IPv6's path-MTU discovery)"
 )
 
@@ -216,13 +224,78 @@ func fwPlanHasIPv6(p *wizard.Plan) bool {
 	return false
 }
 
-// buildRuleset turns the side's flows into chains.
+// buildRuleset turns the side's flows into chains: a complete policy for
+// a dedicated box, accept rules only for a shared one.
 func buildRuleset(p *wizard.Plan, side wizard.Side) (fwRuleset, error) {
+	box, _ := p.BoxFirewall(side)
+	if !box.Shared() {
+		rs, err := buildDedicated(p, side)
+		rs.Box = box
+		return rs, err
+	}
+	rs, err := buildDedicated(p, side)
+	if err != nil {
+		return rs, err
+	}
+	rs.Box = box
+	return sharedOf(rs), nil
+}
+
+// sharedOf keeps of a complete policy only what adds: the accept rules of
+// the plan's flows (no base rules, no drop policy, no LAN-outbound rule),
+// and the NAT chains (which only translate and never drop). Each filter
+// chain becomes ftpswiz's own chain, jumped to from the box's chain.
+func sharedOf(rs fwRuleset) fwRuleset {
+	var filter []fwChain
+	for _, c := range rs.Filter {
+		out := fwChain{Hook: c.Hook, Policy: "", Why: sharedWhy(c.Hook)}
+		for _, r := range c.Rules {
+			if r.FromFlow {
+				out.Rules = append(out.Rules, r)
+			}
+		}
+		if len(out.Rules) > 0 {
+			filter = append(filter, out)
+		}
+	}
+	rs.Filter = filter
+	rs.Notes = nil
+	if !fwHostSide(rs.Side) {
+		v6 := false
+		for _, c := range rs.Filter {
+			for _, r := range c.Rules {
+				v6 = v6 || r.Family == "ip6"
+			}
+		}
+		rs.Notes = append(rs.Notes, fwForwardingNote(v6))
+	}
+	return rs
+}
+
+func sharedWhy(hook string) string {
+	switch hook {
+	case "input":
+		return "New connections to this host that the plan needs: accepted; everything else goes on through your own rules, unchanged."
+	case "output":
+		return "New connections this host opens that the plan needs: accepted; everything else goes on through your own rules, unchanged."
+	}
+	return "New connections through this router that the plan needs: accepted; everything else goes on through your own rules, unchanged."
+}
+
+// buildDedicated turns the side's flows into a complete policy.
+func buildDedicated(p *wizard.Plan, side wizard.Side) (fwRuleset, error) {
 	flows := p.FlowsFor(side)
 	rs := fwRuleset{Side: side}
 	switch side {
 	case wizard.SideServerHost:
 		in := fwChain{Hook: "input", Policy: "drop", Why: "New connections to this host: only the flows below; everything else is dropped.", Rules: inputBase()}
+		if p.Server != nil && p.Server.SSHPort > 0 && !fwPlanHasIPv6(p) {
+			// An IPv4-only plan's inet table drops IPv6 too: keep the
+			// administrator's SSH over IPv6 (a plan with IPv6 flows lists
+			// its IPv6 rules itself).
+			in.Rules = append(in.Rules, fwRule{Why: whySSHv6, Tag: "ftpswiz admin-ssh ipv6 (firewall.admin_ssh)", Family: "ip6", Proto: "tcp",
+				DPorts: wizard.Port(p.Server.SSHPort), CtState: []string{"new"}, Verdict: "accept"})
+		}
 		out := fwChain{Hook: "output", Policy: "accept", Why: "Connections this host opens: not filtered (policy accept); the rules below document the flows the plan needs, for a box whose own output policy is drop."}
 		for _, f := range flows {
 			if f.Direction == wizard.Inbound {
@@ -313,7 +386,7 @@ func serverRouterRuleset(p *wizard.Plan, flows []wizard.Flow, rs fwRuleset) (fwR
 		rs.NAT = append(rs.NAT, post)
 	}
 	rs.Notes = append(rs.Notes, fwForwardingNote(v6),
-		"The forward chain drops what it does not allow: other port forwards this router does need their own accept rules (merge, as above).")
+		"This is the router's complete policy (firewall use: dedicated): the forward chain drops what it does not allow, so other port forwards this router does need their own accept rules. On a router with a firewall of its own, use shared (the default).")
 	return rs, nil
 }
 
@@ -376,7 +449,10 @@ func clientRouterRuleset(p *wizard.Plan, flows []wizard.Flow, rs fwRuleset) (fwR
 		rs.NAT = append(rs.NAT, fwChain{Hook: "postrouting", Policy: "accept", Why: "Source NAT of the LAN.", Rules: []fwRule{m}})
 	}
 	rs.Notes = append(rs.Notes,
-		"This is an egress filter: hosts behind this router may open new connections only to the file-transfer flows below; web, DNS to outside resolvers and everything else forwarded are dropped. On a router that must keep routing other traffic, merge the accept rules into your own forward chain instead.",
-		fwForwardingNote(hasV6(flows)))
+		fwLockdownNote, fwForwardingNote(hasV6(flows)))
 	return rs, nil
 }
+
+// fwLockdownNote is what the client router's egress lockdown blocks; its
+// file header and REPORT.md's first lines say it.
+const fwLockdownNote = "EGRESS LOCKDOWN (client router, firewall use: dedicated): hosts behind this router may open new connections only to the file-transfer flows below; web, DNS to outside resolvers, mail, VPNs and everything else forwarded are dropped. On a router that must keep routing other traffic, use shared (the default) instead."

@@ -23,7 +23,68 @@ type nftView struct {
 	Title   string
 	Command string
 	Intro   []string
-	Tables  []nftTableView
+	// Adds are ftpswiz's chains inside the box's own table (shared box).
+	Adds   []nftAddView
+	Tables []nftTableView
+}
+
+// nftAddView is one chain of ftpswiz's inside the box's own table, and the
+// jump to it from the box's base chain.
+type nftAddView struct {
+	Comment []string
+	Table   string // "inet filter"
+	Chain   string // "ftpswiz_forward"
+	Base    string // "forward"
+	Rules   []fwRuleView
+}
+
+// nftJump is one chain a shared file adds, jumped to from a base chain.
+type nftJump struct {
+	Table, Base, Chain string
+}
+
+// nftJumps are the chains a shared ruleset adds to the box's table.
+func nftJumps(rs fwRuleset) []nftJump {
+	if !rs.Shared() {
+		return nil
+	}
+	var out []nftJump
+	for _, c := range rs.Filter {
+		base := c.Hook
+		if c.Hook != "output" {
+			base = rs.Box.NftChain
+		}
+		out = append(out, nftJump{Table: rs.Box.NftTable, Base: base, Chain: "ftpswiz_" + c.Hook})
+	}
+	return out
+}
+
+// nftCtx is what the usage of a side's nftables file depends on.
+func nftCtx(rs fwRuleset) fwStepCtx {
+	return fwStepCtx{NAT: len(rs.NAT) > 0, Shared: rs.Shared(), Jumps: nftJumps(rs), Router: !fwHostSide(rs.Side),
+		Install: "ftpswiz-" + string(rs.Side) + ".nft"}
+}
+
+// nftSharedSteps is the usage of a file that adds to the box's own table.
+func nftSharedSteps(c fwStepCtx) Desc {
+	var remove []string
+	var show []Cmd
+	for _, j := range c.Jumps {
+		remove = append(remove, fmt.Sprintf(`nft -a list chain %s %s, nft delete rule %s %s handle N for each rule commented "ftpswiz jump", then nft delete chain %s %s`,
+			j.Table, j.Base, j.Table, j.Base, j.Table, j.Chain))
+		show = append(show, Sh("nft", "list", "chain").Arg(strings.Fields(j.Table)...).Arg(j.Base))
+	}
+	if c.NAT {
+		remove = append(remove, "nft delete table ip "+nftNATTable)
+	}
+	return Desc{
+		Apply:      []Cmd{Sh("nft", "-f").File()},
+		ApplyNote:  "it adds to your own table and changes nothing else; apply it once: a second run refills ftpswiz's chains and adds a second, harmless jump",
+		Check:      []Cmd{Sh("nft", "-c", "-f").File()},
+		Show:       show,
+		RemoveText: strings.Join(remove, "; "),
+		Persist:    fwPersistNft(c),
+	}
 }
 
 type nftTableView struct {
@@ -52,6 +113,9 @@ func renderNft(p *wizard.Plan) ([]File, error) {
 	var out []File
 	bk := fwBackendOf(fwKindNft)
 	for _, side := range p.Sides() {
+		if !bk.SuitsIn(p, side) {
+			continue // a router of another kind: its own file
+		}
 		rs, err := buildRuleset(p, side)
 		if err != nil {
 			return nil, fmt.Errorf("nftables %s: %w", side, err)
@@ -60,7 +124,7 @@ func renderNft(p *wizard.Plan) ([]File, error) {
 		if err != nil {
 			return nil, fmt.Errorf("nftables %s: %w", side, err)
 		}
-		out = append(out, bk.File(side, fwStepCtx{NAT: len(rs.NAT) > 0}, b))
+		out = append(out, bk.File(side, nftCtx(rs), b))
 	}
 	return out, nil
 }
@@ -68,9 +132,12 @@ func renderNft(p *wizard.Plan) ([]File, error) {
 func nftPath(side wizard.Side) string { return fwBackendOf(fwKindNft).Path(side) }
 
 func nftViewOf(rs fwRuleset) nftView {
-	intro := append(fwBackendOf(fwKindNft).HeaderLines(rs.Side, fwStepCtx{NAT: len(rs.NAT) > 0}), "#")
+	intro := append(fwBackendOf(fwKindNft).HeaderLines(rs.Side, nftCtx(rs)), "#")
+	if rs.Shared() {
+		return nftSharedView(rs, intro)
+	}
 	intro = append(intro, fwCommentLines("# ",
-		"How it fits into an existing firewall: this file touches only its own tables. nftables runs the base chains of every table on a hook one after the other: an accept here does not override a drop in another table, and a drop anywhere is final. So on a box without another nftables firewall, apply it as is; on a box with its own nftables firewall, merge the accept rules below into your own chains instead of loading this file (otherwise your drop still drops these flows, and this file's drop policy drops what yours allows).")...)
+		"How it fits into an existing firewall: this file touches only its own tables. nftables runs the base chains of every table on a hook one after the other: an accept here does not override a drop in another table, and a drop anywhere is final. So this file (firewall use: dedicated, a complete policy) is for a box without another nftables firewall; on a box with its own nftables firewall or other traffic, say firewall use: shared in the answers: ftpswiz then writes rules that only add, inside your own table (otherwise your drop still drops these flows, and this file's drop policy drops what yours allows).")...)
 	intro = append(intro, "#")
 	intro = append(intro, fwCommentLines("# ", nftIPv6Note(rs))...)
 	for _, n := range rs.Notes {
@@ -85,17 +152,56 @@ func nftViewOf(rs fwRuleset) nftView {
 	}
 	v.Tables = append(v.Tables, filter)
 	if len(rs.NAT) > 0 {
-		nat := nftTableView{Family: "ip", Name: nftNATTable, Comment: []string{"# NAT rules (IPv4)."}}
-		for _, c := range rs.NAT {
-			prio := "dstnat"
-			if c.Hook == "postrouting" {
-				prio = "srcnat"
-			}
-			nat.Chains = append(nat.Chains, nftChain(c, "nat", prio))
-		}
-		v.Tables = append(v.Tables, nat)
+		v.Tables = append(v.Tables, nftNATView(rs))
 	}
 	return v
+}
+
+// nftSharedView is the file of a shared box: ftpswiz's chains inside the
+// box's own table, each jumped to from the box's base chain, and NAT in
+// ftpswiz's own NAT table (NAT chains only translate, they never drop).
+func nftSharedView(rs fwRuleset, intro []string) nftView {
+	intro = append(intro, fwCommentLines("# ", fmt.Sprintf(
+		"How it fits into your firewall (this box is shared): the rules below only add. They go into your own table %s: "+
+			"a chain of ftpswiz's own, filled with the accept rules of the file-transfer flows, and one jump to it at the top of your base chain. "+
+			"A packet they do not accept returns to your chain and goes on through your rules unchanged; your policy, your other rules "+
+			"and every other flow stay as they were. If %s or its chain does not exist, nft -c and nft -f fail and change nothing: "+
+			"give its real name in the answers (firewall: {nft_table: ..., nft_chain: ...}; nft list ruleset shows it).", rs.Box.NftTable, rs.Box.NftTable))...)
+	intro = append(intro, "#")
+	ipv6 := "IPv6: nothing changes for IPv6 (the plan has IPv4 flows only, so only IPv4 rules are added); your own rules keep deciding."
+	if rsHasV6(rs) {
+		ipv6 = "IPv6: the ip6 rules below are the plan's IPv6 flows (routed without NAT); every other IPv6 packet goes on through your own rules."
+	}
+	intro = append(intro, fwCommentLines("# ", ipv6)...)
+	for _, n := range rs.Notes {
+		intro = append(intro, "#")
+		intro = append(intro, fwCommentLines("# ", n)...)
+	}
+	v := nftView{Title: fwTitle(rs.Side, "nftables rules (added to your own firewall)"), Command: fwRegenerate, Intro: intro}
+	for i, j := range nftJumps(rs) {
+		c := rs.Filter[i]
+		a := nftAddView{Comment: fwCommentLines("# ", j.Chain+": "+c.Why), Table: j.Table, Chain: j.Chain, Base: j.Base}
+		for _, r := range c.Rules {
+			a.Rules = append(a.Rules, fwRuleView{Comment: fwRuleComment("# ", r), Text: nftRuleText(r)})
+		}
+		v.Adds = append(v.Adds, a)
+	}
+	if len(rs.NAT) > 0 {
+		v.Tables = append(v.Tables, nftNATView(rs))
+	}
+	return v
+}
+
+func nftNATView(rs fwRuleset) nftTableView {
+	nat := nftTableView{Family: "ip", Name: nftNATTable, Comment: []string{"# NAT rules (IPv4)."}}
+	for _, c := range rs.NAT {
+		prio := "dstnat"
+		if c.Hook == "postrouting" {
+			prio = "srcnat"
+		}
+		nat.Chains = append(nat.Chains, nftChain(c, "nat", prio))
+	}
+	return nat
 }
 
 // nftIPv6Note says what the inet table does with IPv6.

@@ -97,7 +97,8 @@ func TestFirewallFiles(t *testing.T) {
 						if strings.HasPrefix(l, ":") && !strings.HasPrefix(l, ":FTPSWIZ-") {
 							t.Errorf("%s declares a chain that is not ftpswiz's: %s", f.Path, l)
 						}
-						if strings.HasPrefix(l, "-") && !strings.HasPrefix(l, "-A FTPSWIZ-") {
+						jump := regexp.MustCompile(`^-I (INPUT|OUTPUT|FORWARD|PREROUTING|POSTROUTING) 1 -m comment --comment "ftpswiz jump" -j FTPSWIZ-(INPUT|OUTPUT|FORWARD|PREROUTING|POSTROUTING)$`)
+						if strings.HasPrefix(l, "-") && !strings.HasPrefix(l, "-A FTPSWIZ-") && !jump.MatchString(l) {
 							t.Errorf("%s touches a chain that is not ftpswiz's: %s", f.Path, l)
 						}
 						if strings.Contains(l, "--to-destination") && regexp.MustCompile(`--to-destination [0-9.]+:`).MatchString(l) {
@@ -175,7 +176,7 @@ func TestFirewallSyntax(t *testing.T) {
 				path := filepath.Join(dir, filepath.FromSlash(f.Path))
 				switch {
 				case strings.HasSuffix(f.Path, ".nft"):
-					if out, err := fwExec("unshare", "--net", "nft", "-c", "-f", path); err != nil {
+					if out, err := fwExec("unshare", "--net", "bash", "-c", fwNftCheck(path)); err != nil {
 						t.Errorf("nft -c -f %s: %v\n%s", f.Path, err, out)
 					}
 				case strings.HasSuffix(f.Path, ".iptables"):

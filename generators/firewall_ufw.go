@@ -29,7 +29,7 @@ func renderUFW(p *wizard.Plan) ([]File, error) {
 func ufwPorts(r wizard.PortRange) string { return iptPorts(r) }
 
 // ufwRules are the ufw commands of one flow: one per source network.
-func ufwRules(f wizard.Flow) []string {
+func ufwRules(f wizard.Flow, v6SSH bool) []string {
 	var out []string
 	tail := " comment " + shQuote(fwTag(f))
 	if f.Direction == wizard.Inbound {
@@ -46,6 +46,11 @@ func ufwRules(f wizard.Flow) []string {
 				s += " port " + ufwPorts(f.SourcePorts)
 			}
 			out = append(out, s+" to any port "+ufwPorts(f.Ports)+tail)
+		}
+		if v6SSH && f.Purpose == wizard.PurposeAdmin && !fwIsAny(f.From) {
+			// ufw filters IPv6 too: admin SSH over IPv6 (admin_network is
+			// IPv4) must not be locked out.
+			out = append(out, "ufw allow in proto tcp from ::/0 to any port "+ufwPorts(f.Ports)+" comment "+shQuote(fwSafe(fwTag(f)+" ipv6")))
 		}
 		return out
 	}
@@ -73,7 +78,7 @@ func ufwView(p *wizard.Plan, side wizard.Side) scriptView {
 	for _, f := range p.FlowsFor(side) {
 		v6 = v6 || f.Family == wizard.FamilyIPv6
 		var rules []string
-		for _, r := range ufwRules(f) {
+		for _, r := range ufwRules(f, !fwPlanHasIPv6(p)) {
 			if !seen[r] { // "from any" of IPv4 and IPv6 is one ufw rule
 				seen[r] = true
 				rules = append(rules, r)

@@ -289,6 +289,10 @@ func firewallToolsCheck(dir string, files []File) (string, error) {
 		if err := os.WriteFile(file, f.Content, 0o644); err != nil {
 			return "", err
 		}
+		if check == "nft -c -f" {
+			script.WriteString("echo " + shQuote(f.Path) + "\n" + fwNftCheck(file))
+			continue
+		}
 		script.WriteString("echo " + shQuote(f.Path) + "\n" + check + " " + shQuote(file) + "\n")
 	}
 	return fwExec("unshare", "--net", "bash", "-c", script.String())

@@ -452,23 +452,33 @@ func reportFirewallStep(p *wizard.Plan, side wizard.Side, outputs []File) (repor
 		return reportStep{}, false
 	}
 	where := "on the " + strings.ToLower(side.Title()[:1]) + side.Title()[1:]
-	var router *wizard.Router
-	switch side {
-	case wizard.SideServerRouter:
-		if p.Server != nil {
-			router = p.Server.Router
-		}
-	case wizard.SideClientRouter:
-		if p.Client != nil {
-			router = p.Client.Router
-		}
-	}
-	if router != nil {
+	box, router := p.BoxFirewall(side)
+	switch {
+	case router != nil && !router.Kind.Linux():
+		where += " (" + router.Kind.Label() + ")"
+	case router != nil:
 		where += fmt.Sprintf(" (WAN interface %s, LAN interface %s)", router.WANInterface, router.LANInterface)
 	}
-	text := []string{mdWrap(reportWidth, "Load these rules "+where+", with the one format that box already "+
-		"uses: two formats on one box give two rule sets that both filter. Each file's header explains "+
-		"it; the commands below are the ones it gives, check first.")}
+	var text []string
+	if side == wizard.SideClientRouter && router != nil && router.Kind.Linux() && !box.Shared() {
+		text = append(text, mdWrap(reportWidth, "**EGRESS LOCKDOWN.** These rules are the router's complete policy "+
+			"(firewall use: dedicated): the LAN may open only the file-transfer connections; web, DNS to outside "+
+			"resolvers, mail, VPNs and everything else it forwards stop. On a router that carries other traffic, "+
+			"use shared (the default) instead."), "")
+	}
+	switch {
+	case router != nil && !router.Kind.Linux():
+		text = append(text, mdWrap(reportWidth, "Configure the router with its own file below: it only adds (port "+
+			"forwards with the port numbers unchanged, the FTP helper off, hairpin NAT) and changes nothing else."))
+	case box.Shared():
+		text = append(text, mdWrap(reportWidth, "This box is shared: the rules only add (a chain of ftpswiz's in "+
+			box.NftTable+", or iptables chains that return the rest); your policy and other flows stay; one format "+
+			"per box, one command per file."+reportForwarding(router)))
+	default:
+		text = append(text, mdWrap(reportWidth, "Load these rules "+where+", with the one format that box already "+
+			"uses: two formats on one box give two rule sets that both filter. Each file's header explains "+
+			"it; the commands below are the ones it gives, check first."+reportForwarding(router)))
+	}
 	if side == wizard.SideServerHost && p.Server != nil && p.Server.AdminNetwork != "" {
 		port := p.Server.SSHPort
 		if port == 0 {
@@ -481,7 +491,7 @@ func reportFirewallStep(p *wizard.Plan, side wizard.Side, outputs []File) (repor
 			ssh = fmt.Sprintf("The host rules keep SSH (port %d) open from anywhere, as no admin network was "+
 				"given (server.admin_network). Keep your session open until a new SSH login works.", port)
 		}
-		text = append(text, "", mdWrap(reportWidth, ssh))
+		text = append(text, "", mdWrap(reportWidth, ssh+reportIPv6SSH(p, box)))
 	}
 	if len(files) > 1 {
 		text = append(text, "", mdWrap(reportWidth, "Pick one of these:"))
@@ -620,4 +630,22 @@ func reportClientFilesStep(outputs []File) (reportStep, bool) {
 		Text: mdWrap(reportWidth, "Install "+strings.Join(clientFiles, ", ")+" on the client hosts; each "+
 			"file's header says where it goes and how to run it."),
 	}, true
+}
+
+// reportIPv6SSH says what a dedicated server host's rules do with IPv6
+// (issue 10: nobody is locked out over IPv6).
+func reportIPv6SSH(p *wizard.Plan, box wizard.BoxFirewall) string {
+	if box.Shared() || fwPlanHasIPv6(p) {
+		return ""
+	}
+	return " Over IPv6 the nftables rules keep SSH open from anywhere and drop the rest; the iptables file leaves IPv6 as it was."
+}
+
+// reportForwarding is a Linux router's forwarding at boot (Debian 12,
+// Ubuntu 24.04 and RHEL 9 alike).
+func reportForwarding(r *wizard.Router) string {
+	if r == nil || !r.Kind.Linux() {
+		return ""
+	}
+	return " Forwarding at boot: echo net.ipv4.ip_forward=1 > /etc/sysctl.d/99-ftpswiz-forward.conf."
 }

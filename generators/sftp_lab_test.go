@@ -214,6 +214,7 @@ func TestSFTPLab(t *testing.T) {
 		if !ok {
 			t.Fatalf("no nftables file for %s", side)
 		}
+		ns.MustNFT(lab.DebianNftables) // a shared router's own firewall (the file adds to it)
 		ns.MustNFT(string(f.Content))
 	}
 	if _, ok := files["firewall/client-host.nft"]; ok {

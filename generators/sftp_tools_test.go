@@ -340,7 +340,7 @@ func TestSFTPFirewallRules(t *testing.T) {
 			if !strings.Contains(text, "tcp dport 22 ") || !strings.Contains(text, "(sftp.port)") {
 				t.Errorf("%s has no rule for the SFTP port:\n%s", f.Path, text)
 			}
-			if out, err := sftpRun(sftpToolTimeout, "unshare", "--net", "nft", "-c", "-f", path); err != nil {
+			if out, err := sftpRun(sftpToolTimeout, "unshare", "--net", "bash", "-c", fwNftCheck(path)); err != nil {
 				t.Errorf("nft -c %s: %v: %s", f.Path, err, out)
 			}
 		case strings.HasSuffix(f.Path, ".iptables"):

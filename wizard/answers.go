@@ -161,6 +161,10 @@ type Server struct {
 	AdminNetwork string `yaml:"admin_network"`
 	// SSHPort is the server host's SSH port. Default 22.
 	SSHPort int `yaml:"ssh_port"`
+	// HostFirewall says whether the vsftpd host is dedicated (default: a
+	// complete policy) or shared (it has a firewall of its own: rules that
+	// only add).
+	HostFirewall BoxFirewall `yaml:"host_firewall,omitempty"`
 	// PassiveStart is the first port of the passive range. Default 50000.
 	// The range's size comes from Capacity.
 	PassiveStart int      `yaml:"passive_start,omitempty"`
@@ -192,10 +196,20 @@ func ServerNATs() []ServerNAT {
 // differs from the one clients dial).
 func (n ServerNAT) Behind() bool { return n != NATNone }
 
-// Router names a Linux NAT router's interfaces.
+// Router describes a NAT router: its kind and, for a Linux box, its
+// interfaces.
 type Router struct {
-	WANInterface string `yaml:"wan_interface"`
-	LANInterface string `yaml:"lan_interface"`
+	// Kind is linux (default: nftables/iptables rules), openwrt, mikrotik,
+	// pfsense, opnsense, fortigate or web (a router configured in its web
+	// page).
+	Kind RouterKind `yaml:"kind,omitempty"`
+	// WANInterface and LANInterface are required for kind linux; optional
+	// for the others (defaults: the make's usual names).
+	WANInterface string `yaml:"wan_interface,omitempty"`
+	LANInterface string `yaml:"lan_interface,omitempty"`
+	// Firewall says how the rules join the router's own firewall. Default
+	// shared: rules that only add.
+	Firewall BoxFirewall `yaml:"firewall,omitempty"`
 }
 
 // Capacity sizes the passive range and vsftpd's connection limits.
@@ -388,6 +402,9 @@ type Client struct {
 	Software   []ClientSoftware `yaml:"software,flow"`
 	// User is the login name written into client configs. Default "ftpuser".
 	User string `yaml:"user"`
+	// HostFirewall says whether the client host is dedicated (default: a
+	// complete policy, an egress filter) or shared (rules that only add).
+	HostFirewall BoxFirewall `yaml:"host_firewall,omitempty"`
 }
 
 // ClientNAT is how the client network reaches the internet.

@@ -119,6 +119,7 @@ func (d *decider) server() {
 		SplitListeners: SplitListeners(s),
 		NAT:            s.NAT,
 		Router:         s.Router,
+		HostFirewall:   s.HostFirewall,
 		Flavour:        s.Vsftpd.Flavour,
 		AllowedClients: s.AllowedClients,
 		AdminNetwork:   s.AdminNetwork,
@@ -627,12 +628,13 @@ func (d *decider) client() {
 		d.warnLoopback("client.server_address", c.ServerAddress)
 	}
 	cp := &ClientPlan{
-		NAT:        c.NAT,
-		Router:     c.Router,
-		LANCIDR:    c.LANCIDR,
-		Software:   c.Software,
-		User:       c.User,
-		ActiveMode: a.FTPS.ActiveMode,
+		NAT:          c.NAT,
+		Router:       c.Router,
+		LANCIDR:      c.LANCIDR,
+		HostFirewall: c.HostFirewall,
+		Software:     c.Software,
+		User:         c.User,
+		ActiveMode:   a.FTPS.ActiveMode,
 	}
 	switch {
 	case a.Protocol == ProtocolSFTP:
@@ -689,11 +691,11 @@ func (d *decider) client() {
 			"The client host has its own public address. Its firewall only needs to let the connections "+
 				"to the server out and their replies back in; nothing new comes in.")
 	case c.NAT == ClientNATMasquerade && a.Protocol == ProtocolSFTP:
-		d.decide("client.nat", "Client network", fmt.Sprintf("%s masqueraded by your router (%s)", c.LANCIDR, c.Router.WANInterface),
+		d.decide("client.nat", "Client network", fmt.Sprintf("%s masqueraded by your router (%s)", c.LANCIDR, c.Router.WANName()),
 			fmt.Sprintf("Your router masquerades %s. SFTP is one connection opened from the inside, so "+
 				"masquerading handles it and the router needs no port forward.", c.LANCIDR))
 	case c.NAT == ClientNATMasquerade:
-		d.decide("client.nat", "Client network", fmt.Sprintf("%s masqueraded by your router (%s)", c.LANCIDR, c.Router.WANInterface),
+		d.decide("client.nat", "Client network", fmt.Sprintf("%s masqueraded by your router (%s)", c.LANCIDR, c.Router.WANName()),
 			fmt.Sprintf("Your router masquerades %s. In passive mode every connection, control and data, is "+
 				"opened from the inside, so masquerading handles it and the router needs no port forward and "+
 				"no FTP helper (which could not read the encrypted control channel anyway).", c.LANCIDR))
@@ -790,6 +792,7 @@ func (d *decider) firewalls() {
 	if a.Client != nil {
 		d.clientFlows()
 	}
+	d.boxDecisions()
 }
 
 func (d *decider) flow(f Flow) { d.p.Flows = append(d.p.Flows, f) }
@@ -851,6 +854,13 @@ func (d *decider) adminSSH() {
 	}
 }
 
+func hostRest(b BoxFirewall) string {
+	if b.Shared() {
+		return "added to the host's own firewall, nothing else changed"
+	}
+	return "everything else dropped (IPv6: SSH stays open, the rest as IPv4)"
+}
+
 func (d *decider) serverFlows() {
 	s := d.a.Server
 	sp := d.p.Server
@@ -864,7 +874,7 @@ func (d *decider) serverFlows() {
 	}
 	open = append(open, sp.Passive.String())
 	d.decide("firewall.server_host", "Server host firewall",
-		fmt.Sprintf("inbound tcp %s from %s; SSH %d from %s; everything else dropped", strings.Join(open, ", "), allowed, s.SSHPort, s.AdminNetwork),
+		fmt.Sprintf("inbound tcp %s from %s; SSH %d from %s; %s", strings.Join(open, ", "), allowed, s.SSHPort, s.AdminNetwork, hostRest(s.HostFirewall)),
 		fmt.Sprintf("The vsftpd host accepts new connections only on the control port(s) and the passive range, "+
 			"from %s, plus SSH for the administrator; replies to its own connections, loopback and the ICMP "+
 			"messages TCP needs (path-MTU discovery: TLS handshakes stall without it) pass; everything else "+
@@ -903,13 +913,13 @@ func (d *decider) serverFlows() {
 			kind = "maps the public address one-to-one and forwards"
 		}
 		d.decide("firewall.server_router", "Server's NAT router",
-			fmt.Sprintf("DNAT tcp %s on %s to %s, ports unchanged", strings.Join(open, ", "), s.Router.WANInterface, s.HostAddress),
+			fmt.Sprintf("DNAT tcp %s on %s to %s, ports unchanged", strings.Join(open, ", "), s.Router.WANName(), s.HostAddress),
 			fmt.Sprintf("The router %s the control port(s) and the whole passive range arriving on %s to %s with "+
 				"the same port numbers (vsftpd announces its own port numbers; a forward that changes them "+
 				"sends data connections nowhere). Its forward filter lets these in, the LAN's own connections out "+
 				"and replies back, and drops every other new connection from outside. Without the passive "+
 				"range forwarded, login works but every listing times out.",
-				kind, s.Router.WANInterface, s.HostAddress))
+				kind, s.Router.WANName(), s.HostAddress))
 		if HasFamily(sp.Families, FamilyIPv4) {
 			d.controlFlows(Flow{Side: SideServerRouter, Direction: Forward, From: OfFamily(s.AllowedClients, FamilyIPv4), To: to, DNATTo: s.HostAddress, Family: FamilyIPv4})
 			d.acmeFlows(SideServerRouter, Flow{Direction: Forward, To: to, DNATTo: s.HostAddress, Family: FamilyIPv4})

@@ -102,8 +102,10 @@ func normalizeServerNetwork(s *Server) {
 	}
 	if s.Router != nil {
 		r := *s.Router
+		normalizeRouter(&r)
 		s.Router = &r
 	}
+	normalizeBox(&s.HostFirewall, BoxDedicated, DefaultNftHostChain)
 	if s.DNSRecords == "" && s.PublicAddress != "" && !isIP(s.PublicAddress) {
 		s.DNSRecords = RecordsA
 		if s.IPv6Address != "" {
@@ -182,8 +184,10 @@ func normalizeClient(c *Client, a Answers) {
 	}
 	if c.Router != nil {
 		r := *c.Router
+		normalizeRouter(&r)
 		c.Router = &r
 	}
+	normalizeBox(&c.HostFirewall, BoxDedicated, DefaultNftHostChain)
 	if c.DNSRecords == "" && a.Role == RoleClient && c.ServerAddress != "" && !isIP(c.ServerAddress) {
 		c.DNSRecords = RecordsA
 		if c.ServerIPv6Address != "" {
@@ -301,4 +305,11 @@ func cloneOrNil[T any](xs []T) []T {
 		return nil
 	}
 	return slices.Clone(xs)
+}
+
+func normalizeRouter(r *Router) {
+	if r.Kind == "" {
+		r.Kind = RouterLinux
+	}
+	normalizeBox(&r.Firewall, BoxShared, DefaultNftRouterChain)
 }

@@ -408,8 +408,11 @@ type ServerPlan struct {
 	// (dual stack behind IPv4 NAT).
 	SplitListeners bool
 	NAT            ServerNAT
-	// Router is set when ftpswiz writes rules for a Linux NAT router.
-	Router         *Router
+	// Router is set when ftpswiz writes rules for the NAT router (its Kind
+	// says which make).
+	Router *Router
+	// HostFirewall says how the host's rules join its firewall.
+	HostFirewall   BoxFirewall
 	Flavour        Flavour
 	Passive        PortRange
 	Sizing         Sizing
@@ -552,8 +555,10 @@ type ClientPlan struct {
 	NAT       ClientNAT
 	Router    *Router
 	LANCIDR   string
-	Software  []ClientSoftware
-	User      string
+	// HostFirewall says how the client host's rules join its firewall.
+	HostFirewall BoxFirewall
+	Software     []ClientSoftware
+	User         string
 	// RequireSSLReuse is the server's setting: clients must resume the TLS
 	// session on data connections.
 	RequireSSLReuse bool
@@ -618,4 +623,54 @@ type Pitfall struct {
 	Symptom string
 	Cause   string
 	Fix     string
+}
+
+// BoxFirewall returns how the rules of a side join its box's firewall, and
+// the side's router (nil for a host side).
+func (p *Plan) BoxFirewall(side Side) (BoxFirewall, *Router) {
+	var b BoxFirewall
+	var r *Router
+	switch side {
+	case SideServerHost:
+		if p.Server != nil {
+			b = p.Server.HostFirewall
+		}
+	case SideClientHost:
+		if p.Client != nil {
+			b = p.Client.HostFirewall
+		}
+	case SideServerRouter:
+		if p.Server != nil && p.Server.Router != nil {
+			r = p.Server.Router
+			b = r.Firewall
+		}
+	case SideClientRouter:
+		if p.Client != nil && p.Client.Router != nil {
+			r = p.Client.Router
+			b = r.Firewall
+		}
+	}
+	if b.Use == "" { // a plan built by hand
+		b.Use = BoxDedicated
+		if r != nil {
+			b.Use = BoxShared
+		}
+	}
+	if b.NftTable == "" {
+		b.NftTable = DefaultNftTable
+	}
+	if b.NftChain == "" {
+		b.NftChain = DefaultNftHostChain
+		if r != nil {
+			b.NftChain = DefaultNftRouterChain
+		}
+	}
+	return b, r
+}
+
+// LinuxSide reports whether the side's rules are nftables/iptables (a host,
+// or a router of kind linux).
+func (p *Plan) LinuxSide(side Side) bool {
+	_, r := p.BoxFirewall(side)
+	return r == nil || r.Kind.Linux()
 }

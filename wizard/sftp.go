@@ -124,9 +124,9 @@ func (d *decider) sftpServerFlows() {
 			to = s.PublicAddress + "/32"
 		}
 		d.decide("firewall.server_router", "Server's NAT router",
-			fmt.Sprintf("DNAT tcp %d on %s to %s", port, s.Router.WANInterface, s.HostAddress),
+			fmt.Sprintf("DNAT tcp %d on %s to %s", port, s.Router.WANName(), s.HostAddress),
 			fmt.Sprintf("The router forwards the SFTP port arriving on %s to %s and its forward filter lets "+
-				"exactly that through. One port: no range, no helper.", s.Router.WANInterface, s.HostAddress))
+				"exactly that through. One port: no range, no helper.", s.Router.WANName(), s.HostAddress))
 		f := sftpFlow
 		f.Side, f.Direction, f.To, f.DNATTo = SideServerRouter, Forward, to, s.HostAddress
 		d.flow(f)

@@ -371,6 +371,11 @@ func (v *validator) serverIPv6(s *Server, natOK, pubIsIP bool) {
 }
 
 func (v *validator) router(field string, r *Router) {
+	v.enum(field+".kind", string(r.Kind), strs(RouterKinds()))
+	v.box(field+".firewall", r.Firewall, r)
+	if !r.Kind.NeedsInterfaces() && r.WANInterface == "" && r.LANInterface == "" {
+		return
+	}
 	wanOK := v.ifname(field+".wan_interface", r.WANInterface, "the interface facing the internet")
 	lanOK := v.ifname(field+".lan_interface", r.LANInterface, "the interface facing the LAN")
 	if wanOK && lanOK && r.WANInterface == r.LANInterface {
@@ -423,7 +428,7 @@ func (v *validator) server(s *Server, f FTPS) {
 	if natOK {
 		switch {
 		case s.NAT == NATPortForward && s.Router == nil:
-			v.add("server.router", "add router: {wan_interface: eth0, lan_interface: eth1} with your router's interface names",
+			v.add("server.router", "add router: {wan_interface: eth0, lan_interface: eth1} with your Linux router's interface names, or router: {kind: web} for a router you configure in its web page (kinds: "+strings.Join(strs(RouterKinds()), ", ")+")",
 				"is required with nat port-forward: ftpswiz writes the router's port-forward rules")
 		case s.NAT == NATNone && s.Router != nil:
 			v.add("server.router", "remove router:, or choose the nat type that matches your router (port-forward, one-to-one, dynamic-dns)",
@@ -433,6 +438,7 @@ func (v *validator) server(s *Server, f FTPS) {
 	if s.Router != nil {
 		v.router("server.router", s.Router)
 	}
+	v.box("server.host_firewall", s.HostFirewall, nil)
 	allowed := s.AllowedClients
 	if !v.listLength("server.allowed_clients", len(allowed)) {
 		allowed = nil
@@ -779,6 +785,7 @@ func (v *validator) client(c *Client, role Role, f FTPS) {
 	if c.Router != nil {
 		v.router("client.router", c.Router)
 	}
+	v.box("client.host_firewall", c.HostFirewall, nil)
 	if c.LANCIDR != "" {
 		v.cidr("client.lan_cidr", c.LANCIDR)
 	}

@@ -194,3 +194,22 @@ func (l *Lab) EnableIPv6() {
 	l.SrvRouter.Sysctl("net.ipv6.conf.all.forwarding", "1")
 	l.CliRouter.Sysctl("net.ipv6.conf.all.forwarding", "1")
 }
+
+// DebianNftables is Debian 12's default /etc/nftables.conf (package
+// nftables): the table inet filter with empty input, forward and output
+// base chains, which a shared box's nftables file adds to (issue 10). It
+// starts with flush ruleset: load it only into a lab namespace.
+const DebianNftables = `flush ruleset
+
+table inet filter {
+	chain input {
+		type filter hook input priority filter;
+	}
+	chain forward {
+		type filter hook forward priority filter;
+	}
+	chain output {
+		type filter hook output priority filter;
+	}
+}
+`

@@ -626,6 +626,7 @@ func (d *deployment) firewalls(format string) {
 		t.Fatalf("unknown firewall format %q", format)
 	}
 	applied := 0
+	own := map[*lab.Namespace]bool{}
 	for _, out := range uniq(d.SrvOut, d.CliOut) {
 		files, _ := filepath.Glob(filepath.Join(out, "firewall", "*."+format))
 		for _, f := range files {
@@ -633,6 +634,13 @@ func (d *deployment) firewalls(format string) {
 			ns := d.boxes()[side]
 			if ns == nil {
 				t.Fatalf("%s: no lab box for side %q", f, side)
+			}
+			if format == "nft" && !own[ns] {
+				// The box's own firewall, Debian's default nftables.conf
+				// (accepts everything): a shared box's file (every
+				// router's, by default) adds its chains to it.
+				ns.MustNFT(lab.DebianNftables)
+				own[ns] = true
 			}
 			block := reportBlock(t, out, fmt.Sprintf("%s, `firewall/%s`", heading, filepath.Base(f)))
 			shell(t, ns, out, block)

@@ -44,7 +44,9 @@ zone_rich 'rule family="ipv4" source address="10.30.0.0/24" port port="22" proto
 
 # The zone's ssh service opens SSH from anywhere; the rule above allows it
 # from the admin network only, so the service goes (after that rule is in
-# place).
+# place). SSH over IPv6 stays open from anywhere (admin_network is IPv4): an
+# administrator logged in over IPv6 is not locked out.
+zone_rich 'rule family="ipv6" port port="22" protocol="tcp" accept'
 if firewall-cmd --permanent --zone="$ZONE" --query-service=ssh >/dev/null; then
 	firewall-cmd --permanent --zone="$ZONE" --remove-service=ssh
 fi

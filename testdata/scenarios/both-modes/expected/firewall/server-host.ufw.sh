@@ -31,6 +31,7 @@ ufw allow in proto tcp from any to any port 50000:50092 comment 'ftpswiz passive
 
 # the administrator's SSH, so the firewall never locks you out
 ufw allow in proto tcp from 10.30.0.0/24 to any port 22 comment 'ftpswiz admin-ssh (firewall.admin_ssh)'
+ufw allow in proto tcp from ::/0 to any port 22 comment 'ftpswiz admin-ssh (firewall.admin_ssh) ipv6'
 
 # Defaults: nothing new comes in unless allowed above.
 ufw default deny incoming

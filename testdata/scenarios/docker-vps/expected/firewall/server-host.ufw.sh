@@ -30,6 +30,7 @@ ufw allow in proto tcp from 198.51.100.77/32 to any port 50000:50074 comment 'ft
 
 # the administrator's SSH, so the firewall never locks you out
 ufw allow in proto tcp from 198.51.100.0/24 to any port 22 comment 'ftpswiz admin-ssh (firewall.admin_ssh)'
+ufw allow in proto tcp from ::/0 to any port 22 comment 'ftpswiz admin-ssh (firewall.admin_ssh) ipv6'
 
 # Defaults: nothing new comes in unless allowed above.
 ufw default deny incoming

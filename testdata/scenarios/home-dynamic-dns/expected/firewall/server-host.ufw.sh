@@ -28,6 +28,7 @@ ufw allow in proto tcp from any to any port 50000:50018 comment 'ftpswiz passive
 
 # the administrator's SSH, so the firewall never locks you out
 ufw allow in proto tcp from 192.168.1.0/24 to any port 22 comment 'ftpswiz admin-ssh (firewall.admin_ssh)'
+ufw allow in proto tcp from ::/0 to any port 22 comment 'ftpswiz admin-ssh (firewall.admin_ssh) ipv6'
 
 # Let's Encrypt's HTTP-01 check: certbot answers on port 80 only while it
 # issues or renews (from anywhere: the CA checks from addresses it does not

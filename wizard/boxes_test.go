@@ -1,0 +1,65 @@
+package wizard
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestBoxAnswers: the box and router-kind answers (issue 10) default as
+// documented (routers shared, hosts dedicated, Debian's inet filter) and
+// a wrong one is refused naming the field and the fix.
+func TestBoxAnswers(t *testing.T) {
+	p := decide(t, classic(t))
+	b, r := p.BoxFirewall(SideServerRouter)
+	if r == nil || r.Kind != RouterLinux || !b.Shared() || b.NftTable != "inet filter" || b.NftChain != "forward" {
+		t.Errorf("server router defaults: kind %v, %+v", r, b)
+	}
+	if b, _ := p.BoxFirewall(SideServerHost); b.Shared() || b.NftChain != "input" {
+		t.Errorf("server host defaults: %+v", b)
+	}
+	if _, ok := p.Decision("firewall.server_router_use"); !ok {
+		t.Error("no decision for the router's use")
+	}
+	tests := []struct {
+		name  string
+		edit  func(a *Answers)
+		field string
+		fix   string
+	}{
+		{"unknown kind", func(a *Answers) { a.Server.Router.Kind = "cisco" }, "server.router.kind", "openwrt"},
+		{"bad use", func(a *Answers) { a.Server.HostFirewall.Use = "exclusive" }, "server.host_firewall.use", "shared"},
+		{"table without family", func(a *Answers) { a.Server.Router.Firewall.NftTable = "filter" }, "server.router.firewall.nft_table", `"inet filter"`},
+		{"table with a quote", func(a *Answers) { a.Client.Router.Firewall.NftTable = `inet fil"ter` }, "client.router.firewall.nft_table", "family name"},
+		{"chain with a space", func(a *Answers) { a.Server.Router.Firewall.NftChain = "for ward" }, "server.router.firewall.nft_chain", "input or forward"},
+		{"dedicated web router", func(a *Answers) {
+			a.Server.Router = &Router{Kind: RouterWebPage, Firewall: BoxFirewall{Use: BoxDedicated}}
+		}, "server.router.firewall.use", "shared"},
+		{"linux router without interfaces", func(a *Answers) { a.Server.Router = &Router{Kind: RouterLinux} }, "server.router.wan_interface", "eth0"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := classic(t)
+			tt.edit(&a)
+			_, err := Decide(a)
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			if !strings.Contains(err.Error(), tt.field) || !strings.Contains(err.Error(), tt.fix) {
+				t.Errorf("error does not name %s with the fix %q:\n%v", tt.field, tt.fix, err)
+			}
+		})
+	}
+	// A router of another kind needs no interfaces, and its rules are not
+	// nftables/iptables.
+	for _, k := range RouterKinds() {
+		if k == RouterLinux {
+			continue
+		}
+		a := classic(t)
+		a.Server.Router = &Router{Kind: k}
+		p := decide(t, a)
+		if p.LinuxSide(SideServerRouter) || len(p.FlowsFor(SideServerRouter)) == 0 {
+			t.Errorf("kind %s: linux side %v, %d flows", k, p.LinuxSide(SideServerRouter), len(p.FlowsFor(SideServerRouter)))
+		}
+	}
+}
