@@ -190,7 +190,12 @@ func newClientView(p *wizard.Plan, title string) (clientView, error) {
 func clientReasonOf(p *wizard.Plan, keys ...string) clientReason {
 	for _, k := range keys {
 		if d, ok := p.Decision(k); ok {
-			return clientReason{Key: d.Key, Title: d.Title, Value: d.Value, Why: d.Why}
+			why := d.Why
+			if d.ForClient != "" {
+				// What the client needs, not the server's model.
+				why = d.ForClient
+			}
+			return clientReason{Key: d.Key, Title: d.Title, Value: d.Value, Why: why}
 		}
 	}
 	return clientReason{Key: keys[0]}

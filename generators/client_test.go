@@ -266,7 +266,11 @@ func TestClientReasons(t *testing.T) {
 					if key == clientKeyActive && path == "client/rclone.conf" {
 						continue // rclone has no active mode to choose
 					}
-					if !strings.Contains(text, clientWords(d.Why)) {
+					why := d.Why
+					if d.ForClient != "" {
+						why = d.ForClient // the client's part, not the server's model
+					}
+					if !strings.Contains(text, clientWords(why)) {
 						t.Errorf("%s: does not quote the Why of %s", path, key)
 					}
 				}

@@ -116,3 +116,40 @@ func TestReportPart1(t *testing.T) {
 		}
 	}
 }
+
+// Client configs carry what the client needs: the passive range and that
+// it is opened outbound, not vsftpd's PASV retry model or the sizing
+// arithmetic (a customer's lftp.rc quoted both). The server's files and
+// REPORT.md keep them.
+func TestClientFilesWithoutServerModel(t *testing.T) {
+	serverModel := []string{"Sizing:", "random ports of the range", "(N/R)", "vsf_sysutil_bind", "ceil("}
+	for name, p := range scenarioPlans(t) {
+		t.Run(name, func(t *testing.T) {
+			files, err := Render(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			clients := 0
+			for _, f := range files {
+				if !strings.HasPrefix(f.Path, "client/") {
+					continue
+				}
+				clients++
+				for _, s := range serverModel {
+					if strings.Contains(string(f.Content), s) {
+						t.Errorf("%s carries the server's sizing model (%q)", f.Path, s)
+					}
+				}
+			}
+			if p.Server != nil && p.Client != nil && p.Protocol != wizard.ProtocolSFTP && clients > 0 {
+				r, ok := p.Decision("passive.range")
+				if !ok || r.ForClient == "" || strings.Contains(r.ForClient, "Sizing") {
+					t.Errorf("passive.range has no client text without the sizing: %+v", r)
+				}
+				if !strings.Contains(r.Why, "Sizing:") {
+					t.Errorf("passive.range's Why lost the sizing REPORT.md needs: %q", r.Why)
+				}
+			}
+		})
+	}
+}

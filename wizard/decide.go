@@ -333,6 +333,13 @@ func (d *decider) decidePassive() {
 			"from this range and announces inside the encrypted control channel, so no firewall can "+
 			"guess it: the whole range must be open (and forwarded, with port numbers unchanged, on a NAT "+
 			"router) — but only this range, not every port above 1024. Sizing: %s", sz.Arithmetic()))
+	// A client needs the range and where it is opened, not the server's
+	// sizing model.
+	d.p.Decisions[len(d.p.Decisions)-1].ForClient = fmt.Sprintf("Every listing, download and upload "+
+		"opens a new data connection from the client to a port of %s that the server announces inside "+
+		"the encrypted control channel: the client side's firewall and router must let these ports out "+
+		"to the server (outbound only; nothing inbound). The range's size is the server's concern "+
+		"(REPORT.md explains it).", sp.Passive)
 }
 
 func (d *decider) decideLimits() {

@@ -248,6 +248,10 @@ type Decision struct {
 	Value string
 	// Why is the plain-language reason, citing the failure it prevents.
 	Why string
+	// ForClient is the reason as a client's configuration quotes it: what
+	// the client and its network need, without the server's internals
+	// (sizing arithmetic, vsftpd's PASV retries). Empty: Why serves both.
+	ForClient string
 	// Warning marks a decision the user must read (a risk they accepted).
 	Warning bool
 }

@@ -54,16 +54,11 @@ TIMEOUT = 30
 # instance has its own limits, so the range is sized for what both admit at
 # once (see Sessions at once).
 # Why (passive.range, 50000-50092 (93 ports)): Every listing, download and
-# upload opens a new data connection to a port vsftpd picks from this range
-# and announces inside the encrypted control channel, so no firewall can guess
-# it: the whole range must be open (and forwarded, with port numbers
-# unchanged, on a NAT router) — but only this range, not every port above
-# 1024. Sizing: vsftpd tries 9 random ports of the range for each PASV and
-# ends the session ("500 OOPS: vsf_sysutil_bind") when all 9 are busy, so with
-# N transfers running and R ports a PASV fails with probability (N/R)^9. For N
-# = 20 and a target of 1.0e-06 (about 1 in 1,000,000): R = ceil(N /
-# target^(1/9)) = ceil(20 / 0.2154) = 93 ports; at full load a PASV then fails
-# with probability (20/93)^9 = 9.8e-07 (about 1 in 1,016,428).
+# upload opens a new data connection from the client to a port of 50000-50092
+# that the server announces inside the encrypted control channel: the client
+# side's firewall and router must let these ports out to the server (outbound
+# only; nothing inbound). The range's size is the server's concern (REPORT.md
+# explains it).
 # Why (ftps.active_mode, off (port_enable=NO)): Active mode (PORT/EPRT) makes
 # the server connect back to the client on a port the client names inside the
 # encrypted control channel. No NAT router or firewall on the client side can

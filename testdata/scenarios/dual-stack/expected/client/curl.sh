@@ -70,16 +70,11 @@ opts=(
 	--speed-limit 1 --speed-time 60
 )
 # Why (passive.range, 50000-50074 (75 ports)): Every listing, download and
-# upload opens a new data connection to a port vsftpd picks from this range
-# and announces inside the encrypted control channel, so no firewall can guess
-# it: the whole range must be open (and forwarded, with port numbers
-# unchanged, on a NAT router) — but only this range, not every port above
-# 1024. Sizing: vsftpd tries 9 random ports of the range for each PASV and
-# ends the session ("500 OOPS: vsf_sysutil_bind") when all 9 are busy, so with
-# N transfers running and R ports a PASV fails with probability (N/R)^9. For N
-# = 16 and a target of 1.0e-06 (about 1 in 1,000,000): R = ceil(N /
-# target^(1/9)) = ceil(16 / 0.2154) = 75 ports; at full load a PASV then fails
-# with probability (16/75)^9 = 9.2e-07 (about 1 in 1,092,626).
+# upload opens a new data connection from the client to a port of 50000-50074
+# that the server announces inside the encrypted control channel: the client
+# side's firewall and router must let these ports out to the server (outbound
+# only; nothing inbound). The range's size is the server's concern (REPORT.md
+# explains it).
 # curl resumes the control connection's TLS session on data connections by
 # default (the server requires it): never add --no-sessionid.
 # Why (tls.require_ssl_reuse, required (require_ssl_reuse=YES)): vsftpd
