@@ -198,13 +198,16 @@ func (a *accessible) review() (step, error) {
 		a.printf("%s\n", l)
 	}
 	a.printf("\n")
+	// The decisions' one-liners, as on the review screen; a warning keeps
+	// its reason (a risk to read before writing).
 	for _, d := range plan.Decisions {
-		warn := ""
 		if d.Warning {
-			warn = "Warning: "
+			a.printf("Warning: %s: %s. Why: %s\n", d.Title, d.Value, d.Why)
+		} else {
+			a.printf("%s: %s.\n", d.Title, d.Value)
 		}
-		a.printf("%s%s: %s. Why: %s\n", warn, d.Title, d.Value, d.Why)
 	}
+	a.printf("Why each decision was made is in REPORT.md's part 2 (or run ftpswiz explain KEY in the output directory).\n")
 	if files, err := a.cfg.files(plan); err == nil {
 		a.printf("\nFiles this plan writes:\n")
 		for _, f := range files {

@@ -121,8 +121,10 @@ func portMapSentences(p *wizard.Plan) []string {
 	return out
 }
 
-// reviewText is the review page: the port map and every decision with its
-// reason, wrapped to width.
+// reviewText is the review page, a summary: the port map and each
+// decision's one-liner (title: value). The reasons and the pitfalls are
+// REPORT.md's part 2; only a warning (a risk the user accepts) keeps its
+// reason here, to be read before writing.
 func reviewText(p *wizard.Plan, width int, st styles) string {
 	var b strings.Builder
 	b.WriteString(st.Heading.Render("Port map: who opens which connections"))
@@ -131,29 +133,25 @@ func reviewText(p *wizard.Plan, width int, st styles) string {
 	b.WriteString("\n")
 	b.WriteString(portMapTable(p, width, st))
 	b.WriteString("\n\n")
-	b.WriteString(st.Heading.Render("Decisions and why"))
+	b.WriteString(st.Heading.Render("Decisions"))
 	b.WriteString("\n")
 	for _, d := range p.Decisions {
-		mark, style := "▸ ", st.Label
 		if d.Warning {
-			mark, style = "⚠ ", st.Warning
+			b.WriteString(st.Warning.Render(wrap(width, "⚠ "+d.Title+": "+d.Value)))
+			b.WriteString("\n")
+			b.WriteString(indent(wrap(width-2, d.Why), "  "))
+		} else {
+			b.WriteString(st.Label.Render(wrap(width, "▸ "+d.Title+": "+d.Value)))
 		}
-		b.WriteString(style.Render(wrap(width, mark+d.Title+": "+d.Value)))
-		b.WriteString("\n")
-		b.WriteString(indent(wrap(width-2, d.Why), "  "))
 		b.WriteString("\n")
 	}
-	if len(p.Pitfalls) > 0 {
-		b.WriteString("\n")
-		b.WriteString(st.Heading.Render("If something goes wrong"))
-		b.WriteString("\n")
-		for _, pf := range p.Pitfalls {
-			b.WriteString(st.Label.Render(wrap(width, "• "+pf.Symptom)))
-			b.WriteString("\n")
-			b.WriteString(indent(wrap(width-2, pf.Cause+" Fix: "+pf.Fix), "  "))
-			b.WriteString("\n")
-		}
+	why := "Why each decision was made"
+	if n := len(p.Pitfalls); n > 0 {
+		why += fmt.Sprintf(", and %d symptoms with their causes and fixes, are", n)
+	} else {
+		why += " is"
 	}
+	b.WriteString(st.Dim.Render(wrap(width, why+" in REPORT.md's part 2 (or run ftpswiz explain KEY in the output directory).")))
 	return strings.TrimRight(b.String(), "\n")
 }
 
