@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
@@ -13,9 +14,11 @@ const certDeployHookFile = "server/" + wizard.DeployHookName
 
 var (
 	// certNameRE is a DNS name certbot certifies (what -d gets).
-	certNameRE = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$`)
+	certNameRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$`)
+	})
 	// certUnitRE is a systemd unit name the hook restarts.
-	certUnitRE = regexp.MustCompile(`^[A-Za-z0-9@._-]+\.service$`)
+	certUnitRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9@._-]+\.service$`) })
 )
 
 func hasLetsEncrypt(p *wizard.Plan) bool {
@@ -35,17 +38,17 @@ func DeployHookRestarts(p *wizard.Plan) ([]Cmd, error) {
 	if c := p.Server.Container; c != nil {
 		// vsftpd runs in the container: restarting it rereads the
 		// certificate (bind-mounted from the host).
-		if err := guardToken(string(c.Engine), unitTokenRE); err != nil {
+		if err := guardToken(string(c.Engine), unitTokenRE()); err != nil {
 			return nil, fmt.Errorf("container engine %q %w", c.Engine, err)
 		}
-		if err := guardToken(c.Name, unitTokenRE); err != nil {
+		if err := guardToken(c.Name, unitTokenRE()); err != nil {
 			return nil, fmt.Errorf("container name %q %w", c.Name, err)
 		}
 		return []Cmd{Sh(string(c.Engine), "restart", c.Name)}, nil
 	}
 	var out []Cmd
 	for _, in := range p.Server.Instances {
-		if !certUnitRE.MatchString(in.Unit) {
+		if !certUnitRE().MatchString(in.Unit) {
 			return nil, fmt.Errorf("unit %q is not a plain systemd service name", in.Unit)
 		}
 		out = append(out, Sh("systemctl", "restart", in.Unit))
@@ -55,10 +58,10 @@ func DeployHookRestarts(p *wizard.Plan) ([]Cmd, error) {
 
 func renderDeployHook(p *wizard.Plan) ([]File, error) {
 	c := p.Server.Cert
-	if !certNameRE.MatchString(c.Name) {
+	if !certNameRE().MatchString(c.Name) {
 		return nil, fmt.Errorf("%s: name %q (from server.public_address) is not a DNS name", certDeployHookFile, c.Name)
 	}
-	if err := guardToken(c.DeployHook, unitTokenRE); err != nil {
+	if err := guardToken(c.DeployHook, unitTokenRE()); err != nil {
 		return nil, fmt.Errorf("%s: install path %q (from server.tls.letsencrypt.config_dir) %w", certDeployHookFile, c.DeployHook, err)
 	}
 	restarts, err := DeployHookRestarts(p)

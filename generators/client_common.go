@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/ftpswiz/ftpswiz/templates"
 	"github.com/ftpswiz/ftpswiz/wizard"
@@ -53,8 +54,8 @@ type clientView struct {
 // clientPinFileRE and clientFingerprintRE are what pinning writes into
 // client files unquoted.
 var (
-	clientPinFileRE     = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\.pem$`)
-	clientFingerprintRE = regexp.MustCompile(`^[0-9A-F]{2}(:[0-9A-F]{2}){31}$`)
+	clientPinFileRE     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\.pem$`) })
+	clientFingerprintRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9A-F]{2}(:[0-9A-F]{2}){31}$`) })
 )
 
 // clientEndpoint is one way to reach the server, as client configs name it.
@@ -107,9 +108,11 @@ const (
 var (
 	// clientPathPartRE is one directory name client files accept: they end
 	// up in shell scripts, URLs and lftp commands unquoted.
-	clientPathPartRE = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$`)
+	clientPathPartRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$`) })
 	// clientHostRE is a DNS name.
-	clientHostRE = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$`)
+	clientHostRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$`)
+	})
 )
 
 // newClientView checks the plan's client part and flattens it for the
@@ -133,7 +136,7 @@ func newClientView(p *wizard.Plan, title string) (clientView, error) {
 			return clientView{}, fmt.Errorf("server address %q: only IPv4 addresses or DNS names are supported", c.ServerAddress)
 		}
 		v.HostIsIP = true
-	} else if !clientHostRE.MatchString(c.ServerAddress) {
+	} else if !clientHostRE().MatchString(c.ServerAddress) {
 		return clientView{}, fmt.Errorf("server address %q is neither an IPv4 address nor a DNS name", c.ServerAddress)
 	}
 	if !wizard.ValidUserName(c.User) {
@@ -169,10 +172,10 @@ func newClientView(p *wizard.Plan, title string) (clientView, error) {
 		})
 	}
 	if pin := p.Service.Pin; pin != nil {
-		if !clientPinFileRE.MatchString(pin.CAFile) {
+		if !clientPinFileRE().MatchString(pin.CAFile) {
 			return clientView{}, fmt.Errorf("pinned certificate file %q is not a plain .pem file name", pin.CAFile)
 		}
-		if pin.Fingerprint != "" && !clientFingerprintRE.MatchString(pin.Fingerprint) {
+		if pin.Fingerprint != "" && !clientFingerprintRE().MatchString(pin.Fingerprint) {
 			return clientView{}, fmt.Errorf("pinned fingerprint %q (from server.tls.fingerprint) is not a SHA-256 fingerprint", pin.Fingerprint)
 		}
 		v.PinFile, v.PinFP = "client/"+pin.CAFile, pin.Fingerprint
@@ -209,7 +212,7 @@ func clientSafeDir(dir string) bool {
 		return false
 	}
 	for _, part := range strings.Split(dir, "/") {
-		if part == "." || part == ".." || !clientPathPartRE.MatchString(part) {
+		if part == "." || part == ".." || !clientPathPartRE().MatchString(part) {
 			return false
 		}
 	}

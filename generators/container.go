@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/ftpswiz/ftpswiz/templates"
 	"github.com/ftpswiz/ftpswiz/wizard"
@@ -51,7 +52,7 @@ func containerHostPath(p *wizard.Plan, inContainer string) string {
 
 // containerValueRE is a value written into the Dockerfile, compose.yaml and
 // the container's command line: a path, a name, an image reference.
-var containerValueRE = regexp.MustCompile(`^[A-Za-z0-9/._@:+-]+$`)
+var containerValueRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9/._@:+-]+$`) })
 
 // containerCheck is the renderer's last check on the container plan.
 func containerCheck(c *wizard.ContainerPlan) error {
@@ -65,7 +66,7 @@ func containerCheck(c *wizard.ContainerPlan) error {
 		vals = append(vals, [2]string{"the environment", e.Name}, [2]string{"the environment", e.Value})
 	}
 	for _, v := range vals {
-		if err := guardToken(v[1], containerValueRE); err != nil {
+		if err := guardToken(v[1], containerValueRE()); err != nil {
 			return fmt.Errorf("%s %q (from %s) %w", "value", v[1], v[0], err)
 		}
 	}
@@ -277,7 +278,7 @@ func containerEntrypointScript(sp *wizard.ServerPlan) (string, error) {
 	root := strings.TrimRight(sp.LocalRoot, "/")
 	for _, v := range []string{root, sp.UploadDir} {
 		if v != "" {
-			if err := guardToken(v, containerValueRE); err != nil {
+			if err := guardToken(v, containerValueRE()); err != nil {
 				return "", fmt.Errorf("chroot value %q %w", v, err)
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/ftpswiz/ftpswiz/templates"
 	"github.com/ftpswiz/ftpswiz/wizard"
@@ -119,7 +120,7 @@ func cloudVar(what string, side wizard.Side, sides []wizard.Side) string {
 
 // cloudNameRE is a rule name Google Cloud (RFC 1035, at most 63) and Azure
 // (letters, digits, '_', '.', '-', at most 80) both accept.
-var cloudNameRE = regexp.MustCompile(`^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$`)
+var cloudNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$`) })
 
 // cloudRule is one allow (or deny) rule of a cloud firewall.
 type cloudRule struct {
@@ -179,10 +180,10 @@ func cloudRules(p *wizard.Plan, sides []wizard.Side) ([]cloudRule, error) {
 		}
 	}
 	for _, r := range out {
-		if !cloudNameRE.MatchString(r.Name) {
+		if !cloudNameRE().MatchString(r.Name) {
 			return nil, fmt.Errorf("rule name %q is not a name both clouds accept (lower case, digits, '-', at most 63)", r.Name)
 		}
-		if err := guardToken(r.Name, containerValueRE); err != nil {
+		if err := guardToken(r.Name, containerValueRE()); err != nil {
 			return nil, fmt.Errorf("rule name %q %w", r.Name, err)
 		}
 		if err := guardValue(r.Tag); err != nil {

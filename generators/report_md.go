@@ -3,6 +3,7 @@ package generators
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Markdown helpers for REPORT.md and HANDOUT.md. The documents are read in a
@@ -16,7 +17,9 @@ const reportWidth = 100
 // mdRiskyLineStart matches a word that Markdown would read as block syntax if
 // a wrapped line started with it: a list marker, heading, block quote,
 // thematic break, setext underline, fence, table pipe or HTML block.
-var mdRiskyLineStart = regexp.MustCompile("^([-+*]|#{1,6}|[0-9]{1,9}[.)]|=+|-+|_+|\\*+|>.*|\\|.*|```.*|~~~.*|<.*)$")
+var mdRiskyLineStart = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile("^([-+*]|#{1,6}|[0-9]{1,9}[.)]|=+|-+|_+|\\*+|>.*|\\|.*|```.*|~~~.*|<.*)$")
+})
 
 // mdWrap wraps prose at width columns, keeping the text's own line breaks
 // and never starting a line with a word Markdown would read as block syntax.
@@ -54,8 +57,8 @@ func mdWrapLines(width int, words []string) []string {
 			curLen += 1 + len(w)
 			continue
 		}
-		if mdRiskyLineStart.MatchString(w) {
-			if i-start > 1 && !mdRiskyLineStart.MatchString(words[i-1]) {
+		if mdRiskyLineStart().MatchString(w) {
+			if i-start > 1 && !mdRiskyLineStart().MatchString(words[i-1]) {
 				lines = append(lines, strings.Join(words[start:i-1], " "))
 				start, curLen = i-1, len(words[i-1])+1+len(w)
 				continue

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/ftpswiz/ftpswiz/templates"
 	"github.com/ftpswiz/ftpswiz/wizard"
@@ -52,8 +53,8 @@ type sshdDropInView struct {
 // sshdKeywordRE is an sshd_config keyword; sshdValueRE a value sshd reads
 // as one token without quotes (no spaces, quotes or comment signs).
 var (
-	sshdKeywordRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]*$`)
-	sshdValueRE   = regexp.MustCompile(`^[A-Za-z0-9%/._,:@+=-]+$`)
+	sshdKeywordRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]*$`) })
+	sshdValueRE   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9%/._,:@+=-]+$`) })
 )
 
 // renderSSHDDropIn writes the sshd drop-in (plan.SFTP.File): the global
@@ -110,7 +111,7 @@ func checkSFTPPlan(sp *wizard.SFTPPlan) error {
 			return fmt.Errorf("user %q is not a plain user name", u)
 		}
 	}
-	if err := guardToken(sp.ChrootRoot, sshdValueRE); err != nil || !path.IsAbs(sp.ChrootRoot) || path.Clean(sp.ChrootRoot) != sp.ChrootRoot {
+	if err := guardToken(sp.ChrootRoot, sshdValueRE()); err != nil || !path.IsAbs(sp.ChrootRoot) || path.Clean(sp.ChrootRoot) != sp.ChrootRoot {
 		return fmt.Errorf("chroot root %q is not a clean absolute path", sp.ChrootRoot)
 	}
 	if !clientSafeDir(sp.UploadDir) {
@@ -120,7 +121,7 @@ func checkSFTPPlan(sp *wizard.SFTPPlan) error {
 		return fmt.Errorf("match criteria %q", sp.Match)
 	}
 	for _, o := range slices.Concat(sp.Global, sp.MatchOptions) {
-		if err := guardToken(o.Value, sshdValueRE); err != nil || !sshdKeywordRE.MatchString(o.Key) {
+		if err := guardToken(o.Value, sshdValueRE()); err != nil || !sshdKeywordRE().MatchString(o.Key) {
 			return fmt.Errorf("option %q %q is not a plain sshd keyword and value", o.Key, o.Value)
 		}
 	}

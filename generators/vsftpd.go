@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/ftpswiz/ftpswiz/templates"
 	"github.com/ftpswiz/ftpswiz/vsftpd"
@@ -149,7 +150,7 @@ func renderVsftpdUnits(p *wizard.Plan) ([]File, error) {
 
 func renderUserList(p *wizard.Plan) ([]File, error) {
 	const file = vsftpdUserListFile
-	if err := guardToken(p.Server.UserListPath, unitTokenRE); err != nil {
+	if err := guardToken(p.Server.UserListPath, unitTokenRE()); err != nil {
 		return nil, fmt.Errorf("%s: install path %q (from server.vsftpd.flavour) %w", file, p.Server.UserListPath, err)
 	}
 	var b strings.Builder
@@ -194,7 +195,7 @@ func checkUnitValues(port int, values [][2]string) error {
 		if v[1] == "" {
 			continue
 		}
-		if err := guardToken(v[1], unitTokenRE); err != nil {
+		if err := guardToken(v[1], unitTokenRE()); err != nil {
 			return fmt.Errorf("%s %q %w", v[0], v[1], err)
 		}
 	}
@@ -298,11 +299,11 @@ func renderOpenSSLCap(p *wizard.Plan) ([]File, error) {
 
 var (
 	// vsftpdKeyRE is a vsftpd option name (parseconf.c's tables).
-	vsftpdKeyRE = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+	vsftpdKeyRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9_]*$`) })
 	// unitTokenRE is a value systemd reads as one word with nothing
 	// expanded: no white space, quotes, backslash, % specifiers or $
 	// variables.
-	unitTokenRE = regexp.MustCompile(`^[A-Za-z0-9/._@:+-]+$`)
+	unitTokenRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9/._@:+-]+$`) })
 )
 
 // vsftpdOptionFields names the answer each vsftpd option's value comes
@@ -350,7 +351,7 @@ func fieldOr(m map[string]string, key string) string {
 // renderer against a plan made by hand or a value that slipped through.
 func checkVsftpdInstance(fl wizard.Flavour, in wizard.Instance, groups []optionGroup) error {
 	for _, f := range [][2]string{{"install path", in.InstallPath}, {"unit", in.Unit}, {"instance name", in.Name}} {
-		if err := guardToken(f[1], unitTokenRE); err != nil {
+		if err := guardToken(f[1], unitTokenRE()); err != nil {
 			return fmt.Errorf("%s %q %w", f[0], f[1], err)
 		}
 	}
@@ -397,7 +398,7 @@ func checkVsftpdPorts(in wizard.Instance) error {
 }
 
 func checkVsftpdOption(fl wizard.Flavour, o wizard.Option) error {
-	if !vsftpdKeyRE.MatchString(o.Key) {
+	if !vsftpdKeyRE().MatchString(o.Key) {
 		return fmt.Errorf("not a plain vsftpd option name")
 	}
 	kind, known := vsftpd.Lookup(fl, o.Key)

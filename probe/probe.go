@@ -134,6 +134,9 @@ type Diagnosis struct {
 	// Answer names the ftpswiz wizard answer that generates the fix, when
 	// there is one.
 	Answer string `json:"answer,omitempty"`
+	// Explain is the key of the catalogue entry (package explain, topic
+	// of `ftpswiz explain`) that explains this failure at length, or "".
+	Explain string `json:"explain,omitempty"`
 }
 
 // TLSInfo describes the control connection's TLS session.

@@ -154,3 +154,23 @@ func TestFamilyResolution(t *testing.T) {
 		}
 	}
 }
+
+// TestDiagnosisCarriesCatalogueKey: fail and warn attach the catalogue
+// entry of a code it lists, and none to one it does not.
+func TestDiagnosisCarriesCatalogueKey(t *testing.T) {
+	tests := []struct{ code, want string }{
+		{"reuse-required", "session-reuse"},
+		{"pasv-range-exhausted", "passive-range-sizing"},
+		{"cert-wrong-name", "cert-name"},
+		{"banner", ""},
+	}
+	for _, tt := range tests {
+		for _, f := range []func(*Step, string, string, string, string){fail, warn} {
+			var s Step
+			f(&s, tt.code, "cause", "fix", "")
+			if s.Diagnosis == nil || s.Diagnosis.Explain != tt.want {
+				t.Errorf("%s: diagnosis %+v, want Explain %q", tt.code, s.Diagnosis, tt.want)
+			}
+		}
+	}
+}

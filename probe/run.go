@@ -18,6 +18,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/ftpswiz/ftpswiz/explain"
 	"github.com/ftpswiz/ftpswiz/netaddr"
 	"github.com/ftpswiz/ftpswiz/vsftpd"
 )
@@ -186,12 +187,12 @@ func (p *prober) stop(why string) {
 
 func fail(s *Step, code, cause, fix, answer string) {
 	s.Status = Fail
-	s.Diagnosis = &Diagnosis{Code: code, Cause: cause, Fix: fix, Answer: answer}
+	s.Diagnosis = &Diagnosis{Code: code, Cause: cause, Fix: fix, Answer: answer, Explain: explain.ForProbe(code)}
 }
 
 func warn(s *Step, code, cause, fix, answer string) {
 	s.Status = Warn
-	s.Diagnosis = &Diagnosis{Code: code, Cause: cause, Fix: fix, Answer: answer}
+	s.Diagnosis = &Diagnosis{Code: code, Cause: cause, Fix: fix, Answer: answer, Explain: explain.ForProbe(code)}
 }
 
 // note attaches an explanation to a step that passed.
@@ -795,7 +796,7 @@ func (p *prober) tlsError(s *Step, err error) {
 // the port speaks explicit FTPS; the probe reconnects and carries on so.
 func (p *prober) explicitMismatch(s *Step) {
 	addr := p.r.Address
-	s.Diagnosis = &Diagnosis{Code: "explicit-on-implicit",
+	s.Diagnosis = &Diagnosis{Code: "explicit-on-implicit", Explain: explain.ForProbe("explicit-on-implicit"),
 		Cause: fmt.Sprintf("The server greeted in plain text on %s: it speaks explicit FTPS (or plain FTP) there, while "+
 			"the client started TLS at once (implicit FTPS). The server reads the TLS handshake as a bad command.", addr),
 		Fix: fmt.Sprintf("Connect with explicit FTPS (ftp://%s with TLS required: lftp set ftp:ssl-force yes, curl "+

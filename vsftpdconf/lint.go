@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ftpswiz/ftpswiz/explain"
 	"github.com/ftpswiz/ftpswiz/internal/textdist"
 	"github.com/ftpswiz/ftpswiz/netaddr"
 	"github.com/ftpswiz/ftpswiz/vsftpd"
@@ -62,6 +63,9 @@ type Finding struct {
 	// Answer names the wizard answer that generates the fix, when there is
 	// one ("server.public_address").
 	Answer string `json:"answer,omitempty"`
+	// Explain is the key of the catalogue entry (package explain, topic
+	// of `ftpswiz explain`) that explains this failure at length, or "".
+	Explain string `json:"explain,omitempty"`
 	// Edits are the changes `check --fix` makes; none when the fix needs a
 	// human decision.
 	Edits []Edit `json:"edits,omitempty"`
@@ -207,7 +211,10 @@ func (l *linter) intend(num int, key, value string) {
 	l.intended[num] = Line{Num: num, Kind: Setting, Key: key, Value: value, HasEquals: true}
 }
 
-func (l *linter) add(f Finding) { l.out = append(l.out, f) }
+func (l *linter) add(f Finding) {
+	f.Explain = explain.ForLint(f.Code)
+	l.out = append(l.out, f)
+}
 
 // setting returns the effective line for a known, well-formed key.
 func (l *linter) setting(key string) (Line, bool) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Container says vsftpd runs in a container on the server host (Docker or
@@ -66,10 +67,12 @@ const (
 var (
 	// containerNameRE is a name Docker and Podman accept for a container
 	// and as an image repository: lower case, so it serves as both.
-	containerNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,62}$`)
+	containerNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,62}$`) })
 	// baseImageRE is an image reference: repository path, optional tag,
 	// optional sha256 digest; nothing a Dockerfile or shell reads as syntax.
-	baseImageRE = regexp.MustCompile(`^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$`)
+	baseImageRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$`)
+	})
 )
 
 // ContainerPlan is how the vsftpd container is built and run.
@@ -160,7 +163,7 @@ func (v *validator) container(s *Server, f FTPS) {
 	}
 	v.enum("server.container.engine", string(c.Engine), strs(ContainerEngines()))
 	v.enum("server.container.network", string(c.Network), strs(ContainerNetworks()))
-	if !containerNameRE.MatchString(c.Name) {
+	if !containerNameRE().MatchString(c.Name) {
 		v.add("server.container.name", "use lower-case letters, digits, '.', '_' and '-', starting with a letter or digit (at most 63), e.g. ftpswiz-vsftpd",
 			"%q is not a container name Docker and Podman accept as container and image name", clip(c.Name))
 	}
@@ -169,7 +172,7 @@ func (v *validator) container(s *Server, f FTPS) {
 	} else if c.ConfigDir == "/" {
 		v.add("server.container.config_dir", "give a directory of its own such as /etc/ftpswiz", "must not be /")
 	}
-	if len(c.BaseImage) > 255 || !baseImageRE.MatchString(c.BaseImage) {
+	if len(c.BaseImage) > 255 || !baseImageRE().MatchString(c.BaseImage) {
 		v.add("server.container.base_image", "give a Debian image reference such as debian:bookworm-slim (repository[:tag][@sha256:digest])",
 			"%q is not an image reference", clip(c.BaseImage))
 	} else if !strings.Contains(strings.SplitN(c.BaseImage, "@", 2)[0], "debian") {

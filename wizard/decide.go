@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ftpswiz/ftpswiz/explain"
 	"github.com/ftpswiz/ftpswiz/vsftpd"
 )
 
@@ -1060,24 +1061,23 @@ func (d *decider) pitfalls() {
 		return
 	}
 	pr := d.passiveRange()
-	add("Login works, but the first listing or transfer hangs and times out.",
-		fmt.Sprintf("The passive range %s is not open (or not forwarded) somewhere on the path: the server "+
-			"host, its NAT router or cloud security group, or the client's egress filter.", pr),
-		"Apply the generated rules on every side; check each hop with `nft list ruleset` and the port map.")
+	entry := func(key string, v explain.Vars) {
+		e := explain.Get(key).With(v)
+		add(e.Symptom, e.Cause, e.Fix)
+	}
+	entry(explain.PassiveClosed, explain.Vars{"range": pr.String()})
 	if a.Server != nil {
 		s := a.Server
 		d.containerPitfalls(add)
 		if s.NAT.Behind() {
-			add("A strict client reports an unroutable or private address in the \"227 Entering Passive Mode\" reply (or PASV 0,0,0,0).",
-				"vsftpd announces its own address: pasv_address is missing, or listen_ipv6=YES makes vsftpd ignore it.",
-				"Keep pasv_address, listen=YES and listen_ipv6=NO from the generated config.")
+			entry(explain.PassiveAddress, nil)
 		}
 		add("vsftpd does not start, with no message under systemd; run by hand it prints \"500 OOPS: unrecognised variable in config file\" and exits 2.",
 			"An option the installed vsftpd build does not know (TLS option names differ between builds), spaces around `=`, or listen and listen_ipv6 both YES.",
 			"Generate for the right build (vsftpd.flavour), and test with `vsftpd CONFIG` in the foreground before restarting the service.")
-		add("Every PASV now and then fails with \"500 OOPS: vsf_sysutil_bind\"; lftp shows \"An unexpected TLS packet was received\", curl \"(56) wrong version number\".",
-			fmt.Sprintf("More transfers at once than the passive range was sized for (%d transfers, %d ports): vsftpd found no free port in %d tries.", d.p.Server.Sizing.Transfers, d.p.Server.Sizing.Ports, BindAttempts),
-			"Regenerate with the real concurrency, or lower max_clients.")
+		v := explainVars()
+		v["transfers"], v["ports"] = strconv.Itoa(d.p.Server.Sizing.Transfers), strconv.Itoa(d.p.Server.Sizing.Ports)
+		entry(explain.PassiveExhausted, v)
 		add("\"500 OOPS: vsftpd: refusing to run with writable root inside chroot()\" right after login.",
 			"The user's chroot root is writable by the user.",
 			fmt.Sprintf("`chown root:root %s/USER && chmod 755 %s/USER`; uploads go to the %s/ directory inside it.", s.Vsftpd.LocalRoot, s.Vsftpd.LocalRoot, s.Vsftpd.UploadDir))
@@ -1093,13 +1093,9 @@ func (d *decider) pitfalls() {
 				fmt.Sprintf("Upload into %s/; `chown USER %s/USER/%s`.", s.Vsftpd.UploadDir, s.Vsftpd.LocalRoot, s.Vsftpd.UploadDir))
 		}
 		if IsTrue(s.TLS.RequireSSLReuse, true) {
-			add("\"522 SSL connection failed: session reuse required\" (curl shows only error 18 or 55).",
-				"The client does not resume the TLS session on the data connection (Python's stock ftplib, some libraries and appliances).",
-				"Use a client that does (the generated configs do); switching require_ssl_reuse off is the last resort.")
+			entry(explain.SessionReuse, nil)
 		}
-		add("Now and then a curl upload ends with \"426 Failure reading network stream\" (curl: error 18) although the whole file was sent.",
-			"curl closes the data connection without a TLS close_notify, and vsftpd's strict_ssl_read_eof=YES (its default, which detects an upload cut short by a forged end of connection) rejects the upload. Measured in ftpswiz's lab: 5 of 2,760 curl uploads over TLS 1.2, more often on a busy machine.",
-			"Check curl's exit status and retry the upload (STOR replaces the partial file). strict_ssl_read_eof=NO removes the failures but also the truncation check: ftpswiz keeps it on.")
+		entry(explain.UploadEOF, nil)
 		add("\"425 Security: Bad IP connecting.\"",
 			"The data connection arrives from another address than the control connection: a load balancer, or a carrier-grade NAT with several public addresses.",
 			"Route the client's FTPS traffic through one address; pasv_promiscuous=YES is the last resort and weakens security.")
@@ -1119,9 +1115,7 @@ func (d *decider) pitfalls() {
 			"The generated egress filter allows only the FTPS connections, so DNS queries to a resolver outside the client network are dropped too.",
 			"Allow udp and tcp port 53 to your resolver in the client's firewall, or use the server's IPv4 address.")
 	}
-	add("The connection hangs during the TLS handshake.",
-		"Implicit and explicit mixed up: a client speaking implicit TLS to the explicit port (or the reverse).",
-		"explicit: ftp:// on port 21 with TLS forced; implicit: ftps:// on port 990.")
+	entry(explain.ImplicitExplicit, nil)
 	add("\"530 Non-anonymous sessions must use encryption\" or \"522 Data connections must be encrypted\".",
 		"The client logs in without TLS, or does not protect the data channel (PROT P).",
 		"Force TLS on control and data in the client (the generated client configs do).")

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -178,7 +179,7 @@ func quoteNode(n *yaml.Node) string {
 }
 
 // wholeRE is a whole number as YAML writes one.
-var wholeRE = regexp.MustCompile(`^[-+]?[0-9][0-9_]*$`)
+var wholeRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[-+]?[0-9][0-9_]*$`) })
 
 // maxAnswerInt bounds every whole number in an answers file: each one (a
 // port, a count) is far smaller, and the bound is the same on every
@@ -195,7 +196,7 @@ func (w *schemaWalker) integer(n *yaml.Node, field string) {
 	case "!!int":
 	case "!!float":
 		var f float64
-		if wholeRE.MatchString(n.Value) {
+		if wholeRE().MatchString(n.Value) {
 			// yaml.v3 reads a whole number too large for int64 as a float.
 			w.add(field, n.Line, fix+" in the range the field allows (see the README)",
 				"%q is far too large for this field", clip(n.Value))
@@ -336,8 +337,12 @@ func nearestKey(k string, keys []string) string {
 }
 
 var (
-	unknownFieldRE = regexp.MustCompile(`^line (\d+): field (\S+) not found in type wizard\.(\w+)$`)
-	typeErrRE      = regexp.MustCompile("^line (\\d+): cannot unmarshal !!(\\w+) `(.*)` into (.+)$")
+	unknownFieldRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^line (\d+): field (\S+) not found in type wizard\.(\w+)$`)
+	})
+	typeErrRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile("^line (\\d+): cannot unmarshal !!(\\w+) `(.*)` into (.+)$")
+	})
 )
 
 // explainYAMLError turns yaml.v3's messages into ones that name the fix.
@@ -348,7 +353,7 @@ func explainYAMLError(err error) error {
 	}
 	msgs := make([]string, 0, len(te.Errors))
 	for _, m := range te.Errors {
-		if g := unknownFieldRE.FindStringSubmatch(m); g != nil {
+		if g := unknownFieldRE().FindStringSubmatch(m); g != nil {
 			valid := yamlKeys(g[3])
 			msg := fmt.Sprintf("line %s: unknown key %q", g[1], g[2])
 			if len(valid) > 0 {
@@ -357,7 +362,7 @@ func explainYAMLError(err error) error {
 			msgs = append(msgs, msg)
 			continue
 		}
-		if g := typeErrRE.FindStringSubmatch(m); g != nil {
+		if g := typeErrRE().FindStringSubmatch(m); g != nil {
 			want := describeGoType(g[4])
 			msgs = append(msgs, fmt.Sprintf("line %s: %q is not %s", g[1], g[3], want))
 			continue

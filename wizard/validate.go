@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Validate checks normalised answers and returns a *ValidationError listing
@@ -673,13 +674,17 @@ func (v *validator) tls(t *TLS, fl Flavour, public string) {
 }
 
 // fingerprintRe is a SHA-256 fingerprint as openssl prints it.
-var fingerprintRe = regexp.MustCompile(`^[0-9A-F]{2}(:[0-9A-F]{2}){31}$`)
+var fingerprintRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9A-F]{2}(:[0-9A-F]{2}){31}$`) })
 
 // emailRe is a plain address (no quoting needed in a command line).
-var emailRe = regexp.MustCompile(`^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$`)
+var emailRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$`)
+})
 
 // acmeURLRe is an https ACME directory URL made of plain characters.
-var acmeURLRe = regexp.MustCompile(`^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?$`)
+var acmeURLRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?$`)
+})
 
 // cert checks the certificate source and what it needs.
 func (v *validator) cert(t *TLS, public string, pathsOK bool) {
@@ -718,11 +723,11 @@ func (v *validator) cert(t *TLS, public string, pathsOK bool) {
 			return
 		}
 		v.enum("server.tls.letsencrypt.challenge", string(le.Challenge), strs(Challenges()))
-		if le.Email != "" && !emailRe.MatchString(le.Email) {
+		if le.Email != "" && !emailRe().MatchString(le.Email) {
 			v.add("server.tls.letsencrypt.email", "give a plain address like admin@example.com, or leave it out",
 				"%q is not an e-mail address ftpswiz accepts", le.Email)
 		}
-		if le.Server != "" && (len(le.Server) > 200 || !acmeURLRe.MatchString(le.Server)) {
+		if le.Server != "" && (len(le.Server) > 200 || !acmeURLRe().MatchString(le.Server)) {
 			v.add("server.tls.letsencrypt.server", "give an https ACME directory URL, e.g. https://acme-staging-v02.api.letsencrypt.org/directory, or leave it out for Let's Encrypt",
 				"%q is not an https URL of plain characters", le.Server)
 		}
@@ -743,7 +748,7 @@ func (v *validator) cert(t *TLS, public string, pathsOK bool) {
 			}
 		}
 	case SourceSelfSigned:
-		if t.Fingerprint != "" && !fingerprintRe.MatchString(t.Fingerprint) {
+		if t.Fingerprint != "" && !fingerprintRe().MatchString(t.Fingerprint) {
 			v.add("server.tls.fingerprint", "paste what `openssl x509 -noout -fingerprint -sha256` prints after the =, e.g. AB:CD:...(32 pairs, upper case)",
 				"%q is not a SHA-256 fingerprint", t.Fingerprint)
 		}

@@ -428,6 +428,9 @@ func printFindings(w io.Writer, st diagStyles, res checkResult) {
 		if f.Answer != "" {
 			fmt.Fprintf(w, "  %s %s\n", st.dim.Render("ftpswiz answer:"), f.Answer)
 		}
+		if f.Explain != "" {
+			fmt.Fprintf(w, "  %s ftpswiz explain %s\n", st.dim.Render("more:"), f.Explain)
+		}
 	}
 	if len(res.Findings) == 0 {
 		fmt.Fprintln(w, "No findings.")

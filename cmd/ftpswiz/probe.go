@@ -484,6 +484,9 @@ func printVerdict(w io.Writer, st diagStyles, r *probe.Report) {
 		if s.Diagnosis.Answer != "" {
 			fmt.Fprintf(w, "  %s %s (ftpswiz generate writes the fix)\n", st.dim.Render("wizard answer:"), s.Diagnosis.Answer)
 		}
+		if s.Diagnosis.Explain != "" {
+			fmt.Fprintf(w, "  %s ftpswiz explain %s\n", st.dim.Render("more:"), s.Diagnosis.Explain)
+		}
 	}
 	for _, s := range r.Steps {
 		if s.Status == probe.Pass && s.Diagnosis != nil {
