@@ -262,6 +262,24 @@ func TestIPv6Lab(t *testing.T) {
 	}
 	ports = append(ports, 2121, 8080, 60000)
 	reachable := scanIPv6(t, l.Cli, lab.SrvAddr6, ports)
+	// The scan's short per-port bound can lapse for a port that answers when
+	// a hundred dials share two loaded cores: the ports that must answer are
+	// dialled once more, one at a time, with a longer bound. (Ports that must
+	// not answer need no second look: a timeout is what the rules should give.)
+	for _, port := range []int{21, pasv.First, pasv.Last} {
+		if slices.Contains(reachable, port) {
+			continue
+		}
+		c, err := l.Cli.Dial("tcp6", net.JoinHostPort(lab.SrvAddr6, strconv.Itoa(port)), 5*time.Second)
+		if err == nil {
+			c.Close()
+		}
+		if err == nil || errors.Is(err, syscall.ECONNREFUSED) {
+			t.Logf("IPv6 port scan: port %d answered only on the second, longer dial", port)
+			reachable = append(reachable, port)
+		}
+	}
+	slices.Sort(reachable)
 	for _, port := range reachable {
 		if port != 21 && !pasv.Contains(port) {
 			t.Errorf("IPv6 port scan: port %d answers; only 21 and %s may", port, pasv)
