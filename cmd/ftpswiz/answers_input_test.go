@@ -34,7 +34,7 @@ func TestAnswersInputBounded(t *testing.T) {
 		want  []string
 	}{
 		{"FIFO", "", fifo, []string{"named pipe (FIFO)", "--answers -"}},
-		{"character device", "", "/dev/zero", []string{"/dev/zero is a device"}},
+		{"character device", "", "/dev/zero", []string{"/dev/zero is a character device"}},
 		{"directory", "", dir, []string{"is a directory"}},
 		{"file over the size limit", "", big, []string{"larger than 1048576 bytes"}},
 		{"stdin over the size limit", bigStdin, "-", []string{"stdin: the answers file is larger than 1048576 bytes"}},

@@ -146,18 +146,27 @@ func runGenerate(cmd *cobra.Command, opts *generateOptions) error {
 			return err
 		}
 	} else {
-		out := bufio.NewWriter(ro.Out)
-		for _, f := range files {
-			fmt.Fprintln(out, filepath.Join(opts.OutDir, filepath.FromSlash(f.Path)))
-		}
-		if err := out.Flush(); err != nil {
-			return fmt.Errorf("write file list: %w", err)
+		if err := writeFileList(ro.Out, opts.OutDir, files); err != nil {
+			return err
 		}
 	}
 	summarize(ro.ErrOut, opts.OutDir, changes)
 	if staleErr == nil && len(stale) > 0 {
 		fmt.Fprintf(ro.ErrOut, "ftpswiz: left alone, not produced by these answers (from an earlier run?): %s\n",
 			strings.Join(stale, ", "))
+	}
+	return nil
+}
+
+// writeFileList prints every output path, one per line: what generate
+// puts on standard output for scripts.
+func writeFileList(w io.Writer, dir string, files []generators.File) error {
+	out := bufio.NewWriter(w)
+	for _, f := range files {
+		fmt.Fprintln(out, filepath.Join(dir, filepath.FromSlash(f.Path)))
+	}
+	if err := out.Flush(); err != nil {
+		return fmt.Errorf("write file list: %w", err)
 	}
 	return nil
 }

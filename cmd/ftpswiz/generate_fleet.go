@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"path/filepath"
 
@@ -47,12 +46,8 @@ func runGenerateFleet(cmd *cobra.Command, opts *generateOptions, af answersFile)
 	if err != nil {
 		return err
 	}
-	out := bufio.NewWriter(ro.Out)
-	for _, f := range files {
-		fmt.Fprintln(out, filepath.Join(opts.OutDir, filepath.FromSlash(f.Path)))
-	}
-	if err := out.Flush(); err != nil {
-		return fmt.Errorf("write file list: %w", err)
+	if err := writeFileList(ro.Out, opts.OutDir, files); err != nil {
+		return err
 	}
 	summarize(ro.ErrOut, opts.OutDir, changes)
 	fmt.Fprintf(ro.ErrOut, "Then run the playbook: cd %s && ansible-playbook site.yml --check --diff\n", filepath.Join(opts.OutDir, "ansible"))

@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 
+	"github.com/ftpswiz/ftpswiz/internal/safefile"
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
 
@@ -59,51 +61,15 @@ func readAnswers(ctx context.Context, opts *rootOptions, path string) (answersFi
 	}
 }
 
-// openRegular opens path for reading if it is a regular file (following
-// symbolic links), and refuses anything else with an error that says what
-// it is. It opens without blocking, so a FIFO swapped in after the check
-// cannot hang the open.
+// openRegular opens path for reading if it is a regular file and refuses
+// anything else (a FIFO would block, a device never end), saying what it is
+// and what to give instead.
 func openRegular(path string) (*os.File, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, err
+	f, _, err := safefile.Open(path)
+	if errors.Is(err, safefile.ErrNotRegular) {
+		return nil, fmt.Errorf("%w: give an answers file, or pipe one into --answers -", err)
 	}
-	if err := regularFile(path, fi); err != nil {
-		return nil, err
-	}
-	f, err := openNonBlocking(path)
-	if err != nil {
-		return nil, err
-	}
-	fi, err = f.Stat()
-	if err == nil {
-		err = regularFile(path, fi)
-	}
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	return f, nil
-}
-
-// regularFile refuses a file that is not a regular file.
-func regularFile(path string, fi os.FileInfo) error {
-	m := fi.Mode()
-	if m.IsRegular() {
-		return nil
-	}
-	what := "not a regular file"
-	switch {
-	case m.IsDir():
-		what = "a directory"
-	case m&os.ModeNamedPipe != 0:
-		what = "a named pipe (FIFO), which would block until something writes to it"
-	case m&os.ModeDevice != 0 || m&os.ModeCharDevice != 0:
-		what = "a device, which may never end"
-	case m&os.ModeSocket != 0:
-		what = "a socket"
-	}
-	return fmt.Errorf("%s is %s: give an answers file, or pipe one into --answers -", path, what)
+	return f, err
 }
 
 // decodeAnswers decodes an answers file strictly; errors name its lines and

@@ -51,6 +51,7 @@ func TestImportRule(t *testing.T) {
 		{pkg: "netaddr", onlyOwn: true},
 		{pkg: "firewall", onlyOwn: true},
 		{pkg: "schema", onlyOwn: true},
+		{pkg: "internal/safefile", onlyOwn: true},
 		// The catalogue of explanations is data: the linter and the prober
 		// use it without the planner.
 		{pkg: "explain", onlyOwn: true},

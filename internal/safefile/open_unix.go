@@ -1,6 +1,6 @@
 //go:build unix
 
-package vsftpdconf
+package safefile
 
 import "syscall"
 

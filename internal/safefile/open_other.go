@@ -1,5 +1,5 @@
 //go:build !unix
 
-package vsftpdconf
+package safefile
 
 const noBlockFlag = 0
