@@ -187,7 +187,11 @@ func normalizeClient(c *Client, a Answers) {
 		normalizeRouter(&r)
 		c.Router = &r
 	}
-	normalizeBox(&c.HostFirewall, BoxDedicated, DefaultNftHostChain)
+	// A client host is someone's workstation or server with traffic of its
+	// own: its rules only add unless the answers say it is dedicated (a
+	// complete policy there is an egress lockdown that stops web, DNS and
+	// SSH).
+	normalizeBox(&c.HostFirewall, BoxShared, DefaultNftHostChain)
 	if c.DNSRecords == "" && a.Role == RoleClient && c.ServerAddress != "" && !isIP(c.ServerAddress) {
 		c.DNSRecords = RecordsA
 		if c.ServerIPv6Address != "" {

@@ -654,9 +654,9 @@ func (p *Plan) BoxFirewall(side Side) (BoxFirewall, *Router) {
 			b = r.Firewall
 		}
 	}
-	if b.Use == "" { // a plan built by hand
+	if b.Use == "" { // a plan built by hand: as Normalize defaults it
 		b.Use = BoxDedicated
-		if r != nil {
+		if r != nil || side == SideClientHost {
 			b.Use = BoxShared
 		}
 	}
