@@ -123,6 +123,7 @@ client_sites:
       client:
         nat: none
         software: [lftp, curl]
+        host_firewall: {use: dedicated}
 `, u.Name, cert.CertFile, cert.KeyFile, dir, ftpBClients)
 }
 

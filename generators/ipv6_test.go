@@ -19,6 +19,9 @@ func TestIPv6Backends(t *testing.T) {
 			a.Server.NAT, a.Server.Router, a.Server.HostAddress = wizard.NATNone, nil, ""
 			a.Server.AllowedClients = []string{"192.0.2.20/32", "2001:db8:50::/64"}
 			a.Client.NAT, a.Client.Router, a.Client.LANCIDR = wizard.ClientNATNone, nil, ""
+			// A dedicated client host: its complete policy must let the
+			// ICMPv6 through that IPv6 needs (a shared host's own rules do).
+			a.Client.HostFirewall.Use = wizard.BoxDedicated
 			a.Firewalls = []wizard.Firewall{wizard.FirewallNftables, wizard.FirewallIptables, wizard.FirewallUFW,
 				wizard.FirewallFirewalld, wizard.FirewallAWS}
 			if !v6 {
