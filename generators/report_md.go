@@ -1,10 +1,6 @@
 package generators
 
-import (
-	"regexp"
-	"strings"
-	"sync"
-)
+import "strings"
 
 // Markdown helpers for REPORT.md and HANDOUT.md. The documents are read in a
 // terminal as often as in a renderer, so prose is wrapped at reportWidth
@@ -14,12 +10,34 @@ import (
 // reportWidth is the column at which prose is wrapped.
 const reportWidth = 100
 
-// mdRiskyLineStart matches a word that Markdown would read as block syntax if
-// a wrapped line started with it: a list marker, heading, block quote,
-// thematic break, setext underline, fence, table pipe or HTML block.
-var mdRiskyLineStart = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile("^([-+*]|#{1,6}|[0-9]{1,9}[.)]|=+|-+|_+|\\*+|>.*|\\|.*|```.*|~~~.*|<.*)$")
-})
+// mdRiskyLineStart reports whether Markdown would read a word as block
+// syntax if a wrapped line started with it: a list marker, heading, block
+// quote, thematic break, setext underline, fence, table pipe or HTML block.
+// It accepts what ^([-+*]|#{1,6}|[0-9]{1,9}[.)]|=+|-+|_+|\*+|>.*|\|.*|```.*|~~~.*|<.*)$
+// does, byte by byte: mdWrap asks it about many words.
+func mdRiskyLineStart(w string) bool {
+	if w == "" {
+		return false
+	}
+	switch c := w[0]; {
+	case c == '>' || c == '|' || c == '<':
+		return !strings.Contains(w, "\n")
+	case strings.HasPrefix(w, "```") || strings.HasPrefix(w, "~~~"):
+		return !strings.Contains(w, "\n")
+	case w == "+":
+		return true
+	case c == '=' || c == '-' || c == '_' || c == '*' || c == '#':
+		if c == '#' && len(w) > 6 {
+			return false
+		}
+		return strings.Count(w, w[:1]) == len(w)
+	}
+	digits := 0
+	for digits < len(w) && '0' <= w[digits] && w[digits] <= '9' {
+		digits++
+	}
+	return digits >= 1 && digits <= 9 && len(w) == digits+1 && (w[digits] == '.' || w[digits] == ')')
+}
 
 // mdWrap wraps prose at width columns, keeping the text's own line breaks
 // and never starting a line with a word Markdown would read as block syntax.
@@ -57,8 +75,8 @@ func mdWrapLines(width int, words []string) []string {
 			curLen += 1 + len(w)
 			continue
 		}
-		if mdRiskyLineStart().MatchString(w) {
-			if i-start > 1 && !mdRiskyLineStart().MatchString(words[i-1]) {
+		if mdRiskyLineStart(w) {
+			if i-start > 1 && !mdRiskyLineStart(words[i-1]) {
 				lines = append(lines, strings.Join(words[start:i-1], " "))
 				start, curLen = i-1, len(words[i-1])+1+len(w)
 				continue

@@ -527,10 +527,10 @@ func TestReportMarkdownHelpers(t *testing.T) {
 				out := mdWrap(width, text)
 				for _, l := range strings.Split(out, "\n") {
 					first := strings.Fields(l)[0]
-					if mdRiskyLineStart().MatchString(first) && len(strings.Fields(l)) < 2 {
+					if mdRiskyLineStart(first) && len(strings.Fields(l)) < 2 {
 						t.Errorf("width %d: line starts with block syntax: %q", width, l)
 					}
-					if mdRiskyLineStart().MatchString(first) {
+					if mdRiskyLineStart(first) {
 						t.Errorf("width %d: line starts with %q", width, first)
 					}
 				}

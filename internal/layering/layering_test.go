@@ -52,6 +52,7 @@ func TestImportRule(t *testing.T) {
 		{pkg: "firewall", onlyOwn: true},
 		{pkg: "schema", onlyOwn: true},
 		{pkg: "internal/safefile", onlyOwn: true},
+		{pkg: "internal/chars", onlyOwn: true},
 		// The catalogue of explanations is data: the linter and the prober
 		// use it without the planner.
 		{pkg: "explain", onlyOwn: true},

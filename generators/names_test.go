@@ -1,0 +1,51 @@
+package generators
+
+import (
+	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/ftpswiz/ftpswiz/internal/chars"
+	"github.com/ftpswiz/ftpswiz/internal/chars/charstest"
+)
+
+// TestNameChecksMatchPatterns: the byte-set checks accept exactly what the
+// counted regular expressions they replaced accepted.
+func TestNameChecksMatchPatterns(t *testing.T) {
+	tests := []struct {
+		pattern string
+		check   func(string) bool
+	}{
+		{`^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$`, validCloudName},
+		{`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\.pem$`, clientPinFile},
+		{`^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$`, func(s string) bool { return chars.Run(s, 1, 64, clientPathFirst, clientFileRest) }},
+	}
+	cands := charstest.Strings(charstest.Alphabet, 3, 70)
+	for _, c := range charstest.Strings("a._", 2, 66) {
+		cands = append(cands, c+".pem", c+"pem", c+".pe")
+	}
+	for _, tt := range tests {
+		t.Run(tt.pattern, func(t *testing.T) { charstest.Equal(t, tt.pattern, tt.check, cands) })
+	}
+}
+
+// TestMdRiskyLineStartMatchesPattern: the loop accepts exactly what the
+// regular expression it replaced accepted.
+func TestMdRiskyLineStartMatchesPattern(t *testing.T) {
+	cands := charstest.Strings("-+*#0=_>|<`~.)a\n", 4, 12)
+	for _, w := range []string{"```go", "~~~", "``", "~~", "1234567890.", "123456789.", "123456789)", "####a", "-*", "<a\nb"} {
+		cands = append(cands, w)
+	}
+	charstest.Equal(t, "^([-+*]|#{1,6}|[0-9]{1,9}[.)]|=+|-+|_+|\\*+|>.*|\\|.*|```.*|~~~.*|<.*)$", mdRiskyLineStart, cands)
+}
+
+// TestLineBreakingRuneASCII: the ASCII shortcut of lineBreakingRune says
+// what the Unicode tables say.
+func TestLineBreakingRuneASCII(t *testing.T) {
+	for r := rune(0); r < utf8.RuneSelf; r++ {
+		want := unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Zl, r) || unicode.Is(unicode.Zp, r) || unicode.Is(unicode.Cf, r)
+		if got := lineBreakingRune(r); got != want {
+			t.Errorf("lineBreakingRune(%U) = %v, the tables say %v", r, got, want)
+		}
+	}
+}
