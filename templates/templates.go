@@ -56,15 +56,42 @@ var parsers = func() map[string]func() (*template.Template, error) {
 			continue
 		}
 		m[name] = sync.OnceValues(func() (*template.Template, error) {
-			t, err := template.New(name).Option("missingkey=error").Funcs(Funcs()).ParseFS(files, partialsFile, name)
+			base, err := partials()
+			if err != nil {
+				return nil, err
+			}
+			text, err := files.ReadFile(name)
 			if err != nil {
 				return nil, fmt.Errorf("parse template %s: %w", name, err)
 			}
-			return t.Lookup(name), nil
+			// The clone shares the parsed partials; only name is parsed.
+			set, err := base.Clone()
+			if err != nil {
+				return nil, fmt.Errorf("parse template %s: %w", name, err)
+			}
+			t, err := set.New(name).Parse(string(text))
+			if err != nil {
+				return nil, fmt.Errorf("parse template %s: %w", name, err)
+			}
+			return t, nil
 		})
 	}
 	return m
 }()
+
+// partials parses partials.tmpl once, with the options and functions every
+// template gets; each template is parsed into a clone of it.
+var partials = sync.OnceValues(func() (*template.Template, error) {
+	text, err := files.ReadFile(partialsFile)
+	if err == nil {
+		var t *template.Template
+		t, err = template.New(partialsFile).Option("missingkey=error").Funcs(Funcs()).Parse(string(text))
+		if err == nil {
+			return t, nil
+		}
+	}
+	return nil, fmt.Errorf("parse template %s: %w", partialsFile, err)
+})
 
 // Names returns the templates Render knows, sorted.
 func Names() []string {
