@@ -180,8 +180,8 @@ func roffCode(s string) string {
 // roffText escapes text for roff: backslashes.
 func roffText(s string) string { return strings.ReplaceAll(s, `\`, `\e`) }
 
-// roffLine escapes one line of text: a leading '.' or '\'' would be a
-// request.
+// roffLine escapes one line of text: a leading dot or apostrophe would
+// start a request.
 func roffLine(s string) string {
 	s = roffText(s)
 	if strings.HasPrefix(s, ".") || strings.HasPrefix(s, "'") {
