@@ -1,6 +1,10 @@
 package generators
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/ftpswiz/ftpswiz/internal/chars"
+)
 
 // Markdown helpers for REPORT.md and HANDOUT.md. The documents are read in a
 // terminal as often as in a renderer, so prose is wrapped at reportWidth
@@ -45,15 +49,24 @@ func mdRiskyLineStart(w string) bool {
 func mdWrap(width int, text string) string {
 	var b strings.Builder
 	b.Grow(len(text) + len(text)/width + 1)
+	var words []string
+	var starts []int
 	for i, para := range strings.Split(text, "\n") {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
-		for j, l := range mdWrapLines(width, strings.Fields(para)) {
-			if j > 0 {
+		words = chars.AppendFields(words[:0], para)
+		starts = mdWrapLines(starts[:0], width, words)
+		for j, w := range words {
+			switch {
+			case j == 0:
+			case len(starts) > 0 && starts[0] == j:
 				b.WriteByte('\n')
+				starts = starts[1:]
+			default:
+				b.WriteByte(' ')
 			}
-			b.WriteString(l)
+			b.WriteString(w)
 		}
 	}
 	return b.String()
@@ -62,12 +75,12 @@ func mdWrap(width int, text string) string {
 // mdWrapLines breaks words into lines of at most width columns, never
 // starting a line with a word Markdown would read as a list marker,
 // heading or quote (then the previous word moves along; if that is not
-// possible either, the line runs long).
-func mdWrapLines(width int, words []string) []string {
+// possible either, the line runs long). It appends to starts the index of
+// the first word of every line but the first.
+func mdWrapLines(starts []int, width int, words []string) []int {
 	if len(words) == 0 {
-		return []string{""}
+		return starts
 	}
-	var lines []string
 	start, curLen := 0, len(words[0]) // the current line is words[start:i]
 	for i := 1; i < len(words); i++ {
 		w := words[i]
@@ -77,17 +90,17 @@ func mdWrapLines(width int, words []string) []string {
 		}
 		if mdRiskyLineStart(w) {
 			if i-start > 1 && !mdRiskyLineStart(words[i-1]) {
-				lines = append(lines, strings.Join(words[start:i-1], " "))
+				starts = append(starts, i-1)
 				start, curLen = i-1, len(words[i-1])+1+len(w)
 				continue
 			}
 			curLen += 1 + len(w)
 			continue
 		}
-		lines = append(lines, strings.Join(words[start:i], " "))
+		starts = append(starts, i)
 		start, curLen = i, len(w)
 	}
-	return append(lines, strings.Join(words[start:], " "))
+	return starts
 }
 
 // mdItem formats one list item: marker ("-" or "1.") then the text wrapped

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"text/template"
+
+	"github.com/ftpswiz/ftpswiz/internal/chars"
 )
 
 //go:embed *.tmpl
@@ -137,12 +139,13 @@ func Wrap(width int, text string) string {
 // prefix (trailing spaces of a prefix-only line dropped).
 func wrapInto(b *strings.Builder, width int, text, prefix string) {
 	bare := strings.TrimRight(prefix, " ")
+	var buf [32]string
 	for i, para := range strings.Split(text, "\n") {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
 		col, start := 0, true
-		for w := range strings.FieldsSeq(para) {
+		for _, w := range chars.AppendFields(buf[:0], para) {
 			switch {
 			case start:
 				b.WriteString(prefix)

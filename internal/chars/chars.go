@@ -8,6 +8,11 @@
 // It imports nothing of ftpswiz.
 package chars
 
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
 // Set is a set of ASCII bytes. The zero Set is empty.
 type Set [2]uint64
 
@@ -76,3 +81,44 @@ func IsSHA256Fingerprint(t string) bool {
 	}
 	return true
 }
+
+// AppendFields appends to dst the words of s as strings.Fields splits them
+// (at runs of Unicode white space), reusing dst's storage: the wrappers of
+// REPORT.md and the config comments split every paragraph they wrap.
+func AppendFields(dst []string, s string) []string {
+	i := 0
+	for {
+		// Skip white space, then take the word up to the next.
+		for i < len(s) {
+			if c := s[i]; c < utf8.RuneSelf {
+				if !asciiSpace[c] {
+					break
+				}
+				i++
+			} else if r, size := utf8.DecodeRuneInString(s[i:]); unicode.IsSpace(r) {
+				i += size
+			} else {
+				break
+			}
+		}
+		if i == len(s) {
+			return dst
+		}
+		start := i
+		for i < len(s) {
+			if c := s[i]; c < utf8.RuneSelf {
+				if asciiSpace[c] {
+					break
+				}
+				i++
+			} else if r, size := utf8.DecodeRuneInString(s[i:]); !unicode.IsSpace(r) {
+				i += size
+			} else {
+				break
+			}
+		}
+		dst = append(dst, s[start:i])
+	}
+}
+
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}

@@ -1,6 +1,7 @@
 package chars_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -54,5 +55,19 @@ func TestIsSHA256Fingerprint(t *testing.T) {
 	charstest.Equal(t, `^[0-9A-F]{2}(:[0-9A-F]{2}){31}$`, chars.IsSHA256Fingerprint, cands)
 	if !chars.IsSHA256Fingerprint(fp) {
 		t.Errorf("control: %s refused", fp)
+	}
+}
+
+// TestAppendFieldsIsFields: AppendFields splits as strings.Fields does,
+// Unicode white space and invalid UTF-8 included, and keeps what dst held.
+func TestAppendFieldsIsFields(t *testing.T) {
+	cands := charstest.Strings("a \t\n\u00a0\u2003\u0085\xff\u00e9", 4, 0)
+	cands = append(cands, "  two  words ", "\u3000ideographic\u3000space", "x\u200by") // U+200B is not white space
+	for _, s := range cands {
+		got := chars.AppendFields([]string{"kept"}, s)
+		want := append([]string{"kept"}, strings.Fields(s)...)
+		if !slices.Equal(got, want) {
+			t.Errorf("AppendFields(%q) = %q, want %q", s, got, want)
+		}
 	}
 }
