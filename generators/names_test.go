@@ -1,6 +1,7 @@
 package generators
 
 import (
+	"strings"
 	"testing"
 	"unicode"
 	"unicode/utf8"
@@ -46,6 +47,44 @@ func TestLineBreakingRuneASCII(t *testing.T) {
 		want := unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Zl, r) || unicode.Is(unicode.Zp, r) || unicode.Is(unicode.Cf, r)
 		if got := lineBreakingRune(r); got != want {
 			t.Errorf("lineBreakingRune(%U) = %v, the tables say %v", r, got, want)
+		}
+	}
+}
+
+// mdTidyJoined is mdTidy as it was written first (split, filter, join):
+// the oracle of TestMdTidyIsJoined.
+func mdTidyJoined(doc string) string {
+	var out []string
+	inFence := false
+	blank := false
+	for _, l := range strings.Split(doc, "\n") {
+		l = strings.TrimRight(l, " \t")
+		if strings.HasPrefix(l, "```") {
+			inFence = !inFence
+		}
+		if l == "" && !inFence {
+			if blank || len(out) == 0 {
+				continue
+			}
+			blank = true
+		} else {
+			blank = false
+		}
+		out = append(out, l)
+	}
+	for len(out) > 0 && out[len(out)-1] == "" {
+		out = out[:len(out)-1]
+	}
+	return strings.Join(out, "\n") + "\n"
+}
+
+// TestMdTidyIsJoined: the one-pass mdTidy gives what the split-and-join
+// one gave, fences and trailing blanks included.
+func TestMdTidyIsJoined(t *testing.T) {
+	for _, doc := range charstest.Strings("a\n `", 7, 0) {
+		doc = strings.ReplaceAll(doc, "`", "```")
+		if got, want := mdTidy(doc), mdTidyJoined(doc); got != want {
+			t.Errorf("mdTidy(%q) = %q, want %q", doc, got, want)
 		}
 	}
 }

@@ -49,7 +49,7 @@ func mdRiskyLineStart(w string) bool {
 func mdWrap(width int, text string) string {
 	var b strings.Builder
 	b.Grow(len(text) + len(text)/width + 1)
-	var words []string
+	words := make([]string, 0, len(text)/6+1) // reused for every paragraph
 	var starts []int
 	for i, para := range strings.Split(text, "\n") {
 		if i > 0 {
@@ -202,26 +202,37 @@ func mdCodeIn(lang string, lines ...string) string {
 // mdTidy normalises a rendered document: no trailing spaces, at most one
 // blank line in a row outside code blocks, exactly one final newline.
 func mdTidy(doc string) string {
-	var out []string
+	var b strings.Builder
+	b.Grow(len(doc) + 1)
 	inFence := false
-	blank := false
-	for _, l := range strings.Split(doc, "\n") {
+	blank := false // the last line kept outside a fence is blank
+	pending := 0   // blank lines kept, written before the next other line
+	for l := range strings.SplitSeq(doc, "\n") {
 		l = strings.TrimRight(l, " \t")
 		if strings.HasPrefix(l, "```") {
 			inFence = !inFence
 		}
 		if l == "" && !inFence {
-			if blank || len(out) == 0 {
+			if blank || b.Len() == 0 && pending == 0 {
 				continue
 			}
 			blank = true
-		} else {
-			blank = false
+			pending++
+			continue
 		}
-		out = append(out, l)
+		blank = false
+		if l == "" { // inside a fence: kept unless the document ends here
+			pending++
+			continue
+		}
+		for ; pending > 0; pending-- {
+			b.WriteByte('\n')
+		}
+		b.WriteString(l)
+		b.WriteByte('\n')
 	}
-	for len(out) > 0 && out[len(out)-1] == "" {
-		out = out[:len(out)-1]
+	if b.Len() == 0 {
+		return "\n"
 	}
-	return strings.Join(out, "\n") + "\n"
+	return b.String()
 }
