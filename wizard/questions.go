@@ -477,7 +477,7 @@ func profileLabel(name string, p TLSProfile) string {
 
 // QuestionByKey returns the question for an answers-file field path (with
 // its FTPS texts where FTPS and SFTP word it differently), or one of
-// RecommendQuestions.
+// RecommendQuestions or of the wizard's shortcuts.
 func QuestionByKey(key string) (Question, bool) {
 	for _, q := range Questions() {
 		if q.Key == key {
@@ -485,6 +485,11 @@ func QuestionByKey(key string) (Question, bool) {
 		}
 	}
 	for _, q := range RecommendQuestions() {
+		if q.Key == key {
+			return q, true
+		}
+	}
+	for _, q := range shortcutQuestions(ProtocolFTPS) {
 		if q.Key == key {
 			return q, true
 		}
@@ -650,7 +655,8 @@ func QuestionsFor(p Protocol) []Question {
 
 // QuestionFor returns the question for an answers-file field path worded
 // for protocol p; false when p does not ask it. Keys of RecommendQuestions
-// are found for either protocol.
+// and of the wizard's shortcuts (set-up, router interfaces) are found for
+// either protocol.
 func QuestionFor(p Protocol, key string) (Question, bool) {
 	for _, q := range QuestionsFor(p) {
 		if q.Key == key {
@@ -658,6 +664,11 @@ func QuestionFor(p Protocol, key string) (Question, bool) {
 		}
 	}
 	for _, q := range RecommendQuestions() {
+		if q.Key == key {
+			return q, true
+		}
+	}
+	for _, q := range shortcutQuestions(p) {
 		if q.Key == key {
 			return q, true
 		}
