@@ -101,7 +101,8 @@ func TestAccessibleClassicWithOptionalSettings(t *testing.T) {
 		"ops@example.com", // the Let's Encrypt e-mail
 		"", "", "", "",    // flavour, profile, session reuse, active mode
 		"3", "0", // software: + FileZilla
-		"",       // client user
+		"",     // client user
+		"", "", // the firewall of the server's and the client's router: Linux
 		"2", "0", // firewalls: + iptables
 		"", // output directory
 	)

@@ -33,22 +33,24 @@ type draft struct {
 	ServerNAT wizard.ServerNAT
 	Public    string
 	Host      string
-	// ServerRouter is the server's router question's answer: "WAN LAN".
-	ServerRouter   string
-	Mode           wizard.Mode
-	Transfers      string
-	PassiveStart   string
-	AdminNetwork   string
-	AllowedClients string
-	Profile        wizard.TLSProfile
-	TLSSource      wizard.TLSSource
-	LEEmail        string
-	CertFile       string
-	KeyFile        string
-	SSLReuse       string // "yes" or "no"
-	Flavour        wizard.Flavour
-	Users          string
-	ActiveMode     string // "yes" or "no"
+	// ServerRouter is the server's router question's answer: "WAN LAN";
+	// ServerRouterKind is what that router runs (optional settings).
+	ServerRouter     string
+	ServerRouterKind wizard.RouterKind
+	Mode             wizard.Mode
+	Transfers        string
+	PassiveStart     string
+	AdminNetwork     string
+	AllowedClients   string
+	Profile          wizard.TLSProfile
+	TLSSource        wizard.TLSSource
+	LEEmail          string
+	CertFile         string
+	KeyFile          string
+	SSLReuse         string // "yes" or "no"
+	Flavour          wizard.Flavour
+	Users            string
+	ActiveMode       string // "yes" or "no"
 
 	SFTPPort     string
 	SFTPUsers    string
@@ -58,11 +60,13 @@ type draft struct {
 	ClientServer  string
 	ClientPassive string
 	// ClientRouter is the client's router question's answer: "WAN LAN
-	// NETWORK".
-	ClientRouter string
-	Software     []wizard.ClientSoftware // FTPS clients
-	SFTPSoftware []wizard.ClientSoftware // SFTP clients
-	ClientUser   string
+	// NETWORK"; ClientRouterKind is what that router runs (optional
+	// settings).
+	ClientRouter     string
+	ClientRouterKind wizard.RouterKind
+	Software         []wizard.ClientSoftware // FTPS clients
+	SFTPSoftware     []wizard.ClientSoftware // SFTP clients
+	ClientUser       string
 
 	Firewalls []wizard.Firewall
 
@@ -79,23 +83,28 @@ type draft struct {
 // values detected on this machine.
 func newDraft(def defaults) *draft {
 	d := &draft{
-		Role:         wizard.RoleBoth,
-		Setup:        wizard.SetupClassic,
-		ServerNAT:    wizard.NATPortForward,
-		Public:       def.Public,
-		Host:         def.Host,
-		Mode:         wizard.ModeExplicit,
-		Transfers:    "20",
-		PassiveStart: strconv.Itoa(wizard.DefaultPassiveStart),
-		Profile:      wizard.ProfileIntermediate,
-		SSLReuse:     "yes",
-		Flavour:      def.Flavour,
-		ActiveMode:   "no",
-		SFTPPort:     strconv.Itoa(wizard.DefaultSSHPort),
-		SFTPPassword: "no",
-		ClientNAT:    wizard.ClientNATMasquerade,
-		Software:     []wizard.ClientSoftware{wizard.ClientLFTP, wizard.ClientCurl},
-		SFTPSoftware: []wizard.ClientSoftware{wizard.ClientOpenSSH},
+		Role:  wizard.RoleBoth,
+		Setup: wizard.SetupClassic,
+		// What the routers run is theirs to say, never this machine's:
+		// Linux (nftables or iptables) until the optional settings say
+		// otherwise.
+		ServerRouterKind: wizard.RouterLinux,
+		ClientRouterKind: wizard.RouterLinux,
+		ServerNAT:        wizard.NATPortForward,
+		Public:           def.Public,
+		Host:             def.Host,
+		Mode:             wizard.ModeExplicit,
+		Transfers:        "20",
+		PassiveStart:     strconv.Itoa(wizard.DefaultPassiveStart),
+		Profile:          wizard.ProfileIntermediate,
+		SSLReuse:         "yes",
+		Flavour:          def.Flavour,
+		ActiveMode:       "no",
+		SFTPPort:         strconv.Itoa(wizard.DefaultSSHPort),
+		SFTPPassword:     "no",
+		ClientNAT:        wizard.ClientNATMasquerade,
+		Software:         []wizard.ClientSoftware{wizard.ClientLFTP, wizard.ClientCurl},
+		SFTPSoftware:     []wizard.ClientSoftware{wizard.ClientOpenSSH},
 		// Not what this machine has installed: the rules are for the
 		// boxes of the plan (routers, the server host), which the wizard
 		// cannot see. nftables is Debian's and RHEL's default.
@@ -221,7 +230,7 @@ func (d *draft) answers() wizard.Answers {
 		}
 		if d.ServerNAT == wizard.NATPortForward {
 			r := routerAnswer(d.ServerRouter)
-			s.Router = &wizard.Router{WANInterface: r.WAN, LANInterface: r.LAN}
+			s.Router = &wizard.Router{Kind: d.ServerRouterKind, WANInterface: r.WAN, LANInterface: r.LAN}
 		}
 		a.Server = s
 	}
@@ -236,7 +245,7 @@ func (d *draft) answers() wizard.Answers {
 		}
 		if d.ClientNAT == wizard.ClientNATMasquerade {
 			r := routerAnswer(d.ClientRouter)
-			c.Router = &wizard.Router{WANInterface: r.WAN, LANInterface: r.LAN}
+			c.Router = &wizard.Router{Kind: d.ClientRouterKind, WANInterface: r.WAN, LANInterface: r.LAN}
 			c.LANCIDR = r.Network
 		}
 		if d.Role == wizard.RoleClient {

@@ -214,6 +214,9 @@ func optionalSettings(d *draft) string {
 		if d.Role.HasClient() {
 			parts = append(parts, "the client software ("+joinValues(d.Software)+")", "the client login")
 		}
+		if (d.Role.HasServer() && d.ServerNAT == wizard.NATPortForward) || (d.Role.HasClient() && d.ClientNAT == wizard.ClientNATMasquerade) {
+			parts = append(parts, "the firewall each router runs")
+		}
 		parts = append(parts, "the firewall formats ("+joinValues(d.Firewalls)+")")
 	}
 	if d.sftp() && d.Role.HasServer() {

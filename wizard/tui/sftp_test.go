@@ -412,7 +412,7 @@ func TestReviewRechecksTheProtocol(t *testing.T) {
 	if d.d().Protocol != wizard.ProtocolFTPS {
 		t.Fatalf("protocol %q", d.d().Protocol)
 	}
-	d.key(keyDown, keyEnter)                                          // SFTP after all
+	d.key(keyDown, keyEnter)                                // SFTP after all
 	d.key(keyEnter, keyEnter, keyEnter, keyEnter, keyEnter) // role, set-up, three addresses kept
 	d.expect(stepSFTP, wizard.QSFTPPort)
 	d.key(keyEnter, keyEnter, keyEnter) // port, no accounts, keys only

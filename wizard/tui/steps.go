@@ -308,6 +308,14 @@ func (b *builder) fields(s step) []spec {
 		if d.Role.HasClient() {
 			out = append(out, multiSpec(b, wizard.QClientSoftware, &d.Software), b.text(wizard.QClientUser, &d.ClientUser))
 		}
+		// The firewall of each router, asked per box; the formats of the
+		// Linux boxes after them.
+		if d.Role.HasServer() && d.ServerNAT == wizard.NATPortForward {
+			out = append(out, choiceSpec(b, wizard.QServerRouterKind, &d.ServerRouterKind))
+		}
+		if d.Role.HasClient() && d.ClientNAT == wizard.ClientNATMasquerade {
+			out = append(out, choiceSpec(b, wizard.QClientRouterKind, &d.ClientRouterKind))
+		}
 		out = append(out, multiSpec(b, wizard.QFirewalls, &d.Firewalls))
 	case stepOutput:
 		out = append(out, b.output())
@@ -487,7 +495,15 @@ func routerParts(key string) (fields, names []string) {
 func (b *builder) router(key string, v *string) spec {
 	q := b.question(key)
 	fields, names := routerParts(key)
+	kind := &b.d.ServerRouterKind
+	if key == wizard.QClientRouter {
+		kind = &b.d.ClientRouterKind
+	}
 	check := func() error {
+		if !kind.NeedsInterfaces() && strings.TrimSpace(*v) == "" {
+			// Another make's rules use its usual interface names.
+			return nil
+		}
 		if _, err := wizard.SplitRouterAnswer(*v, len(fields)); err != nil {
 			return err
 		}

@@ -116,6 +116,13 @@ func answerClassicOptional(t *testing.T, d *driver) {
 	d.key(keyEnter)
 	d.expect(stepAdvanced, wizard.QClientUser)
 	d.key(keyEnter)
+	for _, k := range []string{wizard.QServerRouterKind, wizard.QClientRouterKind} {
+		d.expect(stepAdvanced, k)
+		if !strings.Contains(d.view(), "> Linux (nftables/iptables)") {
+			t.Errorf("%s: Linux not pre-selected:\n%s", k, d.view())
+		}
+		d.key(keyEnter) // Linux
+	}
 	d.expect(stepAdvanced, wizard.QFirewalls)
 	d.key(keyDown) // nftables is preselected; add iptables
 	d.char('x')
@@ -753,6 +760,52 @@ func TestMainFlowDefaults(t *testing.T) {
 		if got := sshClientNet(tt.in); got != tt.want {
 			t.Errorf("sshClientNet(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// The firewall is asked per box, in the optional settings: the vendor's
+// router runs RouterOS here, so it gets a RouterOS script and no nftables
+// file, while the customer's Linux router and the vsftpd host keep
+// nftables; a RouterOS router needs no interface names.
+func TestRouterKindPerBox(t *testing.T) {
+	d := newDriver(t, Options{Detector: fixtureDetector(), OutDir: filepath.Join(t.TempDir(), "out")}, 100, 40)
+	answerClassicMain(t, d)
+	d.char('a')
+	for d.focused() != wizard.QServerRouterKind {
+		if d.m.step != stepAdvanced {
+			t.Fatalf("no router-kind question in the optional settings:\n%s", d.view())
+		}
+		d.key(keyEnter)
+	}
+	if v := strings.Join(strings.Fields(d.view()), " "); !strings.Contains(v, "Which firewall does the server's router run?") {
+		t.Errorf("the question does not ask about the server's router:\n%s", d.view())
+	}
+	d.key(keyDown, keyDown, keyEnter) // linux, openwrt, mikrotik
+	d.expect(stepAdvanced, wizard.QClientRouterKind)
+	d.key(keyEnter, keyEnter) // Linux; firewalls: nftables
+	d.expect(stepReview, "")
+	if len(d.m.problems) > 0 {
+		t.Fatalf("problems: %s", d.view())
+	}
+	paths := map[string]bool{}
+	for _, f := range d.m.files {
+		paths[f.Path] = true
+	}
+	for p, want := range map[string]bool{
+		"firewall/server-router.rsc": true, "firewall/server-router.nft": false,
+		"firewall/client-router.nft": true, "firewall/server-host.nft": true,
+	} {
+		if paths[p] != want {
+			t.Errorf("%s written: %v, want %v", p, paths[p], want)
+		}
+	}
+	// Its interfaces may now be left out.
+	d.run(d.m.enterAt(stepServerAddress, 2))
+	d.expect(stepServerAddress, wizard.QServerRouter)
+	d.replace("")
+	d.expect(stepAccess, wizard.QAllowedClients)
+	if r := d.d().answers().Server.Router; r.Kind != wizard.RouterMikroTik || r.WANInterface != "" {
+		t.Errorf("server router %+v", r)
 	}
 }
 
