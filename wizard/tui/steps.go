@@ -219,7 +219,9 @@ func (b *builder) fields(s step) []spec {
 	case stepRole:
 		out = append(out, choiceSpec(b, wizard.QRole, &d.Role))
 	case stepSetup:
-		out = append(out, choiceSpec(b, wizard.QSetup, &d.Setup))
+		sp := choiceSpec(b, wizard.QSetup, &d.Setup)
+		sp.covers = []string{wizard.QServerNAT, wizard.QClientNAT}
+		out = append(out, sp)
 	case stepServerNAT:
 		out = append(out, choiceSpec(b, wizard.QServerNAT, &d.ServerNAT))
 	case stepServerAddress:

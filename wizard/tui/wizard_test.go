@@ -763,6 +763,43 @@ func TestMainFlowDefaults(t *testing.T) {
 	}
 }
 
+// "Something else" asks each side's NAT on its own, pre-selected from the
+// classic set-up; another set-up skips both questions.
+func TestSetupSomethingElseAsksEachSide(t *testing.T) {
+	d := newDriver(t, Options{Detector: fixtureDetector(), OutDir: filepath.Join(t.TempDir(), "out")}, 80, 24)
+	d.chooseFTPS()
+	d.key(keyEnter) // both
+	d.expect(stepSetup, wizard.QSetup)
+	d.key(keyDown, keyDown, keyDown, keyEnter) // something else
+	d.expect(stepServerNAT, wizard.QServerNAT)
+	if d.d().ServerNAT != wizard.NATPortForward {
+		t.Errorf("server NAT %s pre-selected, want port-forward", d.d().ServerNAT)
+	}
+	d.key(keyDown, keyEnter) // dynamic DNS
+	d.replace("ftp.example.net")
+	d.replace("10.20.0.2")
+	d.key(keyEnter, keyEnter, keyEnter, keyEnter) // who may connect, admin network, certificate, accounts
+	d.expect(stepClientNAT, wizard.QClientNAT)
+	d.key(keyDown, keyEnter) // CGNAT
+	d.expect(stepReview, "")
+	a := d.d().answers()
+	if a.Server.NAT != wizard.NATDynamicDNS || a.Client.NAT != wizard.ClientNATCGNAT || a.Client.Router != nil {
+		t.Errorf("server nat %s client nat %s router %v", a.Server.NAT, a.Client.NAT, a.Client.Router)
+	}
+	// Back to the set-up: the cloud set-up skips both NAT questions.
+	d.run(d.m.enter(stepSetup))
+	d.key(keyUp, keyUp, keyEnter) // the cloud
+	d.expect(stepServerAddress, wizard.QServerPublic)
+	d.key(keyEnter, keyEnter) // the name, the host
+	d.expect(stepAccess, wizard.QAllowedClients)
+	if d.d().applies(stepServerNAT) || d.d().applies(stepClientNAT) {
+		t.Error("the NAT questions apply after the cloud set-up")
+	}
+	if a := d.d().answers(); a.Server.NAT != wizard.NATOneToOne || a.Client.NAT != wizard.ClientNATMasquerade {
+		t.Errorf("cloud set-up: server nat %s client nat %s", a.Server.NAT, a.Client.NAT)
+	}
+}
+
 // The firewall is asked per box, in the optional settings: the vendor's
 // router runs RouterOS here, so it gets a RouterOS script and no nftables
 // file, while the customer's Linux router and the vsftpd host keep
