@@ -33,10 +33,8 @@ func TestNameChecksMatchPatterns(t *testing.T) {
 // TestMdRiskyLineStartMatchesPattern: the loop accepts exactly what the
 // regular expression it replaced accepted.
 func TestMdRiskyLineStartMatchesPattern(t *testing.T) {
-	cands := charstest.Strings("-+*#0=_>|<`~.)a\n", 4, 12)
-	for _, w := range []string{"```go", "~~~", "``", "~~", "1234567890.", "123456789.", "123456789)", "####a", "-*", "<a\nb"} {
-		cands = append(cands, w)
-	}
+	cands := append(charstest.Strings("-+*#0=_>|<`~.)a\n", 4, 12),
+		"```go", "~~~", "``", "~~", "1234567890.", "123456789.", "123456789)", "####a", "-*", "<a\nb")
 	charstest.Equal(t, "^([-+*]|#{1,6}|[0-9]{1,9}[.)]|=+|-+|_+|\\*+|>.*|\\|.*|```.*|~~~.*|<.*)$", mdRiskyLineStart, cands)
 }
 
