@@ -3,6 +3,7 @@ package vsftpdconf
 import (
 	"crypto/ecdsa"
 	"crypto/ed25519"
+	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
@@ -990,6 +991,7 @@ func (l *linter) certificate() {
 			Fix: "Point rsa_cert_file to a PEM certificate."})
 		return
 	}
+	l.keyMatches(cert, data, n)
 	src := vsftpd.CertSourceOf(cert, c)
 	switch {
 	case l.o.Now.After(c.NotAfter):
@@ -1042,6 +1044,35 @@ func (l *linter) certificate() {
 			Why:   why + ": TLS 1.2 clients fail with \"no shared cipher\" (TLS 1.3 clients still connect).",
 			Fix:   "Set ssl_ciphers to a list with ECDSA suites (ftpswiz's intermediate list).",
 			Edits: []Edit{{Op: Set, Key: "ssl_ciphers", Value: vsftpd.IntermediateCiphers}}})
+	}
+}
+
+// keyMatches checks that the private key vsftpd loads belongs to the
+// certificate: rsa_private_key_file, or the certificate file itself when
+// it is not set (vsftpd's default). A key file that cannot be read is left
+// to the host-file checks (key-missing).
+func (l *linter) keyMatches(cert string, certPEM []byte, certLine int) {
+	key, n, set := l.str("rsa_private_key_file")
+	keyPEM := certPEM
+	if set && key != cert {
+		var err error
+		if keyPEM, err = l.o.Host.ReadFile(key); err != nil {
+			return
+		}
+	} else {
+		key, n = cert, certLine
+	}
+	if _, err := tls.X509KeyPair(certPEM, keyPEM); err != nil {
+		why := fmt.Sprintf("The private key %s does not belong to the certificate %s (%v): vsftpd stops at start with "+
+			"\"500 OOPS: SSL: cannot load RSA private key\" (measured with Debian's 3.0.3).", key, cert, err)
+		if !set {
+			why = fmt.Sprintf("rsa_private_key_file is not set, so vsftpd reads the key from the certificate file %s, "+
+				"which holds no matching private key (%v): vsftpd stops at start with \"500 OOPS: SSL: cannot load RSA "+
+				"private key\" (measured with Debian's 3.0.3).", cert, err)
+		}
+		l.add(Finding{Severity: Error, Code: "key-mismatch", Line: n, Option: "rsa_private_key_file", Why: why,
+			Fix: "Point rsa_private_key_file to the key the certificate was issued for (openssl x509 -noout -pubkey -in CERT " +
+				"and openssl pkey -pubout -in KEY print the same public key).", Answer: "server.tls.key_file"})
 	}
 }
 
