@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ftpswiz/ftpswiz/explain"
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
 
@@ -362,15 +363,14 @@ func reportUsersStep(p *wizard.Plan) reportStep {
 		text = append(text, "Create the accounts that may log in ("+strings.Join(users, ", ")+").")
 	}
 	text = append(text, "Each user is locked (chroot) into "+root+"/<user>, which must belong to root and "+
-		"not be writable by the user, or vsftpd refuses the login with `500 OOPS: vsftpd: refusing to run "+
-		"with writable root inside chroot()`.")
+		"not be writable by the user, or vsftpd refuses the login with `"+explain.Reply(explain.ChrootWritable)+"`.")
 	if s.WriteEnable && s.UploadDir != "" {
 		text = append(text, "Uploads go into the writable subdirectory "+s.UploadDir+", owned by the user.")
 	} else {
 		text = append(text, "Uploads are off in this plan: put the files to hand out into "+root+"/<user>.")
 	}
 	text = append(text, "Debian's and RHEL's PAM setup for vsftpd only accepts accounts whose shell is "+
-		"listed in /etc/shells (else `530 Login incorrect`); the commands give the accounts "+
+		"listed in /etc/shells (else `"+explain.Reply(explain.LoginRefused)+"`); the commands give the accounts "+
 		"/usr/sbin/nologin, so they get no SSH shell, and list it in /etc/shells.")
 	code := []string{
 		"grep -qx /usr/sbin/nologin /etc/shells || echo /usr/sbin/nologin >> /etc/shells",

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"text/template"
 
+	"github.com/ftpswiz/ftpswiz/explain"
 	"github.com/ftpswiz/ftpswiz/internal/chars"
 )
 
@@ -115,6 +116,10 @@ func Funcs() template.FuncMap {
 		"upper":   strings.ToUpper,
 		"lower":   strings.ToLower,
 		"dict":    Dict,
+		// reply quotes a failure's reply from the catalogue of
+		// explanations ({{reply "session-reuse"}}), so a file comment
+		// says what REPORT.md and `ftpswiz explain` say.
+		"reply": explain.Reply,
 	}
 }
 

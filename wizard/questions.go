@@ -1,6 +1,10 @@
 package wizard
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/ftpswiz/ftpswiz/explain"
+)
 
 // The questions the wizard asks, as plain text: what each answer is, and for
 // each choice what it is and how it changes the generated files. The TUI, the
@@ -387,7 +391,7 @@ func ftpsQuestions() []Question {
 				{
 					Value: "yes", Label: "Yes (recommended)",
 					What:   "Proves the data connection comes from the client that logged in.",
-					Effect: "require_ssl_reuse=YES; a client that cannot resume sessions gets \"522 SSL connection failed: session reuse required\".",
+					Effect: "require_ssl_reuse=YES; a client that cannot resume sessions gets " + explain.Quote(explain.SessionReuse) + ".",
 				},
 				{
 					Value: "no", Label: "No",
@@ -399,7 +403,7 @@ func ftpsQuestions() []Question {
 		{
 			Key: QFlavour, Kind: KindChoice,
 			Title:       "Which vsftpd build will read the config?",
-			Description: "Option names differ between builds, and an unknown option stops vsftpd from starting (500 OOPS: unrecognised variable).",
+			Description: "Option names differ between builds, and an unknown option stops vsftpd from starting (" + explain.Quote(explain.UnknownOption) + ").",
 			Choices: []Choice{
 				{
 					Value: string(FlavourAuto), Label: "Detect the installed vsftpd",
