@@ -58,10 +58,6 @@ func newSFTPReportView(p *wizard.Plan, outputs []File) (*reportView, error) {
 	v := &reportView{
 		Protocol: "SFTP",
 		Title:    sftpReportTitle(p, addr),
-		Intro: mdWrap(reportWidth, "This report explains every file ftpswiz generated for this plan: "+
-			"which connections each firewall must allow and why, each decision with its reason, what can go "+
-			"wrong, and the exact steps to apply it. Regenerate everything from the output directory with `"+
-			RegenerateCommand+"`."),
 		Summary: mdList(sftpReportSummary(p)),
 		Files:   mdList(reportFileItems(outputs)),
 		Background: mdWrap(reportWidth, fmt.Sprintf("SFTP is file transfer over SSH, served here by OpenSSH's "+
@@ -71,13 +67,8 @@ func newSFTPReportView(p *wizard.Plan, outputs []File) (*reportView, error) {
 			"firewall needs one rule. SFTP is not FTPS (FTP with TLS) and not FTP: their clients and servers "+
 			"do not talk to each other. `ftpswiz compare` shows the two side by side.", sftpPort(p), addr)),
 		PortMap: reportPortMap(p),
-		Legend: mdList([]string{
-			"**inbound**: new connections arrive at that box; **outbound**: that box opens them; " +
-				"**forward**: a router passes them through (with DNAT when \"forwarded to\" is shown, port numbers unchanged).",
-			"Only new connections are listed. Replies and the rest of each connection are allowed as " +
-				"established/related traffic by every generated rule set.",
-		}),
-		Questions:         sftpReportQuestions(p),
+		Legend:            mdWrap(reportWidth, strings.Join(reportLegend(p), " ")),
+		Questions:         mdList(sftpReportQuestions(p)),
 		Existing:          reportExisting(p),
 		RegenerateCommand: RegenerateCommand,
 		Regenerate: mdWrap(reportWidth, "Change answers.yaml (or run the wizard again), then run this in the "+
@@ -154,46 +145,16 @@ func sftpReportSummary(p *wizard.Plan) []string {
 	return append(items, reportClientAndFirewallItems(p)...)
 }
 
-func sftpReportQuestions(p *wizard.Plan) []reportQA {
+func sftpReportQuestions(p *wizard.Plan) []string {
 	addr := p.Service.Address.Value
 	port := sftpPort(p)
-	var qs []reportQA
-
-	var a []string
-	if flows := reportFlows(p, reportServerSides, wizard.PurposeSFTP); len(flows) > 0 {
-		a = append(a, mdWrap(reportWidth, "Inbound only, one port. New connections come from the clients:"),
-			"", mdList(reportFlowItems(flows)), "",
-			mdWrap(reportWidth, "No outbound rule is needed: the server's replies belong to connections the "+
-				"clients opened (established traffic)."))
-	} else {
-		a = append(a, mdWrap(reportWidth, fmt.Sprintf("That is the server operator's side: their firewall "+
-			"opens TCP %d inbound on %s. Your side needs the same port outbound (below).", port, addr)))
+	return []string{
+		reportQuestion(portsQuestion, reportPortsAnswer(p)),
+		reportQuestion("Which ports does the data channel need?", fmt.Sprintf("None of its own: SFTP has no "+
+			"separate data channel. Listings and files travel inside the one SSH connection to %s port %d, so "+
+			"there is no passive range to open, forward or size.", addr, port)),
+		reportQuestion(ports989Question, ports989Answer(p)),
 	}
-	qs = append(qs, reportQA{Question: "Which ports must the server's firewall open, inbound or outbound?", Answer: strings.Join(a, "\n")})
-
-	qs = append(qs, reportQA{Question: "Which ports does the data channel need?", Answer: mdWrap(reportWidth,
-		fmt.Sprintf("None of its own: SFTP has no separate data channel. Listings and files travel inside the one "+
-			"SSH connection to port %d, so there is no passive range to open, forward or size.", port))})
-
-	qs = append(qs, reportQA{Question: "Must all ports above 1024 be opened?", Answer: mdWrap(reportWidth,
-		fmt.Sprintf("No. Only TCP %d, and only towards %s. Every other port stays closed.", port, addr))})
-
-	a = nil
-	if flows := reportFlows(p, reportClientSides, wizard.PurposeSFTP); len(flows) > 0 {
-		a = append(a, mdWrap(reportWidth, "Outbound only, to the server's address "+addr+":"), "",
-			mdList(reportFlowItems(flows)), "")
-	} else {
-		a = append(a, mdWrap(reportWidth, fmt.Sprintf("Outbound TCP to %s on port %d.", addr, port)), "")
-	}
-	a = append(a, mdWrap(reportWidth, "Replies come back on that connection (allow established/related "+
-		"traffic). Nothing inbound: the client opens the only connection."))
-	if p.Server != nil {
-		a = append(a, "", mdWrap(reportWidth, "HANDOUT.md tells the people who connect exactly this, "+
-			"without the server's internal details."))
-	}
-	qs = append(qs, reportQA{Question: "What must the client's firewall allow, in which direction?", Answer: strings.Join(a, "\n")})
-	qs = append(qs, reportQA{Question: ports989Question, Answer: mdWrap(reportWidth, ports989Answer(p))})
-	return qs
 }
 
 func sftpReportServerSteps(p *wizard.Plan, outputs []File) []reportStep {
