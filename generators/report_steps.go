@@ -124,9 +124,9 @@ func reportServerSteps(p *wizard.Plan, outputs []File) []reportStep {
 	certText, certCode := reportCertParts(p)
 	steps = append(steps, reportStep{
 		Title: "Install vsftpd, get the certificate",
-		Text: mdWrap(reportWidth, mdText(fmt.Sprintf("Build `%s` (%s): if `strings` lists other ssl_tlsv options, "+
+		Text: mdWrap(reportWidth, mdText(fmt.Sprintf("Build `%s`%s: if `strings` lists other ssl_tlsv options, "+
 			"set `server.vsftpd.flavour` and regenerate. %s",
-			s.Flavour, reportDecisionLink(p, "vsftpd.flavour", "vsftpd build"), certText))),
+			s.Flavour, reportSee(p, "vsftpd.flavour", "vsftpd build"), certText))),
 		Code: mdCode(append([]string{install, `strings "$(command -v vsftpd)" | grep '^ssl_tlsv'`}, certCode...)...),
 	})
 
@@ -136,11 +136,14 @@ func reportServerSteps(p *wizard.Plan, outputs []File) []reportStep {
 	// With a client side, its last step tests the whole path (the
 	// server lets in only the clients, so a test from elsewhere fails).
 	if p.Client == nil {
-		steps = append(steps, reportTestStep(p, "Test from outside",
-			"From an address the rules let in ("+reportFromText(s.AllowedClients)+"; from inside, the public "+
-				"address may not loop back through the router): certificate, listing, upload. curl uses the "+
-				"address in the PASV reply, as strict clients do, so a wrong `pasv_address` or a closed passive "+
-				"port shows up here and not later at a customer's."))
+		from := "From a machine outside the server's network"
+		if len(s.AllowedClients) > 0 && !slices.Equal(s.AllowedClients, []string{wizard.AnyIPv4}) {
+			from = "From an address the rules let in (" + strings.Join(s.AllowedClients, ", ") + ")"
+		}
+		steps = append(steps, reportTestStep(p, "Test from outside", from+" (from inside, the public "+
+			"address may not loop back through the router): certificate, listing, upload. curl uses the "+
+			"address in the PASV reply, as strict clients do, so a wrong `pasv_address` or a closed passive "+
+			"port shows up here and not later at a customer's."))
 	}
 	return reportStepsNumbered(steps)
 }
@@ -194,8 +197,8 @@ func reportConfigStep(p *wizard.Plan, outputs []File) reportStep {
 		for _, d := range tlsCap.DropIns {
 			code = append(code, Sh("install", "-D", "-m", "0644", "-o", "root", "-g", "root", d.File, d.Dest).Line(""))
 		}
-		text = strings.TrimSuffix(text, ".") + "; the last lines check the TLS 1.2 cap (" +
-			reportDecisionLink(p, "tls.protocols", "TLS versions") + ")."
+		text = strings.TrimSuffix(text, ".") + "; the last lines check the TLS 1.2 cap" +
+			reportSee(p, "tls.protocols", "TLS versions") + "."
 	}
 	if len(unitNames) > 0 || len(tlsCap.DropIns) > 0 {
 		code = append(code, "systemctl daemon-reload")
@@ -271,7 +274,7 @@ func reportCertStep(p *wizard.Plan) reportStep {
 // package aside.
 func reportCertParts(p *wizard.Plan) (string, []string) {
 	c := p.Server.Cert
-	why := reportDecisionLink(p, "tls.certificate", "Certificate")
+	why := reportSee(p, "tls.certificate", "Certificate")
 	var text string
 	var code []string
 	switch c.Source {
@@ -283,7 +286,7 @@ func reportCertParts(p *wizard.Plan) (string, []string) {
 		} else {
 			text += "certbot answers on port 80 (opened above); "
 		}
-		text += "its timer renews, the hook restarts vsftpd (" + why + ")."
+		text += "its timer renews, the hook restarts vsftpd" + why + "."
 		code = append(code, CertbotCommand(p).Line(""),
 			Sh("install", "-m", "0755", "-o", "root", "-g", "root", certDeployHookFile, c.DeployHook).Line(""),
 			Sh("ls", "-l", c.CertFile, c.KeyFile).Line("")+"  # must list both",
@@ -296,7 +299,7 @@ func reportCertParts(p *wizard.Plan) (string, []string) {
 		}
 		text = fmt.Sprintf("Put your full chain (certificate first, then the intermediates) in %s and its key in "+
 			"%s; the checks: it names %s, is valid for 30 more days, has its chain, matches the key. Restart "+
-			"vsftpd whenever you replace it (%s).", c.CertFile, c.KeyFile, c.Name, why)
+			"vsftpd whenever you replace it%s.", c.CertFile, c.KeyFile, c.Name, why)
 		code = append(code,
 			Sh("ls", "-l", c.CertFile, c.KeyFile).Line(""),
 			check.Line(""),
@@ -314,7 +317,7 @@ func reportCertParts(p *wizard.Plan) (string, []string) {
 			text += "it must be " + c.Fingerprint + " (server.tls.fingerprint), which HANDOUT.md and the " +
 				"client configs pin; if it differs, set the new value and regenerate. "
 		}
-		text += fmt.Sprintf("Hand the certificate (never the key) to the people who connect, as client/%s (%s).",
+		text += fmt.Sprintf("Hand the certificate (never the key) to the people who connect, as client/%s%s.",
 			wizard.PinCAFile, why)
 		for _, cmd := range SelfSignedCommands(p) {
 			code = append(code, cmd.Line(""))
@@ -344,8 +347,8 @@ func reportUsersStep(p *wizard.Plan) reportStep {
 	} else {
 		lock += " (uploads are off: put the files to hand out there)"
 	}
-	text = append(text, lock+"; PAM needs their shell nologin in /etc/shells ("+
-		reportDecisionLink(p, "vsftpd.chroot", "why")+").")
+	text = append(text, lock+"; PAM needs their shell nologin in /etc/shells"+
+		reportSee(p, "vsftpd.chroot", "why")+".")
 	code := []string{
 		"grep -qx /usr/sbin/nologin /etc/shells || echo /usr/sbin/nologin >> /etc/shells",
 		Cmd{}.Op("for", "u", "in").Arg(users...).GlueOp(";").Op("do").Line(""),
@@ -389,13 +392,15 @@ func reportFirewallSideFiles(p *wizard.Plan, side wizard.Side, outputs []File) [
 // persistence in a sentence, then the commands of its description (check,
 // apply, show), run in the output directory.
 func reportUsage(f File) string {
-	label, lines := reportUsageParts(f)
+	label, lines := reportUsageParts(f, false)
 	return mdWrap(reportWidth, label) + "\n\n" + mdCode(lines...)
 }
 
 // reportUsageParts returns reportUsage's sentence (unwrapped) and the
-// lines of its code block.
-func reportUsageParts(f File) (label string, lines []string) {
+// lines of its code block. With merge, a check and the first apply command
+// share a line joined by &&: the rules load only if the check passes (for
+// a Linux box's ruleset, whose check and apply are one command each).
+func reportUsageParts(f File, merge bool) (label string, lines []string) {
 	d := f.Desc
 	label = "**" + d.Tool + "**, `" + f.Path + "`"
 	if d.Needs != "" {
@@ -416,7 +421,7 @@ func reportUsageParts(f File) (label string, lines []string) {
 		file = path.Base(f.Path)
 	}
 	apply := cmdLines(d.Apply, file)
-	if len(d.Check) > 0 && len(apply) > 0 {
+	if merge && len(d.Check) > 0 && len(apply) > 0 {
 		// The check changes nothing; the rules load only if it passes.
 		var chk []string
 		for _, c := range d.Check {
@@ -458,7 +463,7 @@ func reportFirewallStep(p *wizard.Plan, side wizard.Side, outputs []File) (repor
 	case router != nil:
 		where += fmt.Sprintf(" (WAN interface %s, LAN interface %s)", router.WANInterface, router.LANInterface)
 	}
-	use := reportDecisionLink(p, reportBoxUseKeys[side], "why")
+	use := reportSee(p, reportBoxUseKeys[side], "why")
 	var text []string
 	if side == wizard.SideClientRouter && router != nil && router.Kind.Linux() && !box.Shared() {
 		text = append(text, "**EGRESS LOCKDOWN.** These rules are the router's complete policy "+
@@ -471,9 +476,9 @@ func reportFirewallStep(p *wizard.Plan, side wizard.Side, outputs []File) (repor
 		text = append(text, "Configure the router with its own file below: it only adds (port forwards with "+
 			"the port numbers unchanged, the FTP helper off, hairpin NAT) and changes nothing else.")
 	case box.Shared():
-		text = append(text, "Shared: rules only add ("+use+").")
+		text = append(text, "Shared: rules only add"+use+".")
 	default:
-		text = append(text, "Dedicated: its whole firewall ("+use+").")
+		text = append(text, "Dedicated: its whole firewall"+use+".")
 	}
 	if side == wizard.SideServerHost && p.Server != nil && p.Server.AdminNetwork != "" {
 		port := p.Server.SSHPort
@@ -491,7 +496,7 @@ func reportFirewallStep(p *wizard.Plan, side wizard.Side, outputs []File) (repor
 	f := files[0]
 	// What survives a reboot is a comment after the commands: one line
 	// however long, and nothing the lab (which runs the block) executes.
-	_, lines := reportUsageParts(f)
+	_, lines := reportUsageParts(f, true)
 	boot := strings.TrimSuffix(strings.Replace(f.Desc.Persist, "copy it to", "copy the file to", 1), ".")
 	if fwd := reportForwarding(router); fwd != "" {
 		boot = fwd + "; " + boot

@@ -124,7 +124,7 @@ func reportDecisionsAndPitfalls(p *wizard.Plan) ([]reportDecision, []reportPitfa
 		rd := reportDecision{
 			Title: mdText(d.Title),
 			Meta:  mdWrap(reportWidth, fmt.Sprintf("Setting: `%s` (key `%s`; `ftpswiz explain %s` prints it)", d.Value, d.Key, d.Key)),
-			Why:   mdWrap(reportWidth, mdText(d.Why)),
+			Why:   mdWrap(reportWidth, reportDecisionWhy(p, d)),
 		}
 		if d.Warning {
 			rd.Title += " (WARNING)"
@@ -137,6 +137,19 @@ func reportDecisionsAndPitfalls(p *wizard.Plan) ([]reportDecision, []reportPitfa
 		pfs = append(pfs, reportPitfallOf(i+1, pf.Symptom, mdText(pf.Cause), mdText(pf.Fix)))
 	}
 	return ds, pfs
+}
+
+// reportDecisionWhy is a decision's reason as REPORT.md prints it: the
+// sizing arithmetic, which "Passive range sizing" gives, is a link there
+// instead (each fact once).
+func reportDecisionWhy(p *wizard.Plan, d wizard.Decision) string {
+	why := mdText(d.Why)
+	if s := p.Server; s != nil && p.Protocol != wizard.ProtocolSFTP {
+		if arith := mdText(s.Sizing.Arithmetic()); arith != "" && strings.Contains(why, arith) {
+			why = strings.Replace(why, arith, "see "+mdLink("Passive range sizing", "Passive range sizing")+".", 1)
+		}
+	}
+	return why
 }
 
 // reportPitfallOf formats one failure: the symptom in bold (a paragraph, so
@@ -520,14 +533,14 @@ func reportOnSides(sides []wizard.Side) func(wizard.Flow) bool {
 	return func(f wizard.Flow) bool { return slices.Contains(sides, f.Side) }
 }
 
-// reportDecisionLink links text to the decision with the key, or returns
-// text alone when the plan has no such decision.
-func reportDecisionLink(p *wizard.Plan, key, text string) string {
+// reportSee is " ([text](#decision))", a link to the decision with the
+// key in parentheses, or "" when the plan has no such decision.
+func reportSee(p *wizard.Plan, key, text string) string {
 	d, ok := p.Decision(key)
 	if !ok {
-		return text
+		return ""
 	}
-	return mdLink(text, reportDecisionTitle(d))
+	return " (" + mdLink(text, reportDecisionTitle(d)) + ")"
 }
 
 // reportDecisionTitle is a decision's heading in part 2.
@@ -590,7 +603,7 @@ func reportPortsAnswer(p *wizard.Plan) string {
 	}
 	a += " Replies pass as established traffic."
 	if rows := reportRows(p, func(f wizard.Flow) bool { return f.Purpose == wizard.PurposeActive }); rows != "" {
-		a += " WARNING: active mode (" + reportDecisionLink(p, "ftps.active_mode", "Active mode") + ") is the " +
+		a += " WARNING: active mode" + reportSee(p, "ftps.active_mode", "why") + " is the " +
 			"exception: its data connections (" + rows + ") go from the server to ports the client names."
 	}
 	return a
@@ -606,24 +619,24 @@ func reportModeAnswer(p *wizard.Plan) string {
 			explicit = append(explicit, e.Port)
 		}
 	}
-	link := reportDecisionLink(p, "ftps.mode", "FTPS mode")
+	link := reportSee(p, "ftps.mode", "FTPS mode")
 	switch {
 	case len(explicit) > 0 && len(implicit) > 0:
 		return fmt.Sprintf("Both here: %s is explicit FTPS (the client sends AUTH TLS before it logs in), %s "+
-			"implicit FTPS (TLS from the first byte) for clients that need it (%s).",
+			"implicit FTPS (TLS from the first byte) for clients that need it%s.",
 			reportJoinInts(explicit), reportJoinInts(implicit), link)
 	case len(implicit) > 0:
 		return fmt.Sprintf("%s: implicit FTPS, TLS from the first byte. Explicit FTPS (21: the client sends "+
-			"AUTH TLS before it logs in) is the standard; not offered here (%s).", reportJoinInts(implicit), link)
+			"AUTH TLS before it logs in) is the standard; not offered here%s.", reportJoinInts(implicit), link)
 	}
 	return fmt.Sprintf("%s: explicit FTPS, the standard (AUTH TLS before login); 990 is implicit FTPS, for "+
-		"old clients (%s).", reportJoinInts(explicit), link)
+		"old clients%s.", reportJoinInts(explicit), link)
 }
 
 // reportPrivateAnswer explains the private address in a PASV reply: what
 // vsftpd announces, and who fixes it.
 func reportPrivateAnswer(p *wizard.Plan) string {
-	pasv := reportDecisionLink(p, "vsftpd.pasv_address", "why")
+	pasv := reportSee(p, "vsftpd.pasv_address", "why")
 	s := p.Server
 	switch {
 	case s == nil:
@@ -631,10 +644,10 @@ func reportPrivateAnswer(p *wizard.Plan) string {
 			"operator sets pasv_address; nothing on your side can rewrite the reply inside TLS: ask them."
 	case s.HostAddress != "" && s.HostAddress != s.PublicAddress:
 		return fmt.Sprintf("vsftpd knows only %s, and TLS hides the reply from routers: pasv_address announces "+
-			"%s (%s).", s.HostAddress, s.PublicAddress, pasv)
+			"%s%s.", s.HostAddress, s.PublicAddress, pasv)
 	}
 	return fmt.Sprintf("It does not here: vsftpd announces the address it knows, and the host has its public "+
-		"address %s itself (%s).", s.PublicAddress, pasv)
+		"address %s itself%s.", s.PublicAddress, pasv)
 }
 
 // reportPassiveAnswer gives the size of the passive range; the arithmetic
