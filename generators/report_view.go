@@ -39,7 +39,7 @@ type reportView struct {
 	// step does not show (part 1 shows one format per box).
 	OtherFormats string
 	Existing     string
-	Regenerate  string
+	Regenerate   string
 	// RegenerateCommand is RegenerateCommand, for the template.
 	RegenerateCommand string
 }
@@ -79,8 +79,8 @@ func newReportView(p *wizard.Plan, outputs []File) (*reportView, error) {
 		return nil, fmt.Errorf("role %s but the plan has no client", p.Role)
 	}
 	v := &reportView{
-		Protocol: "FTPS",
-		Title:    reportTitle(p),
+		Protocol:          "FTPS",
+		Title:             reportTitle(p),
 		Summary:           mdList(reportSummary(p)),
 		Files:             mdList(reportFileItems(outputs)),
 		Background:        mdWrap(reportWidth, reportBackground(p)),
@@ -428,74 +428,10 @@ func reportSizingTable(s *wizard.ServerPlan) string {
 	return mdTable([]string{"Transfers at the same time", "Share of planned load", "Passive ports", "Chance one PASV fails"}, rows)
 }
 
-// reportFlows returns the flows on the given sides with one of the purposes.
-func reportFlows(p *wizard.Plan, sides []wizard.Side, purposes ...wizard.Purpose) []wizard.Flow {
-	var out []wizard.Flow
-	for _, f := range p.Flows {
-		if slices.Contains(sides, f.Side) && slices.Contains(purposes, f.Purpose) {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
 var (
 	reportServerSides = []wizard.Side{wizard.SideServerHost, wizard.SideServerRouter}
 	reportClientSides = []wizard.Side{wizard.SideClientRouter, wizard.SideClientHost}
 )
-
-// reportFlowSentence says in words what one flow allows.
-func reportFlowSentence(f wizard.Flow) string {
-	var b strings.Builder
-	tcp := "TCP"
-	if f.Family == wizard.FamilyIPv6 {
-		tcp = "TCP over IPv6"
-	}
-	fmt.Fprintf(&b, "%s: %s %s %s (%s)", f.Side.Title(), f.Direction, tcp, reportPortsText(f), reportPurposeText(f.Purpose))
-	if f.Direction == wizard.Inbound || f.Direction == wizard.Forward {
-		fmt.Fprintf(&b, " from %s", reportFromText(f.From))
-	} else if len(f.From) > 0 && !slices.Equal(f.From, []string{wizard.AnyIPv4}) {
-		fmt.Fprintf(&b, " from %s", reportFromText(f.From))
-	}
-	if f.To != "" {
-		fmt.Fprintf(&b, " to %s", f.To)
-	}
-	if f.DNATTo != "" {
-		fmt.Fprintf(&b, ", forwarded to %s with the port unchanged", f.DNATTo)
-	}
-	b.WriteString(".")
-	if f.Warning {
-		b.WriteString(" WARNING: see its decision.")
-	}
-	return b.String()
-}
-
-func reportFlowItems(flows []wizard.Flow) []string {
-	out := make([]string, len(flows))
-	for i, f := range flows {
-		out[i] = reportFlowSentence(f)
-	}
-	return out
-}
-
-// reportPortsPhrase joins the control ports and the passive range: "21 and
-// 50000-50074".
-func reportPortsPhrase(p *wizard.Plan) string {
-	var parts []string
-	for _, e := range p.Service.Endpoints {
-		parts = append(parts, fmt.Sprintf("%d (%s control)", e.Port, e.Name()))
-	}
-	if pr := p.Service.Passive; pr.Count() > 0 && !pr.IsZero() {
-		parts = append(parts, pr.String()+" (passive data)")
-	}
-	switch len(parts) {
-	case 0:
-		return ""
-	case 1:
-		return parts[0]
-	}
-	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
-}
 
 // reportRows names the port map's rows (numbered from 1 in plan order) of
 // the flows that match: "rows 1-4, 7", "row 3", "" when none does.

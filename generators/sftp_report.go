@@ -58,15 +58,15 @@ func newSFTPReportView(p *wizard.Plan, outputs []File) (*reportView, error) {
 	v := &reportView{
 		Protocol: "SFTP",
 		Title:    sftpReportTitle(p, addr),
-		Summary: mdList(sftpReportSummary(p)),
-		Files:   mdList(reportFileItems(outputs)),
+		Summary:  mdList(sftpReportSummary(p)),
+		Files:    mdList(reportFileItems(outputs)),
 		Background: mdWrap(reportWidth, fmt.Sprintf("SFTP is file transfer over SSH, served here by OpenSSH's "+
 			"sshd. A session is one TCP connection from the client to port %d of %s: the login, every command, "+
 			"listing and file travel inside it, encrypted from the first packet. So there is no data channel, "+
 			"no passive port range, no address to announce and nothing for a NAT router to track; each "+
 			"firewall needs one rule. SFTP is not FTPS (FTP with TLS) and not FTP: their clients and servers "+
 			"do not talk to each other. `ftpswiz compare` shows the two side by side.", sftpPort(p), addr)),
-		PortMap: reportPortMap(p),
+		PortMap:           reportPortMap(p),
 		Legend:            mdWrap(reportWidth, strings.Join(reportLegend(p), " ")),
 		Questions:         mdList(sftpReportQuestions(p)),
 		Existing:          reportExisting(p),
