@@ -90,7 +90,12 @@ func reportTestUser(p *wizard.Plan) string {
 
 // reportServerIntro is the line above the server's steps.
 func reportServerIntro(v *reportView) string {
-	return mdWrap(reportWidth, "As root on the box each step names, in a copy of this directory, in order.")
+	text := "As root, in a copy of this directory, in order: a firewall step on the box it names, the others " +
+		"on the server host."
+	if len(v.ClientSteps) > 0 {
+		text += " The client side's last step tests it all."
+	}
+	return mdWrap(reportWidth, text)
 }
 
 func reportServerSteps(p *wizard.Plan, outputs []File) []reportStep {
@@ -236,7 +241,7 @@ func reportTLSCapCommands(p *wizard.Plan) []string {
 	var code []string
 	for _, in := range s.Instances {
 		code = append(code, Sh("systemctl", "show", "-p", "Environment", in.Unit).Line("")+
-			"  # must list OPENSSL_CONF="+s.OpenSSLConf)
+			"  # must list OPENSSL_CONF="+s.OpenSSLConf+" (without it vsftpd speaks TLS 1.3, silently)")
 	}
 	for _, in := range s.Instances {
 		base := Sh("openssl", "s_client", "-connect", fmt.Sprintf("127.0.0.1:%d", in.Port))
@@ -652,19 +657,4 @@ func reportForwarding(r *wizard.Router) string {
 		return ""
 	}
 	return "forwarding (echo net.ipv4.ip_forward=1 > /etc/sysctl.d/99-ftpswiz-forward.conf)"
-}
-
-// reportClientFilesStep is the step that installs the generated client
-// configurations, if there are any (SFTP's client side; FTPS's test step
-// installs them itself).
-func reportClientFilesStep(outputs []File) (reportStep, bool) {
-	files := reportClientFiles(outputs)
-	if len(files) == 0 {
-		return reportStep{}, false
-	}
-	return reportStep{
-		Title: "Client configurations",
-		Text: mdWrap(reportWidth, "Install "+strings.Join(files, ", ")+" on the client hosts: each file's header "+
-			"says where it goes and how to run it."),
-	}, true
 }
