@@ -289,6 +289,16 @@ ftpswiz_probe_environment: {FTPSWIZ_LAB_PASSWORD: "%s"}
 		t.Fatal("control: the server's control port answered before the playbook ran (the lab is not empty)")
 	}
 
+	// Negative control of the first play: without ftpswiz on the targets
+	// the playbook stops, naming the host, before it changes anything.
+	if out, err := fl.playbook("-e", "ftpswiz_bin=/nonexistent/ftpswiz"); err == nil ||
+		!strings.Contains(out, "/nonexistent/ftpswiz does not run on ftp-a") {
+		t.Fatalf("the playbook without ftpswiz on the targets: err %v, want a stop naming ftp-a:\n%s", err, out)
+	}
+	if entries, _ := os.ReadDir(fl.roots); len(entries) != 0 {
+		t.Fatalf("the playbook stopped for the missing ftpswiz, but wrote under %s: %v", fl.roots, entries)
+	}
+
 	out, err := fl.playbook()
 	if err != nil {
 		t.Fatalf("first run: %v\n%s", err, out)

@@ -225,3 +225,57 @@ func TestFleetIPv6Server(t *testing.T) {
 }
 
 func readClassicRendered(t *testing.T) map[string][]byte { return renderFleet(t, readClassic(t)) }
+
+// TestFleetRouterOfAnotherKind: a fleet's router that is not a Linux box
+// gets its make's file with every server's forwards (and a hairpin rule
+// per server), is left out of the playbook, and the fleet's REPORT.md says
+// to apply it by hand. (Before: no router file at all, and exit 0.)
+func TestFleetRouterOfAnotherKind(t *testing.T) {
+	base := strings.Replace(string(readClassic(t)), "      wan_interface: wan0\n      lan_interface: lan0\n      firewall: {use: dedicated}\n",
+		"      kind: KIND\n", 1)
+	if base == string(readClassic(t)) {
+		t.Fatal("fixture did not change: the classic fleet's router block moved")
+	}
+	for _, tt := range []struct{ kind, file string }{
+		{"mikrotik", "server-router.rsc"},
+		{"openwrt", "server-router.openwrt.sh"},
+		{"fortigate", "server-router.fortigate.conf"},
+		{"pfsense", "server-router.pfsense.md"},
+		{"opnsense", "server-router.opnsense.md"},
+		{"web", "server-router.router.md"},
+	} {
+		t.Run(tt.kind, func(t *testing.T) {
+			files := renderFleet(t, []byte(strings.Replace(base, "KIND", tt.kind, 1)))
+			rf, ok := files["routers/office-gw/firewall/"+tt.file]
+			if !ok {
+				t.Fatalf("no routers/office-gw/firewall/%s", tt.file)
+			}
+			for _, addr := range []string{"10.20.0.2", "10.20.0.3"} {
+				if !strings.Contains(string(rf), addr) {
+					t.Errorf("%s does not forward to %s:\n%s", tt.file, addr, rf)
+				}
+			}
+			for p := range files {
+				if strings.HasPrefix(p, "routers/") && !strings.HasSuffix(p, tt.file) {
+					t.Errorf("unexpected router file %s", p)
+				}
+			}
+			if inv := string(files["ansible/inventory.yml"]); strings.Contains(inv, "office-gw") || strings.Contains(inv, "ftpswiz_routers") {
+				t.Errorf("the playbook's inventory names the %s router:\n%s", tt.kind, inv)
+			}
+			if _, ok := files["ansible/host_vars/office-gw.yml"]; ok {
+				t.Error("host_vars for a router the playbook does not configure")
+			}
+			if !strings.Contains(string(files["REPORT.md"]), "the playbook configures Linux routers only, so apply its file by hand") {
+				t.Error("REPORT.md does not say to apply the router's file by hand")
+			}
+		})
+	}
+	mt := string(renderFleet(t, []byte(strings.Replace(base, "KIND", "mikrotik", 1)))["routers/office-gw/firewall/server-router.rsc"])
+	for _, want := range []string{`dst-address=10.20.0.2 dst-port=21,50000-50074 comment="ftpswiz hairpin"`,
+		`dst-address=10.20.0.3 dst-port=2121,50075-50260 comment="ftpswiz hairpin"`} {
+		if !strings.Contains(mt, want) {
+			t.Errorf("RouterOS hairpin rule missing: %s\n%s", want, mt)
+		}
+	}
+}

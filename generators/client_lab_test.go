@@ -43,6 +43,9 @@ type clientLabInstance struct {
 	SecureChrootDir string
 	UserListFile    string // lists the lab user
 	LogFile         string
+	// OpenSSLConf is the OpenSSL configuration vsftpd gets through
+	// OPENSSL_CONF, as the generated unit sets it ("" for none).
+	OpenSSLConf string
 }
 
 // clientLabServerConfig returns the vsftpd.conf of one instance.
@@ -226,6 +229,13 @@ func clientLabRun(ctx context.Context, env []string, stdin string, name string, 
 // newClientLab makes the lab directory, certificate, user and namespace.
 func newClientLab(t *testing.T) *clientLab {
 	t.Helper()
+	return newClientLabKey(t, "rsa")
+}
+
+// newClientLabKey is newClientLab with the certificate's key type: "rsa"
+// (2048 bits) or "ecdsa" (P-256).
+func newClientLabKey(t *testing.T, key string) *clientLab {
+	t.Helper()
 	l := &clientLab{t: t}
 	dir, err := os.MkdirTemp("", "ftpswiz-clientlab-")
 	if err != nil {
@@ -246,10 +256,13 @@ func newClientLab(t *testing.T) *clientLab {
 
 	// A self-signed certificate for 127.0.0.1; clients trust it explicitly.
 	l.cert = filepath.Join(dir, "cert.pem")
-	if out, err := clientLabRun(context.Background(), os.Environ(), "", "openssl", "req", "-x509",
-		"-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
-		"-addext", "subjectAltName=IP:127.0.0.1",
-		"-keyout", filepath.Join(dir, "key.pem"), "-out", l.cert); err != nil {
+	newkey := []string{"-newkey", "rsa:2048"}
+	if key == "ecdsa" {
+		newkey = []string{"-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"}
+	}
+	args := append(append([]string{"req", "-x509"}, newkey...), "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+		"-addext", "subjectAltName=IP:127.0.0.1", "-keyout", filepath.Join(dir, "key.pem"), "-out", l.cert)
+	if out, err := clientLabRun(context.Background(), os.Environ(), "", "openssl", args...); err != nil {
 		t.Fatalf("openssl: %v\n%s", err, out)
 	}
 
@@ -391,6 +404,9 @@ func (l *clientLab) start(in clientLabInstance, config clientLabServerConfig) {
 	defer console.Close()
 	cmd := exec.Command("nsenter", fmt.Sprintf("--net=/proc/%d/ns/net", l.nsPid), "--", "vsftpd", conf)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = console, console, console
+	if in.OpenSSLConf != "" {
+		cmd.Env = append(os.Environ(), "OPENSSL_CONF="+in.OpenSSLConf)
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("vsftpd %s: %v", in.Name, err)
 	}
@@ -467,21 +483,29 @@ func clientLabWrite(t *testing.T, dir string, files []File) {
 }
 
 func TestClientLabTransfers(t *testing.T) {
-	lab.Require(t, "vsftpd", "lftp", "curl", "python3", "openssl", "unshare", "nsenter", "ss",
+	lab.Require(t, "vsftpd", "lftp", "curl", "python3", "rclone", "openssl", "unshare", "nsenter", "ss",
 		"useradd", "userdel", "chpasswd", "chown", "bash")
+	// The hand-written server has vsftpd's cipher default (RSA suites) and
+	// an RSA certificate; the generated one gets the key type its plan
+	// chose, and runs with the OpenSSL configuration its unit sets (TLS
+	// capped at 1.2), as on the server.
 	cases := []struct {
 		name    string
 		answers string // testdata/clients/NAME.yaml
 		server  func(files []File) clientLabServerConfig
+		key     string
 	}{
-		{"hand-written vsftpd.conf", "lab-client", func([]File) clientLabServerConfig { return clientLabHandWritten }},
-		{"generated vsftpd.conf", "lab-both", clientLabGenerated},
+		{"hand-written vsftpd.conf", "lab-client", func([]File) clientLabServerConfig { return clientLabHandWritten }, "rsa"},
+		{"generated vsftpd.conf", "lab-both", clientLabGenerated, "ecdsa"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			l := newClientLab(t)
+			l := newClientLabKey(t, tc.key)
 			defer l.dumpLogs()
 			p := clientLabPlan(t, tc.answers, l.user)
+			if p.Server != nil && string(p.Server.Cert.KeyType) != tc.key {
+				t.Fatalf("the plan's certificate key is %s, the lab's %s", p.Server.Cert.KeyType, tc.key)
+			}
 			if !p.Client.RequireSSLReuse {
 				t.Fatal("the lab must prove session reuse: the plan does not require it")
 			}
@@ -492,9 +516,16 @@ func TestClientLabTransfers(t *testing.T) {
 			out := filepath.Join(l.dir, "out")
 			clientLabWrite(t, out, files)
 			config := tc.server(files)
+			sslConf := ""
+			for _, f := range files {
+				if f.Path == "server/vsftpd-openssl.cnf" {
+					sslConf = filepath.Join(out, filepath.FromSlash(f.Path))
+				}
+			}
 			for _, e := range p.Client.Endpoints {
 				l.start(clientLabInstance{
-					Name: e.Name(), Implicit: e.Implicit, Port: e.Port,
+					OpenSSLConf: sslConf,
+					Name:        e.Name(), Implicit: e.Implicit, Port: e.Port,
 					CertFile: l.cert, KeyFile: filepath.Join(l.dir, "key.pem"),
 					UsersDir: filepath.Join(l.dir, "users"), SecureChrootDir: filepath.Join(l.dir, "empty"),
 					UserListFile: filepath.Join(l.dir, "user_list"),
@@ -508,7 +539,7 @@ func TestClientLabTransfers(t *testing.T) {
 				l.stockFtplibRefused(t, p.Client.Endpoints[0].Port)
 			})
 			for _, e := range p.Client.Endpoints {
-				for _, client := range []string{"lftp", "curl", "python"} {
+				for _, client := range []string{"lftp", "curl", "python", "rclone"} {
 					t.Run(client+"/"+e.Name(), func(t *testing.T) {
 						l.transfer(t, out, client, e)
 					})
@@ -555,6 +586,34 @@ func (l *clientLab) transfer(t *testing.T, out, client string, e wizard.Endpoint
 			[]string{"bash", sh, e.Name(), "download", l.seedName, down},
 			[]string{"bash", sh, e.Name(), "upload", up, "upload/"},
 			[]string{"bash", sh, e.Name(), "list", "upload"})
+	case "rclone":
+		// The header's way for unattended runs: the password stored
+		// obscured with rclone's own command (in a copy: the tests share
+		// the generated file); the certificate through SSL_CERT_FILE.
+		conf := filepath.Join(l.dir, "rclone-"+tag+".conf")
+		data, err := os.ReadFile(filepath.Join(out, "client", "rclone.conf"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(conf, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if o, err := l.ns(nil, "", "rclone", "--config", conf, "config", "password", label, "pass", l.password); err != nil {
+			t.Fatalf("rclone config password: %v\n%s", err, o)
+		}
+		base := []string{"rclone", "--config", conf, "--contimeout", "10s", "--timeout", "20s", "--low-level-retries", "1", "--retries", "1"}
+		steps = append(steps,
+			append(append([]string{}, base...), "lsf", label+":"),
+			append(append([]string{}, base...), "copyto", label+":"+l.seedName, down),
+			append(append([]string{}, base...), "copyto", up, label+":upload/"+filepath.Base(up)),
+			append(append([]string{}, base...), "lsf", label+":upload"))
+		// Control: without the certificate rclone refuses the server (it
+		// verifies; the file never turns that off).
+		if o, err := l.ns(nil, "", base[0], append(append([]string{}, base[1:]...), "lsf", label+":")...); err == nil ||
+			!strings.Contains(o, "certificate") {
+			t.Fatalf("rclone without SSL_CERT_FILE: err %v, want a certificate error:\n%s", err, o)
+		}
+		env = []string{"SSL_CERT_FILE=" + l.cert}
 	case "python":
 		env = []string{"FTPS_PASSWORD=" + l.password}
 		py := filepath.Join(out, "client", "ftps_client.py")

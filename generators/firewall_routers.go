@@ -137,7 +137,6 @@ type fwRouterView struct {
 	PublicIP string
 	WAN, LAN string // interface names when given
 	Ports    []string
-	Host     string // the file server's own address (server router)
 }
 
 // fwForward is one port forward or outbound flow.
@@ -151,7 +150,6 @@ type fwForward struct {
 func fwRouterViewOf(p *wizard.Plan, side wizard.Side, r *wizard.Router) fwRouterView {
 	v := fwRouterView{Side: side, Title: fwTitle(side, r.Kind.Label()), Kind: r.Kind, WAN: r.WANInterface, LAN: r.LANInterface}
 	if s := p.Server; s != nil && side == wizard.SideServerRouter {
-		v.Host = s.HostAddress
 		if s.PublicIsIP {
 			v.PublicIP = s.PublicAddress
 		}
@@ -262,9 +260,15 @@ func renderRouterOS(v fwRouterView, usage []string) string {
 	if v.PublicIP != "" {
 		match = "dst-address=" + v.PublicIP // also catches hairpin connections from the LAN
 	}
-	var ports []string
+	// The hairpin masquerade, per server the forwards go to (a fleet's
+	// router forwards to several), in order.
+	var hosts []string
+	ports := map[string][]string{}
 	for _, f := range v.Forwards {
-		ports = append(ports, f.Ports.String())
+		if _, ok := ports[f.To]; !ok {
+			hosts = append(hosts, f.To)
+		}
+		ports[f.To] = append(ports[f.To], f.Ports.String())
 		srcs := f.From
 		if len(srcs) == 0 {
 			srcs = []string{""}
@@ -287,8 +291,10 @@ func renderRouterOS(v fwRouterView, usage []string) string {
 		if v.PublicIP == "" {
 			lines = append(lines, fwCommentLines("# ", "The public address is a name, so the dstnat rules match on the WAN side only: give LAN clients the server's LAN address in your local DNS (split DNS) instead.")...)
 		}
-		lines = append(lines, "/ip firewall nat add chain=srcnat action=masquerade in-interface-list=LAN protocol=tcp dst-address="+v.Host+
-			" dst-port="+strings.Join(ports, ",")+` comment="ftpswiz hairpin"`)
+		for _, h := range hosts {
+			lines = append(lines, "/ip firewall nat add chain=srcnat action=masquerade in-interface-list=LAN protocol=tcp dst-address="+h+
+				" dst-port="+strings.Join(ports[h], ",")+` comment="ftpswiz hairpin"`)
+		}
 	}
 	for _, f := range v.Outbound {
 		d := ""

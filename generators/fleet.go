@@ -182,9 +182,16 @@ func RenderMergedSides(plans []*wizard.Plan, sides []wizard.Side) ([]File, error
 	if err := overlappingForwards(merged.Flows); err != nil {
 		return nil, err
 	}
+	// The Linux rulesets, and the files of the router kinds that are not
+	// Linux boxes (a MikroTik, a FortiGate, ...): each renderer writes only
+	// for the kind of router the plans name.
+	mergeable := []string{string(wizard.FirewallNftables), string(wizard.FirewallIptables)}
+	for _, b := range fwRouterRows() {
+		mergeable = append(mergeable, string(b.Kind))
+	}
 	var fw []Renderer
 	for _, r := range firewallRenderers() {
-		if r.Name == string(wizard.FirewallNftables) || r.Name == string(wizard.FirewallIptables) {
+		if slices.Contains(mergeable, r.Name) {
 			fw = append(fw, r)
 		}
 	}

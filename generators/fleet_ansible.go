@@ -114,6 +114,9 @@ func renderAnsible(v *fleetView) ([]File, error) {
 		out = append(out, f)
 	}
 	for i, r := range v.routers {
+		if !v.Plan.Routers[i].Router.Kind.Linux() {
+			continue // applied by hand, as the fleet's REPORT.md says
+		}
 		vars := map[string]any{"ftpswiz_dir": path.Join(fleetRoutersDir, r.name), "router_ipv6_forwarding": false}
 		for _, p := range v.Plan.Routers[i].Plans {
 			for _, f := range p.FlowsFor(wizard.SideServerRouter) {
@@ -188,7 +191,9 @@ func ansibleInventory(v *fleetView) (File, error) {
 		addrs[s.Name] = s.AnsibleHost
 	}
 	for _, r := range v.Plan.Routers {
-		rt = append(rt, r.Name)
+		if r.Router.Kind.Linux() {
+			rt = append(rt, r.Name)
+		}
 	}
 	for _, s := range v.Plan.Sites {
 		sites = append(sites, s.Name)

@@ -19,8 +19,16 @@ func renderFleetReport(v *fleetView) (File, error) {
 		len(fp.Servers), len(fp.Routers), len(fp.Sites))
 	for _, r := range fp.Routers {
 		fmt.Fprintf(&b, "## Router %s (public address %s)\n\n", r.Name, r.PublicAddress)
-		fmt.Fprintf(&b, "One ruleset carries every server behind it (`routers/%s/firewall/`); a server's own server-router file is not written, because loading it would replace the other servers' forwards.\n\n", r.Name)
-		b.WriteString("| server | purpose | ports (arriving on " + r.Router.WANInterface + ") | forwarded to | from |\n| --- | --- | --- | --- | --- |\n")
+		fmt.Fprintf(&b, "One ruleset carries every server behind it (`routers/%s/firewall/`); a server's own server-router file is not written, because loading it would replace the other servers' forwards.", r.Name)
+		if !r.Router.Kind.Linux() {
+			fmt.Fprintf(&b, " This router is %s: the playbook configures Linux routers only, so apply its file by hand, as the file's header says.", r.Router.Kind.Label())
+		}
+		b.WriteString("\n\n")
+		wan := r.Router.WANInterface
+		if wan == "" {
+			wan = "the WAN"
+		}
+		b.WriteString("| server | purpose | ports (arriving on " + wan + ") | forwarded to | from |\n| --- | --- | --- | --- | --- |\n")
 		for i, p := range r.Plans {
 			for _, f := range p.FlowsFor(wizard.SideServerRouter) {
 				fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", r.Servers[i], f.Purpose, f.Ports, f.DNATTo, strings.Join(f.From, ", "))

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ftpswiz/ftpswiz/explain"
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
 
@@ -167,8 +168,8 @@ func newHandoutView(p *wizard.Plan) *handoutView {
 	if handoutReuse(p) {
 		v.Reuse = mdWrap(reportWidth, "The server requires TLS session reuse: each data connection must "+
 			"resume the TLS session of its control connection, which ties the two together. lftp, curl, "+
-			"FileZilla and WinSCP do this by default. Python's ftplib does not, and gets `522 SSL connection "+
-			"failed: session reuse required`; check other libraries and appliances before relying on them.")
+			"FileZilla and WinSCP do this by default. Python's ftplib does not, and gets `"+
+			explain.Reply(explain.SessionReuse)+"`; check other libraries and appliances before relying on them.")
 	}
 
 	v.Troubles = handoutTroubles(p, addr, eps)
@@ -294,45 +295,25 @@ func handoutCheckText(p *wizard.Plan) string {
 		"verify it (`Verification: OK`)."
 }
 
+// handoutTroubles lists the failures a client's user can meet, each from
+// its catalogue entry as a user reads it (explain.Entry.ForUser): the same
+// symptoms as REPORT.md's pitfalls, with what the user can do about them.
 func handoutTroubles(p *wizard.Plan, addr string, eps []wizard.Endpoint) []reportPitfall {
-	s := p.Server
-	var out []reportPitfall
-	t := func(symptom, cause, fix string) reportPitfall {
-		return reportPitfallOf(len(out)+1, symptom, cause, fix)
-	}
-	out = append(out, t("Login works, but the directory listing or the transfer hangs and times out",
-		fmt.Sprintf("the data connection to a port of %s is blocked on your side (firewall, proxy or "+
-			"security software)", s.Passive),
-		fmt.Sprintf("allow outbound TCP to %s, ports %s, as in the table above", addr, s.Passive)))
-	out = append(out, t("On Windows, login works but data connections are reset or hang",
-		"Windows Firewall's stateful FTP filter interferes with encrypted FTP",
-		"in an administrator's command prompt: `netsh advfirewall set global StatefulFTP disable`"))
-	out = append(out, t("Connections fail only from your network, or only through a proxy",
-		"a middlebox (FTP proxy, \"FTP inspection\" or ALG, security gateway) tries to read or rewrite "+
-			"the FTP commands, which are encrypted",
-		"connect directly, and turn FTP inspection off for this server"))
-	out = append(out, t("`425 Security: Bad IP connecting`",
-		"the data connection reached the server from another public address than the control connection "+
-			"(several outgoing addresses, load-balanced NAT, a carrier-grade NAT pool)",
-		"make connections to this server leave through one public address"))
-	if handoutReuse(p) {
-		out = append(out, t("`522 SSL connection failed: session reuse required` (curl may only show error 18 or 55)",
-			"the client does not resume the TLS session on the data connection",
-			"use a client that does (lftp, curl, FileZilla, WinSCP)"))
-	}
-	out = append(out, t("`530 Non-anonymous sessions must use encryption` or `522 Data connections must be encrypted`",
-		"the client did not switch to TLS for the login or for the data connection",
-		"choose FTP over TLS (explicit or implicit as above) and protection level P (\"PROT P\")"))
 	var ports []string
 	for _, e := range eps {
 		ports = append(ports, fmt.Sprintf("port %d is %s FTPS", e.Port, e.Name()))
 	}
-	out = append(out, t("The connection hangs right after connecting, during the TLS handshake",
-		"explicit and implicit FTPS are mixed up",
-		strings.Join(ports, "; ")+": set the client's encryption to match the port"))
-	out = append(out, t("Your client reports a private or unroutable address in the server's PASV reply",
-		"a setting on the server",
-		"tell the operator; most clients work around it, but it must be fixed on the server"))
+	v := explain.Vars{"range": p.Server.Passive.String(), "server": addr, "modes": strings.Join(ports, "; ")}
+	keys := []string{explain.PassiveClosed, explain.StatefulFTP, explain.FTPInspection, explain.BadIP}
+	if handoutReuse(p) {
+		keys = append(keys, explain.SessionReuse)
+	}
+	keys = append(keys, explain.TLSRequired, explain.ImplicitExplicit, explain.PassiveAddress)
+	out := make([]reportPitfall, 0, len(keys))
+	for _, k := range keys {
+		e := explain.Get(k).With(v).ForUser()
+		out = append(out, reportPitfallOf(len(out)+1, e.Symptom, mdText(e.Cause), mdText(e.Fix)))
+	}
 	return out
 }
 

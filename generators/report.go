@@ -136,13 +136,17 @@ func reportContents(v *reportView) string {
 		}
 		return strings.Join(out, " · ")
 	}
-	return mdWrap(reportWidth, strings.Join([]string{
-		"**Do this:** " + links(
+	var read []string
+	if v.Warnings != "" {
+		read = append(read, strings.TrimSuffix(v.Warnings, "."))
+	}
+	return mdWrap(reportWidth, strings.Join(append(read,
+		"**Do this:** "+links(
 			entry{true, "Questions", "Questions everyone asks first"},
 			entry{true, "Port map", "Port map"},
 			entry{len(v.ServerSteps) > 0, "Server", "Apply on the server"},
 			entry{len(v.ClientSteps) > 0, "Client side", "Apply on the client side"}),
-		"**Why:** " + links(
+		"**Why:** "+links(
 			entry{true, "Summary", "Summary"},
 			entry{true, v.Protocol, v.Protocol + " in one paragraph"},
 			entry{v.Sizing != "", "Sizing", "Passive range sizing"},
@@ -150,8 +154,7 @@ func reportContents(v *reportView) string {
 			entry{true, "Pitfalls", "Pitfalls"},
 			entry{v.OtherFormats != "", "Other formats", "Other rule formats"},
 			entry{v.Existing != "", "Existing firewall", "Fitting the rules into an existing firewall"},
-			entry{true, "Regenerate", "Regenerate"}) + ".",
-	}, ". "))
+			entry{true, "Regenerate", "Regenerate"})+"."), ". "))
 }
 
 // Handout renders HANDOUT.md, the page the server's operator sends to the

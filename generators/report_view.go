@@ -14,7 +14,8 @@ type reportView struct {
 	// Protocol names the protocol in headings ("FTPS", "SFTP").
 	Protocol string
 	Title    string
-	// Contents links every section, part 1 then part 2 (reportContents).
+	// Contents links every section, part 1 then part 2, after the
+	// decisions with a warning (reportContents).
 	Contents   string
 	Summary    string
 	Warnings   string
@@ -92,10 +93,7 @@ func newReportView(p *wizard.Plan, outputs []File) (*reportView, error) {
 		Regenerate: mdWrap(reportWidth, "Change answers.yaml (or run the wizard again), then run this in the "+
 			"output directory; it rewrites every file, this report included:"),
 	}
-	if w := reportWarningTitles(p); len(w) > 0 {
-		v.Warnings = mdWrap(reportWidth, fmt.Sprintf("**Read first:** %d decision(s) carry a warning: %s. "+
-			"They are marked WARNING under Decisions.", len(w), strings.Join(w, "; ")))
-	}
+	v.Warnings = reportWarnings(p)
 	if s := p.Server; s != nil {
 		sizing := s.Sizing.Arithmetic()
 		if len(s.Families) > 1 {
@@ -255,14 +253,25 @@ func reportSummary(p *wizard.Plan) []string {
 	return append(items, reportClientAndFirewallItems(p)...)
 }
 
+// reportWarningTitles links every decision that carries a warning.
 func reportWarningTitles(p *wizard.Plan) []string {
 	var out []string
 	for _, d := range p.Decisions {
 		if d.Warning {
-			out = append(out, mdText(d.Title))
+			out = append(out, mdLink(mdText(d.Title), reportDecisionTitle(d)))
 		}
 	}
 	return out
+}
+
+// reportWarnings is the contents' first entry: the decisions with a
+// warning, "" when there is none.
+func reportWarnings(p *wizard.Plan) string {
+	w := reportWarningTitles(p)
+	if len(w) == 0 {
+		return ""
+	}
+	return "**Read first** (WARNING): " + strings.Join(w, " · ") + "."
 }
 
 func reportBackground(p *wizard.Plan) string {

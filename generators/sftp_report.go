@@ -74,10 +74,7 @@ func newSFTPReportView(p *wizard.Plan, outputs []File) (*reportView, error) {
 		Regenerate: mdWrap(reportWidth, "Change answers.yaml (or run the wizard again), then run this in the "+
 			"output directory; it rewrites every file, this report included:"),
 	}
-	if w := reportWarningTitles(p); len(w) > 0 {
-		v.Warnings = mdWrap(reportWidth, fmt.Sprintf("**Read first:** %d decision(s) carry a warning: %s. "+
-			"They are marked WARNING under Decisions.", len(w), strings.Join(w, "; ")))
-	}
+	v.Warnings = reportWarnings(p)
 	v.Decisions, v.Pitfalls = reportDecisionsAndPitfalls(p)
 	if p.SFTP != nil {
 		v.ServerSteps = sftpReportServerSteps(p, outputs)

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ftpswiz/ftpswiz/explain"
 	"github.com/ftpswiz/ftpswiz/netaddr"
 	"github.com/ftpswiz/ftpswiz/vsftpd"
 )
@@ -319,10 +320,10 @@ func (p *prober) sendPASV(s *Step) (netip.Addr, int, bool) {
 	switch {
 	case err != nil:
 		fail(s, "pasv-session-ended", fmt.Sprintf("The session broke at PASV (%v). vsftpd ends a session at PASV with "+
-			"\"500 OOPS: vsf_sysutil_bind\" when its "+strconv.Itoa(vsftpd.BindAttempts)+" random tries find no free port in the passive range, or with "+
+			explain.Quote(explain.PassiveExhausted)+" when its "+strconv.Itoa(vsftpd.BindAttempts)+" random tries find no free port in the passive range, or with "+
 			"\"500 OOPS: invalid pasv_address\" when pasv_address is not a bare IPv4 address; over TLS that message "+
-			"arrives in clear text inside the encrypted stream and breaks it (lftp: \"An unexpected TLS packet was "+
-			"received\", curl: error 56).", err),
+			"arrives in clear text inside the encrypted stream and breaks it (lftp: \"%s\", curl: error 56).", err,
+			explain.Get(explain.PassiveExhausted).Replies[1]),
 			"Check pasv_address (ftpswiz check) and make the passive range large enough for the concurrent transfers.",
 			"server.capacity.concurrent_transfers")
 		p.stop("session ended at PASV")
@@ -390,8 +391,8 @@ func (p *prober) pasv() (netip.Addr, int) {
 		case ip != dialled:
 			warn(s, "pasv-address-different", fmt.Sprintf("The server announces %s for data connections, while the "+
 				"control connection goes to %s. That works if %s is the same server (several addresses); with a load "+
-				"balancer or another NAT address, data connections go elsewhere or fail with \"425 Security: Bad IP "+
-				"connecting\".", ip, dialled, ip),
+				"balancer or another NAT address, data connections go elsewhere or fail with %s", ip, dialled, ip,
+				explain.Quote(explain.BadIP)),
 				fmt.Sprintf("Set pasv_address=%s unless %s is intended.", dialled, ip), "server.public_address")
 		}
 		if !p.passive.IsZero() && !p.passive.Contains(pt) {
@@ -510,7 +511,7 @@ func (p *prober) dataFailure(s *Step, r dataResult, fresh bool) {
 			"ticket problem), so every client fails the same way.",
 			"Check vsftpd's TLS settings (ssl_ciphers; a load balancer in front must keep both connections on one "+
 				"server).", "server.tls.require_ssl_reuse")
-	case r.code == 425 && strings.Contains(r.msg, "Bad IP"):
+	case r.code == 425 && strings.Contains(r.msg, explain.Get(explain.BadIP).Match):
 		fail(s, "bad-ip", "\""+reply(r.code, r.msg)+"\": the data connection came from another address than the "+
 			"control connection (a carrier-grade NAT with several addresses, a load balancer, or a proxy).",
 			"Route both connections through one address; pasv_promiscuous=YES is the insecure last resort.", "client.nat")

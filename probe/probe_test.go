@@ -174,3 +174,28 @@ func TestDiagnosisCarriesCatalogueKey(t *testing.T) {
 		}
 	}
 }
+
+// TestOopsReadsCatalogueMatch: oops recognises vsftpd's messages by the
+// catalogue's match texts and points at the entry; an unknown OOPS gets the
+// generic diagnosis, a non-OOPS reply none.
+func TestOopsReadsCatalogueMatch(t *testing.T) {
+	tests := []struct{ msg, code, key string }{
+		{"OOPS: vsftpd: refusing to run with writable root inside chroot()", "writable-chroot", "chroot-writable"},
+		{"OOPS: cannot change directory:/srv/ftps/alice", "home-missing", "home-missing"},
+		{"OOPS: vsf_sysutil_bind", "pasv-range-exhausted", "passive-range-sizing"},
+		{"OOPS: something new", "vsftpd-oops", ""},
+	}
+	for _, tt := range tests {
+		var s Step
+		if !oops(&s, tt.msg) {
+			t.Fatalf("%q: not read as an OOPS", tt.msg)
+		}
+		if s.Diagnosis.Code != tt.code || s.Diagnosis.Explain != tt.key {
+			t.Errorf("%q: code %s, explain %q; want %s, %q", tt.msg, s.Diagnosis.Code, s.Diagnosis.Explain, tt.code, tt.key)
+		}
+	}
+	var s Step
+	if oops(&s, "Login incorrect.") || s.Diagnosis != nil {
+		t.Errorf("a 530 reply read as an OOPS: %+v", s.Diagnosis)
+	}
+}

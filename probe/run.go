@@ -474,12 +474,12 @@ func oops(s *Step, msg string) bool {
 		return false
 	}
 	switch {
-	case strings.Contains(msg, "writable root inside chroot"):
+	case strings.Contains(msg, explain.Get(explain.ChrootWritable).Match):
 		fail(s, "writable-chroot", "vsftpd ended the session: \"500 "+msg+"\". With chroot_local_user=YES the user's "+
 			"root directory must not be writable by the user.",
 			"Make the chroot root owned by root and not writable (chmod a-w), with a writable upload directory "+
 				"inside (ftpswiz's layout); allow_writeable_chroot=YES is the weaker alternative.", "server.vsftpd.local_root")
-	case strings.Contains(msg, "vsf_sysutil_bind"):
+	case strings.Contains(msg, explain.Get(explain.PassiveExhausted).Match):
 		fail(s, "pasv-range-exhausted", "vsftpd ended the session: \"500 "+msg+"\": none of its "+strconv.Itoa(vsftpd.BindAttempts)+" random tries found a "+
 			"free port in the passive range.", "Make the passive range larger (ftpswiz sizes it from the concurrent "+
 			"transfers).", "server.capacity.concurrent_transfers")
@@ -490,7 +490,7 @@ func oops(s *Step, msg string) bool {
 	case strings.Contains(msg, "priv_sock") || strings.Contains(msg, "child died") || strings.Contains(msg, "seccomp"):
 		fail(s, "seccomp", "vsftpd's session process died: \"500 "+msg+"\" (its seccomp sandbox rejected a system call).",
 			"Set seccomp_sandbox=NO.", "server.vsftpd.flavour")
-	case strings.Contains(msg, "cannot change directory"):
+	case strings.Contains(msg, explain.Get(explain.HomeMissing).Match):
 		fail(s, "home-missing", "vsftpd ended the session: \"500 "+msg+"\": the user's home or local_root does not exist.",
 			"Create the directory (and its upload subdirectory).", "server.vsftpd.local_root")
 	default:
@@ -592,8 +592,7 @@ func (p *prober) implicitMismatch(s *Step) {
 	fail(s, "no-greeting", fmt.Sprintf("%s accepted the connection but sent no greeting within the time limit, and does "+
 		"not answer a TLS handshake either: something holds the connection open without speaking FTP (a proxy, a "+
 		"firewall's FTP filter, or an overloaded server).", addr),
-		"Check what listens on the port; disable FTP inspection on firewalls in the path (Windows: netsh advfirewall "+
-			"set global StatefulFTP disable).", "")
+		"Check what listens on the port; disable FTP inspection on firewalls in the path.", "")
 	p.stop("no greeting")
 }
 
@@ -611,8 +610,9 @@ func (p *prober) connLost(s *Step, what string, err error) {
 			"The server or a middlebox stalls the control connection.", "")
 	case oops && (strings.Contains(what, "PASV") || strings.Contains(what, "EPSV")):
 		fail(s, "pasv-range-exhausted", fmt.Sprintf("vsftpd answered %s with \"500 OOPS\" written in clear text "+
-			"into the TLS stream (it cannot encrypt its last words), which at PASV means \"vsf_sysutil_bind\": none "+
-			"of its %d random tries found a free port in the passive range.", what, vsftpd.BindAttempts),
+			"into the TLS stream (it cannot encrypt its last words), which at PASV means \"%s\": none "+
+			"of its %d random tries found a free port in the passive range.", what,
+			explain.Get(explain.PassiveExhausted).Match, vsftpd.BindAttempts),
 			"Make the passive range larger (ftpswiz sizes it from the concurrent transfers).",
 			"server.capacity.concurrent_transfers")
 	case oops:

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"text/template"
+
+	"github.com/ftpswiz/ftpswiz/explain"
 )
 
 //go:embed *.tmpl
@@ -85,6 +87,10 @@ func Funcs() template.FuncMap {
 		"upper":   strings.ToUpper,
 		"lower":   strings.ToLower,
 		"dict":    Dict,
+		// reply quotes a failure's reply from the catalogue of
+		// explanations ({{reply "session-reuse"}}), so a file comment
+		// says what REPORT.md and `ftpswiz explain` say.
+		"reply": explain.Reply,
 	}
 }
 

@@ -20,6 +20,11 @@ func TestFindingsCarryCatalogueKey(t *testing.T) {
 		{"implicit mismatch", "ssl_enable=YES\nimplicit_ssl=YES\nlisten_port=990\n", Options{Implicit: &implicit}, "implicit-mismatch", explain.ImplicitExplicit},
 		{"small range", "pasv_min_port=50000\npasv_max_port=50099\nbind_retries=2\n",
 			Options{Flavour: "rhel", Transfers: 10}, "pasv-range-small", explain.PassiveExhausted},
+		{"unknown option", "ssl_tlsv13=NO\n", Options{Flavour: "debian-3.0.3"}, "unknown-option", explain.UnknownOption},
+		{"spaces around =", "listen = YES\n", Options{}, "space-around-equals", explain.UnknownOption},
+		{"promiscuous", "pasv_promiscuous=YES\n", Options{}, "pasv-promiscuous", explain.BadIP},
+		{"pam service", "local_enable=YES\n", Options{Flavour: "rhel"}, "pam-service", explain.LoginRefused},
+		{"too few sessions", "pasv_min_port=50000\npasv_max_port=50099\nmax_clients=2\n", Options{Transfers: 10}, "max-clients", explain.TooMany},
 		{"crlf has none", "listen=YES\r\n", Options{}, "crlf", ""},
 	}
 	for _, tt := range tests {

@@ -3,6 +3,7 @@ package vsftpdconf
 import (
 	"crypto/ecdsa"
 	"crypto/ed25519"
+	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
@@ -357,7 +358,7 @@ func (l *linter) settingSyntax(ln Line) {
 		l.markBad(ln.Num)
 		l.add(Finding{Severity: Error, Code: "indented-comment", Line: ln.Num,
 			Why: "A comment must start with '#' in the first column. vsftpd strips the leading white space and reads the rest as " +
-				"a setting, so it refuses to start (\"500 OOPS: missing value in config file\" or \"unrecognised variable\").",
+				"a setting, so it refuses to start (\"500 OOPS: missing value in config file\" or " + explain.Quote(explain.UnknownOption) + ").",
 			Fix:   "Move the '#' to the start of the line.",
 			Edits: []Edit{{Op: Replace, Line: ln.Num, Text: strings.TrimLeft(raw, " \t\v\f")}}})
 		return
@@ -372,7 +373,7 @@ func (l *linter) settingSyntax(ln Line) {
 		fixed := tk + "=" + tv
 		l.add(Finding{Severity: Error, Code: "space-around-equals", Line: ln.Num, Option: tk,
 			Why: fmt.Sprintf("vsftpd allows no spaces around '=': it reads the option name as %q, an unknown option, and "+
-				"refuses to start (\"500 OOPS: unrecognised variable in config file\"; under systemd this can look silent).", key),
+				"refuses to start (%s; under systemd this can look silent).", key, explain.Quote(explain.UnknownOption)),
 			Fix:   "Write " + fixed + ".",
 			Edits: []Edit{{Op: Replace, Line: ln.Num, Text: fixed}}})
 		return
@@ -469,7 +470,7 @@ func (l *linter) settingSyntax(ln Line) {
 }
 
 func (l *linter) unknown(ln Line, key, value string) {
-	oops := "unrecognised variable in config file: " + key
+	oops := strings.TrimPrefix(explain.Reply(explain.UnknownOption), "500 OOPS: ") + ": " + key
 	if value == "" {
 		// vsftpd checks for a missing value before it looks the name up.
 		oops = "missing value in config file for: " + key
@@ -797,15 +798,16 @@ func (l *linter) passiveRange() {
 			if p >= 0.01 {
 				sev = Error
 			}
+			bindLFTP := explain.Get(explain.PassiveExhausted).Replies[1]
 			why := fmt.Sprintf("The passive range %d-%d has %d ports. vsftpd tries %d random ports per PASV and ends the "+
-				"session (\"500 OOPS: vsf_sysutil_bind\", seen by lftp as \"An unexpected TLS packet was received\") when "+
+				"session (%s, seen by lftp as \"%s\") when "+
 				"all are busy: with %d transfers running, a PASV fails with probability (%d/%d)^%d = %s.",
-				first, last, r, attempts, l.o.Transfers, l.o.Transfers, r, attempts, vsftpd.FormatProbability(p))
+				first, last, r, attempts, explain.Quote(explain.PassiveExhausted), bindLFTP, l.o.Transfers, l.o.Transfers, r, attempts, vsftpd.FormatProbability(p))
 			if l.o.Transfers >= r {
 				why = fmt.Sprintf("The passive range %d-%d has %d ports, fewer than the %d transfers expected: once %d "+
-					"transfers run, every further PASV ends its session (\"500 OOPS: vsf_sysutil_bind\", seen by lftp as "+
-					"\"An unexpected TLS packet was received\"), and long before that vsftpd's %d random tries per PASV "+
-					"start missing the free ports.", first, last, r, l.o.Transfers, r, attempts)
+					"transfers run, every further PASV ends its session (%s, seen by lftp as "+
+					"\"%s\"), and long before that vsftpd's %d random tries per PASV "+
+					"start missing the free ports.", first, last, r, l.o.Transfers, r, explain.Quote(explain.PassiveExhausted), bindLFTP, attempts)
 			}
 			l.add(Finding{Severity: sev, Code: "pasv-range-small", Line: max(nMin, nMax), Option: "pasv_max_port",
 				Why:    why,
@@ -833,8 +835,8 @@ func (l *linter) limits() {
 	}
 	if mc != 0 && mc < n {
 		l.add(Finding{Severity: Warning, Code: "max-clients", Line: nMC, Option: "max_clients",
-			Why: fmt.Sprintf("max_clients=%d is below the %d concurrent sessions expected: further sessions get \"421 There "+
-				"are too many connected users\".", mc, n),
+			Why: fmt.Sprintf("max_clients=%d is below the %d concurrent sessions expected: further sessions get %s.", mc, n,
+				explain.Quote(explain.TooMany)),
 			Fix:    fmt.Sprintf("Set max_clients=%d.", n),
 			Answer: "server.capacity.concurrent_clients",
 			Edits:  []Edit{{Op: Set, Key: "max_clients", Value: strconv.Itoa(int(n))}}})
@@ -846,7 +848,7 @@ func (l *linter) limits() {
 	if mp != 0 && mp < n {
 		l.add(Finding{Severity: Warning, Code: "max-per-ip", Line: nMP, Option: "max_per_ip",
 			Why: fmt.Sprintf("max_per_ip=%d is below the %d sessions expected from one address; clients behind one NAT share "+
-				"one address and get \"421 There are too many connections from your internet address\".", mp, n),
+				"one address and get \"%s\".", mp, n, explain.Get(explain.TooMany).Replies[1]),
 			Fix:    fmt.Sprintf("Set max_per_ip=%d.", n),
 			Answer: "server.capacity.per_client_limit",
 			Edits:  []Edit{{Op: Set, Key: "max_per_ip", Value: strconv.Itoa(int(n))}}})
@@ -990,6 +992,7 @@ func (l *linter) certificate() {
 			Fix: "Point rsa_cert_file to a PEM certificate."})
 		return
 	}
+	l.keyMatches(cert, data, n)
 	src := vsftpd.CertSourceOf(cert, c)
 	switch {
 	case l.o.Now.After(c.NotAfter):
@@ -1042,6 +1045,35 @@ func (l *linter) certificate() {
 			Why:   why + ": TLS 1.2 clients fail with \"no shared cipher\" (TLS 1.3 clients still connect).",
 			Fix:   "Set ssl_ciphers to a list with ECDSA suites (ftpswiz's intermediate list).",
 			Edits: []Edit{{Op: Set, Key: "ssl_ciphers", Value: vsftpd.IntermediateCiphers}}})
+	}
+}
+
+// keyMatches checks that the private key vsftpd loads belongs to the
+// certificate: rsa_private_key_file, or the certificate file itself when
+// it is not set (vsftpd's default). A key file that cannot be read is left
+// to the host-file checks (key-missing).
+func (l *linter) keyMatches(cert string, certPEM []byte, certLine int) {
+	key, n, set := l.str("rsa_private_key_file")
+	keyPEM := certPEM
+	if set && key != cert {
+		var err error
+		if keyPEM, err = l.o.Host.ReadFile(key); err != nil {
+			return
+		}
+	} else {
+		key, n = cert, certLine
+	}
+	if _, err := tls.X509KeyPair(certPEM, keyPEM); err != nil {
+		why := fmt.Sprintf("The private key %s does not belong to the certificate %s (%v): vsftpd stops at start with "+
+			"\"500 OOPS: SSL: cannot load RSA private key\" (measured with Debian's 3.0.3).", key, cert, err)
+		if !set {
+			why = fmt.Sprintf("rsa_private_key_file is not set, so vsftpd reads the key from the certificate file %s, "+
+				"which holds no matching private key (%v): vsftpd stops at start with \"500 OOPS: SSL: cannot load RSA "+
+				"private key\" (measured with Debian's 3.0.3).", cert, err)
+		}
+		l.add(Finding{Severity: Error, Code: "key-mismatch", Line: n, Option: "rsa_private_key_file", Why: why,
+			Fix: "Point rsa_private_key_file to the key the certificate was issued for (openssl x509 -noout -pubkey -in CERT " +
+				"and openssl pkey -pubout -in KEY print the same public key).", Answer: "server.tls.key_file"})
 	}
 }
 
@@ -1129,7 +1161,7 @@ func (l *linter) login() {
 		if fi, err := l.o.Host.Stat(root); err == nil && fi.IsDir() && writableByOthers(fi) {
 			l.add(Finding{Severity: Error, Code: "writable-chroot", Line: nRoot, Option: "local_root",
 				Why: fmt.Sprintf("chroot_local_user=YES and the chroot root %s is writable by users: every login ends with "+
-					"\"500 OOPS: vsftpd: refusing to run with writable root inside chroot()\".", root),
+					"%s.", root, explain.Quote(explain.ChrootWritable)),
 				Fix: fmt.Sprintf("chmod a-w %s (root-owned) and give users a writable subdirectory for uploads.", root)})
 		}
 		return
@@ -1137,7 +1169,7 @@ func (l *linter) login() {
 	if write, _ := l.boolean("write_enable", false); write && !hasRoot {
 		l.add(Finding{Severity: Warning, Code: "writable-chroot", Line: nCh, Option: "chroot_local_user",
 			Why: "chroot_local_user=YES locks each user into their home directory, which is normally writable by the user: " +
-				"vsftpd then ends every login with \"500 OOPS: vsftpd: refusing to run with writable root inside chroot()\".",
+				"vsftpd then ends every login with " + explain.Quote(explain.ChrootWritable) + ".",
 			Fix: "Set local_root to a root-owned, non-writable directory with a writable upload directory inside (ftpswiz " +
 				"generates this layout), or make each home non-writable (chmod a-w)."})
 	}
@@ -1175,18 +1207,18 @@ func (l *linter) pam() {
 	switch {
 	case set:
 		f.Why = fmt.Sprintf("pam_service_name=%s, but %s does not exist: PAM falls back to its deny-all \"other\" service "+
-			"and every local login fails with \"530 Login incorrect\".", name, p)
+			"and every local login fails with %s.", name, p, explain.Quote(explain.LoginRefused))
 		f.Fix = "Set pam_service_name to a service in /etc/pam.d (Debian and RHEL ship vsftpd)."
 	case l.o.Host != nil:
 		f.Why = fmt.Sprintf("pam_service_name is not set, so %s uses the PAM service %q, and %s does not exist on this "+
-			"machine: PAM falls back to its deny-all \"other\" service and every local login fails with \"530 Login "+
-			"incorrect\".", l.flavourName(), name, p)
+			"machine: PAM falls back to its deny-all \"other\" service and every local login fails with %s.",
+			l.flavourName(), name, p, explain.Quote(explain.LoginRefused))
 		f.Fix = "Set pam_service_name to a service in /etc/pam.d (the vsftpd package ships vsftpd)."
 		f.Edits = []Edit{{Op: Set, Key: "pam_service_name", Value: "vsftpd"}}
 	default:
 		f.Why = fmt.Sprintf("pam_service_name is not set, so %s uses the PAM service %q; RHEL and most packages ship only "+
 			"/etc/pam.d/vsftpd, so PAM falls back to its deny-all \"other\" service and every local login fails with "+
-			"\"530 Login incorrect\".", l.flavourName(), name)
+			"%s.", l.flavourName(), name, explain.Quote(explain.LoginRefused))
 		f.Fix = "Set pam_service_name=vsftpd."
 		f.Edits = []Edit{{Op: Set, Key: "pam_service_name", Value: "vsftpd"}}
 	}
@@ -1313,7 +1345,7 @@ func (l *linter) misc() {
 	if l.o.Uploads != nil && *l.o.Uploads {
 		if w, n := l.boolean("write_enable", false); !w {
 			l.add(Finding{Severity: Warning, Code: "write-disabled", Line: n, Option: "write_enable",
-				Why: "write_enable is not YES, but uploads are expected: every STOR gets \"550 Permission denied\" (Debian " +
+				Why: "write_enable is not YES, but uploads are expected: every STOR gets " + explain.Quote(explain.UploadDenied) + " (Debian " +
 					"ships write_enable off).",
 				Fix: "Set write_enable=YES.", Answer: "server.vsftpd.write_enable",
 				Edits: []Edit{{Op: Set, Key: "write_enable", Value: "YES"}}})
@@ -1333,8 +1365,8 @@ func (l *linter) misc() {
 	if p, n := l.boolean("pasv_promiscuous", false); p {
 		l.add(Finding{Severity: Warning, Code: "pasv-promiscuous", Line: n, Option: "pasv_promiscuous",
 			Why: "pasv_promiscuous=YES accepts data connections from any address, so anyone who guesses the port can take " +
-				"over a transfer. It is the last resort for load balancers and multi-address carrier NAT (\"425 Security: " +
-				"Bad IP connecting\").",
+				"over a transfer. It is the last resort for load balancers and multi-address carrier NAT (" +
+				explain.Quote(explain.BadIP) + ").",
 			Fix: "Set pasv_promiscuous=NO unless that is your case."})
 	}
 }

@@ -524,3 +524,63 @@ func TestLintCertificateFindings(t *testing.T) {
 		})
 	}
 }
+
+// ecdsaPair returns a self-signed certificate and its private key (PEM).
+func ecdsaPair(t *testing.T, notAfter time.Time) (certPEM, keyPEM []byte) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "ftp.example.net"},
+		NotBefore: notAfter.Add(-365 * 24 * time.Hour), NotAfter: notAfter}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kder, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kder})
+}
+
+// TestLintKeyMatchesCertificate: the key vsftpd loads must belong to the
+// certificate (measured: a foreign key stops Debian's 3.0.3 at start with
+// "500 OOPS: SSL: cannot load RSA private key").
+func TestLintKeyMatchesCertificate(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	cert, key := ecdsaPair(t, now.Add(300*24*time.Hour))
+	_, other := ecdsaPair(t, now.Add(300*24*time.Hour))
+	host := hostFS{fstest.MapFS{
+		"etc/ftp/cert.pem":     {Data: cert},
+		"etc/ftp/key.pem":      {Data: key},
+		"etc/ftp/other.pem":    {Data: other},
+		"etc/ftp/combined.pem": {Data: append(append([]byte{}, cert...), key...)},
+	}}
+	base := "listen=YES\nlocal_enable=YES\nssl_enable=YES\nssl_ciphers=" + vsftpd.IntermediateCiphers + "\n"
+	tests := []struct {
+		name, conf string
+		want       bool
+		why        string
+	}{
+		{"its key", "rsa_cert_file=/etc/ftp/cert.pem\nrsa_private_key_file=/etc/ftp/key.pem\n", false, ""},
+		{"key in the certificate file", "rsa_cert_file=/etc/ftp/combined.pem\n", false, ""},
+		{"another key", "rsa_cert_file=/etc/ftp/cert.pem\nrsa_private_key_file=/etc/ftp/other.pem\n", true, "does not belong to the certificate"},
+		{"no key set, none in the certificate file", "rsa_cert_file=/etc/ftp/cert.pem\n", true, "rsa_private_key_file is not set"},
+		{"key file missing (key-missing says it)", "rsa_cert_file=/etc/ftp/cert.pem\nrsa_private_key_file=/etc/ftp/none.pem\n", false, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fs := Lint(Parse([]byte(base+tt.conf)), Options{Host: host, Now: now})
+			if got := has(fs, "key-mismatch", -1); got != tt.want {
+				t.Fatalf("key-mismatch: got %v, want %v:\n%s", got, tt.want, formatFindings(fs))
+			}
+			for _, f := range fs {
+				if f.Code == "key-mismatch" && (!strings.Contains(f.Why, tt.why) || f.Fix == "" || f.Severity != Error) {
+					t.Errorf("finding %+v", f)
+				}
+			}
+		})
+	}
+}

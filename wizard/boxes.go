@@ -104,6 +104,25 @@ func (k RouterKind) Linux() bool { return k == RouterLinux || k == "" }
 // (a Linux box's rules must; the other kinds have defaults).
 func (k RouterKind) NeedsInterfaces() bool { return k.Linux() }
 
+// routerKindChoices are the router-kind questions' choices, one per kind,
+// with the file ftpswiz writes for it.
+func routerKindChoices() []Choice {
+	what := map[RouterKind][2]string{
+		RouterLinux:     {"A Linux box with nftables or iptables.", "Rules in the Linux formats chosen under firewalls (firewall/<side>.nft, .iptables)."},
+		RouterOpenWrt:   {"OpenWrt's fw4 firewall, configured with UCI.", "firewall/<side>.openwrt.sh: the uci commands for the forwards and rules."},
+		RouterMikroTik:  {"MikroTik RouterOS.", "firewall/<side>.rsc: a RouterOS script to import."},
+		RouterPfSense:   {"pfSense, configured in its web interface.", "firewall/<side>.pfsense.md: a checklist of its pages and fields."},
+		RouterOPNsense:  {"OPNsense, configured in its web interface.", "firewall/<side>.opnsense.md: a checklist of its pages and fields."},
+		RouterFortiGate: {"A FortiGate (FortiOS).", "firewall/<side>.fortigate.conf: FortiOS CLI (virtual IP and policy)."},
+		RouterWebPage:   {"A consumer router set up in its web page.", "firewall/<side>.router.md: what to enter in its web page."},
+	}
+	var out []Choice
+	for _, k := range RouterKinds() {
+		out = append(out, Choice{Value: string(k), Label: k.Label(), What: what[k][0], Effect: what[k][1]})
+	}
+	return out
+}
+
 // Label is the kind's human name.
 func (k RouterKind) Label() string {
 	switch k {

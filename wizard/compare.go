@@ -1,6 +1,10 @@
 package wizard
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/ftpswiz/ftpswiz/explain"
+)
 
 // ComparisonRow is one aspect of FTPS and SFTP, side by side. The texts are
 // plain sentences (no markup), short enough for a three-column terminal
@@ -129,7 +133,7 @@ func Recommend(a Answers, o RecommendOptions) Recommendation {
 		if a.Client.NAT == ClientNATCGNAT {
 			addS(1, "The client is behind carrier-grade NAT: when it uses several public addresses, FTPS data "+
 				"connections leave from another address than the control connection and vsftpd refuses them "+
-				"(\"425 Security: Bad IP connecting\"); SFTP has one connection.")
+				"("+explain.Quote(explain.BadIP)+"); SFTP has one connection.")
 		}
 		addS(1, "The client side filters outgoing connections: for FTPS it must allow the server's whole "+
 			"passive range out, for SFTP one port.")

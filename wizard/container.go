@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+
+	"github.com/ftpswiz/ftpswiz/explain"
 )
 
 // Container says vsftpd runs in a container on the server host (Docker or
@@ -296,14 +298,14 @@ func (d *decider) decideUserlandProxy(cp *ContainerPlan, pr PortRange) {
 	why := fmt.Sprintf("With the userland proxy on (Docker's default), dockerd starts one docker-proxy process per "+
 		"published port: %d for this plan. A range of thousands of ports costs gigabytes of memory and "+
 		"minutes of start-up, and proxied connections reach vsftpd from the bridge's gateway address instead "+
-		"of the client's, which vsftpd's data-connection check answers with \"425 Security: Bad IP "+
-		"connecting\" when control and data arrive by different paths. Set \"userland-proxy\": false in "+
+		"of the client's, which vsftpd's data-connection check answers with "+explain.Quote(explain.BadIP)+
+		" when control and data arrive by different paths. Set \"userland-proxy\": false in "+
 		"/etc/docker/daemon.json and restart dockerd: published ports are then served by the DNAT rules "+
 		"alone and vsftpd sees the client's address.", pr.Count()+1)
 	if cp.Engine == EnginePodman {
 		why = "Podman (netavark) publishes ports with DNAT rules and no proxy process per port on a rootful " +
 			"bridge; a rootless Podman forwards through rootlessport and vsftpd then sees the proxy's address " +
-			"(\"425 Security: Bad IP connecting\"): run this container rootful."
+			"(" + explain.Quote(explain.BadIP) + "): run this container rootful."
 	}
 	if cp.Engine == EngineDocker && pr.Count() > 100 {
 		d.warn("container.userland_proxy", "Userland proxy", "turn it off (\"userland-proxy\": false)", why)
@@ -328,7 +330,7 @@ func (d *decider) containerPitfalls(add func(symptom, cause, fix string)) {
 		add("dockerd uses gigabytes of memory and takes minutes to start the container.",
 			"One docker-proxy process per published port (userland-proxy is on by default).",
 			"Set \"userland-proxy\": false in /etc/docker/daemon.json and restart dockerd; or network: host.")
-		add("\"425 Security: Bad IP connecting.\" through the container, but not with vsftpd on the host.",
+		add(explain.Quote(explain.BadIP)+" through the container, but not with vsftpd on the host.",
 			"A proxying port publisher (docker-proxy, rootless Podman's rootlessport) makes one of the connections arrive from the proxy's address.",
 			"Turn the userland proxy off (Docker) or run Podman rootful, so both connections keep the client's address.")
 		add("Data connections go to the wrong port or nowhere after changing the published ports.",

@@ -52,8 +52,8 @@ func Decide(a Answers) (*Plan, error) {
 			d.decide("tls.require_ssl_reuse", "TLS session reuse on data connections", "expected by the server",
 				"vsftpd requires by default (require_ssl_reuse=YES) that each data connection resumes the "+
 					"control connection's TLS session, proving it comes from the logged-in client. lftp, curl, "+
-					"FileZilla, WinSCP and rclone do this; Python's stock ftplib does not and gets \"522 SSL "+
-					"connection failed: session reuse required\" (the generated Python script handles it).")
+					"FileZilla, WinSCP and rclone do this; Python's stock ftplib does not and gets "+
+					explain.Quote(explain.SessionReuse)+" (the generated Python script handles it).")
 		}
 	}
 	if a.Client != nil {
@@ -142,8 +142,8 @@ func (d *decider) server() {
 
 	d.decide("vsftpd.flavour", "vsftpd build", string(sp.Flavour),
 		fmt.Sprintf("The config uses the option names of %s. Builds spell the TLS options differently, and "+
-			"vsftpd refuses to start on an option it does not know (\"500 OOPS: unrecognised variable in "+
-			"config file\", exit status 2, printed to standard input, so under systemd it can look like a "+
+			"vsftpd refuses to start on an option it does not know ("+explain.Quote(explain.UnknownOption)+
+			", exit status 2, printed to standard input, so under systemd it can look like a "+
 			"silent failure). Check what your binary knows with: strings \"$(command -v vsftpd)\" | grep '^ssl_'.",
 			fl.Description))
 
@@ -371,11 +371,11 @@ func (d *decider) decideLimits() {
 			"is the worst case.", it, sized)
 	} else {
 		why += fmt.Sprintf(" The range was sized for %d transfers at once; if all %d sessions transferred at "+
-			"the same time, a PASV would fail with probability (%d/%d)^%d = %s (\"500 OOPS: vsf_sysutil_bind\"). "+
+			"the same time, a PASV would fail with probability (%d/%d)^%d = %s (%s). "+
 			"Raise concurrent_transfers to %d if that can happen.", sized, admitted, admitted, r,
-			BindAttempts, FormatProbability(FailureProbability(admitted, r)), c.Clients)
+			BindAttempts, FormatProbability(FailureProbability(admitted, r)), explain.Quote(explain.PassiveExhausted), c.Clients)
 	}
-	why += " A client turned away gets \"421 There are too many connected users\" and can retry."
+	why += " A client turned away gets " + explain.Quote(explain.TooMany) + " and can retry."
 	d.decide("vsftpd.max_clients", "Sessions at once", strconv.Itoa(c.Clients), why)
 	d.decide("vsftpd.max_per_ip", "Sessions per client address", strconv.Itoa(c.PerClient),
 		fmt.Sprintf("max_per_ip=%d. Everyone behind one NAT router (a customer's whole office) arrives from "+
@@ -438,9 +438,9 @@ func (d *decider) decideActive() {
 func (d *decider) decideTLS(fl flavourInfo) {
 	s := d.a.Server
 	d.decide("tls.required", "TLS required", "ssl_enable=YES, force_local_logins_ssl=YES, force_local_data_ssl=YES",
-		"Passwords and files are only ever sent encrypted: vsftpd refuses a login before TLS (\"530 "+
-			"Non-anonymous sessions must use encryption\") and a data connection without PROT P (\"522 Data "+
-			"connections must be encrypted\"). Anonymous FTP is off, so allow_anon_ssl is too.")
+		"Passwords and files are only ever sent encrypted: vsftpd refuses a login before TLS ("+
+			explain.Quote(explain.TLSRequired)+") and a data connection without PROT P (\""+
+			explain.Get(explain.TLSRequired).Replies[1]+"\"). Anonymous FTP is off, so allow_anon_ssl is too.")
 	sp := d.p.Server
 	sp.TLS13 = IsTrue(s.TLS.AllowTLS13, false)
 	if !sp.TLS13 && fl.TLSOption(vsftpd.TLS13) == "" {
@@ -455,8 +455,8 @@ func (d *decider) decideTLS(fl flavourInfo) {
 	} else {
 		why += fmt.Sprintf(" This build's %s, %s and %s are set explicitly.", fl.TLSOption(vsftpd.TLS11), fl.TLSOption(vsftpd.TLS12), fl.TLSOption(vsftpd.TLS13))
 	}
-	const defect = "over TLS 1.3, uploads to vsftpd are intermittently cut short with \"426 Failure reading " +
-		"network stream\" (measured in ftpswiz's lab: 17 of 48 strict lftp uploads and 2 of 48 curl uploads " +
+	defect := "over TLS 1.3, uploads to vsftpd are intermittently cut short with " + explain.Quote(explain.UploadEOF) +
+		" (measured in ftpswiz's lab: 17 of 48 strict lftp uploads and 2 of 48 curl uploads " +
 		"failed; none over TLS 1.2). vsftpd sends TLS 1.3 session tickets on the data connection that an " +
 		"uploading client never reads, so the client's close turns into a TCP reset that can destroy the " +
 		"last records before vsftpd has read them (reported upstream as well)."
@@ -488,8 +488,8 @@ func (d *decider) decideTLSRest(fl flavourInfo) {
 			"vsftpd demands that each data connection resumes the control connection's TLS session. That "+
 				"proves the data connection comes from the logged-in client, not from someone who raced to the "+
 				"announced passive port. lftp, curl, FileZilla, WinSCP and rclone (with tls_cache_size) do "+
-				"this; Python's stock ftplib does not and gets \"522 SSL connection failed: session reuse "+
-				"required\" (the generated Python script handles it).")
+				"this; Python's stock ftplib does not and gets "+explain.Quote(explain.SessionReuse)+
+				" (the generated Python script handles it).")
 	} else {
 		d.warn("tls.require_ssl_reuse", "TLS session reuse on data connections", "not required (require_ssl_reuse=NO)",
 			"You switched session reuse off, so vsftpd accepts a data connection that does not resume the "+
@@ -507,8 +507,8 @@ func (d *decider) decideUsers(fl flavourInfo) {
 			"leaks and abuse.")
 	d.decide("vsftpd.local_users", "Local accounts", "local_enable=YES, pam_service_name=vsftpd",
 		"Users log in with local system accounts through PAM. Debian's PAM stack checks pam_shells (an "+
-			"account whose shell is not in /etc/shells, such as /usr/sbin/nologin, gets \"530 Login "+
-			"incorrect\") and the /etc/ftpusers deny list.")
+			"account whose shell is not in /etc/shells, such as /usr/sbin/nologin, gets "+
+			explain.Quote(explain.LoginRefused)+") and the /etc/ftpusers deny list.")
 	if len(sp.Users) > 0 {
 		d.decide("vsftpd.userlist", "Who may log in", strings.Join(sp.Users, ", "),
 			fmt.Sprintf("Only the accounts listed in %s may log in (userlist_enable=YES, userlist_deny=NO): "+
@@ -523,16 +523,16 @@ func (d *decider) decideUsers(fl flavourInfo) {
 		fmt.Sprintf("%s/<user>, writable %s/", sp.LocalRoot, sp.UploadDir),
 		fmt.Sprintf("Each user is locked (chroot_local_user=YES) into %s/<user>, which must be owned by root "+
 			"and not writable by the user, with a writable %s/ inside it; vsftpd refuses a writable chroot "+
-			"root (\"500 OOPS: vsftpd: refusing to run with writable root inside chroot()\"). "+
+			"root ("+explain.Quote(explain.ChrootWritable)+"). "+
 			"allow_writeable_chroot=YES would silence that, but lets a user plant files such as "+
 			"etc/passwd in their own root, the attack the check exists for.", sp.LocalRoot, sp.UploadDir))
 	if sp.WriteEnable {
 		d.decide("vsftpd.write", "Uploads", "allowed (write_enable=YES, local_umask=022)",
 			"Users may upload, rename and delete inside their upload directory. Debian ships write_enable "+
-				"off, which shows up as \"550 Permission denied\" on every upload.")
+				"off, which shows up as "+explain.Quote(explain.UploadDenied)+" on every upload.")
 	} else {
 		d.decide("vsftpd.write", "Uploads", "refused (write_enable=NO)",
-			"Users may only download: every upload gets \"550 Permission denied\".")
+			"Users may only download: every upload gets "+explain.Quote(explain.UploadDenied)+".")
 	}
 	d.decide("vsftpd.hardening", "Session hygiene", "idle and data timeouts, hidden ids, logging",
 		"Idle sessions are closed after 5 minutes and stalled data connections after 2, so dead clients do "+
@@ -717,7 +717,7 @@ func (d *decider) client() {
 				"Passive mode is the only option: every connection is opened from your side, which any NAT "+
 				"lets out. Active mode would need inbound connections no CGNAT can forward. Some CGNATs use "+
 				"several public addresses; if your data connection leaves from another address than your "+
-				"control connection, the server answers \"425 Security: Bad IP connecting\".")
+				"control connection, the server answers "+explain.Quote(explain.BadIP))
 	}
 	if a.Server == nil && a.Protocol == ProtocolSFTP {
 		d.decide("client.server", "Server", fmt.Sprintf("%s, port %d", cp.ServerAddress, a.SFTP.Port),
@@ -1072,33 +1072,22 @@ func (d *decider) pitfalls() {
 		if s.NAT.Behind() {
 			entry(explain.PassiveAddress, nil)
 		}
-		add("vsftpd does not start, with no message under systemd; run by hand it prints \"500 OOPS: unrecognised variable in config file\" and exits 2.",
-			"An option the installed vsftpd build does not know (TLS option names differ between builds), spaces around `=`, or listen and listen_ipv6 both YES.",
-			"Generate for the right build (vsftpd.flavour), and test with `vsftpd CONFIG` in the foreground before restarting the service.")
+		entry(explain.UnknownOption, nil)
 		v := explainVars()
 		v["transfers"], v["ports"] = strconv.Itoa(d.p.Server.Sizing.Transfers), strconv.Itoa(d.p.Server.Sizing.Ports)
 		entry(explain.PassiveExhausted, v)
-		add("\"500 OOPS: vsftpd: refusing to run with writable root inside chroot()\" right after login.",
-			"The user's chroot root is writable by the user.",
-			fmt.Sprintf("`chown root:root %s/USER && chmod 755 %s/USER`; uploads go to the %s/ directory inside it.", s.Vsftpd.LocalRoot, s.Vsftpd.LocalRoot, s.Vsftpd.UploadDir))
-		add("\"500 OOPS: cannot change directory\" right after the password is accepted.",
-			"The account's home directory does not exist: vsftpd changes into it before it moves into the chroot, even with local_root set.",
-			fmt.Sprintf("Create the account with its chroot as home (`useradd -d %s/USER ...`), as the apply steps do.", s.Vsftpd.LocalRoot))
-		add("\"530 Login incorrect\" with the right password.",
-			"PAM refuses the account: its shell is not in /etc/shells (pam_shells), the name is in /etc/ftpusers, or it is missing from the user list.",
-			"Give the account a shell listed in /etc/shells, and add it to the user list.")
+		dirs := explain.Vars{"local_root": s.Vsftpd.LocalRoot, "upload_dir": s.Vsftpd.UploadDir}
+		entry(explain.ChrootWritable, dirs)
+		entry(explain.HomeMissing, dirs)
+		entry(explain.LoginRefused, nil)
 		if IsTrue(s.Vsftpd.WriteEnable, true) {
-			add("\"550 Permission denied\" on upload.",
-				"The upload goes to the non-writable chroot root, or the upload directory is not owned by the user.",
-				fmt.Sprintf("Upload into %s/; `chown USER %s/USER/%s`.", s.Vsftpd.UploadDir, s.Vsftpd.LocalRoot, s.Vsftpd.UploadDir))
+			entry(explain.UploadDenied, dirs)
 		}
 		if IsTrue(s.TLS.RequireSSLReuse, true) {
 			entry(explain.SessionReuse, nil)
 		}
 		entry(explain.UploadEOF, nil)
-		add("\"425 Security: Bad IP connecting.\"",
-			"The data connection arrives from another address than the control connection: a load balancer, or a carrier-grade NAT with several public addresses.",
-			"Route the client's FTPS traffic through one address; pasv_promiscuous=YES is the last resort and weakens security.")
+		entry(explain.BadIP, nil)
 	}
 	if cp := d.p.Client; cp != nil && cp.DNSRecords.HasAAAA() && !HasFamily(cp.Families, FamilyIPv6) {
 		add(fmt.Sprintf("Connections to %s hang for a while before they work, or fail, from clients with IPv6.", cp.ServerAddress),
@@ -1116,15 +1105,11 @@ func (d *decider) pitfalls() {
 			"Allow udp and tcp port 53 to your resolver in the client's firewall, or use the server's IPv4 address.")
 	}
 	entry(explain.ImplicitExplicit, nil)
-	add("\"530 Non-anonymous sessions must use encryption\" or \"522 Data connections must be encrypted\".",
-		"The client logs in without TLS, or does not protect the data channel (PROT P).",
-		"Force TLS on control and data in the client (the generated client configs do).")
+	entry(explain.TLSRequired, nil)
 	if a.Client != nil {
 		for _, sw := range a.Client.Software {
 			if sw == ClientFileZilla || sw == ClientWinSCP {
-				add("On Windows, the control connection works but data connections are reset.",
-					"Windows Firewall's stateful FTP filter can inspect port 21 and break FTPS.",
-					"`netsh advfirewall set global StatefulFTP disable` (as administrator).")
+				entry(explain.StatefulFTP, nil)
 				break
 			}
 		}

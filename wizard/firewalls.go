@@ -24,6 +24,19 @@ const (
 type FirewallInfo struct {
 	Firewall            Firewall
 	Label, What, Effect string
+	// IPv4Only: ftpswiz writes this backend's rules for IPv4 only, so a
+	// plan with IPv6 flows cannot use it.
+	IPv4Only bool
+}
+
+// FirewallIPv4Only reports whether ftpswiz writes f's rules for IPv4 only.
+func FirewallIPv4Only(f Firewall) bool {
+	for _, fi := range FirewallCatalogue() {
+		if fi.Firewall == f {
+			return fi.IPv4Only
+		}
+	}
+	return false
 }
 
 // FirewallCatalogue lists every firewall backend in the order the question
@@ -47,10 +60,10 @@ func FirewallCatalogue() []FirewallInfo {
 			Effect: "firewall/aws-security-group.sh (AWS CLI) and .tf (Terraform)."},
 		{Firewall: FirewallAzure, Label: "Azure network security group",
 			What:   "The cloud firewall in front of an Azure VM.",
-			Effect: "firewall/azure-nsg.sh (Azure CLI) and .tf (Terraform)."},
+			Effect: "firewall/azure-nsg.sh (Azure CLI) and .tf (Terraform).", IPv4Only: true},
 		{Firewall: FirewallGCP, Label: "Google Cloud VPC firewall",
 			What:   "The cloud firewall in front of a Compute Engine instance.",
-			Effect: "firewall/gcp-firewall.sh (gcloud CLI) and .tf (Terraform)."},
+			Effect: "firewall/gcp-firewall.sh (gcloud CLI) and .tf (Terraform).", IPv4Only: true},
 	}
 }
 

@@ -1,6 +1,10 @@
 package wizard
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/ftpswiz/ftpswiz/explain"
+)
 
 // The questions the wizard asks, as plain text: what each answer is, and for
 // each choice what it is and how it changes the generated files. The TUI, the
@@ -84,6 +88,8 @@ const (
 	QClientRouterLAN    = "client.router.lan_interface"
 	QClientLAN          = "client.lan_cidr"
 	QClientSoftware     = "client.software"
+	QServerRouterKind   = "server.router.kind"
+	QClientRouterKind   = "client.router.kind"
 	QFirewalls          = "firewalls"
 	QTLSProfile         = "server.tls.profile"
 	QTLSSource          = "server.tls.source"
@@ -322,9 +328,21 @@ func ftpsQuestions() []Question {
 			Choices:     clientChoices(ProtocolFTPS),
 		},
 		{
+			Key: QServerRouterKind, Kind: KindChoice,
+			Title:       "Which firewall does the server's router run?",
+			Description: "The router that forwards the ports to the server (the vendor's): ftpswiz writes its rules in that router's own format. Say what that router runs, not what this machine has.",
+			Choices:     routerKindChoices(),
+		},
+		{
+			Key: QClientRouterKind, Kind: KindChoice,
+			Title:       "Which firewall does the client's router run?",
+			Description: "The router that masquerades the clients' network (the customer's): ftpswiz writes its egress rules in that router's own format. Say what that router runs, not what this machine has.",
+			Choices:     routerKindChoices(),
+		},
+		{
 			Key: QFirewalls, Kind: KindMulti,
 			Title:       "Which firewalls should get rules?",
-			Description: "Rules are written for every box that needs them (the server host, its router, the client's router or host) in each chosen format. Choose what those boxes run (which firewall does the vendor's router run?), not what this machine has; nftables, Debian's and RHEL's default, is preselected.",
+			Description: "The formats for the Linux boxes of the plan: the server host, the client host, and the routers that run Linux (the routers of another make get their own format, asked per router). Choose what those boxes run, not what this machine has; nftables, Debian's and RHEL's default, is preselected.",
 			Choices:     firewallChoices(),
 		},
 		{
@@ -373,7 +391,7 @@ func ftpsQuestions() []Question {
 				{
 					Value: "yes", Label: "Yes (recommended)",
 					What:   "Proves the data connection comes from the client that logged in.",
-					Effect: "require_ssl_reuse=YES; a client that cannot resume sessions gets \"522 SSL connection failed: session reuse required\".",
+					Effect: "require_ssl_reuse=YES; a client that cannot resume sessions gets " + explain.Quote(explain.SessionReuse) + ".",
 				},
 				{
 					Value: "no", Label: "No",
@@ -385,7 +403,7 @@ func ftpsQuestions() []Question {
 		{
 			Key: QFlavour, Kind: KindChoice,
 			Title:       "Which vsftpd build will read the config?",
-			Description: "Option names differ between builds, and an unknown option stops vsftpd from starting (500 OOPS: unrecognised variable).",
+			Description: "Option names differ between builds, and an unknown option stops vsftpd from starting (" + explain.Quote(explain.UnknownOption) + ").",
 			Choices: []Choice{
 				{
 					Value: string(FlavourAuto), Label: "Detect the installed vsftpd",
@@ -477,7 +495,7 @@ func profileLabel(name string, p TLSProfile) string {
 
 // QuestionByKey returns the question for an answers-file field path (with
 // its FTPS texts where FTPS and SFTP word it differently), or one of
-// RecommendQuestions.
+// RecommendQuestions or of the wizard's shortcuts.
 func QuestionByKey(key string) (Question, bool) {
 	for _, q := range Questions() {
 		if q.Key == key {
@@ -485,6 +503,11 @@ func QuestionByKey(key string) (Question, bool) {
 		}
 	}
 	for _, q := range RecommendQuestions() {
+		if q.Key == key {
+			return q, true
+		}
+	}
+	for _, q := range shortcutQuestions(ProtocolFTPS) {
 		if q.Key == key {
 			return q, true
 		}
@@ -650,7 +673,8 @@ func QuestionsFor(p Protocol) []Question {
 
 // QuestionFor returns the question for an answers-file field path worded
 // for protocol p; false when p does not ask it. Keys of RecommendQuestions
-// are found for either protocol.
+// and of the wizard's shortcuts (set-up, router interfaces) are found for
+// either protocol.
 func QuestionFor(p Protocol, key string) (Question, bool) {
 	for _, q := range QuestionsFor(p) {
 		if q.Key == key {
@@ -658,6 +682,11 @@ func QuestionFor(p Protocol, key string) (Question, bool) {
 		}
 	}
 	for _, q := range RecommendQuestions() {
+		if q.Key == key {
+			return q, true
+		}
+	}
+	for _, q := range shortcutQuestions(p) {
 		if q.Key == key {
 			return q, true
 		}

@@ -255,6 +255,8 @@ func TestQuestionChoicesAreTheValidValues(t *testing.T) {
 		{QProtocol, strValues(Protocols()), ""},
 		{QClientSoftware, strValues(ClientSoftwares()), ""},
 		{QFirewalls, strValues(Firewalls()), ""},
+		{QServerRouterKind, strValues(RouterKinds()), ""},
+		{QClientRouterKind, strValues(RouterKinds()), ""},
 		{QTLSProfile, strValues(TLSProfiles()), ""},
 		{QFlavour, strValues(Flavours()), ""},
 		{QSSLReuse, []string{"yes", "no"}, ""},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/ftpswiz/ftpswiz/explain"
 	"github.com/ftpswiz/ftpswiz/vsftpd"
 )
 
@@ -125,11 +126,11 @@ func checkSizing(a Answers) error {
 // Arithmetic explains the sizing in one paragraph, with the numbers.
 func (s Sizing) Arithmetic() string {
 	return fmt.Sprintf("vsftpd tries %d random ports of the range for each PASV and ends the session "+
-		"(\"500 OOPS: vsf_sysutil_bind\") when all %d are busy, so with N transfers running and R ports "+
+		"(%s) when all %d are busy, so with N transfers running and R ports "+
 		"a PASV fails with probability (N/R)^%d. For N = %d and a target of %s: "+
 		"R = ceil(N / target^(1/%d)) = ceil(%d / %.4f) = %d ports; at full load a PASV then fails with "+
 		"probability (%d/%d)^%d = %s.",
-		BindAttempts, BindAttempts, BindAttempts, s.Transfers, FormatProbability(s.Target),
+		BindAttempts, explain.Quote(explain.PassiveExhausted), BindAttempts, BindAttempts, s.Transfers, FormatProbability(s.Target),
 		BindAttempts, s.Transfers, math.Pow(s.Target, 1.0/BindAttempts), s.Ports,
 		s.Transfers, s.Ports, BindAttempts, FormatProbability(s.Failure))
 }

@@ -54,12 +54,11 @@ func Topics() []Topic {
 				"single rule. Choose FTPS when a partner or appliance requires it; otherwise SFTP is simpler " +
 				"to run through firewalls."},
 	}
-	// The failures' topics come from the one catalogue of explanations.
+	// The failures' topics come from the one catalogue of explanations:
+	// every entry is one, so each key a lint finding or a probe diagnosis
+	// names (`more: ftpswiz explain KEY`) is there.
 	for _, e := range explain.All() {
-		if e.Long != "" {
-			e = e.With(explainVars())
-			t = append(t, Topic{e.Key, e.Title, e.Long})
-		}
+		t = append(t, Topic{e.Key, e.Title, e.Text(explainVars())})
 	}
 	sort.Slice(t, func(i, j int) bool { return t[i].Key < t[j].Key })
 	return t

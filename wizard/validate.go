@@ -130,6 +130,55 @@ func (v *validator) answers(a Answers) {
 			v.add(field, "list each firewall once", "%s is listed twice", f)
 		}
 	}
+	v.ipv4OnlyRules(a)
+}
+
+// ipv4OnlyRules refuses, for a plan with IPv6 flows, the rule formats
+// ftpswiz writes for IPv4 only (the cloud firewalls so marked, and the
+// routers that are not Linux boxes), naming the field and the way out.
+// The renderers refuse them too; this says it at the answers.
+func (v *validator) ipv4OnlyRules(a Answers) {
+	if v.sftp {
+		return
+	}
+	via := ""
+	switch {
+	case a.Server != nil && a.Server.IPv6Address != "":
+		via = "server.ipv6_address"
+	case a.Server == nil && a.Client != nil && a.Client.ServerIPv6Address != "":
+		via = "client.server_ipv6_address"
+	default:
+		return
+	}
+	for i, f := range a.Firewalls {
+		if FirewallIPv4Only(f) {
+			v.add(fmt.Sprintf("firewalls[%d]", i), "remove it (and open the ports in "+string(f)+"'s own console for both families), or plan IPv4 only (remove "+via+")",
+				"%s: ftpswiz writes its rules for IPv4 only, but %s plans IPv6 flows", f, via)
+		}
+	}
+	for _, r := range []struct {
+		field  string
+		router *Router
+	}{{"server.router", routerOf(a.Server)}, {"client.router", clientRouterOf(a.Client)}} {
+		if r.router != nil && !r.router.Kind.Linux() {
+			v.add(r.field+".kind", "plan IPv4 only (remove "+via+"), or, for a Linux router, kind: linux (its nftables rules cover both families)",
+				"%s: ftpswiz writes its file for IPv4 only, but %s plans IPv6 flows", r.router.Kind.Label(), via)
+		}
+	}
+}
+
+func routerOf(s *Server) *Router {
+	if s == nil {
+		return nil
+	}
+	return s.Router
+}
+
+func clientRouterOf(c *Client) *Router {
+	if c == nil {
+		return nil
+	}
+	return c.Router
 }
 
 func (v *validator) ftps(f FTPS) {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ftpswiz/ftpswiz/explain"
 	"github.com/ftpswiz/ftpswiz/internal/outdir"
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
@@ -82,6 +83,26 @@ func TestExplainEveryTopicAndDecision(t *testing.T) {
 		}
 		if d.Warning && !strings.Contains(r.stdout, "WARNING: ") {
 			t.Errorf("explain %s: warning not shown\n%s", d.Key, r.stdout)
+		}
+	}
+}
+
+// TestExplainEveryCatalogueEntry: every entry of the catalogue of
+// explanations is a topic of `ftpswiz explain`, listed and shown by its key,
+// so the "more: ftpswiz explain KEY" that check and probe print under a
+// finding always works.
+func TestExplainEveryCatalogueEntry(t *testing.T) {
+	list := runFTPSwiz(t, "", "explain")
+	for _, e := range explain.All() {
+		if !strings.Contains(list.stdout, "  "+e.Key+"  ") {
+			t.Errorf("explain does not list %s:\n%s", e.Key, list.stdout)
+		}
+		r := runFTPSwiz(t, "", "explain", e.Key)
+		if r.code != codeOK || !strings.HasPrefix(r.stdout, e.Title+" ("+e.Key+")\n") {
+			t.Errorf("explain %s: exit %d\n%s%s", e.Key, r.code, r.stdout, r.stderr)
+		}
+		if e.Long == "" && !strings.Contains(strings.Join(strings.Fields(r.stdout), " "), "Fix: "+strings.Fields(e.Fix)[0]) {
+			t.Errorf("explain %s shows no fix:\n%s", e.Key, r.stdout)
 		}
 	}
 }

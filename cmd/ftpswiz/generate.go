@@ -112,6 +112,7 @@ func runGenerate(cmd *cobra.Command, opts *generateOptions) error {
 	if note != "" {
 		fmt.Fprintf(ro.ErrOut, "ftpswiz: %s\n", note)
 	}
+	printLocalFirewallNotes(cmd.Context(), ro, p)
 	files, err := generators.Render(p)
 	if err != nil {
 		return fmt.Errorf("render: %w", err)

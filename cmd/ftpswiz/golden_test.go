@@ -16,6 +16,7 @@ import (
 func goldenScenarios() []string {
 	return []string{
 		"classic",          // role both: vendor behind port-forward NAT, customer behind masquerade
+		"classic-wizard",   // the classic case as the wizard's twelve answers plan it: its defaults (20 transfers, lftp and curl, nftables); the tmux test plays it
 		"cloud-one-to-one", // role server, cloud 1:1 NAT, AWS security group, RHEL, TLS 1.3 only
 		"home-dynamic-dns", // DNS name, pasv_addr_resolve, Linux router, ufw
 		"implicit-only",    // implicit on 990, public host, active mode on, iptables + firewalld

@@ -103,6 +103,7 @@ func runWizard(cmd *cobra.Command, opts *rootOptions, w *wizardOptions) error {
 		saved = w.SaveAnswers
 	}
 	wizardSummary(opts, res.Dir, changes, saved)
+	printLocalFirewallNotes(cmd.Context(), opts, res.Plan)
 	return nil
 }
 

@@ -9,6 +9,7 @@ package detect
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -35,6 +36,9 @@ type Detector interface {
 	// Interfaces lists the network interfaces with their IPv4 addresses,
 	// sorted by name.
 	Interfaces() ([]Interface, error)
+	// NftChains reads the nftables base chains of the machine's ruleset
+	// (the live one when readable, and /etc/nftables.conf's).
+	NftChains(ctx context.Context) (NftRuleset, error)
 }
 
 // Vsftpd is an installed vsftpd binary.
@@ -130,6 +134,9 @@ type System struct {
 	// NetInterfaces lists interfaces (default net.Interfaces with their
 	// addresses).
 	NetInterfaces func() ([]Interface, error)
+	// RunNft runs `nft -j list chains` (default: the nft found by
+	// LookPath, bounded by a timeout).
+	RunNft func(context.Context) ([]byte, error)
 }
 
 var _ Detector = System{}
@@ -298,6 +305,7 @@ type Static struct {
 	VsftpdInfo Vsftpd
 	Tools      []Tool
 	Ifaces     []Interface
+	Nft        NftRuleset
 }
 
 var _ Detector = Static{}
@@ -310,6 +318,9 @@ func (s Static) Firewalls() ([]Tool, error) { return s.Tools, nil }
 
 // Interfaces returns s.Ifaces.
 func (s Static) Interfaces() ([]Interface, error) { return s.Ifaces, nil }
+
+// NftChains returns s.Nft.
+func (s Static) NftChains(context.Context) (NftRuleset, error) { return s.Nft, nil }
 
 // Iface builds an Interface from CIDR strings ("192.0.2.10/24"), marking
 // public-looking addresses; it panics on a malformed CIDR (for fixtures).

@@ -21,6 +21,7 @@ var debianPackage = map[string]string{
 	"openssl":                 "openssl",
 	"ip":                      "iproute2",
 	"ss":                      "iproute2",
+	"tc":                      "iproute2",
 	"tmux":                    "tmux",
 	"xmllint":                 "libxml2-utils",
 	"useradd":                 "passwd",

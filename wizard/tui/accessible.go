@@ -95,9 +95,10 @@ func (a *accessible) askStep(s step) error {
 		a.recommendation(rec)
 	}
 	// Each field is built just before it is asked, so its default reflects
-	// the answers given a moment ago (the fields of a step never depend on
-	// each other's presence, only on their defaults).
-	for i := range len(a.b.fields(s)) {
+	// the answers given a moment ago; the step's fields are counted again
+	// after each answer, as one can add fields after it (own certificate
+	// files after the certificate source).
+	for i := 0; i < len(a.b.fields(s)); i++ {
 		if err := a.ask(a.b.fields(s)[i]); err != nil {
 			return err
 		}
@@ -222,10 +223,7 @@ func (a *accessible) review() (step, error) {
 		return stepOutput, nil
 	}
 	more := false
-	title := "Change the TLS and server settings (FTPS mode, TLS profile, session reuse, vsftpd build, passive start, active mode, client login)?"
-	if a.d.sftp() {
-		title = "Change the optional settings (" + optionalSettings(a.d) + ")?"
-	}
+	title := "Change the optional settings (" + optionalSettings(a.d) + ")?"
 	c := huh.NewConfirm().Title(title).Value(&more)
 	if err := a.runField(c); err != nil {
 		return 0, err

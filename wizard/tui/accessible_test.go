@@ -27,9 +27,11 @@ func TestAccessibleClientOnly(t *testing.T) {
 		"ftp://vendor",       // server address: refused ...
 		"ftp.vendor.example", // ... asked again
 		"50000-50099",        // passive range
+		"y",                  // review: the optional settings
+		"",                   // active mode: no
 		"3", "0",             // software: add FileZilla, confirm
+		"",  // client login: the default
 		"0", // firewalls: nftables (preselected)
-		"",  // review: no optional settings
 		"",  // output directory: the offered one
 	)
 	var ui bytes.Buffer
@@ -85,20 +87,23 @@ func TestAccessibleClassicWithOptionalSettings(t *testing.T) {
 	in := script(
 		"y",                // the other side accepts only FTP or FTPS: FTPS, not asked
 		"",                 // role: both
-		"",                 // nat: port-forward
+		"",                 // set-up: classic (each side behind its own Linux router)
 		"10.0.0.1",         // public address: private, refused
 		"ftps.example.com", // public address (the name Let's Encrypt certifies)
-		"10.20.0.2", "wan0", "lan0",
-		"16",                            // transfers
+		"10.20.0.2",
+		"wan0",                          // the server's router: one value, refused ...
+		"wan0 lan0",                     // ... asked again
 		"192.0.2.20/32", "10.20.0.0/24", // who may connect, admin network
-		"", "ops@example.com", "acme", // certificate: Let's Encrypt (the default for a name), its e-mail; accounts
-		"", // client nat: masquerade
-		"wan0", "lan0", "192.168.50.0/24",
+		"", "acme", // certificate: Let's Encrypt (the default for a name); accounts
+		"wan0 lan0 192.168.50.0/24", // the client's router
+		"y",                         // review: optional settings
+		"", "16", "",                // mode, transfers, passive start
+		"ops@example.com", // the Let's Encrypt e-mail
+		"", "", "", "",    // flavour, profile, session reuse, active mode
 		"3", "0", // software: + FileZilla
+		"",     // client user
+		"", "", // the firewall of the server's and the client's router: Linux
 		"2", "0", // firewalls: + iptables
-		"y",            // review: optional settings
-		"", "", "", "", // mode, flavour, profile, session reuse
-		"", "", "", // passive start, active mode, client user
 		"", // output directory
 	)
 	var ui bytes.Buffer
@@ -109,8 +114,10 @@ func TestAccessibleClassicWithOptionalSettings(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Run: %v\n%s", err, ui.String())
 	}
-	if !strings.Contains(ui.String(), "10.0.0.1 is a private address") {
-		t.Errorf("no validation message for a private public address:\n%s", ui.String())
+	for _, want := range []string{"10.0.0.1 is a private address", "1 of 2 values given"} {
+		if !strings.Contains(ui.String(), want) {
+			t.Errorf("no validation message %q:\n%s", want, ui.String())
+		}
 	}
 	data, err := os.ReadFile(filepath.Join(scenarios, "classic", "answers.yaml"))
 	if err != nil {

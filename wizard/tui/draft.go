@@ -26,26 +26,31 @@ type draft struct {
 	recommended wizard.Protocol
 
 	Role wizard.Role
+	// Setup sets both NAT types at once for role both (wizard.SetupNATs);
+	// wizard.SetupOther asks them one by one.
+	Setup string
 
-	ServerNAT      wizard.ServerNAT
-	Public         string
-	Host           string
-	ServerWAN      string
-	ServerLAN      string
-	Mode           wizard.Mode
-	Transfers      string
-	PassiveStart   string
-	AdminNetwork   string
-	AllowedClients string
-	Profile        wizard.TLSProfile
-	TLSSource      wizard.TLSSource
-	LEEmail        string
-	CertFile       string
-	KeyFile        string
-	SSLReuse       string // "yes" or "no"
-	Flavour        wizard.Flavour
-	Users          string
-	ActiveMode     string // "yes" or "no"
+	ServerNAT wizard.ServerNAT
+	Public    string
+	Host      string
+	// ServerRouter is the server's router question's answer: "WAN LAN";
+	// ServerRouterKind is what that router runs (optional settings).
+	ServerRouter     string
+	ServerRouterKind wizard.RouterKind
+	Mode             wizard.Mode
+	Transfers        string
+	PassiveStart     string
+	AdminNetwork     string
+	AllowedClients   string
+	Profile          wizard.TLSProfile
+	TLSSource        wizard.TLSSource
+	LEEmail          string
+	CertFile         string
+	KeyFile          string
+	SSLReuse         string // "yes" or "no"
+	Flavour          wizard.Flavour
+	Users            string
+	ActiveMode       string // "yes" or "no"
 
 	SFTPPort     string
 	SFTPUsers    string
@@ -54,12 +59,14 @@ type draft struct {
 	ClientNAT     wizard.ClientNAT
 	ClientServer  string
 	ClientPassive string
-	ClientWAN     string
-	ClientLAN     string
-	ClientLANCIDR string
-	Software      []wizard.ClientSoftware // FTPS clients
-	SFTPSoftware  []wizard.ClientSoftware // SFTP clients
-	ClientUser    string
+	// ClientRouter is the client's router question's answer: "WAN LAN
+	// NETWORK"; ClientRouterKind is what that router runs (optional
+	// settings).
+	ClientRouter     string
+	ClientRouterKind wizard.RouterKind
+	Software         []wizard.ClientSoftware // FTPS clients
+	SFTPSoftware     []wizard.ClientSoftware // SFTP clients
+	ClientUser       string
 
 	Firewalls []wizard.Firewall
 
@@ -76,24 +83,28 @@ type draft struct {
 // values detected on this machine.
 func newDraft(def defaults) *draft {
 	d := &draft{
-		Role:         wizard.RoleBoth,
-		ServerNAT:    wizard.NATPortForward,
-		Public:       def.Public,
-		Host:         def.Host,
-		ServerWAN:    def.WAN,
-		ServerLAN:    def.LAN,
-		Mode:         wizard.ModeExplicit,
-		Transfers:    "20",
-		PassiveStart: strconv.Itoa(wizard.DefaultPassiveStart),
-		Profile:      wizard.ProfileIntermediate,
-		SSLReuse:     "yes",
-		Flavour:      def.Flavour,
-		ActiveMode:   "no",
-		SFTPPort:     strconv.Itoa(wizard.DefaultSSHPort),
-		SFTPPassword: "no",
-		ClientNAT:    wizard.ClientNATMasquerade,
-		Software:     []wizard.ClientSoftware{wizard.ClientLFTP, wizard.ClientCurl},
-		SFTPSoftware: []wizard.ClientSoftware{wizard.ClientOpenSSH},
+		Role:  wizard.RoleBoth,
+		Setup: wizard.SetupClassic,
+		// What the routers run is theirs to say, never this machine's:
+		// Linux (nftables or iptables) until the optional settings say
+		// otherwise.
+		ServerRouterKind: wizard.RouterLinux,
+		ClientRouterKind: wizard.RouterLinux,
+		ServerNAT:        wizard.NATPortForward,
+		Public:           def.Public,
+		Host:             def.Host,
+		Mode:             wizard.ModeExplicit,
+		Transfers:        "20",
+		PassiveStart:     strconv.Itoa(wizard.DefaultPassiveStart),
+		Profile:          wizard.ProfileIntermediate,
+		SSLReuse:         "yes",
+		Flavour:          def.Flavour,
+		ActiveMode:       "no",
+		SFTPPort:         strconv.Itoa(wizard.DefaultSSHPort),
+		SFTPPassword:     "no",
+		ClientNAT:        wizard.ClientNATMasquerade,
+		Software:         []wizard.ClientSoftware{wizard.ClientLFTP, wizard.ClientCurl},
+		SFTPSoftware:     []wizard.ClientSoftware{wizard.ClientOpenSSH},
 		// Not what this machine has installed: the rules are for the
 		// boxes of the plan (routers, the server host), which the wizard
 		// cannot see. nftables is Debian's and RHEL's default.
@@ -102,7 +113,40 @@ func newDraft(def defaults) *draft {
 	if d.Flavour == "" {
 		d.Flavour = wizard.FlavourAuto
 	}
+	if def.WAN != "" && def.LAN != "" {
+		// This machine looks like a router: offer its interfaces for the
+		// server's router (the wizard runs on the vendor's side).
+		d.ServerRouter = def.WAN + " " + def.LAN
+	}
 	return d
+}
+
+// setupDecides reports whether the set-up question set both NAT types
+// (role both, a set-up other than "something else").
+func (d *draft) setupDecides() bool {
+	_, _, ok := wizard.SetupNATs(d.Setup)
+	return d.Role == wizard.RoleBoth && ok
+}
+
+// syncSetup copies the set-up's NAT types into the draft (role both): the
+// set-up question binds to Setup, the answers and the steps read the NAT
+// types. With "something else" they keep their values, which the NAT
+// questions then offer.
+func (d *draft) syncSetup() {
+	if d.Role != wizard.RoleBoth {
+		return
+	}
+	if sn, cn, ok := wizard.SetupNATs(d.Setup); ok {
+		d.ServerNAT, d.ClientNAT = sn, cn
+	}
+}
+
+// routerAnswer reads a router question's answer positionally (the
+// question's own check says when values are missing or extra).
+func routerAnswer(s string) wizard.RouterAnswer {
+	f := splitList(s)
+	f = append(f, "", "", "")
+	return wizard.RouterAnswer{WAN: f[0], LAN: f[1], Network: f[2]}
 }
 
 // answeredCount is the number of steps the user has completed.
@@ -132,6 +176,7 @@ func (d *draft) protocol() wizard.Protocol {
 // FTPS-only fields (mode, capacity, TLS, vsftpd, passive range), which
 // Decide refuses with protocol sftp.
 func (d *draft) answers() wizard.Answers {
+	d.syncSetup()
 	a := wizard.Answers{
 		Version:   wizard.SchemaVersion,
 		Protocol:  d.protocol(),
@@ -184,10 +229,8 @@ func (d *draft) answers() wizard.Answers {
 			s.HostAddress = strings.TrimSpace(d.Host)
 		}
 		if d.ServerNAT == wizard.NATPortForward {
-			s.Router = &wizard.Router{
-				WANInterface: strings.TrimSpace(d.ServerWAN),
-				LANInterface: strings.TrimSpace(d.ServerLAN),
-			}
+			r := routerAnswer(d.ServerRouter)
+			s.Router = &wizard.Router{Kind: d.ServerRouterKind, WANInterface: r.WAN, LANInterface: r.LAN}
 		}
 		a.Server = s
 	}
@@ -201,11 +244,9 @@ func (d *draft) answers() wizard.Answers {
 			c.Software = slices.Clone(d.SFTPSoftware)
 		}
 		if d.ClientNAT == wizard.ClientNATMasquerade {
-			c.Router = &wizard.Router{
-				WANInterface: strings.TrimSpace(d.ClientWAN),
-				LANInterface: strings.TrimSpace(d.ClientLAN),
-			}
-			c.LANCIDR = strings.TrimSpace(d.ClientLANCIDR)
+			r := routerAnswer(d.ClientRouter)
+			c.Router = &wizard.Router{Kind: d.ClientRouterKind, WANInterface: r.WAN, LANInterface: r.LAN}
+			c.LANCIDR = r.Network
 		}
 		if d.Role == wizard.RoleClient {
 			c.ServerAddress = strings.TrimSpace(d.ClientServer)
@@ -229,15 +270,16 @@ func (d *draft) recommendAnswers() wizard.Answers {
 	}
 	full := d.answers()
 	r.Role = full.Role
-	if full.Server != nil && d.answered[stepServerNAT] {
+	nats := d.answered[stepSetup] && d.setupDecides()
+	if full.Server != nil && (nats || d.answered[stepServerNAT]) {
 		r.Server = &wizard.Server{NAT: full.Server.NAT}
-		if d.answered[stepCapacity] {
+		if d.answered[stepAdvanced] {
 			r.Server.Capacity = full.Server.Capacity
 		}
 	}
-	if full.Client != nil && d.answered[stepClientNAT] {
+	if full.Client != nil && (nats || d.answered[stepClientNAT]) {
 		r.Client = &wizard.Client{NAT: full.Client.NAT}
-		if d.answered[stepSoftware] {
+		if d.answered[stepSoftware] || (!d.sftp() && d.answered[stepAdvanced]) {
 			r.Client.Software = full.Client.Software
 		}
 	}

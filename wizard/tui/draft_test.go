@@ -72,17 +72,17 @@ func TestDraftAnswersFollowRoleAndNAT(t *testing.T) {
 				t.Errorf("server %v client %v", a.Server, a.Client)
 			}
 		}},
-		{"router only with port-forward", func(d *draft) { d.ServerNAT, d.Host = wizard.NATOneToOne, "10.0.0.2" }, func(t *testing.T, a wizard.Answers) {
+		{"router only with port-forward", func(d *draft) { d.Setup, d.ServerNAT, d.Host = wizard.SetupOther, wizard.NATOneToOne, "10.0.0.2" }, func(t *testing.T, a wizard.Answers) {
 			if a.Server.Router != nil || a.Server.HostAddress == "" {
 				t.Errorf("router %v host %q", a.Server.Router, a.Server.HostAddress)
 			}
 		}},
-		{"no host address without NAT", func(d *draft) { d.ServerNAT = wizard.NATNone }, func(t *testing.T, a wizard.Answers) {
+		{"no host address without NAT", func(d *draft) { d.Setup, d.ServerNAT = wizard.SetupOther, wizard.NATNone }, func(t *testing.T, a wizard.Answers) {
 			if a.Server.HostAddress != "" || a.Server.Router != nil {
 				t.Errorf("host %q router %v", a.Server.HostAddress, a.Server.Router)
 			}
 		}},
-		{"client router only with masquerade", func(d *draft) { d.ClientNAT = wizard.ClientNATCGNAT }, func(t *testing.T, a wizard.Answers) {
+		{"client router only with masquerade", func(d *draft) { d.Setup, d.ClientNAT = wizard.SetupOther, wizard.ClientNATCGNAT }, func(t *testing.T, a wizard.Answers) {
 			if a.Client.Router != nil || a.Client.LANCIDR != "" {
 				t.Errorf("router %v lan %q", a.Client.Router, a.Client.LANCIDR)
 			}
@@ -101,6 +101,28 @@ func TestDraftAnswersFollowRoleAndNAT(t *testing.T) {
 					t.Errorf("users %v allowed %v transfers %d", a.Server.Vsftpd.Users, a.Server.AllowedClients, a.Server.Capacity.Transfers)
 				}
 			}},
+		{"the set-up sets both NAT types", func(d *draft) {
+			d.Setup, d.ServerNAT, d.ClientNAT = wizard.SetupCloud, wizard.NATNone, wizard.ClientNATCGNAT
+		}, func(t *testing.T, a wizard.Answers) {
+			if a.Server.NAT != wizard.NATOneToOne || a.Client.NAT != wizard.ClientNATMasquerade {
+				t.Errorf("server nat %s client nat %s, want one-to-one and masquerade", a.Server.NAT, a.Client.NAT)
+			}
+		}},
+		{"the set-up is for role both only", func(d *draft) {
+			d.Role, d.Setup, d.ServerNAT = wizard.RoleServer, wizard.SetupClassic, wizard.NATNone
+		}, func(t *testing.T, a wizard.Answers) {
+			if a.Server.NAT != wizard.NATNone {
+				t.Errorf("server nat %s, want none (the set-up is not asked for role server)", a.Server.NAT)
+			}
+		}},
+		{"one answer per router", func(d *draft) {
+			d.ServerRouter, d.ClientRouter = " wan0  lan0 ", "eth0,eth1 192.168.50.0/24"
+		}, func(t *testing.T, a wizard.Answers) {
+			s, c := a.Server.Router, a.Client.Router
+			if s.WANInterface != "wan0" || s.LANInterface != "lan0" || c.WANInterface != "eth0" || c.LANInterface != "eth1" || a.Client.LANCIDR != "192.168.50.0/24" {
+				t.Errorf("server router %+v, client router %+v, lan %q", s, c, a.Client.LANCIDR)
+			}
+		}},
 		{"session reuse off", func(d *draft) { d.SSLReuse = "no" }, func(t *testing.T, a wizard.Answers) {
 			if r := a.Server.TLS.RequireSSLReuse; r == nil || *r {
 				t.Errorf("require_ssl_reuse %v", r)

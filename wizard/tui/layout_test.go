@@ -59,20 +59,18 @@ func TestLayoutFitsTheTerminal(t *testing.T) {
 		fits(t, d.m.View().Content, sz.w, sz.h, "protocol, comparison at its end")
 		d.key(keyUp, keyEnter) // FTPS
 		fits(t, d.m.View().Content, sz.w, sz.h, "role")
-		d.key(keyEnter, keyEnter)
-		fits(t, d.m.View().Content, sz.w, sz.h, "server addresses")
-		d.key(keyEnter, keyEnter, keyEnter, keyEnter)
-		fits(t, d.m.View().Content, sz.w, sz.h, "concurrency")
 		d.key(keyEnter)
+		fits(t, d.m.View().Content, sz.w, sz.h, "set-up")
+		d.key(keyEnter)
+		fits(t, d.m.View().Content, sz.w, sz.h, "server addresses")
+		d.key(keyEnter, keyEnter, keyEnter) // public, host, router (detected)
 		fits(t, d.m.View().Content, sz.w, sz.h, "who may connect")
 		d.key(keyEnter, keyEnter)
 		fits(t, d.m.View().Content, sz.w, sz.h, "certificate and accounts")
-		d.key(keyEnter, keyEnter, keyEnter)
-		d.replace("wan0")
-		d.replace("lan0")
-		d.replace("192.168.50.0/24")
-		fits(t, d.m.View().Content, sz.w, sz.h, "software")
 		d.key(keyEnter, keyEnter)
+		d.expect(stepClientNetwork, wizard.QClientRouter)
+		fits(t, d.m.View().Content, sz.w, sz.h, "client's router")
+		d.replace("wan0 lan0 192.168.50.0/24")
 		d.expect(stepReview, "")
 		fits(t, d.m.View().Content, sz.w, sz.h, "review")
 		d.key(keyMsg(tea.KeyPgDown, 0), keyMsg(tea.KeyPgDown, 0))
@@ -140,7 +138,7 @@ func TestLightAndDarkBackground(t *testing.T) {
 func TestSidePanelFollowsTheCursor(t *testing.T) {
 	d := newDriver(t, Options{Detector: fixtureDetector(), OutDir: t.TempDir()}, 100, 30)
 	d.chooseFTPS()
-	d.key(keyEnter) // both
+	d.key(keyUp, keyUp, keyEnter) // server (the NAT question of role both is the set-up's "something else")
 	for _, tt := range []struct {
 		key  tea.KeyPressMsg
 		want string
@@ -162,9 +160,12 @@ func TestSidePanelFollowsTheCursor(t *testing.T) {
 	d.key(keyEnter)
 	d.replace("198.51.100.10")
 	d.replace("10.20.0.2")
-	d.replace("wan0")
-	d.replace("lan0")
-	d.expect(stepCapacity, "server.capacity.concurrent_transfers")
+	d.replace("wan0 lan0")
+	d.expect(stepAccess, wizard.QAllowedClients)
+	d.m.d.Advanced = true
+	d.run(d.m.enter(stepAdvanced))
+	d.key(keyEnter) // explicit
+	d.expect(stepAdvanced, "server.capacity.concurrent_transfers")
 	d.send(keyCtrlU)
 	d.typeText("500")
 	if !strings.Contains(d.panelText(), "50000-52320 (2321 ports)") {

@@ -55,10 +55,16 @@ func explain(sp spec, d *draft, def defaults) []panelSection {
 	}
 	secs = append(secs, panelSection{Title: "What it changes", Lines: lines})
 	switch q.Key {
-	case wizard.QServerPublic, wizard.QServerHost, wizard.QServerRouterWAN, wizard.QServerRouterLAN,
-		wizard.QClientRouterWAN, wizard.QClientRouterLAN, wizard.QClientLAN, wizard.QAdminNetwork:
-		if len(def.Interfaces) > 0 {
-			secs = append(secs, panelSection{Title: "On this machine", Lines: def.Interfaces})
+	case wizard.QServerPublic, wizard.QServerHost, wizard.QServerRouter, wizard.QServerRouterWAN, wizard.QServerRouterLAN,
+		wizard.QClientRouter, wizard.QClientRouterWAN, wizard.QClientRouterLAN, wizard.QClientLAN, wizard.QAdminNetwork:
+		lines := def.Interfaces
+		if q.Key == wizard.QClientRouter && d.Role == wizard.RoleClient && def.HostNet != "" {
+			// Planning only the client, the wizard most likely runs on
+			// the client network: offer this machine's network.
+			lines = append([]string{"Network: " + def.HostNet + " (the LAN network, if the clients are on it)"}, lines...)
+		}
+		if len(lines) > 0 {
+			secs = append(secs, panelSection{Title: "On this machine", Lines: lines})
 		}
 	}
 	return secs
@@ -184,6 +190,9 @@ func summary(d *draft, upTo step) panelSection {
 	}
 	add(stepProtocol, "Protocol: "+protocolName(d.protocol()))
 	add(stepRole, "Role: "+string(d.Role))
+	if d.setupDecides() {
+		add(stepSetup, "NAT: server "+string(d.ServerNAT)+", client "+string(d.ClientNAT))
+	}
 	add(stepServerNAT, "Server NAT: "+string(d.ServerNAT))
 	if d.ServerNAT.Behind() {
 		add(stepServerAddress, "Server: "+d.Public+" → "+d.Host)
@@ -207,7 +216,7 @@ func summary(d *draft, upTo step) panelSection {
 			start = wizard.DefaultPassiveStart
 		}
 		ports := wizard.PassivePortsFor(wizard.SizedTransfers(d.Mode, n), wizard.DefaultTargetFailureRate)
-		add(stepCapacity, fmt.Sprintf("Passive: %s", wizard.PortRange{First: start, Last: start + ports - 1}))
+		add(stepServerAddress, fmt.Sprintf("Passive: %s (%d transfers)", wizard.PortRange{First: start, Last: start + ports - 1}, n))
 	}
 	add(stepClientNAT, "Client NAT: "+string(d.ClientNAT))
 	if d.sftp() {
@@ -216,6 +225,7 @@ func summary(d *draft, upTo step) panelSection {
 		add(stepSoftware, "Clients: "+joinValues(d.Software))
 	}
 	add(stepFirewalls, "Firewalls: "+joinValues(d.Firewalls))
+
 	return sec
 }
 

@@ -201,14 +201,28 @@ func recheckText(d *draft, rec wizard.Recommendation, width int, st styles) stri
 
 // optionalSettings names what the optional settings step asks.
 func optionalSettings(d *draft) string {
-	if !d.sftp() {
-		return "the FTPS mode (explicit), the TLS profile and session reuse, the vsftpd build, the passive start, active mode or the client login"
-	}
 	var parts []string
-	if d.Role.HasServer() {
+	if !d.sftp() {
+		if d.Role.HasServer() {
+			parts = append(parts, "the FTPS mode (explicit)", "the transfers at once ("+strings.TrimSpace(d.Transfers)+")", "the passive start")
+			if d.TLSSource == wizard.SourceLetsEncrypt {
+				parts = append(parts, "the Let's Encrypt e-mail")
+			}
+			parts = append(parts, "the vsftpd build", "the TLS profile and session reuse")
+		}
+		parts = append(parts, "active mode")
+		if d.Role.HasClient() {
+			parts = append(parts, "the client software ("+joinValues(d.Software)+")", "the client login")
+		}
+		if (d.Role.HasServer() && d.ServerNAT == wizard.NATPortForward) || (d.Role.HasClient() && d.ClientNAT == wizard.ClientNATMasquerade) {
+			parts = append(parts, "the firewall each router runs")
+		}
+		parts = append(parts, "the firewall formats ("+joinValues(d.Firewalls)+")")
+	}
+	if d.sftp() && d.Role.HasServer() {
 		parts = append(parts, "the network allowed to reach SSH", "the networks allowed to use SFTP")
 	}
-	if d.Role.HasClient() {
+	if d.sftp() && d.Role.HasClient() {
 		parts = append(parts, "the login name in the client configs")
 	}
 	if len(parts) > 1 {

@@ -84,30 +84,22 @@ func answerSFTPClassic(t *testing.T, d *driver) map[string]bool {
 		t.Errorf("role not asked for SFTP:\n%s", d.view())
 	}
 	d.key(keyEnter) // both
-	ask(stepServerNAT, wizard.QServerNAT)
-	d.key(keyEnter) // port-forward
+	ask(stepSetup, wizard.QSetup)
+	d.key(keyEnter) // classic: port-forward and masquerade
 	ask(stepServerAddress, wizard.QServerPublic)
 	d.replace("198.51.100.10")
 	ask(stepServerAddress, wizard.QServerHost)
 	d.replace("10.20.0.2")
-	ask(stepServerAddress, wizard.QServerRouterWAN)
-	d.replace("wan0")
-	ask(stepServerAddress, wizard.QServerRouterLAN)
-	d.replace("lan0")
+	ask(stepServerAddress, wizard.QServerRouter)
+	d.replace("wan0 lan0")
 	ask(stepSFTP, wizard.QSFTPPort)
 	d.key(keyEnter) // 22
 	ask(stepSFTP, wizard.QSFTPUsers)
 	d.replace("acme")
 	ask(stepSFTP, wizard.QSFTPPasswordAuth)
 	d.key(keyEnter) // keys only
-	ask(stepClientNAT, wizard.QClientNAT)
-	d.key(keyEnter) // masquerade
-	ask(stepClientNetwork, wizard.QClientRouterWAN)
-	d.replace("wan0")
-	ask(stepClientNetwork, wizard.QClientRouterLAN)
-	d.replace("lan0")
-	ask(stepClientNetwork, wizard.QClientLAN)
-	d.replace("192.168.50.0/24")
+	ask(stepClientNetwork, wizard.QClientRouter)
+	d.replace("wan0 lan0 192.168.50.0/24")
 	ask(stepSoftware, wizard.QClientSoftware)
 	for range 4 { // OpenSSH is preselected; add lftp, FileZilla, WinSCP, rclone
 		d.key(keyDown)
@@ -167,15 +159,12 @@ func TestSFTPClassicEndToEnd(t *testing.T) {
 func walk(t *testing.T, d *driver, pick func(d *driver)) []string {
 	t.Helper()
 	values := map[string]string{
-		wizard.QServerPublic:    "198.51.100.10",
-		wizard.QServerHost:      "10.20.0.2",
-		wizard.QServerRouterWAN: "wan0",
-		wizard.QServerRouterLAN: "lan0",
-		wizard.QClientRouterWAN: "wan0",
-		wizard.QClientRouterLAN: "lan0",
-		wizard.QClientLAN:       "192.168.50.0/24",
-		wizard.QClientServer:    "sftp.vendor.example",
-		wizard.QSFTPUsers:       "acme, bob",
+		wizard.QServerPublic: "198.51.100.10",
+		wizard.QServerHost:   "10.20.0.2",
+		wizard.QServerRouter: "wan0 lan0",
+		wizard.QClientRouter: "wan0 lan0 192.168.50.0/24",
+		wizard.QClientServer: "sftp.vendor.example",
+		wizard.QSFTPUsers:    "acme, bob",
 	}
 	var asked []string
 	advanced := false
@@ -222,7 +211,7 @@ func TestSFTPNeverAsksFTPSQuestions(t *testing.T) {
 	}{
 		{wizard.RoleServer, 2, []string{wizard.QSFTPUsers, wizard.QAdminNetwork, wizard.QAllowedClients}},
 		{wizard.RoleClient, 1, []string{wizard.QClientServer, wizard.QClientUser}},
-		{wizard.RoleBoth, 0, []string{wizard.QSFTPUsers, wizard.QClientRouterWAN, wizard.QClientUser}},
+		{wizard.RoleBoth, 0, []string{wizard.QSetup, wizard.QSFTPUsers, wizard.QClientRouter, wizard.QClientUser}},
 	} {
 		t.Run(string(tt.role), func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "out")
@@ -400,19 +389,13 @@ func TestReviewRechecksTheProtocol(t *testing.T) {
 	d := newDriver(t, Options{Detector: fixtureDetector(), OutDir: t.TempDir()}, 80, 24)
 	d.key(keyEnter, keyEnter) // no constraint: SFTP recommended
 	d.key(keyUp, keyEnter)    // FTPS anyway
-	d.key(keyEnter, keyEnter) // both, port-forward
+	d.key(keyEnter, keyEnter) // both, classic
 	d.replace("198.51.100.10")
 	d.replace("10.20.0.2")
-	d.replace("wan0")
-	d.replace("lan0")
-	d.replace("16")                     // transfers
+	d.replace("wan0 lan0")
 	d.key(keyEnter, keyEnter, keyEnter) // who may connect, admin network, certificate
 	d.key(keyEnter)                     // accounts
-	d.key(keyEnter)                     // masquerade
-	d.replace("wan0")                   // client router
-	d.replace("lan0")
-	d.replace("192.168.50.0/24")
-	d.key(keyEnter, keyEnter) // software, firewalls
+	d.replace("wan0 lan0 192.168.50.0/24")
 	d.expect(stepReview, "")
 	page := strings.Join(d.m.page.lines, "\n")
 	for _, want := range []string{"With all your answers ftpswiz recommends SFTP, not FTPS", "Both ends are behind NAT", "Press p"} {
@@ -429,12 +412,12 @@ func TestReviewRechecksTheProtocol(t *testing.T) {
 	if d.d().Protocol != wizard.ProtocolFTPS {
 		t.Fatalf("protocol %q", d.d().Protocol)
 	}
-	d.key(keyDown, keyEnter)                                          // SFTP after all
-	d.key(keyEnter, keyEnter, keyEnter, keyEnter, keyEnter, keyEnter) // role, NAT, four addresses kept
+	d.key(keyDown, keyEnter)                                // SFTP after all
+	d.key(keyEnter, keyEnter, keyEnter, keyEnter, keyEnter) // role, set-up, three addresses kept
 	d.expect(stepSFTP, wizard.QSFTPPort)
-	d.key(keyEnter, keyEnter, keyEnter)           // port, no accounts, keys only
-	d.key(keyEnter, keyEnter, keyEnter, keyEnter) // client NAT, router, LAN kept
-	d.key(keyEnter, keyEnter)                     // software, firewalls
+	d.key(keyEnter, keyEnter, keyEnter) // port, no accounts, keys only
+	d.key(keyEnter)                     // the client's router kept
+	d.key(keyEnter, keyEnter)           // software, firewalls
 	d.expect(stepReview, "")
 	if page := strings.Join(d.m.page.lines, "\n"); strings.Contains(page, "With all your answers") || len(d.m.problems) > 0 {
 		t.Errorf("review after switching to SFTP:\n%s", page)
@@ -493,13 +476,12 @@ func TestAccessibleSFTPClassic(t *testing.T) {
 		"", // client certificates: no
 		"", // protocol: SFTP (recommended, the default)
 		"", // role: both
-		"", // nat: port-forward
-		"198.51.100.10", "10.20.0.2", "wan0", "lan0",
+		"", // set-up: classic
+		"198.51.100.10", "10.20.0.2", "wan0 lan0",
 		"",     // SFTP port 22
 		"acme", // SFTP accounts
 		"",     // passwords: no, keys only
-		"",     // client nat: masquerade
-		"wan0", "lan0", "192.168.50.0/24",
+		"wan0 lan0 192.168.50.0/24",
 		"2", "3", "4", "5", "0", // software: OpenSSH preselected, add the other four
 		"2", "0", // firewalls: + iptables
 		"y",                             // review: optional settings

@@ -24,11 +24,11 @@ const (
 	stepCertificates
 	stepProtocol
 	stepRole
+	stepSetup
 	stepServerNAT
 	stepServerAddress
 	stepSFTP
 	stepMode
-	stepCapacity
 	stepAccess
 	stepAccounts
 	stepClientNAT
@@ -49,6 +49,8 @@ func (s step) title() string {
 		return "FTPS or SFTP?"
 	case stepRole:
 		return "Role"
+	case stepSetup:
+		return "Set-up"
 	case stepServerNAT:
 		return "Server network"
 	case stepServerAddress:
@@ -57,8 +59,6 @@ func (s step) title() string {
 		return "SFTP service"
 	case stepMode:
 		return "FTPS mode"
-	case stepCapacity:
-		return "Concurrency"
 	case stepAccess:
 		return "Who may connect"
 	case stepAccounts:
@@ -72,7 +72,7 @@ func (s step) title() string {
 	case stepFirewalls:
 		return "Firewalls"
 	case stepAdvanced:
-		return "TLS and server settings"
+		return "Optional settings"
 	case stepReview:
 		return "Review"
 	case stepOutput:
@@ -84,12 +84,7 @@ func (s step) title() string {
 }
 
 // titleFor names the step for the protocol being planned.
-func (s step) titleFor(p wizard.Protocol) string {
-	if s == stepAdvanced && p == wizard.ProtocolSFTP {
-		return "Optional settings"
-	}
-	return s.title()
-}
+func (s step) titleFor(wizard.Protocol) string { return s.title() }
 
 // isForm reports whether the step is a huh form (review and confirm are
 // scrollable pages of their own).
@@ -104,11 +99,17 @@ func (s step) choosesProtocol() bool {
 // applies reports whether the step is asked with the answers so far; the
 // output and confirm steps are handled by the model.
 func (d *draft) applies(s step) bool {
+	d.syncSetup()
 	switch s {
 	case stepCertificates, stepProtocol:
 		// A partner that accepts only FTPS decides already: FTPS.
 		return !d.PartnerFTPS
-	case stepServerNAT, stepServerAddress:
+	case stepSetup:
+		// Both ends: one question sets both NAT types.
+		return d.Role == wizard.RoleBoth
+	case stepServerNAT:
+		return d.Role.HasServer() && !d.setupDecides()
+	case stepServerAddress:
 		return d.Role.HasServer()
 	case stepSFTP:
 		return d.sftp()
@@ -117,12 +118,18 @@ func (d *draft) applies(s step) bool {
 		// operator) and must be asked; a server gets explicit FTPS, the
 		// standard, unless the optional settings change it.
 		return !d.sftp() && d.Role == wizard.RoleClient
-	case stepCapacity, stepAccess, stepAccounts:
+	case stepAccess, stepAccounts:
 		// The answers that matter most for safety are in the main flow:
 		// who may reach FTPS and SSH, the certificate, the accounts.
+		// Everything else of FTPS has a safe default and is among the
+		// optional settings (concurrency, the Let's Encrypt e-mail, the
+		// client software, the firewall formats).
 		return !d.sftp() && d.Role.HasServer()
-	case stepClientNAT, stepSoftware:
-		return d.Role.HasClient()
+	case stepClientNAT:
+		return d.Role.HasClient() && !d.setupDecides()
+	case stepSoftware, stepFirewalls:
+		// SFTP's flow asks them; FTPS's are optional settings.
+		return d.sftp() && (s == stepFirewalls || d.Role.HasClient())
 	case stepClientNetwork:
 		return d.Role == wizard.RoleClient || (d.Role.HasClient() && d.ClientNAT == wizard.ClientNATMasquerade)
 	case stepAdvanced:
@@ -168,6 +175,23 @@ type spec struct {
 	chosen func() string
 	// selected reports whether a value is selected (multi-choice fields).
 	selected func(value string) bool
+	// covers are the answers-file fields a shortcut question fills (the
+	// router questions'), for sending a complaint about one of them to it.
+	covers []string
+}
+
+// asks reports whether the question asks about errField (itself, or one
+// of the fields it fills).
+func (sp spec) asks(errField string) bool {
+	if fieldMatches(errField, sp.q.Key) {
+		return true
+	}
+	for _, k := range sp.covers {
+		if fieldMatches(errField, k) {
+			return true
+		}
+	}
+	return false
 }
 
 // builder makes the fields of each step.
@@ -183,6 +207,7 @@ type builder struct {
 // fields returns the questions of a form step, bound into the draft.
 func (b *builder) fields(s step) []spec {
 	d := b.d
+	d.syncSetup()
 	var out []spec
 	switch s {
 	case stepPartner:
@@ -193,6 +218,10 @@ func (b *builder) fields(s step) []spec {
 		out = append(out, choiceSpec(b, wizard.QProtocol, &d.Protocol))
 	case stepRole:
 		out = append(out, choiceSpec(b, wizard.QRole, &d.Role))
+	case stepSetup:
+		sp := choiceSpec(b, wizard.QSetup, &d.Setup)
+		sp.covers = []string{wizard.QServerNAT, wizard.QClientNAT}
+		out = append(out, sp)
 	case stepServerNAT:
 		out = append(out, choiceSpec(b, wizard.QServerNAT, &d.ServerNAT))
 	case stepServerAddress:
@@ -201,7 +230,7 @@ func (b *builder) fields(s step) []spec {
 			out = append(out, b.text(wizard.QServerHost, &d.Host))
 		}
 		if d.ServerNAT == wizard.NATPortForward {
-			out = append(out, b.text(wizard.QServerRouterWAN, &d.ServerWAN), b.text(wizard.QServerRouterLAN, &d.ServerLAN))
+			out = append(out, b.router(wizard.QServerRouter, &d.ServerRouter))
 		}
 	case stepSFTP:
 		out = append(out, b.number(wizard.QSFTPPort, &d.SFTPPort))
@@ -211,8 +240,6 @@ func (b *builder) fields(s step) []spec {
 		out = append(out, choiceSpec(b, wizard.QSFTPPasswordAuth, &d.SFTPPassword))
 	case stepMode:
 		out = append(out, choiceSpec(b, wizard.QMode, &d.Mode))
-	case stepCapacity:
-		out = append(out, b.number(wizard.QTransfers, &d.Transfers))
 	case stepAccess:
 		if d.AdminNetwork == "" && b.def.AdminNet != "" {
 			// The SSH session the wizard runs in comes from the admin's
@@ -227,21 +254,15 @@ func (b *builder) fields(s step) []spec {
 			d.TLSSource = wizard.Normalize(d.answers()).Server.TLS.Source
 		}
 		out = append(out, choiceSpec(b, wizard.QTLSSource, &d.TLSSource))
-		switch d.TLSSource {
-		case wizard.SourceOwn:
+		if d.TLSSource == wizard.SourceOwn {
 			out = append(out, b.text(wizard.QTLSCert, &d.CertFile), b.text(wizard.QTLSKey, &d.KeyFile))
-		case wizard.SourceLetsEncrypt:
-			out = append(out, b.text(wizard.QLEEmail, &d.LEEmail))
 		}
+		// The Let's Encrypt e-mail is optional (certbot registers
+		// without one): among the optional settings.
 		out = append(out, b.text(wizard.QUsers, &d.Users))
 	case stepClientNAT:
 		out = append(out, choiceSpec(b, wizard.QClientNAT, &d.ClientNAT))
 	case stepClientNetwork:
-		if d.Role == wizard.RoleClient && d.ClientLANCIDR == "" {
-			// Planning only the client, the wizard most likely runs on
-			// the client network: offer this machine's private network.
-			d.ClientLANCIDR = b.def.HostNet
-		}
 		if d.Role == wizard.RoleClient {
 			out = append(out, b.text(wizard.QClientServer, &d.ClientServer))
 			if !d.sftp() {
@@ -249,8 +270,7 @@ func (b *builder) fields(s step) []spec {
 			}
 		}
 		if d.ClientNAT == wizard.ClientNATMasquerade {
-			out = append(out, b.text(wizard.QClientRouterWAN, &d.ClientWAN), b.text(wizard.QClientRouterLAN, &d.ClientLAN),
-				b.text(wizard.QClientLAN, &d.ClientLANCIDR))
+			out = append(out, b.router(wizard.QClientRouter, &d.ClientRouter))
 		}
 	case stepSoftware:
 		if d.sftp() {
@@ -270,19 +290,35 @@ func (b *builder) fields(s step) []spec {
 			}
 			break
 		}
+		// FTPS: what the main flow leaves at its safe default.
 		if d.Role.HasServer() {
 			out = append(out,
 				choiceSpec(b, wizard.QMode, &d.Mode),
+				b.number(wizard.QTransfers, &d.Transfers),
+				b.number(wizard.QPassiveStart, &d.PassiveStart),
+			)
+			if d.TLSSource == wizard.SourceLetsEncrypt {
+				out = append(out, b.text(wizard.QLEEmail, &d.LEEmail))
+			}
+			out = append(out,
 				choiceSpec(b, wizard.QFlavour, &d.Flavour),
 				b.profile(),
 				choiceSpec(b, wizard.QSSLReuse, &d.SSLReuse),
-				b.number(wizard.QPassiveStart, &d.PassiveStart),
 			)
 		}
 		out = append(out, choiceSpec(b, wizard.QActiveMode, &d.ActiveMode))
 		if d.Role.HasClient() {
-			out = append(out, b.text(wizard.QClientUser, &d.ClientUser))
+			out = append(out, multiSpec(b, wizard.QClientSoftware, &d.Software), b.text(wizard.QClientUser, &d.ClientUser))
 		}
+		// The firewall of each router, asked per box; the formats of the
+		// Linux boxes after them.
+		if d.Role.HasServer() && d.ServerNAT == wizard.NATPortForward {
+			out = append(out, choiceSpec(b, wizard.QServerRouterKind, &d.ServerRouterKind))
+		}
+		if d.Role.HasClient() && d.ClientNAT == wizard.ClientNATMasquerade {
+			out = append(out, choiceSpec(b, wizard.QClientRouterKind, &d.ClientRouterKind))
+		}
+		out = append(out, multiSpec(b, wizard.QFirewalls, &d.Firewalls))
 	case stepOutput:
 		out = append(out, b.output())
 	}
@@ -444,6 +480,50 @@ func (b *builder) text(key string, v *string) spec {
 	}, check)
 }
 
+// routerParts are the answers-file fields a router question fills, in the
+// order its answer gives them, with how the error messages name them.
+func routerParts(key string) (fields, names []string) {
+	names = []string{"WAN interface", "LAN interface", "LAN network"}
+	if key == wizard.QServerRouter {
+		return []string{wizard.QServerRouterWAN, wizard.QServerRouterLAN}, names[:2]
+	}
+	return []string{wizard.QClientRouterWAN, wizard.QClientRouterLAN, wizard.QClientLAN}, names
+}
+
+// router is a router's one-answer question: its WAN and LAN interfaces
+// and, for the client's router, the LAN network, separated by spaces.
+// The number of values is checked first, then each value by the domain's
+// validation under its own field, the error naming which value it is.
+func (b *builder) router(key string, v *string) spec {
+	q := b.question(key)
+	fields, names := routerParts(key)
+	kind := &b.d.ServerRouterKind
+	if key == wizard.QClientRouter {
+		kind = &b.d.ClientRouterKind
+	}
+	check := func() error {
+		if !kind.NeedsInterfaces() && strings.TrimSpace(*v) == "" {
+			// Another make's rules use its usual interface names.
+			return nil
+		}
+		if _, err := wizard.SplitRouterAnswer(*v, len(fields)); err != nil {
+			return err
+		}
+		for i, f := range fields {
+			if err := b.domainError(f); err != nil {
+				return fmt.Errorf("%s (%s): %w", names[i], f, err)
+			}
+		}
+		return nil
+	}
+	sp := b.input(q, v, func(s string) error {
+		*v = s
+		return check()
+	}, check)
+	sp.covers = fields
+	return sp
+}
+
 // number is a whole-number question checked by the domain's validation.
 func (b *builder) number(key string, v *string) spec {
 	q := b.question(key)
@@ -582,7 +662,7 @@ func (b *builder) stepFor(errField string) step {
 			continue
 		}
 		for _, sp := range b.fields(s) {
-			if fieldMatches(errField, sp.q.Key) {
+			if sp.asks(errField) {
 				return s
 			}
 		}

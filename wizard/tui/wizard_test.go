@@ -34,62 +34,100 @@ func (d *driver) chooseFTPS() {
 	}
 }
 
-// answerClassic drives the wizard through the classic scenario of
-// testdata/scenarios/classic/answers.yaml: the vendor's vsftpd behind a
-// port-forwarding router, the customer's clients behind a masquerading
-// router, both planned at once, all in the main flow (who may connect, the
-// admin network, the certificate and the accounts included). It stops on
-// the output directory question.
+// answerClassic drives the wizard through the classic case in the main
+// flow, as testdata/scenarios/classic-wizard/answers.yaml holds it: the
+// vendor's vsftpd behind a port-forwarding router, the customer's clients
+// behind a masquerading router, both planned at once, in the twelve answers
+// of issue 14 (who may connect, the admin network, the certificate and the
+// accounts included; everything else at its default). It stops on the
+// review and returns the number of answers given (the review included).
+func answerClassicMain(t *testing.T, d *driver) int {
+	t.Helper()
+	answers := 0
+	answer := func(s step, key string, f func()) {
+		t.Helper()
+		d.expect(s, key)
+		answers++
+		f()
+	}
+	answer(stepPartner, wizard.QPartnerFTPS, func() { d.char('y') })
+	answer(stepRole, wizard.QRole, func() { d.key(keyEnter) }) // both (the default)
+	answer(stepSetup, wizard.QSetup, func() {
+		if d.d().Setup != wizard.SetupClassic {
+			t.Fatalf("the classic set-up is not pre-selected:\n%s", d.view())
+		}
+		d.key(keyEnter) // each side behind its own Linux router
+	})
+	answer(stepServerAddress, wizard.QServerPublic, func() { d.replace("ftps.example.com") })
+	answer(stepServerAddress, wizard.QServerHost, func() { d.replace("10.20.0.2") })
+	answer(stepServerAddress, wizard.QServerRouter, func() { d.replace("wan0 lan0") })
+	answer(stepAccess, wizard.QAllowedClients, func() { d.replace("192.0.2.20/32") }) // the customer's public address
+	answer(stepAccess, wizard.QAdminNetwork, func() { d.replace("10.20.0.0/24") })
+	answer(stepAccounts, wizard.QTLSSource, func() {
+		if d.d().TLSSource != wizard.SourceLetsEncrypt {
+			t.Fatalf("Let's Encrypt not pre-selected for a DNS name:\n%s", d.view())
+		}
+		d.key(keyEnter)
+	})
+	answer(stepAccounts, wizard.QUsers, func() { d.replace("acme") })
+	answer(stepClientNetwork, wizard.QClientRouter, func() { d.replace("wan0 lan0 192.168.50.0/24") })
+	d.expect(stepReview, "")
+	answers++
+	if !strings.Contains(d.view(), "Port map") {
+		t.Fatalf("review shows no port map:\n%s", d.view())
+	}
+	return answers
+}
+
+// answerClassic is answerClassicMain, then enter on the review: it stops
+// on the output directory question.
 func answerClassic(t *testing.T, d *driver) {
 	t.Helper()
-	d.chooseFTPS()
-	d.expect(stepRole, wizard.QRole)
-	d.key(keyEnter) // both (the default)
-	d.expect(stepServerNAT, wizard.QServerNAT)
-	d.key(keyEnter) // port-forward (the default)
-	d.expect(stepServerAddress, wizard.QServerPublic)
-	d.replace("ftps.example.com")
-	d.expect(stepServerAddress, wizard.QServerHost)
-	d.replace("10.20.0.2")
-	d.expect(stepServerAddress, wizard.QServerRouterWAN)
-	d.replace("wan0")
-	d.expect(stepServerAddress, wizard.QServerRouterLAN)
-	d.replace("lan0")
-	// explicit FTPS, the standard: among the optional settings
-	d.expect(stepCapacity, wizard.QTransfers)
-	d.replace("16")
-	d.expect(stepAccess, wizard.QAllowedClients)
-	d.replace("192.0.2.20/32") // the customer's public address
-	d.expect(stepAccess, wizard.QAdminNetwork)
-	d.replace("10.20.0.0/24")
-	d.expect(stepAccounts, wizard.QTLSSource)
-	if d.d().TLSSource != wizard.SourceLetsEncrypt {
-		t.Fatalf("Let's Encrypt not pre-selected for a DNS name:\n%s", d.view())
+	if n := answerClassicMain(t, d); n > 12 {
+		t.Errorf("the classic case took %d answers, issue 14's budget is 12", n)
 	}
-	d.key(keyEnter) // Let's Encrypt (the default for a DNS name)
-	d.expect(stepAccounts, wizard.QLEEmail)
+	d.key(keyEnter)
+	d.expect(stepOutput, "output")
+}
+
+// answerClassicOptional reaches testdata/scenarios/classic from the main
+// flow's classic case through the optional settings (review, a): 16
+// transfers, the Let's Encrypt e-mail, FileZilla too, iptables too. It
+// stops on the output directory question.
+func answerClassicOptional(t *testing.T, d *driver) {
+	t.Helper()
+	answerClassicMain(t, d)
+	d.char('a')
+	d.expect(stepAdvanced, wizard.QMode)
+	d.key(keyEnter) // explicit
+	d.expect(stepAdvanced, wizard.QTransfers)
+	d.replace("16")
+	d.expect(stepAdvanced, wizard.QPassiveStart)
+	d.key(keyEnter)
+	d.expect(stepAdvanced, wizard.QLEEmail)
 	d.replace("ops@example.com")
-	d.expect(stepAccounts, wizard.QUsers)
-	d.replace("acme")
-	d.expect(stepClientNAT, wizard.QClientNAT)
-	d.key(keyEnter) // masquerade (the default)
-	d.expect(stepClientNetwork, wizard.QClientRouterWAN)
-	d.replace("wan0")
-	d.replace("lan0")
-	d.expect(stepClientNetwork, wizard.QClientLAN)
-	d.replace("192.168.50.0/24")
-	d.expect(stepSoftware, wizard.QClientSoftware)
+	for _, k := range []string{wizard.QFlavour, wizard.QTLSProfile, wizard.QSSLReuse, wizard.QActiveMode} {
+		d.expect(stepAdvanced, k)
+		d.key(keyEnter)
+	}
+	d.expect(stepAdvanced, wizard.QClientSoftware)
 	d.key(keyDown, keyDown) // lftp and curl are preselected; add FileZilla
 	d.char('x')
 	d.key(keyEnter)
-	d.expect(stepFirewalls, wizard.QFirewalls)
+	d.expect(stepAdvanced, wizard.QClientUser)
+	d.key(keyEnter)
+	for _, k := range []string{wizard.QServerRouterKind, wizard.QClientRouterKind} {
+		d.expect(stepAdvanced, k)
+		if !strings.Contains(d.view(), "> Linux (nftables/iptables)") {
+			t.Errorf("%s: Linux not pre-selected:\n%s", k, d.view())
+		}
+		d.key(keyEnter) // Linux
+	}
+	d.expect(stepAdvanced, wizard.QFirewalls)
 	d.key(keyDown) // nftables is preselected; add iptables
 	d.char('x')
 	d.key(keyEnter)
 	d.expect(stepReview, "")
-	if !strings.Contains(d.view(), "Port map") {
-		t.Fatalf("review shows no port map:\n%s", d.view())
-	}
 	d.key(keyEnter)
 	d.expect(stepOutput, "output")
 }
@@ -142,16 +180,32 @@ func requireSameFiles(t *testing.T, expected string, got map[string][]byte) {
 	}
 }
 
+// TestClassicScenarioEndToEnd plays the classic case in the main flow's
+// twelve answers (classic-wizard), and with the optional settings changed
+// to reach the classic scenario (everything stays reachable): the answers
+// and the files are the scenario's.
 func TestClassicScenarioEndToEnd(t *testing.T) {
+	for _, tt := range []struct {
+		scenario string
+		play     func(*testing.T, *driver)
+	}{
+		{"classic-wizard", answerClassic},
+		{"classic", answerClassicOptional},
+	} {
+		t.Run(tt.scenario, func(t *testing.T) { classicEndToEnd(t, tt.scenario, tt.play) })
+	}
+}
+
+func classicEndToEnd(t *testing.T, scenario string, play func(*testing.T, *driver)) {
 	out := filepath.Join(t.TempDir(), "out")
 	d := newDriver(t, Options{Detector: fixtureDetector(), OutDir: out}, 80, 24)
-	answerClassic(t, d)
+	play(t, d)
 	d.key(keyEnter) // the offered directory
 	if !d.quit || d.m.result == nil {
 		t.Fatalf("wizard did not finish (notice %q):\n%s", d.m.notice, d.view())
 	}
 
-	data, err := os.ReadFile(filepath.Join(scenarios, "classic", "answers.yaml"))
+	data, err := os.ReadFile(filepath.Join(scenarios, scenario, "answers.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +226,7 @@ func TestClassicScenarioEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(gotYAML, wantYAML) {
-		t.Errorf("answers differ from the classic scenario:\n%s", golden.Diff("answers", string(wantYAML), string(gotYAML)))
+		t.Errorf("answers differ from the %s scenario:\n%s", scenario, golden.Diff("answers", string(wantYAML), string(gotYAML)))
 	}
 	if d.m.result.Dir != out {
 		t.Errorf("result dir %q, want %q", d.m.result.Dir, out)
@@ -192,7 +246,7 @@ func TestClassicScenarioEndToEnd(t *testing.T) {
 		t.Errorf("written files differ from generators.Render on the scenario's answers: %v vs %v",
 			slices.Sorted(maps.Keys(written)), slices.Sorted(maps.Keys(generated)))
 	}
-	requireSameFiles(t, filepath.Join(scenarios, "classic", "expected"), written)
+	requireSameFiles(t, filepath.Join(scenarios, scenario, "expected"), written)
 }
 
 func TestOverwriteShowsDiffAndKeepsBackup(t *testing.T) {
@@ -265,7 +319,7 @@ func TestBackNavigation(t *testing.T) {
 		key  string
 	}{
 		{"within the step (huh)", stepServerAddress, wizard.QServerPublic},
-		{"to the previous step", stepServerNAT, wizard.QServerNAT},
+		{"to the previous step", stepSetup, wizard.QSetup},
 		{"to the role", stepRole, wizard.QRole},
 		// The certificates and protocol questions are skipped: the
 		// partner decided.
@@ -282,7 +336,7 @@ func TestBackNavigation(t *testing.T) {
 		t.Errorf("answer lost going back: public %q", d.d().Public)
 	}
 
-	// Forward again keeps the answers (yes, FTPS, both, port-forward);
+	// Forward again keeps the answers (yes, FTPS, both, classic);
 	// going back from a later step lands on the previous step's last
 	// question.
 	d.key(keyEnter)
@@ -298,31 +352,26 @@ func TestBackNavigation(t *testing.T) {
 	d.key(keyEnter, keyEnter)
 	// Back from a required field left empty (huh itself refuses to leave
 	// a field that does not validate).
-	d.expect(stepServerAddress, wizard.QServerRouterWAN)
+	d.expect(stepServerAddress, wizard.QServerRouter)
 	d.replace("")
-	d.expect(stepServerAddress, wizard.QServerRouterWAN)
+	d.expect(stepServerAddress, wizard.QServerRouter)
 	d.key(keyShiftTab)
 	d.expect(stepServerAddress, wizard.QServerHost)
 	d.key(keyEnter)
-	d.replace("wan0")
-	d.replace("lan0")
-	d.expect(stepCapacity, wizard.QTransfers)
+	d.replace("wan0 lan0")
+	d.expect(stepAccess, wizard.QAllowedClients)
 	d.key(keyShiftTab)
-	d.expect(stepServerAddress, wizard.QServerRouterLAN)
+	d.expect(stepServerAddress, wizard.QServerRouter)
 	d.key(keyEnter)
 
 	// From the review back to the last form step, and from the output
 	// question back to the review.
-	d.key(keyEnter)                               // transfers
+	d.expect(stepAccess, wizard.QAllowedClients)
 	d.key(keyEnter, keyEnter, keyEnter, keyEnter) // who may connect, admin network, certificate, accounts
-	d.key(keyEnter)                               // client NAT
-	d.replace("wan0")
-	d.replace("lan0")
-	d.replace("192.168.50.0/24")
-	d.key(keyEnter, keyEnter)
+	d.replace("wan0 lan0 192.168.50.0/24")
 	d.expect(stepReview, "")
 	d.key(keyShiftTab)
-	d.expect(stepFirewalls, wizard.QFirewalls)
+	d.expect(stepClientNetwork, wizard.QClientRouter)
 	d.key(keyEnter)
 	d.expect(stepReview, "")
 	d.key(keyEnter)
@@ -355,11 +404,10 @@ func TestClientOnlyNeverAsksServerQuestions(t *testing.T) {
 	d.expect(stepClientNetwork, wizard.QClientServer)
 	press(func() { d.replace("ftp.vendor.example") })
 	press(func() { d.replace("50000-50099") })
-	press(enter, enter)
 	d.expect(stepReview, "")
 	d.char('a')
 	d.expect(stepAdvanced, wizard.QActiveMode)
-	press(enter, enter)
+	press(enter, enter, enter, enter) // active mode, software, login, firewalls
 	d.expect(stepReview, "")
 	d.key(keyEnter)
 	press(enter)
@@ -438,17 +486,33 @@ func TestNumberAndCrossFieldValidation(t *testing.T) {
 		t.Fatalf("no cross-field message: %v\n%s", errs, d.view())
 	}
 	d.replace("10.20.0.2")
-	d.replace("wan0")
-	d.replace("wan0") // same interface twice
-	d.expect(stepServerAddress, wizard.QServerRouterLAN)
-	d.replace("lan0")
-	d.expect(stepCapacity, wizard.QTransfers)
+	// The router's one answer: the number of values first, then each
+	// value under its own field, the message naming which it is.
+	for _, tt := range []struct{ in, want string }{
+		{"wan0", "1 of 2 values given"},
+		{"wan0 lan0 eth2", "3 of 2 values given"},
+		{"wan0 wan0", "LAN interface (server.router.lan_interface)"},
+		{"wan/0 lan0", "WAN interface (server.router.wan_interface)"},
+	} {
+		d.replace(tt.in)
+		d.expect(stepServerAddress, wizard.QServerRouter)
+		if errs := d.m.form.Errors(); len(errs) == 0 || !strings.Contains(errs[0].Error(), tt.want) {
+			t.Errorf("%q: message %v, want %q", tt.in, errs, tt.want)
+		}
+	}
+	d.replace("wan0 lan0")
+	d.expect(stepAccess, wizard.QAllowedClients)
+	// The transfers are an optional setting, checked as a number there.
+	d.m.d.Advanced = true
+	d.run(d.m.enter(stepAdvanced))
+	d.key(keyEnter) // explicit
+	d.expect(stepAdvanced, wizard.QTransfers)
 	for _, bad := range []string{"many", "0", "20000"} {
 		d.replace(bad)
-		d.expect(stepCapacity, wizard.QTransfers)
+		d.expect(stepAdvanced, wizard.QTransfers)
 	}
 	d.replace("500")
-	d.expect(stepAccess, wizard.QAllowedClients)
+	d.expect(stepAdvanced, wizard.QPassiveStart)
 }
 
 func TestReviewSendsToTheProblem(t *testing.T) {
@@ -457,19 +521,14 @@ func TestReviewSendsToTheProblem(t *testing.T) {
 	// (Decide on all answers) sees it, and sends the user to the step that
 	// asks the start port.
 	d.m.d.PassiveStart = "65000"
+	d.m.d.Transfers = "500"
 	d.chooseFTPS()
 	d.key(keyEnter, keyEnter)
 	d.replace("198.51.100.10")
 	d.replace("10.20.0.2")
-	d.replace("wan0")
-	d.replace("lan0")
-	d.replace("500")
+	d.replace("wan0 lan0")
 	d.key(keyEnter, keyEnter, keyEnter, keyEnter) // who may connect, admin network, certificate, accounts
-	d.key(keyEnter)
-	d.replace("wan0")
-	d.replace("lan0")
-	d.replace("192.168.50.0/24")
-	d.key(keyEnter, keyEnter)
+	d.replace("wan0 lan0 192.168.50.0/24")
 	d.expect(stepReview, "")
 	if len(d.m.problems) == 0 || !strings.Contains(d.view(), "server.passive_start") {
 		t.Fatalf("review shows no problem:\n%s", d.view())
@@ -594,10 +653,8 @@ func TestClientNetworkOffersTheLocalNetwork(t *testing.T) {
 	d.expect(stepClientNetwork, wizard.QClientServer)
 	d.replace("ftp.vendor.example")
 	d.replace("50000-50099")
-	d.replace("wan0")
-	d.replace("lan0")
-	d.expect(stepClientNetwork, wizard.QClientLAN)
-	if !strings.Contains(d.view(), "> 10.20.0.0/24") {
+	d.expect(stepClientNetwork, wizard.QClientRouter)
+	if !strings.Contains(d.panelText(), "Network: 10.20.0.0/24") {
 		t.Errorf("the machine's private network is not offered:\n%s", d.view())
 	}
 }
@@ -687,12 +744,10 @@ func TestMainFlowDefaults(t *testing.T) {
 		t.Errorf("firewalls preselected %v, want nftables only", got)
 	}
 	d.chooseFTPS()
-	d.key(keyEnter, keyEnter) // both, port-forward
+	d.key(keyEnter, keyEnter) // both, classic
 	d.replace("198.51.100.10")
 	d.replace("10.20.0.2")
-	d.replace("wan0")
-	d.replace("lan0")
-	d.replace("16")
+	d.replace("wan0 lan0")
 	d.expect(stepAccess, wizard.QAllowedClients)
 	d.key(keyEnter)
 	d.expect(stepAccess, wizard.QAdminNetwork)
@@ -705,6 +760,89 @@ func TestMainFlowDefaults(t *testing.T) {
 		if got := sshClientNet(tt.in); got != tt.want {
 			t.Errorf("sshClientNet(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// "Something else" asks each side's NAT on its own, pre-selected from the
+// classic set-up; another set-up skips both questions.
+func TestSetupSomethingElseAsksEachSide(t *testing.T) {
+	d := newDriver(t, Options{Detector: fixtureDetector(), OutDir: filepath.Join(t.TempDir(), "out")}, 80, 24)
+	d.chooseFTPS()
+	d.key(keyEnter) // both
+	d.expect(stepSetup, wizard.QSetup)
+	d.key(keyDown, keyDown, keyDown, keyEnter) // something else
+	d.expect(stepServerNAT, wizard.QServerNAT)
+	if d.d().ServerNAT != wizard.NATPortForward {
+		t.Errorf("server NAT %s pre-selected, want port-forward", d.d().ServerNAT)
+	}
+	d.key(keyDown, keyEnter) // dynamic DNS
+	d.replace("ftp.example.net")
+	d.replace("10.20.0.2")
+	d.key(keyEnter, keyEnter, keyEnter, keyEnter) // who may connect, admin network, certificate, accounts
+	d.expect(stepClientNAT, wizard.QClientNAT)
+	d.key(keyDown, keyEnter) // CGNAT
+	d.expect(stepReview, "")
+	a := d.d().answers()
+	if a.Server.NAT != wizard.NATDynamicDNS || a.Client.NAT != wizard.ClientNATCGNAT || a.Client.Router != nil {
+		t.Errorf("server nat %s client nat %s router %v", a.Server.NAT, a.Client.NAT, a.Client.Router)
+	}
+	// Back to the set-up: the cloud set-up skips both NAT questions.
+	d.run(d.m.enter(stepSetup))
+	d.key(keyUp, keyUp, keyEnter) // the cloud
+	d.expect(stepServerAddress, wizard.QServerPublic)
+	d.key(keyEnter, keyEnter) // the name, the host
+	d.expect(stepAccess, wizard.QAllowedClients)
+	if d.d().applies(stepServerNAT) || d.d().applies(stepClientNAT) {
+		t.Error("the NAT questions apply after the cloud set-up")
+	}
+	if a := d.d().answers(); a.Server.NAT != wizard.NATOneToOne || a.Client.NAT != wizard.ClientNATMasquerade {
+		t.Errorf("cloud set-up: server nat %s client nat %s", a.Server.NAT, a.Client.NAT)
+	}
+}
+
+// The firewall is asked per box, in the optional settings: the vendor's
+// router runs RouterOS here, so it gets a RouterOS script and no nftables
+// file, while the customer's Linux router and the vsftpd host keep
+// nftables; a RouterOS router needs no interface names.
+func TestRouterKindPerBox(t *testing.T) {
+	d := newDriver(t, Options{Detector: fixtureDetector(), OutDir: filepath.Join(t.TempDir(), "out")}, 100, 40)
+	answerClassicMain(t, d)
+	d.char('a')
+	for d.focused() != wizard.QServerRouterKind {
+		if d.m.step != stepAdvanced {
+			t.Fatalf("no router-kind question in the optional settings:\n%s", d.view())
+		}
+		d.key(keyEnter)
+	}
+	if v := strings.Join(strings.Fields(d.view()), " "); !strings.Contains(v, "Which firewall does the server's router run?") {
+		t.Errorf("the question does not ask about the server's router:\n%s", d.view())
+	}
+	d.key(keyDown, keyDown, keyEnter) // linux, openwrt, mikrotik
+	d.expect(stepAdvanced, wizard.QClientRouterKind)
+	d.key(keyEnter, keyEnter) // Linux; firewalls: nftables
+	d.expect(stepReview, "")
+	if len(d.m.problems) > 0 {
+		t.Fatalf("problems: %s", d.view())
+	}
+	paths := map[string]bool{}
+	for _, f := range d.m.files {
+		paths[f.Path] = true
+	}
+	for p, want := range map[string]bool{
+		"firewall/server-router.rsc": true, "firewall/server-router.nft": false,
+		"firewall/client-router.nft": true, "firewall/server-host.nft": true,
+	} {
+		if paths[p] != want {
+			t.Errorf("%s written: %v, want %v", p, paths[p], want)
+		}
+	}
+	// Its interfaces may now be left out.
+	d.run(d.m.enterAt(stepServerAddress, 2))
+	d.expect(stepServerAddress, wizard.QServerRouter)
+	d.replace("")
+	d.expect(stepAccess, wizard.QAllowedClients)
+	if r := d.d().answers().Server.Router; r.Kind != wizard.RouterMikroTik || r.WANInterface != "" {
+		t.Errorf("server router %+v", r)
 	}
 }
 
@@ -729,5 +867,5 @@ func TestOutDirGivenIsNotAskedAgain(t *testing.T) {
 	if !d.quit || d.m.result == nil || d.m.result.Dir != out {
 		t.Fatalf("enter on the review did not finish with %s: quit %v result %+v", out, d.quit, d.m.result)
 	}
-	requireSameFiles(t, filepath.Join(scenarios, "classic", "expected"), readTree(t, out))
+	requireSameFiles(t, filepath.Join(scenarios, "classic-wizard", "expected"), readTree(t, out))
 }

@@ -34,7 +34,7 @@ const (
 )
 
 // tools the lab drives; Require fails (CI=true) or skips when one is missing.
-var labTools = []string{"vsftpd", "lftp", "curl", "nft", "iptables", "iptables-restore", "openssl",
+var labTools = []string{"vsftpd", "lftp", "curl", "nft", "iptables", "iptables-restore", "openssl", "tc",
 	"useradd", "userdel", "chpasswd", "usermod", "unshare", "mount", "bash"}
 
 func repoRoot(t testing.TB) string {
