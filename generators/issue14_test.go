@@ -68,7 +68,7 @@ func TestReportContradictions(t *testing.T) {
 // reportPart1Budget is the most lines REPORT.md's part 1 (contents, the
 // questions everyone asks, the port map, the apply checklist) may take, per
 // golden scenario. Issue 14's goal is about 120 for the classic case (two
-// routers, a dedicated server host, Let's Encrypt, the TLS 1.2 cap: 119
+// routers, a dedicated server host, Let's Encrypt, the TLS 1.2 cap: 120
 // lines). A scenario gets more only for what it really has more of; each
 // number is its measured length plus a few lines of slack.
 var reportPart1Budget = map[string]int{
