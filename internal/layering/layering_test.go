@@ -61,6 +61,9 @@ func TestImportRule(t *testing.T) {
 		// The negative control: the planner itself depends on the facts, so
 		// the check sees real dependencies.
 		{pkg: "wizard", forbidden: []string{"generators", "cmd", "vsftpdconf", "probe"}},
+		// The renderers sit below the interactive face and the commands.
+		{pkg: "generators", forbidden: []string{"wizard/tui", "cmd"}},
+		{pkg: "templates", forbidden: []string{"wizard", "generators", "cmd"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.pkg, func(t *testing.T) {
