@@ -2,6 +2,7 @@ package generators
 
 import (
 	"strings"
+	"unicode"
 
 	"github.com/ftpswiz/ftpswiz/internal/chars"
 )
@@ -236,3 +237,24 @@ func mdTidy(doc string) string {
 	}
 	return b.String()
 }
+
+// mdAnchor is the anchor GitHub (and cmark-gfm based viewers) give a
+// heading: its text lower-cased, spaces as hyphens, every other character
+// but letters, digits, '-' and '_' dropped. A document whose headings
+// repeat gets "-1", "-2" suffixes for the repeats; the links of REPORT.md
+// only point at headings that occur once (TestReportLinkTargets).
+func mdAnchor(heading string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(heading) {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '_':
+			b.WriteRune(r)
+		case r == ' ':
+			b.WriteByte('-')
+		}
+	}
+	return b.String()
+}
+
+// mdLink links text to the heading of the same document.
+func mdLink(text, heading string) string { return "[" + text + "](#" + mdAnchor(heading) + ")" }
