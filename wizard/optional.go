@@ -92,7 +92,7 @@ func boxUseQuestion(side Side) Question {
 	dedicated := Choice{
 		Value: string(BoxDedicated), Label: "Dedicated: ftpswiz's rules are its whole firewall",
 		What:   "Nothing else runs through " + name + ": " + other + ".",
-		Effect: upperFirst(boxDedicatedWhat) + ".",
+		Effect: boxDedicatedWhat + ".",
 	}
 	if side == SideClientRouter {
 		dedicated.Label = "Dedicated: egress lockdown (the LAN gets only the file transfer)"
@@ -101,7 +101,7 @@ func boxUseQuestion(side Side) Question {
 	shared := Choice{
 		Value: string(BoxShared), Label: "Shared: add to its own firewall",
 		What:   upperFirst(boxSharedWhat) + " (web, DNS, SSH, VPNs of its own).",
-		Effect: upperFirst(boxSharedRules(DefaultNftTable, chain)) + ".",
+		Effect: boxSharedRules(DefaultNftTable, chain) + ".",
 	}
 	if side != SideServerHost {
 		// Every router forwards other traffic: shared is its default.

@@ -3,6 +3,7 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -36,6 +37,15 @@ const (
 	stepSoftware
 	stepFirewalls
 	stepAdvanced
+	// The optional settings the answers file had and the wizard did not
+	// ask: each box's firewall, IPv6 and the container, after the other
+	// optional settings (their answers decide which of these apply).
+	stepBoxes
+	stepNft
+	stepIPv6
+	stepDNS
+	stepContainer
+	stepContainerDetails
 	stepReview
 	stepOutput
 	stepConfirm
@@ -73,6 +83,18 @@ func (s step) title() string {
 		return "Firewalls"
 	case stepAdvanced:
 		return "Optional settings"
+	case stepBoxes:
+		return "Each box's firewall"
+	case stepNft:
+		return "nftables table and chain"
+	case stepIPv6:
+		return "IPv6"
+	case stepDNS:
+		return "DNS records"
+	case stepContainer:
+		return "Container"
+	case stepContainerDetails:
+		return "Container details"
 	case stepReview:
 		return "Review"
 	case stepOutput:
@@ -134,6 +156,18 @@ func (d *draft) applies(s step) bool {
 		return d.Role == wizard.RoleClient || (d.Role.HasClient() && d.ClientNAT == wizard.ClientNATMasquerade)
 	case stepAdvanced:
 		return d.Advanced
+	case stepBoxes:
+		return d.Advanced && slices.ContainsFunc(wizard.AllSides(), d.boxAsked)
+	case stepNft:
+		return d.Advanced && slices.ContainsFunc(wizard.AllSides(), d.nftAsked)
+	case stepIPv6:
+		return d.Advanced && !d.sftp()
+	case stepDNS:
+		return d.Advanced && (d.serverDNSAsked() || d.clientDNSAsked())
+	case stepContainer:
+		return d.Advanced && !d.sftp() && d.Role.HasServer()
+	case stepContainerDetails:
+		return d.Advanced && !d.sftp() && d.Role.HasServer() && d.Container
 	}
 	return s >= 0 && s < stepCount
 }
@@ -319,6 +353,56 @@ func (b *builder) fields(s step) []spec {
 			out = append(out, choiceSpec(b, wizard.QClientRouterKind, &d.ClientRouterKind))
 		}
 		out = append(out, multiSpec(b, wizard.QFirewalls, &d.Firewalls))
+	case stepBoxes:
+		for _, side := range wizard.AllSides() {
+			if d.boxAsked(side) {
+				out = append(out, choiceSpec(b, wizard.BoxField(side)+".use", &d.box(side).Use))
+			}
+		}
+	case stepNft:
+		for _, side := range wizard.AllSides() {
+			if !d.nftAsked(side) {
+				continue
+			}
+			bx := d.box(side)
+			if side == wizard.SideServerHost && bx.Table == "" && bx.Chain == "" {
+				// This machine is the server host: offer the input
+				// chain its nftables has.
+				if chains, ok := b.def.serverHostChains(d); ok {
+					bx.Table, bx.Chain = chains[0].TableName(), chains[0].Name
+				}
+			}
+			f := wizard.BoxField(side)
+			out = append(out, b.text(f+".nft_table", &bx.Table), b.text(f+".nft_chain", &bx.Chain))
+		}
+	case stepIPv6:
+		if d.Role.HasServer() {
+			out = append(out, b.text(wizard.QServerIPv6, &d.ServerIPv6))
+		}
+		if d.Role == wizard.RoleClient {
+			out = append(out, b.text(wizard.QClientServerIPv6, &d.ClientServerIPv6))
+		}
+		if d.Role.HasClient() {
+			out = append(out, b.text(wizard.QClientIPv6Prefix, &d.ClientIPv6Prefix))
+		}
+	case stepDNS:
+		d.preselectDNS()
+		if d.serverDNSAsked() {
+			out = append(out, choiceSpec(b, wizard.QServerDNSRecords, &d.ServerDNS))
+		}
+		if d.clientDNSAsked() {
+			out = append(out, choiceSpec(b, wizard.QClientDNSRecords, &d.ClientDNS))
+		}
+	case stepContainer:
+		out = append(out, b.yesNo(wizard.QContainer, &d.Container))
+	case stepContainerDetails:
+		out = append(out,
+			choiceSpec(b, wizard.QContainerEngine, &d.ContainerEngine),
+			choiceSpec(b, wizard.QContainerNetwork, &d.ContainerNetwork),
+			b.text(wizard.QContainerName, &d.ContainerName),
+			b.text(wizard.QContainerConfigDir, &d.ContainerConfigDir),
+			b.text(wizard.QContainerBaseImage, &d.ContainerBaseImage),
+		)
 	case stepOutput:
 		out = append(out, b.output())
 	}
@@ -579,6 +663,22 @@ func (b *builder) input(q wizard.Question, v *string, validate func(string) erro
 // placeholder is what an empty optional field becomes (wizard.Normalize's
 // default), shown as the field's placeholder.
 func (b *builder) placeholder(key string) string {
+	switch key {
+	case wizard.QContainerName:
+		return wizard.DefaultContainerName
+	case wizard.QContainerConfigDir:
+		return wizard.DefaultContainerConfigDir
+	case wizard.QContainerBaseImage:
+		return wizard.DefaultContainerBaseImage
+	}
+	for _, side := range wizard.AllSides() {
+		switch key {
+		case wizard.BoxField(side) + ".nft_table":
+			return wizard.DefaultNftTable
+		case wizard.BoxField(side) + ".nft_chain":
+			return wizard.DefaultNftChain(side)
+		}
+	}
 	switch key {
 	case wizard.QTLSCert, wizard.QTLSKey, wizard.QAdminNetwork, wizard.QAllowedClients, wizard.QClientUser:
 	default:
