@@ -43,6 +43,7 @@ const (
 	stepBoxes
 	stepNft
 	stepIPv6
+	stepIPv6Access
 	stepDNS
 	stepContainer
 	stepContainerDetails
@@ -89,6 +90,8 @@ func (s step) title() string {
 		return "nftables table and chain"
 	case stepIPv6:
 		return "IPv6"
+	case stepIPv6Access:
+		return "Who may connect over IPv6"
 	case stepDNS:
 		return "DNS records"
 	case stepContainer:
@@ -162,6 +165,10 @@ func (d *draft) applies(s step) bool {
 		return d.Advanced && slices.ContainsFunc(wizard.AllSides(), d.nftAsked)
 	case stepIPv6:
 		return d.Advanced && !d.sftp()
+	case stepIPv6Access:
+		// With an IPv6 address the server is reached over IPv6 too: who
+		// may connect is asked again, for the clients' IPv6 networks.
+		return d.Advanced && !d.sftp() && d.Role.HasServer() && strings.TrimSpace(d.ServerIPv6) != ""
 	case stepDNS:
 		return d.Advanced && (d.serverDNSAsked() || d.clientDNSAsked())
 	case stepContainer:
@@ -385,6 +392,8 @@ func (b *builder) fields(s step) []spec {
 		if d.Role.HasClient() {
 			out = append(out, b.text(wizard.QClientIPv6Prefix, &d.ClientIPv6Prefix))
 		}
+	case stepIPv6Access:
+		out = append(out, b.text(wizard.QAllowedClients, &d.AllowedClients))
 	case stepDNS:
 		d.preselectDNS()
 		if d.serverDNSAsked() {
