@@ -393,3 +393,99 @@ func TestAccessibleDockerVPS(t *testing.T) {
 	requireSameAsAnswersFile(t, res, data, out)
 	requireSameFiles(t, filepath.Join(scenarios, "docker-vps", "expected"), readTree(t, out))
 }
+
+// The container's fields through the wizard: another engine, network,
+// name and directory, each checked by the domain under its own field.
+func TestOptionalContainerFields(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	d := newDriver(t, Options{Detector: fixtureDetector(), OutDir: out}, 110, 40)
+	answerClassicMain(t, d)
+	d.char('a')
+	d.toStep(stepContainer)
+	d.expect(stepContainer, wizard.QContainer)
+	d.char('y')
+	d.expect(stepContainerDetails, wizard.QContainerEngine)
+	d.key(keyDown, keyEnter) // podman
+	d.expect(stepContainerDetails, wizard.QContainerNetwork)
+	d.key(keyDown, keyEnter) // host
+	d.expect(stepContainerDetails, wizard.QContainerName)
+	if !strings.Contains(d.view(), "default: "+wizard.DefaultContainerName) {
+		t.Errorf("the default name is not shown:\n%s", d.view())
+	}
+	for _, tt := range []struct{ key, bad, want, good string }{
+		{wizard.QContainerName, "Bad Name", `"Bad Name" is not a container name`, "vsftpd1"},
+		{wizard.QContainerConfigDir, "etc/ftpswiz", "is not an absolute path", "/srv/ftpswiz"},
+		{wizard.QContainerBaseImage, "alpine:3", "does not look like a Debian image", ""},
+	} {
+		d.expect(stepContainerDetails, tt.key)
+		d.replace(tt.bad)
+		d.expect(stepContainerDetails, tt.key)
+		if v := strings.Join(strings.Fields(d.view()), " "); !strings.Contains(v, tt.want) {
+			t.Errorf("%s %q: no error %q:\n%s", tt.key, tt.bad, tt.want, d.view())
+		}
+		d.replace(tt.good)
+	}
+	d.expect(stepReview, "")
+	if len(d.m.problems) > 0 {
+		t.Fatalf("problems:\n%s", d.view())
+	}
+	d.key(keyEnter, keyEnter)
+	if !d.quit || d.m.result == nil {
+		t.Fatalf("wizard did not finish:\n%s", d.view())
+	}
+	requireSameAsAnswersFile(t, d.m.result, classicWith(t, map[string]string{
+		"server:/  admin_network: 10.20.0.0/24": "  container: {engine: podman, network: host, name: vsftpd1, config_dir: /srv/ftpswiz}",
+	}), out)
+}
+
+// Planning only the client: the server's IPv6 address and its name's
+// records, and the client network's prefix, as the answers file says them.
+func TestOptionalIPv6ClientOnly(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	d := newDriver(t, Options{Detector: fixtureDetector(), OutDir: out}, 110, 40)
+	d.chooseFTPS()
+	d.key(keyUp, keyEnter) // client
+	d.expect(stepMode, wizard.QMode)
+	d.key(keyEnter)
+	d.expect(stepClientNAT, wizard.QClientNAT)
+	d.key(keyEnter) // masquerade
+	d.replace("ftp.vendor.example")
+	d.replace("50000-50099")
+	d.replace("wan0 lan0 192.168.50.0/24")
+	d.expect(stepReview, "")
+	d.char('a')
+	d.toStep(stepIPv6)
+	d.expect(stepIPv6, wizard.QClientServerIPv6)
+	d.replace("2001:db8:20::2")
+	d.expect(stepIPv6, wizard.QClientIPv6Prefix)
+	d.replace("2001:db8:50::")
+	if v := strings.Join(strings.Fields(d.view()), " "); !strings.Contains(v, `"2001:db8:50::" is not an IPv6 CIDR`) {
+		t.Errorf("a prefix without its length passed:\n%s", d.view())
+	}
+	d.replace("2001:db8:50::/64")
+	d.expect(stepDNS, wizard.QClientDNSRecords)
+	d.key(keyUp, keyEnter) // AAAA only
+	d.expect(stepReview, "")
+	if len(d.m.problems) > 0 {
+		t.Fatalf("problems:\n%s", d.view())
+	}
+	d.key(keyEnter, keyEnter)
+	if !d.quit || d.m.result == nil {
+		t.Fatalf("wizard did not finish:\n%s", d.view())
+	}
+	requireSameAsAnswersFile(t, d.m.result, []byte(`version: 1
+role: client
+ftps: {mode: explicit}
+client:
+  nat: masquerade
+  router: {wan_interface: wan0, lan_interface: lan0}
+  lan_cidr: 192.168.50.0/24
+  server_address: ftp.vendor.example
+  passive_ports: 50000-50099
+  server_ipv6_address: 2001:db8:20::2
+  dns_records: aaaa
+  ipv6_prefix: 2001:db8:50::/64
+firewalls: [nftables]
+constraints: {partner_requires_ftps: true}
+`), out)
+}
