@@ -14,13 +14,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"slices"
 	"strings"
-	"sync"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/ftpswiz/ftpswiz/internal/chars"
 	"github.com/ftpswiz/ftpswiz/vsftpd"
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
@@ -76,7 +75,11 @@ type Site struct {
 	Answers     yaml.Node `yaml:"answers"`
 }
 
-var nameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9-]{0,62}$`) })
+// nameFirst and nameRest spell the names of fleets, servers and routers
+// (^[a-z][a-z0-9-]{0,62}$, checked byte by byte by validName).
+var nameFirst, nameRest = chars.NewSet("a-z"), chars.NewSet("a-z0-9-")
+
+func validName(s string) bool { return chars.Run(s, 1, 63, nameFirst, nameRest) }
 
 // IsFleet reports whether data is a fleet answers file (it has a top-level
 // servers: key), so `ftpswiz generate` can tell the two kinds apart.
@@ -120,7 +123,7 @@ func Decode(data []byte) (*Answers, error) {
 	if fa.Version != wizard.SchemaVersion {
 		add("version", "is %d; this ftpswiz reads version %d: write version: %d", fa.Version, wizard.SchemaVersion, wizard.SchemaVersion)
 	}
-	if fa.Fleet.Name != "" && !nameRE().MatchString(fa.Fleet.Name) {
+	if fa.Fleet.Name != "" && !validName(fa.Fleet.Name) {
 		add("fleet.name", "%q is not a name: use lower-case letters, digits and '-', starting with a letter", clip(fa.Fleet.Name))
 	}
 	if fa.Fleet.Serial < 0 || fa.Fleet.Serial > MaxServers {
@@ -141,7 +144,7 @@ func Decode(data []byte) (*Answers, error) {
 	names := map[string]string{}
 	checkName := func(field, name string) {
 		switch {
-		case !nameRE().MatchString(name):
+		case !validName(name):
 			add(field+".name", "%q is not an inventory name: use lower-case letters, digits and '-', starting with a letter (at most 63)", clip(name))
 		case names[name] != "":
 			add(field+".name", "%q is also the name of %s: every host of the fleet needs its own name", name, names[name])
@@ -160,7 +163,7 @@ func Decode(data []byte) (*Answers, error) {
 		}
 	}
 	for i, s := range fa.Servers {
-		if s.Router != "" && !nameRE().MatchString(s.Router) {
+		if s.Router != "" && !validName(s.Router) {
 			add(fmt.Sprintf("servers[%d].router", i), "%q is not an inventory name: use lower-case letters, digits and '-'", clip(s.Router))
 		} else if s.Router != "" && names[s.Router] != "" {
 			add(fmt.Sprintf("servers[%d].router", i), "%q is also the name of %s: a router needs its own name", s.Router, names[s.Router])

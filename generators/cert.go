@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/ftpswiz/ftpswiz/netaddr"
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
 
@@ -13,10 +14,6 @@ import (
 const certDeployHookFile = "server/" + wizard.DeployHookName
 
 var (
-	// certNameRE is a DNS name certbot certifies (what -d gets).
-	certNameRE = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$`)
-	})
 	// certUnitRE is a systemd unit name the hook restarts.
 	certUnitRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9@._-]+\.service$`) })
 )
@@ -58,7 +55,7 @@ func DeployHookRestarts(p *wizard.Plan) ([]Cmd, error) {
 
 func renderDeployHook(p *wizard.Plan) ([]File, error) {
 	c := p.Server.Cert
-	if !certNameRE().MatchString(c.Name) {
+	if !netaddr.IsDNSName(c.Name, 2, false) {
 		return nil, fmt.Errorf("%s: name %q (from server.public_address) is not a DNS name", certDeployHookFile, c.Name)
 	}
 	if err := guardToken(c.DeployHook, unitTokenRE()); err != nil {

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"io/fs"
 	"net/netip"
-	"regexp"
 	"strings"
-	"sync"
 
+	"github.com/ftpswiz/ftpswiz/internal/chars"
+	"github.com/ftpswiz/ftpswiz/netaddr"
 	"github.com/ftpswiz/ftpswiz/templates"
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
@@ -51,12 +51,10 @@ type clientView struct {
 	PinFP   string
 }
 
-// clientPinFileRE and clientFingerprintRE are what pinning writes into
-// client files unquoted.
-var (
-	clientPinFileRE     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\.pem$`) })
-	clientFingerprintRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9A-F]{2}(:[0-9A-F]{2}){31}$`) })
-)
+// clientFileFirst and clientFileRest spell a pinned certificate's file name,
+// written into client files unquoted (^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\.pem$,
+// checked byte by byte by clientPinFile).
+var clientFileFirst, clientFileRest = chars.NewSet("A-Za-z0-9"), chars.NewSet("A-Za-z0-9._-")
 
 // clientEndpoint is one way to reach the server, as client configs name it.
 type clientEndpoint struct {
@@ -105,15 +103,10 @@ const (
 	clientKeyActive   = "ftps.active_mode"
 )
 
-var (
-	// clientPathPartRE is one directory name client files accept: they end
-	// up in shell scripts, URLs and lftp commands unquoted.
-	clientPathPartRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$`) })
-	// clientHostRE is a DNS name.
-	clientHostRE = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$`)
-	})
-)
+// clientPathFirst and clientFileRest spell one directory name client files
+// accept: they end up in shell scripts, URLs and lftp commands unquoted
+// (^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$, checked byte by byte).
+var clientPathFirst = chars.NewSet("A-Za-z0-9_")
 
 // newClientView checks the plan's client part and flattens it for the
 // client renderers.
@@ -136,7 +129,7 @@ func newClientView(p *wizard.Plan, title string) (clientView, error) {
 			return clientView{}, fmt.Errorf("server address %q: only IPv4 addresses or DNS names are supported", c.ServerAddress)
 		}
 		v.HostIsIP = true
-	} else if !clientHostRE().MatchString(c.ServerAddress) {
+	} else if !clientHost(c.ServerAddress) {
 		return clientView{}, fmt.Errorf("server address %q is neither an IPv4 address nor a DNS name", c.ServerAddress)
 	}
 	if !wizard.ValidUserName(c.User) {
@@ -172,10 +165,10 @@ func newClientView(p *wizard.Plan, title string) (clientView, error) {
 		})
 	}
 	if pin := p.Service.Pin; pin != nil {
-		if !clientPinFileRE().MatchString(pin.CAFile) {
+		if !clientPinFile(pin.CAFile) {
 			return clientView{}, fmt.Errorf("pinned certificate file %q is not a plain .pem file name", pin.CAFile)
 		}
-		if pin.Fingerprint != "" && !clientFingerprintRE().MatchString(pin.Fingerprint) {
+		if pin.Fingerprint != "" && !chars.IsSHA256Fingerprint(pin.Fingerprint) {
 			return clientView{}, fmt.Errorf("pinned fingerprint %q (from server.tls.fingerprint) is not a SHA-256 fingerprint", pin.Fingerprint)
 		}
 		v.PinFile, v.PinFP = "client/"+pin.CAFile, pin.Fingerprint
@@ -204,6 +197,16 @@ func clientReasonOf(p *wizard.Plan, keys ...string) clientReason {
 	return clientReason{Key: keys[0]}
 }
 
+// clientHost reports whether s is a DNS name client files can hold: one or
+// more labels, a final dot allowed.
+func clientHost(s string) bool { return netaddr.IsDNSName(s, 1, true) }
+
+// clientPinFile reports whether name is a plain .pem file name.
+func clientPinFile(name string) bool {
+	base, ok := strings.CutSuffix(name, ".pem")
+	return ok && chars.Run(base, 1, 64, clientFileFirst, clientFileRest)
+}
+
 // clientSafeDir reports whether dir is a plain relative directory name that
 // can go into scripts and URLs unquoted.
 func clientSafeDir(dir string) bool {
@@ -212,7 +215,7 @@ func clientSafeDir(dir string) bool {
 		return false
 	}
 	for _, part := range strings.Split(dir, "/") {
-		if part == "." || part == ".." || !clientPathPartRE().MatchString(part) {
+		if part == "." || part == ".." || !chars.Run(part, 1, 64, clientPathFirst, clientFileRest) {
 			return false
 		}
 	}

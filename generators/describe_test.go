@@ -118,7 +118,7 @@ func TestReportStepsFromDescriptions(t *testing.T) {
 		"nft-marker -f firewall/client-router.nft",
 		"`firewall/server-host.nft`: MARKER what",
 		"`client/lftp.rc`: MARKER what",
-		"To load it at boot: MARKER persist.",
+		"# at boot: MARKER persist",
 	} {
 		if !strings.Contains(after, s) {
 			t.Errorf("REPORT.md lacks %q after the description changed", s)

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
@@ -118,9 +119,22 @@ func fwPersistNft(c fwStepCtx) string {
 }
 
 // fwBackends is the table of firewall file kinds, in the order REPORT.md
-// explains them.
+// explains them. It is built once, on first use (its rows hold closures
+// and long texts, and fwBackendOf looks rows up dozens of times a run),
+// and never changed: callers only read it. (A sync.OnceValue in a
+// variable's initialiser would be an initialisation cycle: renderers in
+// the table look the table up.)
 func fwBackends() []fwBackend {
-	return append(fwHostBackends(), append(cloudBackends(), append(dockerFwBackends(), fwRouterRows()...)...)...)
+	fwTable.once.Do(func() {
+		fwTable.rows = slices.Clip(append(fwHostBackends(), append(cloudBackends(), append(dockerFwBackends(), fwRouterRows()...)...)...))
+	})
+	return fwTable.rows
+}
+
+// fwTable is fwBackends' build-once cache.
+var fwTable struct {
+	once sync.Once
+	rows []fwBackend
 }
 
 // fwHostBackends are the rows of the backends of the firewalls answer

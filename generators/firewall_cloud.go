@@ -3,11 +3,10 @@ package generators
 import (
 	"fmt"
 	"net/netip"
-	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 
+	"github.com/ftpswiz/ftpswiz/internal/chars"
 	"github.com/ftpswiz/ftpswiz/templates"
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
@@ -120,7 +119,12 @@ func cloudVar(what string, side wizard.Side, sides []wizard.Side) string {
 
 // cloudNameRE is a rule name Google Cloud (RFC 1035, at most 63) and Azure
 // (letters, digits, '_', '.', '-', at most 80) both accept.
-var cloudNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$`) })
+// (^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$, checked byte by byte.)
+var cloudNameFirst, cloudNameRest = chars.NewSet("a-z"), chars.NewSet("a-z0-9-")
+
+func validCloudName(s string) bool {
+	return chars.Run(s, 1, 63, cloudNameFirst, cloudNameRest) && s[len(s)-1] != '-'
+}
 
 // cloudRule is one allow (or deny) rule of a cloud firewall.
 type cloudRule struct {
@@ -180,7 +184,7 @@ func cloudRules(p *wizard.Plan, sides []wizard.Side) ([]cloudRule, error) {
 		}
 	}
 	for _, r := range out {
-		if !cloudNameRE().MatchString(r.Name) {
+		if !validCloudName(r.Name) {
 			return nil, fmt.Errorf("rule name %q is not a name both clouds accept (lower case, digits, '-', at most 63)", r.Name)
 		}
 		if err := guardToken(r.Name, containerValueRE()); err != nil {

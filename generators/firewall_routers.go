@@ -118,7 +118,7 @@ func fwRouterGuard(text string) error {
 }
 
 func fwRouterBackend(kind wizard.RouterKind) fwBackend {
-	for _, b := range fwRouterRows() {
+	for _, b := range fwBackends() {
 		if b.Router == kind {
 			return b
 		}

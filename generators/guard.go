@@ -20,6 +20,11 @@ import (
 // CR, ESC, DEL, NEL ...), the Unicode line and paragraph separators
 // (U+2028, U+2029), and format characters such as bidi overrides (Cf).
 func lineBreakingRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		// ASCII: Cc is U+0000-U+001F and DEL; Zl, Zp and Cf have no ASCII
+		// members. Most runes are ASCII, and the tables cost a search.
+		return r < 0x20 || r == 0x7f
+	}
 	return unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Zl, r) || unicode.Is(unicode.Zp, r) ||
 		unicode.Is(unicode.Cf, r) || r == utf8.RuneError
 }

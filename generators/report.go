@@ -2,6 +2,8 @@ package generators
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/ftpswiz/ftpswiz/templates"
 	"github.com/ftpswiz/ftpswiz/wizard"
@@ -93,11 +95,66 @@ func Report(p *wizard.Plan, outputs []File) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", ReportPath, err)
 	}
+	v.ServerIntro, v.ClientIntro = reportServerIntro(v), reportClientIntro(v)
+	v.OtherFormats = reportOtherFormats(v)
+	v.Contents = reportContents(v)
 	b, err := templates.Render("report.md.tmpl", v)
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", ReportPath, err)
 	}
 	return []byte(mdTidy(string(b))), nil
+}
+
+// reportOtherFormats holds the rule files part 1 does not show: each box's
+// rules in the formats after its first.
+func reportOtherFormats(v *reportView) string {
+	var blocks []string
+	for _, st := range slices.Concat(v.ServerSteps, v.ClientSteps) {
+		blocks = append(blocks, st.Alt...)
+	}
+	if len(blocks) == 0 {
+		return ""
+	}
+	return mdWrap(reportWidth, "Part 1 loads each box's rules in one format. To use another one on a box, load "+
+		"its file here instead, never as well: two formats on one box give two rule sets that both filter.") +
+		"\n\n" + strings.Join(blocks, "\n\n")
+}
+
+// reportContents lists the sections, part 1 then part 2, as links with
+// short names.
+func reportContents(v *reportView) string {
+	type entry struct {
+		ok            bool
+		name, heading string
+	}
+	links := func(es ...entry) string {
+		var out []string
+		for _, e := range es {
+			if e.ok {
+				out = append(out, mdLink(e.name, e.heading))
+			}
+		}
+		return strings.Join(out, " · ")
+	}
+	var read []string
+	if v.Warnings != "" {
+		read = append(read, strings.TrimSuffix(v.Warnings, "."))
+	}
+	return mdWrap(reportWidth, strings.Join(append(read,
+		"**Do this:** "+links(
+			entry{true, "Questions", "Questions everyone asks first"},
+			entry{true, "Port map", "Port map"},
+			entry{len(v.ServerSteps) > 0, "Server", "Apply on the server"},
+			entry{len(v.ClientSteps) > 0, "Client side", "Apply on the client side"}),
+		"**Why:** "+links(
+			entry{true, "Summary", "Summary"},
+			entry{true, v.Protocol, v.Protocol + " in one paragraph"},
+			entry{v.Sizing != "", "Sizing", "Passive range sizing"},
+			entry{true, "Decisions", "Decisions"},
+			entry{true, "Pitfalls", "Pitfalls"},
+			entry{v.OtherFormats != "", "Other formats", "Other rule formats"},
+			entry{v.Existing != "", "Existing firewall", "Fitting the rules into an existing firewall"},
+			entry{true, "Regenerate", "Regenerate"})+"."), ". "))
 }
 
 // Handout renders HANDOUT.md, the page the server's operator sends to the

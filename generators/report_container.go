@@ -42,21 +42,18 @@ func reportContainerSteps(p *wizard.Plan, outputs []File) []reportStep {
 	if c.Engine == wizard.EnginePodman {
 		pkg = "podman podman-compose"
 	}
-	text := fmt.Sprintf("Run everything below as root on the server host, in a copy of this output directory. "+
-		"vsftpd runs in the %s container %s, built from server/container/Dockerfile: Debian's vsftpd "+
-		"package on %s (the configuration uses its option names, %s).", engine, c.Name, c.BaseImage, s.Flavour)
+	text := fmt.Sprintf("vsftpd runs in the %s container %s, built from server/container/Dockerfile: Debian's "+
+		"vsftpd on %s (build %s).", engine, c.Name, c.BaseImage, s.Flavour)
 	if c.Engine == wizard.EngineDocker {
-		text += " Debian 12's docker-compose package is Compose v1: there, type docker-compose where the steps say docker compose."
+		text += " Debian 12's docker-compose is Compose v1: type docker-compose where the steps say docker compose."
 	}
 	code := []string{"apt-get install -y " + pkg}
 	if c.Bridge() && c.Engine == wizard.EngineDocker {
-		text += fmt.Sprintf(" Turn Docker's userland proxy off before the first start: with it, dockerd runs one "+
-			"docker-proxy process per published port (%d here) and proxied connections reach vsftpd from the "+
-			"bridge's address (see the Userland proxy decision). Merge the setting into an existing "+
-			"/etc/docker/daemon.json instead of overwriting it.", s.Passive.Count()+1)
+		text += " The userland proxy goes off before the first start; merge the setting into an existing " +
+			"/etc/docker/daemon.json" + reportSee(p, "container.userland_proxy", "why") + "."
 		code = append(code,
 			`test -e /etc/docker/daemon.json || echo '{"userland-proxy": false}' > /etc/docker/daemon.json`,
-			"grep userland-proxy /etc/docker/daemon.json",
+			"grep userland-proxy /etc/docker/daemon.json  # must print: \"userland-proxy\": false",
 			"systemctl restart docker")
 	}
 	if c.Engine == wizard.EnginePodman {
@@ -83,12 +80,10 @@ func reportContainerSteps(p *wizard.Plan, outputs []File) []reportStep {
 	}
 	steps = append(steps, reportStep{
 		Title: "Install the files the container mounts",
-		Text: mdWrap(reportWidth, mdText(fmt.Sprintf("The container reads its configuration from %s on the host "+
-			"(read-only) and the users' files from %s. First put a password hash after each name in "+
-			"server/container/accounts (`openssl passwd -6` prints one; an account without a hash is "+
-			"created locked). At every start the container creates these accounts, each locked into "+
-			"%s/<user> (root-owned) with its upload directory, so nothing needs creating by hand.",
-			c.ConfigDir, s.LocalRoot, s.LocalRoot))),
+		Text: mdWrap(reportWidth, mdText(fmt.Sprintf("First put a password hash after each name in "+
+			"server/container/accounts (`openssl passwd -6` prints one; without one the account is locked). "+
+			"The container reads %s (read-only) and %s, and creates the accounts at every start, each "+
+			"locked into %s/<user> with its upload directory.", c.ConfigDir, s.LocalRoot, s.LocalRoot))),
 		Code: mdCode(inst...),
 	})
 
@@ -109,11 +104,12 @@ func reportContainerSteps(p *wizard.Plan, outputs []File) []reportStep {
 
 	// Check.
 	check := []string{
-		Sh(engine, "logs", "--tail", "20", c.Name).Line(""),
-		Sh(engine, "exec", c.Name, "grep", "-E", "^(pasv_address|pasv_min_port|pasv_max_port)=", c.ConfigPath).Line(""),
+		Sh(engine, "logs", "--tail", "20", c.Name).Line("") + "  # a 500 OOPS line names a configuration problem",
+		Sh(engine, "exec", c.Name, "grep", "-E", "^(pasv_address|pasv_min_port|pasv_max_port)=", c.ConfigPath).Line("") +
+			"  # must show the public address and the range",
 	}
 	if c.Bridge() {
-		check = append(check, Sh(engine, "port", c.Name).Line(""))
+		check = append(check, Sh(engine, "port", c.Name).Line("")+"  # must list the control port and the range, nothing else")
 	} else {
 		check = append(check, "ss -ltnp | grep vsftpd")
 	}
@@ -122,11 +118,8 @@ func reportContainerSteps(p *wizard.Plan, outputs []File) []reportStep {
 	}
 	steps = append(steps, reportStep{
 		Title: "Check the container",
-		Text: mdWrap(reportWidth, "A `500 OOPS:` line in the log names a configuration problem (the container "+
-			"then exits and restarts). The PASV settings must show the public address and the range; "+
-			"the published ports must be exactly the control port and the range; OPENSSL_CONF carries the "+
-			"TLS 1.2 cap. After a certificate renewal, restart the container: "+
-			"`"+Sh(engine, "restart", c.Name).Line("")+"`."),
+		Text: mdWrap(reportWidth, "On a 500 OOPS the container exits and restarts; after a certificate renewal, "+
+			"restart it: `"+Sh(engine, "restart", c.Name).Line("")+"`."),
 		Code: mdCode(check...),
 	})
 
@@ -142,23 +135,18 @@ func reportContainerSteps(p *wizard.Plan, outputs []File) []reportStep {
 		for _, f := range fw {
 			fwBlocks = append(fwBlocks, reportUsage(f))
 		}
-		why := ""
-		if d, ok := p.Decision("container.firewall"); ok {
-			why = d.Why
-		}
 		steps = append(steps, reportStep{
 			Title: "Firewall for the published ports",
-			Text: mdWrap(reportWidth, mdText(why+" ufw in particular: its rules sit in the INPUT chain, "+
-				"so `ufw allow` and `ufw deny` neither open nor close a published port. Load one of these, "+
-				"after the engine has started:")),
+			Text: mdWrap(reportWidth, "Published ports never reach the host's INPUT chain, so these rules filter the "+
+				"forward path, and `ufw allow` or `ufw deny` neither open nor close a published port"+
+				reportSee(p, "container.firewall", "why")+". Load one of these, after the engine has started:"),
 			Code: strings.Join(fwBlocks, "\n\n"),
 		})
 	}
 	if st, ok := reportFirewallStep(p, wizard.SideServerHost, outputs); ok {
 		if c.Bridge() {
-			st.Text = mdWrap(reportWidth, "These host rules keep the host's own SSH as it was; their "+
-				"FTPS rules matter only for vsftpd on the host itself, since the container's ports are "+
-				"forwarded, not delivered to the host.") + "\n\n" + st.Text
+			st.Text = mdWrap(reportWidth, "Their FTPS rules matter only for a vsftpd on the host itself: the "+
+				"container's ports are forwarded, not delivered to the host.") + "\n" + st.Text
 		}
 		steps = append(steps, st)
 	}
@@ -170,9 +158,7 @@ func reportContainerSteps(p *wizard.Plan, outputs []File) []reportStep {
 		steps = append(steps, st)
 	}
 	steps = append(steps, reportTestStep(p, "Test from outside",
-		"From a machine outside the server's network, check the certificate, then list and upload with "+
-			"curl. The curl options make it use the address in the server's PASV reply, as strict clients "+
-			"do, so a PASV reply naming the container's own address shows up here and not later at a "+
-			"customer's."))
+		"From a machine outside the server's network: certificate, listing, upload. curl uses the address in "+
+			"the PASV reply, as strict clients do, so a reply naming the container's own address shows up here."))
 	return reportStepsNumbered(steps)
 }

@@ -1,9 +1,10 @@
 package generators
 
 import (
-	"regexp"
 	"strings"
-	"sync"
+	"unicode"
+
+	"github.com/ftpswiz/ftpswiz/internal/chars"
 )
 
 // Markdown helpers for REPORT.md and HANDOUT.md. The documents are read in a
@@ -14,12 +15,34 @@ import (
 // reportWidth is the column at which prose is wrapped.
 const reportWidth = 100
 
-// mdRiskyLineStart matches a word that Markdown would read as block syntax if
-// a wrapped line started with it: a list marker, heading, block quote,
-// thematic break, setext underline, fence, table pipe or HTML block.
-var mdRiskyLineStart = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile("^([-+*]|#{1,6}|[0-9]{1,9}[.)]|=+|-+|_+|\\*+|>.*|\\|.*|```.*|~~~.*|<.*)$")
-})
+// mdRiskyLineStart reports whether Markdown would read a word as block
+// syntax if a wrapped line started with it: a list marker, heading, block
+// quote, thematic break, setext underline, fence, table pipe or HTML block.
+// It accepts what ^([-+*]|#{1,6}|[0-9]{1,9}[.)]|=+|-+|_+|\*+|>.*|\|.*|```.*|~~~.*|<.*)$
+// does, byte by byte: mdWrap asks it about many words.
+func mdRiskyLineStart(w string) bool {
+	if w == "" {
+		return false
+	}
+	switch c := w[0]; {
+	case c == '>' || c == '|' || c == '<':
+		return !strings.Contains(w, "\n")
+	case strings.HasPrefix(w, "```") || strings.HasPrefix(w, "~~~"):
+		return !strings.Contains(w, "\n")
+	case w == "+":
+		return true
+	case c == '=' || c == '-' || c == '_' || c == '*' || c == '#':
+		if c == '#' && len(w) > 6 {
+			return false
+		}
+		return strings.Count(w, w[:1]) == len(w)
+	}
+	digits := 0
+	for digits < len(w) && '0' <= w[digits] && w[digits] <= '9' {
+		digits++
+	}
+	return digits >= 1 && digits <= 9 && len(w) == digits+1 && (w[digits] == '.' || w[digits] == ')')
+}
 
 // mdWrap wraps prose at width columns, keeping the text's own line breaks
 // and never starting a line with a word Markdown would read as block syntax.
@@ -27,15 +50,24 @@ var mdRiskyLineStart = sync.OnceValue(func() *regexp.Regexp {
 func mdWrap(width int, text string) string {
 	var b strings.Builder
 	b.Grow(len(text) + len(text)/width + 1)
+	words := make([]string, 0, len(text)/6+1) // reused for every paragraph
+	var starts []int
 	for i, para := range strings.Split(text, "\n") {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
-		for j, l := range mdWrapLines(width, strings.Fields(para)) {
-			if j > 0 {
+		words = chars.AppendFields(words[:0], para)
+		starts = mdWrapLines(starts[:0], width, words)
+		for j, w := range words {
+			switch {
+			case j == 0:
+			case len(starts) > 0 && starts[0] == j:
 				b.WriteByte('\n')
+				starts = starts[1:]
+			default:
+				b.WriteByte(' ')
 			}
-			b.WriteString(l)
+			b.WriteString(w)
 		}
 	}
 	return b.String()
@@ -44,12 +76,12 @@ func mdWrap(width int, text string) string {
 // mdWrapLines breaks words into lines of at most width columns, never
 // starting a line with a word Markdown would read as a list marker,
 // heading or quote (then the previous word moves along; if that is not
-// possible either, the line runs long).
-func mdWrapLines(width int, words []string) []string {
+// possible either, the line runs long). It appends to starts the index of
+// the first word of every line but the first.
+func mdWrapLines(starts []int, width int, words []string) []int {
 	if len(words) == 0 {
-		return []string{""}
+		return starts
 	}
-	var lines []string
 	start, curLen := 0, len(words[0]) // the current line is words[start:i]
 	for i := 1; i < len(words); i++ {
 		w := words[i]
@@ -57,19 +89,19 @@ func mdWrapLines(width int, words []string) []string {
 			curLen += 1 + len(w)
 			continue
 		}
-		if mdRiskyLineStart().MatchString(w) {
-			if i-start > 1 && !mdRiskyLineStart().MatchString(words[i-1]) {
-				lines = append(lines, strings.Join(words[start:i-1], " "))
+		if mdRiskyLineStart(w) {
+			if i-start > 1 && !mdRiskyLineStart(words[i-1]) {
+				starts = append(starts, i-1)
 				start, curLen = i-1, len(words[i-1])+1+len(w)
 				continue
 			}
 			curLen += 1 + len(w)
 			continue
 		}
-		lines = append(lines, strings.Join(words[start:i], " "))
+		starts = append(starts, i)
 		start, curLen = i, len(w)
 	}
-	return append(lines, strings.Join(words[start:], " "))
+	return starts
 }
 
 // mdItem formats one list item: marker ("-" or "1.") then the text wrapped
@@ -171,26 +203,58 @@ func mdCodeIn(lang string, lines ...string) string {
 // mdTidy normalises a rendered document: no trailing spaces, at most one
 // blank line in a row outside code blocks, exactly one final newline.
 func mdTidy(doc string) string {
-	var out []string
+	var b strings.Builder
+	b.Grow(len(doc) + 1)
 	inFence := false
-	blank := false
-	for _, l := range strings.Split(doc, "\n") {
+	blank := false // the last line kept outside a fence is blank
+	pending := 0   // blank lines kept, written before the next other line
+	for l := range strings.SplitSeq(doc, "\n") {
 		l = strings.TrimRight(l, " \t")
 		if strings.HasPrefix(l, "```") {
 			inFence = !inFence
 		}
 		if l == "" && !inFence {
-			if blank || len(out) == 0 {
+			if blank || b.Len() == 0 && pending == 0 {
 				continue
 			}
 			blank = true
-		} else {
-			blank = false
+			pending++
+			continue
 		}
-		out = append(out, l)
+		blank = false
+		if l == "" { // inside a fence: kept unless the document ends here
+			pending++
+			continue
+		}
+		for ; pending > 0; pending-- {
+			b.WriteByte('\n')
+		}
+		b.WriteString(l)
+		b.WriteByte('\n')
 	}
-	for len(out) > 0 && out[len(out)-1] == "" {
-		out = out[:len(out)-1]
+	if b.Len() == 0 {
+		return "\n"
 	}
-	return strings.Join(out, "\n") + "\n"
+	return b.String()
 }
+
+// mdAnchor is the anchor GitHub (and cmark-gfm based viewers) give a
+// heading: its text lower-cased, spaces as hyphens, every other character
+// but letters, digits, '-' and '_' dropped. A document whose headings
+// repeat gets "-1", "-2" suffixes for the repeats; the links of REPORT.md
+// only point at headings that occur once (TestReportLinkTargets).
+func mdAnchor(heading string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(heading) {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '_':
+			b.WriteRune(r)
+		case r == ' ':
+			b.WriteByte('-')
+		}
+	}
+	return b.String()
+}
+
+// mdLink links text to the heading of the same document.
+func mdLink(text, heading string) string { return "[" + text + "](#" + mdAnchor(heading) + ")" }

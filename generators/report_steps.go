@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/ftpswiz/ftpswiz/explain"
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
 
@@ -89,6 +88,16 @@ func reportTestUser(p *wizard.Plan) string {
 	return "ftpuser"
 }
 
+// reportServerIntro is the line above the server's steps.
+func reportServerIntro(v *reportView) string {
+	text := "As root, in a copy of this directory, in order: a firewall step on the box it names, the others " +
+		"on the server host."
+	if len(v.ClientSteps) > 0 {
+		text += " The client side's last step tests it all."
+	}
+	return mdWrap(reportWidth, text)
+}
+
 func reportServerSteps(p *wizard.Plan, outputs []File) []reportStep {
 	if p.Containerised() {
 		return reportContainerSteps(p, outputs)
@@ -96,30 +105,64 @@ func reportServerSteps(p *wizard.Plan, outputs []File) []reportStep {
 	s := p.Server
 	var steps []reportStep
 
-	// Install vsftpd.
-	install := "apt-get install -y vsftpd"
-	if s.Flavour == wizard.FlavourRHEL {
-		install = "dnf install -y vsftpd"
+	// Firewalls first: the certificate's HTTP-01 check and every later step
+	// need the path to the host open, and the rules need nothing installed.
+	for _, side := range []wizard.Side{wizard.SideServerHost, wizard.SideServerRouter} {
+		if st, ok := reportFirewallStep(p, side, outputs); ok {
+			steps = append(steps, st)
+		}
 	}
+	steps = append(steps, reportCloudSteps(outputs)...)
+	if st, ok := reportUnmanagedNATStep(p); ok {
+		steps = append(steps, st)
+	}
+
+	// vsftpd and the certificate.
+	pkgs := "vsftpd"
+	if s.Cert.Source == wizard.SourceLetsEncrypt {
+		pkgs += " certbot"
+	}
+	install := "apt-get install -y " + pkgs
+	if s.Flavour == wizard.FlavourRHEL {
+		install = "dnf install -y " + pkgs
+	}
+	certText, certCode := reportCertParts(p)
 	steps = append(steps, reportStep{
-		Title: "Install vsftpd",
-		Text: mdWrap(reportWidth, fmt.Sprintf("Run everything below as root on the server host, in a copy of "+
-			"this output directory. The configuration uses the option names of the vsftpd build `%s`; "+
-			"vsftpd refuses to start on an option it does not know. The second command lists the TLS "+
-			"version options the installed binary knows; if they do not match, set "+
-			"`server.vsftpd.flavour` in answers.yaml and regenerate.", s.Flavour)),
-		Code: mdCode(install, `strings "$(command -v vsftpd)" | grep '^ssl_tlsv'`),
+		Title: "Install vsftpd, get the certificate",
+		Text: mdWrap(reportWidth, mdText(fmt.Sprintf("Build `%s`%s: if `strings` lists other ssl_tlsv options, "+
+			"set `server.vsftpd.flavour` and regenerate. %s",
+			s.Flavour, reportSee(p, "vsftpd.flavour", "vsftpd build"), certText))),
+		Code: mdCode(append([]string{install, `strings "$(command -v vsftpd)" | grep '^ssl_tlsv'`}, certCode...)...),
 	})
 
-	// Back up.
-	var backup []string
-	seen := map[string]bool{}
-	addBackup := func(target string) {
-		if target == "" || seen[target] {
-			return
+	steps = append(steps, reportUsersStep(p))
+	steps = append(steps, reportConfigStep(p, outputs))
+
+	// With a client side, its last step tests the whole path (the
+	// server lets in only the clients, so a test from elsewhere fails).
+	if p.Client == nil {
+		from := "From a machine outside the server's network"
+		if len(s.AllowedClients) > 0 && !slices.Equal(s.AllowedClients, []string{wizard.AnyIPv4}) {
+			from = "From an address the rules let in (" + strings.Join(s.AllowedClients, ", ") + ")"
 		}
-		seen[target] = true
-		backup = append(backup, reportBackupCmd(target, target+".bak-").Line(""))
+		steps = append(steps, reportTestStep(p, "Test from outside", from+" (from inside, the public "+
+			"address may not loop back through the router): certificate, listing, upload. curl uses the "+
+			"address in the PASV reply, as strict clients do, so a wrong `pasv_address` or a closed passive "+
+			"port shows up here and not later at a customer's."))
+	}
+	return reportStepsNumbered(steps)
+}
+
+// reportConfigStep installs vsftpd's files (after a backup of those it
+// replaces), checks the configuration in the foreground, starts vsftpd and,
+// with the OpenSSL cap, checks that the running vsftpd refuses TLS 1.3.
+func reportConfigStep(p *wizard.Plan, outputs []File) reportStep {
+	s := p.Server
+	var targets []string
+	addBackup := func(target string) {
+		if target != "" && !slices.Contains(targets, target) {
+			targets = append(targets, target)
+		}
 	}
 	for _, in := range s.Instances {
 		addBackup(in.InstallPath)
@@ -137,125 +180,68 @@ func reportServerSteps(p *wizard.Plan, outputs []File) []reportStep {
 			addBackup(d.Dest)
 		}
 	}
-	steps = append(steps, reportStep{
-		Title: "Back up the current configuration",
-		Text:  mdWrap(reportWidth, "Keep a copy of every file this plan replaces, so you can go back:"),
-		Code:  mdCode(backup...),
-	})
-
-	// Certificate.
-	steps = append(steps, reportCertStep(p))
-
-	// Users and directories.
-	steps = append(steps, reportUsersStep(p))
-
-	// Install the configuration.
-	var inst []string
+	code := []string{reportBackupLoop(targets)}
 	var unitNames []string
 	for _, in := range s.Instances {
-		inst = append(inst, reportInstallCmd(in.File, in.InstallPath))
+		code = append(code, reportInstallCmd(in.File, in.InstallPath))
 		if in.UnitFile != "" {
-			inst = append(inst, reportInstallCmd(in.UnitFile, vsftpdUnitPath(in)))
+			code = append(code, reportInstallCmd(in.UnitFile, vsftpdUnitPath(in)))
 			unitNames = append(unitNames, in.Unit)
 		}
 	}
 	if reportHas(outputs, vsftpdUserListFile) {
-		inst = append(inst, reportInstallCmd(vsftpdUserListFile, s.UserListPath))
+		code = append(code, reportInstallCmd(vsftpdUserListFile, s.UserListPath))
 	}
-	text := "Copy the generated files to where vsftpd reads them:"
-	if len(unitNames) > 0 || len(tlsCap.DropIns) > 0 {
-		text = "Copy the generated files to where vsftpd and systemd read them."
-	}
+	text := "Backup first (.bak-DATE)."
 	if len(unitNames) > 0 {
 		text += " The distribution's unit runs one vsftpd; the extra unit (" + strings.Join(unitNames, ", ") +
 			") runs the other instance."
 	}
 	if capped {
-		inst = append(inst, reportInstallCmd(tlsCap.Conf, tlsCap.ConfDest))
-		var dropUnits []string
+		code = append(code, reportInstallCmd(tlsCap.Conf, tlsCap.ConfDest))
 		for _, d := range tlsCap.DropIns {
-			inst = append(inst, Sh("install", "-D", "-m", "0644", "-o", "root", "-g", "root", d.File, d.Dest).Line(""))
-			dropUnits = append(dropUnits, d.Unit)
+			code = append(code, Sh("install", "-D", "-m", "0644", "-o", "root", "-g", "root", d.File, d.Dest).Line(""))
 		}
-		text += fmt.Sprintf(" The OpenSSL configuration %s caps TLS at version 1.2 (see the TLS versions "+
-			"decision); vsftpd reads it only because its unit sets OPENSSL_CONF", tlsCap.ConfDest)
-		var how []string
-		if len(dropUnits) > 0 {
-			how = append(how, "the drop-in does that for "+strings.Join(dropUnits, ", "))
-		}
-		if len(unitNames) > 0 {
-			how = append(how, strings.Join(unitNames, ", ")+" sets it itself")
-		}
-		if len(how) > 0 {
-			text += " (" + strings.Join(how, "; ") + ")"
-		}
-		text += "."
+		text = strings.TrimSuffix(text, ".") + "; the last lines check the TLS 1.2 cap" +
+			reportSee(p, "tls.protocols", "TLS versions") + "."
 	}
 	if len(unitNames) > 0 || len(tlsCap.DropIns) > 0 {
-		inst = append(inst, "systemctl daemon-reload")
+		code = append(code, "systemctl daemon-reload")
 	}
-	if !strings.HasSuffix(text, ":") {
-		text = strings.TrimSuffix(text, ".") + ":"
-	}
-	steps = append(steps, reportStep{Title: "Install the configuration", Text: mdWrap(reportWidth, text), Code: mdCode(inst...)})
-
-	// Check and start.
-	var check []string
 	for _, in := range s.Instances {
-		check = append(check,
+		code = append(code,
 			Sh("systemctl", "stop", in.Unit).Line(""),
-			Sh("timeout", "5", "vsftpd", in.InstallPath).Op("0>&1;", `echo "exit code: $?"`).Line(""))
+			Sh("timeout", "5", "vsftpd", in.InstallPath).Op("0>&1;", `echo "exit code: $?"`).Line("")+
+				"  # must print: exit code: 124 (2: the 500 OOPS line names the problem)")
 	}
 	for _, in := range s.Instances {
-		check = append(check,
-			Sh("systemctl", "enable", in.Unit).Line(""),
-			Sh("systemctl", "restart", in.Unit).Line(""),
+		code = append(code,
+			Sh("systemctl", "enable", "--now", in.Unit).Line(""),
 			Sh("systemctl", "status", in.Unit, "--no-pager").Line(""))
 	}
-	check = append(check, "ss -ltnp | grep vsftpd")
-	steps = append(steps, reportStep{
-		Title: "Check the configuration, then start vsftpd",
-		Text: mdWrap(reportWidth, "Run vsftpd once in the foreground with the new file before handing it to "+
-			"systemd. Exit code 124 means it ran until `timeout` stopped it: the file is good. Exit code 2 "+
-			"with a `500 OOPS:` line names the problem (vsftpd writes start-up errors to standard input, "+
-			"hence `0>&1`; under systemd the same error can look silent). Then start the service and "+
-			"check that it listens on "+reportJoinInts(s.ControlPorts())+"."),
-		Code: mdCode(check...),
-	})
+	code = append(code, "ss -ltnp | grep vsftpd  # must list "+reportJoinInts(s.ControlPorts()))
 	if capped {
-		steps = append(steps, reportTLSCapStep(p, tlsCap))
+		code = append(code, reportTLSCapCommands(p)...)
 	}
-
-	// Firewalls on the server side.
-	for _, side := range []wizard.Side{wizard.SideServerHost, wizard.SideServerRouter} {
-		if st, ok := reportFirewallStep(p, side, outputs); ok {
-			steps = append(steps, st)
-		}
-	}
-	steps = append(steps, reportCloudSteps(outputs)...)
-	if st, ok := reportUnmanagedNATStep(p); ok {
-		steps = append(steps, st)
-	}
-
-	// Test from outside.
-	steps = append(steps, reportTestStep(p, "Test from outside",
-		"From a machine outside the server's network (from inside, the public address may not loop back "+
-			"through the router), check the certificate, then list and upload with curl. The curl options "+
-			"make it use the address in the server's PASV reply, as strict clients do, so a wrong "+
-			"`pasv_address` or a closed passive port shows up here and not later at a customer's. "+
-			"Then try the generated client configurations (see the client files above)."))
-	return reportStepsNumbered(steps)
+	return reportStep{Title: "Install the configuration, start vsftpd", Text: mdWrap(reportWidth, text), Code: mdCode(code...)}
 }
 
-// reportTLSCapStep checks that the running vsftpd really is capped at TLS
-// 1.2: the cap lives outside vsftpd.conf, and vsftpd starts without it when
-// the file or the drop-in is missing (it then speaks TLS 1.3 silently).
-func reportTLSCapStep(p *wizard.Plan, c reportTLSCap) reportStep {
+// reportBackupLoop copies each target that exists to target.bak-DATE.
+func reportBackupLoop(targets []string) string {
+	return Cmd{}.Op("for", "f", "in").Arg(targets...).GlueOp(";").
+		Op("do", `if [ -e "$f" ]; then cp -a "$f" "$f.bak-$(date +%Y%m%d-%H%M%S)"; fi;`, "done").Line("")
+}
+
+// reportTLSCapCommands check that the running vsftpd really is capped at
+// TLS 1.2: the cap lives outside vsftpd.conf, and vsftpd starts without it
+// when the file or the drop-in is missing (it then speaks TLS 1.3 silently).
+// Each openssl line's comment says what it must show (the lab runs them).
+func reportTLSCapCommands(p *wizard.Plan) []string {
 	s := p.Server
-	var code, units []string
+	var code []string
 	for _, in := range s.Instances {
-		code = append(code, Sh("systemctl", "show", "-p", "Environment", in.Unit).Line(""))
-		units = append(units, in.Unit)
+		code = append(code, Sh("systemctl", "show", "-p", "Environment", in.Unit).Line("")+
+			"  # must list OPENSSL_CONF="+s.OpenSSLConf+" (without it vsftpd speaks TLS 1.3, silently)")
 	}
 	for _, in := range s.Instances {
 		base := Sh("openssl", "s_client", "-connect", fmt.Sprintf("127.0.0.1:%d", in.Port))
@@ -267,13 +253,7 @@ func reportTLSCapStep(p *wizard.Plan, c reportTLSCap) reportStep {
 			base.Arg("-tls1_3", "-brief").Op("</dev/null").With("must fail: tlsv1 alert protocol version"),
 		}, "")...)
 	}
-	text := fmt.Sprintf("The vsftpd build `%s` has no option for TLS 1.3, so the cap is not in vsftpd.conf: "+
-		"systemd starts vsftpd with OPENSSL_CONF=%s. If that file, the drop-in or the `daemon-reload` is "+
-		"missing, vsftpd starts all the same and speaks TLS 1.3 without a word, so check it on the server "+
-		"host: `systemctl show` must list OPENSSL_CONF=%s for %s; each `-tls1_2` handshake must succeed "+
-		"and each `-tls1_3` handshake must be refused by the server.",
-		s.Flavour, c.ConfDest, c.ConfDest, strings.Join(units, " and "))
-	return reportStep{Title: "Check that vsftpd refuses TLS 1.3", Text: mdWrap(reportWidth, text), Code: mdCode(code...)}
+	return code
 }
 
 func reportJoinInts(ns []int) string {
@@ -284,53 +264,57 @@ func reportJoinInts(ns []int) string {
 	return strings.Join(out, " and ")
 }
 
+// reportCertStep is the certificate as a step of its own (the container's
+// steps; a host's is part of its install step).
 func reportCertStep(p *wizard.Plan) reportStep {
+	text, code := reportCertParts(p)
+	if p.Server.Cert.Source == wizard.SourceLetsEncrypt {
+		code = append([]string{"apt-get install -y certbot"}, code...)
+	}
+	return reportStep{Title: "Certificate and key", Text: mdWrap(reportWidth, mdText(text)), Code: mdCode(code...)}
+}
+
+// reportCertParts returns what getting the certificate takes: a short text
+// (the reason is the Certificate decision) and the commands, certbot's
+// package aside.
+func reportCertParts(p *wizard.Plan) (string, []string) {
 	c := p.Server.Cert
+	why := reportSee(p, "tls.certificate", "Certificate")
 	var text string
 	var code []string
 	switch c.Source {
 	case wizard.SourceLetsEncrypt:
-		text = fmt.Sprintf("Let's Encrypt issues the certificate for %s and certbot renews it from its timer "+
-			"(twice a day; lifetimes fall to 64 days in 2027 and 45 in 2028). ", c.Name)
+		text = "Let's Encrypt: "
 		if c.Challenge == wizard.ChallengeDNS01 {
-			text += fmt.Sprintf("DNS-01: certbot asks you to create a TXT record under _acme-challenge.%s; for "+
-				"unattended renewal install the certbot DNS plugin of your DNS provider and replace --manual "+
-				"with it. ", c.Name)
+			text += fmt.Sprintf("certbot asks you for a TXT record under _acme-challenge.%s (for unattended "+
+				"renewal replace --manual with your DNS provider's certbot plugin), ", c.Name)
 		} else {
-			text += "HTTP-01: certbot answers the CA's check on port 80 itself (--standalone) while it issues or " +
-				"renews; the server-host (and router) rules below allow tcp 80 for that (if a firewall already " +
-				"runs on the host, apply those rules first). "
+			text += "certbot answers on port 80 (opened above); "
 		}
-		text += fmt.Sprintf("vsftpd reads %s (leaf and intermediate) and %s. Install the deploy hook, which "+
-			"restarts vsftpd after each renewal, and check that renewal works (a dry run changes nothing).",
-			c.CertFile, c.KeyFile)
-		code = append(code, "apt-get install -y certbot", CertbotCommand(p).Line(""),
-			reportInstallCmd(certDeployHookFile, c.DeployHook),
-			Sh("chmod", "0755", c.DeployHook).Line(""),
-			Sh("ls", "-l", c.CertFile, c.KeyFile).Line(""),
-			CertbotRenewDryRun(p).Line(""),
+		text += "its timer renews, the hook restarts vsftpd" + why + "."
+		code = append(code, CertbotCommand(p).Line(""),
+			Sh("install", "-m", "0755", "-o", "root", "-g", "root", certDeployHookFile, c.DeployHook).Line(""),
+			Sh("ls", "-l", c.CertFile, c.KeyFile).Line("")+"  # must list both",
+			CertbotRenewDryRun(p).Line("")+"  # must say the simulated renewal succeeded",
 			"systemctl list-timers certbot.timer --no-pager")
 	case wizard.SourceOwn:
 		check := Sh("openssl", "x509", "-in", c.CertFile, "-noout", "-checkhost", c.Name)
 		if c.NameIsIP {
 			check = Sh("openssl", "x509", "-in", c.CertFile, "-noout", "-checkip", c.Name)
 		}
-		text = fmt.Sprintf("vsftpd reads your certificate from %s and its key from %s. Put the full chain "+
-			"there (your certificate first, then the intermediates: strict clients refuse an incomplete "+
-			"chain), and check that it names %s, is valid for 30 more days (-checkend) and matches the key "+
-			"(the two sums must be equal). `ftpswiz check` and `ftpswiz probe` check the same. Restart "+
-			"vsftpd whenever you replace it.", c.CertFile, c.KeyFile, c.Name)
+		text = fmt.Sprintf("Put your full chain (certificate first, then the intermediates) in %s and its key in "+
+			"%s; the checks: it names %s, is valid for 30 more days, has its chain, matches the key. Restart "+
+			"vsftpd whenever you replace it%s.", c.CertFile, c.KeyFile, c.Name, why)
 		code = append(code,
 			Sh("ls", "-l", c.CertFile, c.KeyFile).Line(""),
 			check.Line(""),
 			Sh("openssl", "x509", "-in", c.CertFile, "-noout", "-checkend", "2592000").Line(""),
 			Sh("grep", "-c", "BEGIN CERTIFICATE", c.CertFile).Line("")+"   # 2 or more: the chain is there",
 			Sh("openssl", "x509", "-in", c.CertFile, "-noout", "-pubkey").Op("|", "sha256sum").Line(""),
-			Sh("openssl", "pkey", "-in", c.KeyFile, "-pubout").Op("|", "sha256sum").Line(""))
+			Sh("openssl", "pkey", "-in", c.KeyFile, "-pubout").Op("|", "sha256sum").Line("")+"  # must print the sum above")
 	case wizard.SourceSelfSigned:
-		text = fmt.Sprintf("Create the dedicated self-signed pair %s and %s (%s in its subjectAltName; never "+
-			"the snakeoil pair other services share; an existing pair is kept). The last command prints its "+
-			"SHA-256 fingerprint: ", c.CertFile, c.KeyFile, c.Name)
+		text = fmt.Sprintf("A dedicated self-signed pair %s and %s (never the snakeoil pair; an existing pair is "+
+			"kept); the last command prints its SHA-256 fingerprint: ", c.CertFile, c.KeyFile)
 		if c.Fingerprint == "" {
 			text += "put it into answers.yaml as `server.tls.fingerprint` and regenerate, so HANDOUT.md and the " +
 				"client configs pin it. "
@@ -338,13 +322,13 @@ func reportCertStep(p *wizard.Plan) reportStep {
 			text += "it must be " + c.Fingerprint + " (server.tls.fingerprint), which HANDOUT.md and the " +
 				"client configs pin; if it differs, set the new value and regenerate. "
 		}
-		text += fmt.Sprintf("Then hand the certificate (never the key) to the people who connect, who keep it "+
-			"as client/%s next to their client configs.", wizard.PinCAFile)
+		text += fmt.Sprintf("Hand the certificate (never the key) to the people who connect, as client/%s%s.",
+			wizard.PinCAFile, why)
 		for _, cmd := range SelfSignedCommands(p) {
 			code = append(code, cmd.Line(""))
 		}
 	}
-	return reportStep{Title: "Certificate and key", Text: mdWrap(reportWidth, text), Code: mdCode(code...)}
+	return text, code
 }
 
 func reportUsersStep(p *wizard.Plan) reportStep {
@@ -360,25 +344,22 @@ func reportUsersStep(p *wizard.Plan) reportStep {
 			"/etc/ftpusers does not list may log in. The commands use `"+strings.Join(users, " ")+"` as the "+
 			"account; put your real account names in the loop.")
 	} else {
-		text = append(text, "Create the accounts that may log in ("+strings.Join(users, ", ")+").")
+		text = append(text, "Accounts "+strings.Join(users, ", ")+".")
 	}
-	text = append(text, "Each user is locked (chroot) into "+root+"/<user>, which must belong to root and "+
-		"not be writable by the user, or vsftpd refuses the login with `"+explain.Reply(explain.ChrootWritable)+"`.")
+	lock := "Each is locked into " + root + "/<user>, root's"
 	if s.WriteEnable && s.UploadDir != "" {
-		text = append(text, "Uploads go into the writable subdirectory "+s.UploadDir+", owned by the user.")
+		lock += " (uploads into " + s.UploadDir + "/)"
 	} else {
-		text = append(text, "Uploads are off in this plan: put the files to hand out into "+root+"/<user>.")
+		lock += " (uploads are off: put the files to hand out there)"
 	}
-	text = append(text, "Debian's and RHEL's PAM setup for vsftpd only accepts accounts whose shell is "+
-		"listed in /etc/shells (else `"+explain.Reply(explain.LoginRefused)+"`); the commands give the accounts "+
-		"/usr/sbin/nologin, so they get no SSH shell, and list it in /etc/shells.")
+	text = append(text, lock+"; PAM needs their shell nologin in /etc/shells"+
+		reportSee(p, "vsftpd.chroot", "why")+".")
 	code := []string{
 		"grep -qx /usr/sbin/nologin /etc/shells || echo /usr/sbin/nologin >> /etc/shells",
-		Sh("install", "-d", "-m", "0755", "-o", "root", "-g", "root", root).Line(""),
 		Cmd{}.Op("for", "u", "in").Arg(users...).GlueOp(";").Op("do").Line(""),
 		Cmd{}.Op(`  id "$u" >/dev/null 2>&1 ||`, "useradd", "--home-dir").Arg(root+"/").GlueOp(`"$u"`).
 			Op("--no-create-home", "--shell", "/usr/sbin/nologin", `"$u"`).Line(""),
-		Cmd{}.Op("  install", "-d", "-m", "0755", "-o", "root", "-g", "root").Arg(root + "/").GlueOp(`"$u"`).Line(""),
+		Cmd{}.Op("  install", "-d", "-m", "0755", "-o", "root", "-g", "root").Arg(root, root+"/").GlueOp(`"$u"`).Line(""),
 	}
 	if s.WriteEnable && s.UploadDir != "" {
 		code = append(code, Cmd{}.Op("  install", "-d", "-m", "0755", "-o", `"$u"`, "-g", `"$(id -gn "$u")"`).
@@ -416,8 +397,17 @@ func reportFirewallSideFiles(p *wizard.Plan, side wizard.Side, outputs []File) [
 // persistence in a sentence, then the commands of its description (check,
 // apply, show), run in the output directory.
 func reportUsage(f File) string {
+	label, lines := reportUsageParts(f, false)
+	return mdWrap(reportWidth, label) + "\n\n" + mdCode(lines...)
+}
+
+// reportUsageParts returns reportUsage's sentence (unwrapped) and the
+// lines of its code block. With merge, a check and the first apply command
+// share a line joined by &&: the rules load only if the check passes (for
+// a Linux box's ruleset, whose check and apply are one command each).
+func reportUsageParts(f File, merge bool) (label string, lines []string) {
 	d := f.Desc
-	label := "**" + d.Tool + "**, `" + f.Path + "`"
+	label = "**" + d.Tool + "**, `" + f.Path + "`"
 	if d.Needs != "" {
 		label += " (" + d.Needs + ")"
 	}
@@ -429,23 +419,42 @@ func reportUsage(f File) string {
 	} else {
 		label += ":"
 	}
-	var code []string
 	file := f.Path
 	if d.OwnDir != "" {
-		code = append(code, Sh("mkdir", "-p", d.OwnDir).Op("&&").Arg("cp").File().Arg(d.OwnDir+"/").
+		lines = append(lines, Sh("mkdir", "-p", d.OwnDir).Op("&&").Arg("cp").File().Arg(d.OwnDir+"/").
 			Op("&&").Arg("cd", d.OwnDir).Line(f.Path))
 		file = path.Base(f.Path)
 	}
-	for _, c := range d.Check {
-		code = append(code, c.Line(file)+"  # check only, changes nothing")
+	apply := cmdLines(d.Apply, file)
+	if merge && len(d.Check) > 0 && len(apply) > 0 {
+		// The check changes nothing; the rules load only if it passes.
+		var chk []string
+		for _, c := range d.Check {
+			chk = append(chk, c.Line(file))
+		}
+		apply[0] = strings.Join(append(chk, apply[0]), " && ") + "  # loads only if the check passes"
+	} else {
+		for _, c := range d.Check {
+			lines = append(lines, c.Line(file)+"  # check only, changes nothing")
+		}
 	}
-	code = append(code, cmdLines(d.Apply, file)...)
-	code = append(code, cmdLines(d.Show, file)...)
-	return mdWrap(reportWidth, label) + "\n\n" + mdCode(code...)
+	lines = append(lines, apply...)
+	lines = append(lines, cmdLines(d.Show, file)...)
+	return label, lines
+}
+
+// reportBoxUseKeys are the decisions that say whether a box is shared or
+// dedicated.
+var reportBoxUseKeys = map[wizard.Side]string{
+	wizard.SideServerHost:   "firewall.server_host_use",
+	wizard.SideServerRouter: "firewall.server_router_use",
+	wizard.SideClientRouter: "firewall.client_router_use",
+	wizard.SideClientHost:   "firewall.client_host_use",
 }
 
 // reportFirewallStep is the step that loads one side's rules, with the
-// commands each file's description gives.
+// commands each file's description gives. Part 1 shows the box's first
+// format (the answers' order); the others go to part 2 (Alt).
 func reportFirewallStep(p *wizard.Plan, side wizard.Side, outputs []File) (reportStep, bool) {
 	files := reportFirewallSideFiles(p, side, outputs)
 	if len(files) == 0 {
@@ -459,48 +468,56 @@ func reportFirewallStep(p *wizard.Plan, side wizard.Side, outputs []File) (repor
 	case router != nil:
 		where += fmt.Sprintf(" (WAN interface %s, LAN interface %s)", router.WANInterface, router.LANInterface)
 	}
+	use := reportSee(p, reportBoxUseKeys[side], "why")
 	var text []string
 	if side == wizard.SideClientRouter && router != nil && router.Kind.Linux() && !box.Shared() {
-		text = append(text, mdWrap(reportWidth, "**EGRESS LOCKDOWN.** These rules are the router's complete policy "+
+		text = append(text, "**EGRESS LOCKDOWN.** These rules are the router's complete policy "+
 			"(firewall use: dedicated): the LAN may open only the file-transfer connections; web, DNS to outside "+
 			"resolvers, mail, VPNs and everything else it forwards stop. On a router that carries other traffic, "+
-			"use shared (the default) instead."), "")
+			"use shared (the default) instead.")
 	}
 	switch {
 	case router != nil && !router.Kind.Linux():
-		text = append(text, mdWrap(reportWidth, "Configure the router with its own file below: it only adds (port "+
-			"forwards with the port numbers unchanged, the FTP helper off, hairpin NAT) and changes nothing else."))
+		text = append(text, "Configure the router with its own file below: it only adds (port forwards with "+
+			"the port numbers unchanged, the FTP helper off, hairpin NAT) and changes nothing else.")
 	case box.Shared():
-		text = append(text, mdWrap(reportWidth, "This box is shared: the rules only add (a chain of ftpswiz's in "+
-			box.NftTable+", or iptables chains that return the rest); your policy and other flows stay; one format "+
-			"per box, one command per file."+reportForwarding(router)))
+		text = append(text, "Shared: rules only add"+use+".")
 	default:
-		text = append(text, mdWrap(reportWidth, "Load these rules "+where+", with the one format that box already "+
-			"uses: two formats on one box give two rule sets that both filter. Each file's header explains "+
-			"it; the commands below are the ones it gives, check first."+reportForwarding(router)))
+		text = append(text, "Dedicated: its whole firewall"+use+".")
 	}
 	if side == wizard.SideServerHost && p.Server != nil && p.Server.AdminNetwork != "" {
 		port := p.Server.SSHPort
 		if port == 0 {
 			port = 22
 		}
-		ssh := fmt.Sprintf("The host rules allow SSH (port %d) only from %s. "+
-			"Apply them from a session inside that network and keep it open until a new SSH login works.",
+		ssh := fmt.Sprintf("SSH (%d) only from %s: apply from there, keep this session until a new login works.",
 			port, p.Server.AdminNetwork)
 		if p.Server.AdminNetwork == wizard.AnyIPv4 {
 			ssh = fmt.Sprintf("The host rules keep SSH (port %d) open from anywhere, as no admin network was "+
 				"given (server.admin_network). Keep your session open until a new SSH login works.", port)
 		}
-		text = append(text, "", mdWrap(reportWidth, ssh+reportIPv6SSH(p, box)))
+		text = append(text, ssh)
 	}
+	f := files[0]
+	// What survives a reboot is a comment after the commands: one line
+	// however long, and nothing the lab (which runs the block) executes.
+	_, lines := reportUsageParts(f, true)
+	boot := strings.TrimSuffix(strings.Replace(f.Desc.Persist, "copy it to", "copy the file to", 1), ".")
+	if fwd := reportForwarding(router); fwd != "" {
+		boot = fwd + "; " + boot
+	}
+	if boot != "" {
+		lines = append(lines, "# at boot: "+boot)
+	}
+	code := mdCode(lines...)
+	var alt []string
 	if len(files) > 1 {
-		text = append(text, "", mdWrap(reportWidth, "Pick one of these:"))
+		text[len(text)-1] = strings.TrimSuffix(text[len(text)-1], ".") + "; " + mdLink("other formats", "Other rule formats") + "."
+		for _, f := range files[1:] {
+			alt = append(alt, reportUsage(f))
+		}
 	}
-	var blocks []string
-	for _, f := range files {
-		blocks = append(blocks, reportUsage(f))
-	}
-	return reportStep{Title: "Firewall " + where, Text: strings.Join(text, "\n"), Code: strings.Join(blocks, "\n\n")}, true
+	return reportStep{Title: "Firewall " + where, Text: mdWrap(reportWidth, strings.Join(text, " ")), Code: code, Alt: alt}, true
 }
 
 // reportBackendRank orders firewall files like the answers list their
@@ -545,7 +562,9 @@ func reportTestCommands(p *wizard.Plan) []string {
 			code = append(code, "")
 		}
 		url := fmt.Sprintf("%s://%s:%d/", e.Scheme(), addr, e.Port)
-		code = append(code, "# "+e.Name()+" FTPS, port "+fmt.Sprint(e.Port))
+		if len(p.Service.Endpoints) > 1 {
+			code = append(code, "# "+e.Name()+" FTPS, port "+fmt.Sprint(e.Port))
+		}
 		connect := Sh("openssl", "s_client", "-connect", fmt.Sprintf("%s:%d", addr, e.Port))
 		curl := Sh("curl")
 		if !e.Implicit {
@@ -555,8 +574,8 @@ func reportTestCommands(p *wizard.Plan) []string {
 		curl = curl.Arg("--disable-epsv", "--no-ftp-skip-pasv-ip", "--user", user)
 		code = append(code, connect.Arg("-brief").Op("</dev/null").Line(""), curl.Arg(url).Line(""))
 		if upload {
-			code = append(code, "echo test > ftpswiz-test.txt",
-				curl.Arg("-T", "ftpswiz-test.txt", url+p.Server.UploadDir+"/").Line(""))
+			code = append(code, Cmd{}.Op("echo", "test", "|").Line("")+" "+
+				curl.Arg("-T", "-", url+p.Server.UploadDir+"/ftpswiz-test.txt").Line(""))
 		}
 	}
 	return code
@@ -568,6 +587,11 @@ func reportTestStep(p *wizard.Plan, title, text string) reportStep {
 			"(verification stays on).", "client/"+wizard.PinCAFile)
 	}
 	return reportStep{Title: title, Text: mdWrap(reportWidth, text), Code: mdCode(reportTestCommands(p)...)}
+}
+
+// reportClientIntro is the line above the client side's steps.
+func reportClientIntro(*reportView) string {
+	return ""
 }
 
 func reportClientSteps(p *wizard.Plan, outputs []File) []reportStep {
@@ -583,13 +607,15 @@ func reportClientSteps(p *wizard.Plan, outputs []File) []reportStep {
 	// Windows Firewall's stateful FTP filter is a pitfall (symptom, cause,
 	// fix), not a step: nothing shows it breaks outbound passive FTPS, so
 	// nobody is told to change it before they see the symptom.
-	if st, ok := reportClientFilesStep(outputs); ok {
-		steps = append(steps, st)
+	test := "From a client host: certificate, listing, upload; curl uses the PASV reply's address, as strict " +
+		"clients do."
+	title := "Test from the client"
+	if files := reportClientFiles(outputs); len(files) > 0 {
+		title = "Client configurations, then the test from the client"
+		test = "Install " + strings.Join(files, ", ") + " on the client hosts (their headers say how), then " +
+			"test from one: certificate, listing, upload; curl uses the PASV reply's address, as strict clients do."
 	}
-	steps = append(steps, reportTestStep(p, "Test from the client",
-		"From a client host, check the certificate, then list (and upload) with curl. The curl options "+
-			"make it use the address in the server's PASV reply, as strict clients do, so this also proves "+
-			"that the passive range is reachable through your firewall."))
+	steps = append(steps, reportTestStep(p, title, test))
 	return reportStepsNumbered(steps)
 }
 
@@ -613,32 +639,15 @@ func reportExisting(p *wizard.Plan) string {
 	return mdWrap(reportWidth, intro) + "\n\n" + mdList(items)
 }
 
-// reportClientFilesStep is the step that installs the generated client
-// configurations, if there are any.
-func reportClientFilesStep(outputs []File) (reportStep, bool) {
-	var clientFiles []string
+// reportClientFiles returns the generated client configurations, quoted.
+func reportClientFiles(outputs []File) []string {
+	var out []string
 	for _, f := range outputs {
 		if strings.HasPrefix(f.Path, "client/") {
-			clientFiles = append(clientFiles, "`"+f.Path+"`")
+			out = append(out, "`"+f.Path+"`")
 		}
 	}
-	if len(clientFiles) == 0 {
-		return reportStep{}, false
-	}
-	return reportStep{
-		Title: "Client configurations",
-		Text: mdWrap(reportWidth, "Install "+strings.Join(clientFiles, ", ")+" on the client hosts; each "+
-			"file's header says where it goes and how to run it."),
-	}, true
-}
-
-// reportIPv6SSH says what a dedicated server host's rules do with IPv6
-// (issue 10: nobody is locked out over IPv6).
-func reportIPv6SSH(p *wizard.Plan, box wizard.BoxFirewall) string {
-	if box.Shared() || fwPlanHasIPv6(p) {
-		return ""
-	}
-	return " Over IPv6 the nftables rules keep SSH open from anywhere and drop the rest; the iptables file leaves IPv6 as it was."
+	return out
 }
 
 // reportForwarding is a Linux router's forwarding at boot (Debian 12,
@@ -647,5 +656,5 @@ func reportForwarding(r *wizard.Router) string {
 	if r == nil || !r.Kind.Linux() {
 		return ""
 	}
-	return " Forwarding at boot: echo net.ipv4.ip_forward=1 > /etc/sysctl.d/99-ftpswiz-forward.conf."
+	return "forwarding (echo net.ipv4.ip_forward=1 > /etc/sysctl.d/99-ftpswiz-forward.conf)"
 }

@@ -12,32 +12,37 @@ import (
 // already Markdown: wrapped, escaped, lists and tables formatted.
 type reportView struct {
 	// Protocol names the protocol in headings ("FTPS", "SFTP").
-	Protocol   string
-	Title      string
-	Intro      string
+	Protocol string
+	Title    string
+	// Contents links every section, part 1 then part 2, after the
+	// decisions with a warning (reportContents).
+	Contents   string
 	Summary    string
 	Warnings   string
 	Files      string
 	Background string
 	PortMap    string
 	Legend     string
-	Questions  []reportQA
+	// Questions are the first-timer questions, each one paragraph: the
+	// question in bold, then a short answer that points at the port map's
+	// rows and at part 2 instead of repeating them.
+	Questions string
 	// Sizing is empty when the plan has no server (role client).
 	Sizing      string
 	SizingTable string
 	Decisions   []reportDecision
 	Pitfalls    []reportPitfall
+	ServerIntro string
 	ServerSteps []reportStep
+	ClientIntro string
 	ClientSteps []reportStep
-	Existing    string
-	Regenerate  string
+	// OtherFormats holds the rule files of each box in the formats its
+	// step does not show (part 1 shows one format per box).
+	OtherFormats string
+	Existing     string
+	Regenerate   string
 	// RegenerateCommand is RegenerateCommand, for the template.
 	RegenerateCommand string
-}
-
-type reportQA struct {
-	Question string
-	Answer   string
 }
 
 type reportDecision struct {
@@ -55,8 +60,13 @@ type reportPitfall struct {
 
 type reportStep struct {
 	Title string
-	Text  string
-	Code  string
+	// Text is at most a few lines: what the step needs besides its
+	// commands, with links to the decisions that explain it.
+	Text string
+	Code string
+	// Alt holds the usage blocks of the same box's rules in the other
+	// formats: they go to part 2 ("Other rule formats").
+	Alt []string
 }
 
 func newReportView(p *wizard.Plan, outputs []File) (*reportView, error) {
@@ -70,27 +80,20 @@ func newReportView(p *wizard.Plan, outputs []File) (*reportView, error) {
 		return nil, fmt.Errorf("role %s but the plan has no client", p.Role)
 	}
 	v := &reportView{
-		Protocol: "FTPS",
-		Title:    reportTitle(p),
-		Intro: mdWrap(reportWidth, "This report explains every file ftpswiz generated for this plan: "+
-			"which connections each firewall must allow and why, how the passive port range was sized, "+
-			"each decision with its reason, what can go wrong, and the exact steps to apply it. "+
-			"Regenerate everything from the output directory with `"+RegenerateCommand+"`."),
+		Protocol:          "FTPS",
+		Title:             reportTitle(p),
 		Summary:           mdList(reportSummary(p)),
 		Files:             mdList(reportFileItems(outputs)),
 		Background:        mdWrap(reportWidth, reportBackground(p)),
 		PortMap:           reportPortMap(p),
-		Legend:            mdList(reportLegend(p)),
-		Questions:         reportQuestions(p),
+		Legend:            mdWrap(reportWidth, strings.Join(reportLegend(p), " ")),
+		Questions:         mdList(reportQuestions(p)),
 		Existing:          reportExisting(p),
 		RegenerateCommand: RegenerateCommand,
 		Regenerate: mdWrap(reportWidth, "Change answers.yaml (or run the wizard again), then run this in the "+
 			"output directory; it rewrites every file, this report included:"),
 	}
-	if w := reportWarningTitles(p); len(w) > 0 {
-		v.Warnings = mdWrap(reportWidth, fmt.Sprintf("**Read first:** %d decision(s) carry a warning: %s. "+
-			"They are marked WARNING under Decisions.", len(w), strings.Join(w, "; ")))
-	}
+	v.Warnings = reportWarnings(p)
 	if s := p.Server; s != nil {
 		sizing := s.Sizing.Arithmetic()
 		if len(s.Families) > 1 {
@@ -119,7 +122,7 @@ func reportDecisionsAndPitfalls(p *wizard.Plan) ([]reportDecision, []reportPitfa
 		rd := reportDecision{
 			Title: mdText(d.Title),
 			Meta:  mdWrap(reportWidth, fmt.Sprintf("Setting: `%s` (key `%s`; `ftpswiz explain %s` prints it)", d.Value, d.Key, d.Key)),
-			Why:   mdWrap(reportWidth, mdText(d.Why)),
+			Why:   mdWrap(reportWidth, reportDecisionWhy(p, d)),
 		}
 		if d.Warning {
 			rd.Title += " (WARNING)"
@@ -132,6 +135,19 @@ func reportDecisionsAndPitfalls(p *wizard.Plan) ([]reportDecision, []reportPitfa
 		pfs = append(pfs, reportPitfallOf(i+1, pf.Symptom, mdText(pf.Cause), mdText(pf.Fix)))
 	}
 	return ds, pfs
+}
+
+// reportDecisionWhy is a decision's reason as REPORT.md prints it: the
+// sizing arithmetic, which "Passive range sizing" gives, is a link there
+// instead (each fact once).
+func reportDecisionWhy(p *wizard.Plan, d wizard.Decision) string {
+	why := mdText(d.Why)
+	if s := p.Server; s != nil && p.Protocol != wizard.ProtocolSFTP {
+		if arith := mdText(s.Sizing.Arithmetic()); arith != "" && strings.Contains(why, arith) {
+			why = strings.Replace(why, arith, "see "+mdLink("Passive range sizing", "Passive range sizing")+".", 1)
+		}
+	}
+	return why
 }
 
 // reportPitfallOf formats one failure: the symptom in bold (a paragraph, so
@@ -237,14 +253,25 @@ func reportSummary(p *wizard.Plan) []string {
 	return append(items, reportClientAndFirewallItems(p)...)
 }
 
+// reportWarningTitles links every decision that carries a warning.
 func reportWarningTitles(p *wizard.Plan) []string {
 	var out []string
 	for _, d := range p.Decisions {
 		if d.Warning {
-			out = append(out, mdText(d.Title))
+			out = append(out, mdLink(mdText(d.Title), reportDecisionTitle(d)))
 		}
 	}
 	return out
+}
+
+// reportWarnings is the contents' first entry: the decisions with a
+// warning, "" when there is none.
+func reportWarnings(p *wizard.Plan) string {
+	w := reportWarningTitles(p)
+	if len(w) == 0 {
+		return ""
+	}
+	return "**Read first** (WARNING): " + strings.Join(w, " · ") + "."
 }
 
 func reportBackground(p *wizard.Plan) string {
@@ -345,10 +372,10 @@ func reportPortMap(p *wizard.Plan) string {
 	if len(p.Flows) == 0 {
 		return mdWrap(reportWidth, "This plan has no firewall flows.")
 	}
-	header := []string{"Side", "Direction", "Protocol", "Ports", "Carries", "From", "To", "Why"}
+	header := []string{"#", "Side", "Direction", "Protocol", "Ports", "Carries", "From", "To", "Why"}
 	rows := make([][]string, 0, len(p.Flows))
 	v6 := fwPlanHasIPv6(p)
-	for _, f := range p.Flows {
+	for i, f := range p.Flows {
 		why := f.Why
 		if f.Warning {
 			why = "WARNING: " + why
@@ -358,7 +385,7 @@ func reportPortMap(p *wizard.Plan) string {
 			proto = "TCP (" + f.Family.Title() + ")" // a dual-stack plan names each row's family
 		}
 		rows = append(rows, []string{
-			f.Side.Title(), string(f.Direction), proto, reportPortsText(f), reportPurposeText(f.Purpose),
+			fmt.Sprint(i + 1), f.Side.Title(), string(f.Direction), proto, reportPortsText(f), reportPurposeText(f.Purpose),
 			reportFromText(f.From), reportToText(f), why,
 		})
 	}
@@ -367,8 +394,7 @@ func reportPortMap(p *wizard.Plan) string {
 
 func reportLegend(p *wizard.Plan) []string {
 	items := []string{
-		"**inbound**: new connections arrive at that box; **outbound**: that box opens them; " +
-			"**forward**: a router passes them through (with DNAT when \"forwarded to\" is shown, port numbers unchanged).",
+		"Each row is a new connection its box lets through (\"forwarded to\": DNAT, ports unchanged).",
 	}
 	if fwPlanHasIPv6(p) {
 		var fams []string
@@ -380,13 +406,6 @@ func reportLegend(p *wizard.Plan) []string {
 		}
 		items = append(items, "**"+strings.Join(fams, " and ")+"**: each row names its family. IPv6 rows go to "+
 			"the server's own address (routed, never NATed), and every family shares the one passive range.")
-	}
-	items = append(items,
-		"Only new connections are listed. Replies and the rest of each connection are allowed as "+
-			"established/related traffic by every generated rule set.")
-	if p.Server != nil && p.Server.Passive.Count() > 0 {
-		items = append(items, fmt.Sprintf("Every data connection uses one port of the passive range %s; "+
-			"the range must reach the server with the port numbers unchanged.", p.Server.Passive))
 	}
 	return items
 }
@@ -418,152 +437,173 @@ func reportSizingTable(s *wizard.ServerPlan) string {
 	return mdTable([]string{"Transfers at the same time", "Share of planned load", "Passive ports", "Chance one PASV fails"}, rows)
 }
 
-// reportFlows returns the flows on the given sides with one of the purposes.
-func reportFlows(p *wizard.Plan, sides []wizard.Side, purposes ...wizard.Purpose) []wizard.Flow {
-	var out []wizard.Flow
-	for _, f := range p.Flows {
-		if slices.Contains(sides, f.Side) && slices.Contains(purposes, f.Purpose) {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
 var (
 	reportServerSides = []wizard.Side{wizard.SideServerHost, wizard.SideServerRouter}
 	reportClientSides = []wizard.Side{wizard.SideClientRouter, wizard.SideClientHost}
 )
 
-// reportFlowSentence says in words what one flow allows.
-func reportFlowSentence(f wizard.Flow) string {
-	var b strings.Builder
-	tcp := "TCP"
-	if f.Family == wizard.FamilyIPv6 {
-		tcp = "TCP over IPv6"
-	}
-	fmt.Fprintf(&b, "%s: %s %s %s (%s)", f.Side.Title(), f.Direction, tcp, reportPortsText(f), reportPurposeText(f.Purpose))
-	if f.Direction == wizard.Inbound || f.Direction == wizard.Forward {
-		fmt.Fprintf(&b, " from %s", reportFromText(f.From))
-	} else if len(f.From) > 0 && !slices.Equal(f.From, []string{wizard.AnyIPv4}) {
-		fmt.Fprintf(&b, " from %s", reportFromText(f.From))
-	}
-	if f.To != "" {
-		fmt.Fprintf(&b, " to %s", f.To)
-	}
-	if f.DNATTo != "" {
-		fmt.Fprintf(&b, ", forwarded to %s with the port unchanged", f.DNATTo)
-	}
-	b.WriteString(".")
-	if f.Warning {
-		b.WriteString(" WARNING: see its decision.")
-	}
-	return b.String()
-}
-
-func reportFlowItems(flows []wizard.Flow) []string {
-	out := make([]string, len(flows))
-	for i, f := range flows {
-		out[i] = reportFlowSentence(f)
-	}
-	return out
-}
-
-// reportPortsPhrase joins the control ports and the passive range: "21 and
-// 50000-50074".
-func reportPortsPhrase(p *wizard.Plan) string {
-	var parts []string
-	for _, e := range p.Service.Endpoints {
-		parts = append(parts, fmt.Sprintf("%d (%s control)", e.Port, e.Name()))
-	}
-	if pr := p.Service.Passive; pr.Count() > 0 && !pr.IsZero() {
-		parts = append(parts, pr.String()+" (passive data)")
-	}
-	switch len(parts) {
-	case 0:
-		return ""
-	case 1:
-		return parts[0]
-	}
-	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
-}
-
-func reportQuestions(p *wizard.Plan) []reportQA {
-	addr := p.Service.Address.Value
-	passive := p.Service.Passive
-	var qs []reportQA
-
-	// 1. Control ports on the server side.
-	var a []string
-	if flows := reportFlows(p, reportServerSides, wizard.PurposeControlExplicit, wizard.PurposeControlImplicit); len(flows) > 0 {
-		a = append(a, mdWrap(reportWidth, "Inbound only. New control connections come from the clients:"),
-			"", mdList(reportFlowItems(flows)), "",
-			mdWrap(reportWidth, "No outbound rule is needed for them: the server's replies belong to "+
-				"connections the clients opened (established traffic)."))
-	} else {
-		var ports []string
-		for _, e := range p.Service.Endpoints {
-			ports = append(ports, fmt.Sprintf("TCP %d (%s FTPS)", e.Port, e.Name()))
+// reportRows names the port map's rows (numbered from 1 in plan order) of
+// the flows that match: "rows 1-4, 7", "row 3", "" when none does.
+func reportRows(p *wizard.Plan, match func(wizard.Flow) bool) string {
+	var nums []int
+	for i, f := range p.Flows {
+		if match(f) {
+			nums = append(nums, i+1)
 		}
-		a = append(a, mdWrap(reportWidth, "That is the server operator's side: their firewall opens "+
-			strings.Join(ports, " and ")+" inbound on "+addr+". Your side needs the same ports outbound (below)."))
 	}
-	qs = append(qs, reportQA{Question: "Which control ports must the server's firewall open, inbound or outbound?", Answer: strings.Join(a, "\n")})
+	var parts []string
+	for i := 0; i < len(nums); {
+		j := i
+		for j+1 < len(nums) && nums[j+1] == nums[j]+1 {
+			j++
+		}
+		if j > i {
+			parts = append(parts, fmt.Sprintf("%d-%d", nums[i], nums[j]))
+		} else {
+			parts = append(parts, fmt.Sprint(nums[i]))
+		}
+		i = j + 1
+	}
+	switch {
+	case len(parts) == 0:
+		return ""
+	case len(nums) == 1:
+		return "row " + parts[0]
+	}
+	return "rows " + strings.Join(parts, ", ")
+}
 
-	// 2. The data channel.
-	a = nil
-	a = append(a, mdWrap(reportWidth, fmt.Sprintf("The passive range %s (%d ports). In passive mode every "+
-		"listing, upload and download opens a new TCP connection from the client to one port of that "+
-		"range on %s: inbound on the server side, outbound on the client side, the same direction as "+
-		"the control connection. The server names the port inside the encrypted control channel, so no "+
-		"firewall can open it on demand: the whole range is opened.", passive, passive.Count(), addr)))
-	if flows := reportFlows(p, wizard.AllSides(), wizard.PurposePassive); len(flows) > 0 {
-		a = append(a, "", mdList(reportFlowItems(flows)))
-	}
-	if flows := reportFlows(p, wizard.AllSides(), wizard.PurposeActive); len(flows) > 0 {
-		a = append(a, "", mdWrap(reportWidth, "WARNING: this plan also allows active mode, where the server "+
-			"opens the data connection back to the client:"), "", mdList(reportFlowItems(flows)))
-	}
-	qs = append(qs, reportQA{Question: "Which ports does the data channel need?", Answer: strings.Join(a, "\n")})
+// reportOnSides matches the flows on the given sides.
+func reportOnSides(sides []wizard.Side) func(wizard.Flow) bool {
+	return func(f wizard.Flow) bool { return slices.Contains(sides, f.Side) }
+}
 
-	// 3. All ports above 1024?
-	var ans string
+// reportSee is " ([text](#decision))", a link to the decision with the
+// key in parentheses, or "" when the plan has no such decision.
+func reportSee(p *wizard.Plan, key, text string) string {
+	d, ok := p.Decision(key)
+	if !ok {
+		return ""
+	}
+	return " (" + mdLink(text, reportDecisionTitle(d)) + ")"
+}
+
+// reportDecisionTitle is a decision's heading in part 2.
+func reportDecisionTitle(d wizard.Decision) string {
+	if d.Warning {
+		return d.Title + " (WARNING)"
+	}
+	return d.Title
+}
+
+// reportQuestion formats one first-timer question and its answer, for
+// one list item.
+func reportQuestion(q, answer string) string { return "**" + q + "** " + answer }
+
+// The first-timer questions of an FTPS plan, in the order they are asked
+// (a ServerFault thread asks all of them): which ports on which side, 990 or
+// 21, the private address in PASV replies, how many passive ports, and 989
+// and 991. The answers point at the port map's rows and at part 2; the
+// rows themselves are not restated.
+const (
+	portsQuestion   = "Which ports must be open, and on which side?"
+	modeQuestion    = "Port 990, or 21 with AUTH TLS?"
+	privateQuestion = "Why does the PASV reply carry a private address?"
+	passiveQuestion = "How many passive ports?"
+)
+
+func reportQuestions(p *wizard.Plan) []string {
+	return []string{
+		reportQuestion(portsQuestion, reportPortsAnswer(p)),
+		reportQuestion(modeQuestion, reportModeAnswer(p)),
+		reportQuestion(privateQuestion, reportPrivateAnswer(p)),
+		reportQuestion(passiveQuestion, reportPassiveAnswer(p)),
+		reportQuestion(ports989Question, ports989Answer(p)),
+	}
+}
+
+// reportPortsAnswer says which rows each side opens and in which
+// direction; active mode's rows are the exception it names.
+func reportPortsAnswer(p *wizard.Plan) string {
+	server := reportRows(p, reportOnSides(reportServerSides))
+	client := reportRows(p, reportOnSides(reportClientSides))
+	ports := "control port(s) and passive range"
+	if p.Protocol == wizard.ProtocolSFTP {
+		ports = "SFTP port"
+	}
+	var a string
+	switch {
+	case server != "" && client != "":
+		a = "The port map's rows, no others: in on the server side (" + server + "), out on the client side (" +
+			client + ")."
+	case server != "":
+		a = "The port map's rows, no others: in on the server side (" + server + "). The clients need the same " +
+			ports + " outbound: HANDOUT.md tells them."
+	case client != "":
+		a = "Your rows of the port map, outbound (" + client + "), and no others. The server's operator opens " +
+			"the same " + ports + " inbound on their side: if one is closed there, ask them."
+	default:
+		a = "This plan writes no firewall rules: the server's " + ports + " must be open inbound on its side " +
+			"and outbound on the clients' side."
+	}
+	a += " Replies pass as established traffic."
+	if rows := reportRows(p, func(f wizard.Flow) bool { return f.Purpose == wizard.PurposeActive }); rows != "" {
+		a += " WARNING: active mode" + reportSee(p, "ftps.active_mode", "why") + " is the " +
+			"exception: its data connections (" + rows + ") go from the server to ports the client names."
+	}
+	return a
+}
+
+// reportModeAnswer says which of the two FTPS modes the plan uses.
+func reportModeAnswer(p *wizard.Plan) string {
+	var explicit, implicit []int
+	for _, e := range p.Service.Endpoints {
+		if e.Implicit {
+			implicit = append(implicit, e.Port)
+		} else {
+			explicit = append(explicit, e.Port)
+		}
+	}
+	link := reportSee(p, "ftps.mode", "FTPS mode")
+	switch {
+	case len(explicit) > 0 && len(implicit) > 0:
+		return fmt.Sprintf("Both here: %s is explicit FTPS (the client sends AUTH TLS before it logs in), %s "+
+			"implicit FTPS (TLS from the first byte) for clients that need it%s.",
+			reportJoinInts(explicit), reportJoinInts(implicit), link)
+	case len(implicit) > 0:
+		return fmt.Sprintf("%s: implicit FTPS, TLS from the first byte. Explicit FTPS (21: the client sends "+
+			"AUTH TLS before it logs in) is the standard; not offered here%s.", reportJoinInts(implicit), link)
+	}
+	return fmt.Sprintf("%s: explicit FTPS, the standard (AUTH TLS before login); 990 is implicit FTPS, for "+
+		"old clients%s.", reportJoinInts(explicit), link)
+}
+
+// reportPrivateAnswer explains the private address in a PASV reply: what
+// vsftpd announces, and who fixes it.
+func reportPrivateAnswer(p *wizard.Plan) string {
+	pasv := reportSee(p, "vsftpd.pasv_address", "why")
+	s := p.Server
+	switch {
+	case s == nil:
+		return "The server's vsftpd announces the address it knows, its private one behind NAT, unless its " +
+			"operator sets pasv_address; nothing on your side can rewrite the reply inside TLS: ask them."
+	case s.HostAddress != "" && s.HostAddress != s.PublicAddress:
+		return fmt.Sprintf("vsftpd knows only %s, and TLS hides the reply from routers: pasv_address announces "+
+			"%s%s.", s.HostAddress, s.PublicAddress, pasv)
+	}
+	return fmt.Sprintf("It does not here: vsftpd announces the address it knows, and the host has its public "+
+		"address %s itself%s.", s.PublicAddress, pasv)
+}
+
+// reportPassiveAnswer gives the size of the passive range; the arithmetic
+// is in part 2.
+func reportPassiveAnswer(p *wizard.Plan) string {
+	pr := p.Service.Passive
 	if s := p.Server; s != nil {
-		ans = fmt.Sprintf("No. Only the passive range %s: %d ports, sized for %d transfers at the same time "+
-			"(at that load one PASV fails with probability %s; see \"Passive range sizing\"). Every other "+
-			"port above 1024 stays closed.", s.Passive, s.Passive.Count(), s.Sizing.Transfers,
-			wizard.FormatProbability(s.Sizing.Failure))
-	} else {
-		ans = fmt.Sprintf("No. Only the server's passive range %s (%d ports), and only outbound to %s. "+
-			"Every other port above 1024 stays closed.", passive, passive.Count(), addr)
+		return fmt.Sprintf("%d (%s): one per running transfer, sized for %d at once (%s).", s.Passive.Count(),
+			s.Passive, s.Sizing.Transfers, mdLink("sizing", "Passive range sizing"))
 	}
-	if flows := reportFlows(p, wizard.AllSides(), wizard.PurposeActive); len(flows) > 0 {
-		ans += " WARNING: the exception is active mode, which this plan allows: its data connections go " +
-			"to the ports the client names, so they need " + strings.Join(reportFlowItems(flows), " ")
-	}
-	qs = append(qs, reportQA{Question: "Must all ports above 1024 be opened?", Answer: mdWrap(reportWidth, ans)})
-
-	// 4. The client side.
-	a = nil
-	if flows := reportFlows(p, reportClientSides, wizard.PurposeControlExplicit, wizard.PurposeControlImplicit, wizard.PurposePassive); len(flows) > 0 {
-		a = append(a, mdWrap(reportWidth, "Outbound only, to the server's address "+addr+":"), "",
-			mdList(reportFlowItems(flows)), "")
-	} else {
-		a = append(a, mdWrap(reportWidth, fmt.Sprintf("Outbound TCP to %s on ports %s.", addr, reportPortsPhrase(p))), "")
-	}
-	back := "Replies come back on those connections (allow established/related traffic). Nothing inbound: " +
-		"in passive mode the client opens every connection."
-	if flows := reportFlows(p, reportClientSides, wizard.PurposeActive); len(flows) > 0 {
-		back = "Replies come back on those connections (allow established/related traffic). Inbound only for " +
-			"active mode (WARNING): " + strings.Join(reportFlowItems(flows), " ")
-	}
-	a = append(a, mdWrap(reportWidth, back))
-	if p.Server != nil {
-		a = append(a, "", mdWrap(reportWidth, "HANDOUT.md tells the people who connect exactly this, "+
-			"without the server's internal details."))
-	}
-	qs = append(qs, reportQA{Question: "What must the client's firewall allow, in which direction?", Answer: strings.Join(a, "\n")})
-	qs = append(qs, reportQA{Question: ports989Question, Answer: mdWrap(reportWidth, ports989Answer(p))})
-	return qs
+	return fmt.Sprintf("The server's whole range, %s (%d ports): any of them may carry the next transfer.", pr, pr.Count())
 }
 
 // ports989Question is the port pair first-timers read about (IANA lists
@@ -572,9 +612,8 @@ const ports989Question = "Must ports 989 and 991 be opened?"
 
 // ports989Answer answers it for the plan: never in passive mode.
 func ports989Answer(p *wizard.Plan) string {
-	ans := "No, not in passive mode. 989 is implicit FTPS's data port for active mode only (the server " +
-		"connects from it to the client, like port 20 in plain FTP); 991 is not an FTPS port at all. " +
-		"Passive data connections use the passive range " + p.Service.Passive.String() + " and nothing else."
+	ans := "No: 989 is implicit FTPS's active-mode data port (like port 20 in FTP); 991 is not an FTPS " +
+		"port. Passive data uses the passive range alone."
 	if p.Protocol == wizard.ProtocolSFTP {
 		ans = "No. Neither is an SFTP port: SFTP uses the one SSH port in the port map. (989 is implicit FTPS's " +
 			"active-mode data port; 991 is not an FTPS port either.)"

@@ -69,7 +69,7 @@ func newSFTPClientView(p *wizard.Plan, what string) (sftpClientView, error) {
 		if !a.Is4() {
 			return sftpClientView{}, fmt.Errorf("server address %q: only IPv4 addresses or DNS names are supported", c.ServerAddress)
 		}
-	} else if !clientHostRE().MatchString(c.ServerAddress) {
+	} else if !clientHost(c.ServerAddress) {
 		return sftpClientView{}, fmt.Errorf("server address %q is neither an IPv4 address nor a DNS name", c.ServerAddress)
 	}
 	if !wizard.ValidUserName(c.User) {

@@ -58,35 +58,23 @@ func newSFTPReportView(p *wizard.Plan, outputs []File) (*reportView, error) {
 	v := &reportView{
 		Protocol: "SFTP",
 		Title:    sftpReportTitle(p, addr),
-		Intro: mdWrap(reportWidth, "This report explains every file ftpswiz generated for this plan: "+
-			"which connections each firewall must allow and why, each decision with its reason, what can go "+
-			"wrong, and the exact steps to apply it. Regenerate everything from the output directory with `"+
-			RegenerateCommand+"`."),
-		Summary: mdList(sftpReportSummary(p)),
-		Files:   mdList(reportFileItems(outputs)),
+		Summary:  mdList(sftpReportSummary(p)),
+		Files:    mdList(reportFileItems(outputs)),
 		Background: mdWrap(reportWidth, fmt.Sprintf("SFTP is file transfer over SSH, served here by OpenSSH's "+
 			"sshd. A session is one TCP connection from the client to port %d of %s: the login, every command, "+
 			"listing and file travel inside it, encrypted from the first packet. So there is no data channel, "+
 			"no passive port range, no address to announce and nothing for a NAT router to track; each "+
 			"firewall needs one rule. SFTP is not FTPS (FTP with TLS) and not FTP: their clients and servers "+
 			"do not talk to each other. `ftpswiz compare` shows the two side by side.", sftpPort(p), addr)),
-		PortMap: reportPortMap(p),
-		Legend: mdList([]string{
-			"**inbound**: new connections arrive at that box; **outbound**: that box opens them; " +
-				"**forward**: a router passes them through (with DNAT when \"forwarded to\" is shown, port numbers unchanged).",
-			"Only new connections are listed. Replies and the rest of each connection are allowed as " +
-				"established/related traffic by every generated rule set.",
-		}),
-		Questions:         sftpReportQuestions(p),
+		PortMap:           reportPortMap(p),
+		Legend:            mdWrap(reportWidth, strings.Join(reportLegend(p), " ")),
+		Questions:         mdList(sftpReportQuestions(p)),
 		Existing:          reportExisting(p),
 		RegenerateCommand: RegenerateCommand,
 		Regenerate: mdWrap(reportWidth, "Change answers.yaml (or run the wizard again), then run this in the "+
 			"output directory; it rewrites every file, this report included:"),
 	}
-	if w := reportWarningTitles(p); len(w) > 0 {
-		v.Warnings = mdWrap(reportWidth, fmt.Sprintf("**Read first:** %d decision(s) carry a warning: %s. "+
-			"They are marked WARNING under Decisions.", len(w), strings.Join(w, "; ")))
-	}
+	v.Warnings = reportWarnings(p)
 	v.Decisions, v.Pitfalls = reportDecisionsAndPitfalls(p)
 	if p.SFTP != nil {
 		v.ServerSteps = sftpReportServerSteps(p, outputs)
@@ -154,46 +142,16 @@ func sftpReportSummary(p *wizard.Plan) []string {
 	return append(items, reportClientAndFirewallItems(p)...)
 }
 
-func sftpReportQuestions(p *wizard.Plan) []reportQA {
+func sftpReportQuestions(p *wizard.Plan) []string {
 	addr := p.Service.Address.Value
 	port := sftpPort(p)
-	var qs []reportQA
-
-	var a []string
-	if flows := reportFlows(p, reportServerSides, wizard.PurposeSFTP); len(flows) > 0 {
-		a = append(a, mdWrap(reportWidth, "Inbound only, one port. New connections come from the clients:"),
-			"", mdList(reportFlowItems(flows)), "",
-			mdWrap(reportWidth, "No outbound rule is needed: the server's replies belong to connections the "+
-				"clients opened (established traffic)."))
-	} else {
-		a = append(a, mdWrap(reportWidth, fmt.Sprintf("That is the server operator's side: their firewall "+
-			"opens TCP %d inbound on %s. Your side needs the same port outbound (below).", port, addr)))
+	return []string{
+		reportQuestion(portsQuestion, reportPortsAnswer(p)),
+		reportQuestion("Which ports does the data channel need?", fmt.Sprintf("None of its own: SFTP has no "+
+			"separate data channel. Listings and files travel inside the one SSH connection to %s port %d, so "+
+			"there is no passive range to open, forward or size.", addr, port)),
+		reportQuestion(ports989Question, ports989Answer(p)),
 	}
-	qs = append(qs, reportQA{Question: "Which ports must the server's firewall open, inbound or outbound?", Answer: strings.Join(a, "\n")})
-
-	qs = append(qs, reportQA{Question: "Which ports does the data channel need?", Answer: mdWrap(reportWidth,
-		fmt.Sprintf("None of its own: SFTP has no separate data channel. Listings and files travel inside the one "+
-			"SSH connection to port %d, so there is no passive range to open, forward or size.", port))})
-
-	qs = append(qs, reportQA{Question: "Must all ports above 1024 be opened?", Answer: mdWrap(reportWidth,
-		fmt.Sprintf("No. Only TCP %d, and only towards %s. Every other port stays closed.", port, addr))})
-
-	a = nil
-	if flows := reportFlows(p, reportClientSides, wizard.PurposeSFTP); len(flows) > 0 {
-		a = append(a, mdWrap(reportWidth, "Outbound only, to the server's address "+addr+":"), "",
-			mdList(reportFlowItems(flows)), "")
-	} else {
-		a = append(a, mdWrap(reportWidth, fmt.Sprintf("Outbound TCP to %s on port %d.", addr, port)), "")
-	}
-	a = append(a, mdWrap(reportWidth, "Replies come back on that connection (allow established/related "+
-		"traffic). Nothing inbound: the client opens the only connection."))
-	if p.Server != nil {
-		a = append(a, "", mdWrap(reportWidth, "HANDOUT.md tells the people who connect exactly this, "+
-			"without the server's internal details."))
-	}
-	qs = append(qs, reportQA{Question: "What must the client's firewall allow, in which direction?", Answer: strings.Join(a, "\n")})
-	qs = append(qs, reportQA{Question: ports989Question, Answer: mdWrap(reportWidth, ports989Answer(p))})
-	return qs
 }
 
 func sftpReportServerSteps(p *wizard.Plan, outputs []File) []reportStep {
@@ -202,46 +160,39 @@ func sftpReportServerSteps(p *wizard.Plan, outputs []File) []reportStep {
 	var steps []reportStep
 	steps = append(steps, reportStep{
 		Title: "Install OpenSSH's server",
-		Text: mdWrap(reportWidth, "Run everything below as root on the server host, in a copy of this output "+
-			"directory. Most servers run sshd already; this makes sure (RHEL, Fedora: `dnf install -y "+
-			"openssh-server`). The drop-in needs a sshd_config that includes /etc/ssh/sshd_config.d/ "+
-			"(Debian 11 and later, Ubuntu 20.04 and later, RHEL 9 and later do); the last command shows "+
-			"the line, and without it add `Include /etc/ssh/sshd_config.d/*.conf` at the top of "+
-			"/etc/ssh/sshd_config."),
-		Code: mdCode("apt-get install -y openssh-server", "grep -n '^Include' /etc/ssh/sshd_config"),
+		Text: mdWrap(reportWidth, "RHEL, Fedora: `dnf install -y openssh-server`. The drop-in needs an Include of "+
+			"/etc/ssh/sshd_config.d/ (Debian 11, Ubuntu 20.04, RHEL 9 and later have it); without one, add "+
+			"`Include /etc/ssh/sshd_config.d/*.conf` at the top of /etc/ssh/sshd_config."),
+		Code: mdCode("apt-get install -y openssh-server", "grep -n '^Include' /etc/ssh/sshd_config  # must print the Include line"),
 	})
-	text := []string{fmt.Sprintf("Create the group %s and its accounts, each with /usr/sbin/nologin as its "+
-		"shell. sshd locks each account into %s/<user> and refuses the login (\"bad ownership or modes for "+
-		"chroot directory\") unless that directory and every one above it belong to root and are writable "+
-		"by nobody else; the account writes into %s/ inside it.", sp.Group, sp.ChrootRoot, sp.UploadDir)}
+	text := []string{fmt.Sprintf("Group %s, its accounts with the shell nologin, each locked into %s/<user>, "+
+		"which sshd accepts only when it and every directory above it are root's and writable by nobody else "+
+		"(uploads into %s/)%s.", sp.Group, sp.ChrootRoot, sp.UploadDir, reportSee(p, "sftp.chroot", "why"))}
 	if len(sp.Users) == 0 {
 		text = append(text, "The plan names no accounts yet: repeat the commands with USER replaced for each one.")
 	}
 	if sp.PasswordAuth {
 		text = append(text, "Set each account's password with `passwd`.")
 	} else {
-		text = append(text, "The accounts log in with SSH keys only: put each user's public key (the .pub "+
-			"file they send you, saved as USER.pub here) into ~USER/.ssh/authorized_keys, outside the chroot, "+
-			"owned by the user, mode 600 (sshd ignores a file others can write).")
+		text = append(text, "Keys only: save each user's .pub as USER.pub here (sshd reads authorized_keys outside "+
+			"the chroot, mode 600).")
 	}
-	text = append(text, "The same commands are in the drop-in's header. For an existing account use "+
-		"`usermod --shell /usr/sbin/nologin --append --groups "+sp.Group+" NAME` instead of useradd.")
+	text = append(text, "An existing account: `usermod --shell /usr/sbin/nologin --append --groups "+sp.Group+
+		" NAME` instead of useradd.")
 	steps = append(steps, reportStep{Title: "Accounts and chroot directories",
 		Text: mdWrap(reportWidth, mdText(strings.Join(text, " "))), Code: mdCode(SFTPSetupCommands(sp)...)})
 
 	steps = append(steps, reportStep{
 		Title: "Install the drop-in, check, reload",
-		Text: mdWrap(reportWidth, "Install the drop-in, let sshd check the whole configuration, and reload: "+
-			"a reload keeps existing sessions (yours included) and sshd keeps its old settings if the check "+
-			"fails. Keep your current SSH session open until a new login works. The last command shows what "+
-			"one account gets: forcecommand internal-sftp, its chrootdirectory, and forwarding, tunnels and "+
-			"TTYs off."),
+		Text: mdWrap(reportWidth, "A reload keeps existing sessions (yours too), and sshd keeps its old settings if "+
+			"`sshd -t` fails; keep this session until a new login works."),
 		Code: mdCode(
 			reportBackupCmd(sp.InstallPath, "/root/ftpswiz-sftp.conf.bak-").Line(""),
 			reportInstallCmd(sp.File, sp.InstallPath),
 			"sshd -t && systemctl reload ssh  # RHEL, Fedora: systemctl reload sshd",
 			Sh("sshd", "-T", "-C", "user="+user+",host=client,addr=127.0.0.1").
-				Op("|", "grep", "-Ei", `'^(port|forcecommand|chrootdirectory|allowtcpforwarding|permittunnel|permittty|passwordauthentication) '`).Line(""),
+				Op("|", "grep", "-Ei", `'^(port|forcecommand|chrootdirectory|allowtcpforwarding|permittunnel|permittty|passwordauthentication) '`).Line("")+
+				"  # must show forcecommand internal-sftp, its chrootdirectory, forwarding, tunnels and TTYs off",
 			"ss -ltnp | grep sshd"),
 	})
 	for _, side := range []wizard.Side{wizard.SideServerHost, wizard.SideServerRouter} {
@@ -261,17 +212,15 @@ func sftpReportServerSteps(p *wizard.Plan, outputs []File) []reportStep {
 	}
 	steps = append(steps, reportStep{
 		Title: "Tell the users the host key",
-		Text: mdWrap(reportWidth, "Clients check the server's host key on every connection. Send them its "+
-			"fingerprint (first command) or, better, the ready known_hosts line (second), through a channel "+
-			"other than the connection itself. HANDOUT.md tells them what to do with it."),
+		Text: mdWrap(reportWidth, "Clients check it on every connection: send them its fingerprint or, better, the "+
+			"known_hosts line, through another channel than the connection (HANDOUT.md says what to do with it)."),
 		Code: mdCode("ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub",
 			Sh("echo").Arg(sftpKnownHostsName(p.Server.PublicAddress, sp.Port)+" ").GlueOp(`"$(cut -d' ' -f1,2 /etc/ssh/ssh_host_ed25519_key.pub)"`).Line("")),
 	})
-	steps = append(steps, sftpReportTestStep(p, "Test from outside",
-		"From a machine outside the server's network (from inside, the public address may not loop back "+
-			"through the router), with one account's key: the first command must show the same fingerprint "+
-			"as on the server, the second lists the account's directory, the third must fail with \"This "+
-			"service allows sftp connections only.\""))
+	if p.Client == nil {
+		steps = append(steps, sftpReportTestStep(p, "Test from outside", "From a machine outside the server's "+
+			"network (from inside, the public address may not loop back through the router), with one account's key."))
+	}
 	return reportStepsNumbered(steps)
 }
 
@@ -286,9 +235,11 @@ func sftpKnownHostsName(host string, port int) string {
 func sftpReportTestStep(p *wizard.Plan, title, text string) reportStep {
 	addr, port, user := p.Service.Address.Value, sftpPort(p), sftpUser(p)
 	code := []string{
-		Sh("ssh-keyscan", "-p", fmt.Sprint(port), "-t", "ed25519", addr).Op("|", "ssh-keygen", "-lf", "-").Line(""),
-		Cmd{}.Op("echo", "'ls -l'", "|").Arg("sftp", "-b", "-", "-P", fmt.Sprint(port), user+"@"+addr).Line(""),
-		Sh("ssh", "-p", fmt.Sprint(port), user+"@"+addr, "true").Line("") + "  # must fail",
+		Sh("ssh-keyscan", "-p", fmt.Sprint(port), "-t", "ed25519", addr).Op("|", "ssh-keygen", "-lf", "-").Line("") +
+			"  # must print the server's fingerprint",
+		Cmd{}.Op("echo", "'ls -l'", "|").Arg("sftp", "-b", "-", "-P", fmt.Sprint(port), user+"@"+addr).Line("") +
+			"  # must list the account's directory",
+		Sh("ssh", "-p", fmt.Sprint(port), user+"@"+addr, "true").Line("") + "  # must fail: This service allows sftp connections only.",
 	}
 	return reportStep{Title: title, Text: mdWrap(reportWidth, text), Code: mdCode(code...)}
 }
@@ -304,28 +255,27 @@ func sftpReportClientSteps(p *wizard.Plan, outputs []File) []reportStep {
 		steps = append(steps, reportCloudSteps(outputs)...)
 	}
 	addr, port := p.Service.Address.Value, sftpPort(p)
-	keyText := "Each person who connects needs an SSH key pair; the public key (the .pub file, never the " +
-		"other one) goes to the server's operator, who installs it for the account."
+	keyText := "Each person who connects needs a key pair; the public key (.pub, never the other) goes to the " +
+		"server's operator."
 	if sftpPasswords(p) {
 		keyText = "The server also accepts passwords, but an SSH key pair is safer: the public key (the .pub " +
 			"file) goes to the server's operator."
 	}
 	steps = append(steps, reportStep{
 		Title: "Keys and the server's host key",
-		Text: mdWrap(reportWidth, keyText+" Then put the server's host key into ~/.ssh/known_hosts: the line "+
-			"the operator sends you, or the scanned key after you compared its fingerprint with the "+
-			"operator's. The generated configs refuse any other host key."),
+		Text: mdWrap(reportWidth, keyText+" Then the server's host key into ~/.ssh/known_hosts: the operator's line, "+
+			"or the scanned key once its fingerprint matches theirs; the configs refuse any other."),
 		Code: mdCode("ssh-keygen -t ed25519 -f ~/.ssh/id_ed25519",
 			Sh("ssh-keyscan", "-p", fmt.Sprint(port), "-t", "ed25519", addr).Op(">", "server.key", "&&", "ssh-keygen", "-lf", "server.key").Line(""),
 			"cat server.key >> ~/.ssh/known_hosts  # only once the fingerprint matches"),
 	})
-	if st, ok := reportClientFilesStep(outputs); ok {
-		steps = append(steps, st)
+	title, test := "Test from the client", "From a client host, through your firewall."
+	if files := reportClientFiles(outputs); len(files) > 0 {
+		title = "Client configurations, then the test from the client"
+		test = "Install " + strings.Join(files, ", ") + " on the client hosts (their headers say how), then " +
+			"test from one, through your firewall."
 	}
-	steps = append(steps, sftpReportTestStep(p, "Test from the client",
-		"From a client host: the first command must show the fingerprint the operator gave you, the second "+
-			"lists your directory on the server through your firewall, the third must fail with \"This service "+
-			"allows sftp connections only.\""))
+	steps = append(steps, sftpReportTestStep(p, title, test))
 	return reportStepsNumbered(steps)
 }
 

@@ -83,7 +83,7 @@ func TestSFTPReportAndHandout(t *testing.T) {
 				"cat acme.pub >> ~acme/.ssh/authorized_keys",
 				"install -m 0644 -o root -g root server/sshd_config.d/ftpswiz-sftp.conf /etc/ssh/sshd_config.d/ftpswiz-sftp.conf",
 				"sshd -t && systemctl reload ssh", "nft -f firewall/server-router.nft", "nft -f firewall/client-router.nft",
-				"ssh -p 22 acme@198.51.100.10 true # must fail", "None of its own: SFTP has no separate data channel"},
+				"ssh -p 22 acme@198.51.100.10 true # must fail: This service allows sftp connections only.", "None of its own: SFTP has no separate data channel"},
 			reportNot: []string{"Passive range sizing", "vsftpd.conf", "passwd acme"},
 			handout: []string{"# Connecting to 198.51.100.10 with SFTP", "SFTP on port 22", "the server accepts no passwords",
 				"| outbound (new) | TCP | 198.51.100.10 | 22 | SFTP (SSH) |", "lftp -u acme, sftp://198.51.100.10:22",
@@ -99,7 +99,7 @@ func TestSFTPReportAndHandout(t *testing.T) {
 		{name: "role client", edit: func(a *wizard.Answers) {
 			a.Role, a.Server = wizard.RoleClient, nil
 			a.Client.ServerAddress = "files.example.com"
-		}, report: []string{"# SFTP plan: client of files.example.com", "That is the server operator's side",
+		}, report: []string{"# SFTP plan: client of files.example.com", "The server's operator opens the same SFTP port inbound on their side",
 			"ssh-keyscan -p 22 -t ed25519 files.example.com"},
 			reportNot: []string{"## Apply on the server", "useradd"}},
 	}

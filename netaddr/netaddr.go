@@ -8,13 +8,47 @@ package netaddr
 import (
 	"fmt"
 	"net/netip"
-	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 )
 
-var labelRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`) })
+// IsLabel reports whether l is one DNS label: 1 to 63 ASCII letters,
+// digits and hyphens, neither first nor last a hyphen (what the pattern
+// ^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$ accepts; a loop, because
+// compiling that pattern costs more than every check of a run).
+func IsLabel(l string) bool {
+	if len(l) == 0 || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+		return false
+	}
+	for i := 0; i < len(l); i++ {
+		if c := l[i]; !IsAlnum(c) && c != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+// IsDNSName reports whether s is one or more labels joined by dots, with
+// at least minLabels labels and, where trailingDot, an optional final dot.
+// It applies no total length limit (IsHostname does).
+func IsDNSName(s string, minLabels int, trailingDot bool) bool {
+	if trailingDot {
+		s = strings.TrimSuffix(s, ".")
+	}
+	n := 0
+	for l := range strings.SplitSeq(s, ".") {
+		if !IsLabel(l) {
+			return false
+		}
+		n++
+	}
+	return n >= minLabels
+}
+
+// IsAlnum reports whether c is an ASCII letter or digit.
+func IsAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
 
 // IsHostname reports whether s is a syntactically valid DNS name with at
 // least two labels (a bare word is more likely a typo than a name clients
@@ -29,7 +63,7 @@ func IsHostname(s string) bool {
 		return false
 	}
 	for _, l := range labels {
-		if !labelRE().MatchString(l) {
+		if !IsLabel(l) {
 			return false
 		}
 	}

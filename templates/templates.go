@@ -13,6 +13,7 @@ import (
 	"text/template"
 
 	"github.com/ftpswiz/ftpswiz/explain"
+	"github.com/ftpswiz/ftpswiz/internal/chars"
 )
 
 //go:embed *.tmpl
@@ -31,8 +32,9 @@ func Render(name string, data any) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	// No up-front Grow: most outputs are a few hundred bytes to a few
+	// kilobytes, and a fixed 16 KiB per file was most of a run's allocation.
 	var b bytes.Buffer
-	b.Grow(16 << 10)
 	if err := t.Execute(&b, data); err != nil {
 		return nil, fmt.Errorf("render template %s: %w", name, err)
 	}
@@ -58,15 +60,42 @@ var parsers = func() map[string]func() (*template.Template, error) {
 			continue
 		}
 		m[name] = sync.OnceValues(func() (*template.Template, error) {
-			t, err := template.New(name).Option("missingkey=error").Funcs(Funcs()).ParseFS(files, partialsFile, name)
+			base, err := partials()
+			if err != nil {
+				return nil, err
+			}
+			text, err := files.ReadFile(name)
 			if err != nil {
 				return nil, fmt.Errorf("parse template %s: %w", name, err)
 			}
-			return t.Lookup(name), nil
+			// The clone shares the parsed partials; only name is parsed.
+			set, err := base.Clone()
+			if err != nil {
+				return nil, fmt.Errorf("parse template %s: %w", name, err)
+			}
+			t, err := set.New(name).Parse(string(text))
+			if err != nil {
+				return nil, fmt.Errorf("parse template %s: %w", name, err)
+			}
+			return t, nil
 		})
 	}
 	return m
 }()
+
+// partials parses partials.tmpl once, with the options and functions every
+// template gets; each template is parsed into a clone of it.
+var partials = sync.OnceValues(func() (*template.Template, error) {
+	text, err := files.ReadFile(partialsFile)
+	if err == nil {
+		var t *template.Template
+		t, err = template.New(partialsFile).Option("missingkey=error").Funcs(Funcs()).Parse(string(text))
+		if err == nil {
+			return t, nil
+		}
+	}
+	return nil, fmt.Errorf("parse template %s: %w", partialsFile, err)
+})
 
 // Names returns the templates Render knows, sorted.
 func Names() []string {
@@ -116,12 +145,13 @@ func Wrap(width int, text string) string {
 // prefix (trailing spaces of a prefix-only line dropped).
 func wrapInto(b *strings.Builder, width int, text, prefix string) {
 	bare := strings.TrimRight(prefix, " ")
+	var buf [32]string
 	for i, para := range strings.Split(text, "\n") {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
 		col, start := 0, true
-		for w := range strings.FieldsSeq(para) {
+		for _, w := range chars.AppendFields(buf[:0], para) {
 			switch {
 			case start:
 				b.WriteString(prefix)

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/ftpswiz/ftpswiz/explain"
+	"github.com/ftpswiz/ftpswiz/internal/chars"
 )
 
 // Container says vsftpd runs in a container on the server host (Docker or
@@ -74,7 +75,8 @@ const (
 var (
 	// containerNameRE is a name Docker and Podman accept for a container
 	// and as an image repository: lower case, so it serves as both.
-	containerNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,62}$`) })
+	// (^[a-z0-9][a-z0-9_.-]{0,62}$, checked byte by byte.)
+	containerNameFirst, containerNameRest = chars.NewSet("a-z0-9"), chars.NewSet("a-z0-9_.-")
 	// baseImageRE is an image reference: repository path, optional tag,
 	// optional sha256 digest; nothing a Dockerfile or shell reads as syntax.
 	baseImageRE = sync.OnceValue(func() *regexp.Regexp {
@@ -170,7 +172,7 @@ func (v *validator) container(s *Server, f FTPS) {
 	}
 	v.enum("server.container.engine", string(c.Engine), strs(ContainerEngines()))
 	v.enum("server.container.network", string(c.Network), strs(ContainerNetworks()))
-	if !containerNameRE().MatchString(c.Name) {
+	if !chars.Run(c.Name, 1, 63, containerNameFirst, containerNameRest) {
 		v.add("server.container.name", "use lower-case letters, digits, '.', '_' and '-', starting with a letter or digit (at most 63), e.g. ftpswiz-vsftpd",
 			"%q is not a container name Docker and Podman accept as container and image name", clip(c.Name))
 	}

@@ -3,11 +3,11 @@ package wizard
 import (
 	"fmt"
 	"path"
-	"regexp"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/ftpswiz/ftpswiz/internal/chars"
 )
 
 // The per-field rules for every answer that reaches a generated file or a
@@ -22,23 +22,25 @@ var (
 	// usernameRE is the one rule for user and group names: the portable
 	// POSIX login names useradd accepts by default (Debian's NAME_REGEX),
 	// which need no quoting in a shell, a URL, vsftpd.conf or sshd_config.
-	usernameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z_][a-z0-9_-]{0,31}$`) })
+	// (^[a-z_][a-z0-9_-]{0,31}$, checked byte by byte.)
+	userFirst, userRest = chars.NewSet("a-z_"), chars.NewSet("a-z0-9_-")
 	// ifnameRE is a Linux interface name (at most IFNAMSIZ-1 = 15 bytes, no
 	// '/', ':' or whitespace), narrowed to characters every firewall
 	// format takes unquoted.
-	ifnameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$`) })
+	// (^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$.)
+	ifnameFirst, ifnameRest = chars.NewSet("A-Za-z0-9"), chars.NewSet("A-Za-z0-9_.-")
 )
 
 // ValidUserName reports whether s is a user or group name ftpswiz writes into
 // configs and commands: a lower-case letter or '_', then lower-case
 // letters, digits, '_' or '-', at most 32 characters.
-func ValidUserName(s string) bool { return usernameRE().MatchString(s) }
+func ValidUserName(s string) bool { return chars.Run(s, 1, 32, userFirst, userRest) }
 
 // ValidInterfaceName reports whether s is a network interface name ftpswiz
 // writes into firewall rules: at most 15 characters (Linux's IFNAMSIZ),
 // letters, digits, '_', '.' and '-', starting with a letter or digit.
 func ValidInterfaceName(s string) bool {
-	return ifnameRE().MatchString(s) && s != "." && s != ".."
+	return chars.Run(s, 1, 15, ifnameFirst, ifnameRest) && s != "." && s != ".."
 }
 
 // pathCharsHelp says which characters a path may hold.

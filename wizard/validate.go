@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/ftpswiz/ftpswiz/internal/chars"
 )
 
 // Validate checks normalised answers and returns a *ValidationError listing
@@ -722,13 +724,31 @@ func (v *validator) tls(t *TLS, fl Flavour, public string) {
 	v.cert(t, public, pathsOK)
 }
 
-// fingerprintRe is a SHA-256 fingerprint as openssl prints it.
-var fingerprintRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9A-F]{2}(:[0-9A-F]{2}){31}$`) })
+var (
+	emailLocal = chars.NewSet("A-Za-z0-9._%+-")
+	alnum      = chars.NewSet("A-Za-z0-9")
+	labelChars = chars.NewSet("A-Za-z0-9-")
+)
 
-// emailRe is a plain address (no quoting needed in a command line).
-var emailRe = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$`)
-})
+// validEmail reports whether s is a plain address (no quoting needed in a
+// command line): at most 64 of A-Za-z0-9._%+- before the @, then two or
+// more dot-separated labels of at most 64 letters, digits and inner
+// hyphens (the pattern ^[A-Za-z0-9._%+-]{1,64}@L(\.L)+$ with
+// L = [A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?, checked byte by byte).
+func validEmail(s string) bool {
+	local, domain, _ := strings.Cut(s, "@")
+	if !chars.Run(local, 1, 64, emailLocal, emailLocal) {
+		return false
+	}
+	n := 0
+	for l := range strings.SplitSeq(domain, ".") {
+		if !chars.Run(l, 1, 64, alnum, labelChars) || l[len(l)-1] == '-' {
+			return false
+		}
+		n++
+	}
+	return n >= 2
+}
 
 // acmeURLRe is an https ACME directory URL made of plain characters.
 var acmeURLRe = sync.OnceValue(func() *regexp.Regexp {
@@ -772,7 +792,7 @@ func (v *validator) cert(t *TLS, public string, pathsOK bool) {
 			return
 		}
 		v.enum("server.tls.letsencrypt.challenge", string(le.Challenge), strs(Challenges()))
-		if le.Email != "" && !emailRe().MatchString(le.Email) {
+		if le.Email != "" && !validEmail(le.Email) {
 			v.add("server.tls.letsencrypt.email", "give a plain address like admin@example.com, or leave it out",
 				"%q is not an e-mail address ftpswiz accepts", le.Email)
 		}
@@ -797,7 +817,7 @@ func (v *validator) cert(t *TLS, public string, pathsOK bool) {
 			}
 		}
 	case SourceSelfSigned:
-		if t.Fingerprint != "" && !fingerprintRe().MatchString(t.Fingerprint) {
+		if t.Fingerprint != "" && !chars.IsSHA256Fingerprint(t.Fingerprint) {
 			v.add("server.tls.fingerprint", "paste what `openssl x509 -noout -fingerprint -sha256` prints after the =, e.g. AB:CD:...(32 pairs, upper case)",
 				"%q is not a SHA-256 fingerprint", t.Fingerprint)
 		}

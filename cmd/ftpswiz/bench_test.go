@@ -75,15 +75,27 @@ func BenchmarkDecodeDecideRender(b *testing.B) {
 // (a fresh directory each time: atomic writes with fsync) of the classic
 // scenario. Each iteration runs all four, so the metrics compare like with
 // like; the wall-clock ratios to hello-world are reported as x-hello
-// metrics (goal: generate within 1.5x), and the CPU time of each process
-// (user + system) as cpu-ms, which a loaded machine disturbs less. It also logs what package initialisation costs
-// (GODEBUG=inittrace=1). No timing is asserted.
+// metrics (goal: generate within 1.5x), the CPU time of each process
+// (user + system) as cpu-ms, which a loaded machine disturbs less, and its
+// ratio to hello-world's as x-hello-cpu. Both binaries are static, as the
+// release is built (staticBuildEnv). It also logs what package
+// initialisation costs (GODEBUG=inittrace=1). No timing is asserted. For
+// figures a loaded machine does not move, count instructions:
+//
+//	GODEBUG=asyncpreemptoff=1 valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+//	    ./ftpswiz generate --answers testdata/scenarios/classic/answers.yaml --stdout
+//
+// FTPSWIZ_BENCH_BIN=PATH measures that binary instead of a fresh build (an
+// older commit's, to compare before and after on the same machine).
 //
 //	go test ./cmd/ftpswiz -run '^$' -bench Process -benchtime 50x
 func BenchmarkProcess(b *testing.B) {
 	dir := b.TempDir()
 	hello := buildHello(b, dir)
-	bin := buildFTPSwiz(b, dir)
+	bin := os.Getenv("FTPSWIZ_BENCH_BIN")
+	if bin == "" {
+		bin = buildFTPSwiz(b, dir)
+	}
 	answers, err := filepath.Abs(scenario("classic"))
 	if err != nil {
 		b.Fatal(err)
@@ -127,12 +139,15 @@ func BenchmarkProcess(b *testing.B) {
 		n++
 	}
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 / float64(n) }
-	base := ms(probes[0].sum)
+	base, baseCPU := ms(probes[0].sum), ms(probes[0].cpu)
 	for _, p := range probes {
 		b.ReportMetric(ms(p.sum), "ms/"+p.name)
 		b.ReportMetric(ms(p.cpu), "cpu-ms/"+p.name)
 		if p != probes[0] {
 			b.ReportMetric(ms(p.sum)/base, "x-hello/"+p.name)
+			if baseCPU > 0 {
+				b.ReportMetric(ms(p.cpu)/baseCPU, "x-hello-cpu/"+p.name)
+			}
 		}
 	}
 }

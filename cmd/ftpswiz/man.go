@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/cobra/doc"
 )
 
 // manOptions are the flags of `ftpswiz man`.
@@ -50,7 +49,7 @@ builds), else today.
 }
 
 // manHeader is the header every page gets.
-func manHeader(ro *rootOptions) (*doc.GenManHeader, error) {
+func manHeader(ro *rootOptions) (manHeaderInfo, error) {
 	var now time.Time
 	if ro.Now != nil {
 		now = ro.Now()
@@ -61,7 +60,7 @@ func manHeader(ro *rootOptions) (*doc.GenManHeader, error) {
 		if epoch := ro.Getenv("SOURCE_DATE_EPOCH"); epoch != "" {
 			n, err := strconv.ParseInt(epoch, 10, 64)
 			if err != nil || n < 0 || n > 1<<40 {
-				return nil, usageErrorf("SOURCE_DATE_EPOCH=%q is not a Unix time in seconds: unset it or give e.g. $(git log -1 --format=%%ct)", epoch)
+				return manHeaderInfo{}, usageErrorf("SOURCE_DATE_EPOCH=%q is not a Unix time in seconds: unset it or give e.g. $(git log -1 --format=%%ct)", epoch)
 			}
 			now = time.Unix(n, 0)
 		}
@@ -71,12 +70,12 @@ func manHeader(ro *rootOptions) (*doc.GenManHeader, error) {
 	if v, _, _ := strings.Cut(ro.Version, " "); v != "" {
 		source += " " + v
 	}
-	return &doc.GenManHeader{Section: "1", Date: &now, Source: source, Manual: "ftpswiz manual"}, nil
+	return manHeaderInfo{Section: "1", Date: now, Source: source, Manual: "ftpswiz manual"}, nil
 }
 
 // manPages renders the page of c and of every command under it (help
 // topics and hidden commands left out), keyed by file name.
-func manPages(c *cobra.Command, h *doc.GenManHeader) (names []string, pages map[string][]byte, err error) {
+func manPages(c *cobra.Command, h manHeaderInfo) (names []string, pages map[string][]byte, err error) {
 	pages = map[string][]byte{}
 	var walk func(c *cobra.Command) error
 	walk = func(c *cobra.Command) error {
@@ -103,11 +102,9 @@ func manPages(c *cobra.Command, h *doc.GenManHeader) (names []string, pages map[
 	return names, pages, nil
 }
 
-func manPage(c *cobra.Command, h *doc.GenManHeader) ([]byte, error) {
-	hc := *h
-	c.DisableAutoGenTag = true
+func manPage(c *cobra.Command, h manHeaderInfo) ([]byte, error) {
 	var b bytes.Buffer
-	if err := doc.GenMan(c, &hc, &b); err != nil {
+	if err := writeManPage(&b, c, h); err != nil {
 		return nil, fmt.Errorf("man page of %s: %w", c.CommandPath(), err)
 	}
 	return b.Bytes(), nil

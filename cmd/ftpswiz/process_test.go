@@ -30,6 +30,12 @@ func fileExists(p string) bool {
 	return err == nil
 }
 
+// staticBuildEnv is the environment of the test builds: static binaries,
+// as tools/release builds the shipped one (CGO_ENABLED=0). A cgo build is
+// dynamically linked (os/user, net) and pays the dynamic loader at every
+// start, which the hello-world baseline, static anyway, does not.
+func staticBuildEnv() []string { return append(os.Environ(), "CGO_ENABLED=0") }
+
 // buildFTPSwiz builds the real binary into dir and returns its path.
 func buildFTPSwiz(tb testing.TB, dir string) string {
 	tb.Helper()
@@ -37,6 +43,7 @@ func buildFTPSwiz(tb testing.TB, dir string) string {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, goTool(), "build", "-o", bin, ".")
+	cmd.Env = staticBuildEnv()
 	if out, err := cmd.CombinedOutput(); err != nil {
 		tb.Fatalf("go build: %v\n%s", err, out)
 	}
@@ -58,6 +65,7 @@ func buildHello(tb testing.TB, dir string) string {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, goTool(), "build", "-o", bin, ".")
 	cmd.Dir = src
+	cmd.Env = staticBuildEnv()
 	if out, err := cmd.CombinedOutput(); err != nil {
 		tb.Fatalf("go build hello: %v\n%s", err, out)
 	}

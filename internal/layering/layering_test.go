@@ -52,6 +52,7 @@ func TestImportRule(t *testing.T) {
 		{pkg: "firewall", onlyOwn: true},
 		{pkg: "schema", onlyOwn: true},
 		{pkg: "internal/safefile", onlyOwn: true},
+		{pkg: "internal/chars", onlyOwn: true},
 		// The catalogue of explanations is data: the linter and the prober
 		// use it without the planner.
 		{pkg: "explain", onlyOwn: true},
@@ -61,6 +62,9 @@ func TestImportRule(t *testing.T) {
 		// The negative control: the planner itself depends on the facts, so
 		// the check sees real dependencies.
 		{pkg: "wizard", forbidden: []string{"generators", "cmd", "vsftpdconf", "probe"}},
+		// The renderers sit below the interactive face and the commands.
+		{pkg: "generators", forbidden: []string{"wizard/tui", "cmd"}},
+		{pkg: "templates", forbidden: []string{"wizard", "generators", "cmd"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.pkg, func(t *testing.T) {

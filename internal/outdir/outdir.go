@@ -529,14 +529,16 @@ func (w *writer) full(rel string) string { return filepath.Join(w.dir, filepath.
 const tempSuffix = ".ftpswiz-tmp-"
 
 var (
-	tempRE = regexp.MustCompile(`^\..+\.ftpswiz-tmp-[0-9a-f]{16}$`)
+	// tempRE and oldTempRE are compiled when a directory is cleaned, not at
+	// start-up of every command.
+	tempRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\..+\.ftpswiz-tmp-[0-9a-f]{16}$`) })
 	// oldTempRE is the temporary name of earlier versions
 	// (os.CreateTemp's ".NAME.tmp-DIGITS"); removed only for an output NAME.
-	oldTempRE = regexp.MustCompile(`^\.(.+)\.tmp-[0-9]+$`)
+	oldTempRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\.(.+)\.tmp-[0-9]+$`) })
 )
 
 // IsTemp reports whether a file name is one of Write's temporary files.
-func IsTemp(name string) bool { return tempRE.MatchString(name) }
+func IsTemp(name string) bool { return tempRE().MatchString(name) }
 
 // removeLeftovers removes the temporary files a killed Write left in the
 // directories of files (no other Write runs: the directory is locked).
@@ -574,7 +576,7 @@ func (w *writer) removeLeftovers(files []generators.File) error {
 		}
 		for _, e := range entries {
 			name := e.Name()
-			m := oldTempRE.FindStringSubmatch(name)
+			m := oldTempRE().FindStringSubmatch(name)
 			if !IsTemp(name) && (m == nil || !outputs[d][m[1]]) || !e.Type().IsRegular() {
 				continue
 			}
