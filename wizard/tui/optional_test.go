@@ -353,9 +353,7 @@ func TestAccessibleDockerVPS(t *testing.T) {
 		"1",                                                 // NAT: none, the host has the public address
 		"203.0.113.80",                                      // public address
 		"192.0.2.0/24, 198.51.100.77/32", "198.51.100.0/24", // who may connect, admin network
-		"2", // certificate: my own
-		"/etc/letsencrypt/live/ftp.example.com/fullchain.pem",
-		"/etc/letsencrypt/live/ftp.example.com/privkey.pem",
+		"",             // certificate: self-signed, pinned (the default for an address)
 		"acme, globex", // accounts
 		"y",            // review: optional settings
 		"", "16", "",   // mode, transfers, passive start
