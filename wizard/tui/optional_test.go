@@ -487,3 +487,42 @@ firewalls: [nftables]
 constraints: {partner_requires_ftps: true}
 `), out)
 }
+
+// A complaint about an optional field sends the user to the step that
+// asks it (the review's enter), also when the optional settings were not
+// opened.
+func TestOptionalStepForField(t *testing.T) {
+	d := newDraft(defaults{})
+	d.Public = "ftp.example.net"
+	d.Host = "10.20.0.2"
+	d.ServerHostBox.Use = wizard.BoxShared
+	d.ServerIPv6 = "2001:db8:20::2"
+	d.Container = true
+	b := &builder{d: d}
+	for _, tt := range []struct {
+		field string
+		want  step
+	}{
+		{wizard.QServerHostUse, stepBoxes},
+		{wizard.QClientRouterUse, stepBoxes},
+		{wizard.QServerHostNftTable, stepNft},
+		{wizard.QServerRouterNftChain, stepNft},
+		{wizard.QServerIPv6, stepIPv6},
+		{wizard.QClientIPv6Prefix, stepIPv6},
+		{wizard.QServerDNSRecords, stepDNS},
+		{wizard.QContainer, stepContainer},
+		{wizard.QContainerBaseImage, stepContainerDetails},
+		{wizard.QAllowedClients, stepAccess},
+		{"server.router", stepServerAddress},
+		{wizard.QServerRouterWAN, stepServerAddress},
+		{wizard.QServerRouterKind, stepAdvanced},
+		{"server.container", stepContainer},
+	} {
+		if got := b.stepFor(tt.field); got != tt.want {
+			t.Errorf("%s: step %q, want %q", tt.field, got.title(), tt.want.title())
+		}
+	}
+	if d.Advanced {
+		t.Error("stepFor left the optional settings open")
+	}
+}

@@ -219,12 +219,20 @@ type spec struct {
 	// covers are the answers-file fields a shortcut question fills (the
 	// router questions'), for sending a complaint about one of them to it.
 	covers []string
+	// section says the key is a section whose other fields have their
+	// own questions (the router's kind and firewall, the container's
+	// fields): only a complaint about the section itself, or a field it
+	// covers, is this question's.
+	section bool
 }
 
 // asks reports whether the question asks about errField (itself, or one
 // of the fields it fills).
 func (sp spec) asks(errField string) bool {
-	if fieldMatches(errField, sp.q.Key) {
+	if sp.section && errField == sp.q.Key {
+		return true
+	}
+	if !sp.section && fieldMatches(errField, sp.q.Key) {
 		return true
 	}
 	for _, k := range sp.covers {
@@ -403,7 +411,9 @@ func (b *builder) fields(s step) []spec {
 			out = append(out, choiceSpec(b, wizard.QClientDNSRecords, &d.ClientDNS))
 		}
 	case stepContainer:
-		out = append(out, b.yesNo(wizard.QContainer, &d.Container))
+		sp := b.yesNo(wizard.QContainer, &d.Container)
+		sp.section = true
+		out = append(out, sp)
 	case stepContainerDetails:
 		out = append(out,
 			choiceSpec(b, wizard.QContainerEngine, &d.ContainerEngine),
@@ -614,6 +624,7 @@ func (b *builder) router(key string, v *string) spec {
 		return check()
 	}, check)
 	sp.covers = fields
+	sp.section = true
 	return sp
 }
 
