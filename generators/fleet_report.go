@@ -30,8 +30,10 @@ func renderFleetReport(v *fleetView) (File, error) {
 		}
 		b.WriteString("| server | purpose | ports (arriving on " + wan + ") | forwarded to | from |\n| --- | --- | --- | --- | --- |\n")
 		for i, p := range r.Plans {
-			for _, f := range p.FlowsFor(wizard.SideServerRouter) {
-				fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", r.Servers[i], f.Purpose, f.Ports, f.DNATTo, strings.Join(f.From, ", "))
+			for _, row := range p.PortMap() {
+				if f := row.Flow; f.Side == wizard.SideServerRouter {
+					fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", r.Servers[i], row.Carries, row.Ports, f.DNATTo, row.From)
+				}
 			}
 		}
 		b.WriteString("\n")
@@ -52,13 +54,9 @@ func renderFleetReport(v *fleetView) (File, error) {
 		}
 		fmt.Fprintf(&b, "vsftpd configurations for the build(s) %s (`servers/%s/builds/`); the playbook picks the one the target runs, from its package facts.\n\n",
 			strings.Join(builds, ", "), s.Name)
-		b.WriteString("| box | direction | purpose | ports | from | to |\n| --- | --- | --- | --- | --- | --- |\n")
-		for _, f := range s.Plan.Flows {
-			to := f.To
-			if f.DNATTo != "" {
-				to = f.DNATTo
-			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", f.Side, f.Direction, f.Purpose, f.Ports, strings.Join(f.From, ", "), to)
+		b.WriteString("| box | direction | carries | ports | from | to |\n| --- | --- | --- | --- | --- | --- |\n")
+		for _, row := range s.Plan.PortMap() {
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", row.Side, row.Direction, row.Carries, row.Ports, row.From, row.To)
 		}
 		b.WriteString("\n")
 	}

@@ -310,86 +310,21 @@ func reportFileItems(outputs []File) []string {
 	return items
 }
 
-func reportPurposeText(pu wizard.Purpose) string {
-	switch pu {
-	case wizard.PurposeControlExplicit:
-		return "control, explicit FTPS"
-	case wizard.PurposeControlImplicit:
-		return "control, implicit FTPS"
-	case wizard.PurposePassive:
-		return "data, passive mode"
-	case wizard.PurposeActive:
-		return "data, active mode"
-	case wizard.PurposeAdmin:
-		return "administrator's SSH"
-	case wizard.PurposeSFTP:
-		return "SFTP (SSH)"
-	}
-	return string(pu)
-}
-
-func reportFromText(from []string) string {
-	if len(from) == 0 {
-		return "this box"
-	}
-	out := make([]string, len(from))
-	for i, f := range from {
-		if f == wizard.AnyIPv4 {
-			out[i] = "anywhere (" + f + ")"
-		} else {
-			out[i] = f
-		}
-	}
-	return strings.Join(out, ", ")
-}
-
-func reportToText(f wizard.Flow) string {
-	to := f.To
-	switch {
-	case to != "":
-	case f.DNATTo != "":
-		to = "the router's WAN address"
-	case f.Direction == wizard.Inbound:
-		to = "this box"
-	default:
-		to = "any address"
-	}
-	if f.DNATTo != "" {
-		to += ", forwarded to " + f.DNATTo
-	}
-	return to
-}
-
-func reportPortsText(f wizard.Flow) string {
-	s := f.Ports.String()
-	if !f.SourcePorts.IsZero() {
-		s += " (from source port " + f.SourcePorts.String() + ")"
-	}
-	return s
-}
-
 func reportPortMap(p *wizard.Plan) string {
-	if len(p.Flows) == 0 {
+	rows := p.PortMap()
+	if len(rows) == 0 {
 		return mdWrap(reportWidth, "This plan has no firewall flows.")
 	}
 	header := []string{"#", "Side", "Direction", "Protocol", "Ports", "Carries", "From", "To", "Why"}
-	rows := make([][]string, 0, len(p.Flows))
-	v6 := fwPlanHasIPv6(p)
-	for i, f := range p.Flows {
-		why := f.Why
-		if f.Warning {
+	cells := make([][]string, 0, len(rows))
+	for i, r := range rows {
+		why := r.Why
+		if r.Warning {
 			why = "WARNING: " + why
 		}
-		proto := "TCP"
-		if v6 {
-			proto = "TCP (" + f.Family.Title() + ")" // a dual-stack plan names each row's family
-		}
-		rows = append(rows, []string{
-			fmt.Sprint(i + 1), f.Side.Title(), string(f.Direction), proto, reportPortsText(f), reportPurposeText(f.Purpose),
-			reportFromText(f.From), reportToText(f), why,
-		})
+		cells = append(cells, []string{fmt.Sprint(i + 1), r.Side, r.Direction, r.Protocol, r.Ports, r.Carries, r.From, r.To, why})
 	}
-	return mdTable(header, rows)
+	return mdTable(header, cells)
 }
 
 func reportLegend(p *wizard.Plan) []string {

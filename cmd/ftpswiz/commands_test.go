@@ -33,7 +33,7 @@ func TestExplain(t *testing.T) {
 		{"topic, any case", []string{"explain", "PASSIVE-VS-ACTIVE"}, []string{"(passive-vs-active)"}, nil},
 		{"one decision", []string{"explain", "-a", classic, "passive.range"},
 			[]string{"Passive port range (passive.range): 50000-50074 (75 ports)", "(N/R)^9",
-				"Firewall rules that follow from it:", "server-router  forward", "to any -> 10.20.0.2"}, nil},
+				"Firewall rules that follow from it:", "Server's NAT router  forward", "to the router's WAN address, forwarded to 10.20.0.2"}, nil},
 		{"pasv_address decision", []string{"explain", "-a", scenario("both-modes"), "vsftpd.pasv_address"},
 			[]string{"198.51.100.20", "10.30.0.5"}, nil},
 	}
@@ -166,12 +166,12 @@ func TestPorts(t *testing.T) {
 		t.Errorf("header = %q", lines[0])
 	}
 	for _, want := range []string{
-		"server-host    inbound    tcp    21           192.0.2.20/32",
-		"server-host    inbound    tcp    50000-50074  192.0.2.20/32",
-		"server-router  forward    tcp    50000-50074  192.0.2.20/32    any -> 10.20.0.2",
-		"client-router  forward    tcp    21           192.168.50.0/24  any",
-		"server-host    inbound    tcp    80           anywhere",
-		"server-router  forward    tcp    80           anywhere         any -> 10.20.0.2",
+		"Server host          inbound    TCP    21           control, explicit FTPS         192.0.2.20/32         this box",
+		"Server host          inbound    TCP    50000-50074  data, passive mode             192.0.2.20/32         this box",
+		"Server's NAT router  forward    TCP    50000-50074  data, passive mode             192.0.2.20/32         the router's WAN address, forwarded to 10.20.0.2",
+		"Client's router      forward    TCP    21           control, explicit FTPS         192.168.50.0/24       any address",
+		"Server host          inbound    TCP    80           Let's Encrypt's HTTP-01 check  anywhere (0.0.0.0/0)  this box",
+		"Server's NAT router  forward    TCP    80           Let's Encrypt's HTTP-01 check  anywhere (0.0.0.0/0)  the router's WAN address, forwarded to 10.20.0.2",
 	} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("table lacks %q:\n%s", want, r.stdout)
@@ -213,7 +213,7 @@ func TestPorts(t *testing.T) {
 	// Markdown: a table with a header separator; active mode is flagged.
 	r = runFTPSwiz(t, "", "ports", "--answers", scenario("implicit-only"), "--format", "markdown")
 	if !strings.HasPrefix(r.stdout, "| Side | Direction |") || !strings.Contains(r.stdout, "|---|") ||
-		!strings.Contains(r.stdout, "**Warning:** active mode") || !strings.Contains(r.stdout, "(from port 20)") {
+		!strings.Contains(r.stdout, "**Warning:** active mode") || !strings.Contains(r.stdout, "(from source port 20)") {
 		t.Errorf("markdown:\n%s", r.stdout)
 	}
 }

@@ -237,9 +237,9 @@ func explainKey(w io.Writer, key string, plan *wizard.Plan) error {
 
 // writeDecisionFlows lists the port-map rows a decision explains.
 func writeDecisionFlows(w io.Writer, plan *wizard.Plan, key string) {
-	var rows []portRow
-	for _, r := range portRows(plan) {
-		if r.Decision == key {
+	var rows []wizard.PortMapRow
+	for _, r := range plan.PortMap() {
+		if r.Flow.Decision == key {
 			rows = append(rows, r)
 		}
 	}
@@ -249,7 +249,7 @@ func writeDecisionFlows(w io.Writer, plan *wizard.Plan, key string) {
 	fmt.Fprintln(w, "\nFirewall rules that follow from it:")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, r := range rows {
-		fmt.Fprintf(tw, "  %s\t%s\t%s %s\tfrom %s\tto %s\n", r.Side, r.Direction, r.Protocol, r.ports(), r.From, r.to())
+		fmt.Fprintf(tw, "  %s\t%s\t%s %s\t%s\tfrom %s\tto %s\n", r.Side, r.Direction, r.Protocol, r.Ports, r.Carries, r.From, r.To)
 	}
 	tw.Flush()
 }

@@ -65,8 +65,12 @@ the rows (see the README; --format json is a deprecated spelling of it).
 }
 
 func runPorts(ctx context.Context, opts *portsOptions) error {
-	write, ok := map[string]func(io.Writer, []portRow) error{
-		"table": writePortsTable, "markdown": writePortsMarkdown, "tsv": writePortsTSV,
+	// The human formats (table, Markdown) show the port map's wording
+	// (wizard.PortMap, the same as REPORT.md's); the machine formats (TSV,
+	// JSON) the flows' raw values.
+	write, ok := map[string]func(io.Writer, *wizard.Plan) error{
+		"table": writePortsTable, "markdown": writePortsMarkdown,
+		"tsv": func(w io.Writer, p *wizard.Plan) error { return writePortsTSV(w, portRows(p)) },
 	}[opts.Format]
 	if !ok {
 		return argsError("unknown --format %q (valid: %s; --json for JSON)", opts.Format, strings.Join(portFormats()[:3], ", "))
@@ -76,12 +80,12 @@ func runPorts(ctx context.Context, opts *portsOptions) error {
 		return err
 	}
 	if opts.JSON {
-		write = func(w io.Writer, rows []portRow) error {
-			return writeJSON(w, portsJSON{jsonHeader: header("ports"), Answers: sourceName(opts.Answers), Flows: rows})
+		write = func(w io.Writer, p *wizard.Plan) error {
+			return writeJSON(w, portsJSON{jsonHeader: header("ports"), Answers: sourceName(opts.Answers), Flows: portRows(p)})
 		}
 	}
 	bw := bufio.NewWriter(opts.root.Out)
-	if err := write(bw, portRows(p)); err != nil {
+	if err := write(bw, p); err != nil {
 		return err
 	}
 	if err := bw.Flush(); err != nil {
@@ -154,39 +158,24 @@ func portRows(p *wizard.Plan) []portRow {
 	return rows
 }
 
-// to is the destination column of the text formats: "198.51.100.10/32 -> 10.20.0.2"
-// when a router forwards.
-func (r portRow) to() string {
-	if r.DNATTo != "" {
-		return r.To + " -> " + r.DNATTo
-	}
-	return r.To
-}
-
-func (r portRow) ports() string {
-	if r.SourcePorts != "" {
-		return r.Ports + " (from port " + r.SourcePorts + ")"
-	}
-	return r.Ports
-}
-
-func (r portRow) why() string {
-	if r.Warning {
-		return "WARNING: " + r.Why
-	}
-	return r.Why
-}
-
-func writePortsTable(w io.Writer, rows []portRow) error {
+func writePortsTable(w io.Writer, p *wizard.Plan) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "SIDE\tDIRECTION\tPROTO\tPORTS\tFROM\tTO\tWHY")
-	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Side, r.Direction, r.Protocol, r.ports(), r.From, r.to(), r.why())
+	fmt.Fprintln(tw, "SIDE\tDIRECTION\tPROTO\tPORTS\tCARRIES\tFROM\tTO\tWHY")
+	for _, r := range p.PortMap() {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Side, r.Direction, r.Protocol, r.Ports, r.Carries, r.From, r.To, rowWhy(r, "WARNING: "))
 	}
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("write port map: %w", err)
 	}
 	return nil
+}
+
+// rowWhy is a row's reason, marked when it is a warning.
+func rowWhy(r wizard.PortMapRow, mark string) string {
+	if r.Warning {
+		return mark + r.Why
+	}
+	return r.Why
 }
 
 func writePortsTSV(w io.Writer, rows []portRow) error {
@@ -205,21 +194,14 @@ func writePortsTSV(w io.Writer, rows []portRow) error {
 	return nil
 }
 
-func writePortsMarkdown(w io.Writer, rows []portRow) error {
+func writePortsMarkdown(w io.Writer, p *wizard.Plan) error {
 	cell := strings.NewReplacer("|", `\|`, "\n", " ")
-	fmt.Fprintln(w, "| Side | Direction | Protocol | Ports | From | To | Why |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
-	for _, r := range rows {
-		to := r.to()
-		if r.DNATTo != "" {
-			to = r.To + " → " + r.DNATTo
-		}
-		why := r.Why
-		if r.Warning {
-			why = "**Warning:** " + why
-		}
-		if _, err := fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s |\n", cell.Replace(r.Side), r.Direction,
-			r.Protocol, cell.Replace(r.ports()), cell.Replace(r.From), cell.Replace(to), cell.Replace(why)); err != nil {
+	fmt.Fprintln(w, "| Side | Direction | Protocol | Ports | Carries | From | To | Why |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|")
+	for _, r := range p.PortMap() {
+		if _, err := fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", cell.Replace(r.Side), r.Direction,
+			r.Protocol, cell.Replace(r.Ports), cell.Replace(r.Carries), cell.Replace(r.From), cell.Replace(r.To),
+			cell.Replace(rowWhy(r, "**Warning:** "))); err != nil {
 			return fmt.Errorf("write port map: %w", err)
 		}
 	}

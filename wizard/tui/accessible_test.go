@@ -55,7 +55,7 @@ func TestAccessibleClientOnly(t *testing.T) {
 		"Chosen: Client: I connect to someone's server.",
 		"\"ftp://vendor\" is neither an IPv4 address nor a DNS name. Fix:",
 		"Port map: who opens which connections",
-		"Client host: outbound control (explicit) tcp/21 from anywhere to any.",
+		"Client host: outbound control, explicit FTPS, TCP 21, from this box to any address.",
 		"Why:",
 	} {
 		if !strings.Contains(text, want) {

@@ -13,72 +13,9 @@ import (
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
 
-// purposeShort names what a flow carries in the port map table.
-func purposeShort(p wizard.Purpose) string {
-	switch p {
-	case wizard.PurposeControlExplicit, wizard.PurposeControlImplicit:
-		return "control"
-	case wizard.PurposePassive:
-		return "data"
-	case wizard.PurposeActive:
-		return "active"
-	case wizard.PurposeAdmin:
-		return "ssh"
-	case wizard.PurposeSFTP:
-		return "sftp"
-	}
-	return string(p)
-}
-
-// purposeLabel names what a flow carries, for the port map.
-func purposeLabel(p wizard.Purpose) string {
-	switch p {
-	case wizard.PurposeControlExplicit:
-		return "control (explicit)"
-	case wizard.PurposeControlImplicit:
-		return "control (implicit)"
-	case wizard.PurposePassive:
-		return "passive data"
-	case wizard.PurposeActive:
-		return "active data"
-	case wizard.PurposeAdmin:
-		return "admin SSH"
-	case wizard.PurposeSFTP:
-		return "SFTP (SSH)"
-	}
-	return string(p)
-}
-
-func flowFrom(f wizard.Flow) string {
-	from := strings.Join(f.From, ", ")
-	if from == "" || from == wizard.AnyIPv4 {
-		return "anywhere"
-	}
-	return from
-}
-
-func flowTo(f wizard.Flow) string {
-	switch {
-	case f.DNATTo != "" && f.To == "":
-		return "→ " + f.DNATTo
-	case f.DNATTo != "":
-		return f.To + " → " + f.DNATTo
-	case f.To == "":
-		return "any"
-	}
-	return f.To
-}
-
-func flowPorts(f wizard.Flow) string {
-	s := "tcp/" + f.Ports.String()
-	if !f.SourcePorts.IsZero() {
-		s += " (from port " + f.SourcePorts.String() + ")"
-	}
-	return s
-}
-
 // portMapTable renders the port map as a table of the given width.
 func portMapTable(p *wizard.Plan, width int, st styles) string {
+	rows := p.PortMap()
 	t := table.New().
 		Border(lipgloss.NormalBorder()).
 		BorderStyle(lipgloss.NewStyle().Foreground(st.Subtle)).
@@ -89,17 +26,13 @@ func portMapTable(p *wizard.Plan, width int, st styles) string {
 			if row == table.HeaderRow {
 				return st.Label
 			}
-			if row >= 0 && row < len(p.Flows) && p.Flows[row].Warning {
+			if row >= 0 && row < len(rows) && rows[row].Warning {
 				return lipgloss.NewStyle().Foreground(st.Warn)
 			}
 			return lipgloss.NewStyle()
 		})
-	for _, f := range p.Flows {
-		ports := f.Ports.String()
-		if !f.SourcePorts.IsZero() {
-			ports += " (src " + f.SourcePorts.String() + ")"
-		}
-		t.Row(string(f.Side), string(f.Direction), ports, flowFrom(f), flowTo(f), purposeShort(f.Purpose))
+	for _, r := range rows {
+		t.Row(r.Side, r.Direction, r.PortsShort, r.FromShort, r.ToShort, r.CarriesShort)
 	}
 	return t.Render()
 }
@@ -108,14 +41,13 @@ func portMapTable(p *wizard.Plan, width int, st styles) string {
 // screen readers.
 func portMapSentences(p *wizard.Plan) []string {
 	var out []string
-	for _, f := range p.Flows {
-		s := fmt.Sprintf("%s: %s %s %s from %s to %s.", f.Side.Title(), f.Direction, purposeLabel(f.Purpose),
-			flowPorts(f), flowFrom(f), flowTo(f))
-		if f.Warning {
+	for _, r := range p.PortMap() {
+		s := fmt.Sprintf("%s: %s %s, %s %s, from %s to %s.", r.Side, r.Direction, r.Carries, r.Protocol, r.Ports, r.From, r.To)
+		if r.Warning {
 			s = "Warning: " + s
 		}
-		if f.Why != "" {
-			s += " Why: " + f.Why
+		if r.Why != "" {
+			s += " Why: " + r.Why
 		}
 		out = append(out, s)
 	}

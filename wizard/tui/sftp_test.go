@@ -518,7 +518,7 @@ func TestAccessibleSFTPClassic(t *testing.T) {
 		"Which end of the SFTP connection are you planning?",
 		"SFTP accounts (comma-separated)",
 		"Change the optional settings (the network allowed to reach SSH",
-		"Server host: inbound SFTP (SSH) tcp/22",
+		"Server host: inbound SFTP (SSH), TCP 22, from",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("accessible output lacks %q", want)
@@ -569,7 +569,7 @@ func TestSFTPValidationMessages(t *testing.T) {
 	d.key(keyEnter)          // firewalls
 	d.expect(stepReview, "")
 	page := strings.Join(d.m.page.lines, "\n")
-	for _, want := range []string{"SFTP port: 2222", "⚠ Authentication: passwords allowed", "tcp/2222"} {
+	for _, want := range []string{"SFTP port: 2222", "⚠ Authentication: passwords allowed", "TCP 2222"} {
 		if !strings.Contains(page, want) && !strings.Contains(strings.Join(portMapSentences(d.m.plan), "\n"), want) {
 			t.Errorf("review lacks %q:\n%s", want, page)
 		}
