@@ -78,13 +78,29 @@ func nftSharedSteps(c fwStepCtx) Desc {
 		remove = append(remove, "nft delete table ip "+nftNATTable)
 	}
 	return Desc{
-		Apply:      []Cmd{Sh("nft", "-f").File()},
-		ApplyNote:  "it adds to your own table and changes nothing else; apply it once: a second run refills ftpswiz's chains and adds a second, harmless jump",
+		Apply:      []Cmd{nftSharedApply(c.Jumps)},
+		ApplyNote:  "it adds to your own table and changes nothing else; re-running it is safe: in the same transaction it first deletes the jump an earlier run inserted (by its handle), then refills ftpswiz's chains",
 		Check:      []Cmd{Sh("nft", "-c", "-f").File()},
 		Show:       show,
 		RemoveText: strings.Join(remove, "; "),
 		Persist:    fwPersistNft(c),
 	}
+}
+
+// nftSharedApply is the apply command of a shared box's file: one nft
+// transaction that deletes the jumps an earlier apply inserted (found by
+// their comment, "ftpswiz jump", and deleted by handle) and then loads the
+// file, so re-applying leaves one jump per base chain. nft 1.0.6 (Debian
+// 12) has no "insert unless present".
+//
+//	{ nft -a list chain inet filter input | sed -n 's/.../delete rule inet filter input handle \1/p'; cat FILE; } | nft -f -
+func nftSharedApply(jumps []nftJump) Cmd {
+	c := Cmd{}.Op("{")
+	for _, j := range jumps {
+		c = c.Arg("nft", "-a", "list", "chain").Arg(strings.Fields(j.Table)...).Arg(j.Base).Op("|").
+			Arg("sed", "-n", `s/.*comment "ftpswiz jump" # handle \([0-9][0-9]*\)$/delete rule `+j.Table+" "+j.Base+` handle \1/p`).GlueOp(";")
+	}
+	return c.Arg("cat").File().GlueOp(";").Op("}", "|").Arg("nft", "-f", "-")
 }
 
 type nftTableView struct {

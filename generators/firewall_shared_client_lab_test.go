@@ -181,3 +181,52 @@ func TestSharedClientHostKeepsItsTraffic(t *testing.T) {
 		}
 	})
 }
+
+// TestSharedNftReapplyKeepsOneJump: a shared box's nftables file applied
+// with its apply command twice (a changed plan, a playbook's handler) leaves
+// one jump per base chain and its rules once. Control: plain nft -f twice
+// leaves two jumps, which the count sees.
+func TestSharedNftReapplyKeepsOneJump(t *testing.T) {
+	lab.Require(t, "nft", "bash")
+	files, err := RenderWith(Registry(), fwPlan(t, "shared-boxes"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := fwWrite(t, files)
+	path := nftPath(wizard.SideClientRouter)
+	f := fwFile(t, files, path)
+	if len(f.Desc.Apply) != 1 {
+		t.Fatalf("apply commands: %v", f.Desc.Apply)
+	}
+	jumps := func(ns *lab.Namespace) (int, int) {
+		out := ns.MustRun("nft", "list", "chain", "inet", "filter", "forward")
+		all := ns.MustRun("nft", "list", "chain", "inet", "filter", "ftpswiz_forward")
+		return strings.Count(out, `comment "ftpswiz jump"`), strings.Count(all, "accept")
+	}
+	for _, tt := range []struct {
+		name, apply string
+		want        int
+	}{
+		{"apply command", f.Desc.Apply[0].Line(path), 1},
+		{"control: plain nft -f", "nft -f " + shQuote(path), 2},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ns := lab.NewNamespace(t)
+			ns.MustNFT(lab.DebianNftables)
+			var rules [2]int
+			for i := range 2 {
+				if _, se, err := ns.Run(30*time.Second, "bash", "-c", "set -e\ncd "+shQuote(dir)+"\n"+tt.apply); err != nil {
+					t.Fatalf("run %d: %v\n%s", i+1, err, se)
+				}
+				var n int
+				n, rules[i] = jumps(ns)
+				if i == 1 && n != tt.want {
+					t.Errorf("after two applies: %d jumps, want %d", n, tt.want)
+				}
+			}
+			if rules[0] == 0 || rules[0] != rules[1] {
+				t.Errorf("ftpswiz_forward's accept rules: %d after the first apply, %d after the second", rules[0], rules[1])
+			}
+		})
+	}
+}
