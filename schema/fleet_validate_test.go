@@ -57,10 +57,10 @@ var decidePrefix = regexp.MustCompile(`^((?:servers|client_sites)\[[0-9]+\]) \([
 // fleetVerdict is ftpswiz's verdict on a fleet file: the error and the
 // fields it names, in the fleet file's terms ("fleet.serial",
 // "servers[1].answers.server.host_address").
-func fleetVerdict(data []byte) (error, []string) {
+func fleetVerdict(data []byte) ([]string, error) {
 	fa, err := fleet.Decode(data)
 	if err != nil {
-		return err, fieldsOf(err, "")
+		return fieldsOf(err, ""), err
 	}
 	_, err = fleet.Decide(fa)
 	if err == nil {
@@ -68,9 +68,9 @@ func fleetVerdict(data []byte) (error, []string) {
 	}
 	m := decidePrefix.FindStringSubmatch(err.Error())
 	if m == nil {
-		return err, nil
+		return nil, err
 	}
-	return err, fieldsOf(err, m[1]+".answers.")
+	return fieldsOf(err, m[1]+".answers."), err
 }
 
 // fieldsOf collects the fields of every *wizard.FieldError in err's tree.
@@ -148,7 +148,7 @@ func TestBadFleetFailsAtSameField(t *testing.T) {
 				}
 				data = bytes.Replace(base, []byte(tt.old), []byte(tt.new), 1)
 			}
-			err, fields := fleetVerdict(data)
+			fields, err := fleetVerdict(data)
 			if err == nil {
 				t.Fatal("ftpswiz accepts it")
 			}
@@ -220,7 +220,7 @@ func TestFleetSpellingsValidate(t *testing.T) {
 				// Drop the sites section: everything from its key on.
 				data = data[:bytes.Index(data, []byte("unused_sites:"))]
 			}
-			if err, _ := fleetVerdict(data); err != nil {
+			if _, err := fleetVerdict(data); err != nil {
 				t.Fatalf("ftpswiz rejects it: %v\n%s", err, data)
 			}
 			if err := s.Validate(instance(t, data)); err != nil {
@@ -271,5 +271,26 @@ func TestFleetSchemaDerived(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(moduleRoot, "schema", FleetFileName)); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestReadmeFleetValidates: the README's fleet example is accepted by
+// ftpswiz and by the schema.
+func TestReadmeFleetValidates(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join(moduleRoot, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(readme), "\n## Fleets")
+	_, block, ok2 := strings.Cut(section, "```yaml\n")
+	block, _, ok3 := strings.Cut(block, "```")
+	if !ok || !ok2 || !ok3 || !strings.Contains(block, "servers:") {
+		t.Fatalf("no yaml example in the README's Fleets section")
+	}
+	if _, err := fleetVerdict([]byte(block)); err != nil {
+		t.Errorf("ftpswiz rejects the README's fleet example: %v", err)
+	}
+	if err := compiledFleet(t).Validate(instance(t, []byte(block))); err != nil {
+		t.Errorf("the README's fleet example does not validate:\n%v", err)
 	}
 }

@@ -64,7 +64,9 @@ A fleet answers file (defaults:, servers:, client_sites:; see the README)
 writes each server's outputs into servers/NAME/ (with the server files of
 every vsftpd build in servers/NAME/builds/, the playbook picks the target's),
 one ruleset per router in routers/NAME/, each client site's configurations in
-sites/NAME/, an Ansible project in ansible/ and the fleet's REPORT.md.
+sites/NAME/, an Ansible project in ansible/, the fleet's REPORT.md and the
+fleet file itself as fleet.yaml. With --json the plans' decisions are under
+"fleet", per server and per client site.
 
 ` + exitStatusHelp,
 		Example: `  ftpswiz generate --answers answers.yaml --out ftpswiz-out
