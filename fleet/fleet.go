@@ -29,6 +29,7 @@ const MaxServers = 200
 
 // Answers is a fleet answers file.
 type Answers struct {
+	// Version is the fleet file's schema version, the answers file's: 1.
 	Version int `yaml:"version"`
 	// Fleet names the fleet and its rollout.
 	Fleet Settings `yaml:"fleet"`
@@ -67,12 +68,18 @@ type Server struct {
 
 // Site is one client site: the client end of every server it names.
 type Site struct {
+	// Name is the site's inventory name (letters, digits, '-').
 	Name string `yaml:"name"`
 	// Servers are the names of the servers this site connects to (default
 	// every server).
-	Servers     []string  `yaml:"servers,flow"`
-	AnsibleHost string    `yaml:"ansible_host"`
-	Answers     yaml.Node `yaml:"answers"`
+	Servers []string `yaml:"servers,flow"`
+	// AnsibleHost is the address Ansible connects to (unset: the inventory
+	// has none for the site; Ansible then uses its name).
+	AnsibleHost string `yaml:"ansible_host"`
+	// Answers override the defaults for this site's client end (merged key
+	// by key; lists replace; a server: section is ignored, the server's
+	// plan gives it).
+	Answers yaml.Node `yaml:"answers"`
 }
 
 // nameFirst and nameRest spell the names of fleets, servers and routers
@@ -117,8 +124,10 @@ func Decode(data []byte) (*Answers, error) {
 		return nil, fmt.Errorf("the fleet file is not valid: %w", err)
 	}
 	var errs []error
+	// Each problem is a *wizard.FieldError named by its fleet-file field
+	// ("servers[1].name"), as the fleet schema's tests read them.
 	add := func(field, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%s: %s", field, fmt.Sprintf(format, args...)))
+		errs = append(errs, &wizard.FieldError{Field: field, Problem: fmt.Sprintf(format, args...)})
 	}
 	if fa.Version != wizard.SchemaVersion {
 		add("version", "is %d; this ftpswiz reads version %d: write version: %d", fa.Version, wizard.SchemaVersion, wizard.SchemaVersion)

@@ -274,35 +274,24 @@ func sourcePackages(t reflect.Type) []string {
 // source directory), enums from the wizard's value lists, bounds and
 // defaults from its constants.
 func Generate(root string) ([]byte, error) {
+	s, err := answersSchema(root)
+	if err != nil {
+		return nil, err
+	}
+	return encode(s)
+}
+
+// answersSchema is Generate's schema before encoding.
+func answersSchema(root string) (*jsonschema.Schema, error) {
 	r := &jsonschema.Reflector{
 		FieldNameTag:               "yaml",
 		RequiredFromJSONSchemaTags: true,
 		ExpandedStruct:             true,
 		BaseSchemaID:               "",
 	}
-	// AddGoComments keys comments by base joined with the directory walked,
-	// so base/root/PKG must come out as the module path plus PKG.
-	for _, pkg := range sourcePackages(reflect.TypeFor[wizard.Answers]()) {
-		dir := filepath.Join(root, filepath.FromSlash(pkg))
-		if err := r.AddGoComments(modulePath+"/schema", dir); err != nil {
-			return nil, fmt.Errorf("read the comments of %s: %w", dir, err)
-		}
-	}
-	comments := r.CommentMap
-	r.CommentMap = nil
-	r.LookupComment = func(t reflect.Type, field string) string {
-		key := t.PkgPath() + "." + t.Name()
-		if field == "" {
-			return oneLine(comments[key])
-		}
-		c := oneLine(comments[key+"."+field])
-		// "Transfers is the number ..." reads "concurrent_transfers is ...".
-		if f, ok := t.FieldByName(field); ok {
-			if name, _, _ := strings.Cut(f.Tag.Get("yaml"), ","); name != "" && strings.HasPrefix(c, field+" ") {
-				c = name + c[len(field):]
-			}
-		}
-		return c
+	comments, err := addComments(r, root, reflect.TypeFor[wizard.Answers]())
+	if err != nil {
+		return nil, err
 	}
 	en := enums()
 	r.Mapper = func(t reflect.Type) *jsonschema.Schema {
@@ -323,8 +312,48 @@ func Generate(root string) ([]byte, error) {
 		"Omitted fields take their defaults. ftpswiz's own validation checks more than this schema.", wizard.SchemaVersion)
 	s.Required = []string{"role"}
 	s.AllOf = roleRules()
-	cons := constraints()
-	for def, fields := range defaults() {
+	if err := applyConstraints(s, "Answers", constraints(), defaults()); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// addComments reads the Go comments of the packages defining the types
+// reachable from t (under root) and makes them r's descriptions, a field's
+// Go name replaced by its yaml key. It returns the comments by type and
+// field ("PKG.Type", "PKG.Type.Field").
+func addComments(r *jsonschema.Reflector, root string, t reflect.Type) (map[string]string, error) {
+	// AddGoComments keys comments by base joined with the directory walked,
+	// so base/root/PKG must come out as the module path plus PKG.
+	for _, pkg := range sourcePackages(t) {
+		dir := filepath.Join(root, filepath.FromSlash(pkg))
+		if err := r.AddGoComments(modulePath+"/schema", dir); err != nil {
+			return nil, fmt.Errorf("read the comments of %s: %w", dir, err)
+		}
+	}
+	comments := r.CommentMap
+	r.CommentMap = nil
+	r.LookupComment = func(ft reflect.Type, field string) string {
+		key := ft.PkgPath() + "." + ft.Name()
+		if field == "" {
+			return oneLine(comments[key])
+		}
+		c := oneLine(comments[key+"."+field])
+		// "Transfers is the number ..." reads "concurrent_transfers is ...".
+		if f, ok := ft.FieldByName(field); ok {
+			if name, _, _ := strings.Cut(f.Tag.Get("yaml"), ","); name != "" && strings.HasPrefix(c, field+" ") {
+				c = name + c[len(field):]
+			}
+		}
+		return c
+	}
+	return comments, nil
+}
+
+// applyConstraints sets the defaults and applies the constraints to the
+// properties of s (the definition named root) and its definitions.
+func applyConstraints(s *jsonschema.Schema, root string, cons map[string]map[string]func(*jsonschema.Schema), defs map[string]map[string]any) error {
+	for def, fields := range defs {
 		for key, v := range fields {
 			if cons[def] == nil {
 				cons[def] = map[string]func(*jsonschema.Schema){}
@@ -334,22 +363,27 @@ func Generate(root string) ([]byte, error) {
 	}
 	for def, fields := range cons {
 		var target *jsonschema.Schema
-		if def == "Answers" {
+		if def == root {
 			target = s
 		} else {
 			target = s.Definitions[def]
 		}
 		if target == nil || target.Properties == nil {
-			return nil, fmt.Errorf("no definition %s in the reflected schema (did a wizard type change?)", def)
+			return fmt.Errorf("no definition %s in the reflected schema (did a Go type change?)", def)
 		}
 		for key, apply := range fields {
 			p, ok := target.Properties.Get(key)
 			if !ok {
-				return nil, fmt.Errorf("no field %s.%s in the reflected schema (did a yaml tag change?)", def, key)
+				return fmt.Errorf("no field %s.%s in the reflected schema (did a yaml tag change?)", def, key)
 			}
 			apply(p)
 		}
 	}
+	return nil
+}
+
+// encode writes a schema as the committed files spell it.
+func encode(s *jsonschema.Schema) ([]byte, error) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetIndent("", "  ")

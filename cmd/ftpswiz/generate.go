@@ -64,7 +64,9 @@ A fleet answers file (defaults:, servers:, client_sites:; see the README)
 writes each server's outputs into servers/NAME/ (with the server files of
 every vsftpd build in servers/NAME/builds/, the playbook picks the target's),
 one ruleset per router in routers/NAME/, each client site's configurations in
-sites/NAME/, an Ansible project in ansible/ and the fleet's REPORT.md.
+sites/NAME/, an Ansible project in ansible/, the fleet's REPORT.md and the
+fleet file itself as fleet.yaml. With --json the plans' decisions are under
+"fleet", per server and per client site.
 
 ` + exitStatusHelp,
 		Example: `  ftpswiz generate --answers answers.yaml --out ftpswiz-out
@@ -121,17 +123,26 @@ func runGenerate(cmd *cobra.Command, opts *generateOptions) error {
 	if err := cmd.Context().Err(); err != nil {
 		return withCode(codeInterrupted, fmt.Errorf("interrupted, nothing written: %w", err))
 	}
+	return emitFiles(opts, planned{plan: p}, files)
+}
+
+// emitFiles is the end of every generate, of one plan or a fleet: the
+// rendered files go to standard output (--stdout), are compared (--diff) or
+// are written, the list (or --json) on standard output, the summary and
+// the stale files on standard error.
+func emitFiles(opts *generateOptions, pl planned, files []generators.File) error {
+	ro := opts.root
 	if opts.Stdout {
 		return writeStdout(ro.Out, files)
 	}
 	if opts.Diff {
-		return generateDiff(opts, p, files)
+		return generateDiff(opts, pl, files)
 	}
 	changes, err := writePlanFiles(ro, opts.OutDir, files, opts.Force)
 	var exists *outdir.ExistsError
 	if errors.As(err, &exists) && opts.JSON {
 		// The changes are what Write would have done; nothing was written.
-		if jerr := writeJSON(ro.Out, generateJSON(opts, p, changes, nil, false)); jerr != nil {
+		if jerr := writeJSON(ro.Out, generateJSON(opts, pl, changes, nil, false)); jerr != nil {
 			return jerr
 		}
 		return err
@@ -141,9 +152,9 @@ func runGenerate(cmd *cobra.Command, opts *generateOptions) error {
 	}
 	// Files an earlier run wrote into the output subdirectories and this
 	// run does not produce are left alone, but mentioned.
-	stale, staleErr := outdir.Stale(opts.OutDir, files, "server", "firewall", "client")
+	stale, staleErr := outdir.Stale(opts.OutDir, files, pl.staleDirs()...)
 	if opts.JSON {
-		if err := writeJSON(ro.Out, generateJSON(opts, p, changes, stale, true)); err != nil {
+		if err := writeJSON(ro.Out, generateJSON(opts, pl, changes, stale, true)); err != nil {
 			return err
 		}
 	} else {

@@ -9,6 +9,7 @@ import (
 
 	udiff "github.com/aymanbagabas/go-udiff"
 
+	"github.com/ftpswiz/ftpswiz/fleet"
 	"github.com/ftpswiz/ftpswiz/generators"
 	"github.com/ftpswiz/ftpswiz/internal/outdir"
 	"github.com/ftpswiz/ftpswiz/wizard"
@@ -27,8 +28,27 @@ type generateOutput struct {
 	Files   []fileChange `json:"files"`
 	// Stale are files in the output subdirectories that these answers do
 	// not produce (left alone).
-	Stale     []string       `json:"stale"`
+	Stale []string `json:"stale"`
+	// Decisions are the plan's decisions; for a fleet empty, its plans'
+	// decisions are in Fleet, per server and client site.
 	Decisions []jsonDecision `json:"decisions"`
+	// Fleet is set for a fleet answers file.
+	Fleet *fleetJSON `json:"fleet,omitempty"`
+}
+
+// planned is what generate planned: one plan, or a fleet's.
+type planned struct {
+	plan  *wizard.Plan
+	fleet *fleet.Plan
+}
+
+// staleDirs are the output subdirectories whose files the plan owns: files
+// there that this run does not produce are stale.
+func (pl planned) staleDirs() []string {
+	if pl.fleet != nil {
+		return []string{"servers", "routers", "sites", "ansible"}
+	}
+	return []string{"server", "firewall", "client"}
 }
 
 // fileChange is one output file and what happened to it.
@@ -49,9 +69,15 @@ type fileChange struct {
 	Diff string `json:"diff,omitempty"`
 }
 
-func generateJSON(opts *generateOptions, p *wizard.Plan, changes []outdir.Change, stale []string, written bool) generateOutput {
+func generateJSON(opts *generateOptions, pl planned, changes []outdir.Change, stale []string, written bool) generateOutput {
 	out := generateOutput{jsonHeader: header("generate"), Answers: sourceName(opts.Answers), OutDir: opts.OutDir,
-		Written: written, Files: make([]fileChange, 0, len(changes)), Stale: stale, Decisions: jsonDecisions(p)}
+		Written: written, Files: make([]fileChange, 0, len(changes)), Stale: stale, Decisions: []jsonDecision{}}
+	if pl.plan != nil {
+		out.Decisions = jsonDecisions(pl.plan)
+	}
+	if pl.fleet != nil {
+		out.Fleet = fleetJSONOf(pl.fleet)
+	}
 	if out.Stale == nil {
 		out.Stale = []string{}
 	}
@@ -75,7 +101,7 @@ func generateJSON(opts *generateOptions, p *wizard.Plan, changes []outdir.Change
 // generateDiff shows what generate would change in the output directory,
 // writing nothing: exit 0 when nothing would change, 3 when something
 // would.
-func generateDiff(opts *generateOptions, p *wizard.Plan, files []generators.File) error {
+func generateDiff(opts *generateOptions, pl planned, files []generators.File) error {
 	ro := opts.root
 	changes, err := outdir.Preview(opts.OutDir, files)
 	if err != nil {
@@ -91,9 +117,9 @@ func generateDiff(opts *generateOptions, p *wizard.Plan, files []generators.File
 			changes[i].Diff = udiff.Unified("/dev/null", "b/"+c.Path, "", string(byPath[c.Path]))
 		}
 	}
-	stale, _ := outdir.Stale(opts.OutDir, files, "server", "firewall", "client")
+	stale, _ := outdir.Stale(opts.OutDir, files, pl.staleDirs()...)
 	if opts.JSON {
-		if err := writeJSON(ro.Out, generateJSON(opts, p, changes, stale, false)); err != nil {
+		if err := writeJSON(ro.Out, generateJSON(opts, pl, changes, stale, false)); err != nil {
 			return err
 		}
 	} else if err := writeDiffs(ro.Out, changes); err != nil {

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -61,6 +63,44 @@ type docGenerate struct {
 	} `json:"files"`
 	Stale     []string      `json:"stale"`
 	Decisions []docDecision `json:"decisions"`
+}
+
+// docFleet is generate's "fleet" object (README, "JSON output").
+type docFleet struct {
+	Name    string `json:"name"`
+	Serial  int    `json:"serial"`
+	Servers []struct {
+		Name         string   `json:"name"`
+		AnsibleHost  string   `json:"ansible_host"`
+		Router       string   `json:"router"`
+		Flavour      string   `json:"flavour"`
+		Builds       []string `json:"builds"`
+		ControlPorts []int    `json:"control_ports"`
+		Passive      string   `json:"passive"`
+		Allocated    []struct {
+			Key   string `json:"key"`
+			Value string `json:"value"`
+		} `json:"allocated"`
+		Decisions []docDecision `json:"decisions"`
+	} `json:"servers"`
+	Routers []struct {
+		Name          string   `json:"name"`
+		PublicAddress string   `json:"public_address"`
+		Servers       []string `json:"servers"`
+	} `json:"routers"`
+	ClientSites []struct {
+		Name        string `json:"name"`
+		AnsibleHost string `json:"ansible_host"`
+		Clients     []struct {
+			Server    string        `json:"server"`
+			Decisions []docDecision `json:"decisions"`
+		} `json:"clients"`
+	} `json:"client_sites"`
+}
+
+type docGenerateFleet struct {
+	docGenerate
+	Fleet *docFleet `json:"fleet"`
 }
 
 type docPorts struct {
@@ -158,6 +198,9 @@ func TestJSONGenerate(t *testing.T) {
 	checkHeader(t, g.docHeader, "generate")
 	if !g.Written || g.OutDir != out || g.Answers != classic || len(g.Files) < 10 || len(g.Decisions) < 5 || g.Stale == nil {
 		t.Fatalf("generate --json: %+v", g)
+	}
+	if strings.Contains(r.stdout, `"fleet"`) {
+		t.Errorf("one plan's JSON has a fleet object")
 	}
 	for _, f := range g.Files {
 		if f.Kind != "new" || f.File != filepath.Join(out, f.Path) || f.Diff != "" || f.OldMode != "" {
@@ -355,5 +398,133 @@ func TestJSONProbe(t *testing.T) {
 	checkHeader(t, p.docHeader, "probe")
 	if code != codeWarnings || p.Verdict != "warn" || p.ExitCode != codeWarnings || len(p.Steps) != 2 || p.Target != report.Target {
 		t.Errorf("exit %d: %+v", code, p.docProbe)
+	}
+}
+
+// decision returns the decision with key k.
+func decision(ds []docDecision, k string) (docDecision, bool) {
+	for _, d := range ds {
+		if d.Key == k {
+			return d, true
+		}
+	}
+	return docDecision{}, false
+}
+
+// TestJSONGenerateFleet: generate --json on a fleet prints the same object
+// as for one plan (files, stale files), its top-level decisions empty and
+// the plans' decisions in "fleet", per server and per client site's server.
+func TestJSONGenerateFleet(t *testing.T) {
+	fleetFile, err := filepath.Abs("../../testdata/fleet/classic/answers.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	run := func(code int, args ...string) docGenerateFleet {
+		t.Helper()
+		r := runFTPSwiz(t, "", append([]string{"generate", "--answers", fleetFile, "--out", out, "--json"}, args...)...)
+		if r.code != code {
+			t.Fatalf("%v: exit %d, want %d: %s", args, r.code, code, r.stderr)
+		}
+		var g docGenerateFleet
+		decodeOne(t, r.stdout, &g)
+		checkHeader(t, g.docHeader, "generate")
+		if g.Fleet == nil || g.Decisions == nil || len(g.Decisions) != 0 || g.Stale == nil || g.Answers != fleetFile || g.OutDir != out {
+			t.Fatalf("%v: fleet %v, decisions %v, stale %v, answers %q", args, g.Fleet != nil, g.Decisions, g.Stale, g.Answers)
+		}
+		return g
+	}
+	kinds := func(g docGenerateFleet) map[string]string {
+		m := map[string]string{}
+		for _, f := range g.Files {
+			m[f.Path] = f.Kind
+			if f.File != filepath.Join(out, filepath.FromSlash(f.Path)) {
+				t.Errorf("%s: file %s", f.Path, f.File)
+			}
+		}
+		return m
+	}
+
+	g := run(codeOK)
+	k := kinds(g)
+	for _, p := range []string{"REPORT.md", "fleet.yaml", "ansible/site.yml", "servers/ftp-b/server/vsftpd.conf",
+		"routers/office-gw/firewall/server-router.nft", "sites/customer-1/ftp-b/client/lftp.rc"} {
+		if k[p] != "new" {
+			t.Errorf("%s: kind %q, want new", p, k[p])
+		}
+	}
+	if !g.Written || len(g.Stale) != 0 {
+		t.Errorf("written %v, stale %q", g.Written, g.Stale)
+	}
+	f := g.Fleet
+	if f.Name != "acme" || f.Serial != 1 || len(f.Servers) != 2 || len(f.Routers) != 1 || len(f.ClientSites) != 1 {
+		t.Fatalf("fleet %s serial %d: %d servers, %d routers, %d sites", f.Name, f.Serial, len(f.Servers), len(f.Routers), len(f.ClientSites))
+	}
+	a, b := f.Servers[0], f.Servers[1]
+	if a.Name != "ftp-a" || b.Name != "ftp-b" || a.Router != "office-gw" || a.AnsibleHost != "10.20.0.2" || b.AnsibleHost != "10.20.0.3" {
+		t.Errorf("servers %+v %+v", a.Name, b.Name)
+	}
+	if fmt.Sprint(a.ControlPorts) != "[21]" || fmt.Sprint(b.ControlPorts) != "[2121]" || a.Passive == b.Passive {
+		t.Errorf("ports: ftp-a %v %s, ftp-b %v %s", a.ControlPorts, a.Passive, b.ControlPorts, b.Passive)
+	}
+	if len(a.Allocated) != 0 {
+		t.Errorf("ftp-a, first on its address, allocated %+v", a.Allocated)
+	}
+	alloc := map[string]string{}
+	for _, x := range b.Allocated {
+		alloc[x.Key] = x.Value
+	}
+	aLast := a.Passive[strings.Index(a.Passive, "-")+1:]
+	bFirst, _, _ := strings.Cut(b.Passive, "-")
+	if alloc["ftps.explicit_port"] != "2121" || alloc["server.passive_start"] != bFirst || bFirst == "" || aLast == "" {
+		t.Errorf("ftp-b allocated %+v (passive %s after %s)", b.Allocated, b.Passive, a.Passive)
+	}
+	for _, s := range f.Servers {
+		if len(s.Builds) != 3 || !slices.Contains(s.Builds, s.Flavour) {
+			t.Errorf("%s: flavour %q, builds %q (auto: every build)", s.Name, s.Flavour, s.Builds)
+		}
+		d, ok := decision(s.Decisions, "passive.range")
+		if !ok || !strings.Contains(d.Value, s.Passive) || d.Why == "" {
+			t.Errorf("%s: passive.range decision %+v, passive %s", s.Name, d, s.Passive)
+		}
+	}
+	r := f.Routers[0]
+	if r.Name != "office-gw" || r.PublicAddress != "198.51.100.10" || fmt.Sprint(r.Servers) != "[ftp-a ftp-b]" {
+		t.Errorf("router %+v", r)
+	}
+	site := f.ClientSites[0]
+	if site.Name != "customer-1" || len(site.Clients) != 2 || site.Clients[1].Server != "ftp-b" || len(site.Clients[1].Decisions) == 0 {
+		t.Fatalf("site %+v", site)
+	}
+
+	// A file of an earlier run is stale; a hand-edited one refuses the
+	// run (exit 3) with its diff, nothing written.
+	old := filepath.Join(out, "servers", "ftp-old", "server", "vsftpd.conf")
+	writeFile(t, old, "listen=YES\n")
+	g = run(codeOK)
+	if fmt.Sprint(g.Stale) != "[servers/ftp-old/server/vsftpd.conf]" {
+		t.Errorf("stale %q", g.Stale)
+	}
+	for p, kind := range kinds(g) {
+		if kind != "unchanged" {
+			t.Errorf("second run: %s %s", p, kind)
+		}
+	}
+	conf := filepath.Join(out, "servers", "ftp-a", "server", "vsftpd.conf")
+	writeFile(t, conf, "# hand-edited\n")
+	g = run(codeExists)
+	if g.Written || kinds(g)["servers/ftp-a/server/vsftpd.conf"] != "changed" || readFile(t, conf) != "# hand-edited\n" {
+		t.Errorf("refused: written %v, conf %q", g.Written, readFile(t, conf))
+	}
+	// --diff: the same object, written false, the diff of the change.
+	g = run(codeExists, "--diff")
+	found := false
+	for _, fc := range g.Files {
+		if fc.Path == "servers/ftp-a/server/vsftpd.conf" {
+			found = fc.Kind == "changed" && strings.Contains(fc.Diff, "-# hand-edited")
+		}
+	}
+	if g.Written || !found || len(g.Fleet.Servers) != 2 {
+		t.Errorf("--diff: written %v, diff of the hand-edited file %v", g.Written, found)
 	}
 }

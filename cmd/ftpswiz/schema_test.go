@@ -27,6 +27,17 @@ func TestSchemaCommand(t *testing.T) {
 	if s.ID != schema.URL || !strings.Contains(s.Schema, "2020-12") || s.Properties["server"] == nil {
 		t.Errorf("schema header: %+v", s)
 	}
+	f := runFTPSwiz(t, "", "schema", "--fleet")
+	if f.code != codeOK || f.stdout != string(schema.Fleet) {
+		t.Fatalf("schema --fleet: exit %d, stdout is the embedded fleet schema: %v; stderr %s", f.code, f.stdout == string(schema.Fleet), f.stderr)
+	}
+	s.Properties = nil
+	if err := json.Unmarshal([]byte(f.stdout), &s); err != nil {
+		t.Fatal(err)
+	}
+	if s.ID != schema.FleetURL || s.Properties["servers"] == nil || s.Properties["defaults"] == nil {
+		t.Errorf("fleet schema header: %+v", s)
+	}
 	if r := runFTPSwiz(t, "", "schema", "extra"); r.code != codeUsage {
 		t.Errorf("schema extra: exit %d", r.code)
 	}

@@ -136,7 +136,7 @@ func TestArchive(t *testing.T) {
 		got[strings.TrimPrefix(h.Name, top)] = h.Mode
 	}
 	for name, mode := range map[string]int64{
-		"ftpswiz": 0o755, "LICENSE": 0o644, "README.md": 0o644, "answers.schema.json": 0o644,
+		"ftpswiz": 0o755, "LICENSE": 0o644, "README.md": 0o644, "answers.schema.json": 0o644, "fleet.schema.json": 0o644,
 		"completions/ftpswiz.bash": 0o644, "completions/_ftpswiz": 0o644, "completions/ftpswiz.fish": 0o644,
 		"man/man1/ftpswiz.1.gz": 0o644, "man/man1/ftpswiz-generate.1.gz": 0o644,
 	} {
@@ -202,7 +202,7 @@ func TestDebInstallsInThrowawayRoot(t *testing.T) {
 		t.Errorf("man ftpswiz-generate does not render the page: %v\n%.500s", err, out)
 	}
 	for _, f := range []string{"usr/share/bash-completion/completions/ftpswiz", "usr/share/zsh/vendor-completions/_ftpswiz",
-		"usr/share/fish/vendor_completions.d/ftpswiz.fish", "usr/share/ftpswiz/answers.schema.json", "usr/share/doc/ftpswiz/copyright"} {
+		"usr/share/fish/vendor_completions.d/ftpswiz.fish", "usr/share/ftpswiz/answers.schema.json", "usr/share/ftpswiz/fleet.schema.json", "usr/share/doc/ftpswiz/copyright"} {
 		if _, err := os.Stat(filepath.Join(root, f)); err != nil {
 			t.Errorf("not installed: %v", err)
 		}

@@ -140,6 +140,7 @@ func run(o options) error {
 	}
 	for src, dst := range map[string]string{
 		"LICENSE": "LICENSE", "README.md": "README.md", "schema/answers.schema.json": "answers.schema.json",
+		"schema/fleet.schema.json": "fleet.schema.json",
 	} {
 		if err := copyFile(src, filepath.Join(build, dst)); err != nil {
 			return err
