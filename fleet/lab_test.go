@@ -72,7 +72,9 @@ func run(t *testing.T, timeout time.Duration, dir string, env []string, name str
 }
 
 // fleetAnswers is the lab's fleet: the classic fleet file's shape with the
-// lab's user, certificate and directories.
+// lab's user, certificate and directories. The router and the client site
+// are shared (the default): each has a firewall of its own
+// (officeRouterFirewall, lab.EgressFilterNftables) that the playbook's rules join.
 func fleetAnswers(u *lab.User, cert *lab.Cert, dir string, ftpBClients int) string {
 	return fmt.Sprintf(`version: 1
 fleet:
@@ -88,7 +90,6 @@ defaults:
     router:
       wan_interface: wan0
       lan_interface: lan0
-      firewall: {use: dedicated}
     allowed_clients: [192.0.2.20/32]
     admin_network: 10.20.0.0/24
     capacity:
@@ -123,9 +124,27 @@ client_sites:
       client:
         nat: none
         software: [lftp, curl]
-        host_firewall: {use: dedicated}
 `, u.Name, cert.CertFile, cert.KeyFile, dir, ftpBClients)
 }
+
+// officeRouterFirewall is the office router's own firewall before the
+// playbook: Debian's nftables.conf layout, a forward policy of its own (the
+// LAN may go out, nothing comes in).
+const officeRouterFirewall = `flush ruleset
+table inet filter {
+	chain input {
+		type filter hook input priority filter; policy accept;
+	}
+	chain forward {
+		type filter hook forward priority filter; policy drop;
+		ct state established,related accept
+		iifname "lan0" oifname "wan0" accept
+	}
+	chain output {
+		type filter hook output priority filter;
+	}
+}
+`
 
 // restartScript starts (or restarts) vsftpd for a unit, as the lab's
 // ftpswiz_restart_command: ROOT UNIT. It runs inside the host's namespace
@@ -278,6 +297,9 @@ ftpswiz_probe_environment: {FTPSWIZ_LAB_PASSWORD: "%s"}
 	// The client site's router masquerades (nat none from the site's
 	// point of view: the lab's router, not the site's, does it).
 	f.CliRouter.MustNFT(lab.MasqueradeRuleset)
+	// The shared boxes' own firewalls, which the playbook's rules join.
+	f.SrvRouter.MustNFT(officeRouterFirewall)
+	f.Cli.MustNFT(lab.EgressFilterNftables)
 	fl.generate(12)
 
 	if out, err := fl.playbook("--syntax-check"); err != nil {
@@ -323,6 +345,16 @@ ftpswiz_probe_environment: {FTPSWIZ_LAB_PASSWORD: "%s"}
 	}
 	if !strings.Contains(out, "Every server passes the probe") {
 		t.Errorf("the probe play did not run:\n%s", out)
+	}
+	// The shared boxes keep their own policies; the rules joined them.
+	for _, c := range []struct {
+		ns    *lab.Namespace
+		chain string
+	}{{f.SrvRouter, "forward"}, {f.Cli, "output"}} {
+		if out := c.ns.MustRun("nft", "list", "chain", "inet", "filter", c.chain); !strings.Contains(out, "policy drop") ||
+			!strings.Contains(out, "jump ftpswiz_"+c.chain) {
+			t.Errorf("%s: its own %s chain lost its policy or has no jump to ftpswiz's:\n%s", c.ns.Role, c.chain, out)
+		}
 	}
 	for _, port := range []int{21, 2121} {
 		if err := fl.transfer(port); err != nil {

@@ -14,10 +14,10 @@ import (
 // backend of fwBackends, applying when the plan asks for the backend and
 // has a side it writes.
 //
-// Adding a backend touches: wizard/firewalls.go (its Firewall constant and
-// its row in wizard.FirewallCatalogue), its row here (fwBackends: files,
-// usage, render function), its renderer file (firewall_<name>.go) and, if
-// it uses one, its template.
+// Adding a backend touches four production files: firewall/firewall.go
+// (its constant and its row in firewall.Catalogue), its row here
+// (fwBackends: files, usage, render function), its renderer file
+// (firewall_<name>.go) and, if it uses one, its template.
 func firewallRenderers() []Renderer {
 	var out []Renderer
 	for _, b := range fwBackends() {

@@ -12,28 +12,8 @@ import (
 )
 
 // The client host's own firewall in each format: an egress filter (web and
-// DNS out, nothing else), SSH in from its LAN.
+// DNS out, nothing else), SSH in from its LAN (nftables: lab.EgressFilterNftables).
 const (
-	sharedCliNft = `flush ruleset
-table inet filter {
-	chain input {
-		type filter hook input priority filter; policy drop;
-		ct state established,related accept
-		iif "lo" accept
-		tcp dport 22 accept
-	}
-	chain forward {
-		type filter hook forward priority filter; policy drop;
-	}
-	chain output {
-		type filter hook output priority filter; policy drop;
-		ct state established,related accept
-		oif "lo" accept
-		tcp dport { 53, 443 } accept
-		udp dport 53 accept
-	}
-}
-`
 	sharedCliIptables = `set -e
 iptables -P INPUT DROP
 iptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
@@ -81,7 +61,7 @@ func TestSharedClientHostKeepsItsTraffic(t *testing.T) {
 		ufw        bool
 		stillOwn   func(l *lab.Lab) (string, []string)
 	}{
-		{"nftables", nftPath(wizard.SideClientHost), func(t *testing.T, l *lab.Lab, _ string) { l.Cli.MustNFT(sharedCliNft) }, false,
+		{"nftables", nftPath(wizard.SideClientHost), func(t *testing.T, l *lab.Lab, _ string) { l.Cli.MustNFT(lab.EgressFilterNftables) }, false,
 			func(l *lab.Lab) (string, []string) {
 				return l.Cli.MustRun("nft", "list", "chain", "inet", "filter", "output"), []string{"policy drop", "jump ftpswiz_output", "tcp dport { 53, 443 } accept"}
 			}},
@@ -180,7 +160,7 @@ func TestSharedClientHostKeepsItsTraffic(t *testing.T) {
 	t.Run("negative-dedicated", func(t *testing.T) {
 		l := lab.New(t)
 		l.CliRouter.MustNFT(lab.MasqueradeRuleset)
-		l.Cli.MustNFT(sharedCliNft)
+		l.Cli.MustNFT(lab.EgressFilterNftables)
 		sharedTCPServer(t, l.SrvRouter, "tcp4", fwAddr(srv, sharedWeb))
 		sharedTCPServer(t, l.SrvRouter, "tcp4", fwAddr(srv, 21))
 		if err := sharedSHA(l.Cli, fwAddr(srv, sharedWeb)); err != nil {

@@ -180,16 +180,48 @@ func validNftName(s string) bool {
 	return true
 }
 
+// The texts of a box's use: the decision's reason (boxWhy) and the
+// wizard's question (BoxUseQuestion) both say them.
+const (
+	boxSharedWhat    = "it already has a firewall or carries other traffic"
+	boxDedicatedWhat = "ftpswiz writes its complete policy (its own tables with a drop policy), which drops whatever the plan does not list"
+	// egressLockdown is what a dedicated client router means.
+	egressLockdown = "On the client's router the complete policy is an egress lockdown: the LAN may open only the file-transfer connections; web, DNS, mail, VPNs and everything else it forwards stop."
+)
+
+// boxSharedRules says what rules that only add are, joining chain of
+// table.
+func boxSharedRules(table, chain string) string {
+	return "ftpswiz's rules only add: they let the file-transfer flows through and change nothing else (nftables: a chain of ftpswiz's own inside " +
+		table + ", jumped to from its " + chain + " chain; iptables: ftpswiz's own chains, jumped to from the built-in ones, that accept the flows and return)"
+}
+
+// DefaultBoxUse is the use of a box whose answers do not say: dedicated
+// for the vsftpd host, shared for every other box (a router forwards
+// other traffic; a client host is someone's workstation or server).
+func DefaultBoxUse(side Side) BoxUse {
+	if side == SideServerHost {
+		return BoxDedicated
+	}
+	return BoxShared
+}
+
+// DefaultNftChain is the base chain a shared box's nftables rules are
+// jumped to from by default: input on a host, forward on a router.
+func DefaultNftChain(side Side) string {
+	if side == SideServerRouter || side == SideClientRouter {
+		return DefaultNftRouterChain
+	}
+	return DefaultNftHostChain
+}
+
 // boxWhy is the decision text of a box's use.
 func boxWhy(side Side, b BoxFirewall) string {
 	if b.Shared() {
-		return fmt.Sprintf("The %s is shared: it already has a firewall or carries other traffic, so ftpswiz's rules only add: "+
-			"they let the file-transfer flows through and change nothing else (nftables: a chain of ftpswiz's own inside %s, jumped to from its %s chain; "+
-			"iptables: ftpswiz's own chains, jumped to from the built-in ones, that accept the flows and return). Say use: dedicated "+
-			"for a box with no firewall of its own to get a complete policy instead.", side.Title(), b.NftTable, b.NftChain)
+		return fmt.Sprintf("The %s is shared: %s, so %s. Say use: dedicated "+
+			"for a box with no firewall of its own to get a complete policy instead.", side.Title(), boxSharedWhat, boxSharedRules(b.NftTable, b.NftChain))
 	}
-	return fmt.Sprintf("The %s is dedicated: ftpswiz writes its complete policy (its own tables with a drop policy), "+
-		"which drops whatever the plan does not list. On a box that carries other traffic or has a firewall of its own, say use: shared.", side.Title())
+	return fmt.Sprintf("The %s is dedicated: %s. On a box that carries other traffic or has a firewall of its own, say use: shared.", side.Title(), boxDedicatedWhat)
 }
 
 // WANName is how texts name the router's WAN side: its interface, or the
@@ -231,7 +263,7 @@ func (d *decider) routerDecision(side Side, key string, r *Router) {
 	why := boxWhy(side, r.Firewall)
 	if side == SideClientRouter && use == BoxDedicated {
 		d.warn(key, side.Title()+": egress lockdown", "dedicated: EGRESS LOCKDOWN",
-			why+" On the client's router the complete policy is an egress lockdown: the LAN may open only the file-transfer connections; web, DNS, mail, VPNs and everything else it forwards stop.")
+			why+" "+egressLockdown)
 		return
 	}
 	d.decide(key, side.Title()+": "+string(use), string(use), why)

@@ -56,6 +56,11 @@ func ContainerNetworks() []ContainerNetwork {
 	return []ContainerNetwork{NetworkBridge, NetworkHost}
 }
 
+// podmanRestart is what podman's restart policy does (the restart
+// decision and the engine question say it).
+const podmanRestart = "restarts the container when it exits; at boot, only with podman-restart.service " +
+	"enabled (systemctl enable podman-restart.service), which restarts containers with a restart policy."
+
 // Container defaults.
 const (
 	DefaultContainerName      = "ftpswiz-vsftpd"
@@ -268,8 +273,7 @@ func (d *decider) decideContainer() {
 			"as long as the list only grows at its end.", cp.BaseImage, strings.Join(mounts, ", "), cp.AccountsFile))
 	restart := fmt.Sprintf("%s restarts the container when it exits and at boot, unless you stopped it.", engine)
 	if c.Engine == EnginePodman {
-		restart = "podman restarts the container when it exits; at boot, only with podman-restart.service " +
-			"enabled (systemctl enable podman-restart.service), which restarts containers with a restart policy."
+		restart = "podman " + podmanRestart
 	}
 	d.decide("container.restart", "Restart policy", "restart: "+ContainerRestart, restart+
 		" After a certificate renewal the container must be restarted, because vsftpd reads the "+

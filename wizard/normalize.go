@@ -105,12 +105,9 @@ func normalizeServerNetwork(s *Server) {
 		normalizeRouter(&r)
 		s.Router = &r
 	}
-	normalizeBox(&s.HostFirewall, BoxDedicated, DefaultNftHostChain)
-	if s.DNSRecords == "" && s.PublicAddress != "" && !isIP(s.PublicAddress) {
-		s.DNSRecords = RecordsA
-		if s.IPv6Address != "" {
-			s.DNSRecords = RecordsBoth
-		}
+	normalizeBox(&s.HostFirewall, DefaultBoxUse(SideServerHost), DefaultNftChain(SideServerHost))
+	if s.DNSRecords == "" {
+		s.DNSRecords = DefaultDNSRecords(s.PublicAddress, s.IPv6Address)
 	}
 	fams := ServerFamilies(s)
 	if len(s.AllowedClients) == 0 {
@@ -191,12 +188,9 @@ func normalizeClient(c *Client, a Answers) {
 	// own: its rules only add unless the answers say it is dedicated (a
 	// complete policy there is an egress lockdown that stops web, DNS and
 	// SSH).
-	normalizeBox(&c.HostFirewall, BoxShared, DefaultNftHostChain)
-	if c.DNSRecords == "" && a.Role == RoleClient && c.ServerAddress != "" && !isIP(c.ServerAddress) {
-		c.DNSRecords = RecordsA
-		if c.ServerIPv6Address != "" {
-			c.DNSRecords = RecordsBoth
-		}
+	normalizeBox(&c.HostFirewall, DefaultBoxUse(SideClientHost), DefaultNftChain(SideClientHost))
+	if c.DNSRecords == "" && a.Role == RoleClient {
+		c.DNSRecords = DefaultDNSRecords(c.ServerAddress, c.ServerIPv6Address)
 	}
 	switch {
 	case len(c.Software) > 0:
@@ -215,6 +209,19 @@ func normalizeClient(c *Client, a Answers) {
 			c.User = a.Server.Vsftpd.Users[0]
 		}
 	}
+}
+
+// DefaultDNSRecords is the record set of the DNS name clients dial when
+// the answers do not say: both when the server has an IPv6 address, else
+// a; "" when name is empty or an address (no records to describe).
+func DefaultDNSRecords(name, ipv6 string) DNSRecords {
+	switch {
+	case name == "" || isIP(name):
+		return ""
+	case ipv6 != "":
+		return RecordsBoth
+	}
+	return RecordsA
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -315,5 +322,5 @@ func normalizeRouter(r *Router) {
 	if r.Kind == "" {
 		r.Kind = RouterLinux
 	}
-	normalizeBox(&r.Firewall, BoxShared, DefaultNftRouterChain)
+	normalizeBox(&r.Firewall, DefaultBoxUse(SideServerRouter), DefaultNftChain(SideServerRouter)) // the same for both routers
 }

@@ -119,7 +119,7 @@ func Questions() []Question {
 			out = append(out, sftpOnlyQuestions()...)
 		}
 	}
-	return out
+	return append(out, optionalQuestions()...)
 }
 
 // ftpsQuestions are the questions of an FTPS plan, with their FTPS texts;
@@ -632,7 +632,7 @@ func ftpsOnly(key string) bool {
 		QTLSProfile, QTLSSource, QLEEmail, QTLSCert, QTLSKey, QSSLReuse, QFlavour, QUsers:
 		return true
 	}
-	return false
+	return optionalFTPSOnly(key)
 }
 
 // sftpOnly reports whether a question belongs to SFTP alone.

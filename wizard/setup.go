@@ -119,8 +119,13 @@ func routerQuestions(p Protocol) []Question {
 }
 
 // shortcutQuestions are the set-up and router questions worded for p.
+// For FTPS they include whether vsftpd runs in a container.
 func shortcutQuestions(p Protocol) []Question {
-	return append([]Question{setupQuestion(p)}, routerQuestions(p)...)
+	out := append([]Question{setupQuestion(p)}, routerQuestions(p)...)
+	if p != ProtocolSFTP {
+		out = append(out, containerQuestion())
+	}
+	return out
 }
 
 // RouterAnswer is one router's interfaces (and LAN network) as the router

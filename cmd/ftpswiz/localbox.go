@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"net/netip"
 	"slices"
 	"strings"
 
@@ -28,20 +27,7 @@ func localBoxes(p *wizard.Plan, ifaces []detect.Interface) []localBox {
 	if p.Server == nil {
 		return nil
 	}
-	has := func(a string) bool {
-		ip, err := netip.ParseAddr(a)
-		if err != nil {
-			return false
-		}
-		for _, in := range ifaces {
-			for _, x := range in.Addrs {
-				if in.Up && x.IP() == ip.Unmap() {
-					return true
-				}
-			}
-		}
-		return false
-	}
+	has := func(a string) bool { return detect.HasAddress(ifaces, a) }
 	named := func(name string) bool {
 		return slices.ContainsFunc(ifaces, func(in detect.Interface) bool { return in.Name == name })
 	}

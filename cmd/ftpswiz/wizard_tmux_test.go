@@ -374,6 +374,11 @@ func tmuxSFTP(t *testing.T, bin string) {
 	s.step(wizard.QAdminNetwork, func() { s.typeLine("10.20.0.0/24") })
 	s.step(wizard.QAllowedClients, func() { s.typeLine("192.0.2.20/32") })
 	s.step(wizard.QClientUser, func() { s.keys("Enter") }) // the first account
+	// Each box's firewall and the routers' nftables names: the defaults.
+	for _, k := range []string{wizard.QServerHostUse, wizard.QServerRouterUse, wizard.QClientRouterUse,
+		wizard.QServerRouterNftTable, wizard.QServerRouterNftChain, wizard.QClientRouterNftTable, wizard.QClientRouterNftChain} {
+		s.step(k, func() { s.keys("Enter") })
+	}
 	s.waitFor("Port map: who opens which connections")
 	s.keys("Enter") // --out named the directory
 	s.waitFor("ftpswiz-exit=0")

@@ -87,6 +87,24 @@ type Addr struct {
 // IP returns the address without its prefix length.
 func (a Addr) IP() netip.Addr { return a.Prefix.Addr() }
 
+// HasAddress reports whether an interface that is up carries addr (an IP
+// address; anything else is false): how ftpswiz knows this machine is a
+// box of the plan.
+func HasAddress(ifaces []Interface, addr string) bool {
+	ip, err := netip.ParseAddr(addr)
+	if err != nil {
+		return false
+	}
+	for _, in := range ifaces {
+		for _, x := range in.Addrs {
+			if in.Up && x.IP() == ip.Unmap() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // PublicAddrs returns every public-looking address of the interfaces that
 // are up, in interface order.
 func PublicAddrs(ifaces []Interface) []netip.Addr {

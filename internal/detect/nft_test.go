@@ -11,25 +11,6 @@ import (
 	"github.com/ftpswiz/ftpswiz/internal/lab"
 )
 
-// debianNftConf is Debian 12's /etc/nftables.conf as the nftables package
-// installs it.
-const debianNftConf = `#!/usr/sbin/nft -f
-
-flush ruleset
-
-table inet filter {
-	chain input {
-		type filter hook input priority filter;
-	}
-	chain forward {
-		type filter hook forward priority filter;
-	}
-	chain output {
-		type filter hook output priority filter;
-	}
-}
-`
-
 // customNftConf is a hand-written ruleset: a set with braces inside, a
 // regular chain, a one-line chain, comments, and a second table.
 const customNftConf = `table inet fw { # the office firewall
@@ -55,7 +36,7 @@ func TestParseNftConf(t *testing.T) {
 		conf string
 		want []NftChain
 	}{
-		{"Debian's default", debianNftConf, []NftChain{
+		{"Debian's default", lab.DebianNftables, []NftChain{
 			{Family: "inet", Table: "filter", Name: "input", Hook: "input", Source: "f"},
 			{Family: "inet", Table: "filter", Name: "forward", Hook: "forward", Source: "f"},
 			{Family: "inet", Table: "filter", Name: "output", Hook: "output", Source: "f"},
@@ -78,7 +59,7 @@ func TestParseNftConf(t *testing.T) {
 }
 
 func TestNftChainsFallsBackToTheConfiguration(t *testing.T) {
-	conf := func(string) ([]byte, error) { return []byte(debianNftConf), nil }
+	conf := func(string) ([]byte, error) { return []byte(lab.DebianNftables), nil }
 	denied := func(context.Context) ([]byte, error) { return nil, errors.New("Operation not permitted") }
 	found := func(string) (string, error) { return "/usr/sbin/nft", nil }
 	tests := []struct {
@@ -119,7 +100,7 @@ func TestNftChainsLive(t *testing.T) {
 		t.Skip("network namespaces; skipped with -short")
 	}
 	lab.Require(t, "nft", "ip")
-	for name, conf := range map[string]string{"debian": debianNftConf, "custom": customNftConf} {
+	for name, conf := range map[string]string{"debian": lab.DebianNftables, "custom": customNftConf} {
 		t.Run(name, func(t *testing.T) { nftChainsLive(t, conf) })
 	}
 }

@@ -213,3 +213,28 @@ table inet filter {
 	}
 }
 `
+
+// EgressFilterNftables is a client host's firewall of its own, in
+// Debian's layout: only web and DNS may go out, only SSH may come in. The
+// shared-box tests load it before the generated rules join it. It starts
+// with flush ruleset: load it only into a lab namespace.
+const EgressFilterNftables = `flush ruleset
+table inet filter {
+	chain input {
+		type filter hook input priority filter; policy drop;
+		ct state established,related accept
+		iif "lo" accept
+		tcp dport 22 accept
+	}
+	chain forward {
+		type filter hook forward priority filter; policy drop;
+	}
+	chain output {
+		type filter hook output priority filter; policy drop;
+		ct state established,related accept
+		oif "lo" accept
+		tcp dport { 53, 443 } accept
+		udp dport 53 accept
+	}
+}
+`

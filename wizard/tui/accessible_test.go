@@ -30,9 +30,12 @@ func TestAccessibleClientOnly(t *testing.T) {
 		"y",                  // review: the optional settings
 		"",                   // active mode: no
 		"3", "0",             // software: add FileZilla, confirm
-		"",  // client login: the default
-		"0", // firewalls: nftables (preselected)
-		"",  // output directory: the offered one
+		"",     // client login: the default
+		"0",    // firewalls: nftables (preselected)
+		"",     // the client host's firewall: shared (the default)
+		"", "", // its nftables table and chain: the defaults
+		"", "", // the server's IPv6 address, the client network's IPv6 prefix: none
+		"", // output directory: the offered one
 	)
 	var ui bytes.Buffer
 	res, err := Run(context.Background(), Options{
@@ -104,6 +107,10 @@ func TestAccessibleClassicWithOptionalSettings(t *testing.T) {
 		"",     // client user
 		"", "", // the firewall of the server's and the client's router: Linux
 		"2", "0", // firewalls: + iptables
+		"", "", "", // each box's firewall: the defaults
+		"", "", "", "", // the routers' nftables tables and chains: the defaults
+		"", "", // IPv6: none
+		"", // container: no
 		"", // output directory
 	)
 	var ui bytes.Buffer

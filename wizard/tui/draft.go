@@ -1,10 +1,12 @@
 package tui
 
 import (
+	"context"
 	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/ftpswiz/ftpswiz/internal/detect"
 	"github.com/ftpswiz/ftpswiz/wizard"
@@ -71,12 +73,45 @@ type draft struct {
 	Firewalls []wizard.Firewall
 
 	// Advanced is set when the user asked for the optional settings (TLS,
-	// vsftpd build and users, SSH network, passive start, active mode).
+	// vsftpd build and users, SSH network, passive start, active mode,
+	// and the steps after them: each box's firewall, IPv6, the container).
 	Advanced bool
+
+	// How the rules join each box's firewall (issue 10).
+	ServerHostBox, ServerRouterBox, ClientRouterBox, ClientHostBox boxDraft
+
+	// IPv6 (issue 12, FTPS only): the server's address and the records of
+	// the name clients dial; the client network's prefix; planning only
+	// the client, the server's IPv6 address and its name's records.
+	ServerIPv6       string
+	ServerDNS        wizard.DNSRecords
+	ClientIPv6Prefix string
+	ClientServerIPv6 string
+	ClientDNS        wizard.DNSRecords
+	// serverDNSAuto and clientDNSAuto are the record sets last
+	// pre-selected, the default for the addresses given then: a choice
+	// still equal to it is left to Normalize, so it follows the addresses.
+	serverDNSAuto, clientDNSAuto wizard.DNSRecords
+
+	// Container runs vsftpd in a container (issue 17, FTPS only), with
+	// the fields of the answers' container section.
+	Container          bool
+	ContainerEngine    wizard.ContainerEngine
+	ContainerNetwork   wizard.ContainerNetwork
+	ContainerName      string
+	ContainerConfigDir string
+	ContainerBaseImage string
 
 	// answered marks the steps the user has completed: the recommendation
 	// uses their answers and not the defaults of steps not yet seen.
 	answered [stepCount]bool
+}
+
+// boxDraft is one box's firewall answers: its use and, shared with
+// nftables, the table and chain its rules join.
+type boxDraft struct {
+	Use          wizard.BoxUse
+	Table, Chain string
 }
 
 // newDraft starts a draft with the defaults of the common case and the
@@ -109,6 +144,13 @@ func newDraft(def defaults) *draft {
 		// boxes of the plan (routers, the server host), which the wizard
 		// cannot see. nftables is Debian's and RHEL's default.
 		Firewalls: []wizard.Firewall{wizard.FirewallNftables},
+
+		ServerHostBox:    boxDraft{Use: wizard.DefaultBoxUse(wizard.SideServerHost)},
+		ServerRouterBox:  boxDraft{Use: wizard.DefaultBoxUse(wizard.SideServerRouter)},
+		ClientRouterBox:  boxDraft{Use: wizard.DefaultBoxUse(wizard.SideClientRouter)},
+		ClientHostBox:    boxDraft{Use: wizard.DefaultBoxUse(wizard.SideClientHost)},
+		ContainerEngine:  wizard.EngineDocker,
+		ContainerNetwork: wizard.NetworkBridge,
 	}
 	if d.Flavour == "" {
 		d.Flavour = wizard.FlavourAuto
@@ -138,6 +180,97 @@ func (d *draft) syncSetup() {
 	}
 	if sn, cn, ok := wizard.SetupNATs(d.Setup); ok {
 		d.ServerNAT, d.ClientNAT = sn, cn
+	}
+}
+
+// box returns the draft of a side's box.
+func (d *draft) box(side wizard.Side) *boxDraft {
+	switch side {
+	case wizard.SideServerRouter:
+		return &d.ServerRouterBox
+	case wizard.SideClientRouter:
+		return &d.ClientRouterBox
+	case wizard.SideClientHost:
+		return &d.ClientHostBox
+	}
+	return &d.ServerHostBox
+}
+
+// boxAsked reports whether the plan has the side's box and ftpswiz writes
+// Linux rules for it, so its use is asked: the server host; the server's
+// router with port forwarding and the client's router with masquerade,
+// when they are Linux boxes (another make's rules only add); the client
+// host when no router of the client's filters.
+func (d *draft) boxAsked(side wizard.Side) bool {
+	switch side {
+	case wizard.SideServerHost:
+		return d.Role.HasServer()
+	case wizard.SideServerRouter:
+		return d.Role.HasServer() && d.ServerNAT == wizard.NATPortForward && d.ServerRouterKind.Linux()
+	case wizard.SideClientRouter:
+		return d.Role.HasClient() && d.ClientNAT == wizard.ClientNATMasquerade && d.ClientRouterKind.Linux()
+	case wizard.SideClientHost:
+		return d.Role.HasClient() && d.ClientNAT != wizard.ClientNATMasquerade
+	}
+	return false
+}
+
+// nftAsked reports whether the side's nftables table and chain are asked:
+// a shared box, with nftables among the formats.
+func (d *draft) nftAsked(side wizard.Side) bool {
+	return d.boxAsked(side) && d.box(side).Use == wizard.BoxShared && slices.Contains(d.Firewalls, wizard.FirewallNftables)
+}
+
+// boxAnswer is a side's box firewall as the answers hold it: only what
+// differs from the defaults, so an untouched box reads as an answers
+// file that does not mention it.
+func (d *draft) boxAnswer(side wizard.Side) wizard.BoxFirewall {
+	var bf wizard.BoxFirewall
+	if !d.boxAsked(side) {
+		return bf
+	}
+	b := d.box(side)
+	if b.Use != wizard.DefaultBoxUse(side) {
+		bf.Use = b.Use
+	}
+	if d.nftAsked(side) {
+		if t := strings.Join(strings.Fields(b.Table), " "); t != wizard.DefaultNftTable {
+			bf.NftTable = t
+		}
+		if c := strings.TrimSpace(b.Chain); c != wizard.DefaultNftChain(side) {
+			bf.NftChain = c
+		}
+	}
+	return bf
+}
+
+// isName reports whether an address answer is a DNS name (not empty, not
+// an IP address).
+func isName(s string) bool {
+	s = strings.TrimSpace(s)
+	_, err := netip.ParseAddr(s)
+	return s != "" && err != nil
+}
+
+// serverDNSAsked and clientDNSAsked report whether the records of the
+// name clients dial are asked: FTPS, a DNS name, and an IPv6 address
+// (without one the name has an A record only).
+func (d *draft) serverDNSAsked() bool {
+	return !d.sftp() && d.Role.HasServer() && isName(d.Public) && strings.TrimSpace(d.ServerIPv6) != ""
+}
+
+func (d *draft) clientDNSAsked() bool {
+	return !d.sftp() && d.Role == wizard.RoleClient && isName(d.ClientServer) && strings.TrimSpace(d.ClientServerIPv6) != ""
+}
+
+// preselectDNS pre-selects the default record sets for the addresses
+// given, unless the user chose another.
+func (d *draft) preselectDNS() {
+	if def := wizard.DefaultDNSRecords(strings.TrimSpace(d.Public), strings.TrimSpace(d.ServerIPv6)); d.ServerDNS == "" || d.ServerDNS == d.serverDNSAuto {
+		d.ServerDNS, d.serverDNSAuto = def, def
+	}
+	if def := wizard.DefaultDNSRecords(strings.TrimSpace(d.ClientServer), strings.TrimSpace(d.ClientServerIPv6)); d.ClientDNS == "" || d.ClientDNS == d.clientDNSAuto {
+		d.ClientDNS, d.clientDNSAuto = def, def
 	}
 }
 
@@ -224,13 +357,27 @@ func (d *draft) answers() wizard.Answers {
 				s.TLS.LetsEncrypt = &wizard.LetsEncrypt{Email: email}
 			}
 			s.Vsftpd = wizard.Vsftpd{Flavour: d.Flavour, Users: splitList(d.Users)}
+			s.IPv6Address = strings.TrimSpace(d.ServerIPv6)
+			if d.serverDNSAsked() && d.ServerDNS != d.serverDNSAuto {
+				s.DNSRecords = d.ServerDNS
+			}
+			if d.Container {
+				s.Container = &wizard.Container{
+					Engine: d.ContainerEngine, Network: d.ContainerNetwork,
+					Name:      strings.TrimSpace(d.ContainerName),
+					ConfigDir: strings.TrimSpace(d.ContainerConfigDir),
+					BaseImage: strings.TrimSpace(d.ContainerBaseImage),
+				}
+			}
 		}
+		s.HostFirewall = d.boxAnswer(wizard.SideServerHost)
 		if d.ServerNAT.Behind() {
 			s.HostAddress = strings.TrimSpace(d.Host)
 		}
 		if d.ServerNAT == wizard.NATPortForward {
 			r := routerAnswer(d.ServerRouter)
-			s.Router = &wizard.Router{Kind: d.ServerRouterKind, WANInterface: r.WAN, LANInterface: r.LAN}
+			s.Router = &wizard.Router{Kind: d.ServerRouterKind, WANInterface: r.WAN, LANInterface: r.LAN,
+				Firewall: d.boxAnswer(wizard.SideServerRouter)}
 		}
 		a.Server = s
 	}
@@ -245,13 +392,22 @@ func (d *draft) answers() wizard.Answers {
 		}
 		if d.ClientNAT == wizard.ClientNATMasquerade {
 			r := routerAnswer(d.ClientRouter)
-			c.Router = &wizard.Router{Kind: d.ClientRouterKind, WANInterface: r.WAN, LANInterface: r.LAN}
+			c.Router = &wizard.Router{Kind: d.ClientRouterKind, WANInterface: r.WAN, LANInterface: r.LAN,
+				Firewall: d.boxAnswer(wizard.SideClientRouter)}
 			c.LANCIDR = r.Network
+		}
+		c.HostFirewall = d.boxAnswer(wizard.SideClientHost)
+		if !sftp {
+			c.IPv6Prefix = strings.TrimSpace(d.ClientIPv6Prefix)
 		}
 		if d.Role == wizard.RoleClient {
 			c.ServerAddress = strings.TrimSpace(d.ClientServer)
 			if !sftp {
 				c.PassivePorts = strings.TrimSpace(d.ClientPassive)
+				c.ServerIPv6Address = strings.TrimSpace(d.ClientServerIPv6)
+				if d.clientDNSAsked() && d.ClientDNS != d.clientDNSAuto {
+					c.DNSRecords = d.ClientDNS
+				}
 			}
 		}
 		a.Client = c
@@ -356,6 +512,59 @@ type defaults struct {
 	// AdminNet is the address the wizard's SSH session comes from, as a
 	// /32 ("" outside SSH): the admin network offered.
 	AdminNet string
+	// ifaces are the interfaces as detected, to tell whether this machine
+	// is the server host.
+	ifaces []detect.Interface
+	// nft reads this machine's nftables base chains once, when first
+	// needed (false when they cannot be read); nil: no detector.
+	nft func() (detect.NftRuleset, bool)
+}
+
+// lazyNft reads det's nftables chains on the first call only.
+func lazyNft(ctx context.Context, det detect.Detector) func() (detect.NftRuleset, bool) {
+	var (
+		once sync.Once
+		rs   detect.NftRuleset
+		ok   bool
+	)
+	return func() (detect.NftRuleset, bool) {
+		once.Do(func() {
+			r, err := det.NftChains(ctx)
+			rs, ok = r, err == nil
+		})
+		return rs, ok
+	}
+}
+
+// serverHostChains returns the base chains on hook input this machine's
+// nftables has, when this machine is the server host (it has the host's
+// address), with the one to offer first: Debian's inet filter input
+// when present, else the first of family inet or ip (the families
+// ftpswiz's rules join). Live chains when the ruleset could be read,
+// else /etc/nftables.conf's.
+func (def defaults) serverHostChains(d *draft) ([]detect.NftChain, bool) {
+	host := strings.TrimSpace(d.Host)
+	if !d.ServerNAT.Behind() {
+		host = strings.TrimSpace(d.Public)
+	}
+	if def.nft == nil || !d.Role.HasServer() || !detect.HasAddress(def.ifaces, host) {
+		return nil, false
+	}
+	rs, ok := def.nft()
+	if !ok {
+		return nil, false
+	}
+	var out []detect.NftChain
+	for _, c := range rs.Chains() {
+		if c.Hook == wizard.DefaultNftHostChain && (c.Family == "inet" || c.Family == "ip") {
+			if c.TableName() == wizard.DefaultNftTable && c.Name == wizard.DefaultNftHostChain {
+				out = append([]detect.NftChain{c}, out...)
+				continue
+			}
+			out = append(out, c)
+		}
+	}
+	return out, len(out) > 0
 }
 
 // sshClientNet reads $SSH_CLIENT ("ADDR PORT PORT") into ADDR/32; "" when it
@@ -375,11 +584,12 @@ func sshClientNet(v string) string {
 // detectDefaults asks the detector (which never reaches the network) for
 // the machine's addresses, interfaces, firewall tools and vsftpd build.
 // Detection is best effort: what cannot be read is simply not offered.
-func detectDefaults(det detect.Detector) defaults {
+func detectDefaults(ctx context.Context, det detect.Detector) defaults {
 	var def defaults
 	if det == nil {
 		return def
 	}
+	def.nft = lazyNft(ctx, det)
 	if v, err := det.Vsftpd(); err == nil && v.Installed && v.Known {
 		def.Flavour = v.Flavour
 	}
@@ -394,6 +604,7 @@ func detectDefaults(det detect.Detector) defaults {
 	if err != nil {
 		return def
 	}
+	def.ifaces = ifaces
 	var wan, lan string
 	for _, in := range ifaces {
 		if !in.Up || in.Loopback {

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -42,7 +43,7 @@ func TestDetectDefaults(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := detectDefaults(tt.det)
+			got := detectDefaults(context.Background(), tt.det)
 			if got.Public != tt.want.Public || got.Host != tt.want.Host || got.HostNet != tt.want.HostNet ||
 				got.WAN != tt.want.WAN || got.LAN != tt.want.LAN || got.Flavour != tt.want.Flavour ||
 				!slices.Equal(got.Interfaces, tt.want.Interfaces) || !slices.Equal(got.Firewalls, tt.want.Firewalls) {

@@ -163,6 +163,23 @@ func (d *driver) expect(s step, key string) {
 	}
 }
 
+// keepOptionalDefaults presses enter on every question of the steps after
+// the optional settings (each box's firewall, IPv6, the container),
+// keeping their defaults, and returns the questions' keys in order. It
+// stops at the first step that is not one of them.
+func (d *driver) keepOptionalDefaults() []string {
+	d.t.Helper()
+	var asked []string
+	for i := 0; d.m.step > stepAdvanced && d.m.step < stepReview; i++ {
+		if i > 40 {
+			d.t.Fatalf("stuck on step %q:\n%s", d.m.step.title(), d.view())
+		}
+		asked = append(asked, d.focused())
+		d.key(keyEnter)
+	}
+	return asked
+}
+
 // writeResult writes a finished wizard's files as the CLI does: the wizard
 // returns the plan and the directory, and the caller renders and writes.
 func writeResult(t testing.TB, res *Result) []outdir.Change {

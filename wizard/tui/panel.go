@@ -66,6 +66,18 @@ func explain(sp spec, d *draft, def defaults) []panelSection {
 		if len(lines) > 0 {
 			secs = append(secs, panelSection{Title: "On this machine", Lines: lines})
 		}
+	case wizard.QServerHostNftTable, wizard.QServerHostNftChain:
+		if chains, ok := def.serverHostChains(d); ok {
+			lines := []string{"This machine is the server host. Its nftables base chains on hook input (the first is offered):"}
+			for _, c := range chains {
+				policy := c.Policy
+				if policy == "" {
+					policy = "-"
+				}
+				lines = append(lines, "• "+c.TableName()+", chain "+c.Name+" (policy "+policy+"; "+c.Source+")")
+			}
+			secs = append(secs, panelSection{Title: "On this machine", Lines: lines})
+		}
 	}
 	return secs
 }

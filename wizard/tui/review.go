@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/lipgloss/v2"
@@ -156,6 +157,15 @@ func optionalSettings(d *draft) string {
 	}
 	if d.sftp() && d.Role.HasClient() {
 		parts = append(parts, "the login name in the client configs")
+	}
+	if slices.ContainsFunc(wizard.AllSides(), d.boxAsked) {
+		parts = append(parts, "whether each box's firewall is shared or dedicated")
+	}
+	if !d.sftp() {
+		parts = append(parts, "IPv6")
+		if d.Role.HasServer() {
+			parts = append(parts, "a container for vsftpd")
+		}
 	}
 	if len(parts) > 1 {
 		return strings.Join(parts[:len(parts)-1], ", ") + " or " + parts[len(parts)-1]

@@ -130,6 +130,9 @@ func answerSFTPClassic(t *testing.T, d *driver) map[string]bool {
 		t.Errorf("client user does not default to the first SFTP account:\n%s", d.view())
 	}
 	d.key(keyEnter)
+	for _, k := range d.keepOptionalDefaults() {
+		asked[k] = true
+	}
 	d.expect(stepReview, "")
 	d.key(keyEnter)
 	d.expect(stepOutput, "output")
@@ -486,7 +489,9 @@ func TestAccessibleSFTPClassic(t *testing.T) {
 		"2", "0", // firewalls: + iptables
 		"y",                             // review: optional settings
 		"10.20.0.0/24", "192.0.2.20/32", // admin network, allowed clients
-		"", // client user: the first account
+		"",         // client user: the first account
+		"", "", "", // each box's firewall: the defaults
+		"", "", "", "", // the routers' nftables tables and chains: the defaults
 		"", // output directory
 	)
 	var ui bytes.Buffer

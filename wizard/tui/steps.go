@@ -3,6 +3,7 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -36,6 +37,16 @@ const (
 	stepSoftware
 	stepFirewalls
 	stepAdvanced
+	// The optional settings the answers file had and the wizard did not
+	// ask: each box's firewall, IPv6 and the container, after the other
+	// optional settings (their answers decide which of these apply).
+	stepBoxes
+	stepNft
+	stepIPv6
+	stepIPv6Access
+	stepDNS
+	stepContainer
+	stepContainerDetails
 	stepReview
 	stepOutput
 	stepConfirm
@@ -73,6 +84,20 @@ func (s step) title() string {
 		return "Firewalls"
 	case stepAdvanced:
 		return "Optional settings"
+	case stepBoxes:
+		return "Each box's firewall"
+	case stepNft:
+		return "nftables table and chain"
+	case stepIPv6:
+		return "IPv6"
+	case stepIPv6Access:
+		return "Who may connect over IPv6"
+	case stepDNS:
+		return "DNS records"
+	case stepContainer:
+		return "Container"
+	case stepContainerDetails:
+		return "Container details"
 	case stepReview:
 		return "Review"
 	case stepOutput:
@@ -134,6 +159,22 @@ func (d *draft) applies(s step) bool {
 		return d.Role == wizard.RoleClient || (d.Role.HasClient() && d.ClientNAT == wizard.ClientNATMasquerade)
 	case stepAdvanced:
 		return d.Advanced
+	case stepBoxes:
+		return d.Advanced && slices.ContainsFunc(wizard.AllSides(), d.boxAsked)
+	case stepNft:
+		return d.Advanced && slices.ContainsFunc(wizard.AllSides(), d.nftAsked)
+	case stepIPv6:
+		return d.Advanced && !d.sftp()
+	case stepIPv6Access:
+		// With an IPv6 address the server is reached over IPv6 too: who
+		// may connect is asked again, for the clients' IPv6 networks.
+		return d.Advanced && !d.sftp() && d.Role.HasServer() && strings.TrimSpace(d.ServerIPv6) != ""
+	case stepDNS:
+		return d.Advanced && (d.serverDNSAsked() || d.clientDNSAsked())
+	case stepContainer:
+		return d.Advanced && !d.sftp() && d.Role.HasServer()
+	case stepContainerDetails:
+		return d.Advanced && !d.sftp() && d.Role.HasServer() && d.Container
 	}
 	return s >= 0 && s < stepCount
 }
@@ -178,12 +219,20 @@ type spec struct {
 	// covers are the answers-file fields a shortcut question fills (the
 	// router questions'), for sending a complaint about one of them to it.
 	covers []string
+	// section says the key is a section whose other fields have their
+	// own questions (the router's kind and firewall, the container's
+	// fields): only a complaint about the section itself, or a field it
+	// covers, is this question's.
+	section bool
 }
 
 // asks reports whether the question asks about errField (itself, or one
 // of the fields it fills).
 func (sp spec) asks(errField string) bool {
-	if fieldMatches(errField, sp.q.Key) {
+	if sp.section && errField == sp.q.Key {
+		return true
+	}
+	if !sp.section && fieldMatches(errField, sp.q.Key) {
 		return true
 	}
 	for _, k := range sp.covers {
@@ -319,6 +368,60 @@ func (b *builder) fields(s step) []spec {
 			out = append(out, choiceSpec(b, wizard.QClientRouterKind, &d.ClientRouterKind))
 		}
 		out = append(out, multiSpec(b, wizard.QFirewalls, &d.Firewalls))
+	case stepBoxes:
+		for _, side := range wizard.AllSides() {
+			if d.boxAsked(side) {
+				out = append(out, choiceSpec(b, wizard.BoxField(side)+".use", &d.box(side).Use))
+			}
+		}
+	case stepNft:
+		for _, side := range wizard.AllSides() {
+			if !d.nftAsked(side) {
+				continue
+			}
+			bx := d.box(side)
+			if side == wizard.SideServerHost && bx.Table == "" && bx.Chain == "" {
+				// This machine is the server host: offer the input
+				// chain its nftables has.
+				if chains, ok := b.def.serverHostChains(d); ok {
+					bx.Table, bx.Chain = chains[0].TableName(), chains[0].Name
+				}
+			}
+			f := wizard.BoxField(side)
+			out = append(out, b.text(f+".nft_table", &bx.Table), b.text(f+".nft_chain", &bx.Chain))
+		}
+	case stepIPv6:
+		if d.Role.HasServer() {
+			out = append(out, b.text(wizard.QServerIPv6, &d.ServerIPv6))
+		}
+		if d.Role == wizard.RoleClient {
+			out = append(out, b.text(wizard.QClientServerIPv6, &d.ClientServerIPv6))
+		}
+		if d.Role.HasClient() {
+			out = append(out, b.text(wizard.QClientIPv6Prefix, &d.ClientIPv6Prefix))
+		}
+	case stepIPv6Access:
+		out = append(out, b.text(wizard.QAllowedClients, &d.AllowedClients))
+	case stepDNS:
+		d.preselectDNS()
+		if d.serverDNSAsked() {
+			out = append(out, choiceSpec(b, wizard.QServerDNSRecords, &d.ServerDNS))
+		}
+		if d.clientDNSAsked() {
+			out = append(out, choiceSpec(b, wizard.QClientDNSRecords, &d.ClientDNS))
+		}
+	case stepContainer:
+		sp := b.yesNo(wizard.QContainer, &d.Container)
+		sp.section = true
+		out = append(out, sp)
+	case stepContainerDetails:
+		out = append(out,
+			choiceSpec(b, wizard.QContainerEngine, &d.ContainerEngine),
+			choiceSpec(b, wizard.QContainerNetwork, &d.ContainerNetwork),
+			b.text(wizard.QContainerName, &d.ContainerName),
+			b.text(wizard.QContainerConfigDir, &d.ContainerConfigDir),
+			b.text(wizard.QContainerBaseImage, &d.ContainerBaseImage),
+		)
 	case stepOutput:
 		out = append(out, b.output())
 	}
@@ -521,6 +624,7 @@ func (b *builder) router(key string, v *string) spec {
 		return check()
 	}, check)
 	sp.covers = fields
+	sp.section = true
 	return sp
 }
 
@@ -579,6 +683,22 @@ func (b *builder) input(q wizard.Question, v *string, validate func(string) erro
 // placeholder is what an empty optional field becomes (wizard.Normalize's
 // default), shown as the field's placeholder.
 func (b *builder) placeholder(key string) string {
+	switch key {
+	case wizard.QContainerName:
+		return wizard.DefaultContainerName
+	case wizard.QContainerConfigDir:
+		return wizard.DefaultContainerConfigDir
+	case wizard.QContainerBaseImage:
+		return wizard.DefaultContainerBaseImage
+	}
+	for _, side := range wizard.AllSides() {
+		switch key {
+		case wizard.BoxField(side) + ".nft_table":
+			return wizard.DefaultNftTable
+		case wizard.BoxField(side) + ".nft_chain":
+			return wizard.DefaultNftChain(side)
+		}
+	}
 	switch key {
 	case wizard.QTLSCert, wizard.QTLSKey, wizard.QAdminNetwork, wizard.QAllowedClients, wizard.QClientUser:
 	default:

@@ -95,9 +95,13 @@ type config struct {
 	files    func(*wizard.Plan) ([]generators.File, error)
 }
 
-func newConfig(o Options) *config {
+func newConfig(o Options) *config { return newConfigContext(context.Background(), o) }
+
+// newConfigContext is newConfig whose detection (nftables, read when
+// first needed) ends with ctx.
+func newConfigContext(ctx context.Context, o Options) *config {
 	c := &config{
-		defaults: detectDefaults(o.Detector),
+		defaults: detectDefaults(ctx, o.Detector),
 		outDir:   o.OutDir,
 		outGiven: o.OutDirGiven && o.OutDir != "",
 		files:    o.Files,
@@ -121,7 +125,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if o.Out == nil {
 		o.Out = os.Stderr
 	}
-	cfg := newConfig(o)
+	cfg := newConfigContext(ctx, o)
 	if o.Accessible {
 		return runAccessible(ctx, cfg, o.In, o.Out)
 	}

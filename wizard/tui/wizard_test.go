@@ -127,6 +127,7 @@ func answerClassicOptional(t *testing.T, d *driver) {
 	d.key(keyDown) // nftables is preselected; add iptables
 	d.char('x')
 	d.key(keyEnter)
+	d.keepOptionalDefaults()
 	d.expect(stepReview, "")
 	d.key(keyEnter)
 	d.expect(stepOutput, "output")
@@ -408,6 +409,9 @@ func TestClientOnlyNeverAsksServerQuestions(t *testing.T) {
 	d.char('a')
 	d.expect(stepAdvanced, wizard.QActiveMode)
 	press(enter, enter, enter, enter) // active mode, software, login, firewalls
+	for _, k := range d.keepOptionalDefaults() {
+		asked[k] = true
+	}
 	d.expect(stepReview, "")
 	d.key(keyEnter)
 	press(enter)
@@ -820,6 +824,12 @@ func TestRouterKindPerBox(t *testing.T) {
 	d.key(keyDown, keyDown, keyEnter) // linux, openwrt, mikrotik
 	d.expect(stepAdvanced, wizard.QClientRouterKind)
 	d.key(keyEnter, keyEnter) // Linux; firewalls: nftables
+	// The MikroTik's rules only add: its use is not asked, the Linux
+	// boxes' are.
+	d.expect(stepBoxes, wizard.QServerHostUse)
+	d.key(keyEnter)
+	d.expect(stepBoxes, wizard.QClientRouterUse)
+	d.keepOptionalDefaults()
 	d.expect(stepReview, "")
 	if len(d.m.problems) > 0 {
 		t.Fatalf("problems: %s", d.view())
