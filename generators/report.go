@@ -61,12 +61,7 @@ func handoutApplies(p *wizard.Plan) bool { return p.Server != nil }
 func reportDesc() Desc { return Desc{What: "this report"} }
 
 // handoutDesc describes HANDOUT.md.
-func handoutDesc(p *wizard.Plan) Desc {
-	if isSFTP(p) {
-		return Desc{What: "for the people who connect: address, port, keys, what their firewall must allow, client settings"}
-	}
-	return Desc{What: "for the people who connect: address, ports, what their firewall must allow, client settings"}
-}
+func handoutDesc(p *wizard.Plan) Desc { return reportVariantOf(p).handoutDesc() }
 
 // reportOutputs returns the files written with REPORT.md: the other
 // renderers' files (so REPORT.md lists, and its apply steps use, exactly what
@@ -87,11 +82,7 @@ func Report(p *wizard.Plan, outputs []File) ([]byte, error) {
 	if p == nil {
 		return nil, fmt.Errorf("render %s: no plan", ReportPath)
 	}
-	newView := newReportView
-	if isSFTP(p) { // same sections, SFTP's content (sftp_report.go)
-		newView = newSFTPReportView
-	}
-	v, err := newView(p, outputs)
+	v, err := newReportView(p, outputs) // one view, the protocol's variant (reportVariantOf)
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", ReportPath, err)
 	}
@@ -164,11 +155,7 @@ func Handout(p *wizard.Plan) ([]byte, error) {
 	if p == nil || p.Server == nil {
 		return nil, fmt.Errorf("render %s: the plan has no server", HandoutPath)
 	}
-	newView := newHandoutView
-	if isSFTP(p) { // sftp_report.go
-		newView = newSFTPHandoutView
-	}
-	v := newView(p)
+	v := reportVariantOf(p).handout(p)
 	b, err := templates.Render("handout.md.tmpl", v)
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", HandoutPath, err)

@@ -594,7 +594,10 @@ func reportClientIntro(*reportView) string {
 	return ""
 }
 
-func reportClientSteps(p *wizard.Plan, outputs []File) []reportStep {
+// reportClientSteps are the client side's steps: its firewalls (and the
+// cloud's, for a client alone), the variant's setup, then the test, which
+// installs the client configurations first when there are any.
+func reportClientSteps(p *wizard.Plan, outputs []File, rv reportVariant) []reportStep {
 	var steps []reportStep
 	for _, side := range []wizard.Side{wizard.SideClientRouter, wizard.SideClientHost} {
 		if st, ok := reportFirewallStep(p, side, outputs); ok {
@@ -604,18 +607,14 @@ func reportClientSteps(p *wizard.Plan, outputs []File) []reportStep {
 	if p.Server == nil {
 		steps = append(steps, reportCloudSteps(outputs)...)
 	}
-	// Windows Firewall's stateful FTP filter is a pitfall (symptom, cause,
-	// fix), not a step: nothing shows it breaks outbound passive FTPS, so
-	// nobody is told to change it before they see the symptom.
-	test := "From a client host: certificate, listing, upload; curl uses the PASV reply's address, as strict " +
-		"clients do."
-	title := "Test from the client"
+	steps = append(steps, rv.clientSetup(p)...)
+	title, test := "Test from the client", "From a client host"+rv.testWhat()
 	if files := reportClientFiles(outputs); len(files) > 0 {
 		title = "Client configurations, then the test from the client"
 		test = "Install " + strings.Join(files, ", ") + " on the client hosts (their headers say how), then " +
-			"test from one: certificate, listing, upload; curl uses the PASV reply's address, as strict clients do."
+			"test from one" + rv.testWhat()
 	}
-	steps = append(steps, reportTestStep(p, title, test))
+	steps = append(steps, rv.testStep(p, title, test))
 	return reportStepsNumbered(steps)
 }
 

@@ -69,49 +69,177 @@ type reportStep struct {
 	Alt []string
 }
 
+// reportVariant is what one protocol puts into REPORT.md and HANDOUT.md:
+// newReportView lays out what both share (role, addresses, files, port map,
+// decisions and pitfalls, the client side's firewall steps) and asks the
+// variant for the rest. ftpsReport is in this file, sftpReport in
+// sftp_report.go; reportVariantOf is the one place that picks.
+type reportVariant interface {
+	// protocol names the protocol in headings ("FTPS", "SFTP").
+	protocol() string
+	// checkServer refuses a plan whose server end lacks the protocol's part.
+	checkServer(p *wizard.Plan) error
+	roleText(r wizard.Role) string
+	// protocolItem is the summary's line about the protocol and its ports.
+	protocolItem(p *wizard.Plan) string
+	serverNATText(n wizard.ServerNAT) string
+	// serverItems and clientOnlyItems are the summary's lines about the
+	// server's service, and about the server a client alone dials.
+	serverItems(p *wizard.Plan) []string
+	clientOnlyItems(p *wizard.Plan) []string
+	background(p *wizard.Plan) string
+	// questions are the first-timer questions between the ports question
+	// and the 989 question.
+	questions(p *wizard.Plan) []string
+	// servicePorts words what the server opens ("SFTP port").
+	servicePorts() string
+	ports989Answer() string
+	// sizing fills the passive range's sizing, when there is one.
+	sizing(p *wizard.Plan, v *reportView)
+	serverSteps(p *wizard.Plan, outputs []File) []reportStep
+	// clientSetup are the client side's steps between its firewalls and
+	// its test.
+	clientSetup(p *wizard.Plan) []reportStep
+	// testWhat ends the test step's text: what the test checks.
+	testWhat() string
+	testStep(p *wizard.Plan, title, text string) reportStep
+	handout(p *wizard.Plan) *handoutView
+	handoutDesc() Desc
+}
+
+// reportVariantOf picks the plan's protocol variant.
+func reportVariantOf(p *wizard.Plan) reportVariant {
+	if isSFTP(p) {
+		return sftpReport{}
+	}
+	return ftpsReport{}
+}
+
 func newReportView(p *wizard.Plan, outputs []File) (*reportView, error) {
+	rv := reportVariantOf(p)
 	if !p.Role.HasServer() && !p.Role.HasClient() {
 		return nil, fmt.Errorf("unknown role %q", p.Role)
 	}
-	if p.Role.HasServer() && p.Server == nil {
-		return nil, fmt.Errorf("role %s but the plan has no server", p.Role)
+	if p.Role.HasServer() {
+		if err := rv.checkServer(p); err != nil {
+			return nil, err
+		}
 	}
 	if p.Role.HasClient() && p.Client == nil {
 		return nil, fmt.Errorf("role %s but the plan has no client", p.Role)
 	}
 	v := &reportView{
-		Protocol:          "FTPS",
-		Title:             reportTitle(p),
-		Summary:           mdList(reportSummary(p)),
+		Protocol:          rv.protocol(),
+		Title:             reportTitle(p, rv.protocol()),
+		Summary:           mdList(reportSummary(p, rv)),
 		Files:             mdList(reportFileItems(outputs)),
-		Background:        mdWrap(reportWidth, reportBackground(p)),
+		Background:        mdWrap(reportWidth, rv.background(p)),
 		PortMap:           reportPortMap(p),
 		Legend:            mdWrap(reportWidth, strings.Join(reportLegend(p), " ")),
-		Questions:         mdList(reportQuestions(p)),
+		Questions:         mdList(reportQuestions(p, rv)),
 		Existing:          reportExisting(p),
 		RegenerateCommand: RegenerateCommand,
 		Regenerate: mdWrap(reportWidth, "Change answers.yaml (or run the wizard again), then run this in the "+
 			"output directory; it rewrites every file, this report included:"),
 	}
 	v.Warnings = reportWarnings(p)
-	if s := p.Server; s != nil {
-		sizing := s.Sizing.Arithmetic()
-		if len(s.Families) > 1 {
-			per := s.Sizing.Transfers / max(1, len(s.Instances))
-			sizing += fmt.Sprintf(" The range serves both families: %d vsftpd instance(s) (%s), each admitting its own "+
-				"sessions, share it, so N counts %d transfers for each of them.", len(s.Instances), reportInstanceFamilies(s), per)
-		}
-		v.Sizing = mdWrap(reportWidth, mdText(sizing))
-		v.SizingTable = reportSizingTable(s)
-	}
+	rv.sizing(p, v)
 	v.Decisions, v.Pitfalls = reportDecisionsAndPitfalls(p)
 	if p.Server != nil {
-		v.ServerSteps = reportServerSteps(p, outputs)
+		v.ServerSteps = rv.serverSteps(p, outputs)
 	}
 	if p.Client != nil {
-		v.ClientSteps = reportClientSteps(p, outputs)
+		v.ClientSteps = reportClientSteps(p, outputs, rv)
 	}
 	return v, nil
+}
+
+// ftpsReport is REPORT.md's and HANDOUT.md's FTPS variant: vsftpd, the
+// control port(s) and the passive range.
+type ftpsReport struct{}
+
+func (ftpsReport) protocol() string { return "FTPS" }
+
+func (ftpsReport) checkServer(p *wizard.Plan) error {
+	if p.Server == nil {
+		return fmt.Errorf("role %s but the plan has no server", p.Role)
+	}
+	return nil
+}
+
+func (ftpsReport) roleText(r wizard.Role) string { return reportRoleText(r) }
+
+func (ftpsReport) protocolItem(p *wizard.Plan) string { return "**FTPS mode:** " + reportModeText(p) }
+
+func (ftpsReport) serverNATText(n wizard.ServerNAT) string { return reportServerNATText(n) }
+
+func (ftpsReport) serverItems(p *wizard.Plan) []string {
+	s := p.Server
+	return []string{
+		fmt.Sprintf("**Passive port range:** %s (%d ports, sized for %d transfers at the same time)",
+			s.Passive, s.Passive.Count(), s.Sizing.Transfers),
+		fmt.Sprintf("**vsftpd build (flavour):** `%s`", s.Flavour),
+	}
+}
+
+func (ftpsReport) clientOnlyItems(p *wizard.Plan) []string {
+	c := p.Client
+	return []string{fmt.Sprintf("**Server's passive port range:** %s (%d ports)", c.Passive, c.Passive.Count())}
+}
+
+func (ftpsReport) background(p *wizard.Plan) string { return reportBackground(p) }
+
+func (ftpsReport) questions(p *wizard.Plan) []string {
+	return []string{
+		reportQuestion(modeQuestion, reportModeAnswer(p)),
+		reportQuestion(privateQuestion, reportPrivateAnswer(p)),
+		reportQuestion(passiveQuestion, reportPassiveAnswer(p)),
+	}
+}
+
+func (ftpsReport) servicePorts() string { return "control port(s) and passive range" }
+
+func (ftpsReport) ports989Answer() string {
+	return "No: 989 is implicit FTPS's active-mode data port (like port 20 in FTP); 991 is not an FTPS " +
+		"port. Passive data uses the passive range alone."
+}
+
+func (ftpsReport) sizing(p *wizard.Plan, v *reportView) {
+	s := p.Server
+	if s == nil {
+		return
+	}
+	sizing := s.Sizing.Arithmetic()
+	if len(s.Families) > 1 {
+		per := s.Sizing.Transfers / max(1, len(s.Instances))
+		sizing += fmt.Sprintf(" The range serves both families: %d vsftpd instance(s) (%s), each admitting its own "+
+			"sessions, share it, so N counts %d transfers for each of them.", len(s.Instances), reportInstanceFamilies(s), per)
+	}
+	v.Sizing = mdWrap(reportWidth, mdText(sizing))
+	v.SizingTable = reportSizingTable(s)
+}
+
+func (ftpsReport) serverSteps(p *wizard.Plan, outputs []File) []reportStep {
+	return reportServerSteps(p, outputs)
+}
+
+// clientSetup: Windows Firewall's stateful FTP filter is a pitfall
+// (symptom, cause, fix), not a step: nothing shows it breaks outbound
+// passive FTPS, so nobody is told to change it before they see the symptom.
+func (ftpsReport) clientSetup(*wizard.Plan) []reportStep { return nil }
+
+func (ftpsReport) testWhat() string {
+	return ": certificate, listing, upload; curl uses the PASV reply's address, as strict clients do."
+}
+
+func (ftpsReport) testStep(p *wizard.Plan, title, text string) reportStep {
+	return reportTestStep(p, title, text)
+}
+
+func (ftpsReport) handout(p *wizard.Plan) *handoutView { return newHandoutView(p) }
+
+func (ftpsReport) handoutDesc() Desc {
+	return Desc{What: "for the people who connect: address, ports, what their firewall must allow, client settings"}
 }
 
 // reportDecisionsAndPitfalls formats the plan's decisions (warnings
@@ -139,10 +267,10 @@ func reportDecisionsAndPitfalls(p *wizard.Plan) ([]reportDecision, []reportPitfa
 
 // reportDecisionWhy is a decision's reason as REPORT.md prints it: the
 // sizing arithmetic, which "Passive range sizing" gives, is a link there
-// instead (each fact once).
+// instead (each fact once). Only a plan with a sized passive range has it.
 func reportDecisionWhy(p *wizard.Plan, d wizard.Decision) string {
 	why := mdText(d.Why)
-	if s := p.Server; s != nil && p.Protocol != wizard.ProtocolSFTP {
+	if s := p.Server; s != nil && s.Sizing.Ports > 0 {
 		if arith := mdText(s.Sizing.Arithmetic()); arith != "" && strings.Contains(why, arith) {
 			why = strings.Replace(why, arith, "see "+mdLink("Passive range sizing", "Passive range sizing")+".", 1)
 		}
@@ -160,15 +288,17 @@ func reportPitfallOf(n int, symptom, cause, fix string) reportPitfall {
 	}
 }
 
-func reportTitle(p *wizard.Plan) string {
+// reportTitle is REPORT.md's title: the protocol, the server's address and
+// which ends the plan covers.
+func reportTitle(p *wizard.Plan, protocol string) string {
+	addr := p.Service.Address.Value
 	switch {
 	case p.Role == wizard.RoleBoth:
-		return "FTPS plan: server " + p.Server.PublicAddress + " and its clients"
+		return protocol + " plan: server " + addr + " and its clients"
 	case p.Server != nil:
-		return "FTPS plan: server " + p.Server.PublicAddress
-	default:
-		return "FTPS plan: client of " + p.Client.ServerAddress
+		return protocol + " plan: server " + addr
 	}
+	return protocol + " plan: client of " + addr
 }
 
 func reportRoleText(r wizard.Role) string {
@@ -225,10 +355,12 @@ func reportModeText(p *wizard.Plan) string {
 	return s
 }
 
-func reportSummary(p *wizard.Plan) []string {
+// reportSummary is part 1's summary: the role, the protocol, the server's
+// addresses and NAT, the variant's lines, the client side and the formats.
+func reportSummary(p *wizard.Plan, rv reportVariant) []string {
 	items := []string{
-		"**Role:** " + reportRoleText(p.Role),
-		"**FTPS mode:** " + reportModeText(p),
+		"**Role:** " + rv.roleText(p.Role),
+		rv.protocolItem(p),
 	}
 	if s := p.Server; s != nil {
 		addr := s.PublicAddress
@@ -239,16 +371,12 @@ func reportSummary(p *wizard.Plan) []string {
 		if s.HostAddress != "" && s.HostAddress != s.PublicAddress {
 			items = append(items, "**Server host's own address:** "+s.HostAddress)
 		}
-		items = append(items, "**Server NAT:** "+reportServerNATText(s.NAT))
-		items = append(items, fmt.Sprintf("**Passive port range:** %s (%d ports, sized for %d transfers at the same time)",
-			s.Passive, s.Passive.Count(), s.Sizing.Transfers))
-		items = append(items, fmt.Sprintf("**vsftpd build (flavour):** `%s`", s.Flavour))
+		items = append(items, "**Server NAT:** "+rv.serverNATText(s.NAT))
+		items = append(items, rv.serverItems(p)...)
 	}
-	if c := p.Client; c != nil {
-		if p.Server == nil {
-			items = append(items, "**Server address:** "+c.ServerAddress,
-				fmt.Sprintf("**Server's passive port range:** %s (%d ports)", c.Passive, c.Passive.Count()))
-		}
+	if c := p.Client; c != nil && p.Server == nil {
+		items = append(items, "**Server address:** "+c.ServerAddress)
+		items = append(items, rv.clientOnlyItems(p)...)
 	}
 	return append(items, reportClientAndFirewallItems(p)...)
 }
@@ -447,25 +575,20 @@ const (
 	passiveQuestion = "How many passive ports?"
 )
 
-func reportQuestions(p *wizard.Plan) []string {
-	return []string{
-		reportQuestion(portsQuestion, reportPortsAnswer(p)),
-		reportQuestion(modeQuestion, reportModeAnswer(p)),
-		reportQuestion(privateQuestion, reportPrivateAnswer(p)),
-		reportQuestion(passiveQuestion, reportPassiveAnswer(p)),
-		reportQuestion(ports989Question, ports989Answer(p)),
-	}
+// reportQuestions are the first-timer questions: which ports, the
+// variant's own, and 989/991.
+func reportQuestions(p *wizard.Plan, rv reportVariant) []string {
+	qs := []string{reportQuestion(portsQuestion, reportPortsAnswer(p, rv.servicePorts()))}
+	qs = append(qs, rv.questions(p)...)
+	return append(qs, reportQuestion(ports989Question, rv.ports989Answer()))
 }
 
 // reportPortsAnswer says which rows each side opens and in which
 // direction; active mode's rows are the exception it names.
-func reportPortsAnswer(p *wizard.Plan) string {
+// ports words what the server opens.
+func reportPortsAnswer(p *wizard.Plan, ports string) string {
 	server := reportRows(p, reportOnSides(reportServerSides))
 	client := reportRows(p, reportOnSides(reportClientSides))
-	ports := "control port(s) and passive range"
-	if p.Protocol == wizard.ProtocolSFTP {
-		ports = "SFTP port"
-	}
 	var a string
 	switch {
 	case server != "" && client != "":
@@ -544,17 +667,6 @@ func reportPassiveAnswer(p *wizard.Plan) string {
 // ports989Question is the port pair first-timers read about (IANA lists
 // ftps-data 989 and ftps 990) and believe they must open.
 const ports989Question = "Must ports 989 and 991 be opened?"
-
-// ports989Answer answers it for the plan: never in passive mode.
-func ports989Answer(p *wizard.Plan) string {
-	ans := "No: 989 is implicit FTPS's active-mode data port (like port 20 in FTP); 991 is not an FTPS " +
-		"port. Passive data uses the passive range alone."
-	if p.Protocol == wizard.ProtocolSFTP {
-		ans = "No. Neither is an SFTP port: SFTP uses the one SSH port in the port map. (989 is implicit FTPS's " +
-			"active-mode data port; 991 is not an FTPS port either.)"
-	}
-	return ans
-}
 
 // reportClientAndFirewallItems are the summary lines about the client side
 // and the firewall formats, the same for FTPS and SFTP reports.

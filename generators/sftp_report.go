@@ -7,11 +7,9 @@ import (
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
 
-// REPORT.md and HANDOUT.md for SFTP plans: the same documents as for FTPS
-// (report.md.tmpl and handout.md.tmpl themselves: the protocol is a
-// variant), filled with what an SFTP deployment needs:
-// one port, sshd's drop-in, accounts and chroots, SSH keys and host keys.
-// Report and Handout (report.go) call these for protocol sftp.
+// REPORT.md and HANDOUT.md for SFTP plans: the same documents and the same
+// view as for FTPS (report.md.tmpl, handout.md.tmpl, newReportView), with
+// sftpReport's parts: what an SFTP deployment needs.
 
 // sftpPort is the service's SFTP port (22 when the plan names none).
 func sftpPort(p *wizard.Plan) int {
@@ -44,114 +42,123 @@ func sftpUploadDir(p *wizard.Plan) string {
 	return ""
 }
 
-func newSFTPReportView(p *wizard.Plan, outputs []File) (*reportView, error) {
-	if !p.Role.HasServer() && !p.Role.HasClient() {
-		return nil, fmt.Errorf("unknown role %q", p.Role)
+// sftpReport is REPORT.md's and HANDOUT.md's SFTP variant (reportVariant):
+// one port, sshd's drop-in, accounts and chroots, SSH keys and host keys.
+type sftpReport struct{}
+
+func (sftpReport) protocol() string { return "SFTP" }
+
+func (sftpReport) checkServer(p *wizard.Plan) error {
+	if p.Server == nil || p.SFTP == nil {
+		return fmt.Errorf("role %s but the plan has no SFTP server", p.Role)
 	}
-	if p.Role.HasServer() && (p.Server == nil || p.SFTP == nil) {
-		return nil, fmt.Errorf("role %s but the plan has no SFTP server", p.Role)
-	}
-	if p.Role.HasClient() && p.Client == nil {
-		return nil, fmt.Errorf("role %s but the plan has no client", p.Role)
-	}
-	addr := p.Service.Address.Value
-	v := &reportView{
-		Protocol: "SFTP",
-		Title:    sftpReportTitle(p, addr),
-		Summary:  mdList(sftpReportSummary(p)),
-		Files:    mdList(reportFileItems(outputs)),
-		Background: mdWrap(reportWidth, fmt.Sprintf("SFTP is file transfer over SSH, served here by OpenSSH's "+
-			"sshd. A session is one TCP connection from the client to port %d of %s: the login, every command, "+
-			"listing and file travel inside it, encrypted from the first packet. So there is no data channel, "+
-			"no passive port range, no address to announce and nothing for a NAT router to track; each "+
-			"firewall needs one rule. SFTP is not FTPS (FTP with TLS) and not FTP: their clients and servers "+
-			"do not talk to each other. `ftpswiz compare` shows the two side by side.", sftpPort(p), addr)),
-		PortMap:           reportPortMap(p),
-		Legend:            mdWrap(reportWidth, strings.Join(reportLegend(p), " ")),
-		Questions:         mdList(sftpReportQuestions(p)),
-		Existing:          reportExisting(p),
-		RegenerateCommand: RegenerateCommand,
-		Regenerate: mdWrap(reportWidth, "Change answers.yaml (or run the wizard again), then run this in the "+
-			"output directory; it rewrites every file, this report included:"),
-	}
-	v.Warnings = reportWarnings(p)
-	v.Decisions, v.Pitfalls = reportDecisionsAndPitfalls(p)
-	if p.SFTP != nil {
-		v.ServerSteps = sftpReportServerSteps(p, outputs)
-	}
-	if p.Client != nil {
-		v.ClientSteps = sftpReportClientSteps(p, outputs)
-	}
-	return v, nil
+	return nil
 }
 
-func sftpReportTitle(p *wizard.Plan, addr string) string {
-	switch {
-	case p.Role == wizard.RoleBoth:
-		return "SFTP plan: server " + addr + " and its clients"
-	case p.Server != nil:
-		return "SFTP plan: server " + addr
-	}
-	return "SFTP plan: client of " + addr
-}
-
-func sftpReportSummary(p *wizard.Plan) []string {
-	role := map[wizard.Role]string{
+func (sftpReport) roleText(r wizard.Role) string {
+	return map[wizard.Role]string{
 		wizard.RoleServer: "server: you run the SFTP server (OpenSSH's sshd)",
 		wizard.RoleClient: "client: you connect to someone else's SFTP server through your own firewall",
 		wizard.RoleBoth:   "both: you plan the SFTP server (sshd) and the clients that connect to it",
-	}[p.Role]
+	}[r]
+}
+
+func (sftpReport) protocolItem(p *wizard.Plan) string {
 	auth := "SSH keys only"
 	if sftpPasswords(p) {
 		auth = "passwords or SSH keys"
 	}
-	items := []string{
-		"**Role:** " + role,
-		fmt.Sprintf("**Protocol:** SFTP (file transfer over SSH) on port %d; logins with %s", sftpPort(p), auth),
-	}
-	if s := p.Server; s != nil {
-		addr := s.PublicAddress
-		if !s.PublicIsIP {
-			addr += " (a DNS name)"
-		}
-		items = append(items, "**Server address clients dial:** "+addr)
-		if s.HostAddress != "" && s.HostAddress != s.PublicAddress {
-			items = append(items, "**Server host's own address:** "+s.HostAddress)
-		}
-		nat := reportServerNATText(s.NAT)
-		if s.NAT == wizard.NATPortForward {
-			nat = "port forwarding (a router forwards the SFTP port to the host)"
-		}
-		items = append(items, "**Server NAT:** "+nat)
-	}
-	if sp := p.SFTP; sp != nil {
-		users := "none named yet"
-		if len(sp.Users) > 0 {
-			users = strings.Join(sp.Users, ", ")
-		}
-		items = append(items,
-			fmt.Sprintf("**SFTP-only group:** `%s` (accounts: %s), each locked into `%s/<user>`, uploads into `%s/`",
-				sp.Group, users, sp.ChrootRoot, sp.UploadDir),
-			"**sshd drop-in:** `"+sp.InstallPath+"`")
-	}
-	if c := p.Client; c != nil {
-		if p.Server == nil {
-			items = append(items, "**Server address:** "+c.ServerAddress)
-		}
-	}
-	return append(items, reportClientAndFirewallItems(p)...)
+	return fmt.Sprintf("**Protocol:** SFTP (file transfer over SSH) on port %d; logins with %s", sftpPort(p), auth)
 }
 
-func sftpReportQuestions(p *wizard.Plan) []string {
-	addr := p.Service.Address.Value
-	port := sftpPort(p)
+func (sftpReport) serverNATText(n wizard.ServerNAT) string {
+	if n == wizard.NATPortForward {
+		return "port forwarding (a router forwards the SFTP port to the host)"
+	}
+	return reportServerNATText(n)
+}
+
+func (sftpReport) serverItems(p *wizard.Plan) []string {
+	sp := p.SFTP
+	if sp == nil {
+		return nil
+	}
+	users := "none named yet"
+	if len(sp.Users) > 0 {
+		users = strings.Join(sp.Users, ", ")
+	}
 	return []string{
-		reportQuestion(portsQuestion, reportPortsAnswer(p)),
+		fmt.Sprintf("**SFTP-only group:** `%s` (accounts: %s), each locked into `%s/<user>`, uploads into `%s/`",
+			sp.Group, users, sp.ChrootRoot, sp.UploadDir),
+		"**sshd drop-in:** `" + sp.InstallPath + "`",
+	}
+}
+
+func (sftpReport) clientOnlyItems(*wizard.Plan) []string { return nil }
+
+func (sftpReport) background(p *wizard.Plan) string {
+	return fmt.Sprintf("SFTP is file transfer over SSH, served here by OpenSSH's "+
+		"sshd. A session is one TCP connection from the client to port %d of %s: the login, every command, "+
+		"listing and file travel inside it, encrypted from the first packet. So there is no data channel, "+
+		"no passive port range, no address to announce and nothing for a NAT router to track; each "+
+		"firewall needs one rule. SFTP is not FTPS (FTP with TLS) and not FTP: their clients and servers "+
+		"do not talk to each other. `ftpswiz compare` shows the two side by side.", sftpPort(p), p.Service.Address.Value)
+}
+
+func (sftpReport) questions(p *wizard.Plan) []string {
+	return []string{
 		reportQuestion("Which ports does the data channel need?", fmt.Sprintf("None of its own: SFTP has no "+
 			"separate data channel. Listings and files travel inside the one SSH connection to %s port %d, so "+
-			"there is no passive range to open, forward or size.", addr, port)),
-		reportQuestion(ports989Question, ports989Answer(p)),
+			"there is no passive range to open, forward or size.", p.Service.Address.Value, sftpPort(p))),
 	}
+}
+
+func (sftpReport) servicePorts() string { return "SFTP port" }
+
+func (sftpReport) ports989Answer() string {
+	return "No. Neither is an SFTP port: SFTP uses the one SSH port in the port map. (989 is implicit FTPS's " +
+		"active-mode data port; 991 is not an FTPS port either.)"
+}
+
+// sizing: SFTP has no passive range to size.
+func (sftpReport) sizing(*wizard.Plan, *reportView) {}
+
+func (sftpReport) serverSteps(p *wizard.Plan, outputs []File) []reportStep {
+	if p.SFTP == nil {
+		return nil
+	}
+	return sftpReportServerSteps(p, outputs)
+}
+
+// clientSetup is the key pair and the server's host key.
+func (sftpReport) clientSetup(p *wizard.Plan) []reportStep {
+	addr, port := p.Service.Address.Value, sftpPort(p)
+	keyText := "Each person who connects needs a key pair; the public key (.pub, never the other) goes to the " +
+		"server's operator."
+	if sftpPasswords(p) {
+		keyText = "The server also accepts passwords, but an SSH key pair is safer: the public key (the .pub " +
+			"file) goes to the server's operator."
+	}
+	return []reportStep{{
+		Title: "Keys and the server's host key",
+		Text: mdWrap(reportWidth, keyText+" Then the server's host key into ~/.ssh/known_hosts: the operator's line, "+
+			"or the scanned key once its fingerprint matches theirs; the configs refuse any other."),
+		Code: mdCode("ssh-keygen -t ed25519 -f ~/.ssh/id_ed25519",
+			Sh("ssh-keyscan", "-p", fmt.Sprint(port), "-t", "ed25519", addr).Op(">", "server.key", "&&", "ssh-keygen", "-lf", "server.key").Line(""),
+			"cat server.key >> ~/.ssh/known_hosts  # only once the fingerprint matches"),
+	}}
+}
+
+func (sftpReport) testWhat() string { return ", through your firewall." }
+
+func (sftpReport) testStep(p *wizard.Plan, title, text string) reportStep {
+	return sftpReportTestStep(p, title, text)
+}
+
+func (sftpReport) handout(p *wizard.Plan) *handoutView { return newSFTPHandoutView(p) }
+
+func (sftpReport) handoutDesc() Desc {
+	return Desc{What: "for the people who connect: address, port, keys, what their firewall must allow, client settings"}
 }
 
 func sftpReportServerSteps(p *wizard.Plan, outputs []File) []reportStep {
@@ -244,41 +251,6 @@ func sftpReportTestStep(p *wizard.Plan, title, text string) reportStep {
 	return reportStep{Title: title, Text: mdWrap(reportWidth, text), Code: mdCode(code...)}
 }
 
-func sftpReportClientSteps(p *wizard.Plan, outputs []File) []reportStep {
-	var steps []reportStep
-	for _, side := range []wizard.Side{wizard.SideClientRouter, wizard.SideClientHost} {
-		if st, ok := reportFirewallStep(p, side, outputs); ok {
-			steps = append(steps, st)
-		}
-	}
-	if p.Server == nil {
-		steps = append(steps, reportCloudSteps(outputs)...)
-	}
-	addr, port := p.Service.Address.Value, sftpPort(p)
-	keyText := "Each person who connects needs a key pair; the public key (.pub, never the other) goes to the " +
-		"server's operator."
-	if sftpPasswords(p) {
-		keyText = "The server also accepts passwords, but an SSH key pair is safer: the public key (the .pub " +
-			"file) goes to the server's operator."
-	}
-	steps = append(steps, reportStep{
-		Title: "Keys and the server's host key",
-		Text: mdWrap(reportWidth, keyText+" Then the server's host key into ~/.ssh/known_hosts: the operator's line, "+
-			"or the scanned key once its fingerprint matches theirs; the configs refuse any other."),
-		Code: mdCode("ssh-keygen -t ed25519 -f ~/.ssh/id_ed25519",
-			Sh("ssh-keyscan", "-p", fmt.Sprint(port), "-t", "ed25519", addr).Op(">", "server.key", "&&", "ssh-keygen", "-lf", "server.key").Line(""),
-			"cat server.key >> ~/.ssh/known_hosts  # only once the fingerprint matches"),
-	})
-	title, test := "Test from the client", "From a client host, through your firewall."
-	if files := reportClientFiles(outputs); len(files) > 0 {
-		title = "Client configurations, then the test from the client"
-		test = "Install " + strings.Join(files, ", ") + " on the client hosts (their headers say how), then " +
-			"test from one, through your firewall."
-	}
-	steps = append(steps, sftpReportTestStep(p, title, test))
-	return reportStepsNumbered(steps)
-}
-
 // newSFTPHandoutView fills HANDOUT.md for an SFTP server. Like the FTPS
 // handout it uses only what a client may know: the public address and the
 // port (Handout checks that nothing internal leaks).
@@ -324,12 +296,7 @@ func newSFTPHandoutView(p *wizard.Plan) *handoutView {
 		{"inbound (new)", "-", "-", "none", "nothing needs to reach you"},
 	})
 	notes := []string{"No other port: no data ports, no range, and no FTP helper or ALG is involved."}
-	if !s.PublicIsIP {
-		n := "If your firewall filters by IP address, allow the address " + addr + " resolves to " +
-			"(`getent hosts " + addr + "`)."
-		if s.NAT == wizard.NATDynamicDNS {
-			n += " That address can change: update the rule when it does, or filter by name if your firewall can."
-		}
+	if n := handoutNameNote(s); n != "" {
 		notes = append(notes, n)
 	}
 	if reportRestricted(s.AllowedClients) {

@@ -106,7 +106,7 @@ func SizePassiveChecked(transfers int, target float64) (Sizing, error) {
 // that is not a probability, a range past 65535 ports), so that no plan
 // carries a range it could not size.
 func checkSizing(a Answers) error {
-	if a.Server == nil || a.Protocol == ProtocolSFTP {
+	if a.Server == nil {
 		return nil
 	}
 	c := a.Server.Capacity

@@ -11,21 +11,57 @@ import (
 // most keywords the first value sshd reads wins.
 const SFTPDropInPath = "/etc/ssh/sshd_config.d/ftpswiz-sftp.conf"
 
-// sftpServer plans sshd's SFTP-only service.
+// sftpVariant plans SFTP: sshd's SFTP-only service on one port. Decide's
+// skeleton (decide.go) calls it.
+type sftpVariant struct{}
+
+func (sftpVariant) prepare(a Answers) Answers { return a }
+
+// check has nothing to refuse: SFTP has no passive range to size.
+func (sftpVariant) check(Answers) error { return nil }
+
+func (sftpVariant) decideProtocol(d *decider) { d.decideSFTPProtocol() }
+
+func (sftpVariant) server(d *decider) { d.sftpServer() }
+
+// clientService: the server is reached over IPv4 only (the SFTP planner has
+// no IPv6 path yet), on its one SFTP port.
+func (sftpVariant) clientService(d *decider, cp *ClientPlan) []Family {
+	cp.Endpoints = append(cp.Endpoints, Endpoint{SFTP: true, Port: d.a.SFTP.Port})
+	return []Family{FamilyIPv4}
+}
+
+func (sftpVariant) clientNATWhy(c *Client) string {
+	if c.NAT == ClientNATCGNAT {
+		return "Your provider's carrier-grade NAT sits between you and the internet and you cannot configure it. " +
+			"SFTP needs nothing from it: its one connection is opened from your side, which any NAT lets out."
+	}
+	return fmt.Sprintf("Your router masquerades %s. SFTP is one connection opened from the inside, so "+
+		"masquerading handles it and the router needs no port forward.", c.LANCIDR)
+}
+
+func (sftpVariant) clientServer(d *decider, cp *ClientPlan) (value, why string) {
+	return fmt.Sprintf("%s, port %d", cp.ServerAddress, d.a.SFTP.Port),
+		fmt.Sprintf("The server's operator told you its address (%s) and SFTP port (%d); your firewall "+
+			"allows exactly that outbound.", cp.ServerAddress, d.a.SFTP.Port)
+}
+
+func (sftpVariant) clientSoftwareWhy(notes []string) string {
+	return "Each client gets an SFTP (not FTP or FTPS) configuration for the server: " + strings.Join(notes, "; ") +
+		". Verify the server's host key fingerprint with its operator on the first connection."
+}
+
+// clientIPv6 has nothing to explain: the client side plans IPv4 only.
+func (sftpVariant) clientIPv6(*decider, *ClientPlan) {}
+
+// firewallsNote adds nothing: SFTP has no helper to speak of.
+func (sftpVariant) firewallsNote() string { return "" }
+
+// sftpServer plans sshd's SFTP-only service; d.p.Server holds serverBase.
 func (d *decider) sftpServer() {
 	s := d.a.Server
 	x := d.a.SFTP
 	d.warnLoopback("server.public_address", s.PublicAddress)
-	d.p.Server = &ServerPlan{
-		PublicAddress:  s.PublicAddress,
-		PublicIsIP:     isIPv4(s.PublicAddress),
-		HostAddress:    s.HostAddress,
-		NAT:            s.NAT,
-		Router:         s.Router,
-		AllowedClients: s.AllowedClients,
-		AdminNetwork:   s.AdminNetwork,
-		SSHPort:        s.SSHPort,
-	}
 	sp := &SFTPPlan{
 		Port: x.Port, Group: x.Group, Users: x.Users, ChrootRoot: x.ChrootRoot, UploadDir: x.UploadDir,
 		PasswordAuth: IsTrue(x.PasswordAuthentication, false),
@@ -97,46 +133,55 @@ func (d *decider) decideSFTPProtocol() {
 			"of TLS certificates.")
 }
 
-// sftpFlows writes the port map of an SFTP plan.
-func (d *decider) sftpServerFlows() {
+func (sftpVariant) hostFirewall(d *decider, allowed string) (value, why string) {
 	s := d.a.Server
-	sp := d.p.Server
-	port := d.p.SFTP.Port
-	allowed := "anywhere"
-	if !(len(s.AllowedClients) == 1 && s.AllowedClients[0] == AnyIPv4) {
-		allowed = strings.Join(s.AllowedClients, ", ")
-	}
-	d.decide("firewall.server_host", "Server host firewall",
-		fmt.Sprintf("inbound tcp %d from %s; SSH %d from %s; everything else dropped", port, allowed, s.SSHPort, s.AdminNetwork),
+	return fmt.Sprintf("inbound tcp %d from %s; SSH %d from %s; everything else dropped", d.p.SFTP.Port, allowed, s.SSHPort, s.AdminNetwork),
 		fmt.Sprintf("The host accepts new connections only on the SFTP port from %s, plus SSH for the "+
-			"administrator; replies, loopback and the ICMP messages TCP needs pass; everything else is dropped.", allowed))
-	d.adminSSH()
-	sftpFlow := Flow{Side: SideServerHost, Direction: Inbound, Purpose: PurposeSFTP, Ports: Port(port),
-		From: s.AllowedClients, Decision: "sftp.port", Why: "SFTP sessions: login, commands and data in one SSH connection"}
-	d.flow(sftpFlow)
+			"administrator; replies, loopback and the ICMP messages TCP needs pass; everything else is dropped.", allowed)
+}
+
+func (sftpVariant) hostFlows(d *decider) {
+	s := d.a.Server
+	d.controlFlows(Flow{Side: SideServerHost, Direction: Inbound, From: s.AllowedClients})
 	d.flow(Flow{Side: SideServerHost, Direction: Inbound, Purpose: PurposeAdmin, Ports: Port(s.SSHPort),
 		From: []string{s.AdminNetwork}, Decision: "firewall.admin_ssh",
 		Why: "the administrator's SSH, so the firewall never locks you out"})
-	switch {
-	case s.Router != nil:
-		to := ""
-		if sp.PublicIsIP && s.NAT == NATOneToOne {
-			to = s.PublicAddress + "/32"
-		}
-		d.decide("firewall.server_router", "Server's NAT router",
-			fmt.Sprintf("DNAT tcp %d on %s to %s", port, s.Router.WANName(), s.HostAddress),
-			fmt.Sprintf("The router forwards the SFTP port arriving on %s to %s and its forward filter lets "+
-				"exactly that through. One port: no range, no helper.", s.Router.WANName(), s.HostAddress))
-		f := sftpFlow
-		f.Side, f.Direction, f.To, f.DNATTo = SideServerRouter, Forward, to, s.HostAddress
-		d.flow(f)
-	case s.NAT == NATOneToOne:
-		d.decide("firewall.server_router", "Cloud NAT and security group", fmt.Sprintf("allow tcp %d inbound", port),
-			"The provider maps the public address onto the instance; its security group must allow the SFTP port.")
-	case s.NAT == NATPortForward || s.NAT == NATDynamicDNS:
-		d.decide("firewall.server_router", "Server's NAT router", "configure its port forward by hand",
-			fmt.Sprintf("No router interfaces were given: in your router's port-forwarding page forward tcp %d to %s.", port, s.HostAddress))
+}
+
+func (sftpVariant) routerFlows(d *decider, to string) {
+	s := d.a.Server
+	d.decide("firewall.server_router", "Server's NAT router",
+		fmt.Sprintf("DNAT tcp %d on %s to %s", d.p.SFTP.Port, s.Router.WANName(), s.HostAddress),
+		fmt.Sprintf("The router forwards the SFTP port arriving on %s to %s and its forward filter lets "+
+			"exactly that through. One port: no range, no helper.", s.Router.WANName(), s.HostAddress))
+	d.controlFlows(Flow{Side: SideServerRouter, Direction: Forward, From: s.AllowedClients, To: to, DNATTo: s.HostAddress})
+}
+
+func (sftpVariant) cloudNAT(d *decider) (value, why string) {
+	return fmt.Sprintf("allow tcp %d inbound", d.p.SFTP.Port),
+		"The provider maps the public address onto the instance; its security group must allow the SFTP port."
+}
+
+func (sftpVariant) manualForward(d *decider) (value, why string) {
+	return "configure its port forward by hand",
+		fmt.Sprintf("No router interfaces were given: in your router's port-forwarding page forward tcp %d to %s.", d.p.SFTP.Port, d.a.Server.HostAddress)
+}
+
+// controlFlows writes the one flow SFTP needs: the SSH connection to the
+// SFTP port.
+func (sftpVariant) controlFlows(d *decider, f Flow) {
+	f.Purpose, f.Ports, f.Decision = PurposeSFTP, Port(d.a.SFTP.Port), "client.software"
+	if d.p.SFTP != nil {
+		f.Decision = "sftp.port"
+	} else if d.a.Server == nil {
+		f.Decision = "client.server"
 	}
+	f.Why = "SFTP sessions: login, commands and data in one SSH connection"
+	d.flow(f)
+}
+
+func (sftpVariant) pitfalls(d *decider, add func(symptom, cause, fix string)) {
+	d.sftpPitfalls(add)
 }
 
 func (d *decider) sftpPitfalls(add func(symptom, cause, fix string)) {
