@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"os"
 	"strings"
 	"testing"
 )
@@ -60,6 +61,37 @@ func TestBoxAnswers(t *testing.T) {
 		p := decide(t, a)
 		if p.LinuxSide(SideServerRouter) || len(p.FlowsFor(SideServerRouter)) == 0 {
 			t.Errorf("kind %s: linux side %v, %d flows", k, p.LinuxSide(SideServerRouter), len(p.FlowsFor(SideServerRouter)))
+		}
+	}
+}
+
+// TestSharedHostDecisionSaysItOnlyAdds: the host firewall decision of a
+// shared vsftpd or SFTP host says its rules only add, not that everything
+// else is dropped (which the dedicated host's says).
+func TestSharedHostDecisionSaysItOnlyAdds(t *testing.T) {
+	for _, proto := range []Protocol{ProtocolFTPS, ProtocolSFTP} {
+		for _, use := range []BoxUse{BoxShared, BoxDedicated} {
+			a := classic(t)
+			if proto == ProtocolSFTP {
+				data, err := os.ReadFile("../testdata/scenarios/sftp/answers.yaml")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if a, err = DecodeAnswers(data); err != nil {
+					t.Fatal(err)
+				}
+			}
+			a.Server.HostFirewall.Use = use
+			p := decide(t, a)
+			d, ok := p.Decision("firewall.server_host")
+			if !ok {
+				t.Fatalf("%s %s: no firewall.server_host decision", proto, use)
+			}
+			shared := strings.Contains(d.Value, "added to the host's own firewall") && strings.Contains(d.Why, "only add accepts") &&
+				!strings.Contains(d.Value+d.Why, "dropped")
+			if shared != (use == BoxShared) {
+				t.Errorf("%s, host %s: value %q\nwhy %q", proto, use, d.Value, d.Why)
+			}
 		}
 	}
 }

@@ -258,6 +258,15 @@ func hostRest(b BoxFirewall) string {
 	return "everything else dropped (IPv6: SSH stays open, the rest as IPv4)"
 }
 
+// hostRestWhy is the reason's last sentence for the rest of a host's
+// traffic: dropped on a dedicated host, the host's own rules' on a shared one.
+func hostRestWhy(b BoxFirewall) string {
+	if b.Shared() {
+		return "these rules only add accepts to the host's own firewall, which goes on deciding everything else."
+	}
+	return "everything else is dropped."
+}
+
 // serverFlows decides the server side's firewalls: the host's (the
 // variant's ports, admin SSH) and the NAT in front of it.
 func (d *decider) serverFlows() {

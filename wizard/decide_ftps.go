@@ -116,8 +116,8 @@ func (ftpsVariant) hostFirewall(d *decider, allowed string) (value, why string) 
 	return fmt.Sprintf("inbound tcp %s from %s; SSH %d from %s; %s", openPorts(d.p.Server), allowed, s.SSHPort, s.AdminNetwork, hostRest(s.HostFirewall)),
 		fmt.Sprintf("The vsftpd host accepts new connections only on the control port(s) and the passive range, "+
 			"from %s, plus SSH for the administrator; replies to its own connections, loopback and the ICMP "+
-			"messages TCP needs (path-MTU discovery: TLS handshakes stall without it) pass; everything else "+
-			"is dropped.%s", allowed, containerHostNote(s))
+			"messages TCP needs (path-MTU discovery: TLS handshakes stall without it) pass; %s%s", allowed,
+			hostRestWhy(s.HostFirewall), containerHostNote(s))
 }
 
 func (ftpsVariant) hostFlows(d *decider) {

@@ -135,9 +135,9 @@ func (d *decider) decideSFTPProtocol() {
 
 func (sftpVariant) hostFirewall(d *decider, allowed string) (value, why string) {
 	s := d.a.Server
-	return fmt.Sprintf("inbound tcp %d from %s; SSH %d from %s; everything else dropped", d.p.SFTP.Port, allowed, s.SSHPort, s.AdminNetwork),
+	return fmt.Sprintf("inbound tcp %d from %s; SSH %d from %s; %s", d.p.SFTP.Port, allowed, s.SSHPort, s.AdminNetwork, hostRest(s.HostFirewall)),
 		fmt.Sprintf("The host accepts new connections only on the SFTP port from %s, plus SSH for the "+
-			"administrator; replies, loopback and the ICMP messages TCP needs pass; everything else is dropped.", allowed)
+			"administrator; replies, loopback and the ICMP messages TCP needs pass; %s", allowed, hostRestWhy(s.HostFirewall))
 }
 
 func (sftpVariant) hostFlows(d *decider) {
