@@ -95,3 +95,28 @@ func TestSharedHostDecisionSaysItOnlyAdds(t *testing.T) {
 		}
 	}
 }
+
+// TestRoleNamesTheProtocolsServer: the role decision of an SFTP plan names
+// sshd's SFTP server, not vsftpd (control: the FTPS plan names vsftpd).
+func TestRoleNamesTheProtocolsServer(t *testing.T) {
+	data, err := os.ReadFile("../testdata/scenarios/sftp/answers.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sftp, err := DecodeAnswers(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sftp.Role, sftp.Client = RoleServer, nil
+	ftps := classic(t)
+	ftps.Role, ftps.Client = RoleServer, nil
+	for _, tt := range []struct {
+		a          Answers
+		want, absent string
+	}{{sftp, "You run the SFTP server (OpenSSH's sshd)", "vsftpd"}, {ftps, "You run the vsftpd server", "SFTP"}} {
+		d, ok := decide(t, tt.a).Decision("role")
+		if !ok || !strings.Contains(d.Why, tt.want) || strings.Contains(d.Why, tt.absent) {
+			t.Errorf("role decision %q: want %q, not %q", d.Why, tt.want, tt.absent)
+		}
+	}
+}

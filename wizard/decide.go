@@ -72,6 +72,9 @@ type protocolVariant interface {
 	clientIPv6(d *decider, cp *ClientPlan)
 	// firewallsNote is appended to the firewall.backends explanation.
 	firewallsNote() string
+	// servers names the server the plan configures and someone else's, for
+	// the role decision ("the vsftpd server", "someone else's FTPS server").
+	servers() (own, others string)
 	// hostFirewall words the firewall.server_host decision; allowed is
 	// who may connect, worded.
 	hostFirewall(d *decider, allowed string) (value, why string)
@@ -130,13 +133,14 @@ func (d *decider) warn(key, title, value, why string) {
 
 func (d *decider) role() {
 	var why string
+	own, others := d.v.servers()
 	switch d.a.Role {
 	case RoleServer:
-		why = "You run the vsftpd server. ftpswiz writes its config, the firewall rules of the server host " +
+		why = "You run " + own + ". ftpswiz writes its config, the firewall rules of the server host " +
 			"and of its NAT router where there is one, and a handout telling the people who connect what " +
 			"their own firewall must allow."
 	case RoleClient:
-		why = "You connect to someone else's FTPS server through your own firewall. ftpswiz writes the " +
+		why = "You connect to " + others + " through your own firewall. ftpswiz writes the " +
 			"egress rules your firewall needs and the settings of your client software; the server's " +
 			"operator must open the same ports on their side."
 	case RoleBoth:

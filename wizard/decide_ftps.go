@@ -95,6 +95,10 @@ func (ftpsVariant) clientSoftwareWhy(notes []string) string {
 
 func (ftpsVariant) clientIPv6(d *decider, cp *ClientPlan) { d.decideClientIPv6(cp) }
 
+func (ftpsVariant) servers() (own, others string) {
+	return "the vsftpd server", "someone else's FTPS server"
+}
+
 func (ftpsVariant) firewallsNote() string {
 	return " The conntrack FTP helper is not used: it reads PASV replies from the control channel, which " +
 		"TLS encrypts, so it sees nothing; the fixed passive range replaces it."

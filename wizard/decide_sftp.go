@@ -57,6 +57,10 @@ func (sftpVariant) clientIPv6(*decider, *ClientPlan) {}
 // firewallsNote adds nothing: SFTP has no helper to speak of.
 func (sftpVariant) firewallsNote() string { return "" }
 
+func (sftpVariant) servers() (own, others string) {
+	return "the SFTP server (OpenSSH's sshd)", "someone else's SFTP server"
+}
+
 // sftpServer plans sshd's SFTP-only service; d.p.Server holds serverBase.
 func (d *decider) sftpServer() {
 	s := d.a.Server
