@@ -111,7 +111,7 @@ func TestRoleNamesTheProtocolsServer(t *testing.T) {
 	ftps := classic(t)
 	ftps.Role, ftps.Client = RoleServer, nil
 	for _, tt := range []struct {
-		a          Answers
+		a            Answers
 		want, absent string
 	}{{sftp, "You run the SFTP server (OpenSSH's sshd)", "vsftpd"}, {ftps, "You run the vsftpd server", "SFTP"}} {
 		d, ok := decide(t, tt.a).Decision("role")
