@@ -274,13 +274,25 @@ func newSFTPHandoutView(p *wizard.Plan) *handoutView {
 		login = "**Login:** your user name and the password the operator gave you, or an SSH key whose public " +
 			"key (the .pub file) the operator installed."
 	}
-	basics := []string{
-		server,
+	basics := []string{server}
+	sv := p.Service
+	v6 := wizard.HasFamily(sv.Families, wizard.FamilyIPv6) && sv.IPv6Address.Value != ""
+	if v6 {
+		line := "**IPv6 address:** " + sv.IPv6Address.Value + " (the server's own address, reached without NAT)"
+		switch {
+		case sv.DNSRecords.HasAAAA() && sv.DNSRecords.HasA():
+			line += "; " + addr + " has A and AAAA records: clients with IPv6 connect over IPv6 first, then fall back to IPv4"
+		case sv.DNSRecords == wizard.RecordsAAAA:
+			line += "; " + addr + " has an AAAA record only: the server is reached over IPv6 only"
+		}
+		basics = append(basics, line)
+	}
+	basics = append(basics,
 		fmt.Sprintf("**Protocol and port:** SFTP on port %d, one connection that carries everything", port),
 		login,
-		"**Host key:** at the first connection your client shows the server's host key fingerprint. Compare " +
+		"**Host key:** at the first connection your client shows the server's host key fingerprint. Compare "+
 			"it with the one the operator gives you (or add the known_hosts line they send) before you accept it.",
-	}
+	)
 	if upload != "" {
 		basics = append(basics, "**Your folder:** after login you are in your own folder and cannot leave it; "+
 			"uploads go into the `"+upload+"/` folder inside it.")
@@ -290,12 +302,23 @@ func newSFTPHandoutView(p *wizard.Plan) *handoutView {
 
 	v.FirewallIntro = mdWrap(reportWidth, "Your side opens the one connection, so your firewall only needs one "+
 		"outbound rule to the server, and nothing inbound:")
-	v.FirewallTable = mdTable([]string{"Direction", "Protocol", "Destination", "Ports", "What for"}, [][]string{
-		{"outbound (new)", "TCP", addr, fmt.Sprint(port), "SFTP (SSH)"},
-		{"inbound", "TCP", "your side", "replies only", "established/related traffic of the connection above"},
-		{"inbound (new)", "-", "-", "none", "nothing needs to reach you"},
-	})
+	var rows [][]string
+	if !v6 || wizard.HasFamily(sv.Families, wizard.FamilyIPv4) {
+		rows = append(rows, []string{"outbound (new)", "TCP", addr, fmt.Sprint(port), "SFTP (SSH)"})
+	}
+	if v6 {
+		rows = append(rows, []string{"outbound (new)", "TCP", sv.IPv6Address.Value + " (IPv6)", fmt.Sprint(port), "SFTP (SSH)"})
+	}
+	rows = append(rows,
+		[]string{"inbound", "TCP", "your side", "replies only", "established/related traffic of the connection above"},
+		[]string{"inbound (new)", "-", "-", "none", "nothing needs to reach you"})
+	v.FirewallTable = mdTable([]string{"Direction", "Protocol", "Destination", "Ports", "What for"}, rows)
 	notes := []string{"No other port: no data ports, no range, and no FTP helper or ALG is involved."}
+	if v6 {
+		notes = append(notes, "Over IPv6 the connection goes straight to "+sv.IPv6Address.Value+": allow the port to it "+
+			"for IPv6 as well. If your network has IPv6 but your firewall only allows IPv4 to this server, clients "+
+			"try IPv6 first and hang: allow both, or make your client use IPv4 (`sftp -4`, `ssh -4`).")
+	}
 	if n := handoutNameNote(s); n != "" {
 		notes = append(notes, n)
 	}

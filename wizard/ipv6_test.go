@@ -55,11 +55,11 @@ func TestIPv6Validation(t *testing.T) {
 			a.Server.DNSRecords, a.Server.AllowedClients, a.Server.AdminNetwork = RecordsAAAA, []string{AnyIPv6}, "2001:db8:20::/64"
 			a.Client.IPv6Prefix = ""
 		}, "client.ipv6_prefix", "IPv6 only"},
-		{"sftp has no ipv6", func(a *Answers) {
+		{"sftp plans ipv6 too", func(a *Answers) {
 			a.Protocol, a.FTPS = ProtocolSFTP, FTPS{}
-			a.Server.Capacity, a.Server.Vsftpd = Capacity{}, Vsftpd{}
+			a.Server.Capacity, a.Server.Vsftpd, a.Server.TLS, a.Server.PassiveStart = Capacity{}, Vsftpd{}, TLS{}, 0
 			a.Client.Software = nil
-		}, "server.ipv6_address", "FTPS only"},
+		}, "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a := dualStack(t)

@@ -115,7 +115,7 @@ func (v *validator) answers(a Answers) {
 	if a.Client != nil {
 		v.client(a.Client, a.Role, a.FTPS)
 	}
-	if a.Client != nil && a.Client.IPv6Prefix == "" && !v.sftp {
+	if a.Client != nil && a.Client.IPv6Prefix == "" {
 		only6 := (a.Server != nil && a.Server.DNSRecords == RecordsAAAA) ||
 			(a.Server == nil && a.Client.DNSRecords == RecordsAAAA)
 		if only6 {
@@ -140,9 +140,6 @@ func (v *validator) answers(a Answers) {
 // routers that are not Linux boxes), naming the field and the way out.
 // The renderers refuse them too; this says it at the answers.
 func (v *validator) ipv4OnlyRules(a Answers) {
-	if v.sftp {
-		return
-	}
 	via := ""
 	switch {
 	case a.Server != nil && a.Server.IPv6Address != "":
@@ -524,10 +521,6 @@ func (v *validator) server(s *Server, f FTPS) {
 	if v.sftp && s.Container != nil {
 		v.container(s, f)
 	}
-	if v.sftp && (s.IPv6Address != "" || s.DNSRecords.HasAAAA()) {
-		v.add("server.ipv6_address", "remove ipv6_address (and dns_records aaaa/both): ftpswiz plans SFTP over IPv4",
-			"is given, but ftpswiz plans IPv6 for FTPS only")
-	}
 	if v.sftp {
 		for _, x := range []struct {
 			field string
@@ -864,9 +857,6 @@ func (v *validator) client(c *Client, role Role, f FTPS) {
 		v.cidr("client.lan_cidr", c.LANCIDR)
 	}
 	if c.IPv6Prefix != "" {
-		if v.sftp {
-			v.add("client.ipv6_prefix", "remove ipv6_prefix: ftpswiz plans SFTP over IPv4", "is given, but ftpswiz plans IPv6 for FTPS only")
-		}
 		v.cidr6("client.ipv6_prefix", c.IPv6Prefix)
 	}
 	if role == RoleBoth {

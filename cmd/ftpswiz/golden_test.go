@@ -26,6 +26,7 @@ func goldenScenarios() []string {
 		"sftp",             // the classic network with protocol sftp: sshd, one forwarded port
 		"sftp-classic",     // protocol sftp on port 22, keys only, every SFTP client (lftp, FileZilla, WinSCP, rclone, OpenSSH)
 		"dual-stack",       // IPv4 behind port-forward NAT + IPv6 routed: split vsftpd listeners, ip6tables, client IPv6 prefix
+		"sftp-dual-stack",  // protocol sftp, IPv4 DNAT + IPv6 routed to the host, one sshd for both families, client IPv6 prefix
 		"docker-vps",       // vsftpd in a Docker container on a VPS with the public address (nat none): pasv_address, DOCKER-USER
 	}
 }
