@@ -106,3 +106,77 @@ func TestSFTPBadInputs(t *testing.T) {
 		})
 	}
 }
+
+// TestDecideSFTPDualStack: an SFTP server with IPv6 is planned per family:
+// the host opens the SFTP port to each family's clients, the router DNATs
+// IPv4 and routes IPv6 to the host's own address, the client side allows
+// both, and a decision names the address of each family.
+func TestDecideSFTPDualStack(t *testing.T) {
+	a := sftpAnswers()
+	a.Server.PublicAddress, a.Server.IPv6Address, a.Server.DNSRecords = "sftp.example.net", "2001:db8:20::2", RecordsBoth
+	a.Server.AllowedClients = []string{"192.0.2.20/32", "2001:db8:50::/64"}
+	a.Client.IPv6Prefix = "2001:db8:50::/64"
+	p := decide(t, a)
+	checkPlan(t, p)
+	if !slices.Equal(p.Server.Families, []Family{FamilyIPv4, FamilyIPv6}) || !slices.Equal(p.Client.Families, p.Server.Families) {
+		t.Fatalf("families: server %v, client %v", p.Server.Families, p.Client.Families)
+	}
+	type key struct {
+		side Side
+		fam  Family
+		port int
+		from string
+		to   string
+		dnat string
+	}
+	var got []key
+	for _, f := range p.Flows {
+		got = append(got, key{f.Side, f.Family, f.Ports.First, strings.Join(f.From, ","), f.To, f.DNATTo})
+	}
+	want := []key{
+		{SideServerHost, FamilyIPv4, 22, "192.0.2.20/32", "", ""},
+		{SideServerHost, FamilyIPv4, 22, "10.20.0.0/24", "", ""}, // admin SSH
+		{SideServerHost, FamilyIPv6, 22, "2001:db8:50::/64", "", ""},
+		{SideServerRouter, FamilyIPv4, 22, "192.0.2.20/32", "", "10.20.0.2"},
+		{SideServerRouter, FamilyIPv6, 22, "2001:db8:50::/64", "2001:db8:20::2/128", ""},
+		{SideClientRouter, FamilyIPv4, 22, "192.168.50.0/24", "", ""},
+		{SideClientRouter, FamilyIPv6, 22, "2001:db8:50::/64", "2001:db8:20::2/128", ""},
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("flows\n got %v\nwant %v", got, want)
+	}
+	dec := map[string]string{}
+	for _, d := range p.Decisions {
+		dec[d.Key] = d.Value
+	}
+	for k, want := range map[string]string{
+		"sftp.families":               "over IPv6 2001:db8:20::2 directly",
+		"firewall.server_router_ipv6": "forward tcp 22 to 2001:db8:20::2, no NAT",
+		"client.ipv6":                 "IPv4 and IPv6",
+	} {
+		if !strings.Contains(dec[k], want) {
+			t.Errorf("decision %s = %q, want it to contain %q", k, dec[k], want)
+		}
+	}
+	for _, o := range append(slices.Clone(p.SFTP.Global), p.SFTP.MatchOptions...) {
+		if o.Key == "ListenAddress" || o.Key == "AddressFamily" {
+			t.Errorf("the drop-in pins sshd to a family: %s %s", o.Key, o.Value)
+		}
+	}
+	if p.Service.IPv6Address.Value != "2001:db8:20::2" || !HasFamily(p.Service.Families, FamilyIPv6) {
+		t.Errorf("service %+v", p.Service)
+	}
+
+	// An IPv4-only SFTP plan is unchanged: no IPv6 flow, no families decision.
+	p = decide(t, sftpAnswers())
+	for _, f := range p.Flows {
+		if f.Family == FamilyIPv6 {
+			t.Errorf("IPv4-only plan has an IPv6 flow %+v", f)
+		}
+	}
+	for _, d := range p.Decisions {
+		if d.Key == "sftp.families" || d.Key == "firewall.server_router_ipv6" {
+			t.Errorf("IPv4-only plan decides %s", d.Key)
+		}
+	}
+}
