@@ -101,16 +101,16 @@ func sftpLabSetupAccount(t *testing.T, sp *wizard.SFTPPlan, pubKey []byte) {
 	}
 }
 
-func TestSFTPLab(t *testing.T) {
-	lab.Require(t, "ip", "nft", "sshd", "ssh", "sftp", "ssh-keygen", "useradd", "userdel", "groupadd", "groupdel",
-		"runuser", "lftp", "rclone", "bash")
-	sftpPrivsepDir(t)
-
-	// Names and cleanups first: t.Cleanup runs last-registered first, so
-	// these run after the lab's own cleanup has killed every process in its
-	// namespaces (userdel refuses a user with running processes).
-	group, account := sftpRandomName("ftpswizg"), sftpRandomName("ftpswizs")
-	root, err := os.MkdirTemp("/run", "ftpswiz-sftp-") // not under /tmp: sshd rejects a world-writable parent
+// sftpLabAccount picks a random SFTP group and account name and makes the
+// chroot root, registering their cleanup first: t.Cleanup runs
+// last-registered first, so it runs after the lab's own cleanup has killed
+// every process in its namespaces (userdel refuses a user with running
+// processes). Call it before lab.New.
+func sftpLabAccount(t *testing.T) (group, account, root string) {
+	t.Helper()
+	group, account = sftpRandomName("ftpswizg"), sftpRandomName("ftpswizs")
+	var err error
+	root, err = os.MkdirTemp("/run", "ftpswiz-sftp-") // not under /tmp: sshd rejects a world-writable parent
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +134,15 @@ func TestSFTPLab(t *testing.T) {
 	if err := os.Chmod(root, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	return group, account, root
+}
 
+func TestSFTPLab(t *testing.T) {
+	lab.Require(t, "ip", "nft", "sshd", "ssh", "sftp", "ssh-keygen", "useradd", "userdel", "groupadd", "groupdel",
+		"runuser", "lftp", "rclone", "bash")
+	sftpPrivsepDir(t)
+
+	group, account, root := sftpLabAccount(t)
 	l := lab.New(t)
 	cliUser := lab.NewUser(t) // the person at the client host
 
