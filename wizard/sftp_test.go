@@ -180,3 +180,60 @@ func TestDecideSFTPDualStack(t *testing.T) {
 		}
 	}
 }
+
+// TestSFTPIPv6Variants: an IPv6-only SFTP server and an SFTP client told
+// the server's IPv6 address plan the families they have; an AAAA name
+// without the client's prefix is warned about, not silently dropped.
+func TestSFTPIPv6Variants(t *testing.T) {
+	tests := []struct {
+		name       string
+		edit       func(a *Answers)
+		fams       []Family
+		warnClient bool
+	}{
+		{"ipv6-only server", func(a *Answers) {
+			a.Server.NAT, a.Server.Router, a.Server.HostAddress = NATNone, nil, ""
+			a.Server.PublicAddress, a.Server.IPv6Address, a.Server.DNSRecords = "sftp.example.net", "2001:db8:20::2", RecordsAAAA
+			a.Server.AllowedClients, a.Server.AdminNetwork = []string{AnyIPv6}, "2001:db8:20::/64"
+			a.Client.IPv6Prefix = "2001:db8:50::/64"
+		}, []Family{FamilyIPv6}, false},
+		{"client told the server's ipv6 address", func(a *Answers) {
+			a.Role, a.Server = RoleClient, nil
+			a.Client.ServerAddress, a.Client.ServerIPv6Address = "sftp.example.net", "2001:db8:20::2"
+			a.Client.IPv6Prefix = "2001:db8:50::/64"
+		}, []Family{FamilyIPv4, FamilyIPv6}, false},
+		{"aaaa name, client plans ipv4 only", func(a *Answers) {
+			a.Server.PublicAddress, a.Server.IPv6Address, a.Server.DNSRecords = "sftp.example.net", "2001:db8:20::2", RecordsBoth
+			a.Server.AllowedClients = []string{AnyIPv4, AnyIPv6}
+		}, []Family{FamilyIPv4}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := sftpAnswers()
+			tt.edit(&a)
+			p := decide(t, a)
+			if !slices.Equal(p.Client.Families, tt.fams) {
+				t.Errorf("client families %v, want %v", p.Client.Families, tt.fams)
+			}
+			v6 := 0
+			for _, f := range p.FlowsFor(SideClientRouter) {
+				if f.Family == FamilyIPv6 {
+					v6++
+					if f.To != "2001:db8:20::2/128" || f.Ports.First != 22 {
+						t.Errorf("client IPv6 flow %+v", f)
+					}
+				}
+			}
+			if want := HasFamily(tt.fams, FamilyIPv6); (v6 > 0) != want {
+				t.Errorf("client router IPv6 flows: %d, want some: %v", v6, want)
+			}
+			warned := false
+			for _, d := range p.Decisions {
+				warned = warned || (d.Key == "client.ipv6" && d.Warning)
+			}
+			if warned != tt.warnClient {
+				t.Errorf("client.ipv6 warning: %v, want %v", warned, tt.warnClient)
+			}
+		})
+	}
+}
