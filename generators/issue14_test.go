@@ -99,6 +99,9 @@ var reportPart1Budget = map[string]int{
 	// hand out and, on the client side, the key pair and known_hosts.
 	"sftp":         120,
 	"sftp-classic": 120,
+	// sftp's boxes with IPv6: the ip6tables files to apply and the IPv6
+	// rows of the port map (one port per family).
+	"sftp-dual-stack": 125,
 }
 
 // Part 1 of REPORT.md is "do this": it starts with the contents, stays
