@@ -387,12 +387,30 @@ func TestCloudCLIShape(t *testing.T) {
 	if len(creates) != 6 {
 		t.Fatalf("gcloud: %d creates, want 6", len(creates))
 	}
+	// The dual-stack plan's rules too: one family each.
+	files6 := fwRender(t, cloudPlan6(t))
+	for _, c := range recordCLI(t, fwFile(t, files6, "firewall/azure-nsg.sh"), "az", "AZ_RESOURCE_GROUP=rg", "AZ_SERVER_NSG=srv-nsg", "AZ_CLIENT_NSG=cli-nsg") {
+		checkFlags(t, c, 5)
+	}
+	for _, c := range recordCLI(t, fwFile(t, files6, "firewall/gcp-firewall.sh"), "gcloud", "GCP_NETWORK=default") {
+		checkFlags(t, c, 4)
+		if c[3] == "create" {
+			creates = append(creates, c)
+		}
+	}
 
 	// The real gcloud's parser, when it is installed (google-cloud-cli is
-	// not a Debian package; where it is missing the checks above stand).
+	// not a Debian package, but the machines this runs on have it; in CI
+	// its absence is a failure, elsewhere the checks above stand).
 	gcloud, err := exec.LookPath("gcloud")
-	if err != nil || testing.Short() {
-		t.Skipf("the real gcloud parser check needs gcloud and no -short (gcloud: %v)", err)
+	if testing.Short() {
+		t.Skip("the real gcloud parser check is skipped with -short")
+	}
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true: gcloud (google-cloud-cli) is missing, so its parser check cannot run: %v", err)
+		}
+		t.Skipf("the real gcloud parser check needs gcloud: %v", err)
 	}
 	cfg := t.TempDir()
 	for _, c := range creates {
