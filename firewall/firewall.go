@@ -54,10 +54,10 @@ func Catalogue() []Info {
 			Effect: "firewall/aws-security-group.sh (AWS CLI) and .tf (Terraform)."},
 		{Backend: Azure, Label: "Azure network security group",
 			What:   "The cloud firewall in front of an Azure VM.",
-			Effect: "firewall/azure-nsg.sh (Azure CLI) and .tf (Terraform).", IPv4Only: true},
+			Effect: "firewall/azure-nsg.sh (Azure CLI) and .tf (Terraform)."},
 		{Backend: GCP, Label: "Google Cloud VPC firewall",
 			What:   "The cloud firewall in front of a Compute Engine instance.",
-			Effect: "firewall/gcp-firewall.sh (gcloud CLI) and .tf (Terraform).", IPv4Only: true},
+			Effect: "firewall/gcp-firewall.sh (gcloud CLI) and .tf (Terraform)."},
 	}
 }
 

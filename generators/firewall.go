@@ -289,7 +289,7 @@ func fwHostBackends() []fwBackend {
 // (the others refuse an IPv6 flow by name, below).
 func fwFamilyAware(k fwFileKind) bool {
 	switch k {
-	case fwKindNft, fwKindIptables, fwKindUFW, fwKindFirewalld, fwKindAWSCLI:
+	case fwKindNft, fwKindIptables, fwKindUFW, fwKindFirewalld, fwKindAWSCLI, fwKindAzureCLI, fwKindGCPCLI:
 		return true
 	}
 	return false

@@ -135,14 +135,20 @@ type cloudRule struct {
 	Priority int
 	Ports    string   // "21", "50000-50074", "*" (any)
 	Peers    []string // CIDRs; "*" or 0.0.0.0/0 for any
-	Why      string
-	Tag      string // description
+	// Any: the peers are anywhere and the plan is IPv4 only, so Azure's
+	// "*" may stand for them (with IPv6 flows, "*" would open the other
+	// family too: each family's rule names its own prefixes).
+	Any bool
+	Why string
+	Tag string // description
 }
 
 // cloudRules are the rules of every host side, in order, checked: names
-// and descriptions are plain tokens, peers IPv4 CIDRs, ports in 1-65535.
+// and descriptions are plain tokens, peers CIDRs of the flow's family (one
+// family per rule: neither cloud mixes them), ports in 1-65535.
 func cloudRules(p *wizard.Plan, sides []wizard.Side) ([]cloudRule, error) {
 	var out []cloudRule
+	v6 := fwPlanHasIPv6(p)
 	for _, side := range sides {
 		prio := 1000
 		egress := false
@@ -152,12 +158,16 @@ func cloudRules(p *wizard.Plan, sides []wizard.Side) ([]cloudRule, error) {
 				return nil, fmt.Errorf("flow %s: ports %s outside 1-65535", f.Purpose, f.Ports)
 			}
 			peers := awsPeers(f)
+			six := f.Family == wizard.FamilyIPv6
 			for _, c := range peers {
-				if pfx, err := netip.ParsePrefix(c); err != nil || !pfx.Addr().Is4() || pfx.String() != c {
-					return nil, fmt.Errorf("flow %s: %q is not a plain IPv4 CIDR", f.Purpose, c)
+				if pfx, err := netip.ParsePrefix(c); err != nil || pfx.Addr().Is4() == six || pfx.String() != c {
+					return nil, fmt.Errorf("flow %s: %q is not a plain %s CIDR", f.Purpose, c, f.Family.Title())
 				}
 			}
 			name := "ftpswiz-" + string(side) + "-" + string(f.Purpose)
+			if six {
+				name += "-ipv6"
+			}
 			used[name]++
 			if n := used[name]; n > 1 {
 				name += "-" + strconv.Itoa(n)
@@ -170,7 +180,8 @@ func cloudRules(p *wizard.Plan, sides []wizard.Side) ([]cloudRule, error) {
 				why = "WARNING: " + why
 			}
 			out = append(out, cloudRule{Name: name, Side: side, Inbound: f.Direction == wizard.Inbound, Allow: true,
-				Priority: prio, Ports: f.Ports.String(), Peers: peers, Why: why, Tag: fwTag(f)})
+				Priority: prio, Ports: f.Ports.String(), Peers: peers, Why: why, Tag: fwTag(f),
+				Any: !v6 && len(peers) == 1 && peers[0] == wizard.AnyIPv4})
 			prio += 10
 			if prio > 1990 {
 				return nil, fmt.Errorf("%s: more than 100 rules", side)
@@ -178,9 +189,13 @@ func cloudRules(p *wizard.Plan, sides []wizard.Side) ([]cloudRule, error) {
 			egress = egress || (f.Direction != wizard.Inbound && side == wizard.SideClientHost)
 		}
 		if egress {
+			why := "WARNING: egress filter. The cloud lets everything out by default; this rule leaves only the flows above (anything else this instance needs, such as DNS to a resolver outside the cloud's own, must be allowed above it)."
 			out = append(out, cloudRule{Name: "ftpswiz-" + string(side) + "-deny-other-outbound", Side: side, Priority: 4000,
-				Ports: "*", Peers: []string{wizard.AnyIPv4}, Tag: "ftpswiz egress filter",
-				Why: "WARNING: egress filter. The cloud lets everything out by default; this rule leaves only the flows above (anything else this instance needs, such as DNS to a resolver outside the cloud's own, must be allowed above it)."})
+				Ports: "*", Peers: []string{wizard.AnyIPv4}, Tag: "ftpswiz egress filter", Why: why, Any: !v6})
+			if v6 {
+				out = append(out, cloudRule{Name: "ftpswiz-" + string(side) + "-deny-other-outbound-ipv6", Side: side, Priority: 4010,
+					Ports: "*", Peers: []string{"::/0"}, Tag: "ftpswiz egress filter", Why: why})
+			}
 		}
 	}
 	for _, r := range out {
@@ -196,8 +211,6 @@ func cloudRules(p *wizard.Plan, sides []wizard.Side) ([]cloudRule, error) {
 	}
 	return out, nil
 }
-
-func cloudAny(peers []string) bool { return len(peers) == 1 && peers[0] == wizard.AnyIPv4 }
 
 func cloudHeader(title string, intro []string) string {
 	var b strings.Builder
@@ -262,7 +275,7 @@ rule() {
 			access = "Allow"
 		}
 		peers := r.Peers
-		if cloudAny(peers) {
+		if r.Any {
 			peers = []string{"*"}
 		}
 		cmd := Cmd{}.Op("rule", `"$`+cloudVar("NSG", r.Side, sides)+`"`).Arg(r.Name, strconv.Itoa(r.Priority), dir, access, r.Ports, r.Tag).Arg(peers...)
@@ -326,11 +339,11 @@ variable "location" {
 			}
 			peers := tfList(r.Peers)
 			switch {
-			case r.Inbound && cloudAny(r.Peers):
+			case r.Inbound && r.Any:
 				kv = append(kv, "source_address_prefix", tfString("*"), "destination_address_prefix", tfString("*"))
 			case r.Inbound:
 				kv = append(kv, "source_address_prefixes", peers, "destination_address_prefix", tfString("*"))
-			case cloudAny(r.Peers):
+			case r.Any:
 				kv = append(kv, "source_address_prefix", tfString("*"), "destination_address_prefix", tfString("*"))
 			default:
 				kv = append(kv, "source_address_prefix", tfString("*"), "destination_address_prefixes", peers)

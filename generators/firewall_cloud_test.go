@@ -387,12 +387,30 @@ func TestCloudCLIShape(t *testing.T) {
 	if len(creates) != 6 {
 		t.Fatalf("gcloud: %d creates, want 6", len(creates))
 	}
+	// The dual-stack plan's rules too: one family each.
+	files6 := fwRender(t, cloudPlan6(t))
+	for _, c := range recordCLI(t, fwFile(t, files6, "firewall/azure-nsg.sh"), "az", "AZ_RESOURCE_GROUP=rg", "AZ_SERVER_NSG=srv-nsg", "AZ_CLIENT_NSG=cli-nsg") {
+		checkFlags(t, c, 5)
+	}
+	for _, c := range recordCLI(t, fwFile(t, files6, "firewall/gcp-firewall.sh"), "gcloud", "GCP_NETWORK=default") {
+		checkFlags(t, c, 4)
+		if c[3] == "create" {
+			creates = append(creates, c)
+		}
+	}
 
 	// The real gcloud's parser, when it is installed (google-cloud-cli is
-	// not a Debian package; where it is missing the checks above stand).
+	// not a Debian package, but the machines this runs on have it; in CI
+	// its absence is a failure, elsewhere the checks above stand).
 	gcloud, err := exec.LookPath("gcloud")
-	if err != nil || testing.Short() {
-		t.Skipf("the real gcloud parser check needs gcloud and no -short (gcloud: %v)", err)
+	if testing.Short() {
+		t.Skip("the real gcloud parser check is skipped with -short")
+	}
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true: gcloud (google-cloud-cli) is missing, so its parser check cannot run: %v", err)
+		}
+		t.Skipf("the real gcloud parser check needs gcloud: %v", err)
 	}
 	cfg := t.TempDir()
 	for _, c := range creates {
@@ -459,5 +477,85 @@ func TestCloudRules(t *testing.T) {
 			!slices.Equal(r.Peers, p.Server.AllowedClients) {
 			t.Errorf("passive rule peers %v, want %v", r.Peers, p.Server.AllowedClients)
 		}
+	}
+}
+
+// cloudPlan6 is cloudPlan on a dual-stack server with IPv6 clients.
+func cloudPlan6(t testing.TB) *wizard.Plan {
+	t.Helper()
+	p, err := wizard.Decide(wizard.Answers{Version: 1, Role: wizard.RoleBoth,
+		Server: &wizard.Server{PublicAddress: "203.0.113.50", HostAddress: "10.0.0.5", IPv6Address: "2001:db8:20::5",
+			NAT: wizard.NATOneToOne, AllowedClients: []string{"192.0.2.0/24", "2001:db8:50::/64"}, AdminNetwork: "198.51.100.0/24",
+			Capacity: wizard.Capacity{Transfers: 16}, Vsftpd: wizard.Vsftpd{Users: []string{"acme"}}},
+		Client: &wizard.Client{NAT: wizard.ClientNATNone, IPv6Prefix: "2001:db8:50::/64",
+			Software: []wizard.ClientSoftware{wizard.ClientLFTP}},
+		Firewalls: []wizard.Firewall{wizard.FirewallAzure, wizard.FirewallGCP},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestCloudRulesIPv6: in a dual-stack plan Azure's and Google Cloud's rules
+// come one family each (neither cloud mixes them in a rule), the IPv6 rules
+// carry the IPv6 prefixes, nothing is widened to Azure's "*" (it would open
+// the other family too), the egress filter denies both families, and the
+// Terraform and CLI files keep their documented shape.
+func TestCloudRulesIPv6(t *testing.T) {
+	p := cloudPlan6(t)
+	rules, err := cloudRules(p, fwHostSides(p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	six := 0
+	for _, r := range rules {
+		fams := map[bool]bool{}
+		for _, c := range r.Peers {
+			fams[strings.Contains(c, ":")] = true
+		}
+		if len(fams) != 1 || r.Any {
+			t.Errorf("rule %s: peers %v (Any %v): one family per rule, never *", r.Name, r.Peers, r.Any)
+		}
+		if fams[true] {
+			six++
+			if !strings.HasSuffix(r.Name, "-ipv6") {
+				t.Errorf("IPv6 rule %s is not named -ipv6", r.Name)
+			}
+		}
+		if r.Side == wizard.SideServerHost && r.Ports == p.Server.Passive.String() && fams[true] && !slices.Equal(r.Peers, []string{"2001:db8:50::/64"}) {
+			t.Errorf("IPv6 passive rule peers %v", r.Peers)
+		}
+	}
+	if six == 0 {
+		t.Fatal("no IPv6 rule")
+	}
+	if last := rules[len(rules)-1]; last.Allow || !slices.Equal(last.Peers, []string{"::/0"}) {
+		t.Errorf("last rule %+v, want the IPv6 deny-all egress", last)
+	}
+	files := fwRender(t, p)
+	for _, path := range []string{"firewall/azure-nsg.tf", "firewall/gcp-firewall.tf"} {
+		if _, err := parseHCL(string(fwFile(t, files, path).Content)); err != nil {
+			t.Errorf("%s: %v", path, err)
+		}
+		if !strings.Contains(string(fwFile(t, files, path).Content), `"2001:db8:50::/64"`) {
+			t.Errorf("%s lacks the IPv6 clients", path)
+		}
+	}
+	// Control: the IPv4-only plan has no IPv6 rule and keeps Azure's "*".
+	any4 := false
+	p4 := cloudPlan(t)
+	r4, err := cloudRules(p4, fwHostSides(p4))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range r4 {
+		any4 = any4 || r.Any
+		if strings.HasSuffix(r.Name, "-ipv6") {
+			t.Errorf("IPv4 plan has IPv6 rule %s", r.Name)
+		}
+	}
+	if !any4 {
+		t.Error("control: the IPv4-only plan's anywhere rules no longer use *")
 	}
 }

@@ -233,6 +233,12 @@ func buildRuleset(p *wizard.Plan, side wizard.Side) (fwRuleset, error) {
 		rs.Box = box
 		return rs, err
 	}
+	// The table and chain are written into the file and into the apply
+	// command: checked again here, whatever the plan says.
+	if !wizard.ValidNftTable(box.NftTable) || !wizard.ValidNftName(box.NftChain) {
+		return fwRuleset{}, fmt.Errorf("%s: nft_table %q, nft_chain %q: not an nftables table (\"inet NAME\" or \"ip NAME\") and chain name",
+			side, box.NftTable, box.NftChain)
+	}
 	rs, err := buildDedicated(p, side)
 	if err != nil {
 		return rs, err

@@ -230,3 +230,24 @@ func TestSharedNftReapplyKeepsOneJump(t *testing.T) {
 		})
 	}
 }
+
+// TestSharedNftNamesCheckedAtRender: a shared box's table and chain reach
+// the file and the apply command, so the renderer checks them again: a
+// plan changed after validation (here by hand) is refused, not written.
+func TestSharedNftNamesCheckedAtRender(t *testing.T) {
+	for _, bad := range []wizard.BoxFirewall{
+		{Use: wizard.BoxShared, NftTable: "inet filter; flush ruleset", NftChain: "forward"},
+		{Use: wizard.BoxShared, NftTable: "inet filter", NftChain: "forward'$(id)"},
+		{Use: wizard.BoxShared, NftTable: "bridge filter", NftChain: "forward"},
+	} {
+		p := fwPlan(t, "shared-boxes")
+		p.Server.Router.Firewall = bad
+		if _, err := RenderWith(firewallRenderers(), p); err == nil || !strings.Contains(err.Error(), "not an nftables table") {
+			t.Errorf("%+v: rendered (err %v)", bad, err)
+		}
+	}
+	// Control: the plan as decided renders.
+	if _, err := RenderWith(firewallRenderers(), fwPlan(t, "shared-boxes")); err != nil {
+		t.Fatal(err)
+	}
+}

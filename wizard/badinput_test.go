@@ -191,13 +191,7 @@ func TestBadInputs(t *testing.T) {
 		// firewalls
 		{"unknown firewall", []edit{{"firewalls: [nftables, iptables]", "firewalls: [nftables, pf]"}}, "firewalls[1]", "use one of: nftables, iptables, ufw, firewalld, aws", 27},
 		{"duplicate firewall", []edit{{"firewalls: [nftables, iptables]", "firewalls: [nftables, nftables]"}}, "firewalls[1]", "listed twice", 27},
-		// rule formats written for IPv4 only, in a plan with IPv6 flows
-		{"azure with IPv6", []edit{{"firewalls: [nftables, iptables]", "firewalls: [nftables, azure]"},
-			{"  host_address: 10.20.0.2\n", "  host_address: 10.20.0.2\n  ipv6_address: 2001:db8:20::2\n"}},
-			"firewalls[1]", "azure: ftpswiz writes its rules for IPv4 only, but server.ipv6_address plans IPv6 flows", 28},
-		{"gcp with IPv6", []edit{{"firewalls: [nftables, iptables]", "firewalls: [gcp]"},
-			{"  host_address: 10.20.0.2\n", "  host_address: 10.20.0.2\n  ipv6_address: 2001:db8:20::2\n"}},
-			"firewalls[0]", "gcp: ftpswiz writes its rules for IPv4 only", 28},
+		// a rule format written for IPv4 only, in a plan with IPv6 flows
 		{"MikroTik router with IPv6", []edit{{"  router:\n    wan_interface: wan0\n    lan_interface: lan0\n", "  router:\n    kind: mikrotik\n"},
 			{"  host_address: 10.20.0.2\n", "  host_address: 10.20.0.2\n  ipv6_address: 2001:db8:20::2\n"}},
 			"server.router.kind", "MikroTik RouterOS: ftpswiz writes its file for IPv4 only", 13},

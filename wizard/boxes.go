@@ -151,21 +151,28 @@ func (v *validator) box(field string, b BoxFirewall, router *Router) {
 			"is dedicated, but a complete policy is written for Linux routers only")
 	}
 	if b.NftTable != "" {
-		f, n, ok := cutSpace(b.NftTable)
-		if !ok || (f != "inet" && f != "ip") || !validNftName(n) {
+		if !ValidNftTable(b.NftTable) {
 			v.add(field+".nft_table", `give the table as "family name", e.g. "inet filter" (nft list tables shows them)`,
 				"%q is not an nftables table", clip(b.NftTable))
 		}
 	}
-	if b.NftChain != "" && !validNftName(b.NftChain) {
+	if b.NftChain != "" && !ValidNftName(b.NftChain) {
 		v.add(field+".nft_chain", "give the base chain's name, e.g. input or forward (nft list table inet filter shows them)",
 			"%q is not an nftables chain name", clip(b.NftChain))
 	}
 }
 
-// validNftName accepts nftables identifiers: a letter, then letters,
+// ValidNftTable accepts a table as the answers spell it, "family name",
+// with family inet or ip and an nftables identifier for the name. The
+// renderers check it again before writing it.
+func ValidNftTable(s string) bool {
+	f, n, ok := cutSpace(s)
+	return ok && (f == "inet" || f == "ip") && ValidNftName(n)
+}
+
+// ValidNftName accepts nftables identifiers: a letter, then letters,
 // digits, '_' and '-', at most 64 characters.
-func validNftName(s string) bool {
+func ValidNftName(s string) bool {
 	if s == "" || len(s) > 64 {
 		return false
 	}
