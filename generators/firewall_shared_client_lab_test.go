@@ -251,3 +251,35 @@ func TestSharedNftNamesCheckedAtRender(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestAdminNetworkIPv6Rules: admin_network_ipv6 reaches the dual-stack
+// host's nftables and ip6tables files as SSH from that network over IPv6,
+// and both files pass their real checkers (nft -c, ip6tables-restore
+// --test) in a namespace. Control: without it, neither file opens SSH
+// over IPv6.
+func TestAdminNetworkIPv6Rules(t *testing.T) {
+	lab.Require(t, "nft", "ip6tables-restore", "bash")
+	for _, v6 := range []string{"2001:db8:20::/64", ""} {
+		t.Run("admin_network_ipv6="+v6, func(t *testing.T) { adminNetworkIPv6Rules(t, v6) })
+	}
+}
+
+func adminNetworkIPv6Rules(t *testing.T, v6 string) {
+	p := decideFile(t, filepath.Join("..", "testdata", "scenarios", "dual-stack", "answers.yaml"),
+		func(a *wizard.Answers) { a.Server.AdminNetworkIPv6 = v6 })
+	files := fwRender(t, p)
+	dir := fwWrite(t, files)
+	nft := string(fwFile(t, files, nftPath(wizard.SideServerHost)).Content)
+	ip6 := string(fwFile(t, files, "firewall/server-host.ip6tables").Content)
+	hasNft := strings.Contains(nft, "ip6 saddr 2001:db8:20::/64 tcp dport 22 ")
+	hasIP6 := strings.Contains(ip6, "-s 2001:db8:20::/64 -p tcp -m tcp --dport 22 ")
+	if hasNft != (v6 != "") || hasIP6 != (v6 != "") {
+		t.Errorf("admin_network_ipv6 %q: nft rule %v, ip6tables rule %v", v6, hasNft, hasIP6)
+	}
+	ns := lab.NewNamespace(t)
+	script := "set -e\ncd " + shQuote(dir) + "\n" + fwNftCheck(nftPath(wizard.SideServerHost)) +
+		"ip6tables-restore --test < firewall/server-host.ip6tables\n"
+	if _, se, err := ns.Run(30*time.Second, "bash", "-c", script); err != nil {
+		t.Errorf("admin_network_ipv6 %q: %v\n%s", v6, err, se)
+	}
+}

@@ -159,6 +159,10 @@ type Server struct {
 	// AdminNetwork is the network (CIDR) allowed to reach SSH on the server
 	// host, so the generated host firewall never locks the admin out.
 	AdminNetwork string `yaml:"admin_network"`
+	// AdminNetworkIPv6 is the IPv6 network allowed to reach SSH when the
+	// host is reached over IPv6 too and admin_network is IPv4 (one answer,
+	// one family). Without it, a dual-stack host's SSH is IPv4 only.
+	AdminNetworkIPv6 string `yaml:"admin_network_ipv6,omitempty"`
 	// SSHPort is the server host's SSH port. Default 22.
 	SSHPort int `yaml:"ssh_port"`
 	// HostFirewall says whether the vsftpd host is dedicated (default: a
@@ -440,3 +444,12 @@ func (r DNSRecords) HasA() bool { return r == RecordsA || r == RecordsBoth }
 
 // HasAAAA reports whether the name has an AAAA record.
 func (r DNSRecords) HasAAAA() bool { return r == RecordsAAAA || r == RecordsBoth }
+
+// AdminNetworks are the networks allowed to reach the server host's SSH:
+// admin_network and, when given, admin_network_ipv6.
+func (s *Server) AdminNetworks() []string {
+	if s.AdminNetworkIPv6 == "" {
+		return []string{s.AdminNetwork}
+	}
+	return []string{s.AdminNetwork, s.AdminNetworkIPv6}
+}

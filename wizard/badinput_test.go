@@ -191,6 +191,11 @@ func TestBadInputs(t *testing.T) {
 		// firewalls
 		{"unknown firewall", []edit{{"firewalls: [nftables, iptables]", "firewalls: [nftables, pf]"}}, "firewalls[1]", "use one of: nftables, iptables, ufw, firewalld, aws", 27},
 		{"duplicate firewall", []edit{{"firewalls: [nftables, iptables]", "firewalls: [nftables, nftables]"}}, "firewalls[1]", "listed twice", 27},
+		// the IPv6 admin network
+		{"IPv6 admin network without IPv6", []edit{{"  host_address: 10.20.0.2\n", "  host_address: 10.20.0.2\n  admin_network_ipv6: 2001:db8:20::/64\n"}},
+			"server.admin_network_ipv6", "the server is not reached over IPv6", 10},
+		{"IPv6 admin network not IPv6", []edit{{"  host_address: 10.20.0.2\n", "  host_address: 10.20.0.2\n  ipv6_address: 2001:db8:20::2\n  admin_network_ipv6: 10.20.0.0/24\n"}},
+			"server.admin_network_ipv6", "is not an IPv6 CIDR", 11},
 		// a rule format written for IPv4 only, in a plan with IPv6 flows
 		{"MikroTik router with IPv6", []edit{{"  router:\n    wan_interface: wan0\n    lan_interface: lan0\n", "  router:\n    kind: mikrotik\n"},
 			{"  host_address: 10.20.0.2\n", "  host_address: 10.20.0.2\n  ipv6_address: 2001:db8:20::2\n"}},

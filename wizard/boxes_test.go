@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -117,6 +118,44 @@ func TestRoleNamesTheProtocolsServer(t *testing.T) {
 		d, ok := decide(t, tt.a).Decision("role")
 		if !ok || !strings.Contains(d.Why, tt.want) || strings.Contains(d.Why, tt.absent) {
 			t.Errorf("role decision %q: want %q, not %q", d.Why, tt.want, tt.absent)
+		}
+	}
+}
+
+// TestAdminNetworkPerFamily: on a dual-stack host, admin_network_ipv6 opens
+// SSH over IPv6 from that network only, beside admin_network over IPv4;
+// without it SSH over IPv6 stays closed and the decision says how to open
+// it.
+func TestAdminNetworkPerFamily(t *testing.T) {
+	data, err := os.ReadFile("../testdata/scenarios/dual-stack/answers.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v6 := range []string{"2001:db8:20::/64", ""} {
+		a, err := DecodeAnswers(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.Server.AdminNetworkIPv6 = v6
+		p := decide(t, a)
+		got := map[Family][]string{}
+		for _, f := range p.FlowsFor(SideServerHost) {
+			if f.Purpose == PurposeAdmin {
+				got[f.Family] = append(got[f.Family], f.From...)
+			}
+		}
+		if !slices.Equal(got[FamilyIPv4], []string{"10.20.0.0/24"}) {
+			t.Errorf("v6 %q: IPv4 admin SSH from %v", v6, got[FamilyIPv4])
+		}
+		d, _ := p.Decision("firewall.admin_ssh")
+		if v6 != "" {
+			if !slices.Equal(got[FamilyIPv6], []string{v6}) || !strings.Contains(d.Value, "10.20.0.0/24 and "+v6) {
+				t.Errorf("IPv6 admin SSH from %v, decision %q", got[FamilyIPv6], d.Value)
+			}
+			continue
+		}
+		if len(got[FamilyIPv6]) != 0 || !strings.Contains(d.Why, "give server.admin_network_ipv6") {
+			t.Errorf("without admin_network_ipv6: IPv6 admin SSH from %v, decision %q", got[FamilyIPv6], d.Why)
 		}
 	}
 }

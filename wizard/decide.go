@@ -248,10 +248,20 @@ func (d *decider) adminSSH() {
 				"from anywhere, because no admin network was given. Set server.admin_network to the network "+
 				"you administer from (e.g. 192.0.2.0/24) to close it to everyone else.", s.SSHPort))
 	} else {
-		d.decide("firewall.admin_ssh", "SSH access", fmt.Sprintf("port %d from %s", s.SSHPort, s.AdminNetwork),
-			fmt.Sprintf("SSH (port %d) stays open from your admin network %s, so applying the host firewall "+
-				"never locks you out; make sure the address you are connected from is inside it before you "+
-				"apply the rules.", s.SSHPort, s.AdminNetwork))
+		nets := strings.Join(s.AdminNetworks(), " and ")
+		why := fmt.Sprintf("SSH (port %d) stays open from your admin network %s, so applying the host firewall "+
+			"never locks you out; make sure the address you are connected from is inside it before you "+
+			"apply the rules.", s.SSHPort, nets)
+		if len(d.p.Server.Families) > 1 && s.AdminNetworkIPv6 == "" {
+			other := FamilyIPv6
+			if CIDRFamily(s.AdminNetwork) == FamilyIPv6 {
+				other = FamilyIPv4
+			}
+			why += fmt.Sprintf(" The host is reached over IPv4 and IPv6, but the admin network is %s only, so SSH over "+
+				"%s stays closed on the host; to administer over %s as well, give server.admin_network_ipv6 (the "+
+				"IPv6 network; admin_network takes the IPv4 one).", CIDRFamily(s.AdminNetwork).Title(), other.Title(), other.Title())
+		}
+		d.decide("firewall.admin_ssh", "SSH access", fmt.Sprintf("port %d from %s", s.SSHPort, nets), why)
 	}
 }
 

@@ -117,7 +117,7 @@ func openPorts(sp *ServerPlan) string {
 
 func (ftpsVariant) hostFirewall(d *decider, allowed string) (value, why string) {
 	s := d.a.Server
-	return fmt.Sprintf("inbound tcp %s from %s; SSH %d from %s; %s", openPorts(d.p.Server), allowed, s.SSHPort, s.AdminNetwork, hostRest(s.HostFirewall)),
+	return fmt.Sprintf("inbound tcp %s from %s; SSH %d from %s; %s", openPorts(d.p.Server), allowed, s.SSHPort, strings.Join(s.AdminNetworks(), ", "), hostRest(s.HostFirewall)),
 		fmt.Sprintf("The vsftpd host accepts new connections only on the control port(s) and the passive range, "+
 			"from %s, plus SSH for the administrator; replies to its own connections, loopback and the ICMP "+
 			"messages TCP needs (path-MTU discovery: TLS handshakes stall without it) pass; %s%s", allowed,
@@ -129,7 +129,7 @@ func (ftpsVariant) hostFlows(d *decider) {
 	sp := d.p.Server
 	for _, fam := range sp.Families {
 		d.controlFlows(Flow{Side: SideServerHost, Direction: Inbound, From: OfFamily(s.AllowedClients, fam), Family: fam})
-		admin := OfFamily([]string{s.AdminNetwork}, fam)
+		admin := OfFamily(s.AdminNetworks(), fam)
 		if len(admin) == 0 && s.AdminNetwork == AnyIPv4 {
 			admin = []string{AnyOf(fam)} // anywhere means anywhere in both families
 		}

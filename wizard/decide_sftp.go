@@ -217,7 +217,7 @@ func (d *decider) decideSFTPProtocol() {
 
 func (sftpVariant) hostFirewall(d *decider, allowed string) (value, why string) {
 	s := d.a.Server
-	return fmt.Sprintf("inbound tcp %d from %s; SSH %d from %s; %s", d.p.SFTP.Port, allowed, s.SSHPort, s.AdminNetwork, hostRest(s.HostFirewall)),
+	return fmt.Sprintf("inbound tcp %d from %s; SSH %d from %s; %s", d.p.SFTP.Port, allowed, s.SSHPort, strings.Join(s.AdminNetworks(), ", "), hostRest(s.HostFirewall)),
 		fmt.Sprintf("The host accepts new connections only on the SFTP port from %s, plus SSH for the "+
 			"administrator; replies, loopback and the ICMP messages TCP needs pass; %s", allowed, hostRestWhy(s.HostFirewall))
 }
@@ -231,7 +231,7 @@ func (sftpVariant) hostFlows(d *decider) {
 	adminFam := CIDRFamily(s.AdminNetwork)
 	for _, fam := range fams {
 		d.controlFlows(Flow{Side: SideServerHost, Direction: Inbound, From: OfFamily(s.AllowedClients, fam), Family: fam})
-		admin := OfFamily([]string{s.AdminNetwork}, fam)
+		admin := OfFamily(s.AdminNetworks(), fam)
 		if len(admin) == 0 && s.AdminNetwork == AnyIPv4 {
 			admin = []string{AnyOf(fam)} // anywhere means anywhere in both families
 		}

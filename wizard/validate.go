@@ -512,9 +512,18 @@ func (v *validator) server(s *Server, f FTPS) {
 			}
 		}
 	}
-	if f, ok := v.cidrEither("server.admin_network", s.AdminNetwork); ok {
-		if f == FamilyIPv4 {
-			v.adminNetwork(s, pub, pubIsIP)
+	adminFam, adminOK := v.cidrEither("server.admin_network", s.AdminNetwork)
+	if adminOK && adminFam == FamilyIPv4 {
+		v.adminNetwork(s, pub, pubIsIP)
+	}
+	if s.AdminNetworkIPv6 != "" && v.cidr6("server.admin_network_ipv6", s.AdminNetworkIPv6) {
+		switch {
+		case s.IPv6Address == "":
+			v.add("server.admin_network_ipv6", "remove it, or set server.ipv6_address to plan IPv6",
+				"is given, but the server is not reached over IPv6")
+		case adminOK && adminFam != FamilyIPv4:
+			v.add("server.admin_network_ipv6", "give the IPv4 admin network in admin_network, or remove admin_network_ipv6",
+				"is given, but admin_network %s is IPv6 already", s.AdminNetwork)
 		}
 	}
 	sshOK := v.port("server.ssh_port", s.SSHPort)
