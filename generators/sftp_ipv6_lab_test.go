@@ -48,30 +48,12 @@ func TestSFTPIPv6Lab(t *testing.T) {
 	if !slices.Equal(p.Server.Families, []wizard.Family{wizard.FamilyIPv4, wizard.FamilyIPv6}) {
 		t.Fatalf("the plan is not dual-stack: %v", p.Server.Families)
 	}
-	rendered, err := RenderWith(slices.Concat(firewallRenderers(), sftpRenderers()), p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	files := map[string]File{}
-	for _, f := range rendered {
-		files[f.Path] = f
-	}
+	files := sftpLabFiles(t, p)
 
 	// The client user's key, the account and its chroot by the generated
 	// commands.
 	home := cliUser.Home
-	sshDir := filepath.Join(home, ".ssh")
-	if err := os.Mkdir(sshDir, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := sftpRun(sftpToolTimeout, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "ftpswiz-lab-client",
-		"-f", filepath.Join(sshDir, "id_ed25519")); err != nil {
-		t.Fatalf("ssh-keygen: %v: %s", err, out)
-	}
-	pub, err := os.ReadFile(filepath.Join(sshDir, "id_ed25519.pub"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	pub := sftpLabClientKey(t, home)
 	sftpLabSetupAccount(t, p.SFTP, pub)
 	chroot := filepath.Join(root, account)
 
@@ -142,7 +124,7 @@ func TestSFTPIPv6Lab(t *testing.T) {
 	}
 	fields := strings.Fields(string(hostPub))
 	known := lab.SrvPublicAddr + "," + lab.SrvAddr6 + " " + fields[0] + " " + fields[1] + "\n"
-	if err := os.WriteFile(filepath.Join(sshDir, "known_hosts"), []byte(known), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(home, ".ssh", "known_hosts"), []byte(known), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	sums := map[string]string{}

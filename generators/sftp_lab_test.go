@@ -158,30 +158,12 @@ func TestSFTPLab(t *testing.T) {
 		a.Client.Software = []wizard.ClientSoftware{wizard.ClientOpenSSH, wizard.ClientLFTP, wizard.ClientRclone}
 		a.Firewalls = []wizard.Firewall{wizard.FirewallNftables}
 	})
-	rendered, err := RenderWith(slices.Concat(firewallRenderers(), sftpRenderers()), p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	files := map[string]File{}
-	for _, f := range rendered {
-		files[f.Path] = f
-	}
+	files := sftpLabFiles(t, p)
 
 	// The client user's key pair and home (owned by the user, so ssh, lftp
 	// and rclone find ~/.ssh and can write their state).
 	home := cliUser.Home
-	sshDir := filepath.Join(home, ".ssh")
-	if err := os.Mkdir(sshDir, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := sftpRun(sftpToolTimeout, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "ftpswiz-lab-client",
-		"-f", filepath.Join(sshDir, "id_ed25519")); err != nil {
-		t.Fatalf("ssh-keygen: %v: %s", err, out)
-	}
-	pub, err := os.ReadFile(filepath.Join(sshDir, "id_ed25519.pub"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	pub := sftpLabClientKey(t, home)
 
 	// The server side: account, group and chroot by the generated commands,
 	// plus a root-owned file to download.
@@ -253,7 +235,7 @@ func TestSFTPLab(t *testing.T) {
 	if p.SFTP.Port != 22 {
 		knownName = fmt.Sprintf("[%s]:%d", lab.SrvPublicAddr, p.SFTP.Port)
 	}
-	if err := os.WriteFile(filepath.Join(sshDir, "known_hosts"), []byte(knownName+" "+fields[0]+" "+fields[1]+"\n"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(home, ".ssh", "known_hosts"), []byte(knownName+" "+fields[0]+" "+fields[1]+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	up1 := lab.RandomFile(t, filepath.Join(cdir, "one.bin"), 1<<20)
@@ -440,4 +422,37 @@ func TestSFTPLab(t *testing.T) {
 			t.Errorf("rclone lsf shows %v", got)
 		}
 	})
+}
+
+// sftpLabFiles renders the plan's firewall and SFTP files, by path.
+func sftpLabFiles(t *testing.T, p *wizard.Plan) map[string]File {
+	t.Helper()
+	rendered, err := RenderWith(slices.Concat(firewallRenderers(), sftpRenderers()), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]File{}
+	for _, f := range rendered {
+		files[f.Path] = f
+	}
+	return files
+}
+
+// sftpLabClientKey makes the client user's ed25519 key pair in home/.ssh
+// and returns its public key.
+func sftpLabClientKey(t *testing.T, home string) []byte {
+	t.Helper()
+	sshDir := filepath.Join(home, ".ssh")
+	if err := os.Mkdir(sshDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := sftpRun(sftpToolTimeout, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "ftpswiz-lab-client",
+		"-f", filepath.Join(sshDir, "id_ed25519")); err != nil {
+		t.Fatalf("ssh-keygen: %v: %s", err, out)
+	}
+	pub, err := os.ReadFile(filepath.Join(sshDir, "id_ed25519.pub"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pub
 }
