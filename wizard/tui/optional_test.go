@@ -297,6 +297,9 @@ func TestOptionalIPv6DualStack(t *testing.T) {
 			t.Errorf("an IPv4-only allow-list passed for a dual-stack server:\n%s", d.view())
 		}
 		d.replace("192.0.2.20/32, 2001:db8:50::/64")
+		// SSH over IPv6 is optional: the scenario leaves it closed.
+		d.expect(stepIPv6Access, wizard.QAdminNetworkIPv6)
+		d.key(keyEnter)
 		// A name and an IPv6 address: both records, pre-selected.
 		d.expect(stepDNS, wizard.QServerDNSRecords)
 		if !strings.Contains(d.view(), "> A and AAAA") {
@@ -510,6 +513,7 @@ func TestOptionalStepForField(t *testing.T) {
 		{wizard.QServerIPv6, stepIPv6},
 		{wizard.QClientIPv6Prefix, stepIPv6},
 		{wizard.QServerDNSRecords, stepDNS},
+		{wizard.QAdminNetworkIPv6, stepIPv6Access},
 		{wizard.QContainer, stepContainer},
 		{wizard.QContainerBaseImage, stepContainerDetails},
 		{wizard.QAllowedClients, stepAccess},

@@ -492,6 +492,7 @@ func TestAccessibleSFTPClassic(t *testing.T) {
 		"",         // client user: the first account
 		"", "", "", // each box's firewall: the defaults
 		"", "", "", "", // the routers' nftables tables and chains: the defaults
+		"", "", // IPv6: the server's address, the client network's prefix: none
 		"", // output directory
 	)
 	var ui bytes.Buffer
