@@ -1,8 +1,6 @@
 package tui
 
 import (
-	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -189,15 +187,7 @@ func TestAccessibleSFTPDualStack(t *testing.T) {
 		"", // records: both (pre-selected)
 		"", // output directory
 	)
-	var ui bytes.Buffer
-	res, err := Run(context.Background(), Options{
-		Accessible: true, In: strings.NewReader(in), Out: &ui,
-		Detector: fixtureDetector(), OutDir: out,
-	})
-	if err != nil {
-		t.Fatalf("Run: %v\n%s", err, ui.String())
-	}
-	text := ui.String()
+	res, text := runAccessibleScript(t, in, out)
 	for _, want := range []string{
 		"The SFTP server's IPv6 address (optional)",
 		"IPv6 network allowed to reach SSH on the server (optional)",

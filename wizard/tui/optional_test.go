@@ -2,7 +2,6 @@ package tui
 
 import (
 	"bytes"
-	"context"
 	"maps"
 	"os"
 	"path/filepath"
@@ -368,15 +367,7 @@ func TestAccessibleDockerVPS(t *testing.T) {
 		"", "", "", "", "", // Docker, bridge, name, directory, base image: the defaults
 		"", // output directory
 	)
-	var ui bytes.Buffer
-	res, err := Run(context.Background(), Options{
-		Accessible: true, In: strings.NewReader(in), Out: &ui,
-		Detector: fixtureDetector(), OutDir: out,
-	})
-	if err != nil {
-		t.Fatalf("Run: %v\n%s", err, ui.String())
-	}
-	text := ui.String()
+	res, text := runAccessibleScript(t, in, out)
 	for _, want := range []string{
 		"Does vsftpd run in a container (Docker or Podman)? [y/N]",
 		"Which container engine runs vsftpd?",
