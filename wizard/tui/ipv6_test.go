@@ -458,14 +458,7 @@ func TestSFTPClientOnlyIPv6(t *testing.T) {
 		t.Errorf("the records' choices are not worded for SFTP:\n%s", v)
 	}
 	d.key(keyUp, keyEnter) // AAAA only
-	d.expect(stepReview, "")
-	if len(d.m.problems) > 0 {
-		t.Fatalf("problems:\n%s", d.view())
-	}
-	d.key(keyEnter, keyEnter)
-	if !d.quit || d.m.result == nil {
-		t.Fatalf("wizard did not finish:\n%s", d.view())
-	}
+	d.finishFromReview()
 	requireSameAsAnswersFile(t, d.m.result, []byte(`version: 1
 protocol: sftp
 role: client

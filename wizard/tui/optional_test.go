@@ -417,14 +417,7 @@ func TestOptionalContainerFields(t *testing.T) {
 		}
 		d.replace(tt.good)
 	}
-	d.expect(stepReview, "")
-	if len(d.m.problems) > 0 {
-		t.Fatalf("problems:\n%s", d.view())
-	}
-	d.key(keyEnter, keyEnter)
-	if !d.quit || d.m.result == nil {
-		t.Fatalf("wizard did not finish:\n%s", d.view())
-	}
+	d.finishFromReview()
 	requireSameAsAnswersFile(t, d.m.result, classicWith(t, map[string]string{
 		"server:/  admin_network: 10.20.0.0/24": "  container: {engine: podman, network: host, name: vsftpd1, config_dir: /srv/ftpswiz}",
 	}), out)
@@ -457,14 +450,7 @@ func TestOptionalIPv6ClientOnly(t *testing.T) {
 	d.replace("2001:db8:50::/64")
 	d.expect(stepDNS, wizard.QClientDNSRecords)
 	d.key(keyUp, keyEnter) // AAAA only
-	d.expect(stepReview, "")
-	if len(d.m.problems) > 0 {
-		t.Fatalf("problems:\n%s", d.view())
-	}
-	d.key(keyEnter, keyEnter)
-	if !d.quit || d.m.result == nil {
-		t.Fatalf("wizard did not finish:\n%s", d.view())
-	}
+	d.finishFromReview()
 	requireSameAsAnswersFile(t, d.m.result, []byte(`version: 1
 role: client
 ftps: {mode: explicit}
