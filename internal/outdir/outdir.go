@@ -234,7 +234,7 @@ func Preview(dir string, files []generators.File) ([]Change, error) {
 	if err := checkPaths(files); err != nil {
 		return nil, err
 	}
-	root, err := os.OpenRoot(dir)
+	root, err := openRoot(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		out := make([]Change, 0, len(files))
 		for _, f := range files {
@@ -243,10 +243,24 @@ func Preview(dir string, files []generators.File) ([]Change, error) {
 		return out, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", dir, err)
+		return nil, err
 	}
 	defer root.Close()
 	return scan(root, dir, files)
+}
+
+// openRoot opens the output directory. Its error names the directory once
+// (os.OpenRoot's own error already does) and, for a path that is a file,
+// says what to do.
+func openRoot(dir string) (*os.Root, error) {
+	root, err := os.OpenRoot(dir)
+	if err == nil {
+		return root, nil
+	}
+	if fi, serr := os.Stat(dir); serr == nil && !fi.IsDir() {
+		return nil, fmt.Errorf("output directory: %w (a file, not a directory: give another directory, or remove the file)", err)
+	}
+	return nil, fmt.Errorf("output directory: %w", err)
 }
 
 func scan(root *os.Root, dir string, files []generators.File) ([]Change, error) {
@@ -496,9 +510,9 @@ func (w *writer) open() error {
 		}
 		w.outDirs = append(w.outDirs, missing[i])
 	}
-	root, err := os.OpenRoot(w.dir)
+	root, err := openRoot(w.dir)
 	if err != nil {
-		return fmt.Errorf("open %s: %w", w.dir, err)
+		return err
 	}
 	w.root = root
 	unlock, err := lockDir(w.dir)

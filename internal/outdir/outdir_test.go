@@ -340,3 +340,28 @@ func writeFile(t *testing.T, p, content string) {
 		t.Fatal(err)
 	}
 }
+
+// TestOutDirIsAFile: an output directory that is a file gets an error that
+// names it once and says what to do, from Preview (the wizard's check of
+// its output step) and from Write (generate --out).
+func TestOutDirIsAFile(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "plan")
+	writeFile(t, file, "x")
+	_, perr := Preview(file, files("a", "x"))
+	_, werr := Write(file, files("a", "x"), Options{})
+	for name, err := range map[string]error{"Preview": perr, "Write": werr} {
+		if err == nil {
+			t.Fatalf("%s(a file) succeeded", name)
+		}
+		msg := err.Error()
+		if n := strings.Count(msg, file); n != 1 {
+			t.Errorf("%s: %q names %s %d times, want once", name, msg, file, n)
+		}
+		if !strings.Contains(msg, "give another directory") {
+			t.Errorf("%s: %q does not say what to do", name, msg)
+		}
+	}
+	if b, err := os.ReadFile(file); err != nil || string(b) != "x" {
+		t.Fatalf("the file changed: %q, %v", b, err)
+	}
+}
