@@ -753,10 +753,26 @@ func (b *builder) domainError(key string) error {
 	_, err := wizard.Decide(b.d.answers())
 	for _, fe := range wizard.FieldErrors(err) {
 		if fieldMatches(fe.Field, key) {
-			return fieldError(fe)
+			return fieldError(withSubject(fe))
 		}
 	}
 	return nil
+}
+
+// withSubject gives a problem written as a predicate of its field ("is
+// required with nat port-forward", "is the same as public_address") the
+// field as its subject: under the question only the message is shown, and
+// "is the same as public_address" alone does not say what is. The review and
+// the accessible mode print the field before the message already.
+func withSubject(fe *wizard.FieldError) *wizard.FieldError {
+	first, _, _ := strings.Cut(fe.Problem, " ")
+	switch first {
+	case "is", "are", "has", "must", "needs", "was":
+		c := *fe
+		c.Problem = fe.Field + " " + fe.Problem
+		return &c
+	}
+	return fe
 }
 
 // fieldError formats a domain complaint for a form field.

@@ -445,7 +445,7 @@ func TestValidationMessagesFromTheDomain(t *testing.T) {
 		{"private address as the public one", "10.20.0.2", []string{"10.20.0.2 is a private address", "Fix:"}},
 		{"not an address", "ftp://example", []string{"neither an IPv4 address nor a DNS name"}},
 		{"IPv6", "2001:db8::1", []string{"IPv6"}},
-		{"empty", "", []string{"is missing"}},
+		{"empty", "", []string{"server.public_address is missing"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -486,7 +486,7 @@ func TestNumberAndCrossFieldValidation(t *testing.T) {
 	d.replace("198.51.100.10")
 	d.replace("198.51.100.10") // the host's own address equal to the public one
 	d.expect(stepServerAddress, wizard.QServerHost)
-	if errs := d.m.form.Errors(); len(errs) == 0 || !strings.Contains(errs[0].Error(), "the same as public_address") {
+	if errs := d.m.form.Errors(); len(errs) == 0 || !strings.Contains(errs[0].Error(), "server.host_address is the same as public_address") {
 		t.Fatalf("no cross-field message: %v\n%s", errs, d.view())
 	}
 	d.replace("10.20.0.2")
