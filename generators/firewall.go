@@ -219,8 +219,8 @@ func fwHostBackends() []fwBackend {
 			Header: headerStyle{Width: 8}, Render: renderUFW,
 			Existing: "**ufw:** the script adds `ufw` rules next to the existing ones; review them with " +
 				"`ufw status numbered`. Do not combine ufw with hand-written nftables or iptables rules on the same host.",
-			steps: func(fwStepCtx) Desc {
-				return Desc{
+			steps: func(c fwStepCtx) Desc {
+				d := Desc{
 					Apply:      []Cmd{Sh("sudo", "bash").File()},
 					ApplyNote:  "re-running is safe: ufw skips a rule it already has",
 					Check:      []Cmd{Sh("bash", "-n").File()},
@@ -228,6 +228,12 @@ func fwHostBackends() []fwBackend {
 					RemoveText: `ufw status numbered, then ufw delete N for each rule commented "ftpswiz ..."`,
 					Persist:    "nothing to do, ufw loads its rules at boot while it is enabled (the script enables it)",
 				}
+				if c.Shared {
+					// A shared host's ufw is on already; the script only adds.
+					d.ApplyNote = "it only adds rules to your active ufw, and stops if ufw is not active; re-running is safe: ufw skips a rule it already has"
+					d.Persist = "nothing to do, ufw loads its rules at boot while it is enabled"
+				}
+				return d
 			},
 		},
 		{

@@ -86,6 +86,8 @@ func firewalldView(p *wizard.Plan, side wizard.Side) scriptView {
 	v.Intro = append(fwBackendOf(fwKindFirewalld).HeaderLines(side, fwStepCtx{}), "#")
 	v.Intro = append(v.Intro, fwCommentLines("# ",
 		"firewalld itself accepts loopback, replies to allowed connections (established/related) and ICMP (destination unreachable including fragmentation needed, for path-MTU discovery: TLS stalls without it; time exceeded; echo request), and drops invalid packets: nothing to add for those. Rules go to the permanent configuration; the reload at the end makes them live.")...)
+	box, _ := p.BoxFirewall(side)
+	shared := box.Shared()
 	flows := p.FlowsFor(side)
 	egress := false
 	for _, f := range flows {
@@ -97,8 +99,13 @@ func firewalldView(p *wizard.Plan, side wizard.Side) scriptView {
 	if egress {
 		v.Prelude += "\n" + firewalldPolicyPrelude
 		v.Intro = append(v.Intro, "#")
-		v.Intro = append(v.Intro, fwCommentLines("# ",
-			"WARNING: this script makes firewalld an egress filter (policy "+firewalldPolicy+", from the HOST to ANY zone, target DROP): this host can then open only the file-transfer connections below; DNS to outside resolvers, package updates, NTP and everything else stop until you add them to that policy.")...)
+		if shared {
+			v.Intro = append(v.Intro, fwCommentLines("# ",
+				"How it fits into your firewall (this host is shared): the policy "+firewalldPolicy+" (from the HOST to ANY zone) only accepts the file-transfer connections below; its target stays CONTINUE, firewalld's default, so every other connection this host opens goes on through your own policies unchanged.")...)
+		} else {
+			v.Intro = append(v.Intro, fwCommentLines("# ",
+				"WARNING: this script makes firewalld an egress filter (policy "+firewalldPolicy+", from the HOST to ANY zone, target DROP): this host can then open only the file-transfer connections below; DNS to outside resolvers, package updates, NTP and everything else stop until you add them to that policy.")...)
+		}
 		v.Steps = append(v.Steps, scriptStep{
 			Comment: []string{"# ftpswiz's egress policy: connections this host opens, to any zone."},
 			Commands: []string{
@@ -134,7 +141,9 @@ func firewalldView(p *wizard.Plan, side wizard.Side) scriptView {
 			cmds = append(cmds, fn+" "+shQuote(r))
 		}
 		v.Steps = append(v.Steps, flowStep(f, cmds, notes...))
-		if f.Purpose == wizard.PurposeAdmin && !fwIsAny(f.From) {
+		// A shared host's own SSH rules are its own: only a dedicated
+		// host's zone loses the ssh service.
+		if f.Purpose == wizard.PurposeAdmin && !fwIsAny(f.From) && !shared {
 			restrictSSH = true
 			sshPort = f.Ports.String()
 		}
@@ -155,7 +164,7 @@ func firewalldView(p *wizard.Plan, side wizard.Side) scriptView {
 			),
 		})
 	}
-	if egress {
+	if egress && !shared {
 		v.Steps = append(v.Steps, scriptStep{
 			Comment:  fwCommentLines("# ", "WARNING: drop every other connection this host opens (egress filter, see the header)."),
 			Commands: []string{`[ "$(firewall-cmd --permanent --policy=` + firewalldPolicy + ` --get-target)" = DROP ] || firewall-cmd --permanent --policy=` + firewalldPolicy + ` --set-target=DROP`},

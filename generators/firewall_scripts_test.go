@@ -29,14 +29,18 @@ type fwScriptCase struct {
 // source-port rules in both directions.
 var fwUFWCases = []fwScriptCase{
 	{"active-mode", wizard.SideServerHost},
-	{"active-mode", wizard.SideClientHost},
+	{"active-mode", wizard.SideClientHost}, // shared: the client host's default
+	{"client-host", wizard.SideClientHost}, // dedicated: an egress filter
 }
 
 // The firewalld cases cover the zone rules with restricted sources and the
-// ssh service's removal (nat-none), the egress policy with an inbound
-// active-mode rule (active-mode), and egress to any address (client-host).
+// ssh service's removal (nat-none, a dedicated host), the ssh service kept
+// (shared-boxes: a shared host), the egress policy with an inbound
+// active-mode rule on a shared client host (active-mode: target CONTINUE)
+// and egress to any address on a dedicated one (client-host: target DROP).
 var fwFirewalldCases = []fwScriptCase{
 	{"nat-none", wizard.SideServerHost},
+	{"shared-boxes", wizard.SideServerHost},
 	{"active-mode", wizard.SideClientHost},
 	{"client-host", wizard.SideClientHost},
 }
@@ -70,6 +74,18 @@ func TestFirewallUFWIdempotent(t *testing.T) {
 					}
 					return strings.Join(keep, "\n") + "\n=====\n" + string(rules)
 				}
+				box, _ := p.BoxFirewall(side)
+				if box.Shared() {
+					// A shared host's script only adds to an active ufw:
+					// turn it on first, at ufw's own defaults.
+					on := filepath.Join(t.TempDir(), "ufw-on.sh")
+					if err := os.WriteFile(on, []byte("ufw --force enable\n"), 0o755); err != nil {
+						t.Fatal(err)
+					}
+					if out, err := fwUFW(t, ns, on); err != nil {
+						t.Fatalf("ufw enable: %v\n%s", err, out)
+					}
+				}
 				if out, err := fwUFW(t, ns, script); err != nil {
 					t.Fatalf("first run: %v\n%s", err, out)
 				}
@@ -89,8 +105,11 @@ func TestFirewallUFWIdempotent(t *testing.T) {
 						t.Errorf("ufw status lacks %s %s:\n%s", f.Purpose, f.Ports, out)
 					}
 				}
-				if side == wizard.SideClientHost && !strings.Contains(out, "deny (outgoing)") {
-					t.Errorf("client host: outgoing not denied:\n%s", out)
+				if side == wizard.SideClientHost && !box.Shared() && !strings.Contains(out, "deny (outgoing)") {
+					t.Errorf("dedicated client host: outgoing not denied:\n%s", out)
+				}
+				if box.Shared() && !strings.Contains(out, "allow (outgoing)") {
+					t.Errorf("shared host: ufw's default allow outgoing changed:\n%s", out)
 				}
 			})
 		}
@@ -118,7 +137,9 @@ exec firewall-offline-cmd "${args[@]}"
 // empty configuration with firewall-offline-cmd: firewalld accepts every
 // command, --check-config passes, the second run changes nothing, and every
 // flow's rich rule is in the zone (inbound) or in ftpswiz's egress policy
-// (client host), whose target is DROP.
+// (client host), whose target is DROP on a dedicated host and CONTINUE on a
+// shared one (it only adds); a dedicated host's zone loses the ssh service
+// (SSH from the admin network only), a shared host's keeps it.
 func TestFirewallFirewalldOffline(t *testing.T) {
 	t.Parallel()
 	lab.Require(t, "firewall-offline-cmd", "unshare", "bash", "mount")
@@ -197,12 +218,24 @@ firewall-offline-cmd --info-policy=` + firewalldPolicy + ` 2>/dev/null || true
 						}
 					}
 				}
-				if egress && !strings.Contains(policy, "target: DROP") {
-					t.Errorf("egress policy is not DROP:\n%s", policy)
+				box, _ := p.BoxFirewall(side)
+				target := "target: DROP"
+				if box.Shared() {
+					target = "target: CONTINUE"
+				}
+				if egress && !strings.Contains(policy, target) {
+					t.Errorf("egress policy of a %s host lacks %q:\n%s", box.Use, target, policy)
 				}
 				for _, f := range p.FlowsFor(side) {
-					if f.Purpose == wizard.PurposeAdmin && !fwIsAny(f.From) && slices.Contains(strings.Fields(services), "ssh") {
+					if f.Purpose != wizard.PurposeAdmin || fwIsAny(f.From) {
+						continue
+					}
+					has := slices.Contains(strings.Fields(services), "ssh")
+					if !box.Shared() && has {
 						t.Errorf("SSH is for the admin network only, but the zone still has the ssh service: %s", services)
+					}
+					if box.Shared() && !has {
+						t.Errorf("the script removed the ssh service from a shared host's zone: %q", services)
 					}
 				}
 			})

@@ -16,11 +16,11 @@
 # those. Rules go to the permanent configuration; the reload at the end makes
 # them live.
 #
-# WARNING: this script makes firewalld an egress filter (policy
-# ftpswiz-egress, from the HOST to ANY zone, target DROP): this host can then
-# open only the file-transfer connections below; DNS to outside resolvers,
-# package updates, NTP and everything else stop until you add them to that
-# policy.
+# How it fits into your firewall (this host is shared): the policy
+# ftpswiz-egress (from the HOST to ANY zone) only accepts the file-transfer
+# connections below; its target stays CONTINUE, firewalld's default, so every
+# other connection this host opens goes on through your own policies
+# unchanged.
 set -euo pipefail
 
 command -v firewall-cmd >/dev/null || { echo "firewalld is not installed" >&2; exit 1; }
@@ -60,10 +60,6 @@ policy_rich 'rule family="ipv4" destination address="198.51.100.20/32" port port
 # passive data connections: one port per running transfer, announced inside
 # TLS, so the whole range 50000-50092 is needed
 policy_rich 'rule family="ipv4" destination address="198.51.100.20/32" port port="50000-50092" protocol="tcp" accept'
-
-# WARNING: drop every other connection this host opens (egress filter, see the
-# header).
-[ "$(firewall-cmd --permanent --policy=ftpswiz-egress --get-target)" = DROP ] || firewall-cmd --permanent --policy=ftpswiz-egress --set-target=DROP
 
 # Make the permanent configuration live and show the zone.
 firewall-cmd --reload

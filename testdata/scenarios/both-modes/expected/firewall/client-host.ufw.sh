@@ -4,25 +4,29 @@
 # Every setting that matters carries its reason; REPORT.md has the whole plan.
 #
 # Apply:  sudo bash client-host.ufw.sh
-#         (re-running is safe: ufw skips a rule it already has)
+#         (it only adds rules to your active ufw, and stops if ufw is not active; re-running is safe: ufw skips a rule it already has)
 # Check:  bash -n client-host.ufw.sh
 # Remove: ufw status numbered, then ufw delete N for each rule commented "ftpswiz ..."
-# Persist: nothing to do, ufw loads its rules at boot while it is enabled (the script enables it)
+# Persist: nothing to do, ufw loads its rules at boot while it is enabled
 #
 # ufw's own before.rules already accept loopback, replies to allowed
 # connections (established/related) and the ICMP TCP needs (destination
 # unreachable including fragmentation needed, for path-MTU discovery: TLS
 # stalls without it; time exceeded; echo request), and drop invalid packets:
-# nothing to add for those. The allow rules come first and the defaults last,
-# so an enabled ufw never runs with the defaults but without the rules.
+# nothing to add for those.
 #
-# WARNING: this script makes ufw an egress filter (default deny outgoing):
-# this host can then open only the file-transfer connections below; DNS to
-# outside resolvers, package updates, NTP and everything else stop until you
-# allow them (ufw allow out 53, ...).
+# How it fits into your firewall (this host is shared): the script only adds
+# the allow rules below to your active ufw. Its defaults (incoming, outgoing)
+# and its other rules stay yours, so every connection that passed before still
+# passes; it never turns ufw on, and stops, changing nothing, if ufw is not
+# active.
 set -euo pipefail
 
 command -v ufw >/dev/null || { echo "ufw is not installed (apt-get install ufw)" >&2; exit 1; }
+case "$(ufw status)" in
+"Status: active"*) ;;
+*) echo "ufw is not active on this host: its firewall is something else, so load that format's file instead (this script only adds rules to an active ufw and changed nothing)" >&2; exit 1 ;;
+esac
 
 # explicit FTPS control channel (AUTH TLS) on 21
 ufw allow out proto tcp from any to 198.51.100.20/32 port 21 comment 'ftpswiz control-explicit (ftps.mode)'
@@ -34,12 +38,5 @@ ufw allow out proto tcp from any to 198.51.100.20/32 port 990 comment 'ftpswiz c
 # TLS, so the whole range 50000-50092 is needed
 ufw allow out proto tcp from any to 198.51.100.20/32 port 50000:50092 comment 'ftpswiz passive-data (passive.range)'
 
-# Defaults: nothing new comes in unless allowed above.
-# WARNING: and nothing new goes out unless allowed above (egress filter, see
-# the header).
-ufw default deny incoming
-ufw default deny outgoing
-
-# Turn ufw on (a no-op reload if it is on already) and show the result.
-ufw --force enable
+# Show the result (ufw applies each rule at once: nothing to reload).
 ufw status verbose
