@@ -277,7 +277,7 @@ func (ftpsVariant) pitfalls(d *decider, add func(symptom, cause, fix string)) {
 			fmt.Sprintf("The passive range %s is open for IPv4 only somewhere on the IPv6 path (ip6tables or a security group's IPv6 rules), or ICMPv6 packet too big is dropped.", pr),
 			"Apply the generated IPv6 rules too (the .ip6tables files, the inet nftables tables); check with `ip6tables -S` or `nft list ruleset`.")
 	}
-	if a.Client != nil && !d.p.Client.ServerIsIP {
+	if a.Client != nil && !d.p.Client.ServerIsIP && clientEgressFiltered(a) {
 		add(fmt.Sprintf("The client cannot resolve %s once the egress filter is on.", d.p.Client.ServerAddress),
 			"The generated egress filter allows only the FTPS connections, so DNS queries to a resolver outside the client network are dropped too.",
 			"Allow udp and tcp port 53 to your resolver in the client's firewall, or use the server's IPv4 address.")
@@ -292,6 +292,28 @@ func (ftpsVariant) pitfalls(d *decider, add func(symptom, cause, fix string)) {
 			}
 		}
 	}
+}
+
+// clientEgressFiltered reports whether the client side's generated rules
+// stop the connections they do not list, DNS among them: a dedicated Linux
+// client router (an egress lockdown), a dedicated client host, or a client
+// host behind a cloud firewall (whose rules end in a deny of all other
+// outbound traffic). A shared box's rules only add, so its DNS keeps
+// working.
+func clientEgressFiltered(a Answers) bool {
+	c := a.Client
+	if c.NAT == ClientNATMasquerade && c.Router != nil {
+		return c.Router.Kind.Linux() && c.Router.Firewall.Use == BoxDedicated
+	}
+	if c.HostFirewall.Use == BoxDedicated {
+		return true
+	}
+	for _, f := range a.Firewalls {
+		if f == FirewallAWS || f == FirewallAzure || f == FirewallGCP {
+			return true
+		}
+	}
+	return false
 }
 
 // IntermediateCiphers is Mozilla's "intermediate" TLS 1.2 cipher list
