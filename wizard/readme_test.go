@@ -76,3 +76,39 @@ func readmeYAMLBlocks(t *testing.T, doc string) []string {
 		doc = after
 	}
 }
+
+// TestREADMEBoxDefaults: the schema reference's host_firewall lines name
+// the defaults DefaultBoxUse applies (the client host's said dedicated while
+// the code, the decisions and REPORT.md say shared).
+func TestREADMEBoxDefaults(t *testing.T) {
+	data, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := readmeYAMLBlocks(t, string(data))
+	if len(blocks) < 2 {
+		t.Fatalf("README has %d yaml blocks", len(blocks))
+	}
+	section := ""
+	found := map[Side]bool{}
+	for _, line := range strings.Split(blocks[1], "\n") {
+		if line != "" && line[0] != ' ' && line[0] != '#' {
+			section, _, _ = strings.Cut(line, ":")
+		}
+		if !strings.HasPrefix(line, "  host_firewall:") {
+			continue
+		}
+		side := map[string]Side{"server": SideServerHost, "client": SideClientHost}[section]
+		if side == "" {
+			t.Fatalf("host_firewall under %q", section)
+		}
+		found[side] = true
+		want := string(DefaultBoxUse(side)) + " (default"
+		if !strings.Contains(line, want) {
+			t.Errorf("README's %s host_firewall line does not say %q: %s", section, want, line)
+		}
+	}
+	if !found[SideServerHost] || !found[SideClientHost] {
+		t.Errorf("host_firewall lines found: %v", found)
+	}
+}
