@@ -694,6 +694,44 @@ func QuestionFor(p Protocol, key string) (Question, bool) {
 	return Question{}, false
 }
 
+// QuestionForRole is QuestionFor worded for the role being planned: for
+// role client the FTPS mode question speaks of the server's kind of FTPS and
+// the client configs, not of vsftpd instances (the server is someone
+// else's, and no vsftpd file is written).
+func QuestionForRole(p Protocol, r Role, key string) (Question, bool) {
+	if r == RoleClient && p != ProtocolSFTP && key == QMode {
+		return clientModeQuestion(), true
+	}
+	return QuestionFor(p, key)
+}
+
+// clientModeQuestion is the FTPS mode question for role client: the same
+// key and values as the server's, worded for the connecting end.
+func clientModeQuestion() Question {
+	return Question{
+		Key: QMode, Kind: KindChoice,
+		Title:       "Which kind of FTPS does the server speak?",
+		Description: "Explicit and implicit FTPS encrypt the same way; they differ in when TLS starts and on which port. Pick the kind the server's operator gives you.",
+		Choices: []Choice{
+			{
+				Value: string(ModeExplicit), Label: "Explicit (AUTH TLS, usually port 21)",
+				What:   "Standard FTPS: the session starts in clear text and switches to TLS before login; an FTP-aware middlebox on your side that latches onto the clear-text start can break it.",
+				Effect: "Client configs use ftp:// with TLS required (ftpes) on the control port; your rules let it and the server's passive range out.",
+			},
+			{
+				Value: string(ModeImplicit), Label: "Implicit (TLS from the first byte, usually port 990)",
+				What:   "Encrypted from the first byte, so FTP-aware middleboxes (ALGs, helpers) pass it untouched.",
+				Effect: "Client configs use ftps://host:990; your rules let port 990 and the server's passive range out.",
+			},
+			{
+				Value: string(ModeBoth), Label: "Both (the server offers explicit and implicit)",
+				What:   "The server listens on both control ports; your clients may use either.",
+				Effect: "Client configs get an entry for each; your rules let both control ports and the passive range out.",
+			},
+		},
+	}
+}
+
 // sftpTexts words the questions FTPS and SFTP share for SFTP: same keys and
 // values, no vsftpd, passive range or TLS in the texts.
 func sftpTexts() []Question {

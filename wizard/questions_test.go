@@ -322,3 +322,38 @@ func TestQuestionsAreFresh(t *testing.T) {
 		t.Error("Questions shares state between calls")
 	}
 }
+
+// TestClientModeQuestion: for role client the FTPS mode question has the
+// same key, kind and values as the server's, and no text of it speaks of
+// vsftpd or of server files (a client-only plan writes none); the other roles
+// and SFTP keep the one question.
+func TestClientModeQuestion(t *testing.T) {
+	server, _ := QuestionFor(ProtocolFTPS, QMode)
+	client, ok := QuestionForRole(ProtocolFTPS, RoleClient, QMode)
+	if !ok || client.Key != server.Key || client.Kind != server.Kind || len(client.Choices) != len(server.Choices) {
+		t.Fatalf("client mode question %+v", client)
+	}
+	for i, c := range client.Choices {
+		if c.Value != server.Choices[i].Value {
+			t.Errorf("choice %d: value %q, want %q", i, c.Value, server.Choices[i].Value)
+		}
+		for _, text := range []string{c.Label, c.What, c.Effect} {
+			if strings.Contains(text, "vsftpd") || strings.Contains(text, "server/") {
+				t.Errorf("client choice %s speaks of the server's files: %q", c.Value, text)
+			}
+		}
+	}
+	for _, text := range []string{client.Title, client.Description} {
+		if strings.Contains(text, "vsftpd") {
+			t.Errorf("client mode question speaks of vsftpd: %q", text)
+		}
+	}
+	for _, r := range []Role{RoleServer, RoleBoth} {
+		if q, _ := QuestionForRole(ProtocolFTPS, r, QMode); q.Title != server.Title {
+			t.Errorf("role %s: mode question %q, want the server's", r, q.Title)
+		}
+	}
+	if q, ok := QuestionForRole(ProtocolFTPS, RoleClient, QUsers); !ok || q.Key != QUsers {
+		t.Errorf("other keys: %+v %v", q, ok)
+	}
+}

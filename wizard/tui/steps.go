@@ -436,7 +436,7 @@ func (b *builder) fields(s step) []spec {
 // question returns the texts of a question for the protocol being
 // planned; a missing one is a programming error caught by the tests.
 func (b *builder) question(key string) wizard.Question {
-	q, ok := wizard.QuestionFor(b.d.protocol(), key)
+	q, ok := wizard.QuestionForRole(b.d.protocol(), b.d.Role, key)
 	if !ok {
 		panic("tui: no question " + key + " for " + string(b.d.protocol()))
 	}

@@ -399,6 +399,11 @@ func TestClientOnlyNeverAsksServerQuestions(t *testing.T) {
 	d.key(keyUp) // client (the default is both, the last choice)
 	press(enter)
 	d.expect(stepMode, wizard.QMode)
+	// The server is someone else's: the mode question speaks of the
+	// server's kind of FTPS, not of vsftpd instances.
+	if v := d.view(); strings.Contains(v, "vsftpd") || !strings.Contains(v, "does the server speak") {
+		t.Errorf("client-only mode question:\n%s", v)
+	}
 	press(enter)
 	d.key(keyDown) // CGNAT (the default is masquerade)
 	press(enter)
