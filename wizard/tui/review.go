@@ -70,11 +70,11 @@ func reviewText(p *wizard.Plan, width int, st styles) string {
 	b.WriteString("\n")
 	for _, d := range p.Decisions {
 		if d.Warning {
-			b.WriteString(st.Warning.Render(wrap(width, "⚠ "+d.Title+": "+d.Value)))
+			b.WriteString(st.Warning.Render(wrap(width, "⚠ "+decisionLine(d))))
 			b.WriteString("\n")
 			b.WriteString(indent(wrap(width-2, d.Why), "  "))
 		} else {
-			b.WriteString(st.Label.Render(wrap(width, "▸ "+d.Title+": "+d.Value)))
+			b.WriteString(st.Label.Render(wrap(width, "▸ "+decisionLine(d))))
 		}
 		b.WriteString("\n")
 	}
@@ -86,6 +86,16 @@ func reviewText(p *wizard.Plan, width int, st styles) string {
 	}
 	b.WriteString(st.Dim.Render(wrap(width, why+" in REPORT.md's part 2 (or run ftpswiz explain KEY in the output directory).")))
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// decisionLine is a decision's one-liner: its title and value, or the title
+// alone when the title already ends with the value (a box's use is titled
+// "Client host: shared", and "Client host: shared: shared" says it twice).
+func decisionLine(d wizard.Decision) string {
+	if strings.HasSuffix(d.Title, ": "+d.Value) {
+		return d.Title
+	}
+	return d.Title + ": " + d.Value
 }
 
 // filesText lists the files the plan writes, each with what its renderer

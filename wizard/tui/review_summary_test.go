@@ -40,8 +40,11 @@ func TestReviewIsASummary(t *testing.T) {
 	}
 	flat := strings.Join(strings.Fields(text), " ")
 	for _, d := range p.Decisions {
-		if !strings.Contains(flat, d.Title+": "+d.Value) {
-			t.Errorf("review lacks the one-liner %q", d.Title+": "+d.Value)
+		if !strings.Contains(flat, decisionLine(d)) {
+			t.Errorf("review lacks the one-liner %q", decisionLine(d))
+		}
+		if strings.Contains(flat, d.Value+": "+d.Value) {
+			t.Errorf("review says %s's value twice: %q", d.Key, d.Title+": "+d.Value)
 		}
 		if !d.Warning && len(d.Why) > 60 && strings.Contains(flat, d.Why) {
 			t.Errorf("review repeats the reason of %s (REPORT.md has it)", d.Key)
