@@ -721,3 +721,25 @@ func TestReportTLSCapSteps(t *testing.T) {
 		})
 	}
 }
+
+// TestReportClientOnlyPrivateAnswer: a client-only plan's answer to "why
+// does the PASV reply carry a private address?" is about someone else's
+// server, whatever it runs: it does not say "the server's vsftpd", and it
+// names the setting by what it does before naming vsftpd's.
+func TestReportClientOnlyPrivateAnswer(t *testing.T) {
+	var found bool
+	for _, c := range reportRealCases(t) {
+		if c.plan.Server != nil || c.plan.SFTP != nil {
+			continue
+		}
+		found = true
+		rep, _ := reportFind(c.outputs, ReportPath)
+		ans := reportAnswer(t, string(rep.Content), privateQuestion)
+		if strings.Contains(ans, "server's vsftpd") || !strings.Contains(ans, "public one for passive replies (vsftpd: pasv_address)") {
+			t.Errorf("%s: %s", c.name, ans)
+		}
+	}
+	if !found {
+		t.Fatal("no client-only FTPS plan among the real cases")
+	}
+}

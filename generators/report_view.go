@@ -643,8 +643,8 @@ func reportPrivateAnswer(p *wizard.Plan) string {
 	s := p.Server
 	switch {
 	case s == nil:
-		return "The server's vsftpd announces the address it knows, its private one behind NAT, unless its " +
-			"operator sets pasv_address; nothing on your side can rewrite the reply inside TLS: ask them."
+		return "The server announces the address it knows, its private one behind NAT, unless its " +
+			"operator sets the public one for passive replies (vsftpd: pasv_address); nothing on your side can rewrite the reply inside TLS: ask them."
 	case s.HostAddress != "" && s.HostAddress != s.PublicAddress:
 		return fmt.Sprintf("vsftpd knows only %s, and TLS hides the reply from routers: pasv_address announces "+
 			"%s%s.", s.HostAddress, s.PublicAddress, pasv)
