@@ -222,7 +222,8 @@ func summary(d *draft, upTo step) panelSection {
 	}
 	add(stepSFTP, "SFTP: "+sftp)
 	add(stepMode, "Mode: "+string(d.Mode))
-	if n := atoi(d.Transfers); n > 0 && n <= wizard.MaxTransfers {
+	// SFTP has no passive range (its draft keeps FTPS's defaults unused).
+	if n := atoi(d.Transfers); n > 0 && n <= wizard.MaxTransfers && !d.sftp() {
 		start := atoi(d.PassiveStart)
 		if start == 0 {
 			start = wizard.DefaultPassiveStart

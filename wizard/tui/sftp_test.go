@@ -192,6 +192,10 @@ func walk(t *testing.T, d *driver, pick func(d *driver)) []string {
 		}
 		k := d.focused()
 		asked = append(asked, k)
+		// The side panel's summary: an SFTP plan has no passive range.
+		if d.m.d.sftp() && strings.Contains(d.view(), "Passive:") {
+			t.Errorf("the SFTP wizard shows a passive range at %s:\n%s", k, d.view())
+		}
 		if k == wizard.QRole && pick != nil {
 			pick(d)
 		}
