@@ -220,10 +220,14 @@ func (d *decider) client() {
 func (d *decider) firewalls() {
 	a := d.a
 	names := strs(a.Firewalls)
-	why := "Rules are written for each chosen backend and each side that needs them. nftables and iptables " +
-		"files use their own tables/chains and never flush the whole ruleset, so re-applying them is " +
-		"safe; on a box with an existing firewall, merge the accept rules into your own chains (an " +
-		"accept in one table does not override a drop in another)." + d.v.firewallsNote()
+	// How the rules join each box's own firewall is that box's use (its
+	// decision below): this text only points there, so the two never
+	// disagree.
+	why := "Rules are written for each chosen backend and each side that needs them; none of them flushes " +
+		"the whole ruleset. How they join a box's own firewall is the box's use, decided below: on a " +
+		"shared box (every router by default) they only add, inside its own table or chains; a dedicated " +
+		"box gets ftpswiz's complete policy, for a box with no firewall of its own (an accept in one " +
+		"nftables table does not override a drop in another)." + d.v.firewallsNote()
 	d.decide("firewall.backends", "Firewall rules written for", strings.Join(names, ", "), why)
 	if a.Server != nil {
 		d.serverFlows()

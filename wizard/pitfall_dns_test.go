@@ -55,3 +55,24 @@ func TestDNSPitfallOnlyWithAnEgressFilter(t *testing.T) {
 		})
 	}
 }
+
+// TestBackendsDecisionDefersToBoxUse: the firewall.backends decision once
+// told every reader with an existing firewall to "merge the accept rules
+// into your own chains", while each shared box's own decision says ftpswiz's
+// rules already join its table and only add. It now points at the boxes'
+// use and asks for no manual merge.
+func TestBackendsDecisionDefersToBoxUse(t *testing.T) {
+	p := decide(t, classic(t))
+	d, ok := p.Decision("firewall.backends")
+	if !ok {
+		t.Fatal("no firewall.backends decision")
+	}
+	if strings.Contains(d.Why, "merge") {
+		t.Errorf("asks for a manual merge: %s", d.Why)
+	}
+	for _, w := range []string{"shared box", "only add", "dedicated"} {
+		if !strings.Contains(d.Why, w) {
+			t.Errorf("lacks %q: %s", w, d.Why)
+		}
+	}
+}
