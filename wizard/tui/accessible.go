@@ -203,9 +203,9 @@ func (a *accessible) review() (step, error) {
 	// its reason (a risk to read before writing).
 	for _, d := range plan.Decisions {
 		if d.Warning {
-			a.printf("Warning: %s: %s. Why: %s\n", d.Title, d.Value, d.Why)
+			a.printf("Warning: %s. Why: %s\n", decisionLine(d), d.Why)
 		} else {
-			a.printf("%s: %s.\n", d.Title, d.Value)
+			a.printf("%s.\n", decisionLine(d))
 		}
 	}
 	a.printf("Why each decision was made is in REPORT.md's part 2 (or run ftpswiz explain KEY in the output directory).\n")

@@ -106,6 +106,11 @@ func TestAccessibleClassicWithOptionalSettings(t *testing.T) {
 		"", // output directory
 	)
 	res, text := runAccessibleScript(t, in, out)
+	for _, twice := range []string{"dedicated: dedicated", "shared: shared"} {
+		if strings.Contains(text, twice) {
+			t.Errorf("the review says %q", twice)
+		}
+	}
 	for _, want := range []string{"10.0.0.1 is a private address", "1 of 2 values given"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("no validation message %q:\n%s", want, text)
