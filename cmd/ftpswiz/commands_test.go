@@ -325,3 +325,31 @@ func TestRecoveredPanicExits1(t *testing.T) {
 		t.Fatalf("code %d, want %d", code, codeExists)
 	}
 }
+
+// TestHelpParagraphsAreFilled: the prose of every command's help is filled
+// to one width: a line is never followed, in the same paragraph, by a word
+// that would have fitted on it (compare's help broke "To generate the SFTP"
+// off on a line of its own). Indented lines (examples, tables) and lines
+// ending a sentence before a list are left alone.
+func TestHelpParagraphsAreFilled(t *testing.T) {
+	const width = 79
+	for _, cmd := range []string{"", "generate", "explain", "ports", "compare", "check", "probe", "schema", "man"} {
+		args := []string{"--help"}
+		if cmd != "" {
+			args = []string{cmd, "--help"}
+		}
+		r := runFTPSwiz(t, "", args...)
+		help, _, _ := strings.Cut(r.stdout, "\nExit status:")
+		lines := strings.Split(help, "\n")
+		for i := 0; i+1 < len(lines); i++ {
+			cur, next := lines[i], lines[i+1]
+			if cur == "" || next == "" || strings.HasPrefix(cur, " ") || strings.HasPrefix(next, " ") || strings.HasSuffix(cur, ":") {
+				continue
+			}
+			word, _, _ := strings.Cut(next, " ")
+			if len(cur)+1+len(word) <= width-10 {
+				t.Errorf("ftpswiz %s --help: %q ends early (%q fits on it)", cmd, cur, word)
+			}
+		}
+	}
+}

@@ -54,8 +54,8 @@ log in with X.509 client certificates: both decide for FTPS.
 On a terminal the comparison is a table; otherwise (a pipe, a file) it is
 plain text. --format table or plain chooses explicitly; --json prints the
 comparison and the recommendation as a versioned JSON object (see the
-README). To generate the SFTP
-alternative, set "protocol: sftp" in the answers file.
+README). To generate the SFTP alternative, set "protocol: sftp" in the
+answers file.
 
 ` + exitStatusHelp,
 		Example: `  ftpswiz compare
