@@ -979,10 +979,17 @@ func (l *linter) certificate() {
 		if !errors.Is(err, fs.ErrNotExist) {
 			sev = Warning
 		}
+		fix := "Point rsa_cert_file to the certificate (PEM, with its chain)."
+		if !l.o.OnHost && errors.Is(err, fs.ErrNotExist) {
+			// A config checked before it is installed (generated for a
+			// server whose apply steps make the certificate) is read on
+			// the wrong machine: say how to check it.
+			fix += " A config for another machine, or not installed yet: check it there, or here with --no-host."
+		}
 		l.add(Finding{Severity: sev, Code: "cert-missing", Line: n, Option: "rsa_cert_file",
 			Why: fmt.Sprintf("Cannot read the certificate %s (%v): vsftpd stops at start with \"500 OOPS: SSL: "+
 				"cannot load RSA certificate\".", cert, err),
-			Fix: "Point rsa_cert_file to the certificate (PEM, with its chain).", Answer: "server.tls.cert_file"})
+			Fix: fix, Answer: "server.tls.cert_file"})
 		return
 	}
 	c := firstCert(data)

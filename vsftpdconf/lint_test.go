@@ -575,3 +575,36 @@ func TestLintKeyMatchesCertificate(t *testing.T) {
 		})
 	}
 }
+
+// TestLintMissingCertSaysHowToCheckElsewhere: checking a generated config
+// before it is installed (its certificate is made by the apply steps on the
+// server) finds the certificate missing; the fix says how to check such a
+// file (on its machine, or with --no-host). The live config of this machine
+// (OnHost) gets the plain fix: there the file must exist.
+func TestLintMissingCertSaysHowToCheckElsewhere(t *testing.T) {
+	host := hostFS{fstest.MapFS{"etc/pam.d/vsftpd": {Data: []byte("auth required pam_unix.so\n")}}}
+	conf := "listen=YES\nlocal_enable=YES\nssl_enable=YES\nrsa_cert_file=/etc/ftpswiz/tls/vsftpd-cert.pem\n"
+	for _, tt := range []struct {
+		name   string
+		onHost bool
+		want   bool
+	}{
+		{"a file to be installed", false, true},
+		{"this machine's live config", true, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var fix string
+			for _, f := range Lint(Parse([]byte(conf)), Options{Host: host, OnHost: tt.onHost}) {
+				if f.Code == "cert-missing" {
+					fix = f.Fix
+				}
+			}
+			if fix == "" {
+				t.Fatal("no cert-missing finding")
+			}
+			if got := strings.Contains(fix, "--no-host"); got != tt.want {
+				t.Errorf("fix %q names --no-host: %v, want %v", fix, got, tt.want)
+			}
+		})
+	}
+}
