@@ -222,10 +222,19 @@ func reportCheckDoc(t *testing.T, c reportCase, doc string) {
 		}
 	}
 
-	// Every file the apply steps install or load is one that was generated.
+	// Every file the apply steps install or load is one that was generated,
+	// or the self-signed certificate's copy the certificate step tells the
+	// reader to hand over as client/ftps-server.pem (the test commands
+	// trust it).
 	known := map[string]bool{}
 	for _, f := range c.outputs {
 		known[f.Path] = true
+	}
+	if pin := "client/" + wizard.PinCAFile; p.Server != nil && p.Server.Cert.Source == wizard.SourceSelfSigned {
+		if !strings.Contains(flat, reportFlat("as "+pin)) {
+			t.Errorf("%s: the certificate step does not say to hand over the certificate as %s", c.name, pin)
+		}
+		known[pin] = true
 	}
 	for _, m := range regexp.MustCompile(`(?m)(?:^| )((?:server|firewall|client)/[\w./-]+)`).FindAllStringSubmatch(strings.Join(reportShellBlocks(doc), "\n"), -1) {
 		if !known[m[1]] {
@@ -741,5 +750,48 @@ func TestReportClientOnlyPrivateAnswer(t *testing.T) {
 	}
 	if !found {
 		t.Fatal("no client-only FTPS plan among the real cases")
+	}
+}
+
+// TestReportSelfSignedTestCommandsVerify: with a self-signed certificate the
+// REPORT.md test commands trust its copy, client/ftps-server.pem, as the
+// text above them says: every curl gets --cacert and every openssl s_client
+// -CAfile (curl without it refuses the certificate, and the quick way out
+// people find is -k). A certificate from a CA (the control) needs neither.
+func TestReportSelfSignedTestCommandsVerify(t *testing.T) {
+	for _, tt := range []struct {
+		scenario string
+		pinned   bool
+	}{
+		{"docker-vps", true},
+		{"both-modes", true},
+		{"classic", false}, // Let's Encrypt
+	} {
+		t.Run(tt.scenario, func(t *testing.T) {
+			p := decideFile(t, filepath.Join("..", "testdata", "scenarios", tt.scenario, "answers.yaml"), nil)
+			if got := p.Server.Cert.Source == wizard.SourceSelfSigned; got != tt.pinned {
+				t.Fatalf("%s: self-signed %v", tt.scenario, got)
+			}
+			ca := "client/" + wizard.PinCAFile
+			n := 0
+			for _, l := range reportTestCommands(p) {
+				var flag string
+				switch {
+				case strings.Contains(l, "curl "):
+					flag = "--cacert " + ca
+				case strings.HasPrefix(l, "openssl s_client"):
+					flag = "-CAfile " + ca
+				default:
+					continue
+				}
+				n++
+				if got := strings.Contains(l, flag); got != tt.pinned {
+					t.Errorf("%q has %q: %v, want %v", l, flag, got, tt.pinned)
+				}
+			}
+			if n == 0 {
+				t.Fatal("no test commands")
+			}
+		})
 	}
 }
