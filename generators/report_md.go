@@ -135,20 +135,26 @@ func mdList(items []string) string {
 // mdText makes a plan text (a Why, a pitfall) safe to print as Markdown: a
 // "<" that would open an HTML tag outside a code span is escaped, so
 // "LocalRoot/<user>" stays visible when rendered. Everything else is kept
-// as written, so the text reads the same in a terminal.
+// as written, so the text reads the same in a terminal. A text with
+// nothing to escape (most) is returned as it is, without a copy.
 func mdText(s string) string {
 	var b strings.Builder
+	done := 0 // s[:done] is in b
 	inCode := false
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
+		switch c := s[i]; {
 		case c == '`':
 			inCode = !inCode
 		case c == '<' && !inCode && i+1 < len(s) && mdTagStart(s[i+1]):
+			b.WriteString(s[done:i])
 			b.WriteByte('\\')
+			done = i
 		}
-		b.WriteByte(c)
 	}
+	if b.Len() == 0 {
+		return s
+	}
+	b.WriteString(s[done:])
 	return b.String()
 }
 
