@@ -1,6 +1,7 @@
 package generators
 
 import (
+	"bytes"
 	"strings"
 	"unicode"
 
@@ -207,20 +208,21 @@ func mdCodeIn(lang string, lines ...string) string {
 }
 
 // mdTidy normalises a rendered document: no trailing spaces, at most one
-// blank line in a row outside code blocks, exactly one final newline.
-func mdTidy(doc string) string {
-	var b strings.Builder
-	b.Grow(len(doc) + 1)
+// blank line in a row outside code blocks, exactly one final newline. It
+// works on the template's bytes and returns new ones: a document is tens of
+// kilobytes, and going through strings copied it twice more.
+func mdTidy(doc []byte) []byte {
+	b := make([]byte, 0, len(doc)+1)
 	inFence := false
 	blank := false // the last line kept outside a fence is blank
 	pending := 0   // blank lines kept, written before the next other line
-	for l := range strings.SplitSeq(doc, "\n") {
-		l = strings.TrimRight(l, " \t")
-		if strings.HasPrefix(l, "```") {
+	for l := range bytes.SplitSeq(doc, []byte("\n")) {
+		l = bytes.TrimRight(l, " \t")
+		if bytes.HasPrefix(l, []byte("```")) {
 			inFence = !inFence
 		}
-		if l == "" && !inFence {
-			if blank || b.Len() == 0 && pending == 0 {
+		if len(l) == 0 && !inFence {
+			if blank || len(b) == 0 && pending == 0 {
 				continue
 			}
 			blank = true
@@ -228,20 +230,20 @@ func mdTidy(doc string) string {
 			continue
 		}
 		blank = false
-		if l == "" { // inside a fence: kept unless the document ends here
+		if len(l) == 0 { // inside a fence: kept unless the document ends here
 			pending++
 			continue
 		}
 		for ; pending > 0; pending-- {
-			b.WriteByte('\n')
+			b = append(b, '\n')
 		}
-		b.WriteString(l)
-		b.WriteByte('\n')
+		b = append(b, l...)
+		b = append(b, '\n')
 	}
-	if b.Len() == 0 {
-		return "\n"
+	if len(b) == 0 {
+		return append(b, '\n')
 	}
-	return b.String()
+	return b
 }
 
 // mdAnchor is the anchor GitHub (and cmark-gfm based viewers) give a
