@@ -51,7 +51,8 @@ func mdRiskyLineStart(w string) bool {
 func mdWrap(width int, text string) string {
 	var b strings.Builder
 	b.Grow(len(text) + len(text)/width + 1)
-	words := make([]string, 0, len(text)/6+1) // reused for every paragraph
+	var buf [64]string // most paragraphs' words fit; a longer one grows it once
+	words := buf[:0]
 	var starts []int
 	for i, para := range strings.Split(text, "\n") {
 		if i > 0 {
