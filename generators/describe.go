@@ -233,6 +233,9 @@ func descHeader(d Desc, st headerStyle, file string) []string {
 			for _, c := range d.Apply {
 				out = append(out, "#   "+c.Line(file))
 			}
+			if d.ApplyNote != "" {
+				out = append(out, "#   ("+d.ApplyNote+")")
+			}
 		} else {
 			l := label("Apply") + cmdJoin(d.Apply, file)
 			if d.ApplyHint != "" {

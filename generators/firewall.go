@@ -108,6 +108,11 @@ type fwStepCtx struct {
 	Install string
 }
 
+// iptApplyNote is the remark on re-running an iptables or ip6tables
+// file's apply command (iptApply).
+const iptApplyNote = "re-running it is safe: in the same commit it deletes the jumps an earlier run inserted " +
+	"(iptables-save shows them) and inserts the file's, one per chain; every other rule stays"
+
 // fwPersistNft is how an nftables file survives a reboot on Debian 12,
 // Ubuntu 24.04 and RHEL 9.
 func fwPersistNft(c fwStepCtx) string {
@@ -179,8 +184,8 @@ func fwHostBackends() []fwBackend {
 				"everything else to your rules.",
 			steps: func(c fwStepCtx) Desc {
 				d := Desc{
-					Apply:     []Cmd{Sh("iptables-restore", "--noflush").Op("<").File()},
-					ApplyNote: "apply it once: a second run adds a second, harmless jump (run the remove commands as often as you applied it)",
+					Apply:     []Cmd{iptApply("iptables")},
+					ApplyNote: iptApplyNote,
 					Check:     []Cmd{Sh("iptables-restore", "--test", "--noflush").Op("<").File()},
 					Show:      []Cmd{Sh("iptables-save")},
 					Persist: "netfilter-persistent save (iptables-persistent; RHEL 9: iptables-save > /etc/sysconfig/iptables, " +
@@ -201,8 +206,8 @@ func fwHostBackends() []fwBackend {
 				"like the IPv4 one; without it, IPv6 is not filtered by ftpswiz's rules at all.",
 			steps: func(c fwStepCtx) Desc {
 				d := Desc{
-					Apply:     []Cmd{Sh("ip6tables-restore", "--noflush").Op("<").File()},
-					ApplyNote: "apply it once: a second run adds a second, harmless jump (run the remove commands as often as you applied it)",
+					Apply:     []Cmd{iptApply("ip6tables")},
+					ApplyNote: iptApplyNote,
 					Check:     []Cmd{Sh("ip6tables-restore", "--test", "--noflush").Op("<").File()},
 					Show:      []Cmd{Sh("ip6tables-save")},
 					Persist: "netfilter-persistent save (iptables-persistent, rules.v6 too; RHEL 9: ip6tables-save > " +

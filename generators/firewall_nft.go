@@ -91,11 +91,13 @@ func nftSharedSteps(c fwStepCtx) Desc {
 // transaction that deletes the jumps an earlier apply inserted (found by
 // their comment, "ftpswiz jump", and deleted by handle) and then loads the
 // file, so re-applying leaves one jump per base chain. nft 1.0.6 (Debian
-// 12) has no "insert unless present".
+// 12) has no "insert unless present". test -f first: without the file
+// (run in another directory), nft would get only the delete lines and
+// take the jumps away, exiting 0.
 //
-//	{ nft -a list chain inet filter input | sed -n 's/.../delete rule inet filter input handle \1/p'; cat FILE; } | nft -f -
+//	test -f FILE && { nft -a list chain inet filter input | sed -n 's/.../delete rule inet filter input handle \1/p'; cat FILE; } | nft -f -
 func nftSharedApply(jumps []nftJump) Cmd {
-	c := Cmd{}.Op("{")
+	c := Sh("test", "-f").File().Op("&&", "{")
 	for _, j := range jumps {
 		c = c.Arg("nft", "-a", "list", "chain").Arg(strings.Fields(j.Table)...).Arg(j.Base).Op("|").
 			Arg("sed", "-n", `s/.*comment "ftpswiz jump" # handle \([0-9][0-9]*\)$/delete rule `+j.Table+" "+j.Base+` handle \1/p`).GlueOp(";")
