@@ -61,7 +61,7 @@ func nftJumps(rs fwRuleset) []nftJump {
 
 // nftCtx is what the usage of a side's nftables file depends on.
 func nftCtx(rs fwRuleset) fwStepCtx {
-	return fwStepCtx{NAT: len(rs.NAT) > 0, Shared: rs.Shared(), Jumps: nftJumps(rs), Router: !fwHostSide(rs.Side),
+	return fwStepCtx{NAT: len(rs.NAT) > 0, Shared: rs.Shared(), Jumps: nftJumps(rs), Router: !fwHostSide(rs.Side), V6: rsHasV6(rs),
 		Install: "ftpswiz-" + string(rs.Side) + ".nft"}
 }
 
@@ -77,13 +77,15 @@ func nftSharedSteps(c fwStepCtx) Desc {
 	if c.NAT {
 		remove = append(remove, "nft delete table ip "+nftNATTable)
 	}
+	persist := fwPersistNft(c)
 	return Desc{
 		Apply:      []Cmd{nftSharedApply(c.Jumps)},
 		ApplyNote:  "it adds to your own table and changes nothing else; re-running it is safe: in the same transaction it first deletes the jump an earlier run inserted (by its handle), then refills ftpswiz's chains",
 		Check:      []Cmd{Sh("nft", "-c", "-f").File()},
 		Show:       show,
 		RemoveText: strings.Join(remove, "; "),
-		Persist:    fwPersistNft(c),
+		PersistCmds: persist.PersistCmds,
+		Persist:     persist.Persist,
 	}
 }
 

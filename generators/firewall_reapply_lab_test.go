@@ -95,10 +95,10 @@ func newReapplyLab(t *testing.T) *reapplyLab {
 	return r
 }
 
-// pass checks the flows of fs at once: each carries data (sharedSHA) when
-// want is true; each is shut (no connection within 400 ms: the SYN is
-// dropped) when want is false.
-func (r *reapplyLab) pass(t *testing.T, when string, fs []reapplyFlow, want bool) {
+// reapplyPass checks the flows of fs at once: each carries data
+// (sharedSHA) when want is true; each is shut (no connection within
+// 400 ms: the SYN is dropped) when want is false.
+func reapplyPass(t *testing.T, when string, fs []reapplyFlow, want bool) {
 	t.Helper()
 	errs := make([]error, len(fs))
 	var wg sync.WaitGroup
@@ -125,6 +125,12 @@ func (r *reapplyLab) pass(t *testing.T, when string, fs []reapplyFlow, want bool
 			t.Errorf("%s: %s is open", when, f.name)
 		}
 	}
+}
+
+// reprobe are the connections reapplyProbe opens: FTPS control over IPv4
+// and IPv6, web on the router, SSH over IPv6 through it.
+func (r *reapplyLab) reprobe() []reapplyFlow {
+	return []reapplyFlow{r.ftps[0], r.ftps[1], r.earlier[0], r.earlier[3]}
 }
 
 // script is cmds as a script run in the output directory; inReport: each
@@ -173,13 +179,12 @@ func reapplyJumps(save string) (jumps, chains int) {
 	return jumps, chains
 }
 
-// reapplyProbe opens new connections (both families, FTPS control and the
-// earlier flows) in a loop until stop is closed and counts those that
-// failed or took longer than a SYN retransmission would (a dropped SYN is
-// retried after 1 s): a moment without the rules shows up as either.
-func reapplyProbe(r *reapplyLab, stop <-chan struct{}) (probes, cut *atomic.Int64, done *sync.WaitGroup) {
+// reapplyProbe opens new connections to each target in a loop until stop
+// is closed and counts those that failed or took longer than a SYN
+// retransmission would (a dropped SYN is retried after 1 s): a moment
+// without the rules shows up as either.
+func reapplyProbe(targets []reapplyFlow, stop <-chan struct{}) (probes, cut *atomic.Int64, done *sync.WaitGroup) {
 	probes, cut, done = new(atomic.Int64), new(atomic.Int64), new(sync.WaitGroup)
-	targets := []reapplyFlow{r.ftps[0], r.ftps[1], r.earlier[0], r.earlier[3]}
 	for _, tg := range targets {
 		done.Add(1)
 		go func() {
@@ -238,15 +243,15 @@ func TestSharedIptablesReapplyKeepsOneJump(t *testing.T) {
 		}
 	}
 	t.Logf("the earlier flows came up in %v", time.Since(start).Round(time.Millisecond))
-	r.pass(t, "before", r.earlier, true)
-	r.pass(t, "before", r.ftps, false)
+	reapplyPass(t, "before", r.earlier, true)
+	reapplyPass(t, "before", r.ftps, false)
 
 	r.run(t, apply)
 	first4, first6 := r.saves()
-	r.pass(t, "after one apply", r.ftps, true)
+	reapplyPass(t, "after one apply", r.ftps, true)
 
 	stop := make(chan struct{})
-	probes, cut, done := reapplyProbe(r, stop)
+	probes, cut, done := reapplyProbe(r.reprobe(), stop)
 	for range 21 {
 		r.run(t, apply)
 	}
@@ -265,9 +270,9 @@ func TestSharedIptablesReapplyKeepsOneJump(t *testing.T) {
 			t.Errorf("%s: the rules changed on re-apply:\n--- first\n%s\n--- last\n%s", s.name, s.first, s.second)
 		}
 	}
-	r.pass(t, "after re-applying", r.earlier, true)
-	r.pass(t, "after re-applying", r.ftps, true)
-	r.pass(t, "after re-applying", r.closed, false)
+	reapplyPass(t, "after re-applying", r.earlier, true)
+	reapplyPass(t, "after re-applying", r.ftps, true)
+	reapplyPass(t, "after re-applying", r.closed, false)
 
 	r.run(t, remove)
 	for _, s := range []string{r.l.SrvRouter.MustRun("iptables-save"), r.l.SrvRouter.MustRun("ip6tables-save")} {
@@ -275,8 +280,8 @@ func TestSharedIptablesReapplyKeepsOneJump(t *testing.T) {
 			t.Errorf("after remove: %d jumps, %d FTPSWIZ chains:\n%s", j, c, s)
 		}
 	}
-	r.pass(t, "after remove", r.earlier, true)
-	r.pass(t, "after remove", r.ftps, false)
+	reapplyPass(t, "after remove", r.earlier, true)
+	reapplyPass(t, "after remove", r.ftps, false)
 
 	// Negative control: the old apply command, twice, leaves two jumps;
 	// the new one run once after it leaves one (a box applied twice before
@@ -298,7 +303,7 @@ func TestSharedIptablesReapplyKeepsOneJump(t *testing.T) {
 	// Negative control of the probe: a re-apply that is not atomic (the
 	// remove commands, a moment, the load) is seen.
 	stop = make(chan struct{})
-	probes, cut, done = reapplyProbe(r, stop)
+	probes, cut, done = reapplyProbe(r.reprobe(), stop)
 	r.run(t, remove+"\nsleep 0.3\n"+apply)
 	time.Sleep(1200 * time.Millisecond)
 	close(stop)
