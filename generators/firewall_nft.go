@@ -79,11 +79,11 @@ func nftSharedSteps(c fwStepCtx) Desc {
 	}
 	persist := fwPersistNft(c)
 	return Desc{
-		Apply:      []Cmd{nftSharedApply(c.Jumps)},
-		ApplyNote:  "it adds to your own table and changes nothing else; re-running it is safe: in the same transaction it first deletes the jump an earlier run inserted (by its handle), then refills ftpswiz's chains",
-		Check:      []Cmd{Sh("nft", "-c", "-f").File()},
-		Show:       show,
-		RemoveText: strings.Join(remove, "; "),
+		Apply:       []Cmd{nftSharedApply(c.Jumps)},
+		ApplyNote:   "it adds to your own table and changes nothing else; re-running it is safe: in the same transaction it first deletes the jump an earlier run inserted (by its handle), then refills ftpswiz's chains",
+		Check:       []Cmd{Sh("nft", "-c", "-f").File()},
+		Show:        show,
+		RemoveText:  strings.Join(remove, "; "),
 		PersistCmds: persist.PersistCmds,
 		Persist:     persist.Persist,
 	}

@@ -669,4 +669,3 @@ func reportClientFiles(outputs []File) []string {
 	}
 	return out
 }
-
