@@ -28,10 +28,12 @@ const (
 	QClientHostNftChain   = "client.host_firewall.nft_chain"
 )
 
-// Keys of the IPv6 questions (FTPS only).
+// Keys of the IPv6 questions (both protocols; sftpIPv6Texts words them
+// for SFTP where FTPS's texts speak of vsftpd).
 const (
 	QServerIPv6       = "server.ipv6_address"
 	QServerDNSRecords = "server.dns_records"
+	QAdminNetworkIPv6 = "server.admin_network_ipv6"
 	QClientIPv6Prefix = "client.ipv6_prefix"
 	QClientServerIPv6 = "client.server_ipv6_address"
 	QClientDNSRecords = "client.dns_records"
@@ -138,8 +140,15 @@ func nftChainQuestion(side Side) Question {
 	}
 }
 
-// dnsChoices are the record sets of the name clients dial.
-func dnsChoices(who string) []Choice {
+// dnsChoices are the record sets of the name clients dial, their effects
+// worded for protocol p (what is opened over each family).
+func dnsChoices(p Protocol, who string) []Choice {
+	only6 := "Plans IPv6 alone: no IPv4 listener, no pasv_address; the client side must have an IPv6 prefix."
+	both := "Plans both families on every side, so a client trying IPv6 first finds the control port and the passive range open."
+	if p == ProtocolSFTP {
+		only6 = "Plans IPv6 alone: the SFTP port is opened over IPv6 only; the client side must have an IPv6 prefix."
+		both = "Plans both families on every side, so a client trying IPv6 first finds the SFTP port open."
+	}
 	return []Choice{
 		{
 			Value: string(RecordsA), Label: "A only (IPv4)",
@@ -149,17 +158,20 @@ func dnsChoices(who string) []Choice {
 		{
 			Value: string(RecordsAAAA), Label: "AAAA only (IPv6 only)",
 			What:   who + " has an AAAA record only: an IPv6-only server.",
-			Effect: "Plans IPv6 alone: no IPv4 listener, no pasv_address; the client side must have an IPv6 prefix.",
+			Effect: only6,
 		},
 		{
 			Value: string(RecordsBoth), Label: "A and AAAA (dual stack)",
 			What:   who + " has both records; clients try IPv6 first.",
-			Effect: "Plans both families on every side, so a client trying IPv6 first finds the control port and the passive range open.",
+			Effect: both,
 		},
 	}
 }
 
-// ipv6Questions are the IPv6 questions (FTPS only).
+// dnsRecordsDefault says which records the server's name is assumed to have.
+const dnsRecordsDefault = "Default: A and AAAA when the host has an IPv6 address, else A."
+
+// ipv6Questions are the IPv6 questions, with their FTPS texts.
 func ipv6Questions() []Question {
 	return []Question{
 		{
@@ -172,8 +184,8 @@ func ipv6Questions() []Question {
 		{
 			Key: QServerDNSRecords, Kind: KindChoice,
 			Title:       "Which address records does the name clients dial have?",
-			Description: "A name with an AAAA record sends clients to IPv6 first, where the passive range must be open too. Default: A and AAAA when the host has an IPv6 address, else A.",
-			Choices:     dnsChoices("The name"),
+			Description: "A name with an AAAA record sends clients to IPv6 first, where the passive range must be open too. " + dnsRecordsDefault,
+			Choices:     dnsChoices(ProtocolFTPS, "The name"),
 		},
 		{
 			Key: QClientIPv6Prefix, Kind: KindText,
@@ -189,13 +201,54 @@ func ipv6Questions() []Question {
 			Example:     "2001:db8:20::2",
 			Effect:      "The client side's rules and configs reach the server over IPv6 too.",
 		},
+		adminNetworkIPv6Question(),
 		{
 			Key: QClientDNSRecords, Kind: KindChoice,
 			Title:       "Which address records does the server's name have?",
 			Description: "A name with an AAAA record sends clients to IPv6 first (dig AAAA NAME shows it). Default: A and AAAA when the server has an IPv6 address, else A.",
-			Choices:     dnsChoices("The server's name"),
+			Choices:     dnsChoices(ProtocolFTPS, "The server's name"),
 		},
 	}
+}
+
+// adminNetworkIPv6Question asks the IPv6 network allowed to SSH on a host
+// reached over IPv6 too; the one text serves both protocols.
+func adminNetworkIPv6Question() Question {
+	return Question{
+		Key: QAdminNetworkIPv6, Kind: KindText,
+		Title:       "IPv6 network allowed to reach SSH on the server (optional)",
+		Description: "The host is reached over IPv6 too, but the admin network is one family (IPv4): give the IPv6 network you administer from (CIDR) to keep SSH open from it over IPv6 as well. Empty: SSH over IPv6 stays closed on the host.",
+		Example:     "2001:db8:20::/64",
+		Effect:      "The server host's rules keep SSH open from this network over IPv6, beside the admin network over IPv4.",
+	}
+}
+
+// sftpIPv6Texts words the IPv6 questions whose FTPS texts speak of
+// vsftpd, its passive range or pasv_address, for SFTP: the FTPS question
+// with only those texts replaced (same keys, titles where they fit, and
+// values). The client network's prefix and the admin network over IPv6
+// say nothing protocol-specific and keep their one text.
+func sftpIPv6Texts() []Question {
+	var out []Question
+	for _, q := range ipv6Questions() {
+		switch q.Key {
+		case QServerIPv6:
+			q.Title = "The SFTP server's IPv6 address (optional)"
+			q.Description = "The host's own global IPv6 address (ip -6 addr shows it), which clients reach directly: IPv6 needs no NAT, and sshd already listens on both families. Empty: the server is planned for IPv4 only."
+			q.Effect = "Plans IPv6 on every side: the host rules and the routers let the SFTP port through over IPv6 without NAT; one sshd serves both families."
+		case QServerDNSRecords:
+			q.Description = "A name with an AAAA record sends clients to IPv6 first, where the SFTP port must be open too. " + dnsRecordsDefault
+			q.Choices = dnsChoices(ProtocolSFTP, "The name")
+		case QClientServerIPv6:
+			q.Description = "The SFTP server's IPv6 address, if it has one (the server's operator tells you). Empty: IPv4 only."
+		case QClientDNSRecords:
+			q.Choices = dnsChoices(ProtocolSFTP, "The server's name")
+		default:
+			continue
+		}
+		out = append(out, q)
+	}
+	return out
 }
 
 // containerQuestions are the fields of the container section (FTPS only).
@@ -290,10 +343,9 @@ func optionalQuestions() []Question {
 }
 
 // optionalFTPSOnly reports whether an optional question belongs to FTPS
-// alone (ftpswiz plans IPv6 and containers for FTPS only).
+// alone (ftpswiz plans containers for vsftpd only; IPv6 for both).
 func optionalFTPSOnly(key string) bool {
-	return key == QServerIPv6 || key == QServerDNSRecords || key == QClientIPv6Prefix ||
-		key == QClientServerIPv6 || key == QClientDNSRecords || strings.HasPrefix(key, QContainer+".")
+	return strings.HasPrefix(key, QContainer+".")
 }
 
 func upperFirst(s string) string {

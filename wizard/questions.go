@@ -656,7 +656,7 @@ func QuestionsFor(p Protocol) []Question {
 		return out
 	}
 	texts := map[string]Question{}
-	for _, q := range sftpTexts() {
+	for _, q := range append(sftpTexts(), sftpIPv6Texts()...) {
 		texts[q.Key] = q
 	}
 	for _, q := range Questions() {

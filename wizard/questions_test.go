@@ -233,11 +233,24 @@ func TestQuestionsForEachProtocol(t *testing.T) {
 	}
 	// And the shared questions are worded for SFTP where FTPS's texts
 	// would mislead.
-	for _, k := range []string{QRole, QServerNAT, QClientNAT, QClientSoftware, QAllowedClients} {
+	for _, k := range []string{QRole, QServerNAT, QClientNAT, QClientSoftware, QAllowedClients,
+		QServerIPv6, QServerDNSRecords, QClientServerIPv6} {
 		f, _ := QuestionFor(ProtocolFTPS, k)
 		s, _ := QuestionFor(ProtocolSFTP, k)
 		if f.Description == s.Description {
 			t.Errorf("%s: the same description for FTPS and SFTP", k)
+		}
+	}
+	// The IPv6 questions are asked for both protocols (SFTP over IPv6,
+	// SSH from an IPv6 admin network); the container's for FTPS alone.
+	for _, k := range []string{QServerIPv6, QServerDNSRecords, QAdminNetworkIPv6, QClientIPv6Prefix, QClientServerIPv6, QClientDNSRecords} {
+		if !slices.Contains(ftps, k) || !slices.Contains(sftp, k) {
+			t.Errorf("%s: asked for ftps %v, for sftp %v; want both", k, slices.Contains(ftps, k), slices.Contains(sftp, k))
+		}
+	}
+	for _, k := range []string{QContainerEngine, QContainerNetwork, QContainerName, QContainerConfigDir, QContainerBaseImage} {
+		if !slices.Contains(ftps, k) || slices.Contains(sftp, k) {
+			t.Errorf("%s: asked for ftps %v, for sftp %v; want ftps only", k, slices.Contains(ftps, k), slices.Contains(sftp, k))
 		}
 	}
 }
@@ -277,6 +290,8 @@ func TestQuestionChoicesAreTheValidValues(t *testing.T) {
 		{QClientSoftware, strValues(SFTPClientSoftwares()), ProtocolSFTP},
 		{QFirewalls, strValues(Firewalls()), ProtocolSFTP},
 		{QSFTPPasswordAuth, []string{"no", "yes"}, ProtocolSFTP},
+		{QServerDNSRecords, strValues(AllDNSRecords()), ProtocolSFTP},
+		{QClientDNSRecords, strValues(AllDNSRecords()), ProtocolSFTP},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.proto)+"/"+tt.key, func(t *testing.T) {

@@ -379,6 +379,11 @@ func tmuxSFTP(t *testing.T, bin string) {
 		wizard.QServerRouterNftTable, wizard.QServerRouterNftChain, wizard.QClientRouterNftTable, wizard.QClientRouterNftChain} {
 		s.step(k, func() { s.keys("Enter") })
 	}
+	// IPv6, asked for SFTP too (in its SFTP wording): none, as in
+	// sftp-classic.
+	for _, k := range []string{wizard.QServerIPv6, wizard.QClientIPv6Prefix} {
+		s.step(k, func() { s.keys("Enter") })
+	}
 	s.waitFor("Port map: who opens which connections")
 	s.keys("Enter") // --out named the directory
 	s.waitFor("ftpswiz-exit=0")

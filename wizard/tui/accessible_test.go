@@ -37,15 +37,7 @@ func TestAccessibleClientOnly(t *testing.T) {
 		"", "", // the server's IPv6 address, the client network's IPv6 prefix: none
 		"", // output directory: the offered one
 	)
-	var ui bytes.Buffer
-	res, err := Run(context.Background(), Options{
-		Accessible: true, In: strings.NewReader(in), Out: &ui,
-		Detector: fixtureDetector(), OutDir: out,
-	})
-	if err != nil {
-		t.Fatalf("Run: %v\n%s", err, ui.String())
-	}
-	text := ui.String()
+	res, text := runAccessibleScript(t, in, out)
 	if strings.Contains(text, "\x1b[") {
 		t.Errorf("accessible output has escape sequences:\n%q", text)
 	}
@@ -113,17 +105,10 @@ func TestAccessibleClassicWithOptionalSettings(t *testing.T) {
 		"", // container: no
 		"", // output directory
 	)
-	var ui bytes.Buffer
-	res, err := Run(context.Background(), Options{
-		Accessible: true, In: strings.NewReader(in), Out: &ui,
-		Detector: fixtureDetector(), OutDir: out,
-	})
-	if err != nil {
-		t.Fatalf("Run: %v\n%s", err, ui.String())
-	}
+	res, text := runAccessibleScript(t, in, out)
 	for _, want := range []string{"10.0.0.1 is a private address", "1 of 2 values given"} {
-		if !strings.Contains(ui.String(), want) {
-			t.Errorf("no validation message %q:\n%s", want, ui.String())
+		if !strings.Contains(text, want) {
+			t.Errorf("no validation message %q:\n%s", want, text)
 		}
 	}
 	data, err := os.ReadFile(filepath.Join(scenarios, "classic", "answers.yaml"))
@@ -244,4 +229,20 @@ func TestAccessibleConfirmsOverwrite(t *testing.T) {
 			}
 		})
 	}
+}
+
+// runAccessibleScript runs the wizard in accessible mode on the scripted input
+// in, offering the output directory out, and returns the result and the
+// text it wrote; an error from Run fails the test.
+func runAccessibleScript(t *testing.T, in, out string) (*Result, string) {
+	t.Helper()
+	var ui bytes.Buffer
+	res, err := Run(context.Background(), Options{
+		Accessible: true, In: strings.NewReader(in), Out: &ui,
+		Detector: fixtureDetector(), OutDir: out,
+	})
+	if err != nil {
+		t.Fatalf("Run: %v\n%s", err, ui.String())
+	}
+	return res, ui.String()
 }

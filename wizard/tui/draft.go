@@ -80,11 +80,13 @@ type draft struct {
 	// How the rules join each box's firewall (issue 10).
 	ServerHostBox, ServerRouterBox, ClientRouterBox, ClientHostBox boxDraft
 
-	// IPv6 (issue 12, FTPS only): the server's address and the records of
-	// the name clients dial; the client network's prefix; planning only
-	// the client, the server's IPv6 address and its name's records.
+	// IPv6 (issue 12, both protocols): the server's address, the records
+	// of the name clients dial and the IPv6 network allowed to SSH; the
+	// client network's prefix; planning only the client, the server's IPv6
+	// address and its name's records.
 	ServerIPv6       string
 	ServerDNS        wizard.DNSRecords
+	AdminNetworkIPv6 string
 	ClientIPv6Prefix string
 	ClientServerIPv6 string
 	ClientDNS        wizard.DNSRecords
@@ -253,14 +255,23 @@ func isName(s string) bool {
 }
 
 // serverDNSAsked and clientDNSAsked report whether the records of the
-// name clients dial are asked: FTPS, a DNS name, and an IPv6 address
-// (without one the name has an A record only).
+// name clients dial are asked: a DNS name, and an IPv6 address (without
+// one the name has an A record only).
 func (d *draft) serverDNSAsked() bool {
-	return !d.sftp() && d.Role.HasServer() && isName(d.Public) && strings.TrimSpace(d.ServerIPv6) != ""
+	return d.Role.HasServer() && isName(d.Public) && strings.TrimSpace(d.ServerIPv6) != ""
 }
 
 func (d *draft) clientDNSAsked() bool {
-	return !d.sftp() && d.Role == wizard.RoleClient && isName(d.ClientServer) && strings.TrimSpace(d.ClientServerIPv6) != ""
+	return d.Role == wizard.RoleClient && isName(d.ClientServer) && strings.TrimSpace(d.ClientServerIPv6) != ""
+}
+
+// adminIPv6Asked reports whether the IPv6 network allowed to SSH is
+// asked: the server is planned, has an IPv6 address, and its admin
+// network (asked for either protocol) is not an IPv6 one already, which
+// leaves nothing for admin_network_ipv6 to add.
+func (d *draft) adminIPv6Asked() bool {
+	return d.Role.HasServer() && strings.TrimSpace(d.ServerIPv6) != "" &&
+		wizard.CIDRFamily(strings.TrimSpace(d.AdminNetwork)) != wizard.FamilyIPv6
 }
 
 // preselectDNS pre-selects the default record sets for the addresses
@@ -306,8 +317,8 @@ func (d *draft) protocol() wizard.Protocol {
 }
 
 // answers maps the draft onto the answers schema: for SFTP without the
-// FTPS-only fields (mode, capacity, TLS, vsftpd, passive range), which
-// Decide refuses with protocol sftp.
+// FTPS-only fields (mode, capacity, TLS, vsftpd, passive range, the
+// container), which Decide refuses with protocol sftp.
 func (d *draft) answers() wizard.Answers {
 	d.syncSetup()
 	a := wizard.Answers{
@@ -357,10 +368,6 @@ func (d *draft) answers() wizard.Answers {
 				s.TLS.LetsEncrypt = &wizard.LetsEncrypt{Email: email}
 			}
 			s.Vsftpd = wizard.Vsftpd{Flavour: d.Flavour, Users: splitList(d.Users)}
-			s.IPv6Address = strings.TrimSpace(d.ServerIPv6)
-			if d.serverDNSAsked() && d.ServerDNS != d.serverDNSAuto {
-				s.DNSRecords = d.ServerDNS
-			}
 			if d.Container {
 				s.Container = &wizard.Container{
 					Engine: d.ContainerEngine, Network: d.ContainerNetwork,
@@ -369,6 +376,13 @@ func (d *draft) answers() wizard.Answers {
 					BaseImage: strings.TrimSpace(d.ContainerBaseImage),
 				}
 			}
+		}
+		s.IPv6Address = strings.TrimSpace(d.ServerIPv6)
+		if d.serverDNSAsked() && d.ServerDNS != d.serverDNSAuto {
+			s.DNSRecords = d.ServerDNS
+		}
+		if d.adminIPv6Asked() {
+			s.AdminNetworkIPv6 = strings.TrimSpace(d.AdminNetworkIPv6)
 		}
 		s.HostFirewall = d.boxAnswer(wizard.SideServerHost)
 		if d.ServerNAT.Behind() {
@@ -397,17 +411,15 @@ func (d *draft) answers() wizard.Answers {
 			c.LANCIDR = r.Network
 		}
 		c.HostFirewall = d.boxAnswer(wizard.SideClientHost)
-		if !sftp {
-			c.IPv6Prefix = strings.TrimSpace(d.ClientIPv6Prefix)
-		}
+		c.IPv6Prefix = strings.TrimSpace(d.ClientIPv6Prefix)
 		if d.Role == wizard.RoleClient {
 			c.ServerAddress = strings.TrimSpace(d.ClientServer)
 			if !sftp {
 				c.PassivePorts = strings.TrimSpace(d.ClientPassive)
-				c.ServerIPv6Address = strings.TrimSpace(d.ClientServerIPv6)
-				if d.clientDNSAsked() && d.ClientDNS != d.clientDNSAuto {
-					c.DNSRecords = d.ClientDNS
-				}
+			}
+			c.ServerIPv6Address = strings.TrimSpace(d.ClientServerIPv6)
+			if d.clientDNSAsked() && d.ClientDNS != d.clientDNSAuto {
+				c.DNSRecords = d.ClientDNS
 			}
 		}
 		a.Client = c

@@ -194,3 +194,18 @@ func writeResult(t testing.TB, res *Result) []outdir.Change {
 	}
 	return changes
 }
+
+// finishFromReview expects the review with no problems, accepts it and the
+// offered output directory, and fails the test unless the wizard finished
+// with a result.
+func (d *driver) finishFromReview() {
+	d.t.Helper()
+	d.expect(stepReview, "")
+	if len(d.m.problems) > 0 {
+		d.t.Fatalf("problems:\n%s", d.view())
+	}
+	d.key(keyEnter, keyEnter)
+	if !d.quit || d.m.result == nil {
+		d.t.Fatalf("wizard did not finish:\n%s", d.view())
+	}
+}

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"bytes"
-	"context"
 	"maps"
 	"os"
 	"path/filepath"
@@ -297,6 +296,9 @@ func TestOptionalIPv6DualStack(t *testing.T) {
 			t.Errorf("an IPv4-only allow-list passed for a dual-stack server:\n%s", d.view())
 		}
 		d.replace("192.0.2.20/32, 2001:db8:50::/64")
+		// SSH over IPv6 is optional: the scenario leaves it closed.
+		d.expect(stepIPv6Access, wizard.QAdminNetworkIPv6)
+		d.key(keyEnter)
 		// A name and an IPv6 address: both records, pre-selected.
 		d.expect(stepDNS, wizard.QServerDNSRecords)
 		if !strings.Contains(d.view(), "> A and AAAA") {
@@ -365,15 +367,7 @@ func TestAccessibleDockerVPS(t *testing.T) {
 		"", "", "", "", "", // Docker, bridge, name, directory, base image: the defaults
 		"", // output directory
 	)
-	var ui bytes.Buffer
-	res, err := Run(context.Background(), Options{
-		Accessible: true, In: strings.NewReader(in), Out: &ui,
-		Detector: fixtureDetector(), OutDir: out,
-	})
-	if err != nil {
-		t.Fatalf("Run: %v\n%s", err, ui.String())
-	}
-	text := ui.String()
+	res, text := runAccessibleScript(t, in, out)
 	for _, want := range []string{
 		"Does vsftpd run in a container (Docker or Podman)? [y/N]",
 		"Which container engine runs vsftpd?",
@@ -423,14 +417,7 @@ func TestOptionalContainerFields(t *testing.T) {
 		}
 		d.replace(tt.good)
 	}
-	d.expect(stepReview, "")
-	if len(d.m.problems) > 0 {
-		t.Fatalf("problems:\n%s", d.view())
-	}
-	d.key(keyEnter, keyEnter)
-	if !d.quit || d.m.result == nil {
-		t.Fatalf("wizard did not finish:\n%s", d.view())
-	}
+	d.finishFromReview()
 	requireSameAsAnswersFile(t, d.m.result, classicWith(t, map[string]string{
 		"server:/  admin_network: 10.20.0.0/24": "  container: {engine: podman, network: host, name: vsftpd1, config_dir: /srv/ftpswiz}",
 	}), out)
@@ -463,14 +450,7 @@ func TestOptionalIPv6ClientOnly(t *testing.T) {
 	d.replace("2001:db8:50::/64")
 	d.expect(stepDNS, wizard.QClientDNSRecords)
 	d.key(keyUp, keyEnter) // AAAA only
-	d.expect(stepReview, "")
-	if len(d.m.problems) > 0 {
-		t.Fatalf("problems:\n%s", d.view())
-	}
-	d.key(keyEnter, keyEnter)
-	if !d.quit || d.m.result == nil {
-		t.Fatalf("wizard did not finish:\n%s", d.view())
-	}
+	d.finishFromReview()
 	requireSameAsAnswersFile(t, d.m.result, []byte(`version: 1
 role: client
 ftps: {mode: explicit}
@@ -510,6 +490,7 @@ func TestOptionalStepForField(t *testing.T) {
 		{wizard.QServerIPv6, stepIPv6},
 		{wizard.QClientIPv6Prefix, stepIPv6},
 		{wizard.QServerDNSRecords, stepDNS},
+		{wizard.QAdminNetworkIPv6, stepIPv6Access},
 		{wizard.QContainer, stepContainer},
 		{wizard.QContainerBaseImage, stepContainerDetails},
 		{wizard.QAllowedClients, stepAccess},

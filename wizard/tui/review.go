@@ -161,11 +161,9 @@ func optionalSettings(d *draft) string {
 	if slices.ContainsFunc(wizard.AllSides(), d.boxAsked) {
 		parts = append(parts, "whether each box's firewall is shared or dedicated")
 	}
-	if !d.sftp() {
-		parts = append(parts, "IPv6")
-		if d.Role.HasServer() {
-			parts = append(parts, "a container for vsftpd")
-		}
+	parts = append(parts, "IPv6")
+	if !d.sftp() && d.Role.HasServer() {
+		parts = append(parts, "a container for vsftpd")
 	}
 	if len(parts) > 1 {
 		return strings.Join(parts[:len(parts)-1], ", ") + " or " + parts[len(parts)-1]

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -492,17 +491,10 @@ func TestAccessibleSFTPClassic(t *testing.T) {
 		"",         // client user: the first account
 		"", "", "", // each box's firewall: the defaults
 		"", "", "", "", // the routers' nftables tables and chains: the defaults
+		"", "", // IPv6: the server's address, the client network's prefix: none
 		"", // output directory
 	)
-	var ui bytes.Buffer
-	res, err := Run(context.Background(), Options{
-		Accessible: true, In: strings.NewReader(in), Out: &ui,
-		Detector: fixtureDetector(), OutDir: out,
-	})
-	if err != nil {
-		t.Fatalf("Run: %v\n%s", err, ui.String())
-	}
-	text := ui.String()
+	res, text := runAccessibleScript(t, in, out)
 	if strings.Contains(text, "\x1b[") {
 		t.Errorf("accessible output has escape sequences:\n%q", text)
 	}

@@ -164,11 +164,13 @@ func (d *draft) applies(s step) bool {
 	case stepNft:
 		return d.Advanced && slices.ContainsFunc(wizard.AllSides(), d.nftAsked)
 	case stepIPv6:
-		return d.Advanced && !d.sftp()
+		return d.Advanced
 	case stepIPv6Access:
 		// With an IPv6 address the server is reached over IPv6 too: who
-		// may connect is asked again, for the clients' IPv6 networks.
-		return d.Advanced && !d.sftp() && d.Role.HasServer() && strings.TrimSpace(d.ServerIPv6) != ""
+		// may connect is asked again, for the clients' IPv6 networks, and
+		// the IPv6 network allowed to SSH (the admin network was asked
+		// before: FTPS's main flow, SFTP's optional settings).
+		return d.Advanced && d.Role.HasServer() && strings.TrimSpace(d.ServerIPv6) != ""
 	case stepDNS:
 		return d.Advanced && (d.serverDNSAsked() || d.clientDNSAsked())
 	case stepContainer:
@@ -402,6 +404,9 @@ func (b *builder) fields(s step) []spec {
 		}
 	case stepIPv6Access:
 		out = append(out, b.text(wizard.QAllowedClients, &d.AllowedClients))
+		if d.adminIPv6Asked() {
+			out = append(out, b.text(wizard.QAdminNetworkIPv6, &d.AdminNetworkIPv6))
+		}
 	case stepDNS:
 		d.preselectDNS()
 		if d.serverDNSAsked() {
