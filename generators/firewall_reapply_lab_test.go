@@ -313,3 +313,46 @@ func TestSharedIptablesReapplyKeepsOneJump(t *testing.T) {
 		t.Errorf("negative control: %d new connections across remove + apply, none cut: the probe sees nothing", probes.Load())
 	}
 }
+
+// TestApplyWithoutTheFileChangesNothing: a shared box's apply command run
+// where its file is not (another directory) fails and leaves the rules as
+// they were, for the nftables and the iptables file of shared-boxes.
+// Control: the nftables command without its test -f, run there, exits 0
+// and has taken the jump away (nft got only the delete lines).
+func TestApplyWithoutTheFileChangesNothing(t *testing.T) {
+	lab.Require(t, "nft", "iptables", "iptables-restore", "iptables-save", "awk", "bash")
+	files := fwRender(t, fwPlan(t, "shared-boxes"))
+	dir, empty := fwWrite(t, files), t.TempDir()
+	for _, tt := range []struct {
+		name, path, show string
+		apply            func(f File, path string) string
+		wantFail         bool
+	}{
+		{"nftables", nftPath(wizard.SideClientRouter), "nft list ruleset",
+			func(f File, path string) string { return f.Desc.Apply[0].Line(path) }, true},
+		{"iptables", iptablesPath(wizard.SideServerRouter), "iptables-save | grep -v '^#'",
+			func(f File, path string) string { return f.Desc.Apply[0].Line(path) }, true},
+		{"control: nftables without test -f", nftPath(wizard.SideClientRouter), "nft list ruleset",
+			func(f File, path string) string {
+				return strings.TrimPrefix(f.Desc.Apply[0].Line(path), "test -f "+path+" && ")
+			}, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ns := lab.NewNamespace(t)
+			ns.MustNFT(lab.DebianNftables)
+			apply := tt.apply(fwFile(t, files, tt.path), tt.path)
+			if _, se, err := ns.Run(30*time.Second, "bash", "-c", "set -e\ncd "+shQuote(dir)+"\n"+apply); err != nil {
+				t.Fatalf("%s: %v\n%s", apply, err, se)
+			}
+			before, _, _ := ns.Run(10*time.Second, "bash", "-c", tt.show)
+			_, _, err := ns.Run(30*time.Second, "bash", "-c", "cd "+shQuote(empty)+"\n"+apply)
+			after, _, _ := ns.Run(10*time.Second, "bash", "-c", tt.show)
+			if tt.wantFail && (err == nil || after != before) {
+				t.Errorf("run without its file: err %v, rules changed %v:\n%s", err, after != before, after)
+			}
+			if !tt.wantFail && (err != nil || strings.Contains(after, "ftpswiz jump") || !strings.Contains(before, "ftpswiz jump")) {
+				t.Errorf("control: err %v; the jump is still there or never was:\n%s", err, after)
+			}
+		})
+	}
+}
