@@ -42,7 +42,11 @@ type Desc struct {
 	// OwnDir, when set, is the directory of its own the file is applied in
 	// (Terraform reads every *.tf file of its directory).
 	OwnDir string
-	// Persist says in prose how the result survives a reboot.
+	// PersistCmds are the commands that make the result survive a reboot
+	// on Debian 12: run as root in the output directory, after Apply.
+	PersistCmds []Cmd
+	// Persist says in prose how the result survives a reboot; with
+	// PersistCmds, what they rely on and what other systems do instead.
 	Persist string
 	// Remove undoes Apply; RemoveText says it in prose when no command
 	// can (the rules to delete depend on what the box has).
@@ -233,6 +237,9 @@ func descHeader(d Desc, st headerStyle, file string) []string {
 			for _, c := range d.Apply {
 				out = append(out, "#   "+c.Line(file))
 			}
+			if d.ApplyNote != "" {
+				out = append(out, "#   ("+d.ApplyNote+")")
+			}
 		} else {
 			l := label("Apply") + cmdJoin(d.Apply, file)
 			if d.ApplyHint != "" {
@@ -258,8 +265,20 @@ func descHeader(d Desc, st headerStyle, file string) []string {
 	case d.RemoveText != "":
 		out = append(out, label("Remove")+d.RemoveText)
 	}
-	if d.Persist != "" {
+	switch {
+	case len(d.PersistCmds) > 0:
+		out = append(out, "# Persist ("+persistQual+"):")
+		for _, c := range d.PersistCmds {
+			out = append(out, "#   "+c.Line(file))
+		}
+		if d.Persist != "" {
+			out = append(out, "#   ("+d.Persist+")")
+		}
+	case d.Persist != "":
 		out = append(out, label("Persist")+d.Persist)
 	}
 	return out
 }
+
+// persistQual is where and how PersistCmds run.
+const persistQual = "Debian 12, as root, after Apply"

@@ -95,6 +95,7 @@ func TestReportStepsFromDescriptions(t *testing.T) {
 					d.What = "MARKER what"
 					d.Apply = []Cmd{Sh("nft-marker", "-f").File()}
 					d.Persist = "MARKER persist"
+					d.PersistCmds = []Cmd{Sh("persist-marker").File()}
 				}
 				return files, err
 			}
@@ -118,7 +119,7 @@ func TestReportStepsFromDescriptions(t *testing.T) {
 		"nft-marker -f firewall/client-router.nft",
 		"`firewall/server-host.nft`: MARKER what",
 		"`client/lftp.rc`: MARKER what",
-		"# at boot: MARKER persist",
+		"# at boot (" + persistQual + "): persist-marker firewall/server-host.nft (MARKER persist)",
 	} {
 		if !strings.Contains(after, s) {
 			t.Errorf("REPORT.md lacks %q after the description changed", s)

@@ -34,12 +34,14 @@ ufw allow out proto tcp from any to 198.51.100.20/32 port 990 comment 'ftpswiz c
 # TLS, so the whole range 50000-50092 is needed
 ufw allow out proto tcp from any to 198.51.100.20/32 port 50000:50092 comment 'ftpswiz passive-data (passive.range)'
 
-# Defaults: nothing new comes in unless allowed above.
+# Defaults: nothing new comes in unless allowed above (set only if not yet:
+# setting a default reloads all of ufw's rules, a moment in which new
+# connections are refused).
 # WARNING: and nothing new goes out unless allowed above (egress filter, see
 # the header).
-ufw default deny incoming
-ufw default deny outgoing
+ufw status verbose | grep -F 'deny (incoming)' >/dev/null || ufw default deny incoming
+ufw status verbose | grep -F 'deny (outgoing)' >/dev/null || ufw default deny outgoing
 
-# Turn ufw on (a no-op reload if it is on already) and show the result.
-ufw --force enable
+# Turn ufw on unless it is on (enable reloads it even then) and show the result.
+ufw status | grep -Fx 'Status: active' >/dev/null || ufw --force enable
 ufw status verbose
