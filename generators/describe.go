@@ -1,6 +1,7 @@
 package generators
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/ftpswiz/ftpswiz/wizard"
@@ -42,7 +43,11 @@ type Desc struct {
 	// OwnDir, when set, is the directory of its own the file is applied in
 	// (Terraform reads every *.tf file of its directory).
 	OwnDir string
-	// Persist says in prose how the result survives a reboot.
+	// PersistCmds are the commands that make the result survive a reboot
+	// on Debian 12: run as root in the output directory, after Apply.
+	PersistCmds []Cmd
+	// Persist says in prose how the result survives a reboot; with
+	// PersistCmds, what they rely on and what other systems do instead.
 	Persist string
 	// Remove undoes Apply; RemoveText says it in prose when no command
 	// can (the rules to delete depend on what the box has).
@@ -57,6 +62,10 @@ type Desc struct {
 // A value never becomes shell syntax: every value from the answers goes in
 // through Arg, so `$(...)`, backticks, spaces and ';' in it stay one
 // literal word.
+//
+// A Cmd is a value: each builder method returns a new Cmd and never writes
+// into the parts of the one it was called on, so two commands derived from
+// one base stay independent.
 type Cmd struct {
 	parts []cmdPart
 	// Comment is appended as "  # comment" in REPORT.md.
@@ -83,6 +92,7 @@ func Sh(args ...string) Cmd { return Cmd{}.Arg(args...) }
 
 // Arg appends values, one word each.
 func (c Cmd) Arg(args ...string) Cmd {
+	c.parts = slices.Grow(slices.Clip(c.parts), len(args))
 	for _, a := range args {
 		c.parts = append(c.parts, cmdPart{kind: partValue, text: a})
 	}
@@ -92,6 +102,7 @@ func (c Cmd) Arg(args ...string) Cmd {
 // Op appends fixed shell syntax (an operator, a redirection, a variable
 // reference), written as is. It must never carry a value from the answers.
 func (c Cmd) Op(syntax ...string) Cmd {
+	c.parts = slices.Grow(slices.Clip(c.parts), len(syntax))
 	for _, s := range syntax {
 		c.parts = append(c.parts, cmdPart{kind: partShell, text: s})
 	}
@@ -100,19 +111,19 @@ func (c Cmd) Op(syntax ...string) Cmd {
 
 // File appends the described file as one word.
 func (c Cmd) File() Cmd {
-	c.parts = append(c.parts, cmdPart{kind: partFile})
+	c.parts = append(slices.Clip(c.parts), cmdPart{kind: partFile})
 	return c
 }
 
 // GlueArg appends a value to the previous word without a space.
 func (c Cmd) GlueArg(a string) Cmd {
-	c.parts = append(c.parts, cmdPart{kind: partValue, text: a, glue: true})
+	c.parts = append(slices.Clip(c.parts), cmdPart{kind: partValue, text: a, glue: true})
 	return c
 }
 
 // GlueOp appends fixed shell syntax to the previous word without a space.
 func (c Cmd) GlueOp(s string) Cmd {
-	c.parts = append(c.parts, cmdPart{kind: partShell, text: s, glue: true})
+	c.parts = append(slices.Clip(c.parts), cmdPart{kind: partShell, text: s, glue: true})
 	return c
 }
 
@@ -233,6 +244,9 @@ func descHeader(d Desc, st headerStyle, file string) []string {
 			for _, c := range d.Apply {
 				out = append(out, "#   "+c.Line(file))
 			}
+			if d.ApplyNote != "" {
+				out = append(out, "#   ("+d.ApplyNote+")")
+			}
 		} else {
 			l := label("Apply") + cmdJoin(d.Apply, file)
 			if d.ApplyHint != "" {
@@ -258,8 +272,20 @@ func descHeader(d Desc, st headerStyle, file string) []string {
 	case d.RemoveText != "":
 		out = append(out, label("Remove")+d.RemoveText)
 	}
-	if d.Persist != "" {
+	switch {
+	case len(d.PersistCmds) > 0:
+		out = append(out, "# Persist ("+persistQual+"):")
+		for _, c := range d.PersistCmds {
+			out = append(out, "#   "+c.Line(file))
+		}
+		if d.Persist != "" {
+			out = append(out, "#   ("+d.Persist+")")
+		}
+	case d.Persist != "":
 		out = append(out, label("Persist")+d.Persist)
 	}
 	return out
 }
+
+// persistQual is where and how PersistCmds run.
+const persistQual = "Debian 12, as root, after Apply"

@@ -102,20 +102,71 @@ type fwStepCtx struct {
 	// nftables chains it adds ("inet filter ftpswiz_forward").
 	Shared bool
 	Jumps  []nftJump
-	// Router: the box forwards (its persistence includes IP forwarding).
-	Router bool
+	// Router: the box forwards (its persistence includes IP forwarding);
+	// V6: its flows include IPv6 (so does its forwarding).
+	Router, V6 bool
 	// Install is the file's name under /etc/nftables.d/.
 	Install string
 }
 
-// fwPersistNft is how an nftables file survives a reboot on Debian 12,
-// Ubuntu 24.04 and RHEL 9.
-func fwPersistNft(c fwStepCtx) string {
-	s := "copy it to /etc/nftables.d/" + c.Install + " (mkdir -p), include it at the end of /etc/nftables.conf (RHEL 9: /etc/sysconfig/nftables.conf)"
+// iptApplyNote is the remark on re-running an iptables or ip6tables
+// file's apply command (iptApply).
+const iptApplyNote = "re-running it is safe: in the same commit it deletes the jumps an earlier run inserted " +
+	"(iptables-save shows them) and inserts the file's, one per chain; every other rule stays"
+
+// fwPersistNft is how an nftables file survives a reboot: on Debian 12
+// nftables.service (not enabled by default) runs nft -f /etc/nftables.conf
+// at boot, so a copy of the file is included at its end.
+func fwPersistNft(c fwStepCtx) Desc {
+	dst := "/etc/nftables.d/" + c.Install
+	inc := `include "` + dst + `"`
+	prose := "at boot nftables.service runs nft -f /etc/nftables.conf, which loads the copy at its end"
 	if c.Shared {
-		s += ", after your table"
+		prose += ", after your table"
 	}
-	return s + ", systemctl enable nftables"
+	return Desc{
+		PersistCmds: append([]Cmd{
+			Sh("mkdir", "-p", "/etc/nftables.d"),
+			Sh("cp").File().Arg(dst),
+			Sh("grep", "-qxF", inc, "/etc/nftables.conf").Op("||").Arg("printf", `\n%s\n`, inc).Op(">>").Arg("/etc/nftables.conf"),
+			Sh("systemctl", "enable", "nftables"),
+		}, fwPersistForward(c)...),
+		Persist: prose + "; RHEL 9: the include goes into /etc/sysconfig/nftables.conf",
+	}
+}
+
+// fwPersistIptables is how an iptables (tool "iptables") or ip6tables file
+// survives a reboot: on Debian 12, iptables-persistent's
+// netfilter-persistent.service (enabled when the package is installed) runs
+// iptables-restore < /etc/iptables/rules.v4 and ip6tables-restore <
+// /etc/iptables/rules.v6 at boot (its plugins 15-ip4tables, 25-ip6tables),
+// which netfilter-persistent save writes with iptables-save and
+// ip6tables-save.
+func fwPersistIptables(c fwStepCtx, tool string) Desc {
+	rhel := "/etc/sysconfig/iptables, systemctl enable iptables"
+	if tool == "ip6tables" {
+		rhel = "/etc/sysconfig/ip6tables, systemctl enable ip6tables"
+	}
+	return Desc{
+		PersistCmds: append([]Cmd{Sh("netfilter-persistent", "save")}, fwPersistForward(c)...),
+		Persist: "needs apt-get install iptables-persistent (not beside ufw: ufw's package breaks it), whose " +
+			"netfilter-persistent.service loads /etc/iptables/rules.v4 and rules.v6 at boot; save writes every rule " +
+			"the box has into them, yours too; RHEL 9: " + tool + "-save > " + rhel,
+	}
+}
+
+// fwPersistForward is a Linux router's forwarding at boot: systemd-sysctl
+// loads /etc/sysctl.d/*.conf (for both families on a router with IPv6
+// flows).
+func fwPersistForward(c fwStepCtx) []Cmd {
+	if !c.Router {
+		return nil
+	}
+	keys := []string{"net.ipv4.ip_forward=1"}
+	if c.V6 {
+		keys = append(keys, "net.ipv6.conf.all.forwarding=1")
+	}
+	return []Cmd{Sh("printf", `%s\n`).Arg(keys...).Op(">").Arg("/etc/sysctl.d/99-ftpswiz-forward.conf")}
 }
 
 // fwBackends is the table of firewall file kinds, in the order REPORT.md
@@ -159,13 +210,15 @@ func fwHostBackends() []fwBackend {
 				if c.NAT {
 					remove = append(remove, Sh("nft", "delete", "table", "ip", nftNATTable))
 				}
+				persist := fwPersistNft(c)
 				return Desc{
-					Apply:     []Cmd{Sh("nft", "-f").File()},
-					ApplyNote: "re-running it replaces ftpswiz's own tables and nothing else; it never flushes the ruleset",
-					Check:     []Cmd{Sh("nft", "-c", "-f").File()},
-					Show:      []Cmd{Sh("nft", "list", "ruleset")},
-					Remove:    remove,
-					Persist:   fwPersistNft(c),
+					Apply:       []Cmd{Sh("nft", "-f").File()},
+					ApplyNote:   "re-running it replaces ftpswiz's own tables and nothing else; it never flushes the ruleset",
+					Check:       []Cmd{Sh("nft", "-c", "-f").File()},
+					Show:        []Cmd{Sh("nft", "list", "ruleset")},
+					Remove:      remove,
+					PersistCmds: persist.PersistCmds,
+					Persist:     persist.Persist,
 				}
 			},
 		},
@@ -178,13 +231,14 @@ func fwHostBackends() []fwBackend {
 				"The file carries its own jumps; on a shared box ftpswiz's chains accept the flows and return " +
 				"everything else to your rules.",
 			steps: func(c fwStepCtx) Desc {
+				persist := fwPersistIptables(c, "iptables")
 				d := Desc{
-					Apply:     []Cmd{Sh("iptables-restore", "--noflush").Op("<").File()},
-					ApplyNote: "apply it once: a second run adds a second, harmless jump (run the remove commands as often as you applied it)",
-					Check:     []Cmd{Sh("iptables-restore", "--test", "--noflush").Op("<").File()},
-					Show:      []Cmd{Sh("iptables-save")},
-					Persist: "netfilter-persistent save (iptables-persistent; RHEL 9: iptables-save > /etc/sysconfig/iptables, " +
-						"systemctl enable iptables)",
+					Apply:       []Cmd{iptApply("iptables")},
+					ApplyNote:   iptApplyNote,
+					Check:       []Cmd{Sh("iptables-restore", "--test", "--noflush").Op("<").File()},
+					Show:        []Cmd{Sh("iptables-save")},
+					PersistCmds: persist.PersistCmds,
+					Persist:     persist.Persist,
 				}
 				for _, h := range c.Hooks {
 					d.Remove = append(d.Remove, h.Remove())
@@ -200,13 +254,14 @@ func fwHostBackends() []fwBackend {
 			Existing: "**ip6tables:** the IPv6 rules are a file of their own, loaded with `ip6tables-restore --noflush` " +
 				"like the IPv4 one; without it, IPv6 is not filtered by ftpswiz's rules at all.",
 			steps: func(c fwStepCtx) Desc {
+				persist := fwPersistIptables(c, "ip6tables")
 				d := Desc{
-					Apply:     []Cmd{Sh("ip6tables-restore", "--noflush").Op("<").File()},
-					ApplyNote: "apply it once: a second run adds a second, harmless jump (run the remove commands as often as you applied it)",
-					Check:     []Cmd{Sh("ip6tables-restore", "--test", "--noflush").Op("<").File()},
-					Show:      []Cmd{Sh("ip6tables-save")},
-					Persist: "netfilter-persistent save (iptables-persistent, rules.v6 too; RHEL 9: ip6tables-save > " +
-						"/etc/sysconfig/ip6tables, systemctl enable ip6tables)",
+					Apply:       []Cmd{iptApply("ip6tables")},
+					ApplyNote:   iptApplyNote,
+					Check:       []Cmd{Sh("ip6tables-restore", "--test", "--noflush").Op("<").File()},
+					Show:        []Cmd{Sh("ip6tables-save")},
+					PersistCmds: persist.PersistCmds,
+					Persist:     persist.Persist,
 				}
 				for _, h := range c.Hooks {
 					d.Remove = append(d.Remove, h.Remove())

@@ -13,10 +13,13 @@ import (
 // iptables-restore format. It declares only ftpswiz's own chains
 // (FTPSWIZ-INPUT, ...): `iptables-restore --noflush` flushes a declared user
 // chain and reloads it, and leaves every other chain alone. The jump from the
-// built-in chain is in the file too (issue 10: the file alone is complete),
-// so the file is applied once: a second run adds a second jump, harmless
-// (the chain's rules match the same packets) and removed by running the
-// remove commands once more.
+// built-in chain is in the file too (issue 10: the file alone is complete).
+// The apply command (iptApply) feeds the file to iptables-restore with, in
+// each table, a -D line for every ftpswiz jump the box has already, so a
+// second run deletes the earlier jump and inserts the new one in the same
+// COMMIT: one jump per chain however often it runs, and no moment without
+// one. Loaded by hand with plain `iptables-restore --noflush < file`, a
+// second run adds a second jump.
 
 type iptView struct {
 	Title   string
@@ -69,7 +72,7 @@ func renderIptables(p *wizard.Plan) ([]File, error) {
 
 // iptCtx is what the usage of a side's iptables file depends on.
 func iptCtx(rs fwRuleset) fwStepCtx {
-	return fwStepCtx{NAT: len(rs.NAT) > 0, Hooks: iptablesHooks(rs), Shared: rs.Shared(), Router: !fwHostSide(rs.Side)}
+	return fwStepCtx{NAT: len(rs.NAT) > 0, Hooks: iptablesHooks(rs), Shared: rs.Shared(), Router: !fwHostSide(rs.Side), V6: rsHasV6(rs)}
 }
 
 // ip6Ctx is what the usage of a side's ip6tables file depends on: filter
@@ -79,7 +82,7 @@ func ip6Ctx(rs fwRuleset) fwStepCtx {
 	for _, c := range rs.Filter {
 		hooks = append(hooks, iptablesHook{Tool: "ip6tables", Table: "filter", BuiltIn: strings.ToUpper(c.Hook), Chain: iptChainName(c.Hook)})
 	}
-	return fwStepCtx{Hooks: hooks, Shared: rs.Shared(), Router: !fwHostSide(rs.Side)}
+	return fwStepCtx{Hooks: hooks, Shared: rs.Shared(), Router: !fwHostSide(rs.Side), V6: true}
 }
 
 // ip6ViewOf is the side's IPv6 rules in ip6tables-restore format.
@@ -139,6 +142,30 @@ func (h iptablesHook) Apply() Cmd {
 // Line is the jump as an iptables-restore line.
 func (h iptablesHook) Line() string {
 	return "-I " + h.BuiltIn + " 1 -m comment --comment \"ftpswiz jump\" -j " + h.Chain
+}
+
+// iptApplyProg is the awk program of iptApply, for tool "iptables" or
+// "ip6tables": it reads tool-save (the box's rules now), keeps each
+// "-A CHAIN -m comment --comment "ftpswiz jump" -j FTPSWIZ-..." line as a
+// -D line of its table, then prints the file with those -D lines right
+// after its "*table" line. iptables-restore then deletes the old jumps,
+// refills ftpswiz's chains and inserts the file's jumps in one COMMIT per
+// table, as the nft transaction of a shared nftables file does
+// (nftSharedApply). Only the fixed tool name goes into the program.
+func iptApplyProg(tool string) string {
+	return `BEGIN { while (("` + tool + `-save" | getline l) > 0) { if (l ~ /^\*/) t = l; ` +
+		`else if (l ~ /^-A [^ ]+ -m comment --comment "ftpswiz jump" -j FTPSWIZ-/) d[t] = d[t] "-D" substr(l, 3) "\n" } } ` +
+		`{ print } /^\*/ { printf "%s", d[$0] }`
+}
+
+// iptApply is the apply command of an iptables (tool "iptables") or
+// ip6tables file: safe to re-run (iptApplyProg). test -f first: without
+// the file, awk would feed iptables-restore nothing and the command would
+// succeed having loaded nothing.
+//
+//	test -f FILE && awk 'BEGIN { ... }' FILE | iptables-restore --noflush
+func iptApply(tool string) Cmd {
+	return Sh("test", "-f").File().Op("&&").Arg("awk", iptApplyProg(tool)).File().Op("|").Arg(tool+"-restore", "--noflush")
 }
 
 // Remove deletes the jump and the chain.

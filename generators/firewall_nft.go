@@ -61,7 +61,7 @@ func nftJumps(rs fwRuleset) []nftJump {
 
 // nftCtx is what the usage of a side's nftables file depends on.
 func nftCtx(rs fwRuleset) fwStepCtx {
-	return fwStepCtx{NAT: len(rs.NAT) > 0, Shared: rs.Shared(), Jumps: nftJumps(rs), Router: !fwHostSide(rs.Side),
+	return fwStepCtx{NAT: len(rs.NAT) > 0, Shared: rs.Shared(), Jumps: nftJumps(rs), Router: !fwHostSide(rs.Side), V6: rsHasV6(rs),
 		Install: "ftpswiz-" + string(rs.Side) + ".nft"}
 }
 
@@ -77,13 +77,15 @@ func nftSharedSteps(c fwStepCtx) Desc {
 	if c.NAT {
 		remove = append(remove, "nft delete table ip "+nftNATTable)
 	}
+	persist := fwPersistNft(c)
 	return Desc{
-		Apply:      []Cmd{nftSharedApply(c.Jumps)},
-		ApplyNote:  "it adds to your own table and changes nothing else; re-running it is safe: in the same transaction it first deletes the jump an earlier run inserted (by its handle), then refills ftpswiz's chains",
-		Check:      []Cmd{Sh("nft", "-c", "-f").File()},
-		Show:       show,
-		RemoveText: strings.Join(remove, "; "),
-		Persist:    fwPersistNft(c),
+		Apply:       []Cmd{nftSharedApply(c.Jumps)},
+		ApplyNote:   "it adds to your own table and changes nothing else; re-running it is safe: in the same transaction it first deletes the jump an earlier run inserted (by its handle), then refills ftpswiz's chains",
+		Check:       []Cmd{Sh("nft", "-c", "-f").File()},
+		Show:        show,
+		RemoveText:  strings.Join(remove, "; "),
+		PersistCmds: persist.PersistCmds,
+		Persist:     persist.Persist,
 	}
 }
 
@@ -91,11 +93,13 @@ func nftSharedSteps(c fwStepCtx) Desc {
 // transaction that deletes the jumps an earlier apply inserted (found by
 // their comment, "ftpswiz jump", and deleted by handle) and then loads the
 // file, so re-applying leaves one jump per base chain. nft 1.0.6 (Debian
-// 12) has no "insert unless present".
+// 12) has no "insert unless present". test -f first: without the file
+// (run in another directory), nft would get only the delete lines and
+// take the jumps away, exiting 0.
 //
-//	{ nft -a list chain inet filter input | sed -n 's/.../delete rule inet filter input handle \1/p'; cat FILE; } | nft -f -
+//	test -f FILE && { nft -a list chain inet filter input | sed -n 's/.../delete rule inet filter input handle \1/p'; cat FILE; } | nft -f -
 func nftSharedApply(jumps []nftJump) Cmd {
-	c := Cmd{}.Op("{")
+	c := Sh("test", "-f").File().Op("&&", "{")
 	for _, j := range jumps {
 		c = c.Arg("nft", "-a", "list", "chain").Arg(strings.Fields(j.Table)...).Arg(j.Base).Op("|").
 			Arg("sed", "-n", `s/.*comment "ftpswiz jump" # handle \([0-9][0-9]*\)$/delete rule `+j.Table+" "+j.Base+` handle \1/p`).GlueOp(";")

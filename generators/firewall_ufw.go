@@ -131,16 +131,22 @@ func ufwView(p *wizard.Plan, side wizard.Side) scriptView {
 		})
 		return v
 	}
-	defaults := scriptStep{Comment: []string{"# Defaults: nothing new comes in unless allowed above."},
-		Commands: []string{"ufw default deny incoming"}}
+	// ufw default and ufw enable reload every chain of ufw's, even when
+	// nothing changes (measured with nft monitor): for a moment new
+	// connections meet an empty ufw-user-input. So each runs only when it
+	// changes something, and a re-run on a box set up already reloads
+	// nothing (grep reads all of ufw's output: no SIGPIPE under pipefail).
+	defaults := scriptStep{Comment: fwCommentLines("# ",
+		"Defaults: nothing new comes in unless allowed above (set only if not yet: setting a default reloads all of ufw's rules, a moment in which new connections are refused)."),
+		Commands: []string{"ufw status verbose | grep -F 'deny (incoming)' >/dev/null || ufw default deny incoming"}}
 	if egress {
 		defaults.Comment = append(defaults.Comment, fwCommentLines("# ",
 			"WARNING: and nothing new goes out unless allowed above (egress filter, see the header).")...)
-		defaults.Commands = append(defaults.Commands, "ufw default deny outgoing")
+		defaults.Commands = append(defaults.Commands, "ufw status verbose | grep -F 'deny (outgoing)' >/dev/null || ufw default deny outgoing")
 	}
 	v.Steps = append(v.Steps, defaults, scriptStep{
-		Comment:  []string{"# Turn ufw on (a no-op reload if it is on already) and show the result."},
-		Commands: []string{"ufw --force enable", "ufw status verbose"},
+		Comment:  []string{"# Turn ufw on unless it is on (enable reloads it even then) and show the result."},
+		Commands: []string{"ufw status | grep -Fx 'Status: active' >/dev/null || ufw --force enable", "ufw status verbose"},
 	})
 	return v
 }

@@ -262,7 +262,7 @@ func TestReportEveryBoxCommand(t *testing.T) {
 					if i > 0 {
 						in, prose, where = blocks2, part2, "part 2"
 					}
-					for _, c := range slices.Concat(d.Check, d.Apply, d.Show) {
+					for _, c := range slices.Concat(d.Check, d.Apply, d.Show, d.PersistCmds) {
 						if l := c.Line(ff.Path); !strings.Contains(in, l) {
 							t.Errorf("%s: %q (%s) is not in %s", side, l, ff.Path, where)
 						}

@@ -414,7 +414,7 @@ func reportUsageParts(f File, merge bool) (label string, lines []string) {
 	if d.OwnDir != "" {
 		label += ", in a directory of its own"
 	}
-	if d.Persist != "" {
+	if d.Persist != "" && len(d.PersistCmds) == 0 {
 		label += ". To load it at boot: " + strings.TrimSuffix(d.Persist, ".") + "."
 	} else {
 		label += ":"
@@ -440,7 +440,30 @@ func reportUsageParts(f File, merge bool) (label string, lines []string) {
 	}
 	lines = append(lines, apply...)
 	lines = append(lines, cmdLines(d.Show, file)...)
+	if len(d.PersistCmds) > 0 {
+		lines = append(lines, reportBootLine(d, file))
+	}
 	return label, lines
+}
+
+// reportBootLine is what makes a file's result survive a reboot, as the
+// comment that follows its commands: one line however long (part 1's
+// budget), and nothing a reader runs by pasting the block: the persist
+// commands (joined by "; ") are for once the rules work. "" when the
+// description says nothing.
+func reportBootLine(d Desc, file string) string {
+	prose := strings.TrimSuffix(d.Persist, ".")
+	if len(d.PersistCmds) == 0 {
+		if prose == "" {
+			return ""
+		}
+		return "# at boot: " + prose
+	}
+	l := "# at boot (" + persistQual + "): " + cmdJoin(d.PersistCmds, file)
+	if prose != "" {
+		l += " (" + prose + ")"
+	}
+	return l
 }
 
 // reportBoxUseKeys are the decisions that say whether a box is shared or
@@ -499,15 +522,13 @@ func reportFirewallStep(p *wizard.Plan, side wizard.Side, outputs []File) (repor
 		text = append(text, ssh)
 	}
 	f := files[0]
-	// What survives a reboot is a comment after the commands: one line
-	// however long, and nothing the lab (which runs the block) executes.
+	// What survives a reboot is a comment after the commands
+	// (reportBootLine; reportUsageParts adds it when there are commands).
 	_, lines := reportUsageParts(f, true)
-	boot := strings.TrimSuffix(strings.Replace(f.Desc.Persist, "copy it to", "copy the file to", 1), ".")
-	if fwd := reportForwarding(router); fwd != "" {
-		boot = fwd + "; " + boot
-	}
-	if boot != "" {
-		lines = append(lines, "# at boot: "+boot)
+	if len(f.Desc.PersistCmds) == 0 {
+		if boot := reportBootLine(f.Desc, f.Path); boot != "" {
+			lines = append(lines, boot)
+		}
 	}
 	code := mdCode(lines...)
 	var alt []string
@@ -659,13 +680,4 @@ func reportClientFiles(outputs []File) []string {
 		}
 	}
 	return out
-}
-
-// reportForwarding is a Linux router's forwarding at boot (Debian 12,
-// Ubuntu 24.04 and RHEL 9 alike).
-func reportForwarding(r *wizard.Router) string {
-	if r == nil || !r.Kind.Linux() {
-		return ""
-	}
-	return "forwarding (echo net.ipv4.ip_forward=1 > /etc/sysctl.d/99-ftpswiz-forward.conf)"
 }

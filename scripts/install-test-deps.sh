@@ -10,6 +10,7 @@ declare -A pkgs=(
   [ufw]=ufw [firewall-offline-cmd]=firewalld [python3]=python3 [sshd]=openssh-server
   [sftp]=openssh-client [cmark-gfm]=cmark-gfm [rclone]=rclone [strings]=binutils [unshare]=util-linux [modprobe]=kmod
   [man]=man-db [pebble]=pebble [certbot]=certbot [ansible-playbook]=ansible [ansible-lint]=ansible-lint
+  [systemctl]=systemd [sysctl]=procps [awk]=mawk
 )
 missing=()
 for tool in "${!pkgs[@]}"; do

@@ -32,9 +32,11 @@ ufw allow in proto tcp from 198.51.100.77/32 to any port 50000:50074 comment 'ft
 ufw allow in proto tcp from 198.51.100.0/24 to any port 22 comment 'ftpswiz admin-ssh (firewall.admin_ssh)'
 ufw allow in proto tcp from ::/0 to any port 22 comment 'ftpswiz admin-ssh (firewall.admin_ssh) ipv6'
 
-# Defaults: nothing new comes in unless allowed above.
-ufw default deny incoming
+# Defaults: nothing new comes in unless allowed above (set only if not yet:
+# setting a default reloads all of ufw's rules, a moment in which new
+# connections are refused).
+ufw status verbose | grep -F 'deny (incoming)' >/dev/null || ufw default deny incoming
 
-# Turn ufw on (a no-op reload if it is on already) and show the result.
-ufw --force enable
+# Turn ufw on unless it is on (enable reloads it even then) and show the result.
+ufw status | grep -Fx 'Status: active' >/dev/null || ufw --force enable
 ufw status verbose
