@@ -138,7 +138,10 @@ func flowToText(f Flow) string {
 
 func flowFromShort(f Flow) string {
 	from := strings.Join(f.From, ", ")
-	if from == "" || from == AnyIPv4 {
+	switch from {
+	case "":
+		return "this box" // as the long form: the box opens it itself
+	case AnyIPv4:
 		return "anywhere"
 	}
 	return from
@@ -150,6 +153,8 @@ func flowToShort(f Flow) string {
 		return "→ " + f.DNATTo
 	case f.DNATTo != "":
 		return f.To + " → " + f.DNATTo
+	case f.To == "" && f.Direction == Inbound:
+		return "this box"
 	case f.To == "":
 		return "any"
 	}

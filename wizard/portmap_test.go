@@ -33,12 +33,40 @@ func TestPortMapRows(t *testing.T) {
 			PortsShort: "50000-50074", FromShort: "anywhere", ToShort: "→ 10.20.0.2"},
 		{Side: "Server host", Direction: "outbound", Protocol: "TCP (IPv6)", Ports: "1024-65535 (from source port 20)",
 			Carries: "data, active mode", CarriesShort: "active", From: "this box", To: "any address",
-			PortsShort: "1024-65535 (src 20)", FromShort: "anywhere", ToShort: "any"},
+			PortsShort: "1024-65535 (src 20)", FromShort: "this box", ToShort: "any"},
 	}
 	for i := range want {
 		want[i].Flow = p.Flows[i]
 		if !reflect.DeepEqual(rows[i], want[i]) {
 			t.Errorf("row %d:\ngot  %+v\nwant %+v", i, rows[i], want[i])
+		}
+	}
+}
+
+// TestPortMapShortFormsAgree: the review's narrow table (the short forms)
+// says "this box" where REPORT.md and ftpswiz ports (the long forms) do: an
+// outbound flow's source is the box itself, not "anywhere", and an inbound
+// host flow's destination is the box, not "any".
+func TestPortMapShortFormsAgree(t *testing.T) {
+	for _, a := range []Answers{classic(t), func() Answers {
+		a := classic(t)
+		a.Client = &Client{NAT: ClientNATCGNAT}
+		return a
+	}()} {
+		n := 0
+		for _, r := range decide(t, a).PortMap() {
+			if (r.From == "this box") != (r.FromShort == "this box") {
+				t.Errorf("%s %s: From %q, short %q", r.Side, r.Ports, r.From, r.FromShort)
+			}
+			if (r.To == "this box") != (r.ToShort == "this box") {
+				t.Errorf("%s %s: To %q, short %q", r.Side, r.Ports, r.To, r.ToShort)
+			}
+			if r.From == "this box" || r.To == "this box" {
+				n++
+			}
+		}
+		if n == 0 {
+			t.Error("no row of the box itself: the test proves nothing")
 		}
 	}
 }
