@@ -30,7 +30,7 @@ const exitStatusHelp = `Exit status:
   3    refused to overwrite changed files (run again with --force;
        a backup of every replaced file is kept); generate --diff:
        files would change
-  130  interrupted (Ctrl-C); nothing was written`
+  130  interrupted (Ctrl-C, or Esc in the wizard); nothing was written`
 
 // exitError is an error with the process exit status it should cause.
 type exitError struct {
