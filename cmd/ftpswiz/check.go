@@ -298,6 +298,10 @@ func checkFlavour(opts *checkOptions, fromPlan wizard.Flavour) (wizard.Flavour, 
 	}
 	if opts.root.Detector != nil {
 		if v, err := opts.root.Detector.Vsftpd(); err == nil && v.Installed && v.Known {
+			// Say it: a config generated for another build (a RHEL
+			// server's, checked on a Debian laptop) is otherwise judged by
+			// this machine's option names without a word.
+			fmt.Fprintf(opts.root.ErrOut, "Checking against %s, the vsftpd build installed here (%s); a config for another build: --flavour or --answers.\n", v.Flavour, v.Path)
 			return v.Flavour, nil
 		}
 	}

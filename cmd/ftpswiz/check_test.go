@@ -161,3 +161,25 @@ func TestCheckGeneratedConfigs(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckSaysWhichBuildItAssumes: with --flavour auto and no answers,
+// check judges the file by the installed binary's option names; standard
+// error says which build that is and how to check a config of another one
+// (a generated RHEL config checked on a Debian machine otherwise just shows
+// errors for its TLS options). An explicit --flavour says nothing.
+func TestCheckSaysWhichBuildItAssumes(t *testing.T) {
+	conf := filepath.Join(scenariosDir, "cloud-one-to-one", "expected", "server", "vsftpd.conf")
+	for _, tt := range []struct {
+		args []string
+		want bool
+	}{
+		{[]string{"check", conf, "--no-host"}, true},
+		{[]string{"check", conf, "--no-host", "--flavour", "rhel"}, false},
+	} {
+		res := runFTPSwiz(t, "", tt.args...)
+		got := strings.Contains(res.stderr, "the vsftpd build installed here (/usr/sbin/vsftpd); a config for another build: --flavour")
+		if got != tt.want {
+			t.Errorf("%v: note %v, want %v:\n%s", tt.args, got, tt.want, res.stderr)
+		}
+	}
+}
