@@ -452,7 +452,9 @@ func tmuxAccessible(t *testing.T, bin string) {
 	s.waitFor("[y/N]")
 	s.keys("y", "Enter")                           // the other side accepts only FTP or FTPS: FTPS, not asked
 	answer("Enter a number between 1 and 3:", "2") // role: client
-	s.waitFor("Which kind of FTPS?")
+	// Role client: the mode question worded for someone else's server.
+	modeQ, _ := wizard.QuestionForRole(wizard.ProtocolFTPS, wizard.RoleClient, wizard.QMode)
+	s.waitFor(modeQ.Title)
 	s.keys("Enter") // explicit
 	s.waitFor("How does the client network reach the internet?")
 	s.keys("3", "Enter") // CGNAT
