@@ -114,8 +114,10 @@ func (p *prober) certificate() {
 		}
 		fail(s, d.Code, d.Cause, d.Fix, d.Answer)
 		if p.o.User != "" {
-			p.stop("the certificate failed verification: the probe does not send the password (use --ca, " +
-				"--fingerprint or --insecure to test the rest)")
+			// Never point at --insecure here: it would send the password
+			// over a connection whose certificate failed.
+			p.stop("the certificate failed verification: the probe does not send the password (trust the " +
+				"server's certificate with --ca or --fingerprint to test the rest)")
 		}
 	})
 }

@@ -444,6 +444,11 @@ func TestProbeFaults(t *testing.T) {
 		o.RootCAs = x509.NewCertPool()
 		r := s.probe(o)
 		expect(t, r, "certificate", Fail, "cert-untrusted", "self-signed", "--fingerprint")
+		// The login is skipped, and the way on is trusting the
+		// certificate, never switching verification off.
+		if l, ok := r.Step("login"); !ok || l.Status != Skip || strings.Contains(l.Detail, "--insecure") || !strings.Contains(l.Detail, "--fingerprint") {
+			t.Errorf("login step: %+v", l)
+		}
 		// Pinning its fingerprint makes it trusted.
 		o.Fingerprint = r.TLS.Fingerprint
 		r = s.probe(o)
