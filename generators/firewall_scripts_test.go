@@ -43,7 +43,9 @@ var fwFirewalldCases = []fwScriptCase{
 
 // TestFirewallUFWIdempotent runs each ufw script twice in a fresh namespace:
 // the second run adds nothing (same iptables rules, same ufw rule files),
-// and every flow is in ufw's rule list with its port.
+// and every flow is in ufw's rule list with its port; a dedicated box's
+// ufw is enabled with its defaults, a shared box's (active-mode's client
+// host) stays inactive with the script's note.
 func TestFirewallUFWIdempotent(t *testing.T) {
 	t.Parallel()
 	lab.Require(t, "ip", "ufw", "iptables", "unshare", "bash")
@@ -78,11 +80,27 @@ func TestFirewallUFWIdempotent(t *testing.T) {
 				if err != nil {
 					t.Fatalf("second run: %v\n%s", err, out)
 				}
-				if second := dump(); first != second {
+				second := dump()
+				if first != second {
 					t.Errorf("second run changed the rules:\n--- first\n%s\n--- second\n%s", first, second)
 				}
 				if strings.Contains(out, "Rule added") || !strings.Contains(out, "Skipping adding existing rule") {
 					t.Errorf("second run should skip every rule:\n%s", out)
+				}
+				box, _ := p.BoxFirewall(side)
+				if box.Shared() {
+					// A shared box's script leaves the fresh (inactive) ufw
+					// inactive: its rules are in ufw's rule file, and it says
+					// that they wait.
+					if !strings.Contains(out, "ufw is inactive") || strings.Contains(out, "Status: active") || strings.Contains(out, "deny (outgoing)") {
+						t.Errorf("shared %s: ufw enabled or its defaults changed, or no note:\n%s", side, out)
+					}
+					for _, f := range p.FlowsFor(side) {
+						if !strings.Contains(second, " "+strings.ReplaceAll(f.Ports.String(), "-", ":")+" ") {
+							t.Errorf("ufw's rules lack %s %s:\n%s", f.Purpose, f.Ports, second)
+						}
+					}
+					return
 				}
 				for _, f := range p.FlowsFor(side) {
 					if !strings.Contains(out, strings.ReplaceAll(f.Ports.String(), "-", ":")+"/tcp") {

@@ -196,11 +196,16 @@ const (
 	egressLockdown = "On the client's router the complete policy is an egress lockdown: the LAN may open only the file-transfer connections; web, DNS, mail, VPNs and everything else it forwards stop."
 )
 
-// boxSharedRules says what rules that only add are, joining chain of
-// table.
-func boxSharedRules(table, chain string) string {
-	return "ftpswiz's rules only add: they let the file-transfer flows through and change nothing else (nftables: a chain of ftpswiz's own inside " +
-		table + ", jumped to from its " + chain + " chain; iptables: ftpswiz's own chains, jumped to from the built-in ones, that accept the flows and return)"
+// boxSharedRules says what rules that only add are on side's box,
+// joining chain of table (and, on a host, ufw's rules).
+func boxSharedRules(side Side, table, chain string) string {
+	s := "ftpswiz's rules only add: they let the file-transfer flows through and change nothing else (nftables: a chain of ftpswiz's own inside " +
+		table + ", jumped to from its " + chain + " chain; iptables: ftpswiz's own chains, jumped to from the built-in ones, that accept the flows and return"
+	if side == SideServerHost || side == SideClientHost {
+		s += "; ufw: allow rules commented ftpswiz and nothing else, never a default policy changed or ufw enabled, so on an " +
+			"inactive ufw they take effect only when you enable it (the script says so)"
+	}
+	return s + ")"
 }
 
 // DefaultBoxUse is the use of a box whose answers do not say: dedicated
@@ -226,7 +231,7 @@ func DefaultNftChain(side Side) string {
 func boxWhy(side Side, b BoxFirewall) string {
 	if b.Shared() {
 		return fmt.Sprintf("The %s is shared: %s, so %s. Say use: dedicated "+
-			"for a box with no firewall of its own to get a complete policy instead.", side.Title(), boxSharedWhat, boxSharedRules(b.NftTable, b.NftChain))
+			"for a box with no firewall of its own to get a complete policy instead.", side.Title(), boxSharedWhat, boxSharedRules(side, b.NftTable, b.NftChain))
 	}
 	return fmt.Sprintf("The %s is dedicated: %s. On a box that carries other traffic or has a firewall of its own, say use: shared.", side.Title(), boxDedicatedWhat)
 }
