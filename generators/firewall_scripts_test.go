@@ -88,6 +88,22 @@ func TestFirewallUFWIdempotent(t *testing.T) {
 					t.Errorf("second run should skip every rule:\n%s", out)
 				}
 				box, _ := p.BoxFirewall(side)
+				defer func() {
+					// remove: no rule commented ftpswiz is left; a dedicated
+					// box's ufw is off, a shared one's as it was.
+					out, err := fwUFW(t, ns, script, "remove")
+					if err != nil {
+						t.Fatalf("remove: %v\n%s", err, out)
+					}
+					conf := fwNSConfDir(t, ns)
+					rules, err := os.ReadFile(filepath.Join(conf, "ufw", "etc-ufw", "user.rules"))
+					if err != nil {
+						t.Fatal(err)
+					}
+					if strings.Contains(string(rules), "### tuple ###") || !strings.Contains(out, "Status: inactive") {
+						t.Errorf("remove left rules or ufw on:\n%s\n%s", out, rules)
+					}
+				}()
 				if box.Shared() {
 					// A shared box's script leaves the fresh (inactive) ufw
 					// inactive: its rules are in ufw's rule file, and it says

@@ -17,7 +17,8 @@ import (
 // ufw enabled. A shared host's script only adds the allow rules: it never
 // changes ufw's defaults and never enables ufw (an inactive ufw gets the
 // rules and a note on stderr). Both run with the argument remove to delete
-// exactly the rules commented by ftpswiz.
+// exactly the rules commented by ftpswiz (a dedicated box's turns ufw off
+// first).
 
 func ufwPath(side wizard.Side) string { return fwBackendOf(fwKindUFW).Path(side) }
 
@@ -142,6 +143,16 @@ func ufwView(p *wizard.Plan, side wizard.Side, c fwStepCtx) scriptView {
 			"WARNING: this script makes ufw an egress filter (default deny outgoing): this host can then open only the file-transfer connections below; DNS to outside resolvers, package updates, NTP and everything else stop until you allow them (ufw allow out 53, ...).")...)
 	}
 	v.Prelude = ufwPrelude
+	if !c.Shared {
+		// Deleting the admin SSH rule under ufw's default deny would lock
+		// the administrator out: a dedicated box's remove turns ufw off
+		// first (its rules were the box's whole firewall).
+		v.Steps = append(v.Steps, scriptStep{
+			Comment: fwCommentLines("# ",
+				"With remove: ufw off first, as these rules were this box's whole firewall (deleting the SSH rule while ufw denies incoming would lock you out)."),
+			Commands: []string{"if $remove; then ufw disable; fi"},
+		})
+	}
 	seen := map[string]bool{}
 	v6 := false
 	for _, f := range p.FlowsFor(side) {
@@ -165,7 +176,7 @@ func ufwView(p *wizard.Plan, side wizard.Side, c fwStepCtx) scriptView {
 			"IPv6: ufw writes each rule for IPv6 as well only with IPV6=yes in /etc/default/ufw (the default); its before6.rules accept the ICMPv6 IPv6 needs (neighbour discovery, packet too big).")...)
 	}
 	v.Steps = append(v.Steps, scriptStep{
-		Comment:  fwCommentLines("# ", "With remove, ftpswiz's rules are gone now: stop; ufw's default policies and whether it is enabled stay as they are"+ufwRemoveRest(c)+"."),
+		Comment:  fwCommentLines("# ", "With remove, ftpswiz's rules are gone now: stop; ufw's default policies and whether it is enabled stay as they were"+ufwRemoveRest(c)+"."),
 		Commands: []string{"if $remove; then ufw status verbose; exit 0; fi"},
 	})
 	if c.Shared {
@@ -196,11 +207,10 @@ func ufwView(p *wizard.Plan, side wizard.Side, c fwStepCtx) scriptView {
 	return v
 }
 
-// ufwRemoveRest is what a dedicated box's owner undoes by hand after
-// remove (the defaults the script set).
+// ufwRemoveRest is what a dedicated box's remove did besides (ufw off).
 func ufwRemoveRest(c fwStepCtx) string {
 	if c.Shared {
 		return ""
 	}
-	return " (ufw disable turns ufw off)"
+	return ", except that ufw is off (see above)"
 }
