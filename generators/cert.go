@@ -2,10 +2,9 @@ package generators
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
-	"sync"
 
+	"github.com/ftpswiz/ftpswiz/internal/chars"
 	"github.com/ftpswiz/ftpswiz/netaddr"
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
@@ -13,10 +12,16 @@ import (
 // certDeployHookFile is the output path of the certbot deploy hook.
 const certDeployHookFile = "server/" + wizard.DeployHookName
 
-var (
-	// certUnitRE is a systemd unit name the hook restarts.
-	certUnitRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9@._-]+\.service$`) })
-)
+// certUnitChars are the bytes of a unit name the hook restarts.
+var certUnitChars = chars.NewSet("A-Za-z0-9@._-")
+
+// certUnit reports whether unit is a plain systemd service name the hook
+// can restart (^[A-Za-z0-9@._-]+\.service$, byte by byte: that pattern
+// needs the backtracking matcher, whose first use in a run allocates 36 KB).
+func certUnit(unit string) bool {
+	name, ok := strings.CutSuffix(unit, ".service")
+	return ok && name != "" && certUnitChars.All(name)
+}
 
 func hasLetsEncrypt(p *wizard.Plan) bool {
 	return p.Server != nil && p.SFTP == nil && p.Server.Cert.Source == wizard.SourceLetsEncrypt
@@ -45,7 +50,7 @@ func DeployHookRestarts(p *wizard.Plan) ([]Cmd, error) {
 	}
 	var out []Cmd
 	for _, in := range p.Server.Instances {
-		if !certUnitRE().MatchString(in.Unit) {
+		if !certUnit(in.Unit) {
 			return nil, fmt.Errorf("unit %q is not a plain systemd service name", in.Unit)
 		}
 		out = append(out, Sh("systemctl", "restart", in.Unit))

@@ -1,6 +1,7 @@
 package generators
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/ftpswiz/ftpswiz/wizard"
@@ -61,6 +62,10 @@ type Desc struct {
 // A value never becomes shell syntax: every value from the answers goes in
 // through Arg, so `$(...)`, backticks, spaces and ';' in it stay one
 // literal word.
+//
+// A Cmd is a value: each builder method returns a new Cmd and never writes
+// into the parts of the one it was called on, so two commands derived from
+// one base stay independent.
 type Cmd struct {
 	parts []cmdPart
 	// Comment is appended as "  # comment" in REPORT.md.
@@ -87,6 +92,7 @@ func Sh(args ...string) Cmd { return Cmd{}.Arg(args...) }
 
 // Arg appends values, one word each.
 func (c Cmd) Arg(args ...string) Cmd {
+	c.parts = slices.Grow(slices.Clip(c.parts), len(args))
 	for _, a := range args {
 		c.parts = append(c.parts, cmdPart{kind: partValue, text: a})
 	}
@@ -96,6 +102,7 @@ func (c Cmd) Arg(args ...string) Cmd {
 // Op appends fixed shell syntax (an operator, a redirection, a variable
 // reference), written as is. It must never carry a value from the answers.
 func (c Cmd) Op(syntax ...string) Cmd {
+	c.parts = slices.Grow(slices.Clip(c.parts), len(syntax))
 	for _, s := range syntax {
 		c.parts = append(c.parts, cmdPart{kind: partShell, text: s})
 	}
@@ -104,19 +111,19 @@ func (c Cmd) Op(syntax ...string) Cmd {
 
 // File appends the described file as one word.
 func (c Cmd) File() Cmd {
-	c.parts = append(c.parts, cmdPart{kind: partFile})
+	c.parts = append(slices.Clip(c.parts), cmdPart{kind: partFile})
 	return c
 }
 
 // GlueArg appends a value to the previous word without a space.
 func (c Cmd) GlueArg(a string) Cmd {
-	c.parts = append(c.parts, cmdPart{kind: partValue, text: a, glue: true})
+	c.parts = append(slices.Clip(c.parts), cmdPart{kind: partValue, text: a, glue: true})
 	return c
 }
 
 // GlueOp appends fixed shell syntax to the previous word without a space.
 func (c Cmd) GlueOp(s string) Cmd {
-	c.parts = append(c.parts, cmdPart{kind: partShell, text: s, glue: true})
+	c.parts = append(slices.Clip(c.parts), cmdPart{kind: partShell, text: s, glue: true})
 	return c
 }
 

@@ -271,3 +271,35 @@ func TestFirewallsRenderIPv6Flows(t *testing.T) {
 		t.Fatalf("fwIPv4Only: %v", err)
 	}
 }
+
+// TestCmdDerivedFromOneBase: commands built from one base are independent,
+// whatever capacity the base's parts have (each builder used to append into
+// the base's array, so the second derivation overwrote the first's words).
+func TestCmdDerivedFromOneBase(t *testing.T) {
+	bases := map[string]Cmd{
+		"fresh":          Sh("openssl", "s_client"),
+		"spare capacity": Sh("openssl", "s_client", "-connect", "x").Arg("-starttls", "ftp"),
+	}
+	for name, base := range bases {
+		t.Run(name, func(t *testing.T) {
+			want := base.Line("")
+			derived := []struct {
+				cmd  Cmd
+				want string
+			}{
+				{base.Arg("-tls1_2").Op("</dev/null"), want + " -tls1_2 </dev/null"},
+				{base.Arg("-tls1_3").GlueOp(";"), want + " -tls1_3;"},
+				{base.Op("|").GlueArg("x y"), want + " |'x y'"},
+				{base.File(), want + " f.conf"},
+			}
+			for _, d := range derived {
+				if got := d.cmd.Line("f.conf"); got != d.want {
+					t.Errorf("derived command: got %q, want %q", got, d.want)
+				}
+			}
+			if got := base.Line(""); got != want {
+				t.Errorf("the base changed: %q, want %q", got, want)
+			}
+		})
+	}
+}

@@ -20,10 +20,14 @@ func TestNameChecksMatchPatterns(t *testing.T) {
 		{`^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$`, validCloudName},
 		{`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\.pem$`, clientPinFile},
 		{`^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$`, func(s string) bool { return chars.Run(s, 1, 64, clientPathFirst, clientFileRest) }},
+		{`^[A-Za-z0-9@._-]+\.service$`, certUnit},
 	}
 	cands := charstest.Strings(charstest.Alphabet, 3, 70)
 	for _, c := range charstest.Strings("a._", 2, 66) {
 		cands = append(cands, c+".pem", c+"pem", c+".pe")
+	}
+	for _, c := range charstest.Strings(charstest.Alphabet, 2, 0) {
+		cands = append(cands, c+".service", c+"service", c+".servic", c+".service.service")
 	}
 	for _, tt := range tests {
 		t.Run(tt.pattern, func(t *testing.T) { charstest.Equal(t, tt.pattern, tt.check, cands) })
@@ -81,7 +85,7 @@ func mdTidyJoined(doc string) string {
 func TestMdTidyIsJoined(t *testing.T) {
 	for _, doc := range charstest.Strings("a\n `", 7, 0) {
 		doc = strings.ReplaceAll(doc, "`", "```")
-		if got, want := mdTidy(doc), mdTidyJoined(doc); got != want {
+		if got, want := string(mdTidy([]byte(doc))), mdTidyJoined(doc); got != want {
 			t.Errorf("mdTidy(%q) = %q, want %q", doc, got, want)
 		}
 	}

@@ -93,7 +93,7 @@ func Report(p *wizard.Plan, outputs []File) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", ReportPath, err)
 	}
-	return []byte(mdTidy(string(b))), nil
+	return mdTidy(b), nil
 }
 
 // reportOtherFormats holds the rule files part 1 does not show: each box's
@@ -160,9 +160,9 @@ func Handout(p *wizard.Plan) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", HandoutPath, err)
 	}
-	doc := mdTidy(string(b))
-	if err := handoutLeaks(p, doc); err != nil {
+	doc := mdTidy(b)
+	if err := handoutLeaks(p, string(doc)); err != nil {
 		return nil, fmt.Errorf("render %s: %w", HandoutPath, err)
 	}
-	return []byte(doc), nil
+	return doc, nil
 }

@@ -1,6 +1,7 @@
 package generators
 
 import (
+	"bytes"
 	"strings"
 	"unicode"
 
@@ -50,7 +51,8 @@ func mdRiskyLineStart(w string) bool {
 func mdWrap(width int, text string) string {
 	var b strings.Builder
 	b.Grow(len(text) + len(text)/width + 1)
-	words := make([]string, 0, len(text)/6+1) // reused for every paragraph
+	var buf [64]string // most paragraphs' words fit; a longer one grows it once
+	words := buf[:0]
 	var starts []int
 	for i, para := range strings.Split(text, "\n") {
 		if i > 0 {
@@ -135,20 +137,26 @@ func mdList(items []string) string {
 // mdText makes a plan text (a Why, a pitfall) safe to print as Markdown: a
 // "<" that would open an HTML tag outside a code span is escaped, so
 // "LocalRoot/<user>" stays visible when rendered. Everything else is kept
-// as written, so the text reads the same in a terminal.
+// as written, so the text reads the same in a terminal. A text with
+// nothing to escape (most) is returned as it is, without a copy.
 func mdText(s string) string {
 	var b strings.Builder
+	done := 0 // s[:done] is in b
 	inCode := false
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
+		switch c := s[i]; {
 		case c == '`':
 			inCode = !inCode
 		case c == '<' && !inCode && i+1 < len(s) && mdTagStart(s[i+1]):
+			b.WriteString(s[done:i])
 			b.WriteByte('\\')
+			done = i
 		}
-		b.WriteByte(c)
 	}
+	if b.Len() == 0 {
+		return s
+	}
+	b.WriteString(s[done:])
 	return b.String()
 }
 
@@ -201,20 +209,21 @@ func mdCodeIn(lang string, lines ...string) string {
 }
 
 // mdTidy normalises a rendered document: no trailing spaces, at most one
-// blank line in a row outside code blocks, exactly one final newline.
-func mdTidy(doc string) string {
-	var b strings.Builder
-	b.Grow(len(doc) + 1)
+// blank line in a row outside code blocks, exactly one final newline. It
+// works on the template's bytes and returns new ones: a document is tens of
+// kilobytes, and going through strings copied it twice more.
+func mdTidy(doc []byte) []byte {
+	b := make([]byte, 0, len(doc)+1)
 	inFence := false
 	blank := false // the last line kept outside a fence is blank
 	pending := 0   // blank lines kept, written before the next other line
-	for l := range strings.SplitSeq(doc, "\n") {
-		l = strings.TrimRight(l, " \t")
-		if strings.HasPrefix(l, "```") {
+	for l := range bytes.SplitSeq(doc, []byte("\n")) {
+		l = bytes.TrimRight(l, " \t")
+		if bytes.HasPrefix(l, []byte("```")) {
 			inFence = !inFence
 		}
-		if l == "" && !inFence {
-			if blank || b.Len() == 0 && pending == 0 {
+		if len(l) == 0 && !inFence {
+			if blank || len(b) == 0 && pending == 0 {
 				continue
 			}
 			blank = true
@@ -222,20 +231,20 @@ func mdTidy(doc string) string {
 			continue
 		}
 		blank = false
-		if l == "" { // inside a fence: kept unless the document ends here
+		if len(l) == 0 { // inside a fence: kept unless the document ends here
 			pending++
 			continue
 		}
 		for ; pending > 0; pending-- {
-			b.WriteByte('\n')
+			b = append(b, '\n')
 		}
-		b.WriteString(l)
-		b.WriteByte('\n')
+		b = append(b, l...)
+		b = append(b, '\n')
 	}
-	if b.Len() == 0 {
-		return "\n"
+	if len(b) == 0 {
+		return append(b, '\n')
 	}
-	return b.String()
+	return b
 }
 
 // mdAnchor is the anchor GitHub (and cmark-gfm based viewers) give a

@@ -566,11 +566,15 @@ func TestReportMarkdownHelpers(t *testing.T) {
 	})
 	t.Run("text", func(t *testing.T) {
 		tests := map[string]string{
-			"root/<user> dir":       `root/\<user> dir`,
-			"`a <b>` and <c>":       "`a <b>` and \\<c>",
-			"1 < 2 and a<3":         "1 < 2 and a<3",
-			"x </p> y":              `x \</p> y`,
-			"plain text, no change": "plain text, no change",
+			"root/<user> dir":        `root/\<user> dir`,
+			"`a <b>` and <c>":        "`a <b>` and \\<c>",
+			"1 < 2 and a<3":          "1 < 2 and a<3",
+			"x </p> y":               `x \</p> y`,
+			"plain text, no change":  "plain text, no change",
+			"<a> first, <b> last <c": `\<a> first, \<b> last \<c`,
+			"<a><b>":                 `\<a>\<b>`,
+			"ends with <":            "ends with <",
+			"":                       "",
 		}
 		for in, want := range tests {
 			if got := mdText(in); got != want {

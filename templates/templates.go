@@ -13,7 +13,6 @@ import (
 	"text/template"
 
 	"github.com/ftpswiz/ftpswiz/explain"
-	"github.com/ftpswiz/ftpswiz/internal/chars"
 )
 
 //go:embed *.tmpl
@@ -145,13 +144,12 @@ func Wrap(width int, text string) string {
 // prefix (trailing spaces of a prefix-only line dropped).
 func wrapInto(b *strings.Builder, width int, text, prefix string) {
 	bare := strings.TrimRight(prefix, " ")
-	var buf [32]string
 	for i, para := range strings.Split(text, "\n") {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
 		col, start := 0, true
-		for _, w := range chars.AppendFields(buf[:0], para) {
+		for w := range strings.FieldsSeq(para) {
 			switch {
 			case start:
 				b.WriteString(prefix)

@@ -281,7 +281,7 @@ func (p *Plan) FlowsFor(side Side) []Flow {
 func (p *Plan) Sides() []Side {
 	var out []Side
 	for _, s := range AllSides() {
-		if len(p.FlowsFor(s)) > 0 {
+		if slices.ContainsFunc(p.Flows, func(f Flow) bool { return f.Side == s }) {
 			out = append(out, s)
 		}
 	}

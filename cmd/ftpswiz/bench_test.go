@@ -73,11 +73,16 @@ func BenchmarkDecodeDecideRender(b *testing.B) {
 // directory: a hello-world Go binary (the baseline), `ftpswiz --version`
 // (start-up only), `ftpswiz generate --stdout` and `ftpswiz generate --out`
 // (a fresh directory each time: atomic writes with fsync) of the classic
-// scenario. Each iteration runs all four, so the metrics compare like with
-// like; the wall-clock ratios to hello-world are reported as x-hello
+// scenario, and the floor: testdata/floor, a program that does only what
+// generate --stdout must (decode, decide, render, write the files to
+// standard output in the same format) without cobra, the TUI or anything
+// else ftpswiz links, so the ratio splits into what the binary costs and
+// what the work does. The floor's output is checked to equal generate
+// --stdout's. Each iteration runs all five, so the metrics compare like
+// with like; the wall-clock ratios to hello-world are reported as x-hello
 // metrics (goal: generate within 1.5x), the CPU time of each process
 // (user + system) as cpu-ms, which a loaded machine disturbs less, and its
-// ratio to hello-world's as x-hello-cpu. Both binaries are static, as the
+// ratio to hello-world's as x-hello-cpu. All binaries are static, as the
 // release is built (staticBuildEnv). It also logs what package
 // initialisation costs (GODEBUG=inittrace=1). No timing is asserted. For
 // figures a loaded machine does not move, count instructions:
@@ -85,20 +90,28 @@ func BenchmarkDecodeDecideRender(b *testing.B) {
 //	GODEBUG=asyncpreemptoff=1 valgrind --tool=callgrind --callgrind-out-file=/dev/null \
 //	    ./ftpswiz generate --answers testdata/scenarios/classic/answers.yaml --stdout
 //
-// FTPSWIZ_BENCH_BIN=PATH measures that binary instead of a fresh build (an
-// older commit's, to compare before and after on the same machine).
+// FTPSWIZ_BENCH_BIN=PATH and FTPSWIZ_BENCH_FLOOR=PATH measure those
+// binaries instead of fresh builds (an older commit's, to compare before
+// and after on the same machine); their outputs are then not compared.
 //
 //	go test ./cmd/ftpswiz -run '^$' -bench Process -benchtime 50x
 func BenchmarkProcess(b *testing.B) {
 	dir := b.TempDir()
 	hello := buildHello(b, dir)
-	bin := os.Getenv("FTPSWIZ_BENCH_BIN")
+	bin, floor := os.Getenv("FTPSWIZ_BENCH_BIN"), os.Getenv("FTPSWIZ_BENCH_FLOOR")
+	fresh := bin == "" && floor == ""
 	if bin == "" {
 		bin = buildFTPSwiz(b, dir)
+	}
+	if floor == "" {
+		floor = buildFloor(b, dir)
 	}
 	answers, err := filepath.Abs(scenario("classic"))
 	if err != nil {
 		b.Fatal(err)
+	}
+	if fresh {
+		checkFloorOutput(b, bin, floor, answers)
 	}
 	logInitTrace(b, bin)
 
@@ -118,6 +131,7 @@ func BenchmarkProcess(b *testing.B) {
 		{name: "generate-disk", bin: bin, args: func(i int) []string {
 			return []string{"generate", "--answers", answers, "--out", filepath.Join(dir, "out", strconv.Itoa(i))}
 		}},
+		{name: "floor", bin: floor, args: func(int) []string { return []string{answers} }},
 	}
 	devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
 	if err != nil {
@@ -149,6 +163,37 @@ func BenchmarkProcess(b *testing.B) {
 				b.ReportMetric(ms(p.cpu)/baseCPU, "x-hello-cpu/"+p.name)
 			}
 		}
+	}
+}
+
+// buildFloor builds testdata/floor, BenchmarkProcess's floor probe, into
+// dir the way buildFTPSwiz builds ftpswiz, and returns its path.
+func buildFloor(tb testing.TB, dir string) string {
+	tb.Helper()
+	bin := filepath.Join(dir, "floor")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, goTool(), "build", "-o", bin, "./testdata/floor")
+	cmd.Env = staticBuildEnv()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		tb.Fatalf("go build floor: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// checkFloorOutput fails unless the floor probe writes exactly what
+// `ftpswiz generate --stdout` writes for the answers: else it would not
+// measure the same work.
+func checkFloorOutput(tb testing.TB, bin, floor, answers string) {
+	tb.Helper()
+	dir := tb.TempDir()
+	want := runBinary(tb, bin, dir, "", "generate", "--answers", answers, "--stdout")
+	got := runBinary(tb, floor, dir, "", answers)
+	if want.code != 0 || got.code != 0 {
+		tb.Fatalf("exit status: ftpswiz %d (%s), floor %d (%s)", want.code, want.stderr, got.code, got.stderr)
+	}
+	if got.stdout != want.stdout {
+		tb.Fatalf("the floor's output (%d bytes) differs from generate --stdout's (%d bytes)", len(got.stdout), len(want.stdout))
 	}
 }
 
