@@ -272,21 +272,26 @@ func fwHostBackends() []fwBackend {
 		{
 			Kind: fwKindUFW, Firewall: wizard.FirewallUFW, Tool: "ufw script", Ext: ".ufw.sh", Mode: 0o755, HostOnly: true,
 			Header: headerStyle{Width: 8}, Render: renderUFW,
-			Existing: "**ufw:** the script adds `ufw` rules next to the existing ones; review them with " +
-				"`ufw status numbered`. Do not combine ufw with hand-written nftables or iptables rules on the same host.",
+			Existing: "**ufw:** the script adds `ufw` rules next to the existing ones, each commented ftpswiz; review them with " +
+				"`ufw status numbered`. On a shared box that is all it does: ufw's default policies and whether ufw is enabled " +
+				"stay the box's own. On a dedicated box it also sets the defaults (deny incoming; on the client host deny outgoing " +
+				"too) and enables ufw. Do not combine ufw with hand-written nftables or iptables rules on the same host.",
 			steps: func(c fwStepCtx) Desc {
 				d := Desc{
-					Apply:      []Cmd{Sh("sudo", "bash").File()},
-					ApplyNote:  "re-running is safe: ufw skips a rule it already has",
-					Check:      []Cmd{Sh("bash", "-n").File()},
-					Show:       []Cmd{Sh("ufw", "status", "verbose")},
-					RemoveText: `ufw status numbered, then ufw delete N for each rule commented "ftpswiz ..."`,
-					Persist:    "nothing to do, ufw loads its rules at boot while it is enabled (the script enables it)",
+					Apply:     []Cmd{Sh("sudo", "bash").File()},
+					ApplyNote: "re-running is safe: ufw skips a rule it already has",
+					Check:     []Cmd{Sh("bash", "-n").File()},
+					Show:      []Cmd{Sh("ufw", "status", "verbose")},
+					// The script's remove deletes each of its rules only
+					// if it carries ftpswiz's comment.
+					Remove:  []Cmd{Sh("sudo", "bash").File().Arg("remove")},
+					Persist: "nothing to do, ufw loads its rules at boot while it is enabled (the script enables it)",
 				}
 				if c.Shared {
-					// A shared host's ufw is on already; the script only adds.
-					d.ApplyNote = "it only adds rules to your active ufw, and stops if ufw is not active; re-running is safe: ufw skips a rule it already has"
-					d.Persist = "nothing to do, ufw loads its rules at boot while it is enabled"
+					d.ApplyNote = "re-running is safe: ufw skips a rule it already has; it only adds ftpswiz's rules, " +
+						"ufw's default policies and whether ufw is enabled stay the box's own"
+					d.Persist = "nothing to do while ufw is enabled: it loads its rules at boot; the script does not enable ufw " +
+						"(shared box), so on an inactive ufw the rules take effect only once you enable it"
 				}
 				return d
 			},

@@ -54,12 +54,16 @@ func fwApply(t *testing.T, ns *fwNS, backend string, dir string, files []File, s
 // private mount namespace): the rules land in ns's netfilter only, the
 // host's ufw configuration is never written. Each namespace gets its own
 // copy, so a second run sees the first run's rules.
-func fwUFW(t *testing.T, ns *fwNS, script string) (string, error) {
+func fwUFW(t *testing.T, ns *fwNS, script string, args ...string) (string, error) {
 	t.Helper()
 	conf := filepath.Join(fwNSConfDir(t, ns), "ufw")
+	cmd := "bash " + shQuote(script)
+	for _, a := range args {
+		cmd += " " + shQuote(a)
+	}
 	return ns.Run("unshare", "--mount", "--propagation", "private", "bash", "-c",
 		"set -e; mount --bind "+shQuote(conf+"/etc-ufw")+" /etc/ufw; mount --bind "+shQuote(conf+"/default-ufw")+
-			" /etc/default/ufw; bash "+shQuote(script))
+			" /etc/default/ufw; "+cmd)
 }
 
 // fwNSConfDir returns the namespace's private copy of ufw's configuration,

@@ -188,13 +188,18 @@ func persistUnits(t *testing.T, bin string) []persistUnit {
 // run runs a script on the box with its /etc.
 func (b *persistBox) run(t *testing.T, script string) string {
 	t.Helper()
-	prelude := "set -e\nmount -t overlay overlay -o " + shQuote("lowerdir=/etc,upperdir="+b.upper+",workdir="+b.work) + " /etc\n" +
-		"export PATH=" + shQuote(b.bin) + ":$PATH SYSTEMD_OFFLINE=1\ncd " + shQuote(b.dir) + "\n"
-	out, se, err := b.ns.Run(60*time.Second, "unshare", "--mount", "--propagation", "private", "bash", "-c", prelude+script)
+	out, se, err := b.exec(script)
 	if err != nil {
 		t.Fatalf("%s: %v\n%s\n%s", b.name, err, script, se)
 	}
 	return out
+}
+
+// exec runs a script on the box with its /etc: its stdout, its stderr.
+func (b *persistBox) exec(script string) (string, string, error) {
+	prelude := "set -e\nmount -t overlay overlay -o " + shQuote("lowerdir=/etc,upperdir="+b.upper+",workdir="+b.work) + " /etc\n" +
+		"export PATH=" + shQuote(b.bin) + ":$PATH SYSTEMD_OFFLINE=1\ncd " + shQuote(b.dir) + "\n"
+	return b.ns.Run(60*time.Second, "unshare", "--mount", "--propagation", "private", "bash", "-c", prelude+script)
 }
 
 // cmds is the box's files' commands (apply or persist) as REPORT.md gives

@@ -29,8 +29,7 @@ type fwScriptCase struct {
 // source-port rules in both directions.
 var fwUFWCases = []fwScriptCase{
 	{"active-mode", wizard.SideServerHost},
-	{"active-mode", wizard.SideClientHost}, // shared: the client host's default
-	{"client-host", wizard.SideClientHost}, // dedicated: an egress filter
+	{"active-mode", wizard.SideClientHost},
 }
 
 // The firewalld cases cover the zone rules with restricted sources and the
@@ -47,7 +46,9 @@ var fwFirewalldCases = []fwScriptCase{
 
 // TestFirewallUFWIdempotent runs each ufw script twice in a fresh namespace:
 // the second run adds nothing (same iptables rules, same ufw rule files),
-// and every flow is in ufw's rule list with its port.
+// and every flow is in ufw's rule list with its port; a dedicated box's
+// ufw is enabled with its defaults, a shared box's (active-mode's client
+// host) stays inactive with the script's note.
 func TestFirewallUFWIdempotent(t *testing.T) {
 	t.Parallel()
 	lab.Require(t, "ip", "ufw", "iptables", "unshare", "bash")
@@ -74,18 +75,6 @@ func TestFirewallUFWIdempotent(t *testing.T) {
 					}
 					return strings.Join(keep, "\n") + "\n=====\n" + string(rules)
 				}
-				box, _ := p.BoxFirewall(side)
-				if box.Shared() {
-					// A shared host's script only adds to an active ufw:
-					// turn it on first, at ufw's own defaults.
-					on := filepath.Join(t.TempDir(), "ufw-on.sh")
-					if err := os.WriteFile(on, []byte("ufw --force enable\n"), 0o755); err != nil {
-						t.Fatal(err)
-					}
-					if out, err := fwUFW(t, ns, on); err != nil {
-						t.Fatalf("ufw enable: %v\n%s", err, out)
-					}
-				}
 				if out, err := fwUFW(t, ns, script); err != nil {
 					t.Fatalf("first run: %v\n%s", err, out)
 				}
@@ -94,22 +83,51 @@ func TestFirewallUFWIdempotent(t *testing.T) {
 				if err != nil {
 					t.Fatalf("second run: %v\n%s", err, out)
 				}
-				if second := dump(); first != second {
+				second := dump()
+				if first != second {
 					t.Errorf("second run changed the rules:\n--- first\n%s\n--- second\n%s", first, second)
 				}
 				if strings.Contains(out, "Rule added") || !strings.Contains(out, "Skipping adding existing rule") {
 					t.Errorf("second run should skip every rule:\n%s", out)
+				}
+				box, _ := p.BoxFirewall(side)
+				defer func() {
+					// remove: no rule commented ftpswiz is left; a dedicated
+					// box's ufw is off, a shared one's as it was.
+					out, err := fwUFW(t, ns, script, "remove")
+					if err != nil {
+						t.Fatalf("remove: %v\n%s", err, out)
+					}
+					conf := fwNSConfDir(t, ns)
+					rules, err := os.ReadFile(filepath.Join(conf, "ufw", "etc-ufw", "user.rules"))
+					if err != nil {
+						t.Fatal(err)
+					}
+					if strings.Contains(string(rules), "### tuple ###") || !strings.Contains(out, "Status: inactive") {
+						t.Errorf("remove left rules or ufw on:\n%s\n%s", out, rules)
+					}
+				}()
+				if box.Shared() {
+					// A shared box's script leaves the fresh (inactive) ufw
+					// inactive: its rules are in ufw's rule file, and it says
+					// that they wait.
+					if !strings.Contains(out, "ufw is inactive") || strings.Contains(out, "Status: active") || strings.Contains(out, "deny (outgoing)") {
+						t.Errorf("shared %s: ufw enabled or its defaults changed, or no note:\n%s", side, out)
+					}
+					for _, f := range p.FlowsFor(side) {
+						if !strings.Contains(second, " "+strings.ReplaceAll(f.Ports.String(), "-", ":")+" ") {
+							t.Errorf("ufw's rules lack %s %s:\n%s", f.Purpose, f.Ports, second)
+						}
+					}
+					return
 				}
 				for _, f := range p.FlowsFor(side) {
 					if !strings.Contains(out, strings.ReplaceAll(f.Ports.String(), "-", ":")+"/tcp") {
 						t.Errorf("ufw status lacks %s %s:\n%s", f.Purpose, f.Ports, out)
 					}
 				}
-				if side == wizard.SideClientHost && !box.Shared() && !strings.Contains(out, "deny (outgoing)") {
-					t.Errorf("dedicated client host: outgoing not denied:\n%s", out)
-				}
-				if box.Shared() && !strings.Contains(out, "allow (outgoing)") {
-					t.Errorf("shared host: ufw's default allow outgoing changed:\n%s", out)
+				if side == wizard.SideClientHost && !strings.Contains(out, "deny (outgoing)") {
+					t.Errorf("client host: outgoing not denied:\n%s", out)
 				}
 			})
 		}

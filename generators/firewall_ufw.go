@@ -2,6 +2,7 @@ package generators
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
@@ -10,45 +11,57 @@ import (
 // commands. ufw manages one host's own INPUT/OUTPUT; it is not a tool for
 // a router's DNAT and forward filter (REPORT explains), so router sides get
 // no ufw file.
+//
+// A dedicated host's script is its whole firewall: the allow rules, then
+// ufw's defaults (deny incoming; the client host: deny outgoing too) and
+// ufw enabled. A shared host's script only adds the allow rules: it never
+// changes ufw's defaults and never enables ufw (an inactive ufw gets the
+// rules and a note on stderr). Both run with the argument remove to delete
+// exactly the rules commented by ftpswiz (a dedicated box's turns ufw off
+// first).
 
 func ufwPath(side wizard.Side) string { return fwBackendOf(fwKindUFW).Path(side) }
 
 func renderUFW(p *wizard.Plan) ([]File, error) {
 	var out []File
 	for _, side := range fwHostSides(p) {
-		b, err := renderScript(ufwView(p, side))
+		box, _ := p.BoxFirewall(side)
+		c := fwStepCtx{Shared: box.Shared()}
+		b, err := renderScript(ufwView(p, side, c))
 		if err != nil {
 			return nil, fmt.Errorf("ufw %s: %w", side, err)
 		}
-		out = append(out, fwBackendOf(fwKindUFW).File(side, ufwCtx(p, side), b))
+		out = append(out, fwBackendOf(fwKindUFW).File(side, c, b))
 	}
 	return out, nil
 }
 
-// ufwCtx is the step context of a side's ufw script: shared when the box
-// has a firewall of its own.
-func ufwCtx(p *wizard.Plan, side wizard.Side) fwStepCtx {
-	b, _ := p.BoxFirewall(side)
-	return fwStepCtx{Shared: b.Shared()}
-}
-
-// ufwNotActive is the shared script's first check: on a shared box ufw must
-// be the firewall already, since the script never turns it on (enabling it
-// would add ufw's own policy to the box's).
-// (A case on the captured status, not a pipe into grep -q: with pipefail
-// grep's early exit could fail the pipe.)
-const ufwNotActive = `case "$(ufw status)" in
-"Status: active"*) ;;
-*) echo "ufw is not active on this host: its firewall is something else, so load that format's file instead (this script only adds rules to an active ufw and changed nothing)" >&2; exit 1 ;;
-esac`
-
 // ufwPorts formats a range the ufw way: "21" or "50000:50074".
 func ufwPorts(r wizard.PortRange) string { return iptPorts(r) }
 
-// ufwRules are the ufw commands of one flow: one per source network.
-func ufwRules(f wizard.Flow, v6SSH bool) []string {
-	var out []string
-	tail := " comment " + shQuote(fwTag(f))
+// ufwRule is one allow rule: the words after "ufw allow" and its comment.
+type ufwRule struct {
+	Args []string
+	Tag  string
+}
+
+// Line is the rule as the script writes it: a call of its ftpswiz_allow
+// function (the comment first, then ufw's words).
+func (r ufwRule) Line() string {
+	words := []string{"ftpswiz_allow", shQuote(r.Tag)}
+	for _, a := range r.Args {
+		words = append(words, shWord(a))
+	}
+	return strings.Join(words, " ")
+}
+
+// ufwRules are the allow rules of one flow: one per source network. v6SSH
+// adds admin SSH over IPv6 from anywhere (a dedicated host of an IPv4-only
+// plan, where ufw's default deny would otherwise lock the administrator
+// out over IPv6).
+func ufwRules(f wizard.Flow, v6SSH bool) []ufwRule {
+	var out []ufwRule
+	tag := fwTag(f)
 	if f.Direction == wizard.Inbound {
 		from := f.From
 		if len(from) == 0 {
@@ -58,61 +71,99 @@ func ufwRules(f wizard.Flow, v6SSH bool) []string {
 			if wizard.IsAny(src) {
 				src = "any" // ufw's any covers IPv4 and IPv6
 			}
-			s := "ufw allow in proto tcp from " + src
+			args := []string{"in", "proto", "tcp", "from", src}
 			if !f.SourcePorts.IsZero() {
-				s += " port " + ufwPorts(f.SourcePorts)
+				args = append(args, "port", ufwPorts(f.SourcePorts))
 			}
-			out = append(out, s+" to any port "+ufwPorts(f.Ports)+tail)
+			out = append(out, ufwRule{Args: append(args, "to", "any", "port", ufwPorts(f.Ports)), Tag: tag})
 		}
 		if v6SSH && f.Purpose == wizard.PurposeAdmin && !fwIsAny(f.From) {
-			// ufw filters IPv6 too: admin SSH over IPv6 (admin_network is
-			// IPv4) must not be locked out.
-			out = append(out, "ufw allow in proto tcp from ::/0 to any port "+ufwPorts(f.Ports)+" comment "+shQuote(fwSafe(fwTag(f)+" ipv6")))
+			out = append(out, ufwRule{Args: []string{"in", "proto", "tcp", "from", "::/0", "to", "any", "port", ufwPorts(f.Ports)},
+				Tag: fwSafe(tag + " ipv6")})
 		}
 		return out
 	}
-	s := "ufw allow out proto tcp from any"
+	args := []string{"out", "proto", "tcp", "from", "any"}
 	if !f.SourcePorts.IsZero() {
-		s += " port " + ufwPorts(f.SourcePorts)
+		args = append(args, "port", ufwPorts(f.SourcePorts))
 	}
-	return append(out, s+" to "+fwDest(f.To)+" port "+ufwPorts(f.Ports)+tail)
+	return append(out, ufwRule{Args: append(args, "to", fwDest(f.To), "port", ufwPorts(f.Ports)), Tag: tag})
 }
 
-func ufwView(p *wizard.Plan, side wizard.Side) scriptView {
+// ufwPrelude is the script's argument check and its ftpswiz_allow
+// function. "ufw allow" of a rule ufw has already under another comment
+// replaces that comment (measured, ufw 0.36.2), which would make the
+// owner's rule look like ftpswiz's and go with ftpswiz's remove: a rule
+// the owner has already without a comment is left alone (ufw --dry-run
+// without a comment skips exactly that one).
+const ufwPrelude = `command -v ufw >/dev/null || { echo "ufw is not installed (apt-get install ufw)" >&2; exit 1; }
+case "${1:-}" in
+'') remove=false ;;
+remove) remove=true ;;
+*) echo "usage: bash $0 [remove]" >&2; exit 2 ;;
+esac
+
+# ftpswiz_allow TAG RULE...: ufw allow RULE comment TAG, unless your own
+# rule (no comment) allows it already: that one stays yours, untouched. With
+# remove: ufw delete allow RULE comment TAG, which deletes the rule only if
+# it carries ftpswiz's comment TAG.
+ftpswiz_allow() {
+	local tag=$1
+	shift
+	if $remove; then
+		ufw delete allow "$@" comment "$tag"
+	elif ufw --dry-run allow "$@" | grep -Fx 'Skipping adding existing rule' >/dev/null; then
+		echo "ufw allow $*: your own rule allows this already; left as it is" >&2
+	else
+		ufw allow "$@" comment "$tag"
+	fi
+}`
+
+// ufwInactiveNote is what a shared host's script says on stderr when ufw
+// is inactive: the rules wait, and what enabling ufw would do to the box.
+const ufwInactiveNote = `echo "ufw is inactive: ftpswiz's rules are added to its configuration, but they take effect only when you enable ufw (ufw enable), which this script does not do on a shared box. Enabling ufw also applies its default policies ($(grep -E '^DEFAULT_(INPUT|OUTPUT)_POLICY=' /etc/default/ufw 2>/dev/null | tr -d '"' | tr '\n' ' ')in /etc/default/ufw): with DROP or REJECT, every connection no ufw rule allows stops (SSH, web, DNS, whatever this box serves or opens), so add ufw rules for those first, and do not combine ufw with other nftables or iptables rules on the box." >&2`
+
+func ufwView(p *wizard.Plan, side wizard.Side, c fwStepCtx) scriptView {
 	v := scriptView{Title: fwTitle(side, "ufw commands"), Command: fwRegenerate}
-	shared := ufwCtx(p, side).Shared
-	v.Intro = append(fwBackendOf(fwKindUFW).HeaderLines(side, ufwCtx(p, side)), "#")
-	own := "ufw's own before.rules already accept loopback, replies to allowed connections (established/related) and the ICMP TCP needs (destination unreachable including fragmentation needed, for path-MTU discovery: TLS stalls without it; time exceeded; echo request), and drop invalid packets: nothing to add for those."
-	if !shared {
-		own += " The allow rules come first and the defaults last, so an enabled ufw never runs with the defaults but without the rules."
-	}
-	v.Intro = append(v.Intro, fwCommentLines("# ", own)...)
-	egress := side == wizard.SideClientHost && !shared
-	if shared {
-		v.Intro = append(v.Intro, "#")
+	v.Intro = append(fwBackendOf(fwKindUFW).HeaderLines(side, c), "#")
+	v.Intro = append(v.Intro, fwCommentLines("# ",
+		"ufw's own before.rules already accept loopback, replies to allowed connections (established/related) and the ICMP TCP needs (destination unreachable including fragmentation needed, for path-MTU discovery: TLS stalls without it; time exceeded; echo request), and drop invalid packets: nothing to add for those.")...)
+	v.Intro = append(v.Intro, "#")
+	if c.Shared {
 		v.Intro = append(v.Intro, fwCommentLines("# ",
-			"How it fits into your firewall (this host is shared): the script only adds the allow rules below to your active ufw. Its defaults (incoming, outgoing) and its other rules stay yours, so every connection that passed before still passes; it never turns ufw on, and stops, changing nothing, if ufw is not active.")...)
+			"Shared box: this script only adds the allow rules below, each commented ftpswiz; it never changes ufw's default policies and never enables ufw. An inactive ufw gets the rules and a note on stderr: they take effect when you enable ufw.")...)
+	} else {
+		v.Intro = append(v.Intro, fwCommentLines("# ",
+			"Dedicated box: these rules are its whole firewall. The allow rules come first and the defaults last, so an enabled ufw never runs with the defaults but without the rules.")...)
 	}
+	egress := side == wizard.SideClientHost && !c.Shared
 	if egress {
 		v.Intro = append(v.Intro, "#")
 		v.Intro = append(v.Intro, fwCommentLines("# ",
 			"WARNING: this script makes ufw an egress filter (default deny outgoing): this host can then open only the file-transfer connections below; DNS to outside resolvers, package updates, NTP and everything else stop until you allow them (ufw allow out 53, ...).")...)
 	}
-	v.Prelude = "command -v ufw >/dev/null || { echo \"ufw is not installed (apt-get install ufw)\" >&2; exit 1; }"
-	if shared {
-		v.Prelude += "\n" + ufwNotActive
+	v.Prelude = ufwPrelude
+	if !c.Shared {
+		// Deleting the admin SSH rule under ufw's default deny would lock
+		// the administrator out: a dedicated box's remove turns ufw off
+		// first (its rules were the box's whole firewall).
+		v.Steps = append(v.Steps, scriptStep{
+			Comment: fwCommentLines("# ",
+				"With remove: ufw off first, as these rules were this box's whole firewall (deleting the SSH rule while ufw denies incoming would lock you out)."),
+			Commands: []string{"if $remove; then ufw disable; fi"},
+		})
 	}
 	seen := map[string]bool{}
 	v6 := false
 	for _, f := range p.FlowsFor(side) {
 		v6 = v6 || f.Family == wizard.FamilyIPv6
 		var rules []string
-		// SSH over IPv6 is kept open only where ftpswiz's defaults would
-		// close it: a shared host's ufw keeps its own SSH rules.
-		for _, r := range ufwRules(f, !shared && !fwPlanHasIPv6(p)) {
-			if !seen[r] { // "from any" of IPv4 and IPv6 is one ufw rule
-				seen[r] = true
-				rules = append(rules, r)
+		// A shared box's own ufw decides SSH over IPv6: nothing to keep
+		// open there (as nftables' shared rules, only the plan's flows).
+		for _, r := range ufwRules(f, !c.Shared && !fwPlanHasIPv6(p)) {
+			if l := r.Line(); !seen[l] { // "from any" of IPv4 and IPv6 is one ufw rule
+				seen[l] = true
+				rules = append(rules, l)
 			}
 		}
 		if len(rules) > 0 {
@@ -124,10 +175,15 @@ func ufwView(p *wizard.Plan, side wizard.Side) scriptView {
 		v.Intro = append(v.Intro, fwCommentLines("# ",
 			"IPv6: ufw writes each rule for IPv6 as well only with IPV6=yes in /etc/default/ufw (the default); its before6.rules accept the ICMPv6 IPv6 needs (neighbour discovery, packet too big).")...)
 	}
-	if shared {
+	v.Steps = append(v.Steps, scriptStep{
+		Comment:  fwCommentLines("# ", "With remove, ftpswiz's rules are gone now: stop; ufw's default policies and whether it is enabled stay as they were"+ufwRemoveRest(c)+"."),
+		Commands: []string{"if $remove; then ufw status verbose; exit 0; fi"},
+	})
+	if c.Shared {
 		v.Steps = append(v.Steps, scriptStep{
-			Comment:  []string{"# Show the result (ufw applies each rule at once: nothing to reload)."},
-			Commands: []string{"ufw status verbose"},
+			Comment: fwCommentLines("# ",
+				"ufw's default policies and whether it is enabled stay the box's own (shared): show the result, or say that ufw is inactive."),
+			Commands: []string{"if ufw status | grep -Fx 'Status: active' >/dev/null; then", "\tufw status verbose", "else", "\t" + ufwInactiveNote, "fi"},
 		})
 		return v
 	}
@@ -149,4 +205,12 @@ func ufwView(p *wizard.Plan, side wizard.Side) scriptView {
 		Commands: []string{"ufw status | grep -Fx 'Status: active' >/dev/null || ufw --force enable", "ufw status verbose"},
 	})
 	return v
+}
+
+// ufwRemoveRest is what a dedicated box's remove did besides (ufw off).
+func ufwRemoveRest(c fwStepCtx) string {
+	if c.Shared {
+		return ""
+	}
+	return ", except that ufw is off (see above)"
 }

@@ -38,7 +38,7 @@ func TestIPv6Backends(t *testing.T) {
 		{"firewall/server-host.ip6tables", `-s 2001:db8:50::/64 -p tcp -m tcp --dport 21 `},
 		{"firewall/server-host.ip6tables", `-p ipv6-icmp -m icmp6 --icmpv6-type neighbour-solicitation -j ACCEPT`},
 		{"firewall/client-host.ip6tables", `--icmpv6-type 143 -j ACCEPT`},
-		{"firewall/server-host.ufw.sh", `ufw allow in proto tcp from 2001:db8:50::/64 to any port 21`},
+		{"firewall/server-host.ufw.sh", `ftpswiz_allow 'ftpswiz control-explicit (ftps.mode)' in proto tcp from 2001:db8:50::/64 to any port 21`},
 		{"firewall/server-host.firewalld.sh", `rule family="ipv6" source address="2001:db8:50::/64" port port="21"`},
 		{"firewall/client-host.firewalld.sh", `rule family="ipv6" destination address="2001:db8:20::2/128"`},
 		{"firewall/aws-security-group.sh", `"Ipv6Ranges":[{"CidrIpv6":"2001:db8:50::/64"`},

@@ -1,6 +1,9 @@
 package wizard
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // BoxUse says whether a box belongs to ftpswiz's rules alone or carries
 // other traffic and a firewall of its own (issue 10).
@@ -196,11 +199,16 @@ const (
 	egressLockdown = "On the client's router the complete policy is an egress lockdown: the LAN may open only the file-transfer connections; web, DNS, mail, VPNs and everything else it forwards stop."
 )
 
-// boxSharedRules says what rules that only add are, joining chain of
-// table.
-func boxSharedRules(table, chain string) string {
-	return "ftpswiz's rules only add: they let the file-transfer flows through and change nothing else (nftables: a chain of ftpswiz's own inside " +
-		table + ", jumped to from its " + chain + " chain; iptables: ftpswiz's own chains, jumped to from the built-in ones, that accept the flows and return)"
+// boxSharedRules says what rules that only add are on side's box,
+// joining chain of table (and, on a host whose rules ufw may write, ufw's).
+func boxSharedRules(side Side, table, chain string, ufw bool) string {
+	s := "ftpswiz's rules only add: they let the file-transfer flows through and change nothing else (nftables: a chain of ftpswiz's own inside " +
+		table + ", jumped to from its " + chain + " chain; iptables: ftpswiz's own chains, jumped to from the built-in ones, that accept the flows and return"
+	if ufw && (side == SideServerHost || side == SideClientHost) {
+		s += "; ufw: allow rules commented ftpswiz and nothing else, never a default policy changed or ufw enabled, so on an " +
+			"inactive ufw they take effect only when you enable it (the script says so)"
+	}
+	return s + ")"
 }
 
 // DefaultBoxUse is the use of a box whose answers do not say: dedicated
@@ -222,11 +230,12 @@ func DefaultNftChain(side Side) string {
 	return DefaultNftHostChain
 }
 
-// boxWhy is the decision text of a box's use.
-func boxWhy(side Side, b BoxFirewall) string {
+// boxWhy is the decision text of a box's use; ufw: the plan writes ufw
+// scripts.
+func boxWhy(side Side, b BoxFirewall, ufw bool) string {
 	if b.Shared() {
 		return fmt.Sprintf("The %s is shared: %s, so %s. Say use: dedicated "+
-			"for a box with no firewall of its own to get a complete policy instead.", side.Title(), boxSharedWhat, boxSharedRules(b.NftTable, b.NftChain))
+			"for a box with no firewall of its own to get a complete policy instead.", side.Title(), boxSharedWhat, boxSharedRules(side, b.NftTable, b.NftChain, ufw))
 	}
 	return fmt.Sprintf("The %s is dedicated: %s. On a box that carries other traffic or has a firewall of its own, say use: shared.", side.Title(), boxDedicatedWhat)
 }
@@ -240,10 +249,13 @@ func (r *Router) WANName() string {
 	return "its WAN side"
 }
 
+// ufw reports whether the plan writes ufw scripts.
+func (d *decider) ufw() bool { return slices.Contains(d.a.Firewalls, FirewallUFW) }
+
 // boxDecisions records how each managed box's rules join its firewall.
 func (d *decider) boxDecisions() {
 	if s := d.a.Server; s != nil {
-		d.decide("firewall.server_host_use", "Server host: "+string(s.HostFirewall.Use), string(s.HostFirewall.Use), boxWhy(SideServerHost, s.HostFirewall))
+		d.decide("firewall.server_host_use", "Server host: "+string(s.HostFirewall.Use), string(s.HostFirewall.Use), boxWhy(SideServerHost, s.HostFirewall, d.ufw()))
 		if r := s.Router; r != nil {
 			d.routerDecision(SideServerRouter, "firewall.server_router_use", r)
 		}
@@ -253,7 +265,7 @@ func (d *decider) boxDecisions() {
 			d.routerDecision(SideClientRouter, "firewall.client_router_use", r)
 		}
 		if c.NAT != ClientNATMasquerade {
-			d.decide("firewall.client_host_use", "Client host: "+string(c.HostFirewall.Use), string(c.HostFirewall.Use), boxWhy(SideClientHost, c.HostFirewall))
+			d.decide("firewall.client_host_use", "Client host: "+string(c.HostFirewall.Use), string(c.HostFirewall.Use), boxWhy(SideClientHost, c.HostFirewall, d.ufw()))
 		}
 	}
 }
@@ -267,7 +279,7 @@ func (d *decider) routerDecision(side Side, key string, r *Router) {
 		return
 	}
 	use := r.Firewall.Use
-	why := boxWhy(side, r.Firewall)
+	why := boxWhy(side, r.Firewall, false)
 	if side == SideClientRouter && use == BoxDedicated {
 		d.warn(key, side.Title()+": egress lockdown", "dedicated: EGRESS LOCKDOWN",
 			why+" "+egressLockdown)

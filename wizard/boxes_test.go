@@ -159,3 +159,35 @@ func TestAdminNetworkPerFamily(t *testing.T) {
 		}
 	}
 }
+
+// TestSharedHostWhySaysUFW: a shared host's use decision says what its ufw
+// script does (only allow rules, no default changed, ufw not enabled) when
+// the plan writes ufw scripts, and names no ufw otherwise; a router's never
+// does (ufw writes host rules only).
+func TestSharedHostWhySaysUFW(t *testing.T) {
+	for _, tt := range []struct {
+		name      string
+		firewalls []Firewall
+		key       string
+		want      bool
+	}{
+		{"server host, ufw", []Firewall{FirewallNftables, FirewallUFW}, "firewall.server_host_use", true},
+		{"server host, no ufw", []Firewall{FirewallNftables}, "firewall.server_host_use", false},
+		{"server router, ufw", []Firewall{FirewallNftables, FirewallUFW}, "firewall.server_router_use", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			a := classic(t)
+			a.Server.HostFirewall.Use = BoxShared
+			a.Firewalls = tt.firewalls
+			p := decide(t, a)
+			d, ok := p.Decision(tt.key)
+			if !ok {
+				t.Fatalf("no decision %s", tt.key)
+			}
+			has := strings.Contains(d.Why, "ufw: allow rules commented ftpswiz and nothing else, never a default policy changed or ufw enabled")
+			if has != tt.want {
+				t.Errorf("%s's Why names ufw's shared script: %v, want %v:\n%s", tt.key, has, tt.want, d.Why)
+			}
+		})
+	}
+}

@@ -103,7 +103,7 @@ func boxUseQuestion(side Side) Question {
 	shared := Choice{
 		Value: string(BoxShared), Label: "Shared: add to its own firewall",
 		What:   upperFirst(boxSharedWhat) + " (web, DNS, SSH, VPNs of its own).",
-		Effect: boxSharedRules(DefaultNftTable, chain) + ".",
+		Effect: boxSharedRules(side, DefaultNftTable, chain, true) + ".",
 	}
 	if side != SideServerHost {
 		// Every router forwards other traffic: shared is its default.

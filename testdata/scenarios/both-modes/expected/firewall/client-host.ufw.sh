@@ -4,10 +4,10 @@
 # Every setting that matters carries its reason; REPORT.md has the whole plan.
 #
 # Apply:  sudo bash client-host.ufw.sh
-#         (it only adds rules to your active ufw, and stops if ufw is not active; re-running is safe: ufw skips a rule it already has)
+#         (re-running is safe: ufw skips a rule it already has; it only adds ftpswiz's rules, ufw's default policies and whether ufw is enabled stay the box's own)
 # Check:  bash -n client-host.ufw.sh
-# Remove: ufw status numbered, then ufw delete N for each rule commented "ftpswiz ..."
-# Persist: nothing to do, ufw loads its rules at boot while it is enabled
+# Remove: sudo bash client-host.ufw.sh remove
+# Persist: nothing to do while ufw is enabled: it loads its rules at boot; the script does not enable ufw (shared box), so on an inactive ufw the rules take effect only once you enable it
 #
 # ufw's own before.rules already accept loopback, replies to allowed
 # connections (established/related) and the ICMP TCP needs (destination
@@ -15,28 +15,53 @@
 # stalls without it; time exceeded; echo request), and drop invalid packets:
 # nothing to add for those.
 #
-# How it fits into your firewall (this host is shared): the script only adds
-# the allow rules below to your active ufw. Its defaults (incoming, outgoing)
-# and its other rules stay yours, so every connection that passed before still
-# passes; it never turns ufw on, and stops, changing nothing, if ufw is not
-# active.
+# Shared box: this script only adds the allow rules below, each commented
+# ftpswiz; it never changes ufw's default policies and never enables ufw. An
+# inactive ufw gets the rules and a note on stderr: they take effect when you
+# enable ufw.
 set -euo pipefail
 
 command -v ufw >/dev/null || { echo "ufw is not installed (apt-get install ufw)" >&2; exit 1; }
-case "$(ufw status)" in
-"Status: active"*) ;;
-*) echo "ufw is not active on this host: its firewall is something else, so load that format's file instead (this script only adds rules to an active ufw and changed nothing)" >&2; exit 1 ;;
+case "${1:-}" in
+'') remove=false ;;
+remove) remove=true ;;
+*) echo "usage: bash $0 [remove]" >&2; exit 2 ;;
 esac
 
+# ftpswiz_allow TAG RULE...: ufw allow RULE comment TAG, unless your own
+# rule (no comment) allows it already: that one stays yours, untouched. With
+# remove: ufw delete allow RULE comment TAG, which deletes the rule only if
+# it carries ftpswiz's comment TAG.
+ftpswiz_allow() {
+	local tag=$1
+	shift
+	if $remove; then
+		ufw delete allow "$@" comment "$tag"
+	elif ufw --dry-run allow "$@" | grep -Fx 'Skipping adding existing rule' >/dev/null; then
+		echo "ufw allow $*: your own rule allows this already; left as it is" >&2
+	else
+		ufw allow "$@" comment "$tag"
+	fi
+}
+
 # explicit FTPS control channel (AUTH TLS) on 21
-ufw allow out proto tcp from any to 198.51.100.20/32 port 21 comment 'ftpswiz control-explicit (ftps.mode)'
+ftpswiz_allow 'ftpswiz control-explicit (ftps.mode)' out proto tcp from any to 198.51.100.20/32 port 21
 
 # implicit FTPS control channel (TLS from the first byte) on 990
-ufw allow out proto tcp from any to 198.51.100.20/32 port 990 comment 'ftpswiz control-implicit (ftps.mode)'
+ftpswiz_allow 'ftpswiz control-implicit (ftps.mode)' out proto tcp from any to 198.51.100.20/32 port 990
 
 # passive data connections: one port per running transfer, announced inside
 # TLS, so the whole range 50000-50092 is needed
-ufw allow out proto tcp from any to 198.51.100.20/32 port 50000:50092 comment 'ftpswiz passive-data (passive.range)'
+ftpswiz_allow 'ftpswiz passive-data (passive.range)' out proto tcp from any to 198.51.100.20/32 port 50000:50092
 
-# Show the result (ufw applies each rule at once: nothing to reload).
-ufw status verbose
+# With remove, ftpswiz's rules are gone now: stop; ufw's default policies and
+# whether it is enabled stay as they were.
+if $remove; then ufw status verbose; exit 0; fi
+
+# ufw's default policies and whether it is enabled stay the box's own
+# (shared): show the result, or say that ufw is inactive.
+if ufw status | grep -Fx 'Status: active' >/dev/null; then
+	ufw status verbose
+else
+	echo "ufw is inactive: ftpswiz's rules are added to its configuration, but they take effect only when you enable ufw (ufw enable), which this script does not do on a shared box. Enabling ufw also applies its default policies ($(grep -E '^DEFAULT_(INPUT|OUTPUT)_POLICY=' /etc/default/ufw 2>/dev/null | tr -d '"' | tr '\n' ' ')in /etc/default/ufw): with DROP or REJECT, every connection no ufw rule allows stops (SSH, web, DNS, whatever this box serves or opens), so add ufw rules for those first, and do not combine ufw with other nftables or iptables rules on the box." >&2
+fi

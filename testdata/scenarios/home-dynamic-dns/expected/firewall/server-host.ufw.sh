@@ -6,34 +6,66 @@
 # Apply:  sudo bash server-host.ufw.sh
 #         (re-running is safe: ufw skips a rule it already has)
 # Check:  bash -n server-host.ufw.sh
-# Remove: ufw status numbered, then ufw delete N for each rule commented "ftpswiz ..."
+# Remove: sudo bash server-host.ufw.sh remove
 # Persist: nothing to do, ufw loads its rules at boot while it is enabled (the script enables it)
 #
 # ufw's own before.rules already accept loopback, replies to allowed
 # connections (established/related) and the ICMP TCP needs (destination
 # unreachable including fragmentation needed, for path-MTU discovery: TLS
 # stalls without it; time exceeded; echo request), and drop invalid packets:
-# nothing to add for those. The allow rules come first and the defaults last,
-# so an enabled ufw never runs with the defaults but without the rules.
+# nothing to add for those.
+#
+# Dedicated box: these rules are its whole firewall. The allow rules come
+# first and the defaults last, so an enabled ufw never runs with the defaults
+# but without the rules.
 set -euo pipefail
 
 command -v ufw >/dev/null || { echo "ufw is not installed (apt-get install ufw)" >&2; exit 1; }
+case "${1:-}" in
+'') remove=false ;;
+remove) remove=true ;;
+*) echo "usage: bash $0 [remove]" >&2; exit 2 ;;
+esac
+
+# ftpswiz_allow TAG RULE...: ufw allow RULE comment TAG, unless your own
+# rule (no comment) allows it already: that one stays yours, untouched. With
+# remove: ufw delete allow RULE comment TAG, which deletes the rule only if
+# it carries ftpswiz's comment TAG.
+ftpswiz_allow() {
+	local tag=$1
+	shift
+	if $remove; then
+		ufw delete allow "$@" comment "$tag"
+	elif ufw --dry-run allow "$@" | grep -Fx 'Skipping adding existing rule' >/dev/null; then
+		echo "ufw allow $*: your own rule allows this already; left as it is" >&2
+	else
+		ufw allow "$@" comment "$tag"
+	fi
+}
+
+# With remove: ufw off first, as these rules were this box's whole firewall
+# (deleting the SSH rule while ufw denies incoming would lock you out).
+if $remove; then ufw disable; fi
 
 # explicit FTPS control channel (AUTH TLS) on 21
-ufw allow in proto tcp from any to any port 21 comment 'ftpswiz control-explicit (ftps.mode)'
+ftpswiz_allow 'ftpswiz control-explicit (ftps.mode)' in proto tcp from any to any port 21
 
 # passive data connections: one port per running transfer, announced inside
 # TLS, so the whole range 50000-50018 is needed
-ufw allow in proto tcp from any to any port 50000:50018 comment 'ftpswiz passive-data (passive.range)'
+ftpswiz_allow 'ftpswiz passive-data (passive.range)' in proto tcp from any to any port 50000:50018
 
 # the administrator's SSH, so the firewall never locks you out
-ufw allow in proto tcp from 192.168.1.0/24 to any port 22 comment 'ftpswiz admin-ssh (firewall.admin_ssh)'
-ufw allow in proto tcp from ::/0 to any port 22 comment 'ftpswiz admin-ssh (firewall.admin_ssh) ipv6'
+ftpswiz_allow 'ftpswiz admin-ssh (firewall.admin_ssh)' in proto tcp from 192.168.1.0/24 to any port 22
+ftpswiz_allow 'ftpswiz admin-ssh (firewall.admin_ssh) ipv6' in proto tcp from ::/0 to any port 22
 
 # Let's Encrypt's HTTP-01 check: certbot answers on port 80 only while it
 # issues or renews (from anywhere: the CA checks from addresses it does not
 # publish)
-ufw allow in proto tcp from any to any port 80 comment 'ftpswiz acme-http01 (tls.certificate)'
+ftpswiz_allow 'ftpswiz acme-http01 (tls.certificate)' in proto tcp from any to any port 80
+
+# With remove, ftpswiz's rules are gone now: stop; ufw's default policies and
+# whether it is enabled stay as they were, except that ufw is off (see above).
+if $remove; then ufw status verbose; exit 0; fi
 
 # Defaults: nothing new comes in unless allowed above (set only if not yet:
 # setting a default reloads all of ufw's rules, a moment in which new
