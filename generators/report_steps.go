@@ -459,7 +459,7 @@ func reportBootLine(d Desc, file string) string {
 		}
 		return "# at boot: " + prose
 	}
-	l := "# at boot (" + persistQual + "): " + cmdJoin(d.PersistCmds, file)
+	l := "# at boot (" + d.persistOn() + "): " + cmdJoin(d.PersistCmds, file)
 	if prose != "" {
 		l += " (" + prose + ")"
 	}
