@@ -122,13 +122,14 @@ func (e Entry) Text(v Vars) string {
 // generic fills the placeholders of a plan's facts when there is no plan.
 func generic() Vars {
 	return Vars{
-		"range":      "pasv_min_port-pasv_max_port",
-		"transfers":  "N",
-		"ports":      "R",
-		"local_root": "LOCAL_ROOT",
-		"upload_dir": "upload",
-		"modes":      "port 21 is explicit FTPS, port 990 implicit FTPS",
-		"server":     "the server",
+		"range":       "pasv_min_port-pasv_max_port",
+		"transfers":   "N",
+		"ports":       "R",
+		"local_root":  "LOCAL_ROOT",
+		"upload_dir":  "upload",
+		"modes":       "port 21 is explicit FTPS, port 990 implicit FTPS",
+		"server":      "the server",
+		"chroot_root": "CHROOT_ROOT",
 	}
 }
 
@@ -160,7 +161,19 @@ const (
 	UnknownOption    = "vsftpd-no-start"
 	UploadDenied     = "upload-denied"
 	FTPInspection    = "ftp-inspection"
+
+	// SFTP's failures (Protocols SFTP), each reply measured with Debian
+	// 12's OpenSSH 9.2, lftp 4.9.2 and rclone 1.60 in ftpswiz's lab
+	// (generators' TestSFTPFailuresLab provokes each one).
+	SFTPChroot       = "sftp-chroot"
+	SFTPHostKey      = "sftp-host-key"
+	SFTPOnly         = "sftp-only"
+	SFTPKeysOnly     = "sftp-keys-only"
+	SFTPUploadDenied = "sftp-upload-denied"
 )
+
+// sftpOnly is the Protocols of an entry about SFTP (OpenSSH) alone.
+var sftpOnly = []string{SFTP}
 
 // entries is the catalogue. Order: as listed in `explain` (sorted by key
 // there).
@@ -334,6 +347,70 @@ var entries = []Entry{
 		Fix:     "Turn FTP inspection (the FTP ALG or helper) off for this server on every firewall in the path.",
 		UserFix: "Connect directly, and turn FTP inspection off for this server.",
 		Probe:   []string{"no-greeting"}},
+	{Key: SFTPChroot, Title: "A chroot directory sshd refuses", Protocols: sftpOnly,
+		Symptom: "The session ends right after the key is accepted: sftp prints \"client_loop: send disconnect: Broken pipe\" " +
+			"and \"Connection closed\", lftp \"Fatal error: max-retries exceeded (client_loop: send disconnect: Broken pipe)\", " +
+			"rclone \"ssh: unexpected packet in response to channel open\"; sshd logs " +
+			"\"bad ownership or modes for chroot directory\" with the directory's name.",
+		Cause: "The account's chroot directory ({chroot_root}/USER), or a directory above it, is not owned by root or is " +
+			"writable by its group or others: sshd refuses to lock the account into it and ends the session after the login.",
+		Fix: "`chown root:root {chroot_root} {chroot_root}/USER && chmod 755 {chroot_root} {chroot_root}/USER`, and every " +
+			"directory above them root's and writable by nobody else; uploads go to {upload_dir}/ inside, owned by the user.",
+		UserCause: "A setting on the server: the folder your account is locked into has the wrong owner or permissions.",
+		UserFix:   "Tell the operator; nothing on your side changes it.",
+		Replies: []string{"bad ownership or modes for chroot directory", "client_loop: send disconnect: Broken pipe",
+			"Fatal error: max-retries exceeded (client_loop: send disconnect: Broken pipe)",
+			"ssh: unexpected packet in response to channel open"}},
+	{Key: SFTPHostKey, Title: "An unknown or changed SSH host key", Protocols: sftpOnly,
+		Symptom: "\"Host key verification failed.\" (lftp: \"Fatal error: Host key verification failed.\"; rclone: " +
+			"\"knownhosts: key is unknown\" or \"knownhosts: key mismatch\"); when the key changed, ssh and sftp first " +
+			"print \"WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!\".",
+		Cause: "The client's known_hosts has no key for the server (a first connection, a new client machine), or another " +
+			"key than the server presents: the server was reinstalled or its host keys were regenerated, or someone on " +
+			"the path poses as the server. Strict host key checking refuses both, as it must.",
+		Fix: "Keep /etc/ssh/ssh_host_* keys across reinstalls. When a key does change, send the users its new fingerprint " +
+			"(`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub`) or known_hosts line through another channel than the " +
+			"connection; never tell them to turn host key checking off.",
+		UserCause: "Your known_hosts has no key, or another key, for the server: a first connection, a reinstalled " +
+			"server, or someone posing as it.",
+		UserFix: "Never turn host key checking off or accept the key unchecked. Ask the operator for the current " +
+			"fingerprint through another channel; only when the server's (`ssh-keyscan -p PORT HOST | ssh-keygen -lf -`) " +
+			"matches it, remove the old line (`ssh-keygen -R HOST`; on a port other than 22 `ssh-keygen -R '[HOST]:PORT'`) " +
+			"and add the new one.",
+		Replies: []string{"Host key verification failed.", "REMOTE HOST IDENTIFICATION HAS CHANGED",
+			"knownhosts: key is unknown", "knownhosts: key mismatch"}},
+	{Key: SFTPOnly, Title: "ssh to an SFTP-only account", Protocols: sftpOnly,
+		Symptom: "ssh prints \"This service allows sftp connections only.\" and ends with status 1, without a shell or the command's output.",
+		Cause: "The account is in the SFTP-only group: sshd runs its built-in SFTP server (ForceCommand internal-sftp) " +
+			"whatever the client asks for, and answers a shell or a command with this line. That is intended.",
+		Fix:       "Use sftp or an SFTP client for the account; administer the server with an account outside the SFTP-only group.",
+		UserCause: "The account is for file transfer only: the server refuses shells and commands.",
+		UserFix:   "Use sftp, or an SFTP client.",
+		Replies:   []string{"This service allows sftp connections only."}},
+	{Key: SFTPKeysOnly, Title: "A login refused: SSH keys only", Protocols: sftpOnly,
+		Symptom: "\"USER@HOST: Permission denied (publickey).\" (lftp: \"Fatal error: max-retries exceeded (USER@HOST: " +
+			"Permission denied (publickey).)\"; rclone: \"ssh: unable to authenticate, attempted methods [none publickey], no " +
+			"supported methods remain\"): publickey is the only method the server offers, so no password is asked for.",
+		Cause: "The accounts log in with SSH keys only: the client offered no key that is in ~USER/.ssh/authorized_keys. " +
+			"The user's public key is not installed there (or that file's permissions are too open), the client offers " +
+			"another key, or it tries a password.",
+		Fix: "Install the user's public key (the .pub they send) in ~USER/.ssh/authorized_keys; `chmod 700 ~USER/.ssh && " +
+			"chmod 600 ~USER/.ssh/authorized_keys`, owned by the user. Passwords stay off.",
+		UserCause: "The server accepts SSH keys only, and your client offered none it knows: your public key is not " +
+			"installed yet, the client uses another key, or it tries a password.",
+		UserFix: "Send the operator your public key (the .pub file) and point the client at the matching private key; a " +
+			"password will not work.",
+		Replies: []string{"Permission denied (publickey).", "ssh: unable to authenticate"}},
+	{Key: SFTPUploadDenied, Title: "SFTP uploads refused", Protocols: sftpOnly,
+		Symptom: "An upload fails: sftp prints `dest open \"/FILE\": Permission denied` (a mkdir `remote mkdir \"/DIR\": " +
+			"Permission denied`), lftp \"put: Access failed: Permission denied (FILE)\", rclone \"Update Create failed: " +
+			"permission denied\".",
+		Cause: "The upload goes into the top of the account's folder, its chroot, which belongs to root and is read-only " +
+			"by design (sshd refuses a writable one); only {upload_dir}/ inside it is writable.",
+		Fix:       "Upload into {upload_dir}/; if that fails too, `chown USER: {chroot_root}/USER/{upload_dir}`.",
+		UserCause: "The upload went into the top of your folder, which is read-only.",
+		UserFix:   "Upload into the {upload_dir}/ folder (`cd {upload_dir}` first, or `put FILE {upload_dir}/`).",
+		Replies:   []string{"Permission denied", "put: Access failed: Permission denied", "Update Create failed: permission denied"}},
 }
 
 // All returns the entries, sorted by key, in a fresh slice.

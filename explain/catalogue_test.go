@@ -128,7 +128,7 @@ func TestWith(t *testing.T) {
 	}
 	// No entry keeps a placeholder once the planner's facts are filled in.
 	all := explain.Vars{"bind_attempts": "5", "transfers": "16", "ports": "75", "range": "40000-40074",
-		"local_root": "/srv/ftps", "upload_dir": "upload", "server": "ftp.example.com", "modes": "port 21 is explicit FTPS"}
+		"local_root": "/srv/ftps", "upload_dir": "upload", "server": "ftp.example.com", "modes": "port 21 is explicit FTPS", "chroot_root": "/srv/sftp"}
 	for _, e := range explain.All() {
 		e = e.With(all)
 		for _, s := range []string{e.Symptom, e.Cause, e.Fix, e.UserCause, e.UserFix, e.Long} {

@@ -254,7 +254,7 @@ func reportDecisionsAndPitfalls(p *wizard.Plan) ([]reportDecision, []reportPitfa
 		}
 		if d.Warning {
 			rd.Title += " (WARNING)"
-			rd.Warning = "> **WARNING:** this decision carries a risk you accepted. Read the reason below."
+			rd.Warning = "> **WARNING:** read the reason below before you apply the plan: a risk, or a step left to you."
 		}
 		ds = append(ds, rd)
 	}

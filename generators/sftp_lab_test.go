@@ -137,7 +137,29 @@ func sftpLabAccount(t *testing.T) (group, account, root string) {
 	return group, account, root
 }
 
-func TestSFTPLab(t *testing.T) {
+// sftpLab is TestSFTPLab's set-up, which the failure lab shares: the NAT
+// topology with the generated rules, sshd running the generated drop-in,
+// the SFTP account made by the generated commands, and the client user
+// with a key, the server's host key in known_hosts and the generated
+// client files.
+type sftpLab struct {
+	l                     *lab.Lab
+	p                     *wizard.Plan
+	account, root, chroot string
+	cliUser               *lab.User
+	home, cdir            string
+	hostKey               string // the server's host key (private key path)
+	knownHosts            string // the client's known_hosts as the operator sent it
+	sshd                  *lab.Process
+	sshdAddr              string
+	c                     sftpLabClient
+	welcome               string
+	up1, up2, up3         string // SHA-256 of one.bin, two.bin, three.bin in cdir
+}
+
+// newSFTPLab builds the SFTP lab for the client software given.
+func newSFTPLab(t *testing.T, software ...wizard.ClientSoftware) *sftpLab {
+	t.Helper()
 	lab.Require(t, "ip", "nft", "sshd", "ssh", "sftp", "ssh-keygen", "useradd", "userdel", "groupadd", "groupdel",
 		"runuser", "lftp", "rclone", "bash")
 	sftpPrivsepDir(t)
@@ -155,7 +177,7 @@ func TestSFTPLab(t *testing.T) {
 		a.Server.AdminNetwork = lab.SrvLAN
 		a.Client.Router = &wizard.Router{WANInterface: lab.WANIf, LANInterface: lab.LANIf}
 		a.Client.LANCIDR = lab.CliLAN
-		a.Client.Software = []wizard.ClientSoftware{wizard.ClientOpenSSH, wizard.ClientLFTP, wizard.ClientRclone}
+		a.Client.Software = software
 		a.Firewalls = []wizard.Firewall{wizard.FirewallNftables}
 	})
 	files := sftpLabFiles(t, p)
@@ -231,23 +253,30 @@ func TestSFTPLab(t *testing.T) {
 		t.Fatal(err)
 	}
 	fields := strings.Fields(string(hostPub))
-	knownName := lab.SrvPublicAddr
-	if p.SFTP.Port != 22 {
-		knownName = fmt.Sprintf("[%s]:%d", lab.SrvPublicAddr, p.SFTP.Port)
-	}
-	if err := os.WriteFile(filepath.Join(home, ".ssh", "known_hosts"), []byte(knownName+" "+fields[0]+" "+fields[1]+"\n"), 0o644); err != nil {
+	knownHosts := sftpKnownHostsName(lab.SrvPublicAddr, p.SFTP.Port) + " " + fields[0] + " " + fields[1] + "\n"
+	if err := os.WriteFile(filepath.Join(home, ".ssh", "known_hosts"), []byte(knownHosts), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	up1 := lab.RandomFile(t, filepath.Join(cdir, "one.bin"), 1<<20)
-	up2 := lab.RandomFile(t, filepath.Join(cdir, "two.bin"), 300<<10)
-	up3 := lab.RandomFile(t, filepath.Join(cdir, "three.bin"), 200<<10)
+	x := &sftpLab{l: l, p: p, account: account, root: root, chroot: chroot, cliUser: cliUser, home: home, cdir: cdir,
+		hostKey: hostKey, knownHosts: knownHosts, sshd: sshd, sshdAddr: sshdAddr, welcome: welcome,
+		c: sftpLabClient{ns: l.Cli, user: cliUser.Name, dir: cdir}}
+	x.up1 = lab.RandomFile(t, filepath.Join(cdir, "one.bin"), 1<<20)
+	x.up2 = lab.RandomFile(t, filepath.Join(cdir, "two.bin"), 300<<10)
+	x.up3 = lab.RandomFile(t, filepath.Join(cdir, "three.bin"), 200<<10)
 	if out, err := sftpRun(sftpToolTimeout, "chown", "-R", cliUser.Name+":", home); err != nil {
 		t.Fatalf("chown: %v: %s", err, out)
 	}
 	if err := os.Chmod(home, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	c := sftpLabClient{ns: l.Cli, user: cliUser.Name, dir: cdir}
+	return x
+}
+
+func TestSFTPLab(t *testing.T) {
+	x := newSFTPLab(t, wizard.ClientOpenSSH, wizard.ClientLFTP, wizard.ClientRclone)
+	l, p, account, chroot, cliUser, cdir := x.l, x.p, x.account, x.chroot, x.cliUser, x.cdir
+	sshd, sshdAddr, c, welcome := x.sshd, x.sshdAddr, x.c, x.welcome
+	up1, up2, up3 := x.up1, x.up2, x.up3
 	cfg := "client/ssh_config"
 
 	sha := func(path string) string {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ftpswiz/ftpswiz/explain"
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
 
@@ -248,7 +249,7 @@ func sftpReportTestStep(p *wizard.Plan, title, text string) reportStep {
 			"  # must print the server's fingerprint",
 		Cmd{}.Op("echo", "'ls -l'", "|").Arg("sftp", "-b", "-", "-P", fmt.Sprint(port), user+"@"+addr).Line("") +
 			"  # must list the account's directory",
-		Sh("ssh", "-p", fmt.Sprint(port), user+"@"+addr, "true").Line("") + "  # must fail: This service allows sftp connections only.",
+		Sh("ssh", "-p", fmt.Sprint(port), user+"@"+addr, "true").Line("") + "  # must fail: " + explain.Reply(explain.SFTPOnly),
 	}
 	return reportStep{Title: title, Text: mdWrap(reportWidth, text), Code: mdCode(code...)}
 }
@@ -393,15 +394,20 @@ func newSFTPHandoutView(p *wizard.Plan) *handoutView {
 	t("\"Connection timed out\" or \"Connection refused\" before any prompt",
 		fmt.Sprintf("port %d is blocked on your side (firewall, proxy, security software)", port),
 		fmt.Sprintf("allow outbound TCP to %s, port %d, as in the table above", addr, port))
-	t("`Permission denied (publickey)`",
-		"the server does not know your key yet, or your client offers another key",
-		"send the operator your public key; point the client at the matching private key")
-	t("`Host key verification failed` or `REMOTE HOST IDENTIFICATION HAS CHANGED`",
-		"your known_hosts has no key, or another key, for the server",
-		"ask the operator for the current fingerprint; replace the old line only when it matches")
-	t("`This service allows sftp connections only.`",
-		"you used ssh (a shell or a command); the account is for file transfer only",
-		"use sftp, or an SFTP client")
+	// The failures the catalogue explains, as a user reads them.
+	vars := explain.Vars{"upload_dir": upload}
+	entry := func(key string) {
+		e := explain.Get(key).With(vars).ForUser()
+		out = append(out, reportPitfallOf(len(out)+1, e.Symptom, mdText(e.Cause), mdText(e.Fix)))
+	}
+	if !sftpPasswords(p) {
+		entry(explain.SFTPKeysOnly)
+	}
+	entry(explain.SFTPHostKey)
+	entry(explain.SFTPOnly)
+	if upload != "" {
+		entry(explain.SFTPUploadDenied)
+	}
 	t("An FTP or FTPS client cannot connect, or shows an `SSH-2.0-OpenSSH` greeting",
 		"the client speaks FTP, this server speaks SFTP",
 		"choose SFTP in the client (`sftp://`)")

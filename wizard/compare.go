@@ -68,9 +68,9 @@ func Comparison() []ComparisonRow {
 			"Login works but listings hang (passive range closed); private address in the PASV reply " +
 				"(no pasv_address); \"522 session reuse required\"; \"500 OOPS\" writable chroot; " +
 				"implicit and explicit mixed up.",
-			"Timeout before the login prompt (port closed or not forwarded); \"Permission denied " +
-				"(publickey)\" (key missing or loose permissions); session closes at once (chroot " +
-				"ownership); \"host key changed\" after a reinstall."},
+			"Timeout before the login prompt (port closed or not forwarded); " + explain.Quote(explain.SFTPKeysOnly) +
+				" (key missing or loose permissions); session closes at once (chroot " +
+				"ownership); " + explain.Quote(explain.SFTPHostKey) + " after a reinstall."},
 	}
 }
 

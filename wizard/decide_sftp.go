@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/ftpswiz/ftpswiz/explain"
 )
 
 // SFTPDropInPath is where the generated sshd drop-in goes. Debian's and
@@ -143,9 +145,9 @@ func (d *decider) sftpServer() {
 	add(&sp.MatchOptions, "sftp.service", "ForceCommand", "internal-sftp")
 	d.decide("sftp.chroot", "Users locked into their directory", fmt.Sprintf("%s/<user>, writable %s/", x.ChrootRoot, x.UploadDir),
 		fmt.Sprintf("Each account is locked (ChrootDirectory %s/%%u) into its own directory, which sshd "+
-			"requires to be owned by root and writable by no one else (otherwise it refuses the login: "+
-			"\"bad ownership or modes for chroot directory\"); the account writes into %s/ inside it.",
-			x.ChrootRoot, x.UploadDir))
+			"requires to be owned by root and writable by no one else (otherwise it ends the session after the "+
+			"login and logs %s); the account writes into %s/ inside it.",
+			x.ChrootRoot, explain.Quote(explain.SFTPChroot), x.UploadDir))
 	add(&sp.MatchOptions, "sftp.chroot", "ChrootDirectory", x.ChrootRoot+"/%u")
 	d.decide("sftp.restrictions", "No tunnels or forwarding", "forwarding, tunnels, X11 and TTYs off",
 		"An SFTP account could otherwise use the SSH connection as a tunnel into your network (port "+
@@ -310,18 +312,27 @@ func (d *decider) sftpPitfalls(add func(symptom, cause, fix string)) {
 	add("\"Connection timed out\" or \"Connection refused\" before any password or key prompt.",
 		fmt.Sprintf("The SFTP port %d is not open or not forwarded on the path, or sshd does not listen on it.", x.Port),
 		"Apply the generated rules on every side; `ss -ltn` on the server shows sshd's ports.")
-	add("\"packet_write_wait: Connection ... Broken pipe\" or the session closes right after login; the server log says \"bad ownership or modes for chroot directory\".",
-		"The chroot directory (or a parent) is writable by the user or not owned by root.",
-		fmt.Sprintf("`chown root:root %s/USER && chmod 755 %s/USER`; uploads go to %s/ inside it.", x.ChrootRoot, x.ChrootRoot, x.UploadDir))
-	add("\"Permission denied (publickey)\".",
-		"Keys only: the user's public key is missing from ~user/.ssh/authorized_keys, or that file's permissions are too open.",
-		"Install the key; `chmod 700 ~user/.ssh && chmod 600 ~user/.ssh/authorized_keys`, owned by the user.")
+	entry := func(key string) {
+		e := explain.Get(key).With(explain.Vars{"chroot_root": x.ChrootRoot, "upload_dir": x.UploadDir})
+		if d.p.SFTP == nil {
+			e = e.ForUser() // a client-only plan: the reader cannot change the server
+		}
+		add(e.Symptom, e.Cause, e.Fix)
+	}
+	if d.p.SFTP != nil {
+		entry(explain.SFTPChroot)
+	}
+	if !IsTrue(x.PasswordAuthentication, false) {
+		entry(explain.SFTPKeysOnly)
+	}
+	entry(explain.SFTPHostKey)
+	entry(explain.SFTPOnly)
+	if d.p.SFTP != nil {
+		entry(explain.SFTPUploadDenied)
+	}
 	add("An FTP or FTPS client cannot connect (\"unexpected greeting\", \"SSH-2.0-OpenSSH\" shown as the banner).",
 		"SFTP is not FTPS: FTP clients speak another protocol.",
 		"Choose SFTP (sftp://) in the client, as the generated client configs do.")
-	add("\"REMOTE HOST IDENTIFICATION HAS CHANGED\" after reinstalling the server.",
-		"The server's host key changed; clients remember the old one.",
-		"Keep /etc/ssh/ssh_host_* keys across reinstalls, or tell users the new fingerprint.")
 	if cp := d.p.Client; cp != nil && cp.DNSRecords.HasAAAA() && !HasFamily(cp.Families, FamilyIPv6) {
 		add(fmt.Sprintf("Connections to %s hang for a while before they work, or fail, from clients with IPv6.", cp.ServerAddress),
 			fmt.Sprintf("%s has an AAAA record, so clients try IPv6 first, but the client side's rules were planned for IPv4 only and drop it.", cp.ServerAddress),

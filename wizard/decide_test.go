@@ -352,8 +352,8 @@ func TestTopics(t *testing.T) {
 }
 
 // TestTopicsForProtocol: every topic applies to FTPS or SFTP; an SFTP
-// plan's topics never speak of vsftpd, PASV or a passive range of FTP, and
-// FTPS plans get every topic (none is SFTP's alone yet).
+// plan's topics never speak of vsftpd, PASV or a passive range of FTP; SFTP's
+// own failures are its plans' topics alone, FTPS plans get every other.
 func TestTopicsForProtocol(t *testing.T) {
 	if string(ProtocolFTPS) != explain.FTPS || string(ProtocolSFTP) != explain.SFTP {
 		t.Fatalf("protocol names differ from the catalogue's: %s %s", explain.FTPS, explain.SFTP)
@@ -376,8 +376,27 @@ func TestTopicsForProtocol(t *testing.T) {
 			}
 		}
 	}
-	if got := TopicsFor(ProtocolFTPS); len(got) != len(all) {
-		t.Errorf("FTPS plans get %d topics of %d", len(got), len(all))
+	// SFTP's own failures (OpenSSH's) are SFTP plans' topics and no FTPS
+	// plan's; every other topic is FTPS's.
+	sftpFailures := []string{explain.SFTPChroot, explain.SFTPHostKey, explain.SFTPOnly, explain.SFTPKeysOnly, explain.SFTPUploadDenied}
+	keys := func(ts []Topic) []string {
+		var out []string
+		for _, tp := range ts {
+			out = append(out, tp.Key)
+		}
+		return out
+	}
+	ftps := keys(TopicsFor(ProtocolFTPS))
+	for _, k := range sftpFailures {
+		if !slices.Contains(keys(sftp), k) {
+			t.Errorf("SFTP plans do not get the topic %s: %v", k, keys(sftp))
+		}
+		if slices.Contains(ftps, k) {
+			t.Errorf("FTPS plans get SFTP's topic %s", k)
+		}
+	}
+	if len(ftps) != len(all)-len(sftpFailures) {
+		t.Errorf("FTPS plans get %d topics of %d, want all but SFTP's %d", len(ftps), len(all), len(sftpFailures))
 	}
 }
 

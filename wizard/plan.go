@@ -252,7 +252,9 @@ type Decision struct {
 	// the client and its network need, without the server's internals
 	// (sizing arithmetic, vsftpd's PASV retries). Empty: Why serves both.
 	ForClient string
-	// Warning marks a decision the user must read (a risk they accepted).
+	// Warning marks a decision the user must read before applying the
+	// plan: a risk they accepted, or a step left to them (a placeholder to
+	// replace).
 	Warning bool
 }
 

@@ -56,7 +56,7 @@ func portMapSentences(p *wizard.Plan) []string {
 
 // reviewText is the review page, a summary: the port map and each
 // decision's one-liner (title: value). The reasons and the pitfalls are
-// REPORT.md's part 2; only a warning (a risk the user accepts) keeps its
+// REPORT.md's part 2; only a warning (a risk the user accepts, or a step left to them) keeps its
 // reason here, to be read before writing.
 func reviewText(p *wizard.Plan, width int, st styles) string {
 	var b strings.Builder
