@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ftpswiz/ftpswiz/explain"
 	"github.com/ftpswiz/ftpswiz/internal/lab"
 	"github.com/ftpswiz/ftpswiz/wizard"
 )
@@ -360,8 +361,8 @@ func TestSFTPLab(t *testing.T) {
 			args []string
 			want string
 		}{
-			{[]string{"id"}, "This service allows sftp connections only."},
-			{[]string{}, "This service allows sftp connections only."},
+			{[]string{"id"}, explain.Reply(explain.SFTPOnly)},
+			{[]string{}, explain.Reply(explain.SFTPOnly)},
 			{[]string{"-tt", "id"}, "PTY allocation request failed"},
 		} {
 			so, se, err := c.run("", append([]string{"ssh", "-F", cfg, sftpAlias}, tt.args...)...)

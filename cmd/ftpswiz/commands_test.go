@@ -32,12 +32,17 @@ func TestExplain(t *testing.T) {
 		// vsftpd or PASV), says how to see the rest, and still explains an
 		// FTPS topic asked for by name, saying it does not apply.
 		{"SFTP plan", []string{"explain", "--answers", scenario("sftp")},
-			[]string{"Topics of SFTP plans (ftpswiz explain TOPIC):", "ftps-vs-sftp", "do not apply to SFTP plans; 'ftpswiz explain' without", "sftp.port"},
+			[]string{"Topics of SFTP plans (ftpswiz explain TOPIC):", "ftps-vs-sftp", "do not apply to SFTP plans; 'ftpswiz explain' without", "sftp.port",
+				"sftp-chroot", "sftp-host-key", "sftp-keys-only", "sftp-only", "sftp-upload-denied"},
 			[]string{"pasv-vs-epsv", "passive-vs-active", "vsftpd-no-start", "session-reuse", "conntrack-helper", "Topics (ftpswiz explain TOPIC):"}},
 		{"FTPS topic on an SFTP plan", []string{"explain", "--answers", scenario("sftp"), "pasv-vs-epsv"},
 			[]string{"PASV and EPSV (pasv-vs-epsv)", "This topic is about FTPS; this plan is SFTP, so it does not apply to it."}, nil},
-		{"FTPS plan lists every topic", []string{"explain", "--answers", classic},
-			[]string{"Topics (ftpswiz explain TOPIC):", "ftps-vs-sftp", "pasv-vs-epsv"}, []string{"do not apply"}},
+		// An FTPS plan lists every topic but SFTP's own failures.
+		{"FTPS plan", []string{"explain", "--answers", classic},
+			[]string{"Topics of FTPS plans (ftpswiz explain TOPIC):", "ftps-vs-sftp", "pasv-vs-epsv", "The other 5 topics do not apply to FTPS plans"},
+			[]string{"sftp-chroot", "sftp-host-key", "sftp-keys-only", "sftp-only", "sftp-upload-denied"}},
+		{"SFTP topic", []string{"explain", "sftp-host-key"},
+			[]string{"An unknown or changed SSH host key (sftp-host-key)", "Host key verification failed.", "never tell them to turn host key checking off"}, nil},
 		{"one topic", []string{"explain", "passive-vs-active"},
 			[]string{"Passive and active mode (passive-vs-active)", "data connection"}, nil},
 		{"topic, any case", []string{"explain", "PASSIVE-VS-ACTIVE"}, []string{"(passive-vs-active)"}, nil},

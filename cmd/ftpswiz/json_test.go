@@ -293,8 +293,9 @@ func TestJSONExplain(t *testing.T) {
 		{"topics only", []string{"explain", "--json"}, -1, 0, false, true},
 		{"topics and decisions", []string{"explain", "--json", "--answers", classic}, -1, -1, false, true},
 		{"one topic", []string{"explain", "--json", "passive-vs-active"}, 1, 0, false, true},
-		// An SFTP plan's topics are the one that applies to SFTP.
-		{"SFTP plan's topics", []string{"explain", "--json", "--answers", scenario("sftp")}, 1, -1, false, true},
+		// An SFTP plan's topics are those that apply to SFTP: ftps-vs-sftp
+		// and OpenSSH's five failures.
+		{"SFTP plan's topics", []string{"explain", "--json", "--answers", scenario("sftp")}, 6, -1, false, true},
 		{"one decision with its rules", []string{"explain", "--json", "--answers", classic, "passive.range"}, 0, 1, true, false},
 	}
 	for _, tt := range tests {
@@ -309,6 +310,16 @@ func TestJSONExplain(t *testing.T) {
 			count := func(n, want int) bool { return (want == -1 && n > 0) || n == want }
 			if !count(len(e.Topics), tt.topics) || !count(len(e.Decisions), tt.decisions) {
 				t.Errorf("%d topics, %d decisions", len(e.Topics), len(e.Decisions))
+			}
+			if slices.Contains(tt.args, scenario("sftp")) {
+				for _, tp := range e.Topics {
+					low := strings.ToLower(tp.Title + " " + tp.Text)
+					for _, bad := range []string{"vsftpd", "pasv", "epsv"} {
+						if strings.Contains(low, bad) {
+							t.Errorf("SFTP plan's topic %s speaks of %q: %s", tp.Key, bad, tp.Text)
+						}
+					}
+				}
 			}
 			if tt.wantText && (len(e.Topics) == 0 || e.Topics[0].Text == "") {
 				t.Errorf("topics without text: %+v", e.Topics)
