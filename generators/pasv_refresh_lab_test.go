@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -72,7 +73,9 @@ var pasvReplyRE = regexp.MustCompile(`227 Entering Passive Mode \((\d+),(\d+),(\
 // check (the service's ExecStart) restarts vsftpd, PASV announces the new
 // address and curl, verifying the certificate, moves a file through it
 // (SHA-256 checked); another check with nothing changed restarts nothing;
-// a failed lookup and a private answer restart nothing either.
+// a failed lookup and a private answer restart nothing either; a vsftpd
+// the administrator stopped stays stopped, one that failed at start
+// without a record (the name did not resolve then) is started.
 func TestPasvRefreshLab(t *testing.T) {
 	lab.Require(t, "vsftpd", "curl", "openssl", "unshare", "mount", "sh", "setsid", "getent", "timeout",
 		"useradd", "userdel", "chpasswd")
@@ -121,7 +124,7 @@ pidf=%[1]s/vsftpd.pid
 running() { [ -f "$pidf" ] && kill -0 "$(cat "$pidf")" 2>/dev/null; }
 case "$1" in
 is-active) [ "$2" = --quiet ] && shift; [ "$2" = %[2]s ] && running ;;
-is-failed) exit 1 ;;
+is-failed) [ "$2" = --quiet ] && shift; [ "$2" = %[2]s ] && [ -f %[1]s/failed ] && ! running ;;
 restart|try-restart)
 	[ "$2" = %[2]s ] || exit 5
 	[ "$1" = try-restart ] && ! running && exit 0
@@ -289,6 +292,35 @@ esac
 			t.Fatalf("check with hosts %q: err %v (want failure: %v), pid %d -> %d, %d restarts, want log %q\n%s",
 				c.hosts, err, c.fails, pid1, pid(), restarts(), c.log, out)
 		}
+	}
+
+	// Stopped by the administrator (inactive, not failed): left alone.
+	pasvLabHosts(t, dir, pasvLabNew+" "+pasvLabName)
+	stop := func() {
+		t.Helper()
+		_ = syscall.Kill(-pid(), syscall.SIGTERM)
+		for i := 0; i < 50 && syscall.Kill(pid(), 0) == nil; i++ {
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	stop()
+	if out, err := run(strings.Fields(check)...); err != nil || restarts() != 2 || out != "" {
+		t.Fatalf("check with vsftpd stopped: err %v, %d restarts (want 2)\n%s", err, restarts(), out)
+	}
+	// Failed at start because the name did not resolve (the stand-in says
+	// failed; ExecStartPre found no address, so there is no record):
+	// started once the name resolves.
+	if err := os.Remove(filepath.Join(dir, "run", filepath.Base(wizard.PasvRefreshStateDir), unit)); err != nil {
+		t.Fatal(err)
+	}
+	certLabWrite(t, filepath.Join(dir, "failed"), "", 0o644)
+	out, err = run(strings.Fields(check)...)
+	if err != nil || restarts() != 3 || !strings.Contains(out, "starting "+unit) {
+		t.Fatalf("check with vsftpd failed: err %v, %d restarts (want 3)\n%s", err, restarts(), out)
+	}
+	up()
+	if got := recorded(); got != pasvLabNew {
+		t.Fatalf("record after the start: %q, want %s", got, pasvLabNew)
 	}
 	t.Logf("lab time %v", time.Since(start).Round(time.Millisecond))
 }
