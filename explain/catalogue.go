@@ -41,6 +41,30 @@ type Entry struct {
 	// the probe diagnosis codes. A finding or diagnosis with one of those
 	// codes carries Key.
 	Lint, Probe []string
+	// Protocols are the protocols whose plans the entry applies to, by the
+	// answers file's names ("ftps", "sftp"); nil is FTPS alone, as every
+	// failure so far is FTP's or vsftpd's (AppliesTo).
+	Protocols []string
+}
+
+// FTPS and SFTP are the protocol names of Entry.Protocols.
+const (
+	FTPS = "ftps"
+	SFTP = "sftp"
+)
+
+// AppliesTo reports whether the entry speaks of plans of the protocol
+// (FTPS or SFTP): `ftpswiz explain --answers FILE` lists only those.
+func (e Entry) AppliesTo(protocol string) bool {
+	if len(e.Protocols) == 0 {
+		return protocol == FTPS
+	}
+	for _, p := range e.Protocols {
+		if p == protocol {
+			return true
+		}
+	}
+	return false
 }
 
 // Vars fills the entry's placeholders ({bind_attempts}, ...): the catalogue

@@ -92,6 +92,9 @@ type clientReasons struct {
 	Passive  clientReason // passive.range, or client.server for role client
 	SSLReuse clientReason // tls.require_ssl_reuse
 	Active   clientReason // ftps.active_mode
+	// User is client.user's warning when the login is ftpswiz's
+	// placeholder (empty otherwise); every file's header quotes it.
+	User clientReason
 }
 
 // Decision keys client files quote.
@@ -178,6 +181,7 @@ func newClientView(p *wizard.Plan, title string) (clientView, error) {
 		Passive:  clientReasonOf(p, clientKeyPassive, clientKeyServer),
 		SSLReuse: clientReasonOf(p, clientKeySSLReuse),
 		Active:   clientReasonOf(p, clientKeyActive),
+		User:     clientReasonOf(p, wizard.KeyClientUser),
 	}
 	return v, nil
 }

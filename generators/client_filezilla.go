@@ -139,7 +139,7 @@ func fzNotes(v clientView) string {
 			" as an IP subjectAltName"
 	}
 	notes = append(notes, cert+".")
-	for _, r := range []clientReason{v.Reasons.Mode, v.Reasons.Passive, v.Reasons.SSLReuse, v.Reasons.Active} {
+	for _, r := range []clientReason{v.Reasons.User, v.Reasons.Mode, v.Reasons.Passive, v.Reasons.SSLReuse, v.Reasons.Active} {
 		if r.Why != "" && (r.Key != clientKeySSLReuse || v.RequireSSLReuse) {
 			notes = append(notes, fmt.Sprintf("Why (%s, %s): %s", r.Key, r.Value, r.Why))
 		}

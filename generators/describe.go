@@ -43,6 +43,9 @@ type Desc struct {
 	// OwnDir, when set, is the directory of its own the file is applied in
 	// (Terraform reads every *.tf file of its directory).
 	OwnDir string
+	// PersistOn is where and how PersistCmds run ("" is persistQual, Debian
+	// 12's).
+	PersistOn string
 	// PersistCmds are the commands that make the result survive a reboot
 	// on Debian 12: run as root in the output directory, after Apply.
 	PersistCmds []Cmd
@@ -274,7 +277,7 @@ func descHeader(d Desc, st headerStyle, file string) []string {
 	}
 	switch {
 	case len(d.PersistCmds) > 0:
-		out = append(out, "# Persist ("+persistQual+"):")
+		out = append(out, "# Persist ("+d.persistOn()+"):")
 		for _, c := range d.PersistCmds {
 			out = append(out, "#   "+c.Line(file))
 		}
@@ -287,5 +290,17 @@ func descHeader(d Desc, st headerStyle, file string) []string {
 	return out
 }
 
-// persistQual is where and how PersistCmds run.
-const persistQual = "Debian 12, as root, after Apply"
+// persistQual is where and how PersistCmds run by default; persistQualRHEL
+// on a box the plan knows runs RHEL.
+const (
+	persistQual     = "Debian 12, as root, after Apply"
+	persistQualRHEL = "RHEL 9, as root, after Apply"
+)
+
+// persistOn is where and how the description's PersistCmds run.
+func (d Desc) persistOn() string {
+	if d.PersistOn != "" {
+		return d.PersistOn
+	}
+	return persistQual
+}

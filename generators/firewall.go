@@ -105,9 +105,16 @@ type fwStepCtx struct {
 	// Router: the box forwards (its persistence includes IP forwarding);
 	// V6: its flows include IPv6 (so does its forwarding).
 	Router, V6 bool
-	// Install is the file's name under /etc/nftables.d/.
+	// Install is the file's name under /etc/nftables.d/ (RHEL:
+	// /etc/nftables/).
 	Install string
+	// RHEL: the box runs RHEL (the server host of a plan for RHEL's
+	// vsftpd build): its persistence leads with RHEL's commands.
+	RHEL bool
 }
+
+// fwRHELUntested is what the RHEL persistence texts say of their proof.
+const fwRHELUntested = "RHEL 9's documented commands, which ftpswiz's Debian 12 lab does not run"
 
 // iptApplyNote is the remark on re-running an iptables or ip6tables
 // file's apply command (iptApply).
@@ -117,7 +124,30 @@ const iptApplyNote = "re-running it is safe: in the same commit it deletes the j
 // fwPersistNft is how an nftables file survives a reboot: on Debian 12
 // nftables.service (not enabled by default) runs nft -f /etc/nftables.conf
 // at boot, so a copy of the file is included at its end.
+//
+// On RHEL 9 nftables.service runs nft -f /etc/sysconfig/nftables.conf, and
+// RHEL's documentation keeps rule files in /etc/nftables/, included from
+// it; it also says to run only one of firewalld, nftables and iptables.
 func fwPersistNft(c fwStepCtx) Desc {
+	if c.RHEL {
+		dst := "/etc/nftables/" + c.Install
+		inc := `include "` + dst + `"`
+		prose := "at boot nftables.service runs nft -f /etc/sysconfig/nftables.conf, which loads the copy at its end"
+		if c.Shared {
+			prose += ", after your table"
+		}
+		return Desc{
+			PersistCmds: append([]Cmd{
+				Sh("mkdir", "-p", "/etc/nftables"),
+				Sh("cp").File().Arg(dst),
+				Sh("grep", "-qxF", inc, "/etc/sysconfig/nftables.conf").Op("||").Arg("printf", `\n%s\n`, inc).Op(">>").Arg("/etc/sysconfig/nftables.conf"),
+				Sh("systemctl", "enable", "nftables"),
+			}, fwPersistForward(c)...),
+			PersistOn: persistQualRHEL,
+			Persist: prose + "; RHEL's documentation runs only one of firewalld, nftables.service and iptables.service on a host; " +
+				fwRHELUntested + "; Debian 12: the copy goes into /etc/nftables.d/ and the include into /etc/nftables.conf",
+		}
+	}
 	dst := "/etc/nftables.d/" + c.Install
 	inc := `include "` + dst + `"`
 	prose := "at boot nftables.service runs nft -f /etc/nftables.conf, which loads the copy at its end"
@@ -142,11 +172,29 @@ func fwPersistNft(c fwStepCtx) Desc {
 // /etc/iptables/rules.v6 at boot (its plugins 15-ip4tables, 25-ip6tables),
 // which netfilter-persistent save writes with iptables-save and
 // ip6tables-save.
+//
+// On RHEL 9, iptables-services' iptables.service and ip6tables.service load
+// /etc/sysconfig/iptables and /etc/sysconfig/ip6tables at boot (service
+// iptables save writes the first with iptables-save).
 func fwPersistIptables(c fwStepCtx, tool string) Desc {
-	rhel := "/etc/sysconfig/iptables, systemctl enable iptables"
+	rhelFile, rhelUnit := "/etc/sysconfig/iptables", "iptables"
 	if tool == "ip6tables" {
-		rhel = "/etc/sysconfig/ip6tables, systemctl enable ip6tables"
+		rhelFile, rhelUnit = "/etc/sysconfig/ip6tables", "ip6tables"
 	}
+	if c.RHEL {
+		return Desc{
+			PersistCmds: append([]Cmd{
+				Sh(tool + "-save").Op(">").Arg(rhelFile),
+				Sh("systemctl", "enable", rhelUnit),
+			}, fwPersistForward(c)...),
+			PersistOn: persistQualRHEL,
+			Persist: "needs dnf install iptables-services, whose " + rhelUnit + ".service loads " + rhelFile +
+				" at boot (service " + rhelUnit + " save writes the same file); the save writes every rule the box has " +
+				"into it, yours too; RHEL's documentation runs only one of firewalld, nftables.service and iptables.service on a host; " +
+				fwRHELUntested + "; Debian 12: netfilter-persistent save (iptables-persistent)",
+		}
+	}
+	rhel := rhelFile + ", systemctl enable " + rhelUnit
 	return Desc{
 		PersistCmds: append([]Cmd{Sh("netfilter-persistent", "save")}, fwPersistForward(c)...),
 		Persist: "needs apt-get install iptables-persistent (not beside ufw: ufw's package breaks it), whose " +
@@ -218,6 +266,7 @@ func fwHostBackends() []fwBackend {
 					Show:        []Cmd{Sh("nft", "list", "ruleset")},
 					Remove:      remove,
 					PersistCmds: persist.PersistCmds,
+					PersistOn:   persist.PersistOn,
 					Persist:     persist.Persist,
 				}
 			},
@@ -238,6 +287,7 @@ func fwHostBackends() []fwBackend {
 					Check:       []Cmd{Sh("iptables-restore", "--test", "--noflush").Op("<").File()},
 					Show:        []Cmd{Sh("iptables-save")},
 					PersistCmds: persist.PersistCmds,
+					PersistOn:   persist.PersistOn,
 					Persist:     persist.Persist,
 				}
 				for _, h := range c.Hooks {
@@ -261,6 +311,7 @@ func fwHostBackends() []fwBackend {
 					Check:       []Cmd{Sh("ip6tables-restore", "--test", "--noflush").Op("<").File()},
 					Show:        []Cmd{Sh("ip6tables-save")},
 					PersistCmds: persist.PersistCmds,
+					PersistOn:   persist.PersistOn,
 					Persist:     persist.Persist,
 				}
 				for _, h := range c.Hooks {

@@ -72,7 +72,7 @@ func renderIptables(p *wizard.Plan) ([]File, error) {
 
 // iptCtx is what the usage of a side's iptables file depends on.
 func iptCtx(rs fwRuleset) fwStepCtx {
-	return fwStepCtx{NAT: len(rs.NAT) > 0, Hooks: iptablesHooks(rs), Shared: rs.Shared(), Router: !fwHostSide(rs.Side), V6: rsHasV6(rs)}
+	return fwStepCtx{NAT: len(rs.NAT) > 0, Hooks: iptablesHooks(rs), Shared: rs.Shared(), Router: !fwHostSide(rs.Side), V6: rsHasV6(rs), RHEL: rs.RHEL}
 }
 
 // ip6Ctx is what the usage of a side's ip6tables file depends on: filter
@@ -82,7 +82,7 @@ func ip6Ctx(rs fwRuleset) fwStepCtx {
 	for _, c := range rs.Filter {
 		hooks = append(hooks, iptablesHook{Tool: "ip6tables", Table: "filter", BuiltIn: strings.ToUpper(c.Hook), Chain: iptChainName(c.Hook)})
 	}
-	return fwStepCtx{Hooks: hooks, Shared: rs.Shared(), Router: !fwHostSide(rs.Side), V6: true}
+	return fwStepCtx{Hooks: hooks, Shared: rs.Shared(), Router: !fwHostSide(rs.Side), V6: true, RHEL: rs.RHEL}
 }
 
 // ip6ViewOf is the side's IPv6 rules in ip6tables-restore format.

@@ -29,6 +29,15 @@ type fwRuleset struct {
 	// chains above are the box's complete policy) or shared (the chains hold
 	// only accepts and are jumped to from the box's own chains).
 	Box wizard.BoxFirewall
+	// RHEL: the box is the server host of a plan whose vsftpd is RHEL's
+	// build, so its persistence is RHEL's (fwServerHostRHEL).
+	RHEL bool
+}
+
+// fwServerHostRHEL reports whether the side is the server host of a plan
+// for RHEL's vsftpd build: the one box whose system the plan names.
+func fwServerHostRHEL(p *wizard.Plan, side wizard.Side) bool {
+	return side == wizard.SideServerHost && p.Server != nil && p.Server.Flavour == wizard.FlavourRHEL
 }
 
 // Shared reports whether the ruleset only adds to the box's own firewall.
@@ -291,7 +300,7 @@ func sharedWhy(hook string) string {
 // buildDedicated turns the side's flows into a complete policy.
 func buildDedicated(p *wizard.Plan, side wizard.Side) (fwRuleset, error) {
 	flows := p.FlowsFor(side)
-	rs := fwRuleset{Side: side}
+	rs := fwRuleset{Side: side, RHEL: fwServerHostRHEL(p, side)}
 	switch side {
 	case wizard.SideServerHost:
 		in := fwChain{Hook: "input", Policy: "drop", Why: "New connections to this host: only the flows below; everything else is dropped.", Rules: inputBase()}

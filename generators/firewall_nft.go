@@ -62,7 +62,7 @@ func nftJumps(rs fwRuleset) []nftJump {
 // nftCtx is what the usage of a side's nftables file depends on.
 func nftCtx(rs fwRuleset) fwStepCtx {
 	return fwStepCtx{NAT: len(rs.NAT) > 0, Shared: rs.Shared(), Jumps: nftJumps(rs), Router: !fwHostSide(rs.Side), V6: rsHasV6(rs),
-		Install: "ftpswiz-" + string(rs.Side) + ".nft"}
+		Install: "ftpswiz-" + string(rs.Side) + ".nft", RHEL: rs.RHEL}
 }
 
 // nftSharedSteps is the usage of a file that adds to the box's own table.
@@ -85,6 +85,7 @@ func nftSharedSteps(c fwStepCtx) Desc {
 		Show:        show,
 		RemoveText:  strings.Join(remove, "; "),
 		PersistCmds: persist.PersistCmds,
+		PersistOn:   persist.PersistOn,
 		Persist:     persist.Persist,
 	}
 }

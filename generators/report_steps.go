@@ -462,7 +462,7 @@ func reportBootLine(d Desc, file string) string {
 		}
 		return "# at boot: " + prose
 	}
-	l := "# at boot (" + persistQual + "): " + cmdJoin(d.PersistCmds, file)
+	l := "# at boot (" + d.persistOn() + "): " + cmdJoin(d.PersistCmds, file)
 	if prose != "" {
 		l += " (" + prose + ")"
 	}
@@ -647,7 +647,11 @@ func reportClientSteps(p *wizard.Plan, outputs []File, rv reportVariant) []repor
 	title, test := "Test from the client", "From a client host"+rv.testWhat()
 	if files := reportClientFiles(outputs); len(files) > 0 {
 		title = "Client configurations, then the test from the client"
-		test = "Install " + strings.Join(files, ", ") + " on the client hosts (their headers say how), then " +
+		how := "their headers say how"
+		if d, ok := p.Decision(wizard.KeyClientUser); ok {
+			how += "; their login " + p.Client.User + " is a placeholder: " + mdLink("replace it", reportDecisionTitle(d))
+		}
+		test = "Install " + strings.Join(files, ", ") + " on the client hosts (" + how + "), then " +
 			"test from one" + rv.testWhat()
 	}
 	steps = append(steps, rv.testStep(p, title, test))

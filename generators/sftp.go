@@ -48,7 +48,38 @@ type sshdDropInView struct {
 	Setup []string
 	// Check is the command that shows one account's effective settings.
 	Check string
+	// Reload checks the configuration and makes sshd use it (sshdReload),
+	// Other is its form elsewhere, Why its explanation as comment lines.
+	Reload                 []string
+	ReloadOther, ReloadWhy string
 }
+
+// sshdReloadLines are the command that checks the whole sshd configuration
+// and makes sshd use it, on Debian and on Ubuntu alike (the plan does not
+// know the server's system), in lines that each fit a comment (sh reads
+// them as one command, and sshdReload joins them for one line): Ubuntu
+// 22.10 and later start sshd from ssh.socket, whose listening ports a
+// reload of ssh.service does not move, so when that socket is active the
+// command runs what Ubuntu's announcement gives (systemctl daemon-reload,
+// then a restart of ssh.socket); otherwise it reloads ssh.service, which
+// keeps existing sessions. Nothing runs if sshd -t fails. sshdReloadOther
+// is the command elsewhere, sshdReloadWhy the explanation the drop-in's
+// comments and REPORT.md both give.
+var sshdReloadLines = []string{
+	"sshd -t && if systemctl is-active --quiet ssh.socket;",
+	"  then systemctl daemon-reload && systemctl restart ssh.socket;",
+	"  else systemctl reload ssh; fi",
+}
+
+// sshdReload is sshdReloadLines on one line.
+var sshdReload = strings.Join(strings.Fields(strings.Join(sshdReloadLines, " ")), " ")
+
+const (
+	sshdReloadOther = "RHEL, Fedora: sshd -t && systemctl reload sshd"
+	sshdReloadWhy   = "On Ubuntu 22.10 and later ssh.socket holds sshd's ports, which reloads do not move: the " +
+		"command runs daemon-reload and restarts it, per Ubuntu (22.10 to 23.10: ports in " +
+		"/etc/systemd/system/ssh.socket.d/addresses.conf). Untested on Ubuntu (tests: Debian 12)."
+)
 
 // sshdKeywordRE is an sshd_config keyword; sshdValueRE a value sshd reads
 // as one token without quotes (no spaces, quotes or comment signs).
@@ -83,6 +114,9 @@ func renderSSHDDropIn(p *wizard.Plan) ([]File, error) {
 		Global:      global,
 		MatchGroups: match,
 		Setup:       SFTPSetupCommands(sp),
+		Reload:      sshdReloadLines,
+		ReloadOther: sshdReloadOther,
+		ReloadWhy:   sshdReloadWhy,
 		Check: Sh("sshd", "-T", "-C", "user="+sftpFirstUser(sp)+",host=client,addr=127.0.0.1").
 			Op("|", "grep", "-Ei", `'^(forcecommand|chrootdirectory|allowtcpforwarding|permittty|passwordauthentication) '`).Line(""),
 	}

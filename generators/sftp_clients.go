@@ -50,6 +50,7 @@ type sftpClientView struct {
 	Server   clientReason // client.server (role client only)
 	Auth     clientReason // sftp.auth (when the plan has the server)
 	Chroot   clientReason // sftp.chroot (when the plan has the server)
+	Login    clientReason // client.user (when the login is ftpswiz's placeholder)
 }
 
 // newSFTPClientView checks the plan's client part and flattens it.
@@ -105,6 +106,7 @@ func newSFTPClientView(p *wizard.Plan, what string) (sftpClientView, error) {
 	v.Server = clientReasonOf(p, "client.server")
 	v.Auth = clientReasonOf(p, "sftp.auth")
 	v.Chroot = clientReasonOf(p, "sftp.chroot")
+	v.Login = clientReasonOf(p, wizard.KeyClientUser)
 	return v, nil
 }
 
@@ -121,7 +123,7 @@ func (v sftpClientView) UploadPath() string {
 // plan has.
 func (v sftpClientView) Reasons() []clientReason {
 	var out []clientReason
-	for _, r := range []clientReason{v.Protocol, v.Server, v.Auth, v.Chroot} {
+	for _, r := range []clientReason{v.Login, v.Protocol, v.Server, v.Auth, v.Chroot} {
 		if r.Why != "" {
 			out = append(out, r)
 		}

@@ -191,16 +191,18 @@ func sftpReportServerSteps(p *wizard.Plan, outputs []File) []reportStep {
 
 	steps = append(steps, reportStep{
 		Title: "Install the drop-in, check, reload",
-		Text: mdWrap(reportWidth, "A reload keeps existing sessions (yours too), and sshd keeps its old settings if "+
-			"`sshd -t` fails; keep this session until a new login works."),
+		Text: mdWrap(reportWidth, mdText("A reload keeps existing sessions, and sshd keeps its old settings if "+
+			"`sshd -t` fails; keep this session until a new login works. "+sshdReloadWhy)),
 		Code: mdCode(
 			reportBackupCmd(sp.InstallPath, "/root/ftpswiz-sftp.conf.bak-").Line(""),
 			reportInstallCmd(sp.File, sp.InstallPath),
-			"sshd -t && systemctl reload ssh  # RHEL, Fedora: systemctl reload sshd",
+			sshdReload+"  # "+sshdReloadOther,
 			Sh("sshd", "-T", "-C", "user="+user+",host=client,addr=127.0.0.1").
 				Op("|", "grep", "-Ei", `'^(port|forcecommand|chrootdirectory|allowtcpforwarding|permittunnel|permittty|passwordauthentication) '`).Line("")+
 				"  # must show forcecommand internal-sftp, its chrootdirectory, forwarding, tunnels and TTYs off",
-			"ss -ltnp | grep sshd"),
+			// Under ssh.socket the listener is systemd's, not sshd's.
+			Sh("ss", "-ltnp", fmt.Sprintf("sport = :%d", sp.Port)).Line("")+
+				fmt.Sprintf("  # must list port %d (sshd, or systemd for ssh.socket)", sp.Port)),
 	})
 	for _, side := range []wizard.Side{wizard.SideServerHost, wizard.SideServerRouter} {
 		if st, ok := reportFirewallStep(p, side, outputs); ok {

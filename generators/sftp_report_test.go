@@ -82,7 +82,7 @@ func TestSFTPReportAndHandout(t *testing.T) {
 				"chown root:root /srv/sftp /srv/sftp/acme && chmod 755 /srv/sftp /srv/sftp/acme",
 				"cat acme.pub >> ~acme/.ssh/authorized_keys",
 				"install -m 0644 -o root -g root server/sshd_config.d/ftpswiz-sftp.conf /etc/ssh/sshd_config.d/ftpswiz-sftp.conf",
-				"sshd -t && systemctl reload ssh", "cat firewall/server-router.nft; } | nft -f -", "cat firewall/client-router.nft; } | nft -f -",
+				sshdReload + "  # " + sshdReloadOther, "ss -ltnp 'sport = :22'", "cat firewall/server-router.nft; } | nft -f -", "cat firewall/client-router.nft; } | nft -f -",
 				"ssh -p 22 acme@198.51.100.10 true # must fail: This service allows sftp connections only.", "None of its own: SFTP has no separate data channel"},
 			reportNot: []string{"Passive range sizing", "vsftpd.conf", "passwd acme"},
 			handout: []string{"# Connecting to 198.51.100.10 with SFTP", "SFTP on port 22", "the server accepts no passwords",

@@ -190,7 +190,7 @@ func TestSFTPDropInContent(t *testing.T) {
 				"#   chown root:root /srv/sftp /srv/sftp/acme && chmod 755 /srv/sftp /srv/sftp/acme",
 				"#   chown acme: /srv/sftp/acme/upload && chmod 755 /srv/sftp/acme/upload",
 				"#   mkdir -p -m 700 ~acme/.ssh && cat acme.pub >> ~acme/.ssh/authorized_keys",
-				"#   sshd -t && systemctl reload ssh      (RHEL, Fedora: systemctl reload sshd)"},
+				"#   " + sshdReloadLines[0], "#   " + sshdReloadLines[1], "#   " + sshdReloadLines[2], "#   (" + sshdReloadOther + ")"},
 			[]string{"Port ", "passwd acme"}},
 		{"passwords, own port, two users, own group and root", func(a *wizard.Answers) {
 			yes := true

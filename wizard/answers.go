@@ -404,7 +404,9 @@ type Client struct {
 	// server_ipv6_address is given, else a.
 	DNSRecords DNSRecords       `yaml:"dns_records,omitempty"`
 	Software   []ClientSoftware `yaml:"software,flow"`
-	// User is the login name written into client configs. Default "ftpuser".
+	// User is the login name written into client configs. Default: the
+	// server's first account, else "ftpuser", a placeholder the plan warns
+	// about (decision client.user).
 	User string `yaml:"user"`
 	// HostFirewall says whether the client host is dedicated (default: a
 	// complete policy, an egress filter) or shared (rules that only add).

@@ -3,6 +3,7 @@ package wizard
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -213,6 +214,38 @@ func (d *decider) client() {
 		notes = append(notes, clientNote(a.Protocol, sw))
 	}
 	d.decide("client.software", "Client software", strings.Join(strs(c.Software), ", "), d.v.clientSoftwareWhy(notes))
+	if d.clientUserPlaceholder() {
+		d.warn(KeyClientUser, "Login name", c.User+" (a placeholder)",
+			fmt.Sprintf("The client configs and the test commands log in as %s, ftpswiz's placeholder for a "+
+				"client.user the answers leave empty, and no account of this plan has that name. Unless the "+
+				"server's operator gave you exactly %s, set client.user to the login they gave you and "+
+				"regenerate, or replace %s in every file under client/.", c.User, c.User, c.User))
+	}
+}
+
+// KeyClientUser is the decision that says the client's login is ftpswiz's
+// placeholder (clientUserPlaceholder).
+const KeyClientUser = "client.user"
+
+// clientUserPlaceholder reports whether the client logs in as
+// DefaultClientUser without the plan's server creating that account: the
+// login is then Normalize's stand-in for an empty client.user (or the same
+// word typed), which the client's administrator must replace. Decided from
+// the normalised answers, so answers.yaml (which has the stand-in written
+// out) reproduces it.
+func (d *decider) clientUserPlaceholder() bool {
+	user := d.p.Client.User
+	if user != DefaultClientUser {
+		return false
+	}
+	var accounts []string
+	switch {
+	case d.p.SFTP != nil:
+		accounts = d.p.SFTP.Users
+	case d.p.Server != nil:
+		accounts = d.p.Server.Users
+	}
+	return !slices.Contains(accounts, user)
 }
 
 // ---- firewalls and the port map ---------------------------------------------

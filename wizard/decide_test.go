@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/ftpswiz/ftpswiz/explain"
 )
 
 func classic(t testing.TB) Answers {
@@ -351,6 +353,36 @@ func TestTopics(t *testing.T) {
 		if got, ok := FindTopic(strings.ToUpper(tp.Key)); !ok || got.Key != tp.Key {
 			t.Errorf("FindTopic(%s)", tp.Key)
 		}
+	}
+}
+
+// TestTopicsForProtocol: every topic applies to FTPS or SFTP; an SFTP
+// plan's topics never speak of vsftpd, PASV or a passive range of FTP, and
+// FTPS plans get every topic (none is SFTP's alone yet).
+func TestTopicsForProtocol(t *testing.T) {
+	if string(ProtocolFTPS) != explain.FTPS || string(ProtocolSFTP) != explain.SFTP {
+		t.Fatalf("protocol names differ from the catalogue's: %s %s", explain.FTPS, explain.SFTP)
+	}
+	all := Topics()
+	for _, tp := range all {
+		if !tp.AppliesTo(ProtocolFTPS) && !tp.AppliesTo(ProtocolSFTP) {
+			t.Errorf("topic %s applies to no protocol", tp.Key)
+		}
+	}
+	sftp := TopicsFor(ProtocolSFTP)
+	if len(sftp) == 0 || len(sftp) == len(all) {
+		t.Fatalf("%d SFTP topics of %d", len(sftp), len(all))
+	}
+	for _, tp := range sftp {
+		low := strings.ToLower(tp.Title + " " + tp.Text)
+		for _, bad := range []string{"vsftpd", "pasv", "epsv", "passive mode", "implicit", "ftp helper"} {
+			if strings.Contains(low, bad) {
+				t.Errorf("SFTP topic %s speaks of %q: %s", tp.Key, bad, tp.Text)
+			}
+		}
+	}
+	if got := TopicsFor(ProtocolFTPS); len(got) != len(all) {
+		t.Errorf("FTPS plans get %d topics of %d", len(got), len(all))
 	}
 }
 

@@ -28,6 +28,16 @@ func TestExplain(t *testing.T) {
 		{"list with decisions", []string{"explain", "--answers", classic},
 			[]string{"passive-vs-active", "Decisions of this plan", "passive.range", "Passive port range: 50000-50074 (75 ports)", "vsftpd.pasv_address"},
 			[]string{"Add --answers FILE"}},
+		// An SFTP plan lists only the topics of SFTP plans (none speaks of
+		// vsftpd or PASV), says how to see the rest, and still explains an
+		// FTPS topic asked for by name, saying it does not apply.
+		{"SFTP plan", []string{"explain", "--answers", scenario("sftp")},
+			[]string{"Topics of SFTP plans (ftpswiz explain TOPIC):", "ftps-vs-sftp", "do not apply to SFTP plans; 'ftpswiz explain' without", "sftp.port"},
+			[]string{"pasv-vs-epsv", "passive-vs-active", "vsftpd-no-start", "session-reuse", "conntrack-helper", "Topics (ftpswiz explain TOPIC):"}},
+		{"FTPS topic on an SFTP plan", []string{"explain", "--answers", scenario("sftp"), "pasv-vs-epsv"},
+			[]string{"PASV and EPSV (pasv-vs-epsv)", "This topic is about FTPS; this plan is SFTP, so it does not apply to it."}, nil},
+		{"FTPS plan lists every topic", []string{"explain", "--answers", classic},
+			[]string{"Topics (ftpswiz explain TOPIC):", "ftps-vs-sftp", "pasv-vs-epsv"}, []string{"do not apply"}},
 		{"one topic", []string{"explain", "passive-vs-active"},
 			[]string{"Passive and active mode (passive-vs-active)", "data connection"}, nil},
 		{"topic, any case", []string{"explain", "PASSIVE-VS-ACTIVE"}, []string{"(passive-vs-active)"}, nil},

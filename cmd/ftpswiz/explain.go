@@ -36,11 +36,13 @@ func newExplainCmd(root *rootOptions) *cobra.Command {
 		Long: `Explain teaches the concepts behind the generated files. Without KEY it lists
 the topics; with KEY it explains one.
 
-With --answers FILE it also lists the decisions of that plan (the settings
-ftpswiz chose, each with its reason, the same text as in the generated files
-and REPORT.md), and KEY may name a decision, e.g. passive.range. Without
---answers, a KEY that is no topic is looked up in ./answers.yaml when there is
-one (the directory ftpswiz wrote, next to REPORT.md).
+With --answers FILE it lists only the topics that apply to that plan's
+protocol (an SFTP plan gets none of FTPS's; explain without --answers lists
+them all), then the decisions of that plan (the settings ftpswiz chose, each
+with its reason, the same text as in the generated files and REPORT.md), and
+KEY may name a decision, e.g. passive.range. Without --answers, a KEY that is
+no topic is looked up in ./answers.yaml when there is one (the directory
+ftpswiz wrote, next to REPORT.md).
 
 --json prints the topics and decisions (all, or those KEY names) as a
 versioned JSON object (see the README).
@@ -61,15 +63,19 @@ versioned JSON object (see the README).
 			if len(args) > 0 {
 				return nil, cobra.ShellCompDirectiveNoFileComp
 			}
-			var keys []string
-			for _, t := range wizard.Topics() {
-				keys = append(keys, t.Key+"\t"+t.Title)
-			}
+			var plan *wizard.Plan
 			if opts.Answers != "" && opts.Answers != "-" {
 				if p, _, err := loadPlan(cmd.Context(), root, opts.Answers); err == nil {
-					for _, d := range p.Decisions {
-						keys = append(keys, d.Key+"\t"+d.Title)
-					}
+					plan = p
+				}
+			}
+			var keys []string
+			for _, t := range planTopics(plan) {
+				keys = append(keys, t.Key+"\t"+t.Title)
+			}
+			if plan != nil {
+				for _, d := range plan.Decisions {
+					keys = append(keys, d.Key+"\t"+d.Title)
 				}
 			}
 			return keys, cobra.ShellCompDirectiveNoFileComp
@@ -152,7 +158,11 @@ func explainJSON(w io.Writer, opts *explainOptions, plan *wizard.Plan) error {
 	out := explainOutput{jsonHeader: header("explain"), Answers: sourceName(opts.Answers), Key: opts.Key,
 		Topics: []explainTopic{}, Decisions: []jsonDecision{}}
 	match := func(k string) bool { return opts.Key == "" || strings.EqualFold(k, opts.Key) }
-	for _, t := range wizard.Topics() {
+	topics := wizard.Topics()
+	if opts.Key == "" {
+		topics = planTopics(plan)
+	}
+	for _, t := range topics {
 		if match(t.Key) {
 			out.Topics = append(out.Topics, explainTopic{Key: t.Key, Title: t.Title, Text: t.Text})
 		}
@@ -177,14 +187,33 @@ func explainJSON(w io.Writer, opts *explainOptions, plan *wizard.Plan) error {
 	return writeJSON(w, out)
 }
 
+// planTopics returns the topics to list for a plan: those of its protocol
+// (every topic without a plan).
+func planTopics(plan *wizard.Plan) []wizard.Topic {
+	if plan == nil {
+		return wizard.Topics()
+	}
+	return wizard.TopicsFor(plan.Protocol)
+}
+
 func listExplanations(w io.Writer, plan *wizard.Plan) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "Topics (ftpswiz explain TOPIC):")
-	for _, t := range wizard.Topics() {
+	topics, all := planTopics(plan), wizard.Topics()
+	if len(topics) < len(all) {
+		fmt.Fprintf(tw, "Topics of %s plans (ftpswiz explain TOPIC):\n", strings.ToUpper(string(plan.Protocol)))
+	} else {
+		fmt.Fprintln(tw, "Topics (ftpswiz explain TOPIC):")
+	}
+	for _, t := range topics {
 		fmt.Fprintf(tw, "  %s\t%s\n", t.Key, t.Title)
 	}
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("write topics: %w", err)
+	}
+	if len(topics) < len(all) {
+		fmt.Fprintln(w, templates.Wrap(explainWidth, fmt.Sprintf(
+			"The other %d topics do not apply to %s plans; 'ftpswiz explain' without --answers lists all %d.",
+			len(all)-len(topics), strings.ToUpper(string(plan.Protocol)), len(all))))
 	}
 	fmt.Fprintln(w)
 	if plan == nil {
@@ -209,6 +238,11 @@ func explainKey(w io.Writer, key string, plan *wizard.Plan) error {
 	found := false
 	if t, ok := wizard.FindTopic(key); ok {
 		fmt.Fprintf(w, "%s (%s)\n\n%s\n", t.Title, t.Key, templates.Wrap(explainWidth, t.Text))
+		if plan != nil && !t.AppliesTo(plan.Protocol) {
+			fmt.Fprintf(w, "\n%s\n", templates.Wrap(explainWidth, fmt.Sprintf(
+				"(This topic is about %s; this plan is %s, so it does not apply to it.)",
+				topicProtocols(t), strings.ToUpper(string(plan.Protocol)))))
+		}
 		found = true
 	}
 	if plan != nil {
@@ -233,6 +267,15 @@ func explainKey(w io.Writer, key string, plan *wizard.Plan) error {
 		return nil
 	}
 	return unknownKeyError(key, plan)
+}
+
+// topicProtocols names the protocols a topic applies to ("FTPS").
+func topicProtocols(t wizard.Topic) string {
+	var names []string
+	for _, p := range t.Protocols {
+		names = append(names, strings.ToUpper(string(p)))
+	}
+	return strings.Join(names, " and ")
 }
 
 // writeDecisionFlows lists the port-map rows a decision explains.

@@ -293,6 +293,8 @@ func TestJSONExplain(t *testing.T) {
 		{"topics only", []string{"explain", "--json"}, -1, 0, false, true},
 		{"topics and decisions", []string{"explain", "--json", "--answers", classic}, -1, -1, false, true},
 		{"one topic", []string{"explain", "--json", "passive-vs-active"}, 1, 0, false, true},
+		// An SFTP plan's topics are the one that applies to SFTP.
+		{"SFTP plan's topics", []string{"explain", "--json", "--answers", scenario("sftp")}, 1, -1, false, true},
 		{"one decision with its rules", []string{"explain", "--json", "--answers", classic, "passive.range"}, 0, 1, true, false},
 	}
 	for _, tt := range tests {
