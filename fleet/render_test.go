@@ -3,6 +3,7 @@ package fleet_test
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/ftpswiz/ftpswiz/internal/golden"
 	"github.com/ftpswiz/ftpswiz/internal/lab"
 	"github.com/ftpswiz/ftpswiz/wizard"
+	"go.yaml.in/yaml/v3"
 )
 
 func init() { golden.DefineUpdateFlag() }
@@ -277,5 +279,53 @@ func TestFleetRouterOfAnotherKind(t *testing.T) {
 		if !strings.Contains(mt, want) {
 			t.Errorf("RouterOS hairpin rule missing: %s\n%s", want, mt)
 		}
+	}
+}
+
+// TestFleetDynamicDNSTimer: a fleet whose servers sit behind a dynamic
+// address gets the pasv-refresh files installed and its timer in the
+// build's timers, which the playbook starts and enables, as REPORT.md's apply step does by hand (before:
+// the files were copied, and the timer never ran).
+func TestFleetDynamicDNSTimer(t *testing.T) {
+	in := strings.Replace(string(readClassic(t)), "    public_address: 198.51.100.10\n    nat: port-forward\n",
+		"    public_address: ftps.example.net\n    nat: dynamic-dns\n    tls: {source: self-signed}\n", 1)
+	if in == string(readClassic(t)) {
+		t.Fatal("fixture did not change: the classic fleet's address block moved")
+	}
+	for name, tt := range map[string]struct {
+		in        string
+		wantTimer bool
+	}{
+		"dynamic-dns":  {in, true},
+		"port-forward": {string(readClassic(t)), false},
+	} {
+		t.Run(name, func(t *testing.T) {
+			vars := renderFleet(t, []byte(tt.in))["ansible/host_vars/ftp-a.yml"]
+			var hv struct {
+				Builds map[string]struct {
+					Timers    []string `yaml:"timers"`
+					UnitFiles []struct {
+						Dest string `yaml:"dest"`
+					} `yaml:"unit_files"`
+				} `yaml:"vsftpd_builds"`
+			}
+			if err := yaml.Unmarshal(vars, &hv); err != nil {
+				t.Fatalf("host_vars: %v\n%s", err, vars)
+			}
+			if len(hv.Builds) == 0 {
+				t.Fatalf("host_vars without builds:\n%s", vars)
+			}
+			for flavour, b := range hv.Builds {
+				started := slices.Contains(b.Timers, wizard.PasvRefreshTimer)
+				installed := slices.ContainsFunc(b.UnitFiles, func(f struct {
+					Dest string `yaml:"dest"`
+				}) bool {
+					return strings.HasSuffix(f.Dest, "/"+wizard.PasvRefreshTimer)
+				})
+				if started != tt.wantTimer || installed != tt.wantTimer {
+					t.Errorf("build %s: timer started %v, installed %v, want %v:\n%s", flavour, started, installed, tt.wantTimer, vars)
+				}
+			}
+		})
 	}
 }

@@ -43,6 +43,9 @@ type ansBuild struct {
 	Files     []ansFile `yaml:"files"`
 	UnitFiles []ansFile `yaml:"unit_files"`
 	Units     []string  `yaml:"units"`
+	// Timers are the plan's systemd timers (a dynamic address's
+	// pasv-refresh check), started and enabled beside the units.
+	Timers []string `yaml:"timers"`
 }
 
 type ansRule struct {
@@ -236,7 +239,7 @@ func serverVars(v *fleetView, i int) (map[string]any, error) {
 		if bf.server != s.Name {
 			continue
 		}
-		var b ansBuild
+		b := ansBuild{Timers: []string{}}
 		for _, f := range bf.files {
 			if f.Desc.Install == "" {
 				continue
@@ -244,6 +247,11 @@ func serverVars(v *fleetView, i int) (map[string]any, error) {
 			af := ansFile{Src: path.Join("builds", string(bf.flavour), f.Path), Dest: f.Desc.Install, Mode: fmt.Sprintf("%04o", f.Mode)}
 			if strings.HasPrefix(f.Desc.Install, "/etc/systemd/") {
 				b.UnitFiles = append(b.UnitFiles, af)
+				// A timer of the plan's runs only once it is started and
+				// enabled: installing the file alone runs nothing.
+				if strings.HasSuffix(f.Desc.Unit, ".timer") && path.Base(f.Desc.Install) == f.Desc.Unit {
+					b.Timers = append(b.Timers, f.Desc.Unit)
+				}
 				continue
 			}
 			af.Validate = f.Desc.Tool == "vsftpd"

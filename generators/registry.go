@@ -6,6 +6,7 @@ func Registry() []Renderer {
 	var out []Renderer
 	out = append(out, serverRenderers()...)
 	out = append(out, certRenderers()...)
+	out = append(out, pasvRefreshRenderers()...)
 	out = append(out, containerRenderers()...)
 	out = append(out, firewallRenderers()...)
 	out = append(out, clientRenderers()...)

@@ -34,7 +34,7 @@ func reportTLSCapOf(p *wizard.Plan, outputs []File) (reportTLSCap, bool) {
 	}
 	c := reportTLSCap{Conf: vsftpdOpenSSLFile, ConfDest: s.OpenSSLConf}
 	for _, f := range outputs {
-		if f.Desc.Unit != "" {
+		if f.Desc.Unit != "" && f.Path == tlsCapDropInFile(f.Desc.Unit) {
 			c.DropIns = append(c.DropIns, reportDropIn{Unit: f.Desc.Unit, File: f.Path, Dest: f.Desc.Install})
 		}
 	}
@@ -137,6 +137,9 @@ func reportServerSteps(p *wizard.Plan, outputs []File) []reportStep {
 
 	steps = append(steps, reportUsersStep(p))
 	steps = append(steps, reportConfigStep(p, outputs))
+	if st, ok := reportPasvRefreshStep(p, outputs); ok {
+		steps = append(steps, st)
+	}
 
 	// With a client side, its last step tests the whole path (the
 	// server lets in only the clients, so a test from elsewhere fails).

@@ -237,6 +237,9 @@ func checkKeyLines(content []byte, sep string, sections, keys []string) error {
 	})
 }
 
+// tlsCapDropInFile is the output path of the TLS cap's drop-in for unit.
+func tlsCapDropInFile(unit string) string { return "server/" + unit + ".d/ftpswiz-tls.conf" }
+
 // renderOpenSSLCap writes the OpenSSL configuration that caps vsftpd at TLS
 // 1.2 on builds without an option for it, and the systemd drop-in that
 // hands it to the distribution's vsftpd unit (a unit ftpswiz writes sets
@@ -272,7 +275,7 @@ func renderOpenSSLCap(p *wizard.Plan) ([]File, error) {
 	if err != nil {
 		return nil, err
 	}
-	dropInName := unit + ".d/ftpswiz-tls.conf"
+	dropInName := strings.TrimPrefix(tlsCapDropInFile(unit), "server/")
 	if err := checkKeyLines(dropIn, "=", []string{"[Service]"}, []string{"Environment"}); err != nil {
 		return nil, fmt.Errorf("server/%s: %w", dropInName, err)
 	}

@@ -11,6 +11,7 @@ declare -A pkgs=(
   [sftp]=openssh-client [cmark-gfm]=cmark-gfm [rclone]=rclone [strings]=binutils [unshare]=util-linux [modprobe]=kmod
   [man]=man-db [pebble]=pebble [certbot]=certbot [ansible-playbook]=ansible [ansible-lint]=ansible-lint
   [systemctl]=systemd [sysctl]=procps [awk]=mawk
+  [systemd-analyze]=systemd [shellcheck]=shellcheck
 )
 missing=()
 for tool in "${!pkgs[@]}"; do

@@ -126,7 +126,8 @@ func Recommend(a Answers, o RecommendOptions) Recommendation {
 			a.Server.NAT))
 		if a.Server.NAT == NATDynamicDNS {
 			addS(1, "The server's address changes (dynamic DNS): vsftpd resolves its pasv_address once at "+
-				"start-up and must be restarted after every change; sshd does not care about its public address.")
+				"start-up and must be restarted after every change (ftpswiz writes a timer that does it, ending the open "+
+				"sessions); sshd does not care about its public address.")
 		}
 	}
 	if a.Client != nil {

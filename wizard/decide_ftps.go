@@ -411,6 +411,17 @@ func (d *decider) vsftpdServer() {
 		}
 	}
 	d.decideContainer()
+	if s.NAT == NATDynamicDNS && s.Container == nil {
+		r := &PasvRefresh{Name: s.PublicAddress}
+		for _, in := range sp.Instances {
+			if v, _ := in.Lookup("pasv_addr_resolve"); v == "YES" {
+				r.Units = append(r.Units, in.Unit)
+			}
+		}
+		if len(r.Units) > 0 {
+			sp.PasvRefresh = r
+		}
+	}
 }
 
 func (d *decider) decideMode() {
@@ -502,14 +513,40 @@ func (d *decider) decidePasvAddress() {
 			fmt.Sprintf("The host has the public address itself (nat none), so vsftpd's default is right: a PASV "+
 				"reply carries the address the client connected to. Setting pasv_address here would only "+
 				"break clients that reach the host by another address."))
-	case s.NAT == NATDynamicDNS:
+	case s.NAT == NATDynamicDNS && s.Container != nil:
 		d.warn("vsftpd.pasv_address", "Address in PASV replies", s.PublicAddress+" (pasv_addr_resolve=YES)",
 			fmt.Sprintf("The public address changes, so vsftpd resolves %s and announces the result in PASV "+
 				"replies; without it, clients are told to connect to %s, the host's private address, and every "+
 				"listing times out (stock lftp, curl and FileZilla hide this by replacing the address; strict "+
 				"clients do not). vsftpd resolves the name once, at start-up: when the address changes, "+
-				"restart vsftpd (have your dynamic-DNS client run systemctl restart vsftpd after each update), "+
-				"or PASV replies carry the old address.", s.PublicAddress, s.HostAddress))
+				"restart the container (have your dynamic-DNS client run %s restart %s after each update; "+
+				"ftpswiz writes no refresh timer for a container), or PASV replies carry the old address.",
+				s.PublicAddress, s.HostAddress, s.Container.Engine, s.Container.Name))
+	case s.NAT == NATDynamicDNS:
+		d.decide("vsftpd.pasv_address", "Address in PASV replies", s.PublicAddress+" (pasv_addr_resolve=YES)",
+			fmt.Sprintf("The public address changes, so vsftpd resolves %[1]s and announces the result in PASV "+
+				"replies; without it, clients are told to connect to %[2]s, the host's private address, and every "+
+				"listing times out (stock lftp, curl and FileZilla hide this by replacing the address; strict "+
+				"clients do not). vsftpd resolves the name only once, at start-up (gethostbyname: IPv4, the "+
+				"first address), so after a change its PASV replies would keep the old address. ftpswiz's "+
+				"timer %[3]s therefore runs %[4]s every %[5]d minutes: it looks %[1]s up as vsftpd does (getent "+
+				"ahostsv4: the same /etc/hosts and DNS, IPv4, at most %[6]d seconds) and restarts vsftpd only when "+
+				"the addresses differ from those recorded when it last started (ExecStartPre in a drop-in records "+
+				"them in %[7]s, before vsftpd resolves the name itself, so a change in between costs one extra "+
+				"restart and is never missed; /run is emptied at boot, when vsftpd resolves afresh). Every %[5]d "+
+				"minutes: until vsftpd announces the new address every transfer fails, and a check costs one "+
+				"lookup, so the timer adds at most %[5]d minutes to the dynamic-DNS client's own delay and the "+
+				"DNS record's TTL. A lookup that fails or times out never restarts vsftpd (it exits at start-up with "+
+				"\"500 OOPS: cannot resolve host\" when the name does not resolve; a vsftpd that failed so at boot "+
+				"is started once the name resolves), "+
+				"and neither does a private address (a router answering the name with its LAN address would have "+
+				"PASV replies send clients there): both are logged (journalctl -u %[8]s). The restart ends the "+
+				"sessions that are open. Once the old address no longer leads to this router (a PPP line's new "+
+				"session takes it away) they are dead anyway, since their connections are addressed to it; where "+
+				"the old address still reaches the router for a while after the change, they would have lived on "+
+				"and are cut (a running transfer fails and must be retried).",
+				s.PublicAddress, s.HostAddress, PasvRefreshTimer, PasvRefreshScript, PasvRefreshMinutes,
+				PasvRefreshLookupSeconds, PasvRefreshStateDir, PasvRefreshService))
 	case isIPv4(s.PublicAddress):
 		d.decide("vsftpd.pasv_address", "Address in PASV replies", s.PublicAddress,
 			fmt.Sprintf("vsftpd sits behind NAT (%s) and only knows its own address %s. Without pasv_address, "+

@@ -146,8 +146,13 @@ func TestDecideVariants(t *testing.T) {
 				t.Error("dynamic dns must resolve the name")
 			}
 			d, _ := p.Decision("vsftpd.pasv_address")
-			if !d.Warning || !strings.Contains(d.Why, "restart") {
-				t.Errorf("dynamic dns must warn about restarts: %+v", d)
+			// The refresh timer restarts vsftpd: nothing left for the
+			// operator to wire, so no warning.
+			if d.Warning || !strings.Contains(d.Why, PasvRefreshTimer) || !strings.Contains(d.Why, "sessions") {
+				t.Errorf("dynamic dns must say the timer restarts vsftpd and what a restart ends: %+v", d)
+			}
+			if r := p.Server.PasvRefresh; r == nil || r.Name != "ftp.example.net" || !slices.Equal(r.Units, []string{"vsftpd.service"}) {
+				t.Errorf("dynamic dns refresh = %+v, want ftp.example.net for vsftpd.service", r)
 			}
 			for _, f := range p.FlowsFor(SideClientRouter) {
 				if f.To != "" {

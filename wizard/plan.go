@@ -445,6 +445,34 @@ type ServerPlan struct {
 	// Container is set when vsftpd runs in a container (the certificate
 	// renewal hook restarts it: Engine restart Name).
 	Container *ContainerPlan
+	// PasvRefresh is set when vsftpd resolves a name that moves (nat
+	// dynamic-dns, vsftpd on the host): the timer that restarts it when the
+	// name's address changes.
+	PasvRefresh *PasvRefresh
+}
+
+// Install paths of the PASV-address refresh (nat dynamic-dns).
+const (
+	PasvRefreshScript   = "/usr/local/sbin/ftpswiz-pasv-refresh.sh"
+	PasvRefreshService  = "ftpswiz-pasv-refresh.service"
+	PasvRefreshTimer    = "ftpswiz-pasv-refresh.timer"
+	PasvRefreshDropIn   = "ftpswiz-pasv-refresh.conf"
+	PasvRefreshStateDir = "/run/ftpswiz-pasv"
+	// PasvRefreshMinutes is how often the timer checks the name.
+	PasvRefreshMinutes = 2
+	// PasvRefreshLookupSeconds bounds one lookup of the name.
+	PasvRefreshLookupSeconds = 10
+)
+
+// PasvRefresh restarts the vsftpd instances whose pasv_address is a name
+// (pasv_addr_resolve=YES: vsftpd resolves it once, at start) when the name
+// resolves to other addresses than when they started.
+type PasvRefresh struct {
+	// Name is the name in pasv_address.
+	Name string
+	// Units are the systemd units of the instances that announce it (an
+	// IPv6 listener announces no address and is left alone).
+	Units []string
 }
 
 // CertPlan is the server certificate: its source, key type and, per

@@ -178,7 +178,7 @@ func ftpsQuestions() []Question {
 					Value: string(NATDynamicDNS), Label: "Changing address with dynamic DNS",
 					Picture: "name ─▶ changing IP ─▶ vsftpd",
 					What:    "The public address changes (home or small-office line); clients dial a DNS name kept up to date.",
-					Effect:  "Sets pasv_address to the name with pasv_addr_resolve=YES; vsftpd resolves it at start, so restart it after a change.",
+					Effect:  "Sets pasv_address to the name with pasv_addr_resolve=YES; vsftpd resolves it at start, so a timer restarts it when the address changes.",
 				},
 			},
 		},

@@ -58,7 +58,8 @@ func Topics() []Topic {
 				"public address. port-forward: a router forwards chosen ports to the host; the control port " +
 				"and the whole passive range must be forwarded with unchanged port numbers. dynamic-dns: the " +
 				"public address changes; clients dial a name, vsftpd resolves it at start-up " +
-				"(pasv_addr_resolve=YES) and must be restarted when the address changes.", ftpsTopic},
+				"(pasv_addr_resolve=YES) and must be restarted when the address changes (ftpswiz writes a timer that " +
+				"does it).", ftpsTopic},
 		{"ftps-vs-sftp", "FTPS is not SFTP",
 			"FTPS is FTP over TLS: a control connection plus one data connection per transfer, on ports " +
 				"negotiated inside the encrypted channel, so firewalls and NAT need a fixed passive range and " +

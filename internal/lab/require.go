@@ -63,6 +63,12 @@ var debianPackage = map[string]string{
 	"systemctl":                "systemd",
 	"awk":                      "mawk",
 	"cp":                       "coreutils",
+	"timeout":                  "coreutils",
+	"systemd-analyze":          "systemd",
+	"shellcheck":               "shellcheck",
+	"getent":                   "libc-bin",
+	"setsid":                   "util-linux",
+	"dash":                     "dash",
 }
 
 // PackageFor returns the Debian package that provides tool (the tool's own
