@@ -525,6 +525,18 @@ func TestHandoutRefusesToLeak(t *testing.T) {
 	if _, err := Handout(p); err != nil {
 		t.Fatal(err)
 	}
+	// An admin network written from the public address (the fuzzer's
+	// 198.51.100.0 with 198.51.100.0/22): the address clients dial is
+	// not a leak; the network itself still is.
+	p = reportClassicPlan()
+	p.Server.AdminNetwork = p.Server.PublicAddress + "/22"
+	if _, err := Handout(p); err != nil {
+		t.Errorf("admin network from the public address: %v", err)
+	}
+	p.Server.UploadDir = p.Server.AdminNetwork
+	if _, err := Handout(p); err == nil || !strings.Contains(err.Error(), "internal address") {
+		t.Errorf("admin network shown: Handout = %v, want a leak error", err)
+	}
 }
 
 func TestReportContainsAddr(t *testing.T) {
