@@ -64,6 +64,9 @@ func TestBadInputs(t *testing.T) {
 		{"bad public address", []edit{{"public_address: 198.51.100.10", "public_address: 198.51.100.300"}}, "server.public_address", "neither an IPv4 address nor a DNS name", 8},
 		{"url as public address", []edit{{"public_address: 198.51.100.10", "public_address: ftp://ftp.example.com"}}, "server.public_address", "neither an IPv4 address nor a DNS name", 8},
 		{"IPv6 public address", []edit{{"public_address: 198.51.100.10", "public_address: 2001:db8::1"}}, "server.public_address", "IPv6", 8},
+		// the fuzzer's: a name with the root's final dot was accepted, and the
+		// certbot deploy hook then refused to render it
+		{"public name with a final dot", []edit{{"public_address: 198.51.100.10", "public_address: ftps.example.com."}}, "server.public_address", `"ftps.example.com." ends with a dot (fix: write the name without its final dot: ftps.example.com)`, 8},
 		{"missing public address", []edit{{"  public_address: 198.51.100.10\n", ""}}, "server.public_address", "is missing", 7},
 		{"unknown nat", []edit{{"nat: port-forward", "nat: pat"}}, "server.nat", "use one of: none, one-to-one, port-forward, dynamic-dns", 10},
 		{"host address missing behind NAT", []edit{{"  host_address: 10.20.0.2\n", ""}}, "server.host_address", "required with nat port-forward", 7},

@@ -287,6 +287,11 @@ func (v *validator) address(field, s, what string) (netip.Addr, bool) {
 	if !IsHostname(s) {
 		v.add(field, "give an IPv4 address like 198.51.100.10 or a DNS name like ftp.example.com (no scheme, port or path)",
 			"%q is neither an IPv4 address nor a DNS name", clip(s))
+	} else if strings.HasSuffix(s, ".") {
+		// The name goes into certificates, certbot's live directory and
+		// client configs, none of which take the root's final dot.
+		v.add(field, fmt.Sprintf("write the name without its final dot: %s", strings.TrimSuffix(s, ".")),
+			"%q ends with a dot", clip(s))
 	}
 	return netip.Addr{}, false
 }
