@@ -114,10 +114,19 @@ func TestFTPSThroughNAT(t *testing.T) {
 		t.Fatal(err)
 	}
 	upSum := RandomFile(t, filepath.Join(clientDir, "up.bin"), 700*1024)
+	// This hand-written vsftpd 3.0.3 has no TLS 1.2 cap (the generated
+	// files' OPENSSL_CONF), so a TLS 1.3 upload can end in "426 Failure
+	// reading network stream" (vsftpd and the session ticket the client
+	// never reads; measured in internal/lab/e2e, TestLab/tls13-uploads).
+	// The clients cap themselves, the documented way out for a vsftpd
+	// ftpswiz does not configure; the uploads then test what this test is
+	// for: NAT and the PASV address.
+	lftpTLS12 := "set ssl:priority NORMAL:-VERS-TLS1.3"
+	curlTLS12 := []string{"--tls-max", "1.2"}
 
 	t.Run("lftp", func(t *testing.T) {
 		dl := filepath.Join(clientDir, "lftp-dl.bin")
-		out, err := f.Cli.Lftp(30*time.Second, SrvPublicAddr, f.User, LftpOptions{CAFile: f.Cert.CertFile, Debug: true},
+		out, err := f.Cli.Lftp(30*time.Second, SrvPublicAddr, f.User, LftpOptions{CAFile: f.Cert.CertFile, Debug: true, Extra: []string{lftpTLS12}},
 			"get "+f.File+" -o "+dl,
 			"put "+filepath.Join(clientDir, "up.bin")+" -o upload/lftp-up.bin",
 			"cls -l upload")
@@ -143,7 +152,7 @@ func TestFTPSThroughNAT(t *testing.T) {
 
 	t.Run("curl", func(t *testing.T) {
 		dl := filepath.Join(clientDir, "curl-dl.bin")
-		base := append(append([]string{}, CurlStrict...), "-v", "--cacert", f.Cert.CertFile,
+		base := append(append(append([]string{}, CurlStrict...), curlTLS12...), "-v", "--cacert", f.Cert.CertFile,
 			"-u", f.User.Name+":"+f.User.Password)
 		_, se, err := f.Cli.Run(30*time.Second, "curl", append(base, "-o", dl, "ftp://"+SrvPublicAddr+"/"+f.File)...)
 		if err != nil {
