@@ -129,39 +129,30 @@ const iptApplyNote = "re-running it is safe: in the same commit it deletes the j
 // RHEL's documentation keeps rule files in /etc/nftables/, included from
 // it; it also says to run only one of firewalld, nftables and iptables.
 func fwPersistNft(c fwStepCtx) Desc {
+	// Debian 12's paths, and a word on RHEL's; or RHEL 9's, marked untried.
+	dir, conf := "/etc/nftables.d", "/etc/nftables.conf"
+	on, other := "", "RHEL 9: the include goes into /etc/sysconfig/nftables.conf"
 	if c.RHEL {
-		dst := "/etc/nftables/" + c.Install
-		inc := `include "` + dst + `"`
-		prose := "at boot nftables.service runs nft -f /etc/sysconfig/nftables.conf, which loads the copy at its end"
-		if c.Shared {
-			prose += ", after your table"
-		}
-		return Desc{
-			PersistCmds: append([]Cmd{
-				Sh("mkdir", "-p", "/etc/nftables"),
-				Sh("cp").File().Arg(dst),
-				Sh("grep", "-qxF", inc, "/etc/sysconfig/nftables.conf").Op("||").Arg("printf", `\n%s\n`, inc).Op(">>").Arg("/etc/sysconfig/nftables.conf"),
-				Sh("systemctl", "enable", "nftables"),
-			}, fwPersistForward(c)...),
-			PersistOn: persistQualRHEL,
-			Persist: prose + "; RHEL's documentation runs only one of firewalld, nftables.service and iptables.service on a host; " +
-				fwRHELUntested + "; Debian 12: the copy goes into /etc/nftables.d/ and the include into /etc/nftables.conf",
-		}
+		dir, conf = "/etc/nftables", "/etc/sysconfig/nftables.conf"
+		on, other = persistQualRHEL, "RHEL's documentation runs only one of firewalld, nftables.service and "+
+			"iptables.service on a host; "+fwRHELUntested+"; Debian 12: the copy goes into /etc/nftables.d/ "+
+			"and the include into /etc/nftables.conf"
 	}
-	dst := "/etc/nftables.d/" + c.Install
+	dst := dir + "/" + c.Install
 	inc := `include "` + dst + `"`
-	prose := "at boot nftables.service runs nft -f /etc/nftables.conf, which loads the copy at its end"
+	prose := "at boot nftables.service runs nft -f " + conf + ", which loads the copy at its end"
 	if c.Shared {
 		prose += ", after your table"
 	}
 	return Desc{
 		PersistCmds: append([]Cmd{
-			Sh("mkdir", "-p", "/etc/nftables.d"),
+			Sh("mkdir", "-p", dir),
 			Sh("cp").File().Arg(dst),
-			Sh("grep", "-qxF", inc, "/etc/nftables.conf").Op("||").Arg("printf", `\n%s\n`, inc).Op(">>").Arg("/etc/nftables.conf"),
+			Sh("grep", "-qxF", inc, conf).Op("||").Arg("printf", `\n%s\n`, inc).Op(">>").Arg(conf),
 			Sh("systemctl", "enable", "nftables"),
 		}, fwPersistForward(c)...),
-		Persist: prose + "; RHEL 9: the include goes into /etc/sysconfig/nftables.conf",
+		PersistOn: on,
+		Persist:   prose + "; " + other,
 	}
 }
 
